@@ -1,0 +1,57 @@
+/* Sampling policies: which design, the rate or weight of each credit class,
+ * and how the list flags change them. Loaded from YAML and fully validated. */
+#ifndef INSPECT_POLICY_H
+#define INSPECT_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/diag.h"
+
+enum { CLASS_A, CLASS_B, CLASS_C, CLASS_D, CLASS_COUNT };
+/* List flags, in their canonical order: serious-violation blacklist, red
+ * list, approved on a pledge, abnormal operations list. */
+enum { FLAG_B, FLAG_R, FLAG_P, FLAG_E, FLAG_COUNT };
+
+#define POLICY_CLASS_LETTERS "ABCD"
+#define POLICY_FLAG_LETTERS "BRPE"
+#define POLICY_MAX_SIZE (1u << 28)
+#define POLICY_MAX_COOLDOWN 3660
+/* Largest weight x factors product, in 1e-6 units, so that the pps sums
+ * fit 128-bit integers at the largest population (see docs/ALGORITHM.md). */
+#define POLICY_MAX_WEIGHT (1ULL << 40)
+
+enum design { DESIGN_STRATIFIED, DESIGN_PPS };
+
+struct class_rule {
+	uint64_t rate;          /* stratified: PI_ONE units */
+	uint64_t weight;        /* pps: FACTOR_ONE units */
+	uint32_t cooldown_days; /* 0: no cooldown */
+};
+
+struct flag_rule {
+	uint64_t factor; /* FACTOR_ONE units; FACTOR_ONE when unset */
+	bool certain;
+};
+
+struct policy {
+	char name[64];
+	enum design design;
+	uint32_t size;      /* pps: the total sample size; 0 if unset */
+	uint32_t team_size; /* inspectors per visit, at least 2 */
+	struct class_rule cls[CLASS_COUNT];
+	struct flag_rule flag[FLAG_COUNT];
+	uint8_t digest[32]; /* SHA-256 of the policy document's bytes */
+};
+
+/* Parses and validates a policy document. `origin` names it in errors
+ * ("policies/henan-2021.yaml:7:9: ..."). Returns 0 or -1 with reasons in
+ * err; ret is untouched on failure. */
+int policy_parse(const char *origin, const char *text, size_t len,
+		 struct policy *ret, struct diag *err);
+
+int policy_class_index(char letter); /* -1 if not A..D */
+int policy_flag_index(char letter);  /* -1 if not B, R, P or E */
+
+#endif

@@ -1,0 +1,19 @@
+/* Unified social credit codes (统一社会信用代码), GB 32100-2015: 18 characters
+ * from a 31-character alphabet, the last a check character. */
+#ifndef INSPECT_USCC_H
+#define INSPECT_USCC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define USCC_LEN 18
+
+/* Value 0..30 of a code character, or -1 if not in the alphabet
+ * "0123456789ABCDEFGHJKLMNPQRTUWXY". */
+int uscc_char_value(char c);
+/* The check character for the first 17 characters. */
+char uscc_check_char(const char *first17);
+/* Returns NULL if s[0..17] is a valid code, else the reason. */
+const char *uscc_invalid(const char *s, unsigned len);
+
+#endif

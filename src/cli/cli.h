@@ -1,0 +1,37 @@
+/* inspectctl's commands and what they share. Exit statuses: 0 done, 1 a
+ * failure of the machine or a service, 2 bad usage or bad input. */
+#ifndef INSPECTCTL_CLI_H
+#define INSPECTCTL_CLI_H
+
+#include <stdint.h>
+
+#include "inspect/policy.h"
+#include "inspect/population.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INPUT = 2 };
+
+int cmd_draw(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+
+/* A policy and a population loaded from files, canonical and digested. */
+struct inputs {
+	struct policy policy;
+	struct population pop;
+	uint8_t pop_digest[32];
+	double t_parse, t_order, t_digest; /* seconds */
+};
+
+/* Loads both files; on failure prints the reasons and returns the exit
+ * status (never 0). */
+int inputs_load(const char *policy_path, const char *population_path,
+		struct inputs *in);
+void inputs_finish(struct inputs *in);
+
+/* Parses YYYY-MM-DD into a day number; prints the error and returns -1. */
+int cli_date(const char *s, int32_t *day);
+/* Parses a decimal count 0..max; prints the error and returns -1. */
+int cli_count(const char *opt, const char *s, uint32_t max, uint32_t *out);
+/* Today's date in the local time zone. */
+int32_t cli_today(void);
+
+#endif

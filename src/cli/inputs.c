@@ -1,0 +1,107 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "inspect/clock.h"
+#include "inspect/date.h"
+#include "inspect/file.h"
+
+#define POLICY_MAX_BYTES (1 << 20)
+
+static int load_policy(const char *path, struct policy *out)
+{
+	char *text;
+	size_t len;
+	struct diag err;
+	diag_init(&err);
+	int r = file_read(path, POLICY_MAX_BYTES, &text, &len);
+	if (r < 0) {
+		fprintf(stderr, "%s: %s\n", path, strerror(-r));
+		return EXIT_INPUT;
+	}
+	r = policy_parse(path, text, len, out, &err);
+	free(text);
+	if (r < 0) {
+		fputs(diag_text(&err), stderr);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+static int load_population(const char *path, struct inputs *in)
+{
+	struct mapped_file f;
+	struct diag err;
+	uint32_t *lines = NULL;
+	diag_init(&err);
+	double t0 = clock_seconds();
+	int r = file_map(path, &f);
+	if (r < 0) {
+		fprintf(stderr, "%s: %s\n", path, strerror(-r));
+		return EXIT_INPUT;
+	}
+	r = population_parse_csv(path, f.data, f.len, &in->pop, &lines, &err);
+	file_unmap(&f);
+	double t1 = clock_seconds();
+	if (r == 0)
+		r = population_canonicalize(&in->pop, lines, path, &err);
+	free(lines);
+	double t2 = clock_seconds();
+	if (r < 0) {
+		fputs(diag_text(&err), stderr);
+		population_finish(&in->pop);
+		return EXIT_INPUT;
+	}
+	population_digest(&in->pop, in->pop_digest);
+	in->t_parse = t1 - t0;
+	in->t_order = t2 - t1;
+	in->t_digest = clock_seconds() - t2;
+	return EXIT_OK;
+}
+
+int inputs_load(const char *policy_path, const char *population_path,
+		struct inputs *in)
+{
+	memset(in, 0, sizeof(*in));
+	int r = load_policy(policy_path, &in->policy);
+	return r ? r : load_population(population_path, in);
+}
+
+void inputs_finish(struct inputs *in)
+{
+	population_finish(&in->pop);
+}
+
+int cli_date(const char *s, int32_t *day)
+{
+	if (date_parse(s, (unsigned)strlen(s), day))
+		return 0;
+	fprintf(stderr, "inspectctl: '%s' is not a date YYYY-MM-DD\n", s);
+	return -1;
+}
+
+int cli_count(const char *opt, const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max) {
+		fprintf(stderr, "inspectctl: %s takes a whole number from 0 "
+			"to %u, not '%s'\n", opt, max, s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int32_t cli_today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return date_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+			       (unsigned)tm.tm_mday);
+}

@@ -1,0 +1,42 @@
+/* inspectctl: the operator's and auditor's command line. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"draw", cmd_draw, "draw a campaign's entities from files"},
+	{"simulate", cmd_simulate, "repeat a draw; observed against "
+				   "published inclusion rates"},
+};
+
+static int usage(FILE *out)
+{
+	fprintf(out, "usage: inspectctl COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	return out == stdout ? EXIT_OK : EXIT_INPUT;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fputs("inspectctl: libsodium failed to start\n", stderr);
+		return EXIT_FAIL;
+	}
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "inspectctl: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}

@@ -1,0 +1,250 @@
+#include "inspect/policy.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "inspect/decimal.h"
+#include "inspect/yaml_doc.h"
+
+/* The document as libcyaml loads it: numbers stay text so that they are
+ * read exactly as decimals, never through a binary float. */
+struct y_class {
+	char *rate;
+	char *weight;
+	unsigned cooldown_days;
+};
+
+struct y_flag {
+	char *factor;
+	bool certain;
+};
+
+struct y_classes {
+	struct y_class *of[CLASS_COUNT];
+};
+
+struct y_flags {
+	struct y_flag *of[FLAG_COUNT];
+};
+
+struct y_policy {
+	char *name;
+	char *design;
+	unsigned size;
+	unsigned team_size;
+	struct y_classes classes;
+	struct y_flags flags;
+};
+
+static const cyaml_schema_field_t class_fields[] = {
+	CYAML_FIELD_STRING_PTR("rate", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct y_class, rate, 1, 32),
+	CYAML_FIELD_STRING_PTR("weight",
+			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct y_class, weight, 1, 32),
+	CYAML_FIELD_UINT("cooldown_days", CYAML_FLAG_OPTIONAL, struct y_class,
+			 cooldown_days),
+	CYAML_FIELD_END};
+
+static const cyaml_schema_field_t flag_fields[] = {
+	CYAML_FIELD_STRING_PTR("factor",
+			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct y_flag, factor, 1, 32),
+	CYAML_FIELD_BOOL("certain", CYAML_FLAG_OPTIONAL, struct y_flag,
+			 certain),
+	CYAML_FIELD_END};
+
+#define CLASS_FIELD(L, i)                                                    \
+	CYAML_FIELD_MAPPING_PTR(L, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
+				struct y_classes, of[i], class_fields)
+#define FLAG_FIELD(L, i)                                                     \
+	CYAML_FIELD_MAPPING_PTR(L, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
+				struct y_flags, of[i], flag_fields)
+
+static const cyaml_schema_field_t classes_fields[] = {
+	CLASS_FIELD("A", 0), CLASS_FIELD("B", 1), CLASS_FIELD("C", 2),
+	CLASS_FIELD("D", 3), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t flags_fields[] = {
+	FLAG_FIELD("B", 0), FLAG_FIELD("R", 1), FLAG_FIELD("P", 2),
+	FLAG_FIELD("E", 3), CYAML_FIELD_END};
+
+static const cyaml_schema_field_t policy_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct y_policy,
+			       name, 1, 63),
+	CYAML_FIELD_STRING_PTR("design", CYAML_FLAG_POINTER, struct y_policy,
+			       design, 1, 16),
+	CYAML_FIELD_UINT("size", CYAML_FLAG_OPTIONAL, struct y_policy, size),
+	CYAML_FIELD_UINT("team_size", CYAML_FLAG_OPTIONAL, struct y_policy,
+			 team_size),
+	CYAML_FIELD_MAPPING("classes", CYAML_FLAG_DEFAULT, struct y_policy,
+			    classes, classes_fields),
+	CYAML_FIELD_MAPPING("flags", CYAML_FLAG_OPTIONAL, struct y_policy,
+			    flags, flags_fields),
+	CYAML_FIELD_END};
+
+static const cyaml_schema_value_t policy_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct y_policy,
+			    policy_fields),
+};
+
+int policy_class_index(char letter)
+{
+	const char *p = letter ? strchr(POLICY_CLASS_LETTERS, letter) : NULL;
+	return p ? (int)(p - POLICY_CLASS_LETTERS) : -1;
+}
+
+int policy_flag_index(char letter)
+{
+	const char *p = letter ? strchr(POLICY_FLAG_LETTERS, letter) : NULL;
+	return p ? (int)(p - POLICY_FLAG_LETTERS) : -1;
+}
+
+/* What the checks need to name a place in the document. */
+struct doc {
+	const char *origin, *text;
+	size_t len;
+	struct diag *err;
+};
+
+#define FAIL(d, path, ...) \
+	yaml_doc_error((d)->origin, (d)->text, (d)->len, path, (d)->err, \
+		       __VA_ARGS__)
+
+static bool name_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static int check_class(const struct doc *d, const struct y_policy *y,
+		       int i, struct class_rule *out)
+{
+	char path[32];
+	char letter = POLICY_CLASS_LETTERS[i];
+	const struct y_class *c = y->classes.of[i];
+	bool pps = strcmp(y->design, "pps") == 0;
+	const char *want = pps ? "weight" : "rate";
+	const char *other = pps ? "rate" : "weight";
+
+	if (!c)
+		return FAIL(d, "classes", "class %c is missing: a policy "
+			    "states every class", letter);
+	const char *val = pps ? c->weight : c->rate;
+	snprintf(path, sizeof(path), "classes.%c.%s", letter, other);
+	if (pps ? c->rate != NULL : c->weight != NULL)
+		return FAIL(d, path, "a %s policy takes %s, not %s",
+			    y->design, want, other);
+	snprintf(path, sizeof(path), "classes.%c.%s", letter, want);
+	if (!val)
+		return FAIL(d, path, "missing");
+	uint64_t max = pps ? FACTOR_ONE * 1000000 : PI_ONE;
+	uint64_t *dst = pps ? &out->weight : &out->rate;
+	if (!decimal_parse(val, pps ? FACTOR_SCALE : PI_SCALE, max, dst))
+		return FAIL(d, path, "'%s' is not a decimal from 0 to %s "
+			    "with at most %d decimals", val,
+			    pps ? "1000000" : "1",
+			    pps ? FACTOR_SCALE : PI_SCALE);
+	snprintf(path, sizeof(path), "classes.%c.cooldown_days", letter);
+	if (c->cooldown_days > POLICY_MAX_COOLDOWN)
+		return FAIL(d, path, "%u is above %u days", c->cooldown_days,
+			    POLICY_MAX_COOLDOWN);
+	out->cooldown_days = c->cooldown_days;
+	return 0;
+}
+
+static int check_flag(const struct doc *d, const struct y_flag *f, int i,
+		      struct flag_rule *out)
+{
+	char path[32];
+	out->factor = FACTOR_ONE;
+	out->certain = false;
+	if (!f)
+		return 0;
+	snprintf(path, sizeof(path), "flags.%c", POLICY_FLAG_LETTERS[i]);
+	if (f->certain && f->factor)
+		return FAIL(d, path, "certain and factor exclude each other");
+	if (!f->certain && !f->factor)
+		return FAIL(d, path, "give a factor or certain: true");
+	out->certain = f->certain;
+	snprintf(path, sizeof(path), "flags.%c.factor", POLICY_FLAG_LETTERS[i]);
+	if (f->factor && !decimal_parse(f->factor, FACTOR_SCALE,
+					1000 * FACTOR_ONE, &out->factor))
+		return FAIL(d, path, "'%s' is not a decimal from 0 to 1000 "
+			    "with at most %d decimals", f->factor,
+			    FACTOR_SCALE);
+	return 0;
+}
+
+/* The largest weight an entity can get must stay within POLICY_MAX_WEIGHT
+ * (see docs/ALGORITHM.md for the arithmetic it keeps exact). */
+static int check_weight_range(const struct doc *d, const struct policy *p)
+{
+	for (int c = 0; c < CLASS_COUNT; c++) {
+		u128 w = p->cls[c].weight;
+		for (int f = 0; f < FLAG_COUNT; f++)
+			if (p->flag[f].factor > FACTOR_ONE)
+				w = w * p->flag[f].factor / FACTOR_ONE;
+		if (w > POLICY_MAX_WEIGHT)
+			return FAIL(d, "flags", "class %c weight times the "
+				    "flags' factors can exceed %llu",
+				    POLICY_CLASS_LETTERS[c],
+				    POLICY_MAX_WEIGHT / FACTOR_ONE);
+	}
+	return 0;
+}
+
+static int check_policy(const struct doc *d, const struct y_policy *y,
+			struct policy *p)
+{
+	if (!name_ok(y->name))
+		return FAIL(d, "name", "use lower-case letters, digits, '-', "
+			    "'_' and '.'");
+	snprintf(p->name, sizeof(p->name), "%s", y->name);
+	if (strcmp(y->design, "stratified") == 0)
+		p->design = DESIGN_STRATIFIED;
+	else if (strcmp(y->design, "pps") == 0)
+		p->design = DESIGN_PPS;
+	else
+		return FAIL(d, "design", "'%s' is not stratified or pps",
+			    y->design);
+	if (y->size > POLICY_MAX_SIZE)
+		return FAIL(d, "size", "%u is above %u", y->size,
+			    POLICY_MAX_SIZE);
+	if (y->size && p->design != DESIGN_PPS)
+		return FAIL(d, "size", "only a pps policy has a fixed size");
+	p->size = y->size;
+	p->team_size = y->team_size ? y->team_size : 2;
+	if (p->team_size < 2 || p->team_size > 10)
+		return FAIL(d, "team_size", "%u is not from 2 to 10",
+			    y->team_size);
+	for (int i = 0; i < CLASS_COUNT; i++)
+		if (check_class(d, y, i, &p->cls[i]) < 0)
+			return -1;
+	for (int i = 0; i < FLAG_COUNT; i++)
+		if (check_flag(d, y->flags.of[i], i, &p->flag[i]) < 0)
+			return -1;
+	return p->design == DESIGN_PPS ? check_weight_range(d, p) : 0;
+}
+
+int policy_parse(const char *origin, const char *text, size_t len,
+		 struct policy *ret, struct diag *err)
+{
+	struct doc d = {origin, text, len, err};
+	struct y_policy *y = NULL;
+	struct policy p;
+	memset(&p, 0, sizeof(p));
+	if (yaml_doc_load(origin, text, len, &policy_schema, (void **)&y,
+			  err) < 0)
+		return -1;
+	int r = check_policy(&d, y, &p);
+	yaml_doc_free(&policy_schema, y);
+	if (r < 0)
+		return -1;
+	crypto_hash_sha256(p.digest, (const unsigned char *)text, len);
+	*ret = p;
+	return 0;
+}

@@ -1,0 +1,221 @@
+/* The population CSV: a fixed header, then one entity a line. Fields never
+ * contain commas or quotes, so the format is split on commas only. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/date.h"
+#include "inspect/policy.h"
+#include "inspect/population.h"
+
+#define FIELDS 7
+#define LINE_MAX_LEN 256
+
+struct field {
+	const char *s;
+	unsigned len;
+};
+
+static const char *parse_score(struct field f, uint16_t *out)
+{
+	unsigned v = 0;
+	if (f.len == 0) {
+		*out = SCORE_NONE;
+		return NULL;
+	}
+	if (f.len > 4)
+		return "score must be an integer from 0 to 1000";
+	for (unsigned i = 0; i < f.len; i++) {
+		if (f.s[i] < '0' || f.s[i] > '9')
+			return "score must be an integer from 0 to 1000";
+		v = v * 10 + (unsigned)(f.s[i] - '0');
+	}
+	if (v > 1000)
+		return "score must be an integer from 0 to 1000";
+	*out = (uint16_t)v;
+	return NULL;
+}
+
+static const char *parse_region(struct field f, uint32_t *out)
+{
+	uint32_t v = 0;
+	if (f.len != 6)
+		return "region must be a 6-digit administrative code";
+	for (unsigned i = 0; i < 6; i++) {
+		if (f.s[i] < '0' || f.s[i] > '9')
+			return "region must be a 6-digit administrative code";
+		v = v * 10 + (uint32_t)(f.s[i] - '0');
+	}
+	*out = v;
+	return NULL;
+}
+
+/* GB/T 4754: a section letter A..T, then up to four digits. */
+static const char *parse_industry(struct field f, char out[6])
+{
+	const char *why = "industry must be a GB/T 4754 code such as C1311";
+	if (f.len > 5 || (f.len > 0 && (f.s[0] < 'A' || f.s[0] > 'T')))
+		return why;
+	for (unsigned i = 1; i < f.len; i++)
+		if (f.s[i] < '0' || f.s[i] > '9')
+			return why;
+	memcpy(out, f.s, f.len);
+	out[f.len] = '\0';
+	return NULL;
+}
+
+static const char *parse_flags(struct field f, uint8_t *out)
+{
+	uint8_t v = 0;
+	for (unsigned i = 0; i < f.len; i++) {
+		int b = policy_flag_index(f.s[i]);
+		if (b < 0)
+			return "flags may only hold B, R, P and E";
+		if (v & (1u << b))
+			return "a flag is repeated";
+		v |= (uint8_t)(1u << b);
+	}
+	*out = v;
+	return NULL;
+}
+
+static const char *parse_row(const struct field *f, struct entity *e)
+{
+	const char *why = uscc_invalid(f[0].s, f[0].len);
+	if (why)
+		return why;
+	memcpy(e->uscc, f[0].s, USCC_LEN);
+	int c = f[1].len == 1 ? policy_class_index(f[1].s[0]) : -1;
+	if (c < 0)
+		return "class must be A, B, C or D";
+	e->cls = (uint8_t)c;
+	if ((why = parse_score(f[2], &e->score)) ||
+	    (why = parse_region(f[3], &e->region)) ||
+	    (why = parse_industry(f[4], e->industry)) ||
+	    (why = parse_flags(f[5], &e->flags)))
+		return why;
+	e->last_inspected = DATE_NONE;
+	if (f[6].len && !date_parse(f[6].s, f[6].len, &e->last_inspected))
+		return "last_inspected must be a date YYYY-MM-DD or empty";
+	return NULL;
+}
+
+/* Splits one line (without its newline) into fields; returns their count,
+ * stopping at FIELDS + 1. */
+static unsigned split(const char *s, size_t len, struct field *f)
+{
+	unsigned n = 0;
+	const char *start = s, *end = s + len;
+	for (const char *p = s;; p++) {
+		if (p == end || *p == ',') {
+			if (n == FIELDS + 1)
+				return n;
+			f[n].s = start;
+			f[n].len = (unsigned)(p - start);
+			n++;
+			start = p + 1;
+			if (p == end)
+				return n;
+		}
+	}
+}
+
+static size_t count_lines(const char *text, size_t len)
+{
+	size_t n = 0;
+	for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text)));
+	     p++)
+		n++;
+	return n + 1;
+}
+
+/* The next line from *pos, without "\n" or "\r\n"; false at the end. */
+static bool next_line(const char *text, size_t len, size_t *pos,
+		      const char **ret_s, size_t *ret_len)
+{
+	if (*pos >= len)
+		return false;
+	const char *s = text + *pos;
+	const char *nl = memchr(s, '\n', len - *pos);
+	size_t n = nl ? (size_t)(nl - s) : len - *pos;
+	*pos += n + (nl != NULL);
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	*ret_s = s;
+	*ret_len = n;
+	return true;
+}
+
+static int check_header(const char *origin, const char *text, size_t len,
+			size_t *pos, struct diag *err)
+{
+	const char *s;
+	size_t n;
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		*pos = 3; /* a UTF-8 byte order mark, as spreadsheets write */
+	if (!next_line(text, len, pos, &s, &n))
+		return diag_add(err, "%s:1: empty file, expected header %s",
+				origin, POPULATION_HEADER);
+	if (n != strlen(POPULATION_HEADER) ||
+	    memcmp(s, POPULATION_HEADER, n) != 0)
+		return diag_add(err, "%s:1: header must be %s", origin,
+				POPULATION_HEADER);
+	return 0;
+}
+
+int population_parse_csv(const char *origin, const char *text, size_t len,
+			 struct population *ret, uint32_t **ret_lines,
+			 struct diag *err)
+{
+	size_t pos = 0, cap = count_lines(text, len), n = 0;
+	unsigned line = 1, errors = err->count;
+	if (check_header(origin, text, len, &pos, err) < 0)
+		return -1;
+	struct entity *v = malloc(cap * sizeof(*v));
+	uint32_t *lines = ret_lines ? malloc(cap * sizeof(*lines)) : NULL;
+	if (!v || (ret_lines && !lines)) {
+		free(v);
+		free(lines);
+		return diag_add(err, "%s: out of memory for %zu rows", origin,
+				cap);
+	}
+	const char *s;
+	size_t slen;
+	while (next_line(text, len, &pos, &s, &slen)) {
+		struct field f[FIELDS + 1];
+		line++;
+		if (slen == 0 && pos >= len)
+			break; /* the newline that ends the last row */
+		if (slen > LINE_MAX_LEN) {
+			diag_add(err, "%s:%u: line longer than %d bytes",
+				 origin, line, LINE_MAX_LEN);
+			continue;
+		}
+		unsigned nf = split(s, slen, f);
+		const char *why = nf == FIELDS ? parse_row(f, &v[n]) : NULL;
+		if (nf != FIELDS)
+			diag_add(err, "%s:%u: expected %d fields, found %s%u",
+				 origin, line, FIELDS,
+				 nf > FIELDS ? "more than " : "",
+				 nf > FIELDS ? FIELDS : nf);
+		else if (why)
+			diag_add(err, "%s:%u: %s", origin, line, why);
+		else if (n >= POPULATION_MAX)
+			diag_add(err, "%s:%u: more than %u entities", origin,
+				 line, POPULATION_MAX);
+		else {
+			if (lines)
+				lines[n] = line;
+			n++;
+		}
+	}
+	if (err->count != errors) {
+		free(v);
+		free(lines);
+		return -1;
+	}
+	ret->v = v;
+	ret->n = n;
+	if (ret_lines)
+		*ret_lines = lines;
+	return 0;
+}

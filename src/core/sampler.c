@@ -1,0 +1,304 @@
+#include "inspect/sampler.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/date.h"
+#include "inspect/decimal.h"
+
+/* ---- groups ---------------------------------------------------------- */
+
+static void assign_groups(const struct population *pop,
+			  const struct draw_params *dp, struct draw *d)
+{
+	int32_t cool_from[CLASS_COUNT];
+	uint64_t count[SAMPLER_GROUPS] = {0};
+	for (int c = 0; c < CLASS_COUNT; c++) {
+		uint32_t days = dp->policy->cls[c].cooldown_days;
+		/* In cooldown: inspected less than `days` days before. */
+		cool_from[c] = days ? dp->date - (int32_t)days + 1 : INT32_MAX;
+	}
+	for (size_t i = 0; i < pop->n; i++) {
+		const struct entity *e = &pop->v[i];
+		unsigned cool = e->last_inspected >= cool_from[e->cls];
+		uint8_t key = (uint8_t)(e->cls | e->flags << 2 |
+					cool * GROUP_COOLDOWN);
+		d->group_of[i] = key;
+		count[key]++;
+	}
+	for (unsigned g = 0; g < SAMPLER_GROUPS; g++)
+		d->group[g].n = count[g];
+}
+
+static bool group_certain(const struct policy *p, unsigned g)
+{
+	for (int f = 0; f < FLAG_COUNT; f++)
+		if ((g >> 2 & (1u << f)) && p->flag[f].certain)
+			return true;
+	return false;
+}
+
+/* base scaled by each of the group's flag factors in flag order, each
+ * product rounded down to whole units. */
+static uint64_t scale_by_flags(const struct policy *p, unsigned g,
+			       uint64_t base)
+{
+	u128 v = base;
+	for (int f = 0; f < FLAG_COUNT; f++)
+		if (g >> 2 & (1u << f))
+			v = v * p->flag[f].factor / FACTOR_ONE;
+	return (uint64_t)v;
+}
+
+/* The value that decides a group's probability: for stratified its π in
+ * PI_ONE units; for pps its weight (UINT64_MAX meaning certain). */
+static uint64_t group_value(const struct policy *p, unsigned g)
+{
+	bool pps = p->design == DESIGN_PPS;
+	if (g & GROUP_COOLDOWN)
+		return 0;
+	if (group_certain(p, g))
+		return pps ? UINT64_MAX : PI_ONE;
+	if (pps)
+		return scale_by_flags(p, g, p->cls[g & 3].weight);
+	uint64_t pi = scale_by_flags(p, g, p->cls[g & 3].rate);
+	return pi < PI_ONE ? pi : PI_ONE;
+}
+
+/* Merges non-empty groups with equal value into strata, in key order; the
+ * strata's values go to value[]. */
+static void form_strata(const struct policy *p, struct draw *d,
+			uint64_t value[SAMPLER_GROUPS])
+{
+	d->n_strata = 0;
+	for (unsigned g = 0; g < SAMPLER_GROUPS; g++) {
+		if (d->group[g].n == 0)
+			continue;
+		uint64_t v = group_value(p, g);
+		unsigned s = 0;
+		while (s < d->n_strata && value[s] != v)
+			s++;
+		if (s == d->n_strata) {
+			value[s] = v;
+			d->stratum[s] = (struct sampler_stratum){0};
+			d->n_strata++;
+		}
+		d->group[g].stratum = s;
+		d->stratum[s].n += d->group[g].n;
+	}
+}
+
+/* ---- expected counts -------------------------------------------------- */
+
+static void expect_stratified(struct draw *d, const uint64_t *pi)
+{
+	for (unsigned s = 0; s < d->n_strata; s++)
+		d->stratum[s].expected = (u128)pi[s] * d->stratum[s].n;
+}
+
+/* floor(a * PI_ONE / w) without overflow: a < 2^96 and w < 2^68. */
+static u128 scaled_quotient(u128 a, u128 w)
+{
+	return a / w * PI_ONE + a % w * PI_ONE / w;
+}
+
+/* pps: sampling::inclusionprobabilities in exact arithmetic. Strata whose
+ * share reaches 1 are taken whole, and the rest re-spread, until no more
+ * reach 1; the remaining count is spread by cumulative floors so that the
+ * expected counts add up to the size exactly. */
+static int expect_pps(struct draw *d, const uint64_t *weight, uint64_t size,
+		      struct diag *err)
+{
+	bool capped[SAMPLER_GROUPS] = {false};
+	uint64_t certain = 0, positive = 0;
+	for (unsigned s = 0; s < d->n_strata; s++) {
+		capped[s] = weight[s] == UINT64_MAX;
+		certain += capped[s] ? d->stratum[s].n : 0;
+		positive += weight[s] ? d->stratum[s].n : 0;
+	}
+	if (size < certain)
+		return diag_add(err, "size %llu is below the %llu entities "
+				"that must be inspected", (unsigned long long)size,
+				(unsigned long long)certain);
+	if (size > positive)
+		return diag_add(err, "size %llu is above the %llu entities "
+				"that can be drawn", (unsigned long long)size,
+				(unsigned long long)positive);
+	uint64_t rest;
+	u128 total;
+	bool more = true;
+	while (more) {
+		more = false;
+		rest = size, total = 0;
+		for (unsigned s = 0; s < d->n_strata; s++)
+			if (capped[s])
+				rest -= d->stratum[s].n;
+			else
+				total += (u128)d->stratum[s].n * weight[s];
+		for (unsigned s = 0; s < d->n_strata; s++)
+			if (!capped[s] && weight[s] &&
+			    (u128)rest * weight[s] >= total)
+				capped[s] = more = true;
+	}
+	u128 cum = 0, before = 0;
+	for (unsigned s = 0; s < d->n_strata; s++) {
+		struct sampler_stratum *st = &d->stratum[s];
+		if (capped[s]) {
+			st->expected = (u128)st->n * PI_ONE;
+			continue;
+		}
+		cum += (u128)st->n * weight[s];
+		u128 upto = total ? scaled_quotient((u128)rest * cum, total) : 0;
+		st->expected = upto - before;
+		before = upto;
+	}
+	return 0;
+}
+
+/* ---- sizes and samples ------------------------------------------------ */
+
+static void fix_sizes(struct draw *d, bool systematic, struct rng *r)
+{
+	if (systematic) {
+		/* One uniform offset for all strata: sizes add up exactly. */
+		u128 u = rng_bounded(r, PI_ONE), cum = 0;
+		for (unsigned s = 0; s < d->n_strata; s++) {
+			u128 next = cum + d->stratum[s].expected;
+			uint64_t take = (uint64_t)((next + u) / PI_ONE -
+						   (cum + u) / PI_ONE);
+			/* Floors can pass n by one unit in theory, never in
+			 * practice; keep the bitmap in bounds regardless. */
+			d->stratum[s].take = take < d->stratum[s].n
+						     ? take : d->stratum[s].n;
+			cum = next;
+		}
+		return;
+	}
+	for (unsigned s = 0; s < d->n_strata; s++) {
+		struct sampler_stratum *st = &d->stratum[s];
+		uint64_t frac = (uint64_t)(st->expected % PI_ONE);
+		st->take = (uint64_t)(st->expected / PI_ONE);
+		if (frac && rng_bounded(r, PI_ONE) < frac)
+			st->take++;
+	}
+}
+
+static bool bit(const uint64_t *b, uint64_t i)
+{
+	return b[i >> 6] >> (i & 63) & 1;
+}
+
+static void set_bit(uint64_t *b, uint64_t i)
+{
+	b[i >> 6] |= 1ULL << (i & 63);
+}
+
+/* Floyd's algorithm: a uniform random m-subset of [0, n) as a bitmap. When
+ * more than half is taken, the complement is drawn and the bitmap inverted,
+ * so at most n/2 random numbers are used. */
+static void sample_ranks(uint64_t *bits, uint64_t n, uint64_t take,
+			 struct rng *r)
+{
+	size_t words = (size_t)((n + 63) / 64);
+	bool invert = take > n - take;
+	uint64_t m = invert ? n - take : take;
+	for (uint64_t j = n - m; j < n; j++) {
+		uint64_t t = rng_bounded(r, j + 1);
+		set_bit(bits, bit(bits, t) ? j : t);
+	}
+	if (invert)
+		for (size_t w = 0; w < words; w++)
+			bits[w] = ~bits[w];
+}
+
+static int select_entities(const struct population *pop, struct draw *d,
+			   struct rng *r, struct diag *err)
+{
+	size_t offset[SAMPLER_GROUPS], words = 0, total = 0;
+	uint64_t rank[SAMPLER_GROUPS] = {0};
+	for (unsigned s = 0; s < d->n_strata; s++) {
+		offset[s] = words;
+		words += (size_t)((d->stratum[s].n + 63) / 64);
+		total += d->stratum[s].take;
+	}
+	uint64_t *bits = calloc(words ? words : 1, sizeof(*bits));
+	d->chosen = malloc((total ? total : 1) * sizeof(*d->chosen));
+	if (!bits || !d->chosen) {
+		free(bits);
+		return diag_add(err, "out of memory drawing %zu entities",
+				total);
+	}
+	for (unsigned s = 0; s < d->n_strata; s++)
+		sample_ranks(bits + offset[s], d->stratum[s].n,
+			     d->stratum[s].take, r);
+	size_t n = 0;
+	for (size_t i = 0; i < pop->n; i++) {
+		unsigned g = d->group_of[i], s = d->group[g].stratum;
+		if (bit(bits + offset[s], rank[s]++)) {
+			d->chosen[n++] = (uint32_t)i;
+			d->group[g].drawn++;
+		}
+	}
+	d->n_chosen = n;
+	free(bits);
+	return 0;
+}
+
+/* ---- the draw --------------------------------------------------------- */
+
+static int plan(const struct draw_params *dp, struct draw *d,
+		struct diag *err)
+{
+	const struct policy *p = dp->policy;
+	uint64_t value[SAMPLER_GROUPS];
+	form_strata(p, d, value);
+	if (p->design == DESIGN_STRATIFIED) {
+		expect_stratified(d, value);
+		return 0;
+	}
+	uint64_t size = dp->size ? dp->size : p->size;
+	if (size == 0)
+		return diag_add(err, "policy %s is pps and needs a size",
+				p->name);
+	return expect_pps(d, value, size, err);
+}
+
+int sampler_draw(const struct population *pop, const struct draw_params *dp,
+		 const uint8_t seed[32], struct draw *ret, struct diag *err)
+{
+	struct draw d;
+	struct rng r;
+	memset(&d, 0, sizeof(d));
+	if (pop->n > POPULATION_MAX)
+		return diag_add(err, "more than %u entities", POPULATION_MAX);
+	d.group_of = malloc(pop->n ? pop->n : 1);
+	if (!d.group_of)
+		return diag_add(err, "out of memory for %zu entities", pop->n);
+	assign_groups(pop, dp, &d);
+	if (plan(dp, &d, err) < 0)
+		goto fail;
+	rng_seed(&r, seed);
+	fix_sizes(&d, dp->policy->design == DESIGN_PPS, &r);
+	if (select_entities(pop, &d, &r, err) < 0)
+		goto fail;
+	*ret = d;
+	return 0;
+fail:
+	draw_finish(&d);
+	return -1;
+}
+
+void draw_finish(struct draw *d)
+{
+	free(d->group_of);
+	free(d->chosen);
+	d->group_of = NULL;
+	d->chosen = NULL;
+}
+
+void draw_group_pi(const struct draw *d, unsigned g, u128 *num, u128 *den)
+{
+	const struct sampler_stratum *s = &d->stratum[d->group[g].stratum];
+	*num = s->expected;
+	*den = (u128)s->n * PI_ONE;
+}

@@ -1,0 +1,86 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "inspect/yaml_doc.h"
+
+/* libcyaml reports a failure as an error line followed by a backtrace of
+ * "in mapping field 'x' (line: L, column: C)" lines; keep the first error as
+ * the reason and the innermost position. */
+struct capture {
+	char reason[256];
+	unsigned line, col;
+};
+
+static void capture_log(cyaml_log_t level, void *ctx, const char *fmt,
+			va_list args)
+{
+	struct capture *c = ctx;
+	char msg[256];
+	if (level < CYAML_LOG_ERROR)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	msg[strcspn(msg, "\n")] = '\0';
+	const char *at = strstr(msg, "(line: ");
+	if (at && c->line == 0) {
+		sscanf(at, "(line: %u, column: %u)", &c->line, &c->col);
+		return;
+	}
+	if (c->reason[0] || at)
+		return;
+	const char *m = msg;
+	if (strncmp(m, "Load: ", 6) == 0)
+		m += 6;
+	snprintf(c->reason, sizeof(c->reason), "%s", m);
+}
+
+int yaml_doc_load(const char *origin, const char *text, size_t len,
+		  const cyaml_schema_value_t *schema, void **ret_data,
+		  struct diag *err)
+{
+	struct capture c = {.reason = "", .line = 0};
+	const cyaml_config_t config = {
+		.log_fn = capture_log,
+		.log_ctx = &c,
+		.mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR,
+		.flags = CYAML_CFG_NO_ALIAS,
+	};
+	cyaml_data_t *data = NULL;
+	cyaml_err_t e = cyaml_load_data((const uint8_t *)text, len, &config,
+					schema, &data, NULL);
+	if (e == CYAML_OK && data) {
+		*ret_data = data;
+		return 0;
+	}
+	const char *why = c.reason[0] ? c.reason : cyaml_strerror(e);
+	if (e == CYAML_OK)
+		why = "the document is empty";
+	if (c.line)
+		return diag_add(err, "%s:%u:%u: %s", origin, c.line, c.col,
+				why);
+	return diag_add(err, "%s: %s", origin, why);
+}
+
+void yaml_doc_free(const cyaml_schema_value_t *schema, void *data)
+{
+	const cyaml_config_t config = {.mem_fn = cyaml_mem,
+				       .log_level = CYAML_LOG_ERROR};
+	if (data)
+		cyaml_free(&config, schema, data, 0);
+}
+
+int yaml_doc_error(const char *origin, const char *text, size_t len,
+		   const char *path, struct diag *err, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	unsigned line, col;
+	if (yaml_doc_where(text, len, path, &line, &col))
+		return diag_add(err, "%s:%u:%u: %s: %s", origin, line, col,
+				path, why);
+	return diag_add(err, "%s: %s: %s", origin, path, why);
+}

@@ -1,0 +1,67 @@
+#include "inspect/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int file_map(const char *path, struct mapped_file *ret)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+		close(fd);
+		return r;
+	}
+	ret->len = (size_t)st.st_size;
+	ret->base = NULL;
+	ret->data = "";
+	if (ret->len > 0) {
+		void *p = mmap(NULL, ret->len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			int r = -errno;
+			close(fd);
+			return r;
+		}
+		ret->base = p;
+		ret->data = p;
+	}
+	close(fd);
+	return 0;
+}
+
+void file_unmap(struct mapped_file *f)
+{
+	if (f->base)
+		munmap(f->base, f->len);
+	f->base = NULL;
+}
+
+int file_read(const char *path, size_t max, char **ret_data, size_t *ret_len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return -errno;
+	char *buf = malloc(max + 1);
+	if (!buf) {
+		fclose(fp);
+		return -ENOMEM;
+	}
+	size_t n = fread(buf, 1, max + 1, fp);
+	int r = ferror(fp) ? -EIO : n > max ? -EFBIG : 0;
+	fclose(fp);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	buf[n] = '\0';
+	*ret_data = buf;
+	*ret_len = n;
+	return 0;
+}
