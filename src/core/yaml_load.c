@@ -56,6 +56,13 @@ int yaml_doc_load(const char *origin, const char *text, size_t len,
 	const char *why = c.reason[0] ? c.reason : cyaml_strerror(e);
 	if (e == CYAML_OK)
 		why = "the document is empty";
+	/* libcyaml places an unknown key at the value before it. */
+	const char *unknown = "Unexpected key: ";
+	if (strncmp(why, unknown, strlen(unknown)) == 0) {
+		char path[80];
+		snprintf(path, sizeof(path), "**.%s", why + strlen(unknown));
+		yaml_doc_where(text, len, path, &c.line, &c.col);
+	}
 	if (c.line)
 		return diag_add(err, "%s:%u:%u: %s", origin, c.line, c.col,
 				why);

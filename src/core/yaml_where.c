@@ -73,6 +73,13 @@ static int step(struct walk *w, const yaml_event_t *ev)
 			snprintf(top->key, sizeof(top->key), "%s",
 				 (const char *)ev->data.scalar.value);
 			top->expect_key = false;
+			/* "**.k": the first key named k, at any depth. */
+			if (strncmp(w->path, "**.", 3) == 0 &&
+			    strcmp(top->key, w->path + 3) == 0) {
+				w->line = (unsigned)ev->start_mark.line + 1;
+				w->col = (unsigned)ev->start_mark.column + 1;
+				return 1;
+			}
 			return 0;
 		}
 		if (value(w, &ev->start_mark))
