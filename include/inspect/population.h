@@ -35,16 +35,16 @@ void population_finish(struct population *p);
 
 /* Parses CSV text with the POPULATION_HEADER header. Every invalid row is
  * reported "origin:line: reason" (the diag keeps the first ones and counts
- * the rest) and the whole text is refused. If ret_lines is not NULL it gets
- * each entity's line number (caller frees). */
+ * the rest) and the whole text is refused. On success, entity k came from
+ * line k + 2 (header and rows only: an empty line is an invalid row). */
 int population_parse_csv(const char *origin, const char *text, size_t len,
-			 struct population *ret, uint32_t **ret_lines,
-			 struct diag *err);
+			 struct population *ret, struct diag *err);
 
-/* Puts the records in canonical order and refuses duplicate USCCs (naming
- * both lines when lines is given; lines is permuted along). */
-int population_canonicalize(struct population *p, uint32_t *lines,
-			    const char *origin, struct diag *err);
+/* Puts the records in canonical order and refuses duplicate USCCs. With
+ * first_line > 0 a duplicate is reported "origin:LINE:" where entity k (in
+ * the order given) stood on line first_line + k; else by code alone. */
+int population_canonicalize(struct population *p, const char *origin,
+			    unsigned first_line, struct diag *err);
 
 /* Writes entity e as its canonical CSV record, newline included, into
  * out[RECORD_MAX]; returns its length. */

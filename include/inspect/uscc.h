@@ -8,9 +8,15 @@
 
 #define USCC_LEN 18
 
+/* A character's value plus one, 0 outside the alphabet. */
+extern const uint8_t uscc_value_plus_one[256];
+
 /* Value 0..30 of a code character, or -1 if not in the alphabet
  * "0123456789ABCDEFGHJKLMNPQRTUWXY". */
-int uscc_char_value(char c);
+static inline int uscc_char_value(char c)
+{
+	return uscc_value_plus_one[(unsigned char)c] - 1;
+}
 /* The check character for the first 17 characters. */
 char uscc_check_char(const char *first17);
 /* Returns NULL if s[0..17] is a valid code, else the reason. */

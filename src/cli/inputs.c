@@ -35,7 +35,6 @@ static int load_population(const char *path, struct inputs *in)
 {
 	struct mapped_file f;
 	struct diag err;
-	uint32_t *lines = NULL;
 	diag_init(&err);
 	double t0 = clock_seconds();
 	int r = file_map(path, &f);
@@ -43,16 +42,16 @@ static int load_population(const char *path, struct inputs *in)
 		fprintf(stderr, "%s: %s\n", path, strerror(-r));
 		return EXIT_INPUT;
 	}
-	r = population_parse_csv(path, f.data, f.len, &in->pop, &lines, &err);
+	r = population_parse_csv(path, f.data, f.len, &in->pop, &err);
 	file_unmap(&f);
 	double t1 = clock_seconds();
-	if (r == 0)
-		r = population_canonicalize(&in->pop, lines, path, &err);
-	free(lines);
+	if (r == 0 && population_canonicalize(&in->pop, path, 2, &err) < 0) {
+		population_finish(&in->pop);
+		r = -1;
+	}
 	double t2 = clock_seconds();
 	if (r < 0) {
 		fputs(diag_text(&err), stderr);
-		population_finish(&in->pop);
 		return EXIT_INPUT;
 	}
 	population_digest(&in->pop, in->pop_digest);

@@ -1,5 +1,4 @@
 /* inspectctl: the operator's and auditor's command line. */
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,10 +25,6 @@ static int usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	if (sodium_init() < 0) {
-		fputs("inspectctl: libsodium failed to start\n", stderr);
-		return EXIT_FAIL;
-	}
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

@@ -119,13 +119,15 @@ static unsigned split(const char *s, size_t len, struct field *f)
 	}
 }
 
-static size_t count_lines(const char *text, size_t len)
+/* The shortest valid row, "<uscc>,A,,440304,,,", is 30 bytes: no file has
+ * more rows than that allows. Pages of the array that rows never reach are
+ * never touched, so the bound costs address space only. */
+#define ROW_MIN_LEN 30
+
+static size_t row_bound(size_t len)
 {
-	size_t n = 0;
-	for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text)));
-	     p++)
-		n++;
-	return n + 1;
+	size_t n = len / ROW_MIN_LEN + 1;
+	return n < POPULATION_MAX ? n : POPULATION_MAX + 1;
 }
 
 /* The next line from *pos, without "\n" or "\r\n"; false at the end. */
@@ -163,21 +165,16 @@ static int check_header(const char *origin, const char *text, size_t len,
 }
 
 int population_parse_csv(const char *origin, const char *text, size_t len,
-			 struct population *ret, uint32_t **ret_lines,
-			 struct diag *err)
+			 struct population *ret, struct diag *err)
 {
-	size_t pos = 0, cap = count_lines(text, len), n = 0;
+	size_t pos = 0, cap = row_bound(len), n = 0;
 	unsigned line = 1, errors = err->count;
 	if (check_header(origin, text, len, &pos, err) < 0)
 		return -1;
 	struct entity *v = malloc(cap * sizeof(*v));
-	uint32_t *lines = ret_lines ? malloc(cap * sizeof(*lines)) : NULL;
-	if (!v || (ret_lines && !lines)) {
-		free(v);
-		free(lines);
+	if (!v)
 		return diag_add(err, "%s: out of memory for %zu rows", origin,
 				cap);
-	}
 	const char *s;
 	size_t slen;
 	while (next_line(text, len, &pos, &s, &slen)) {
@@ -202,20 +199,14 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 		else if (n >= POPULATION_MAX)
 			diag_add(err, "%s:%u: more than %u entities", origin,
 				 line, POPULATION_MAX);
-		else {
-			if (lines)
-				lines[n] = line;
+		else
 			n++;
-		}
 	}
 	if (err->count != errors) {
 		free(v);
-		free(lines);
 		return -1;
 	}
 	ret->v = v;
 	ret->n = n;
-	if (ret_lines)
-		*ret_lines = lines;
 	return 0;
 }

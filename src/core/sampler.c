@@ -12,22 +12,30 @@ static void assign_groups(const struct population *pop,
 			  const struct draw_params *dp, struct draw *d)
 {
 	int32_t cool_from[CLASS_COUNT];
-	uint64_t count[SAMPLER_GROUPS] = {0};
+	/* Four interleaved counts: runs of one key (most entities are plain
+	 * class B) would otherwise chain every increment through memory. */
+	uint64_t count[4][SAMPLER_GROUPS] = {{0}};
 	for (int c = 0; c < CLASS_COUNT; c++) {
 		uint32_t days = dp->policy->cls[c].cooldown_days;
 		/* In cooldown: inspected less than `days` days before. */
 		cool_from[c] = days ? dp->date - (int32_t)days + 1 : INT32_MAX;
 	}
-	for (size_t i = 0; i < pop->n; i++) {
-		const struct entity *e = &pop->v[i];
+	/* Locals, not pop->... and d->...: a store through a byte pointer may
+	 * alias anything, and would make the compiler reload them each time. */
+	const struct entity *v = pop->v;
+	uint8_t *group_of = d->group_of;
+	size_t n = pop->n;
+	for (size_t i = 0; i < n; i++) {
+		const struct entity *e = &v[i];
 		unsigned cool = e->last_inspected >= cool_from[e->cls];
 		uint8_t key = (uint8_t)(e->cls | e->flags << 2 |
 					cool * GROUP_COOLDOWN);
-		d->group_of[i] = key;
-		count[key]++;
+		group_of[i] = key;
+		count[i & 3][key]++;
 	}
 	for (unsigned g = 0; g < SAMPLER_GROUPS; g++)
-		d->group[g].n = count[g];
+		d->group[g].n = count[0][g] + count[1][g] + count[2][g] +
+				count[3][g];
 }
 
 static bool group_certain(const struct policy *p, unsigned g)
@@ -231,14 +239,25 @@ static int select_entities(const struct population *pop, struct draw *d,
 	for (unsigned s = 0; s < d->n_strata; s++)
 		sample_ranks(bits + offset[s], d->stratum[s].n,
 			     d->stratum[s].take, r);
-	size_t n = 0;
-	for (size_t i = 0; i < pop->n; i++) {
-		unsigned g = d->group_of[i], s = d->group[g].stratum;
-		if (bit(bits + offset[s], rank[s]++)) {
-			d->chosen[n++] = (uint32_t)i;
-			d->group[g].drawn++;
-		}
+	/* Each group's bitmap and rank counter, found without going through
+	 * its stratum, in locals the compiler can keep (see assign_groups). */
+	const uint64_t *map[SAMPLER_GROUPS];
+	uint64_t *rank_of[SAMPLER_GROUPS];
+	for (unsigned g = 0; g < SAMPLER_GROUPS; g++) {
+		unsigned s = d->group[g].n ? d->group[g].stratum : 0;
+		map[g] = bits + offset[s];
+		rank_of[g] = &rank[s];
 	}
+	const uint8_t *group_of = d->group_of;
+	uint32_t *chosen = d->chosen;
+	size_t n = 0, count = pop->n;
+	for (size_t i = 0; i < count; i++) {
+		unsigned g = group_of[i];
+		if (bit(map[g], (*rank_of[g])++))
+			chosen[n++] = (uint32_t)i;
+	}
+	for (size_t k = 0; k < n; k++)
+		d->group[group_of[chosen[k]]].drawn++;
 	d->n_chosen = n;
 	free(bits);
 	return 0;

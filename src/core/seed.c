@@ -1,10 +1,10 @@
 #include "inspect/seed.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "inspect/date.h"
+#include "inspect/sha256.h"
 
 void seed_hex(const uint8_t *bytes, size_t n, char *out)
 {
@@ -61,6 +61,6 @@ int seed_derive(const struct seed_input *in, uint8_t seed[32])
 	size_t len = seed_encode(in, buf, sizeof(buf));
 	if (len == 0)
 		return -1;
-	crypto_hash_sha256(seed, (const unsigned char *)buf, len);
+	sha256(buf, len, seed);
 	return 0;
 }

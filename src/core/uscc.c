@@ -5,15 +5,17 @@ static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const unsigned weight[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
 				    29, 25, 13, 8,  24, 10, 30, 28};
 
-int uscc_char_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	for (int i = 10; i < 31; i++)
-		if (alphabet[i] == c)
-			return i;
-	return -1;
-}
+/* A table, since parsing and sorting look up every character of every
+ * code. */
+const uint8_t uscc_value_plus_one[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['G'] = 17, ['H'] = 18,
+	['J'] = 19, ['K'] = 20, ['L'] = 21, ['M'] = 22, ['N'] = 23, ['P'] = 24,
+	['Q'] = 25, ['R'] = 26, ['T'] = 27, ['U'] = 28, ['W'] = 29, ['X'] = 30,
+	['Y'] = 31,
+};
+
 
 char uscc_check_char(const char *first17)
 {

@@ -1,0 +1,12 @@
+#ifndef BENCH_SYNTH_H
+#define BENCH_SYNTH_H
+
+#include <stdint.h>
+
+#include "inspect/population.h"
+#include "inspect/rng.h"
+
+/* One synthetic entity; today anchors the past inspection dates. */
+void synth_entity(struct rng *r, int32_t today, struct entity *e);
+
+#endif
