@@ -7,7 +7,7 @@ set -eu
 build=(build-essential pkg-config meson ninja-build clang
        libuv1-dev libhiredis-dev libcyaml-dev libyaml-dev libcriterion-dev
        libssl-dev libsodium-dev libjansson-dev redis-server python3)
-bench=(python3-numpy python3-pandas r-cran-sampling r-base-core hyperfine)
+bench=(python3-numpy python3-pandas r-cran-sampling r-base-core time)
 
 want=("${build[@]}")
 [ "${1:-}" = "--bench" ] && want+=("${bench[@]}")

@@ -8,13 +8,23 @@
 
 /* ---- groups ---------------------------------------------------------- */
 
+/* Both passes over the population walk LANES quarters of it in lockstep.
+ * A per-group (or per-stratum) counter bumped for every entity chains each
+ * bump to the last through memory when neighbours share a group, as most
+ * do; four lanes with counters of their own make four independent chains.
+ * The result is the same as one walk in order. */
+#define LANES 4
+
+static size_t lane_length(size_t n)
+{
+	return (n + LANES - 1) / LANES;
+}
+
 static void assign_groups(const struct population *pop,
-			  const struct draw_params *dp, struct draw *d)
+			  const struct draw_params *dp, struct draw *d,
+			  uint64_t count[LANES][SAMPLER_GROUPS])
 {
 	int32_t cool_from[CLASS_COUNT];
-	/* Four interleaved counts: runs of one key (most entities are plain
-	 * class B) would otherwise chain every increment through memory. */
-	uint64_t count[4][SAMPLER_GROUPS] = {{0}};
 	for (int c = 0; c < CLASS_COUNT; c++) {
 		uint32_t days = dp->policy->cls[c].cooldown_days;
 		/* In cooldown: inspected less than `days` days before. */
@@ -24,18 +34,23 @@ static void assign_groups(const struct population *pop,
 	 * alias anything, and would make the compiler reload them each time. */
 	const struct entity *v = pop->v;
 	uint8_t *group_of = d->group_of;
-	size_t n = pop->n;
-	for (size_t i = 0; i < n; i++) {
-		const struct entity *e = &v[i];
-		unsigned cool = e->last_inspected >= cool_from[e->cls];
-		uint8_t key = (uint8_t)(e->cls | e->flags << 2 |
-					cool * GROUP_COOLDOWN);
-		group_of[i] = key;
-		count[i & 3][key]++;
+	size_t n = pop->n, len = lane_length(n);
+	for (size_t j = 0; j < len; j++) {
+		for (size_t lane = 0; lane < LANES; lane++) {
+			size_t i = lane * len + j;
+			if (i >= n)
+				break;
+			const struct entity *e = &v[i];
+			unsigned cool = e->last_inspected >= cool_from[e->cls];
+			uint8_t key = (uint8_t)(e->cls | e->flags << 2 |
+						cool * GROUP_COOLDOWN);
+			group_of[i] = key;
+			count[lane][key]++;
+		}
 	}
 	for (unsigned g = 0; g < SAMPLER_GROUPS; g++)
-		d->group[g].n = count[0][g] + count[1][g] + count[2][g] +
-				count[3][g];
+		for (size_t lane = 0; lane < LANES; lane++)
+			d->group[g].n += count[lane][g];
 }
 
 static bool group_certain(const struct policy *p, unsigned g)
@@ -219,18 +234,67 @@ static void sample_ranks(uint64_t *bits, uint64_t n, uint64_t take,
 			bits[w] = ~bits[w];
 }
 
+/* Where each lane's rank counters start: the entities of each stratum in
+ * the lanes before it. */
+static void lane_ranks(const struct draw *d,
+		       uint64_t count[LANES][SAMPLER_GROUPS],
+		       uint64_t rank[LANES][SAMPLER_GROUPS])
+{
+	memset(rank, 0, sizeof(uint64_t) * LANES * SAMPLER_GROUPS);
+	for (size_t lane = 1; lane < LANES; lane++) {
+		memcpy(rank[lane], rank[lane - 1], sizeof(rank[lane]));
+		for (unsigned g = 0; g < SAMPLER_GROUPS; g++)
+			if (count[lane - 1][g])
+				rank[lane][d->group[g].stratum] +=
+					count[lane - 1][g];
+	}
+}
+
+/* The selection pass: the k-th entity of a stratum (in canonical order) is
+ * chosen when bit k of the stratum's sample is set. Lane l writes its
+ * choices to out[l]; they are joined in lane order, which is canonical. */
+static size_t walk_lanes(const struct draw *d, size_t n,
+			 const uint64_t *const map[SAMPLER_GROUPS],
+			 uint64_t rank[LANES][SAMPLER_GROUPS],
+			 uint32_t *out[LANES], size_t found[LANES])
+{
+	unsigned stratum_of[SAMPLER_GROUPS];
+	for (unsigned g = 0; g < SAMPLER_GROUPS; g++)
+		stratum_of[g] = d->group[g].n ? d->group[g].stratum : 0;
+	const uint8_t *group_of = d->group_of;
+	size_t len = lane_length(n);
+	for (size_t j = 0; j < len; j++) {
+		for (size_t lane = 0; lane < LANES; lane++) {
+			size_t i = lane * len + j;
+			if (i >= n)
+				break;
+			unsigned g = group_of[i];
+			if (bit(map[g], rank[lane][stratum_of[g]]++))
+				out[lane][found[lane]++] = (uint32_t)i;
+		}
+	}
+	size_t total = found[0];
+	for (size_t lane = 1; lane < LANES; lane++) {
+		memcpy(out[0] + total, out[lane], found[lane] * sizeof(**out));
+		total += found[lane];
+	}
+	return total;
+}
+
 static int select_entities(const struct population *pop, struct draw *d,
+			   uint64_t count[LANES][SAMPLER_GROUPS],
 			   struct rng *r, struct diag *err)
 {
 	size_t offset[SAMPLER_GROUPS], words = 0, total = 0;
-	uint64_t rank[SAMPLER_GROUPS] = {0};
 	for (unsigned s = 0; s < d->n_strata; s++) {
 		offset[s] = words;
 		words += (size_t)((d->stratum[s].n + 63) / 64);
 		total += d->stratum[s].take;
 	}
+	/* Lane 0 writes straight into chosen, the others into spare room
+	 * after it: total slots each, as any lane might find them all. */
 	uint64_t *bits = calloc(words ? words : 1, sizeof(*bits));
-	d->chosen = malloc((total ? total : 1) * sizeof(*d->chosen));
+	d->chosen = malloc((total ? total : 1) * LANES * sizeof(*d->chosen));
 	if (!bits || !d->chosen) {
 		free(bits);
 		return diag_add(err, "out of memory drawing %zu entities",
@@ -239,26 +303,18 @@ static int select_entities(const struct population *pop, struct draw *d,
 	for (unsigned s = 0; s < d->n_strata; s++)
 		sample_ranks(bits + offset[s], d->stratum[s].n,
 			     d->stratum[s].take, r);
-	/* Each group's bitmap and rank counter, found without going through
-	 * its stratum, in locals the compiler can keep (see assign_groups). */
 	const uint64_t *map[SAMPLER_GROUPS];
-	uint64_t *rank_of[SAMPLER_GROUPS];
-	for (unsigned g = 0; g < SAMPLER_GROUPS; g++) {
-		unsigned s = d->group[g].n ? d->group[g].stratum : 0;
-		map[g] = bits + offset[s];
-		rank_of[g] = &rank[s];
-	}
-	const uint8_t *group_of = d->group_of;
-	uint32_t *chosen = d->chosen;
-	size_t n = 0, count = pop->n;
-	for (size_t i = 0; i < count; i++) {
-		unsigned g = group_of[i];
-		if (bit(map[g], (*rank_of[g])++))
-			chosen[n++] = (uint32_t)i;
-	}
-	for (size_t k = 0; k < n; k++)
-		d->group[group_of[chosen[k]]].drawn++;
-	d->n_chosen = n;
+	for (unsigned g = 0; g < SAMPLER_GROUPS; g++)
+		map[g] = bits + offset[d->group[g].n ? d->group[g].stratum : 0];
+	uint64_t rank[LANES][SAMPLER_GROUPS];
+	uint32_t *out[LANES];
+	size_t found[LANES] = {0};
+	for (size_t lane = 0; lane < LANES; lane++)
+		out[lane] = d->chosen + lane * (total ? total : 1);
+	lane_ranks(d, count, rank);
+	d->n_chosen = walk_lanes(d, pop->n, map, rank, out, found);
+	for (size_t k = 0; k < d->n_chosen; k++)
+		d->group[d->group_of[d->chosen[k]]].drawn++;
 	free(bits);
 	return 0;
 }
@@ -290,15 +346,16 @@ int sampler_draw(const struct population *pop, const struct draw_params *dp,
 	memset(&d, 0, sizeof(d));
 	if (pop->n > POPULATION_MAX)
 		return diag_add(err, "more than %u entities", POPULATION_MAX);
+	uint64_t count[LANES][SAMPLER_GROUPS] = {{0}};
 	d.group_of = malloc(pop->n ? pop->n : 1);
 	if (!d.group_of)
 		return diag_add(err, "out of memory for %zu entities", pop->n);
-	assign_groups(pop, dp, &d);
+	assign_groups(pop, dp, &d, count);
 	if (plan(dp, &d, err) < 0)
 		goto fail;
 	rng_seed(&r, seed);
 	fix_sizes(&d, dp->policy->design == DESIGN_PPS, &r);
-	if (select_entities(pop, &d, &r, err) < 0)
+	if (select_entities(pop, &d, count, &r, err) < 0)
 		goto fail;
 	*ret = d;
 	return 0;

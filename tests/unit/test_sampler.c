@@ -387,3 +387,30 @@ Test(sampler, pps_inclusion_frequencies_match_pi)
 	check_frequencies(&pop, &p, 17);
 	population_finish(&pop);
 }
+
+/* Populations smaller than the number of passes' lanes, and none at all. */
+Test(sampler, tiny_and_empty_populations)
+{
+	struct policy p;
+	policy_from_text(henan, &p);
+	for (unsigned n = 0; n <= 9; n++) {
+		struct population pop = {malloc((n ? n : 1) *
+						sizeof(struct entity)), n};
+		for (unsigned i = 0; i < n; i++)
+			pop.v[i] = make_entity(i, CLASS_D,
+					       i % 2 ? 1u << FLAG_B : 0);
+		struct draw d;
+		draw_ok(&pop, &p, 0, n, &d);
+		cr_assert_geq(d.n_chosen, n / 2, "n %u", n);
+		for (size_t k = 0; k < d.n_chosen; k++)
+			cr_assert_lt(d.chosen[k], n);
+		for (unsigned i = 1; i < n; i += 2) {
+			bool found = false;
+			for (size_t k = 0; k < d.n_chosen; k++)
+				found |= d.chosen[k] == i;
+			cr_assert(found, "n %u: certain entity %u missing", n, i);
+		}
+		draw_finish(&d);
+		population_finish(&pop);
+	}
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs the draw benchmarks beside their reference peers, in one run, and
+# prints the figures as Markdown rows for bench/RESULTS.md.
+#   bench/run.sh                 1M and 10M entities (needs about 6 GB free)
+#   bench/run.sh --smoke         100k entities, C side only (what CI runs)
+#   bench/run.sh 2000000 ...     other sizes
+set -eu
+cd "$(dirname "$0")/.."
+smoke=0
+if [ "${1:-}" = "--smoke" ]; then
+	smoke=1
+	shift
+	set -- 100000
+fi
+[ $# -gt 0 ] || set -- 1000000 10000000
+if [ $smoke -eq 0 ]; then deploy/install-deps.sh --bench; else deploy/install-deps.sh; fi
+b=build-bench
+[ -d $b ] || meson setup $b -Dbuildtype=release -Dtests=disabled >/dev/null
+ninja -C $b >/dev/null
+out=bench/out
+mkdir -p $out
+py=/usr/bin/python3 # Debian's, with Debian's numpy and pandas
+
+field() { # field NAME LINE: the value after NAME in "NAME value" pairs
+	echo "$2" | tr ' ' '\n' | grep -A1 -x "$1" | tail -1
+}
+
+echo "| N | what | time (s) | rate or ratio |"
+echo "| --- | --- | --- | --- |"
+for n in "$@"; do
+	pop=$out/pop$n.csv
+	[ -f "$pop" ] || $b/bench/gen_population "$n" 1 "$pop"
+
+	core=$($b/bench/bench_draw policies/henan-2021.yaml "$n" 11 0 $out/w$n.f64)
+	t_core=$(field median_s "$core")
+	echo "| $n | core draw, stratified (henan-2021), median of 11 | $t_core | $(field entities_per_s "$core" | awk '{printf "%.0f M entities/s", $1/1e6}') |"
+	pps=$($b/bench/bench_draw policies/city-capacity-pps.yaml "$n" 11 $((n / 50)))
+	echo "| $n | core draw, pps, size N/50, median of 11 | $(field median_s "$pps") | $(field entities_per_s "$pps" | awk '{printf "%.0f M entities/s", $1/1e6}') |"
+	if [ $smoke -eq 0 ]; then
+		size=$(echo "$core" | awk '/^weights/ {print $4}')
+		np=$($py bench/numpy_draw.py $out/w$n.f64 "$size" 3)
+		t_np=$(field median_s "$np")
+		echo "| $n | numpy $(field numpy "$np") Generator.choice(p=π, replace=False), median of 3 | $t_np | inspectd $(awk -v a="$t_np" -v b="$t_core" 'BEGIN{printf "%.1f", a/b}')× faster |"
+	fi
+
+	cli=$( { /usr/bin/time -f "peak_kb %M" $b/src/cli/inspectctl draw \
+		--policy policies/henan-2021.yaml --population "$pop" --campaign B-1 \
+		--entropy 1 --date 2026-11-24 >$out/sel$n.csv; } 2>&1 | grep -E "^seconds|^peak_kb")
+	phases=$(echo "$cli" | grep ^seconds | sed 's/^seconds *//')
+	total=$(echo "$phases" | awk '{s=0; for (i=2; i<=NF; i+=2) s+=$i; printf "%.3f", s}')
+	peak=$(echo "$cli" | awk '/^peak_kb/ {printf "%.0f", $2/1024}')
+	echo "| $n | inspectctl draw of the CSV ($phases; peak ${peak} MiB) | $total | |"
+	if [ $smoke -eq 0 ]; then
+		pd=$($py bench/pandas_draw.py "$pop" $out/pandas$n.csv)
+		t_pd=$(field total "$pd")
+		echo "| $n | pandas $(field pandas "$pd") + numpy script (parse $(field parse "$pd") order $(field order "$pd") draw $(field draw "$pd") write $(field write "$pd")) | $t_pd | inspectd $(awk -v a="$t_pd" -v b="$total" 'BEGIN{printf "%.1f", a/b}')× faster |"
+	fi
+done
