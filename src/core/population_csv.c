@@ -78,6 +78,7 @@ static const char *parse_flags(struct field f, uint8_t *out)
 	return NULL;
 }
 
+/* f[0] is the uscc, f[1..6] the rest of the record. */
 static const char *parse_row(const struct field *f, struct entity *e)
 {
 	const char *why = uscc_invalid(f[0].s, f[0].len);
@@ -99,8 +100,8 @@ static const char *parse_row(const struct field *f, struct entity *e)
 	return NULL;
 }
 
-/* Splits one line (without its newline) into fields; returns their count,
- * stopping at FIELDS + 1. */
+/* Splits one line (without its newline) into fields from f[0] on; returns
+ * their count, stopping at FIELDS + 1. */
 static unsigned split(const char *s, size_t len, struct field *f)
 {
 	unsigned n = 0;
@@ -123,6 +124,22 @@ static unsigned split(const char *s, size_t len, struct field *f)
  * more rows than that allows. Pages of the array that rows never reach are
  * never touched, so the bound costs address space only. */
 #define ROW_MIN_LEN 30
+
+const char *population_parse_record(const char *uscc, size_t uscc_len,
+				    const char *rest, size_t rest_len,
+				    struct entity *ret)
+{
+	struct field f[FIELDS + 2]; /* split writes from f + 1 */
+	if (rest_len > LINE_MAX_LEN)
+		return "record longer than 256 bytes";
+	unsigned nf = split(rest, rest_len, f + 1);
+	if (nf != FIELDS - 1)
+		return "a grade record has 6 fields: class,score,region,"
+		       "industry,flags,last_inspected";
+	f[0].s = uscc;
+	f[0].len = (unsigned)(uscc_len < 64 ? uscc_len : 64);
+	return parse_row(f, ret);
+}
 
 static size_t row_bound(size_t len)
 {

@@ -1,0 +1,50 @@
+/* Intake entries from supervision departments: a campaign, or the public
+ * entropy for a campaign frozen earlier. Parsing validates every field and
+ * names the one at fault. */
+#ifndef INSPECT_CAMPAIGN_H
+#define INSPECT_CAMPAIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/diag.h"
+#include "inspect/scope.h"
+#include "inspect/seed.h"
+
+#define CAMPAIGN_MAX_FIELDS 32
+#define CAMPAIGN_MAX_VALUE 2048
+#define CAMPAIGN_MAX_ITEMS 32
+#define CAMPAIGN_MAX_NAME 64
+
+enum entry_type { ENTRY_CAMPAIGN, ENTRY_ENTROPY };
+
+struct campaign {
+	enum entry_type type;
+	char id[SEED_MAX_ID + 1];
+	char department[CAMPAIGN_MAX_NAME + 1];
+	char policy[CAMPAIGN_MAX_NAME + 1];
+	char items[CAMPAIGN_MAX_ITEMS][CAMPAIGN_MAX_NAME + 1];
+	unsigned n_items;
+	struct scope scope;
+	uint32_t size;          /* 0: the policy's */
+	int32_t date;           /* DATE_NONE: the day it is drawn */
+	int32_t window_from, window_to; /* DATE_NONE: not given */
+	bool has_entropy;
+	char entropy[SEED_MAX_ENTROPY + 1];
+};
+
+/* One field of a stream entry. */
+struct entry_field {
+	const char *name, *value;
+	size_t name_len, value_len;
+};
+
+/* Parses a stream entry's fields. Returns 0, or -1 with one line in err
+ * naming the field and the reason ("field size: 'ten' is not a whole
+ * number"). ret->id is filled as soon as a valid id is seen, so that even
+ * a refused entry can be answered under its campaign when it named one. */
+int campaign_parse(const struct entry_field *f, size_t n,
+		   struct campaign *ret, struct diag *err);
+
+#endif

@@ -1,0 +1,199 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "inspect/campaign.h"
+#include "inspect/date.h"
+
+/* Builds entry fields from "name=value" strings. */
+static size_t fields(const char *const *kv, size_t n, struct entry_field *f)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(kv[i], '=');
+		f[i] = (struct entry_field){kv[i], eq + 1,
+					    (size_t)(eq - kv[i]),
+					    strlen(eq + 1)};
+	}
+	return n;
+}
+
+#define PARSE(c, ...)                                                     \
+	({                                                                \
+		const char *kv_[] = {__VA_ARGS__};                        \
+		struct entry_field f_[64];                                \
+		struct diag e_;                                           \
+		diag_init(&e_);                                           \
+		int r_ = campaign_parse(f_, fields(kv_, sizeof(kv_) /     \
+						       sizeof(*kv_), f_), \
+					c, &e_);                          \
+		r_ == 0 ? "" : strdup(diag_text(&e_));                    \
+	})
+
+#define BASE "type=campaign", "id=HN-2026-1", "department=SAMR-HN", \
+	     "policy=henan-2021", "items=SC-001,SC-017"
+
+Test(campaign, parses_a_full_campaign)
+{
+	struct campaign c;
+	cr_assert_str_eq(PARSE(&c, BASE, "regions=4101,440304",
+			       "industries=C13,F", "flags=P", "size=120",
+			       "date=2026-11-24",
+			       "window=2026-12-01..2026-12-31",
+			       "entropy=7 3 9 1"), "");
+	cr_assert_eq(c.type, ENTRY_CAMPAIGN);
+	cr_assert_str_eq(c.id, "HN-2026-1");
+	cr_assert_str_eq(c.department, "SAMR-HN");
+	cr_assert_eq(c.n_items, 2);
+	cr_assert_str_eq(c.items[1], "SC-017");
+	cr_assert_eq(c.scope.n_regions, 2);
+	cr_assert_str_eq(c.scope.regions[0], "4101");
+	cr_assert_str_eq(c.scope.industries[1], "F");
+	cr_assert_eq(c.scope.flags, 1u << FLAG_P);
+	cr_assert_eq(c.size, 120);
+	cr_assert_eq(c.date, date_from_civil(2026, 11, 24));
+	cr_assert_eq(c.window_to - c.window_from, 30);
+	cr_assert(c.has_entropy);
+	cr_assert_str_eq(c.entropy, "7 3 9 1");
+}
+
+Test(campaign, minimal_campaign_and_entropy_entry)
+{
+	struct campaign c;
+	cr_assert_str_eq(PARSE(&c, BASE), "");
+	cr_assert(!c.has_entropy);
+	cr_assert_eq(c.date, DATE_NONE);
+	cr_assert_str_eq(PARSE(&c, "type=entropy", "id=HN-2026-1",
+			       "entropy=12 34"), "");
+	cr_assert_eq(c.type, ENTRY_ENTROPY);
+	cr_assert_str_eq(c.entropy, "12 34");
+}
+
+Test(campaign, every_bad_field_is_named)
+{
+	struct campaign c;
+	cr_assert_str_eq(PARSE(&c, "id=x"), "field type: missing\n");
+	cr_assert_str_eq(PARSE(&c, "type=plan", "id=x"),
+			 "field type: must be campaign or entropy\n");
+	cr_assert_str_eq(PARSE(&c, "type=campaign", "id=a b",
+			       "department=D", "policy=p", "items=i"),
+			 "field id: must be 1 to 64 letters, digits, '-', '_' "
+			 "or '.'\n");
+	cr_assert_str_eq(PARSE(&c, "type=campaign", "id=x", "policy=p",
+			       "items=i"), "field department: missing\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "size=ten"),
+			 "field size: is not a whole number from 1 to "
+			 "268435456\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "size=0"),
+			 "field size: is not a whole number from 1 to "
+			 "268435456\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "date=2026-02-30"),
+			 "field date: is not a date YYYY-MM-DD\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "window=2026-12-31..2026-12-01"),
+			 "field window: ends before it starts\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "window=2026-12-01"),
+			 "field window: is not YYYY-MM-DD..YYYY-MM-DD\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "regions=44,4403x"),
+			 "field regions: regions are 1 to 6 digit prefixes of "
+			 "a region code\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "industries=Z1"),
+			 "field industries: industries are GB/T 4754 prefixes "
+			 "such as C13\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "flags=BX"),
+			 "field flags: may only hold B, R, P and E\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "colour=red"),
+			 "field colour: not a field of a campaign entry\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "size=1", "size=2"),
+			 "field size: given twice\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "entropy=a\tb"),
+			 "field entropy: holds a control character\n");
+	cr_assert_str_eq(PARSE(&c, "type=entropy", "id=x"),
+			 "field entropy: missing\n");
+	cr_assert_str_eq(PARSE(&c, "type=entropy", "id=x", "entropy=1",
+			       "policy=p"),
+			 "field policy: not a field of an entropy entry\n");
+	cr_assert_str_eq(PARSE(&c, "type=campaign", "id=x", "department=D",
+			       "policy=p", "items=a,,b"),
+			 "field items: items are 1 to 64 letters, digits, "
+			 "'-', '_' or '.', separated by commas\n");
+}
+
+Test(campaign, refusal_keeps_the_campaign_id)
+{
+	struct campaign c;
+	cr_assert_str_neq(PARSE(&c, BASE, "size=-1"), "");
+	cr_assert_str_eq(c.id, "HN-2026-1");
+}
+
+Test(campaign, over_limit_entries)
+{
+	struct campaign c;
+	char big[CAMPAIGN_MAX_VALUE + 20] = "items=";
+	memset(big + 6, 'a', CAMPAIGN_MAX_VALUE + 1);
+	cr_assert_str_eq(PARSE(&c, "type=campaign", "id=x", "department=D",
+			       "policy=p", big),
+			 "field items: longer than 2048 bytes\n");
+	char items[40 * 4 + 8] = "items=";
+	for (int i = 0; i < 40; i++)
+		strcat(items, i ? ",ab" : "ab");
+	cr_assert_str_eq(PARSE(&c, "type=campaign", "id=x", "department=D",
+			       "policy=p", items),
+			 "field items: has too many items\n");
+}
+
+Test(scope, prefixes_and_flags)
+{
+	struct scope s = {.n_regions = 2, .n_industries = 1,
+			  .flags = 1u << FLAG_P};
+	strcpy(s.regions[0], "4101");
+	strcpy(s.regions[1], "440304");
+	strcpy(s.industries[0], "C13");
+	struct entity e = make_entity(1, CLASS_A, 1u << FLAG_P);
+	strcpy(e.industry, "C1311");
+	e.region = 410102;
+	cr_assert(scope_contains(&s, &e));
+	e.region = 410202;
+	cr_assert(!scope_contains(&s, &e));
+	e.region = 440304;
+	cr_assert(scope_contains(&s, &e));
+	strcpy(e.industry, "C1411");
+	cr_assert(!scope_contains(&s, &e));
+	strcpy(e.industry, "C1311");
+	e.flags = 0;
+	cr_assert(!scope_contains(&s, &e));
+	struct scope all = {.n_regions = 0};
+	cr_assert(scope_contains(&all, &e));
+}
+
+Test(scope, apply_keeps_order)
+{
+	const unsigned counts[] = {10, 0, 0, 0};
+	struct population p;
+	make_population(counts, &p);
+	for (size_t i = 0; i < p.n; i++)
+		p.v[i].region = i % 2 ? 410102 : 440304;
+	struct scope s = {.n_regions = 1};
+	strcpy(s.regions[0], "41");
+	scope_apply(&s, &p);
+	cr_assert_eq(p.n, 5);
+	for (size_t i = 0; i < p.n; i++)
+		cr_assert_eq(p.v[i].region, 410102);
+	for (size_t i = 1; i < p.n; i++)
+		cr_assert_lt(memcmp(p.v[i - 1].uscc, p.v[i].uscc, 18), 0);
+	population_finish(&p);
+}
+
+Test(population, parses_a_grade_record)
+{
+	struct entity e;
+	const char *u = "91350100M000100Y43", *rec = "B,712,350102,C1311,RE,";
+	cr_assert_null(population_parse_record(u, 18, rec, strlen(rec), &e));
+	cr_assert_eq(e.cls, CLASS_B);
+	cr_assert_eq(e.flags, 1u << FLAG_R | 1u << FLAG_E);
+	cr_assert_str_eq(population_parse_record(u, 18, "B,712", 5, &e),
+			 "a grade record has 6 fields: class,score,region,"
+			 "industry,flags,last_inspected");
+	cr_assert_str_eq(population_parse_record("9135", 4, rec, strlen(rec),
+						 &e),
+			 "uscc must be 18 characters");
+}
