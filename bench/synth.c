@@ -64,3 +64,37 @@ void synth_entity(struct rng *r, int32_t today, struct entity *e)
 		e->last_inspected = today - (int32_t)rng_bounded(r, 730);
 }
 
+
+static const char *city(uint32_t region)
+{
+	static const struct {
+		uint32_t prefix;
+		const char *name;
+	} cities[] = {
+		{4101, "郑州市"}, {4103, "洛阳市"}, {4105, "安阳市"},
+		{4401, "广州市"}, {4403, "深圳市"}, {4406, "佛山市"},
+		{3301, "杭州市"}, {3302, "宁波市"}, {3303, "温州市"},
+		{1101, "北京市"}, {5101, "成都市"},
+	};
+	for (size_t i = 0; i < sizeof(cities) / sizeof(*cities); i++)
+		if (region / 100 == cities[i].prefix)
+			return cities[i].name;
+	return "某市";
+}
+
+void synth_details(struct rng *r, const struct entity *e, char *out,
+		   size_t size)
+{
+	static const char *const words[] = {"恒达", "华信", "金鼎", "瑞丰",
+					    "宏图", "新源", "德盛", "鑫隆",
+					    "永安", "天成", "嘉和", "盛世"};
+	static const char *const kinds[] = {"商贸有限公司", "食品有限公司",
+					    "科技有限公司", "餐饮管理有限公司",
+					    "建材经营部", "大药房"};
+	static const char *const roads[] = {"建设路", "人民路", "解放路",
+					    "中山路", "文化路", "金水路"};
+	snprintf(out, size, "%s%s%s%s,%s%s%u号", city(e->region),
+		 words[rng_bounded(r, 12)], words[rng_bounded(r, 12)],
+		 kinds[rng_bounded(r, 6)], city(e->region),
+		 roads[rng_bounded(r, 6)], 1 + (unsigned)rng_bounded(r, 300));
+}

@@ -5,13 +5,23 @@
 
 #include <stdint.h>
 
+#include "inspect/config.h"
 #include "inspect/policy.h"
 #include "inspect/population.h"
+#include "inspect/store.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INPUT = 2 };
 
 int cmd_draw(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/* Loads the configuration (if given), applies --redis (if given) and
+ * connects; prints the reason and returns the exit status on failure. */
+int cli_store_open(const char *config_path, const char *redis_url,
+		   struct config *cfg, struct store *s);
 
 /* A policy and a population loaded from files, canonical and digested. */
 struct inputs {

@@ -12,6 +12,9 @@ static const struct command {
 	{"draw", cmd_draw, "draw a campaign's entities from files"},
 	{"simulate", cmd_simulate, "repeat a draw; observed against "
 				   "published inclusion rates"},
+	{"import", cmd_import, "write a population into the grade index"},
+	{"submit", cmd_submit, "post a campaign or its entropy to inspectd"},
+	{"status", cmd_status, "show a campaign's record"},
 };
 
 static int usage(FILE *out)

@@ -1,0 +1,47 @@
+/* The configuration file inspectd and inspectctl share (YAML). */
+#ifndef INSPECT_CONFIG_H
+#define INSPECT_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "inspect/diag.h"
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+struct redis_config {
+	char host[256];
+	int port;
+	char unix_path[256];   /* used instead of host:port when set */
+	char user[64];         /* ACL user, "" for the default user */
+	char password[256];    /* from password_file or password_env */
+	int connect_timeout_ms;
+	int command_timeout_ms;
+};
+
+struct config {
+	struct redis_config redis;
+	char prefix[32];        /* inspectd's keys, "insp:" */
+	char grades_prefix[32]; /* the credit platform's keys, "credit:" */
+	char policies[512];     /* directory of *.yaml policies */
+	char consumer[64];      /* this instance's name in the intake group */
+	char time_zone[64];     /* e.g. Asia/Shanghai */
+	int claim_idle_ms;      /* take over another's entry after this */
+	int block_ms;           /* how long one intake read waits */
+	uint32_t max_population;
+	enum log_level log_level;
+};
+
+/* Defaults: 127.0.0.1:6379, prefixes "insp:" and "credit:", policies in
+ * ./policies, consumer "inspectd-<hostname>", Asia/Shanghai. */
+void config_defaults(struct config *c);
+/* Reads the YAML file over the defaults; the password comes from the
+ * file named by redis.password_file or the variable named by
+ * redis.password_env. Returns 0 or -1 with "file:line:col: reason". */
+int config_load(const char *path, struct config *c, struct diag *err);
+/* Applies "redis://[user:password@]host:port[/]" or "unix:///path".
+ * Returns 0 or -1 with the reason. */
+int config_redis_url(const char *url, struct redis_config *r,
+		     struct diag *err);
+
+#endif

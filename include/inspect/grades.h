@@ -1,0 +1,47 @@
+/* The grade index in Redis, as the credit platform (or inspectctl import)
+ * writes it and inspectd reads it:
+ *   <g>meta            HASH schema, buckets (a power of two), generation,
+ *                      count
+ *   <g>idx:<gen>:<b>   HASH uscc -> "class,score,region,industry,flags,
+ *                      last_inspected"; b = FNV-1a 32 of the uscc mod buckets
+ *   <g>ent:<uscc>      HASH name, address, ... (read for selected entities)
+ * and inspectd's own record of the inspections it planned:
+ *   <p>inspected:<k>   HASH uscc -> YYYY-MM-DD, k = FNV-1a mod 1024
+ * A writer fills a new generation, then switches meta to it in one step, so
+ * a reader that sees the same generation before and after its reads has a
+ * whole snapshot. */
+#ifndef INSPECT_GRADES_H
+#define INSPECT_GRADES_H
+
+#include <stdint.h>
+
+#include "inspect/population.h"
+#include "inspect/store.h"
+
+#define GRADES_SCHEMA "inspectd-grades/1"
+#define GRADES_MAX_BUCKETS (1u << 20)
+#define INSPECTED_BUCKETS 1024u
+
+enum { STORE_BAD_DATA = -1, STORE_LOST = -2 };
+
+/* Reads the whole population, canonical, with inspectd's recorded
+ * inspections merged into last_inspected. Returns 0, STORE_BAD_DATA with
+ * reasons in err (a missing or malformed index, invalid records), or
+ * STORE_LOST (the connection failed: s->err). */
+int grades_read(struct store *s, struct population *ret,
+		uint64_t *ret_generation, struct diag *err);
+
+/* Writes pop as a new generation and switches to it, then removes the old
+ * one. progress(done, total) is called now and then. Returns 0, or
+ * STORE_LOST. */
+int grades_write(struct store *s, const struct population *pop,
+		 void (*progress)(size_t done, size_t total));
+
+/* Pipelines HGETALL <g>ent:<uscc> for the given entities and calls
+ * each(i, reply) in order. Returns 0 or STORE_LOST. */
+int grades_details(struct store *s, const struct population *pop,
+		   const uint32_t *which, size_t n,
+		   void (*each)(size_t k, const redisReply *hash, void *ctx),
+		   void *ctx);
+
+#endif

@@ -1,0 +1,60 @@
+/* A connection to Redis for the shells: synchronous hiredis with connect and
+ * command timeouts. Any I/O error or timeout closes the connection, and the
+ * caller connects again (the daemon with backoff). */
+#ifndef INSPECT_STORE_H
+#define INSPECT_STORE_H
+
+#include <hiredis/hiredis.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "inspect/config.h"
+
+struct store {
+	redisContext *c;
+	const struct config *cfg;
+	char err[256];
+};
+
+/* Connects and authenticates. Returns 0, or -1 with the reason in s->err. */
+int store_connect(struct store *s, const struct config *cfg);
+void store_close(struct store *s);
+static inline bool store_connected(const struct store *s)
+{
+	return s->c != NULL;
+}
+
+/* A command as arguments. Grows as needed; owns copies of nothing: the
+ * strings must outlive the call that sends it. */
+struct args {
+	const char **v;
+	size_t *len;
+	int n, cap;
+	char num[16][24]; /* room for a few formatted numbers */
+	int nums;
+};
+
+void args_init(struct args *a);
+void args_finish(struct args *a);
+void args_reset(struct args *a);
+void args_add(struct args *a, const char *s);
+void args_addn(struct args *a, const char *s, size_t len);
+void args_addu(struct args *a, unsigned long long v);
+
+/* Sends one command and waits for its reply (NULL: connection lost, reason
+ * in s->err). An error reply is returned as such. Caller frees. */
+redisReply *store_run(struct store *s, const struct args *a);
+/* The same for a fixed command written as strings, NULL-terminated. */
+redisReply *store_runv(struct store *s, ...);
+/* Pipelining: queue commands, then read their replies in order. */
+int store_append(struct store *s, const struct args *a);
+redisReply *store_next_reply(struct store *s);
+
+/* prefix + formatted suffix. */
+void store_key(char *out, size_t size, const char *prefix, const char *fmt,
+	       ...) __attribute__((format(printf, 4, 5)));
+
+/* Reply helpers: a hash reply's field value (NULL if absent). */
+const redisReply *reply_field(const redisReply *hash, const char *name);
+
+#endif

@@ -1,0 +1,407 @@
+/* The transactions that answer intake entries. Each one carries the XACK of
+ * its entry, so an entry is answered and acknowledged together or not at
+ * all; process.c has WATCHed the campaign record, so a second worker that
+ * raced this one finds its EXEC refused. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/bucket.h"
+#include "inspect/date.h"
+#include "inspect/decimal.h"
+#include "inspect/grades.h"
+#include "tx.h"
+#include "worker.h"
+
+#define CHUNK_BYTES (16u << 20) /* frozen population text per key */
+
+static void key(const struct worker *w, char *out, size_t size,
+		const char *fmt, const char *arg)
+{
+	store_key(out, size, w->cfg->prefix, fmt, arg);
+}
+
+static void add_ack(struct worker *w, struct tx *t, const char *entry_id)
+{
+	char intake[128];
+	key(w, intake, sizeof(intake), "intake%s", "");
+	args_add(&t->a, "XACK");
+	args_add(&t->a, intake);
+	args_add(&t->a, INTAKE_GROUP);
+	args_add(&t->a, entry_id);
+	tx_send(t);
+}
+
+static void items_text(const struct campaign *c, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < c->n_items && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : "",
+				      c->items[i]);
+}
+
+static void window_text(const struct campaign *c, char out[32])
+{
+	char a[11], b[11];
+	out[0] = '\0';
+	if (c->window_from == DATE_NONE)
+		return;
+	date_format(c->window_from, a);
+	date_format(c->window_to, b);
+	snprintf(out, 32, "%s..%s", a, b);
+}
+
+static int commit(struct worker *w, struct tx *t, const char *what)
+{
+	int r = tx_commit(t);
+	if (r == 0)
+		return ENTRY_DONE;
+	if (r < 0)
+		snprintf(w->store.err, sizeof(w->store.err), "%s: %.200s",
+			 what, t->why);
+	else
+		snprintf(w->store.err, sizeof(w->store.err),
+			 "%s: the campaign record changed meanwhile", what);
+	return ENTRY_LOST;
+}
+
+int answer_reject(struct worker *w, const struct answer *a, const char *why)
+{
+	char dead[128], pub[128], rec[160];
+	const char *id = a->c->id;
+	struct tx t;
+	key(w, dead, sizeof(dead), "intake:rejected%s", "");
+	key(w, pub, sizeof(pub), "public%s", "");
+	key(w, rec, sizeof(rec), "campaign:%s", id);
+	tx_begin(&t, &w->store);
+	/* The entry, set aside as it came, with the reason. */
+	args_add(&t.a, "XADD");
+	args_add(&t.a, dead);
+	args_add(&t.a, "*");
+	args_add(&t.a, "entry");
+	args_add(&t.a, a->entry_id);
+	args_add(&t.a, "reason");
+	args_add(&t.a, why);
+	for (size_t i = 0; a->fields && i + 1 < a->fields->elements; i += 2) {
+		args_addn(&t.a, a->fields->element[i]->str,
+			  a->fields->element[i]->len);
+		args_addn(&t.a, a->fields->element[i + 1]->str,
+			  a->fields->element[i + 1]->len);
+	}
+	tx_send(&t);
+	args_add(&t.a, "XADD");
+	args_add(&t.a, pub);
+	args_add(&t.a, "*");
+	args_add(&t.a, "type");
+	args_add(&t.a, "rejected");
+	args_add(&t.a, "campaign");
+	args_add(&t.a, id);
+	args_add(&t.a, "entry");
+	args_add(&t.a, a->entry_id);
+	args_add(&t.a, "reason");
+	args_add(&t.a, why);
+	tx_send(&t);
+	if (id[0] && a->c->type == ENTRY_CAMPAIGN && a->id_unused) {
+		/* Only for an unused id; process.c WATCHes the record. */
+		args_add(&t.a, "HSET");
+		args_add(&t.a, rec);
+		args_add(&t.a, "status");
+		args_add(&t.a, "rejected");
+		args_add(&t.a, "error");
+		args_add(&t.a, why);
+		args_add(&t.a, "entry");
+		args_add(&t.a, a->entry_id);
+		tx_send(&t);
+	}
+	add_ack(w, &t, a->entry_id);
+	return commit(w, &t, "reject");
+}
+
+/* Fields every record of a drawn or frozen campaign carries. */
+static void add_record_fields(struct tx *t, const struct answer *a,
+			      const struct campaign_record *rec, char *items,
+			      char *window, char (*buf)[72])
+{
+	const struct campaign *c = a->c;
+	char date[11];
+	date_format(rec->date, date);
+	items_text(c, items, 2200);
+	window_text(c, window);
+	seed_hex(rec->policy->policy.digest, 32, buf[0]);
+	seed_hex(rec->population_digest, 32, buf[1]);
+	snprintf(buf[2], 72, "%s", date);
+	args_add(&t->a, "entry");
+	args_add(&t->a, a->entry_id);
+	args_add(&t->a, "department");
+	args_add(&t->a, c->department);
+	args_add(&t->a, "policy");
+	args_add(&t->a, rec->policy->policy.name);
+	args_add(&t->a, "policy_digest");
+	args_add(&t->a, buf[0]);
+	args_add(&t->a, "items");
+	args_add(&t->a, items);
+	args_add(&t->a, "window");
+	args_add(&t->a, window);
+	args_add(&t->a, "date");
+	args_add(&t->a, buf[2]);
+	args_add(&t->a, "size");
+	args_addu(&t->a, c->size);
+	args_add(&t->a, "population");
+	args_addu(&t->a, rec->population);
+	args_add(&t->a, "population_digest");
+	args_add(&t->a, buf[1]);
+	args_add(&t->a, "generation");
+	args_addu(&t->a, rec->generation);
+}
+
+int answer_freeze(struct worker *w, const struct answer *a,
+		  const struct campaign_record *rec,
+		  const struct population *pop)
+{
+	char rkey[160], pub[128], ckey[200], items[2200], window[32];
+	char buf[3][72];
+	struct tx t;
+	size_t cap = CHUNK_BYTES + RECORD_MAX, used = 0;
+	unsigned chunks = 0;
+	char *text = malloc(cap);
+	if (!text) {
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		return ENTRY_LOST;
+	}
+	key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
+	key(w, pub, sizeof(pub), "public%s", "");
+	tx_begin(&t, &w->store);
+	/* The canonical text, in chunks: chunk 0 starts with the header. */
+	used = (size_t)snprintf(text, cap, "%s\n", POPULATION_HEADER);
+	for (size_t i = 0; i <= pop->n; i++) {
+		if (i < pop->n)
+			used += population_format_record(&pop->v[i], text + used);
+		if (used >= CHUNK_BYTES || (i == pop->n && used > 0)) {
+			char k[16];
+			snprintf(k, sizeof(k), ":%u", chunks++);
+			store_key(ckey, sizeof(ckey), w->cfg->prefix,
+				  "frozen:%s%s", a->c->id, k);
+			args_add(&t.a, "SET");
+			args_add(&t.a, ckey);
+			args_addn(&t.a, text, used);
+			tx_send(&t); /* copied out: text may be reused */
+			tx_flush(&t);
+			used = 0;
+		}
+	}
+	args_add(&t.a, "HSET");
+	args_add(&t.a, rkey);
+	args_add(&t.a, "status");
+	args_add(&t.a, "frozen");
+	add_record_fields(&t, a, rec, items, window, buf);
+	args_add(&t.a, "frozen_chunks");
+	args_addu(&t.a, chunks);
+	args_add(&t.a, "policy_text");
+	args_addn(&t.a, rec->policy->text, rec->policy->len);
+	tx_send(&t);
+	args_add(&t.a, "XADD");
+	args_add(&t.a, pub);
+	args_add(&t.a, "*");
+	args_add(&t.a, "type");
+	args_add(&t.a, "frozen");
+	args_add(&t.a, "campaign");
+	args_add(&t.a, a->c->id);
+	args_add(&t.a, "department");
+	args_add(&t.a, a->c->department);
+	args_add(&t.a, "population");
+	args_addu(&t.a, pop->n);
+	args_add(&t.a, "population_digest");
+	args_add(&t.a, buf[1]);
+	args_add(&t.a, "policy_digest");
+	args_add(&t.a, buf[0]);
+	tx_send(&t);
+	add_ack(w, &t, a->entry_id);
+	free(text);
+	return commit(w, &t, "freeze");
+}
+
+/* Name and address of each selected entity, from <g>ent:<uscc>. */
+struct details {
+	char (*name)[128];
+	char (*address)[256];
+};
+
+static void take_details(size_t k, const redisReply *hash, void *ctx)
+{
+	struct details *d = ctx;
+	const redisReply *n = reply_field(hash, "name");
+	const redisReply *a = reply_field(hash, "address");
+	snprintf(d->name[k], sizeof(d->name[k]), "%s", n ? n->str : "");
+	snprintf(d->address[k], sizeof(d->address[k]), "%s", a ? a->str : "");
+}
+
+static void add_tasks(struct tx *t, const struct answer *a, const char *dept,
+		      const struct population *pop, const struct draw *d,
+		      const struct details *det, const char *items,
+		      const char *window, const char *date)
+{
+	for (size_t k = 0; k < d->n_chosen; k++) {
+		args_add(&t->a, "XADD");
+		args_add(&t->a, dept);
+		args_add(&t->a, "*");
+		args_add(&t->a, "campaign");
+		args_add(&t->a, a->c->id);
+		args_add(&t->a, "uscc");
+		args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
+		args_add(&t->a, "name");
+		args_add(&t->a, det->name[k]);
+		args_add(&t->a, "address");
+		args_add(&t->a, det->address[k]);
+		args_add(&t->a, "items");
+		args_add(&t->a, items);
+		args_add(&t->a, "window");
+		args_add(&t->a, window);
+		args_add(&t->a, "date");
+		args_add(&t->a, date);
+		tx_send(t);
+	}
+}
+
+/* The plan, then its entities: uscc and name only. No class, score,
+ * flags or π: risk grades are not public. */
+static void add_public(struct tx *t, const struct answer *a, const char *pub,
+		       const struct population *pop, const struct draw *d,
+		       const struct details *det, const char *seed_hex_,
+		       const char (*buf)[72], const char *items,
+		       const char *window, const char *entropy)
+{
+	args_add(&t->a, "XADD");
+	args_add(&t->a, pub);
+	args_add(&t->a, "*");
+	const char *kv[][2] = {
+		{"type", "plan"}, {"campaign", a->c->id},
+		{"department", a->c->department}, {"items", items},
+		{"window", window}, {"date", buf[2]},
+		{"population_digest", buf[1]}, {"policy_digest", buf[0]},
+		{"seed", seed_hex_}, {"entropy", entropy},
+		{"algorithm", ALGORITHM_VERSION},
+	};
+	for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++) {
+		args_add(&t->a, kv[i][0]);
+		args_add(&t->a, kv[i][1]);
+	}
+	args_add(&t->a, "population");
+	args_addu(&t->a, pop->n);
+	args_add(&t->a, "selected");
+	args_addu(&t->a, d->n_chosen);
+	tx_send(t);
+	for (size_t k = 0; k < d->n_chosen; k++) {
+		args_add(&t->a, "XADD");
+		args_add(&t->a, pub);
+		args_add(&t->a, "*");
+		args_add(&t->a, "type");
+		args_add(&t->a, "entity");
+		args_add(&t->a, "campaign");
+		args_add(&t->a, a->c->id);
+		args_add(&t->a, "uscc");
+		args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
+		args_add(&t->a, "name");
+		args_add(&t->a, det->name[k]);
+		tx_send(t);
+	}
+}
+
+/* The cooldown record: one HSET per bucket of <p>inspected, the chosen
+ * entities put in bucket order by a counting sort. */
+static int add_inspected(struct worker *w, struct tx *t,
+			 const struct population *pop, const struct draw *d,
+			 const char *day)
+{
+	size_t start[INSPECTED_BUCKETS + 1] = {0};
+	uint32_t *order = malloc((d->n_chosen + 1) * sizeof(*order));
+	uint16_t *b_of = malloc((d->n_chosen + 1) * sizeof(*b_of));
+	if (!order || !b_of) {
+		free(order);
+		free(b_of);
+		return -1;
+	}
+	for (size_t i = 0; i < d->n_chosen; i++) {
+		b_of[i] = (uint16_t)bucket_of(pop->v[d->chosen[i]].uscc,
+					      USCC_LEN, INSPECTED_BUCKETS);
+		start[b_of[i] + 1]++;
+	}
+	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++)
+		start[b + 1] += start[b];
+	size_t next[INSPECTED_BUCKETS];
+	memcpy(next, start, sizeof(next));
+	for (size_t i = 0; i < d->n_chosen; i++)
+		order[next[b_of[i]]++] = d->chosen[i];
+	char k[128];
+	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++) {
+		if (start[b] == start[b + 1])
+			continue;
+		store_key(k, sizeof(k), w->cfg->prefix, "inspected:%u", b);
+		args_add(&t->a, "HSET");
+		args_add(&t->a, k);
+		for (size_t i = start[b]; i < start[b + 1]; i++) {
+			args_addn(&t->a, pop->v[order[i]].uscc, USCC_LEN);
+			args_add(&t->a, day);
+		}
+		tx_send(t);
+	}
+	free(order);
+	free(b_of);
+	return 0;
+}
+
+int answer_publish(struct worker *w, const struct answer *a,
+		   const struct campaign_record *rec,
+		   const struct population *pop, const struct draw *d,
+		   const uint8_t seed[32], const char *entropy)
+{
+	char rkey[160], pub[128], dept[160], items[2200], window[32];
+	char buf[3][72], seedhex[65], day[11];
+	struct details det = {calloc(d->n_chosen + 1, sizeof(*det.name)),
+			      calloc(d->n_chosen + 1, sizeof(*det.address))};
+	int rc = ENTRY_LOST;
+	if (!det.name || !det.address) {
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		goto out;
+	}
+	if (grades_details(&w->store, pop, d->chosen, d->n_chosen,
+			   take_details, &det) < 0)
+		goto out;
+	key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
+	key(w, pub, sizeof(pub), "public%s", "");
+	key(w, dept, sizeof(dept), "dept:%s", a->c->department);
+	seed_hex(seed, 32, seedhex);
+	struct tx t;
+	tx_begin(&t, &w->store);
+	args_add(&t.a, "HSET");
+	args_add(&t.a, rkey);
+	args_add(&t.a, "status");
+	args_add(&t.a, "published");
+	add_record_fields(&t, a, rec, items, window, buf);
+	args_add(&t.a, "seed");
+	args_add(&t.a, seedhex);
+	args_add(&t.a, "entropy");
+	args_add(&t.a, entropy);
+	args_add(&t.a, "selected");
+	args_addu(&t.a, d->n_chosen);
+	args_add(&t.a, "published_entry");
+	args_add(&t.a, a->entry_id);
+	tx_send(&t);
+	add_tasks(&t, a, dept, pop, d, &det, items, window, buf[2]);
+	add_public(&t, a, pub, pop, d, &det, seedhex, buf, items, window,
+		   entropy);
+	/* Inspected on the window's first day, else the draw date. */
+	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
+						   : rec->date, day);
+	if (add_inspected(w, &t, pop, d, day) < 0) {
+		tx_discard(&t);
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		goto out;
+	}
+	add_ack(w, &t, a->entry_id);
+	rc = commit(w, &t, "publish");
+out:
+	free(det.name);
+	free(det.address);
+	return rc;
+}

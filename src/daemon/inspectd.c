@@ -1,0 +1,229 @@
+/* inspectd: takes campaigns off the intake stream, draws and publishes
+ * them. The libuv loop owns signals and timers and never blocks; each unit
+ * of Redis work runs as a queued job on the worker's own connection, one
+ * job at a time, so the connection has a single user. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#include "inspect/date.h"
+#include "inspect/log.h"
+#include "inspect/policy_set.h"
+#include "worker.h"
+
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 10000
+
+struct daemon {
+	uv_loop_t *loop;
+	uv_signal_t sigterm, sigint, sighup;
+	uv_timer_t timer;
+	uv_work_t work;
+	struct config cfg;
+	struct policy_set policies;
+	struct worker worker;
+	int result;           /* of the last job */
+	unsigned failures;    /* connection failures in a row */
+	bool busy, stopping, reload;
+	unsigned closing;
+};
+
+static int32_t today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return date_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+			       (unsigned)tm.tm_mday);
+}
+
+/* Capped exponential backoff with full jitter in its upper half. */
+static uint64_t backoff_ms(unsigned failures)
+{
+	uint64_t cap = BACKOFF_FIRST_MS;
+	for (unsigned i = 1; i < failures && cap < BACKOFF_MAX_MS; i++)
+		cap *= 2;
+	if (cap > BACKOFF_MAX_MS)
+		cap = BACKOFF_MAX_MS;
+	return cap / 2 + (uint64_t)rand() % (cap / 2 + 1);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct daemon *d = h->data;
+	d->closing--;
+}
+
+static void close_all(struct daemon *d)
+{
+	uv_handle_t *handles[] = {(uv_handle_t *)&d->sigterm,
+				  (uv_handle_t *)&d->sigint,
+				  (uv_handle_t *)&d->sighup,
+				  (uv_handle_t *)&d->timer};
+	for (size_t i = 0; i < sizeof(handles) / sizeof(*handles); i++)
+		if (!uv_is_closing(handles[i])) {
+			d->closing++;
+			uv_close(handles[i], on_closed);
+		}
+}
+
+static void reload_policies(struct daemon *d)
+{
+	struct policy_set fresh;
+	struct diag err;
+	diag_init(&err);
+	d->reload = false;
+	if (policy_set_load(d->cfg.policies, &fresh, &err) < 0) {
+		log_error("policy reload refused; the old policies stay",
+			  "reason=%s", log_quote(diag_text(&err)));
+		return;
+	}
+	policy_set_finish(&d->policies);
+	d->policies = fresh;
+	log_info("policies reloaded", "count=%zu", d->policies.n);
+}
+
+static void run_job(uv_work_t *req)
+{
+	struct daemon *d = req->data;
+	d->result = worker_step(&d->worker);
+}
+
+static void schedule(struct daemon *d, uint64_t ms);
+
+static void job_done(uv_work_t *req, int status)
+{
+	struct daemon *d = req->data;
+	d->busy = false;
+	if (d->result == ENTRY_LOST) {
+		d->failures++;
+		log_warn("redis work failed; retrying", "reason=%s "
+			 "failures=%u", log_quote(d->worker.store.err),
+			 d->failures);
+	} else {
+		d->failures = 0;
+	}
+	if (d->stopping) {
+		close_all(d);
+		return;
+	}
+	schedule(d, d->failures ? backoff_ms(d->failures) : 0);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+	if (d->stopping || d->busy)
+		return;
+	if (d->reload)
+		reload_policies(d);
+	d->worker.policies = &d->policies;
+	d->worker.today = today();
+	d->busy = true;
+	if (uv_queue_work(d->loop, &d->work, run_job, job_done) != 0) {
+		d->busy = false;
+		schedule(d, 1000);
+	}
+}
+
+static void schedule(struct daemon *d, uint64_t ms)
+{
+	uv_timer_start(&d->timer, on_timer, ms, 0);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+	struct daemon *d = s->data;
+	if (signum == SIGHUP) {
+		d->reload = true; /* applied between jobs */
+		if (!d->busy)
+			reload_policies(d);
+		return;
+	}
+	log_info("stopping", "signal=%d busy=%d", signum, d->busy);
+	d->stopping = true;
+	uv_timer_stop(&d->timer);
+	if (!d->busy)
+		close_all(d);
+}
+
+static int usage(void)
+{
+	fputs("usage: inspectd --config FILE [--redis redis://HOST:PORT]\n",
+	      stderr);
+	return 2;
+}
+
+static int setup(struct daemon *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, 0, 'c'},
+		{"redis", required_argument, 0, 'r'},
+		{0, 0, 0, 0}};
+	const char *config = NULL, *redis = NULL;
+	struct diag err;
+	int c;
+	diag_init(&err);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'c')
+			config = optarg;
+		else if (c == 'r')
+			redis = optarg;
+		else
+			return usage();
+	}
+	if (!config || optind != argc)
+		return usage();
+	config_defaults(&d->cfg);
+	if (config_load(config, &d->cfg, &err) < 0 ||
+	    (redis && config_redis_url(redis, &d->cfg.redis, &err) < 0) ||
+	    policy_set_load(d->cfg.policies, &d->policies, &err) < 0) {
+		fputs(diag_text(&err), stderr);
+		return 2;
+	}
+	if (d->cfg.block_ms >= d->cfg.redis.command_timeout_ms)
+		d->cfg.block_ms = d->cfg.redis.command_timeout_ms / 2;
+	setenv("TZ", d->cfg.time_zone, 1);
+	tzset();
+	log_set_level(d->cfg.log_level);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct daemon d;
+	int r = setup(&d, argc, argv);
+	if (r)
+		return r;
+	srand((unsigned)time(NULL) ^ (unsigned)(uintptr_t)&d);
+	d.loop = uv_default_loop();
+	d.worker.cfg = &d.cfg;
+	d.worker.policies = &d.policies;
+	d.work.data = &d;
+	uv_handle_t *h[] = {(uv_handle_t *)&d.sigterm, (uv_handle_t *)&d.sigint,
+			    (uv_handle_t *)&d.sighup, (uv_handle_t *)&d.timer};
+	uv_signal_init(d.loop, &d.sigterm);
+	uv_signal_init(d.loop, &d.sigint);
+	uv_signal_init(d.loop, &d.sighup);
+	uv_timer_init(d.loop, &d.timer);
+	for (size_t i = 0; i < 4; i++)
+		h[i]->data = &d;
+	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+	uv_signal_start(&d.sigint, on_signal, SIGINT);
+	uv_signal_start(&d.sighup, on_signal, SIGHUP);
+	log_info("started", "consumer=%s policies=%zu redis=%s:%d",
+		 d.cfg.consumer, d.policies.n,
+		 d.cfg.redis.unix_path[0] ? d.cfg.redis.unix_path
+					  : d.cfg.redis.host,
+		 d.cfg.redis.port);
+	schedule(&d, 0);
+	uv_run(d.loop, UV_RUN_DEFAULT);
+	store_close(&d.worker.store);
+	policy_set_finish(&d.policies);
+	r = uv_loop_close(d.loop);
+	log_info("stopped", "clean=%d", r == 0);
+	return r == 0 ? 0 : 1;
+}

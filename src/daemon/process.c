@@ -1,0 +1,350 @@
+/* What each intake entry gets: a refusal with a reason, a frozen
+ * population (two-phase), or a published draw. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/date.h"
+#include "inspect/grades.h"
+#include "inspect/log.h"
+#include "inspect/sampler.h"
+#include "worker.h"
+
+static const char *field_str(const redisReply *hash, const char *name)
+{
+	const redisReply *r = reply_field(hash, name);
+	return r && r->type == REDIS_REPLY_STRING ? r->str : "";
+}
+
+static int reject(struct worker *w, struct answer *a, const char *why)
+{
+	log_info("entry refused", "entry=%s campaign=%s reason=%s",
+		 a->entry_id, a->c->id[0] ? a->c->id : "-", log_quote(why));
+	return answer_reject(w, a, why);
+}
+
+/* The first line of a diag, as a refusal reason. */
+static const char *first_line(struct diag *err, char *out, size_t size)
+{
+	const char *t = diag_text(err);
+	size_t n = strcspn(t, "\n");
+	snprintf(out, size, "%.*s%s", (int)n, t,
+		 err->count > 1 ? " (and more)" : "");
+	return out;
+}
+
+/* WATCHes the campaign record and reads it (an empty array if absent).
+ * NULL: connection lost. */
+static redisReply *watch_record(struct worker *w, const char *id)
+{
+	char key[160];
+	store_key(key, sizeof(key), w->cfg->prefix, "campaign:%s", id);
+	redisReply *r = store_runv(&w->store, "WATCH", key, NULL);
+	if (!r)
+		return NULL;
+	freeReplyObject(r);
+	return store_runv(&w->store, "HGETALL", key, NULL);
+}
+
+static int ack_only(struct worker *w, const char *entry_id)
+{
+	char intake[128];
+	store_key(intake, sizeof(intake), w->cfg->prefix, "intake");
+	redisReply *r = store_runv(&w->store, "UNWATCH", NULL);
+	freeReplyObject(r);
+	r = store_runv(&w->store, "XACK", intake, INTAKE_GROUP, entry_id, NULL);
+	if (!r)
+		return ENTRY_LOST;
+	freeReplyObject(r);
+	return ENTRY_DONE;
+}
+
+/* The population a campaign draws from, canonical, scoped, digested. */
+static int load_population(struct worker *w, struct answer *a,
+			   struct population *pop,
+			   struct campaign_record *rec)
+{
+	struct diag err;
+	char why[512];
+	diag_init(&err);
+	int r = grades_read(&w->store, pop, &rec->generation, &err);
+	if (r == STORE_LOST)
+		return ENTRY_LOST;
+	if (r < 0)
+		return reject(w, a, first_line(&err, why, sizeof(why)));
+	scope_apply(&a->c->scope, pop);
+	if (pop->n == 0) {
+		population_finish(pop);
+		return reject(w, a, "fields regions, industries, flags: the "
+			      "scope holds no entities");
+	}
+	if (pop->n > w->cfg->max_population) {
+		population_finish(pop);
+		return reject(w, a, "the population is above max_population");
+	}
+	rec->population = pop->n;
+	population_digest(pop, rec->population_digest);
+	return 1; /* loaded */
+}
+
+static int draw_and_publish(struct worker *w, struct answer *a,
+			    struct campaign_record *rec,
+			    const struct population *pop)
+{
+	uint8_t seed[32];
+	struct draw d;
+	struct diag err;
+	char why[512];
+	diag_init(&err);
+	struct seed_input si = {a->c->id, rec->policy->policy.digest,
+				rec->population_digest, rec->date,
+				a->c->entropy};
+	struct draw_params dp = {&rec->policy->policy, rec->date, a->c->size};
+	if (seed_derive(&si, seed) < 0)
+		return reject(w, a, "field entropy: too long");
+	if (sampler_draw(pop, &dp, seed, &d, &err) < 0) {
+		char line[256];
+		snprintf(why, sizeof(why), "field size: %s",
+			 first_line(&err, line, sizeof(line)));
+		return reject(w, a, why);
+	}
+	int r = answer_publish(w, a, rec, pop, &d, seed, a->c->entropy);
+	if (r == ENTRY_DONE)
+		log_info("campaign published", "campaign=%s population=%zu "
+			 "selected=%zu", a->c->id, pop->n, d.n_chosen);
+	draw_finish(&d);
+	return r;
+}
+
+static int new_campaign(struct worker *w, struct answer *a)
+{
+	char why[512];
+	redisReply *old = watch_record(w, a->c->id);
+	if (!old)
+		return ENTRY_LOST;
+	const char *status = field_str(old, "status");
+	const char *entry = field_str(old, "entry");
+	bool exists = old->type == REDIS_REPLY_ARRAY && old->elements > 0;
+	bool same = exists && strcmp(entry, a->entry_id) == 0;
+	if (exists && !same)
+		snprintf(why, sizeof(why), "field id: campaign %s was already "
+			 "used (status %s): a new draw needs a new id",
+			 a->c->id, status);
+	freeReplyObject(old);
+	if (same) /* answered before; only the acknowledgement was lost */
+		return ack_only(w, a->entry_id);
+	if (exists)
+		return reject(w, a, why);
+	a->id_unused = true;
+	struct campaign_record rec = {0};
+	rec.policy = policy_set_find(w->policies, a->c->policy);
+	if (!rec.policy) {
+		snprintf(why, sizeof(why), "field policy: no policy named %s",
+			 a->c->policy);
+		return reject(w, a, why);
+	}
+	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;
+	struct population pop = {NULL, 0};
+	int r = load_population(w, a, &pop, &rec);
+	if (r != 1)
+		return r;
+	if (a->c->has_entropy)
+		r = draw_and_publish(w, a, &rec, &pop);
+	else if ((r = answer_freeze(w, a, &rec, &pop)) == ENTRY_DONE)
+		log_info("campaign frozen", "campaign=%s population=%zu",
+			 a->c->id, pop.n);
+	population_finish(&pop);
+	return r;
+}
+
+/* The campaign as recorded at freeze time, as entry fields again, so that
+ * it is validated by the same parser. */
+static int recorded_campaign(const redisReply *rec, const char *id,
+			     const char *entropy, struct campaign *c)
+{
+	static const char *names[] = {"department", "policy", "items",
+				      "window", "size", "date"};
+	struct entry_field f[10];
+	size_t n = 0;
+	f[n++] = (struct entry_field){"type", "campaign", 4, 8};
+	f[n++] = (struct entry_field){"id", id, 2, strlen(id)};
+	f[n++] = (struct entry_field){"entropy", entropy, 7, strlen(entropy)};
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		const char *v = field_str(rec, names[i]);
+		if (!v[0] || (strcmp(names[i], "size") == 0 && !strcmp(v, "0")))
+			continue;
+		f[n++] = (struct entry_field){names[i], v, strlen(names[i]),
+					      strlen(v)};
+	}
+	struct diag err;
+	diag_init(&err);
+	return campaign_parse(f, n, c, &err);
+}
+
+/* The frozen population: its chunks joined, parsed, and checked against
+ * the digest published at freeze time. */
+static int load_frozen(struct worker *w, const redisReply *recd,
+		       const char *id, struct population *pop,
+		       struct campaign_record *rec, char *why, size_t size)
+{
+	unsigned chunks = (unsigned)strtoul(field_str(recd, "frozen_chunks"),
+					    NULL, 10);
+	char *text = NULL;
+	size_t len = 0;
+	for (unsigned k = 0; k < chunks; k++) {
+		char key[200], suffix[16];
+		snprintf(suffix, sizeof(suffix), ":%u", k);
+		store_key(key, sizeof(key), w->cfg->prefix, "frozen:%s%s", id,
+			  suffix);
+		redisReply *r = store_runv(&w->store, "GET", key, NULL);
+		if (!r) {
+			free(text);
+			return ENTRY_LOST;
+		}
+		char *t = r->type == REDIS_REPLY_STRING
+				  ? realloc(text, len + r->len + 1) : NULL;
+		if (t) {
+			memcpy(t + len, r->str, r->len);
+			len += r->len;
+			text = t;
+		}
+		freeReplyObject(r);
+		if (!t) {
+			free(text);
+			snprintf(why, size, "frozen population of %s is "
+				 "missing chunk %u", id, k);
+			return -1;
+		}
+	}
+	struct diag err;
+	diag_init(&err);
+	uint8_t digest[32];
+	char hex[65];
+	int r = text ? population_parse_csv("frozen population", text, len,
+					    pop, &err)
+		     : -1;
+	free(text);
+	if (r == 0 && population_canonicalize(pop, "frozen", 0, &err) < 0) {
+		population_finish(pop);
+		r = -1;
+	}
+	if (r < 0) {
+		snprintf(why, size, "frozen population of %s is unreadable",
+			 id);
+		return -1;
+	}
+	population_digest(pop, digest);
+	seed_hex(digest, 32, hex);
+	if (strcmp(hex, field_str(recd, "population_digest")) != 0) {
+		population_finish(pop);
+		snprintf(why, size, "frozen population of %s does not match "
+			 "its published digest", id);
+		return -1;
+	}
+	memcpy(rec->population_digest, digest, 32);
+	rec->population = pop->n;
+	rec->generation = strtoull(field_str(recd, "generation"), NULL, 10);
+	return 1;
+}
+
+/* The policy document recorded at freeze time, checked against its
+ * published digest: a policy edited since does not change the draw. */
+static int recorded_policy(const redisReply *recd, struct policy_entry *pe,
+			   char *why, size_t size)
+{
+	const redisReply *t = reply_field(recd, "policy_text");
+	struct diag err;
+	char hex[65];
+	diag_init(&err);
+	if (!t || t->type != REDIS_REPLY_STRING ||
+	    policy_parse("recorded policy", t->str, t->len, &pe->policy,
+			 &err) < 0) {
+		snprintf(why, size, "the recorded policy is unreadable");
+		return -1;
+	}
+	seed_hex(pe->policy.digest, 32, hex);
+	if (strcmp(hex, field_str(recd, "policy_digest")) != 0) {
+		snprintf(why, size, "the recorded policy does not match its "
+			 "published digest");
+		return -1;
+	}
+	pe->text = NULL;
+	pe->len = 0;
+	return 0;
+}
+
+static int entropy_for(struct worker *w, struct answer *a)
+{
+	char why[512];
+	redisReply *recd = watch_record(w, a->c->id);
+	if (!recd)
+		return ENTRY_LOST;
+	const char *status = field_str(recd, "status");
+	int r = -1;
+	why[0] = '\0';
+	if (strcmp(status, "published") == 0 &&
+	    strcmp(field_str(recd, "published_entry"), a->entry_id) == 0)
+		r = ack_only(w, a->entry_id);
+	else if (strcmp(status, "frozen") != 0)
+		snprintf(why, sizeof(why), "field id: campaign %s is not "
+			 "waiting for entropy (%s)", a->c->id,
+			 status[0] ? status : "no such campaign");
+	if (r != -1 || why[0]) {
+		freeReplyObject(recd);
+		return r != -1 ? r : reject(w, a, why);
+	}
+	struct campaign c;
+	struct policy_entry pe;
+	struct population pop = {NULL, 0};
+	struct campaign_record rec = {.policy = &pe};
+	struct answer drawn = *a;
+	drawn.c = &c;
+	if (recorded_campaign(recd, a->c->id, a->c->entropy, &c) < 0)
+		snprintf(why, sizeof(why), "the campaign record of %s is "
+			 "unreadable", a->c->id);
+	else if (recorded_policy(recd, &pe, why, sizeof(why)) == 0)
+		r = load_frozen(w, recd, a->c->id, &pop, &rec, why,
+				sizeof(why));
+	date_parse(field_str(recd, "date"), 10, &rec.date);
+	freeReplyObject(recd);
+	if (r == ENTRY_LOST)
+		return r;
+	if (r != 1)
+		return reject(w, a, why);
+	r = draw_and_publish(w, &drawn, &rec, &pop);
+	population_finish(&pop);
+	return r;
+}
+
+int process_entry(struct worker *w, const char *entry_id,
+		  const redisReply *fields)
+{
+	struct campaign c;
+	struct entry_field f[CAMPAIGN_MAX_FIELDS + 1];
+	struct diag err;
+	struct answer a = {entry_id, fields, &c, false};
+	char why[512];
+	size_t n = 0;
+	diag_init(&err);
+	memset(&c, 0, sizeof(c));
+	for (size_t i = 0; fields && fields->type == REDIS_REPLY_ARRAY &&
+			   i + 1 < fields->elements && n <= CAMPAIGN_MAX_FIELDS;
+	     i += 2)
+		f[n++] = (struct entry_field){
+			fields->element[i]->str, fields->element[i + 1]->str,
+			fields->element[i]->len, fields->element[i + 1]->len};
+	if (campaign_parse(f, n, &c, &err) < 0) {
+		/* Refused before any record is read: if the id is valid and
+		 * unused, the refusal is recorded under it. */
+		redisReply *old = c.id[0] && c.type == ENTRY_CAMPAIGN
+					  ? watch_record(w, c.id) : NULL;
+		if (c.id[0] && c.type == ENTRY_CAMPAIGN && !old)
+			return ENTRY_LOST;
+		a.id_unused = old && old->type == REDIS_REPLY_ARRAY &&
+			      old->elements == 0;
+		freeReplyObject(old);
+		return reject(w, &a, first_line(&err, why, sizeof(why)));
+	}
+	return c.type == ENTRY_CAMPAIGN ? new_campaign(w, &a)
+					: entropy_for(w, &a);
+}

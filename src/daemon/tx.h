@@ -1,0 +1,31 @@
+/* A MULTI ... EXEC transaction of any size on a store connection. Queued
+ * replies are read every TX_ROUND commands, so neither side holds the
+ * whole transaction's replies at once. */
+#ifndef INSPECTD_TX_H
+#define INSPECTD_TX_H
+
+#include "inspect/store.h"
+
+#define TX_ROUND 1024
+
+struct tx {
+	struct store *s;
+	struct args a; /* the next command: reset, fill, tx_send */
+	size_t unread;
+	int failed;
+	char why[256];
+};
+
+void tx_begin(struct tx *t, struct store *s);
+/* Queues the command in t->a. */
+void tx_send(struct tx *t);
+/* Sends what is queued and reads the replies so far: after a large
+ * command, so that the client does not hold many of them. */
+void tx_flush(struct tx *t);
+/* EXEC. Returns 0 (applied), 1 (not applied: a watched key changed), or
+ * -1 (connection lost, or a command was refused: t->why). */
+int tx_commit(struct tx *t);
+/* Abandons a transaction that was never committed. */
+void tx_discard(struct tx *t);
+
+#endif

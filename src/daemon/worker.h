@@ -1,0 +1,78 @@
+/* What the daemon's worker owns while it handles intake entries, one at a
+ * time, on its own Redis connection. */
+#ifndef INSPECTD_WORKER_H
+#define INSPECTD_WORKER_H
+
+#include <hiredis/hiredis.h>
+
+#include "inspect/campaign.h"
+#include "inspect/config.h"
+#include "inspect/policy_set.h"
+#include "inspect/sampler.h"
+#include "inspect/store.h"
+
+#define INTAKE_GROUP "inspectd"
+
+struct worker {
+	const struct config *cfg;
+	const struct policy_set *policies;
+	struct store store;
+	int32_t today;    /* set by the loop before each job */
+	unsigned long claimed_at; /* job count of the last XAUTOCLAIM */
+	unsigned long jobs;
+};
+
+/* Results of handling one entry. */
+enum { ENTRY_DONE = 0, ENTRY_LOST = -1 };
+
+/* Handles one intake entry: answers it and acknowledges it in the same
+ * transaction, or returns ENTRY_LOST (connection gone or a concurrent
+ * writer) and leaves it pending, to be handled again. */
+int process_entry(struct worker *w, const char *entry_id,
+		  const redisReply *fields);
+
+/* One unit of work: our own pending entries first, then others' stale
+ * ones, then new ones (waiting up to block_ms). Returns 1 if an entry
+ * was handled, 0 if there was none, ENTRY_LOST (negative) on a lost
+ * connection. */
+int worker_step(struct worker *w);
+
+/* The transactions that answer an entry (answer.c). */
+struct answer {
+	const char *entry_id;
+	const redisReply *fields; /* the entry as received */
+	const struct campaign *c;
+	bool id_unused;           /* no record holds c->id yet */
+};
+
+/* Refusal: the entry goes to <p>intake:rejected with the reason, a
+ * "rejected" event to <p>public, and, when the id is valid and unused, a
+ * campaign record with status rejected. */
+int answer_reject(struct worker *w, const struct answer *a, const char *why);
+
+/* What a drawn or frozen campaign's record says. */
+struct campaign_record {
+	const struct policy_entry *policy;
+	size_t population;
+	uint8_t population_digest[32];
+	int32_t date;
+	uint64_t generation;
+};
+
+/* Two-phase, first half: stores the canonical population text in chunks,
+ * the record (status frozen, with the policy document), and a "frozen"
+ * event with the digests; acknowledges the entry. */
+int answer_freeze(struct worker *w, const struct answer *a,
+		  const struct campaign_record *rec,
+		  const struct population *pop);
+
+/* The draw's publication: one task per selected entity on the
+ * department's stream, the plan and its entities on <p>public, the
+ * inspections on record, the campaign record published; acknowledges the
+ * entry. */
+int answer_publish(struct worker *w, const struct answer *a,
+		   const struct campaign_record *rec,
+		   const struct population *pop, const struct draw *d,
+		   const uint8_t seed[32], const char *entropy);
+
+#endif

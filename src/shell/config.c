@@ -1,0 +1,231 @@
+#include "inspect/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inspect/file.h"
+#include "inspect/yaml_doc.h"
+
+struct y_redis {
+	char *address;
+	char *user;
+	char *password_file;
+	char *password_env;
+	unsigned connect_timeout_ms;
+	unsigned command_timeout_ms;
+};
+
+struct y_config {
+	struct y_redis *redis;
+	char *prefix;
+	char *grades_prefix;
+	char *policies;
+	char *consumer;
+	char *time_zone;
+	unsigned claim_idle_ms;
+	unsigned block_ms;
+	unsigned max_population;
+	char *log_level;
+};
+
+#define STR(key, st, member, max)                                           \
+	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
+			       st, member, 0, max)
+
+static const cyaml_schema_field_t redis_fields[] = {
+	STR("address", struct y_redis, address, 255),
+	STR("user", struct y_redis, user, 63),
+	STR("password_file", struct y_redis, password_file, 511),
+	STR("password_env", struct y_redis, password_env, 63),
+	CYAML_FIELD_UINT("connect_timeout_ms", CYAML_FLAG_OPTIONAL,
+			 struct y_redis, connect_timeout_ms),
+	CYAML_FIELD_UINT("command_timeout_ms", CYAML_FLAG_OPTIONAL,
+			 struct y_redis, command_timeout_ms),
+	CYAML_FIELD_END};
+
+static const cyaml_schema_field_t config_fields[] = {
+	CYAML_FIELD_MAPPING_PTR("redis", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+				struct y_config, redis, redis_fields),
+	STR("prefix", struct y_config, prefix, 31),
+	STR("grades_prefix", struct y_config, grades_prefix, 31),
+	STR("policies", struct y_config, policies, 511),
+	STR("consumer", struct y_config, consumer, 63),
+	STR("time_zone", struct y_config, time_zone, 63),
+	CYAML_FIELD_UINT("claim_idle_ms", CYAML_FLAG_OPTIONAL, struct y_config,
+			 claim_idle_ms),
+	CYAML_FIELD_UINT("block_ms", CYAML_FLAG_OPTIONAL, struct y_config,
+			 block_ms),
+	CYAML_FIELD_UINT("max_population", CYAML_FLAG_OPTIONAL,
+			 struct y_config, max_population),
+	STR("log_level", struct y_config, log_level, 15),
+	CYAML_FIELD_END};
+
+static const cyaml_schema_value_t config_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct y_config, config_fields),
+};
+
+void config_defaults(struct config *c)
+{
+	char host[48] = "local";
+	memset(c, 0, sizeof(*c));
+	snprintf(c->redis.host, sizeof(c->redis.host), "127.0.0.1");
+	c->redis.port = 6379;
+	c->redis.connect_timeout_ms = 2000;
+	c->redis.command_timeout_ms = 30000;
+	snprintf(c->prefix, sizeof(c->prefix), "insp:");
+	snprintf(c->grades_prefix, sizeof(c->grades_prefix), "credit:");
+	snprintf(c->policies, sizeof(c->policies), "policies");
+	gethostname(host, sizeof(host) - 1);
+	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);
+	snprintf(c->time_zone, sizeof(c->time_zone), "Asia/Shanghai");
+	c->claim_idle_ms = 60000;
+	c->block_ms = 1000;
+	c->max_population = 200000000;
+	c->log_level = LOG_INFO;
+}
+
+static int parse_host_port(const char *s, struct redis_config *r)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(r->host))
+		return -1;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' && strcmp(end, "/") != 0)
+		return -1;
+	if (port < 1 || port > 65535)
+		return -1;
+	memcpy(r->host, s, (size_t)(colon - s));
+	r->host[colon - s] = '\0';
+	r->port = (int)port;
+	r->unix_path[0] = '\0';
+	return 0;
+}
+
+int config_redis_url(const char *url, struct redis_config *r,
+		     struct diag *err)
+{
+	if (strncmp(url, "unix://", 7) == 0 && strlen(url + 7) > 0 &&
+	    strlen(url + 7) < sizeof(r->unix_path)) {
+		snprintf(r->unix_path, sizeof(r->unix_path), "%s", url + 7);
+		return 0;
+	}
+	if (strncmp(url, "redis://", 8) != 0)
+		return diag_add(err, "'%s' is not redis://HOST:PORT or "
+				"unix:///PATH", url);
+	const char *hostport = url + 8, *at = strrchr(hostport, '@');
+	if (at) {
+		/* user:password@ in a URL is accepted but not advised: it
+		 * shows in the process list. */
+		const char *colon = memchr(hostport, ':', (size_t)(at - hostport));
+		size_t ul = colon ? (size_t)(colon - hostport) : 0;
+		size_t pl = colon ? (size_t)(at - colon - 1) : 0;
+		if (!colon || ul >= sizeof(r->user) || pl >= sizeof(r->password))
+			return diag_add(err, "'%s': give user:password@", url);
+		snprintf(r->user, sizeof(r->user), "%.*s", (int)ul, hostport);
+		snprintf(r->password, sizeof(r->password), "%.*s", (int)pl,
+			 colon + 1);
+		hostport = at + 1;
+	}
+	if (parse_host_port(hostport, r) < 0)
+		return diag_add(err, "'%s' is not redis://HOST:PORT", url);
+	return 0;
+}
+
+static int read_password(const char *origin, const struct y_redis *y,
+			 struct redis_config *r, struct diag *err)
+{
+	if (y->password_file && y->password_file[0]) {
+		char *text;
+		size_t len;
+		int e = file_read(y->password_file, sizeof(r->password) - 1,
+				  &text, &len);
+		if (e < 0)
+			return diag_add(err, "%s: redis.password_file %s: %s",
+					origin, y->password_file, strerror(-e));
+		while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+			text[--len] = '\0';
+		snprintf(r->password, sizeof(r->password), "%s", text);
+		free(text);
+	} else if (y->password_env && y->password_env[0]) {
+		const char *v = getenv(y->password_env);
+		if (!v)
+			return diag_add(err, "%s: redis.password_env: %s is "
+					"not set", origin, y->password_env);
+		if (strlen(v) >= sizeof(r->password))
+			return diag_add(err, "%s: redis.password_env: too long",
+					origin);
+		snprintf(r->password, sizeof(r->password), "%s", v);
+	}
+	return 0;
+}
+
+static int apply_redis(const char *origin, const char *text, size_t len,
+		       const struct y_redis *y, struct redis_config *r,
+		       struct diag *err)
+{
+	if (y->address && config_redis_url(y->address, r, err) < 0)
+		return yaml_doc_error(origin, text, len, "redis.address", err,
+				      "use redis://HOST:PORT or unix:///PATH");
+	if (y->user)
+		snprintf(r->user, sizeof(r->user), "%s", y->user);
+	if (y->connect_timeout_ms)
+		r->connect_timeout_ms = (int)y->connect_timeout_ms;
+	if (y->command_timeout_ms)
+		r->command_timeout_ms = (int)y->command_timeout_ms;
+	return read_password(origin, y, r, err);
+}
+
+static int apply(const char *origin, const char *text, size_t len,
+		 const struct y_config *y, struct config *c, struct diag *err)
+{
+	static const char *levels[] = {"debug", "info", "warn", "error"};
+	if (y->redis && apply_redis(origin, text, len, y->redis, &c->redis,
+				    err) < 0)
+		return -1;
+#define COPY(f)                                                  \
+	if (y->f)                                                \
+		snprintf(c->f, sizeof(c->f), "%s", y->f);
+	COPY(prefix) COPY(grades_prefix) COPY(policies) COPY(consumer)
+	COPY(time_zone)
+#undef COPY
+	if (y->claim_idle_ms)
+		c->claim_idle_ms = (int)y->claim_idle_ms;
+	if (y->block_ms)
+		c->block_ms = (int)y->block_ms;
+	if (y->max_population)
+		c->max_population = y->max_population;
+	if (y->log_level) {
+		int l = -1;
+		for (int i = 0; i < 4; i++)
+			if (strcmp(y->log_level, levels[i]) == 0)
+				l = i;
+		if (l < 0)
+			return yaml_doc_error(origin, text, len, "log_level",
+					      err, "'%s' is not debug, info, "
+					      "warn or error", y->log_level);
+		c->log_level = (enum log_level)l;
+	}
+	return 0;
+}
+
+int config_load(const char *path, struct config *c, struct diag *err)
+{
+	char *text;
+	size_t len;
+	struct y_config *y = NULL;
+	int e = file_read(path, 1 << 16, &text, &len);
+	if (e < 0)
+		return diag_add(err, "%s: %s", path, strerror(-e));
+	int r = yaml_doc_load(path, text, len, &config_schema, (void **)&y,
+			      err);
+	if (r == 0) {
+		r = apply(path, text, len, y, c, err);
+		yaml_doc_free(&config_schema, y);
+	}
+	free(text);
+	return r;
+}

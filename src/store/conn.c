@@ -1,0 +1,184 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/store.h"
+
+static struct timeval tv_of(int ms)
+{
+	return (struct timeval){ms / 1000, (ms % 1000) * 1000};
+}
+
+static int fail(struct store *s, const char *what)
+{
+	snprintf(s->err, sizeof(s->err), "%s: %s", what,
+		 s->c && s->c->errstr[0] ? s->c->errstr : strerror(errno));
+	store_close(s);
+	return -1;
+}
+
+static int authenticate(struct store *s)
+{
+	const struct redis_config *r = &s->cfg->redis;
+	if (!r->password[0])
+		return 0;
+	redisReply *rep = r->user[0] ? store_runv(s, "AUTH", r->user,
+						  r->password, NULL)
+				     : store_runv(s, "AUTH", r->password, NULL);
+	if (!rep)
+		return -1;
+	int ok = rep->type != REDIS_REPLY_ERROR;
+	if (!ok)
+		snprintf(s->err, sizeof(s->err), "AUTH: %s", rep->str);
+	freeReplyObject(rep);
+	if (!ok)
+		store_close(s);
+	return ok ? 0 : -1;
+}
+
+int store_connect(struct store *s, const struct config *cfg)
+{
+	const struct redis_config *r = &cfg->redis;
+	struct timeval ct = tv_of(r->connect_timeout_ms);
+	s->cfg = cfg;
+	s->err[0] = '\0';
+	s->c = r->unix_path[0]
+		       ? redisConnectUnixWithTimeout(r->unix_path, ct)
+		       : redisConnectWithTimeout(r->host, r->port, ct);
+	if (!s->c || s->c->err)
+		return fail(s, "connect");
+	if (redisSetTimeout(s->c, tv_of(r->command_timeout_ms)) != REDIS_OK)
+		return fail(s, "set timeout");
+	return authenticate(s);
+}
+
+void store_close(struct store *s)
+{
+	if (s->c)
+		redisFree(s->c);
+	s->c = NULL;
+}
+
+void args_init(struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void args_finish(struct args *a)
+{
+	free(a->v);
+	free(a->len);
+	args_init(a);
+}
+
+void args_reset(struct args *a)
+{
+	a->n = 0;
+	a->nums = 0;
+}
+
+void args_addn(struct args *a, const char *s, size_t len)
+{
+	if (a->n == a->cap) {
+		int cap = a->cap ? a->cap * 2 : 16;
+		const char **v = realloc(a->v, (size_t)cap * sizeof(*v));
+		size_t *l = realloc(a->len, (size_t)cap * sizeof(*l));
+		if (!v || !l)
+			abort(); /* a few pointers: out of memory is fatal */
+		a->v = v;
+		a->len = l;
+		a->cap = cap;
+	}
+	a->v[a->n] = s;
+	a->len[a->n++] = len;
+}
+
+void args_add(struct args *a, const char *s)
+{
+	args_addn(a, s, strlen(s));
+}
+
+void args_addu(struct args *a, unsigned long long v)
+{
+	if (a->nums >= 16)
+		abort(); /* a programming error: too many numbers */
+	char *buf = a->num[a->nums++];
+	snprintf(buf, 24, "%llu", v);
+	args_add(a, buf);
+}
+
+redisReply *store_run(struct store *s, const struct args *a)
+{
+	if (!s->c) {
+		snprintf(s->err, sizeof(s->err), "not connected");
+		return NULL;
+	}
+	redisReply *r = redisCommandArgv(s->c, a->n, a->v, a->len);
+	if (!r)
+		fail(s, a->n ? a->v[0] : "command");
+	return r;
+}
+
+redisReply *store_runv(struct store *s, ...)
+{
+	struct args a;
+	va_list ap;
+	args_init(&a);
+	va_start(ap, s);
+	for (const char *p; (p = va_arg(ap, const char *));)
+		args_add(&a, p);
+	va_end(ap);
+	redisReply *r = store_run(s, &a);
+	args_finish(&a);
+	return r;
+}
+
+int store_append(struct store *s, const struct args *a)
+{
+	if (!s->c) {
+		snprintf(s->err, sizeof(s->err), "not connected");
+		return -1;
+	}
+	if (redisAppendCommandArgv(s->c, a->n, a->v, a->len) != REDIS_OK)
+		return fail(s, "append");
+	return 0;
+}
+
+redisReply *store_next_reply(struct store *s)
+{
+	void *r = NULL;
+	if (!s->c) {
+		snprintf(s->err, sizeof(s->err), "not connected");
+		return NULL;
+	}
+	if (redisGetReply(s->c, &r) != REDIS_OK || !r) {
+		fail(s, "reply");
+		return NULL;
+	}
+	return r;
+}
+
+void store_key(char *out, size_t size, const char *prefix, const char *fmt,
+	       ...)
+{
+	va_list ap;
+	int n = snprintf(out, size, "%s", prefix);
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < size)
+		vsnprintf(out + n, size - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+const redisReply *reply_field(const redisReply *hash, const char *name)
+{
+	if (!hash || hash->type != REDIS_REPLY_ARRAY)
+		return NULL;
+	for (size_t i = 0; i + 1 < hash->elements; i += 2) {
+		const redisReply *k = hash->element[i];
+		if (k->type == REDIS_REPLY_STRING && strcmp(k->str, name) == 0)
+			return hash->element[i + 1];
+	}
+	return NULL;
+}

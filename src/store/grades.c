@@ -1,0 +1,213 @@
+#include "inspect/grades.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/bucket.h"
+#include "inspect/date.h"
+
+#define BATCH 512 /* commands in flight per pipelined round */
+
+struct meta {
+	uint64_t generation, count;
+	uint32_t buckets;
+};
+
+static uint64_t reply_u64(const redisReply *r)
+{
+	return r && r->type == REDIS_REPLY_STRING ? strtoull(r->str, NULL, 10)
+						   : 0;
+}
+
+static int read_meta(struct store *s, struct meta *m, struct diag *err)
+{
+	char key[128];
+	store_key(key, sizeof(key), s->cfg->grades_prefix, "meta");
+	redisReply *r = store_runv(s, "HGETALL", key, NULL);
+	if (!r)
+		return STORE_LOST;
+	const redisReply *schema = reply_field(r, "schema");
+	m->generation = reply_u64(reply_field(r, "generation"));
+	m->buckets = (uint32_t)reply_u64(reply_field(r, "buckets"));
+	m->count = reply_u64(reply_field(r, "count"));
+	int rc = 0;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements == 0)
+		rc = diag_add(err, "%s: no grade index (import one first)",
+			      key);
+	else if (!schema || strcmp(schema->str, GRADES_SCHEMA) != 0)
+		rc = diag_add(err, "%s: schema is not %s", key, GRADES_SCHEMA);
+	else if (m->buckets == 0 || m->buckets > GRADES_MAX_BUCKETS ||
+		 (m->buckets & (m->buckets - 1)))
+		rc = diag_add(err, "%s: buckets must be a power of two up to "
+			      "%u", key, GRADES_MAX_BUCKETS);
+	freeReplyObject(r);
+	return rc;
+}
+
+static int grow(struct population *p, size_t *cap, size_t more)
+{
+	if (p->n + more <= *cap)
+		return 0;
+	size_t want = *cap ? *cap : 1024;
+	while (want < p->n + more)
+		want *= 2;
+	struct entity *v = realloc(p->v, want * sizeof(*v));
+	if (!v)
+		return -1;
+	p->v = v;
+	*cap = want;
+	return 0;
+}
+
+/* One bucket's HGETALL reply into the population. */
+static int take_bucket(const redisReply *r, uint32_t b, uint32_t buckets,
+		       const char *key, struct population *p, size_t *cap,
+		       struct diag *err)
+{
+	if (r->type != REDIS_REPLY_ARRAY)
+		return diag_add(err, "%s: not a hash", key);
+	if (grow(p, cap, r->elements / 2) < 0)
+		return diag_add(err, "out of memory reading the grade index");
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+		const redisReply *u = r->element[i], *v = r->element[i + 1];
+		struct entity *e = &p->v[p->n];
+		const char *why = population_parse_record(u->str, u->len,
+							  v->str, v->len, e);
+		if (!why && bucket_of(u->str, u->len, buckets) != b)
+			why = "stored in the wrong bucket";
+		if (why)
+			diag_add(err, "%s field %.*s: %s", key,
+				 (int)(u->len < 32 ? u->len : 32), u->str, why);
+		else
+			p->n++;
+	}
+	return 0;
+}
+
+static int read_buckets(struct store *s, const struct meta *m,
+			struct population *p, struct diag *err)
+{
+	size_t cap = 0;
+	unsigned errors = err->count;
+	struct args a;
+	args_init(&a);
+	if (grow(p, &cap, m->count + m->count / 8) < 0)
+		return diag_add(err, "out of memory for %llu entities",
+				(unsigned long long)m->count);
+	char key[128];
+	for (uint32_t first = 0; first < m->buckets; first += BATCH) {
+		uint32_t last = first + BATCH < m->buckets ? first + BATCH
+							   : m->buckets;
+		for (uint32_t b = first; b < last; b++) {
+			store_key(key, sizeof(key), s->cfg->grades_prefix,
+				  "idx:%llu:%u",
+				  (unsigned long long)m->generation, b);
+			args_reset(&a);
+			args_add(&a, "HGETALL");
+			args_add(&a, key);
+			if (store_append(s, &a) < 0)
+				goto lost;
+		}
+		for (uint32_t b = first; b < last; b++) {
+			redisReply *r = store_next_reply(s);
+			if (!r)
+				goto lost;
+			store_key(key, sizeof(key), s->cfg->grades_prefix,
+				  "idx:%llu:%u",
+				  (unsigned long long)m->generation, b);
+			take_bucket(r, b, m->buckets, key, p, &cap, err);
+			freeReplyObject(r);
+		}
+	}
+	args_finish(&a);
+	return err->count == errors ? 0 : STORE_BAD_DATA;
+lost:
+	args_finish(&a);
+	return STORE_LOST;
+}
+
+/* Finds a code in a canonical population; NULL if absent. */
+static struct entity *find(struct population *p, const char *uscc)
+{
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(p->v[mid].uscc, uscc, USCC_LEN);
+		if (c == 0)
+			return &p->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int merge_inspected(struct store *s, struct population *p)
+{
+	char key[128];
+	struct args a;
+	args_init(&a);
+	for (uint32_t k = 0; k < INSPECTED_BUCKETS; k++) {
+		store_key(key, sizeof(key), s->cfg->prefix, "inspected:%u", k);
+		args_reset(&a);
+		args_add(&a, "HGETALL");
+		args_add(&a, key);
+		if (store_append(s, &a) < 0)
+			goto lost;
+	}
+	for (uint32_t k = 0; k < INSPECTED_BUCKETS; k++) {
+		redisReply *r = store_next_reply(s);
+		if (!r)
+			goto lost;
+		for (size_t i = 0; r->type == REDIS_REPLY_ARRAY &&
+				   i + 1 < r->elements; i += 2) {
+			const redisReply *u = r->element[i], *d = r->element[i + 1];
+			int32_t day;
+			struct entity *e = u->len == USCC_LEN ? find(p, u->str)
+							      : NULL;
+			if (e && date_parse(d->str, (unsigned)d->len, &day) &&
+			    (e->last_inspected == DATE_NONE ||
+			     day > e->last_inspected))
+				e->last_inspected = day;
+		}
+		freeReplyObject(r);
+	}
+	args_finish(&a);
+	return 0;
+lost:
+	args_finish(&a);
+	return STORE_LOST;
+}
+
+int grades_read(struct store *s, struct population *ret,
+		uint64_t *ret_generation, struct diag *err)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		struct meta before, after;
+		struct population p = {NULL, 0};
+		int r = read_meta(s, &before, err);
+		if (r == 0)
+			r = read_buckets(s, &before, &p, err);
+		if (r == 0)
+			r = read_meta(s, &after, err);
+		if (r == 0 && after.generation != before.generation) {
+			population_finish(&p); /* replaced while read: again */
+			continue;
+		}
+		if (r == 0 && population_canonicalize(&p, "grade index", 0,
+						      err) < 0)
+			r = STORE_BAD_DATA;
+		if (r == 0)
+			r = merge_inspected(s, &p);
+		if (r < 0) {
+			population_finish(&p);
+			return r;
+		}
+		*ret = p;
+		*ret_generation = before.generation;
+		return 0;
+	}
+	return diag_add(err, "the grade index was replaced three times while "
+			"being read");
+}

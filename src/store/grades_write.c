@@ -1,0 +1,223 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/bucket.h"
+#include "inspect/grades.h"
+
+#define BATCH 512
+/* About 64 entities a bucket: hashes stay listpack-encoded (Redis keeps a
+ * hash compact up to 128 fields), the layout the reader is fastest on. */
+#define PER_BUCKET 64
+
+static uint32_t bucket_count(size_t n)
+{
+	uint32_t b = 1;
+	while (b < GRADES_MAX_BUCKETS && (size_t)b * PER_BUCKET < n)
+		b <<= 1;
+	return b;
+}
+
+/* Reads the replies of `pending` pipelined commands; -1 if any failed. */
+static int drain(struct store *s, size_t pending)
+{
+	int rc = 0;
+	for (size_t i = 0; i < pending; i++) {
+		redisReply *r = store_next_reply(s);
+		if (!r)
+			return STORE_LOST;
+		if (r->type == REDIS_REPLY_ERROR) {
+			snprintf(s->err, sizeof(s->err), "%s", r->str);
+			rc = STORE_LOST;
+		}
+		freeReplyObject(r);
+	}
+	return rc;
+}
+
+/* Entities ordered by bucket: order[start[b] .. start[b + 1]). */
+static uint32_t *by_bucket(const struct population *pop, uint32_t buckets,
+			   size_t *start)
+{
+	uint32_t *order = malloc((pop->n ? pop->n : 1) * sizeof(*order));
+	uint32_t *b_of = malloc((pop->n ? pop->n : 1) * sizeof(*b_of));
+	if (!order || !b_of) {
+		free(order);
+		free(b_of);
+		return NULL;
+	}
+	memset(start, 0, (buckets + 1) * sizeof(*start));
+	for (size_t i = 0; i < pop->n; i++) {
+		b_of[i] = bucket_of(pop->v[i].uscc, USCC_LEN, buckets);
+		start[b_of[i] + 1]++;
+	}
+	for (uint32_t b = 0; b < buckets; b++)
+		start[b + 1] += start[b];
+	size_t *next = malloc(buckets * sizeof(*next));
+	if (!next) {
+		free(order);
+		free(b_of);
+		return NULL;
+	}
+	memcpy(next, start, buckets * sizeof(*next));
+	for (size_t i = 0; i < pop->n; i++)
+		order[next[b_of[i]]++] = (uint32_t)i;
+	free(next);
+	free(b_of);
+	return order;
+}
+
+static int write_buckets(struct store *s, const struct population *pop,
+			 uint64_t gen, uint32_t buckets,
+			 void (*progress)(size_t, size_t))
+{
+	size_t *start = malloc((buckets + 1) * sizeof(*start));
+	uint32_t *order = start ? by_bucket(pop, buckets, start) : NULL;
+	char (*rec)[RECORD_MAX] = malloc(2 * PER_BUCKET * sizeof(*rec));
+	char key[128];
+	struct args a;
+	int rc = 0;
+	size_t pending = 0, done = 0;
+	args_init(&a);
+	for (uint32_t b = 0; order && rec && b < buckets && rc == 0; b++) {
+		store_key(key, sizeof(key), s->cfg->grades_prefix,
+			  "idx:%llu:%u", (unsigned long long)gen, b);
+		for (size_t k = start[b]; k < start[b + 1];) {
+			args_reset(&a);
+			args_add(&a, "HSET");
+			args_add(&a, key);
+			/* At most 2 * PER_BUCKET fields a command. */
+			for (size_t m = 0; k < start[b + 1] &&
+					   m < 2 * PER_BUCKET; m++, k++) {
+				const struct entity *e = &pop->v[order[k]];
+				size_t len = population_format_record(e, rec[m]);
+				/* The value is the record less its uscc and
+				 * comma, and less its newline. */
+				args_addn(&a, e->uscc, USCC_LEN);
+				args_addn(&a, rec[m] + USCC_LEN + 1,
+					  len - USCC_LEN - 2);
+			}
+			if (store_append(s, &a) < 0) {
+				rc = STORE_LOST;
+				break;
+			}
+			if (++pending == BATCH) {
+				rc = drain(s, pending);
+				pending = 0;
+			}
+		}
+		done = start[b + 1];
+		if (progress && (b & 1023) == 1023)
+			progress(done, pop->n);
+	}
+	if (rc == 0 && pending)
+		rc = drain(s, pending);
+	if (!order || !rec)
+		rc = STORE_LOST, snprintf(s->err, sizeof(s->err), "out of memory");
+	args_finish(&a);
+	free(rec);
+	free(order);
+	free(start);
+	return rc;
+}
+
+static int remove_generation(struct store *s, uint64_t gen, uint32_t buckets)
+{
+	char key[128];
+	struct args a;
+	size_t pending = 0;
+	int rc = 0;
+	args_init(&a);
+	for (uint32_t b = 0; b < buckets && rc == 0; b++) {
+		store_key(key, sizeof(key), s->cfg->grades_prefix,
+			  "idx:%llu:%u", (unsigned long long)gen, b);
+		args_reset(&a);
+		args_add(&a, "UNLINK");
+		args_add(&a, key);
+		rc = store_append(s, &a);
+		if (rc == 0 && ++pending == BATCH) {
+			rc = drain(s, pending);
+			pending = 0;
+		}
+	}
+	if (rc == 0)
+		rc = drain(s, pending);
+	args_finish(&a);
+	return rc;
+}
+
+int grades_write(struct store *s, const struct population *pop,
+		 void (*progress)(size_t done, size_t total))
+{
+	char meta[128];
+	store_key(meta, sizeof(meta), s->cfg->grades_prefix, "meta");
+	redisReply *old = store_runv(s, "HMGET", meta, "generation", "buckets",
+				     NULL);
+	redisReply *next = old ? store_runv(s, "HINCRBY", meta,
+					    "next_generation", "1", NULL)
+			       : NULL;
+	if (!old || !next || next->type != REDIS_REPLY_INTEGER) {
+		freeReplyObject(old);
+		freeReplyObject(next);
+		return STORE_LOST;
+	}
+	uint64_t gen = (uint64_t)next->integer;
+	uint64_t old_gen = old->element[0]->str ? strtoull(old->element[0]->str, NULL, 10) : 0;
+	uint32_t old_buckets = old->element[1]->str ? (uint32_t)strtoul(old->element[1]->str, NULL, 10) : 0;
+	freeReplyObject(old);
+	freeReplyObject(next);
+	uint32_t buckets = bucket_count(pop->n);
+	int rc = write_buckets(s, pop, gen, buckets, progress);
+	if (rc < 0)
+		return rc;
+	char gbuf[24], bbuf[24], nbuf[24];
+	snprintf(gbuf, sizeof(gbuf), "%llu", (unsigned long long)gen);
+	snprintf(bbuf, sizeof(bbuf), "%u", buckets);
+	snprintf(nbuf, sizeof(nbuf), "%zu", pop->n);
+	/* The switch: one HSET, so readers see the old or the new index. */
+	redisReply *r = store_runv(s, "HSET", meta, "schema", GRADES_SCHEMA,
+				   "buckets", bbuf, "generation", gbuf,
+				   "count", nbuf, NULL);
+	if (!r)
+		return STORE_LOST;
+	freeReplyObject(r);
+	if (progress)
+		progress(pop->n, pop->n);
+	return old_gen && old_gen != gen
+		       ? remove_generation(s, old_gen, old_buckets)
+		       : 0;
+}
+
+int grades_details(struct store *s, const struct population *pop,
+		   const uint32_t *which, size_t n,
+		   void (*each)(size_t k, const redisReply *hash, void *ctx),
+		   void *ctx)
+{
+	char key[128];
+	struct args a;
+	args_init(&a);
+	for (size_t first = 0; first < n; first += BATCH) {
+		size_t last = first + BATCH < n ? first + BATCH : n;
+		for (size_t k = first; k < last; k++) {
+			store_key(key, sizeof(key), s->cfg->grades_prefix,
+				  "ent:%.18s", pop->v[which[k]].uscc);
+			args_reset(&a);
+			args_add(&a, "HGETALL");
+			args_add(&a, key);
+			if (store_append(s, &a) < 0)
+				goto lost;
+		}
+		for (size_t k = first; k < last; k++) {
+			redisReply *r = store_next_reply(s);
+			if (!r)
+				goto lost;
+			each(k, r, ctx);
+			freeReplyObject(r);
+		}
+	}
+	args_finish(&a);
+	return 0;
+lost:
+	args_finish(&a);
+	return STORE_LOST;
+}
