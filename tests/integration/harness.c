@@ -1,0 +1,304 @@
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inspect/config.h"
+#include "inspect/grades.h"
+#include "inspect/store.h"
+#include "../../bench/synth.h"
+
+void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	cr_assert(fd >= 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/* fork + exec with the child bound to our life; output to log (or
+ * /dev/null). */
+static pid_t spawn(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int fd = open(log ? log : "/dev/null",
+			      O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static bool pings(int port)
+{
+	struct timeval tv = {0, 200000};
+	redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
+	bool ok = c && !c->err;
+	if (ok) {
+		redisReply *r = redisCommand(c, "PING");
+		ok = r && r->type == REDIS_REPLY_STATUS;
+		freeReplyObject(r);
+	}
+	if (c)
+		redisFree(c);
+	return ok;
+}
+
+static void redis_spawn(struct redis_proc *r)
+{
+	char port[16], log[96];
+	snprintf(port, sizeof(port), "%d", r->port);
+	snprintf(log, sizeof(log), "%s/redis.log", r->dir);
+	char *argv[] = {"redis-server", "--port", port, "--bind", "127.0.0.1",
+			"--dir", r->dir, "--save", "", "--appendonly", "yes",
+			"--appendfsync", "always", "--daemonize", "no", NULL};
+	r->pid = spawn(argv, log);
+	for (int i = 0; i < 100 && !pings(r->port); i++)
+		sleep_ms(50);
+	cr_assert(pings(r->port), "redis-server did not start on %d",
+		  r->port);
+}
+
+void redis_start(struct redis_proc *r)
+{
+	snprintf(r->dir, sizeof(r->dir), "/tmp/inspectd-test-XXXXXX");
+	cr_assert_not_null(mkdtemp(r->dir));
+	r->port = free_port();
+	redis_spawn(r);
+}
+
+void redis_restart(struct redis_proc *r)
+{
+	redis_spawn(r);
+}
+
+void redis_kill(struct redis_proc *r, int sig)
+{
+	kill(r->pid, sig);
+	waitpid(r->pid, NULL, 0);
+}
+
+redisContext *redis_client(int port)
+{
+	redisContext *c = redisConnect("127.0.0.1", port);
+	cr_assert(c && !c->err, "cannot connect to redis on %d", port);
+	return c;
+}
+
+redisReply *cmd(redisContext *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	redisReply *r = redisvCommand(c, fmt, ap);
+	va_end(ap);
+	cr_assert_not_null(r, "redis: %s", c->errstr);
+	return r;
+}
+
+long long cmd_int(redisContext *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	redisReply *r = redisvCommand(c, fmt, ap);
+	va_end(ap);
+	cr_assert_not_null(r, "redis: %s", c->errstr);
+	long long v = r->type == REDIS_REPLY_INTEGER ? r->integer
+		      : r->type == REDIS_REPLY_STRING ? atoll(r->str) : -1;
+	freeReplyObject(r);
+	return v;
+}
+
+void load_population(int port, size_t n, unsigned seed, const char *csv)
+{
+	struct population p = {malloc(n * sizeof(struct entity)), n};
+	struct rng rr, names;
+	rng_init(&rr, seed, 0x5851f42d4c957f2dULL);
+	rng_init(&names, seed, 0x14057b7ef767814fULL);
+	int32_t today = 20758; /* 2026-11-01 */
+	FILE *f = csv ? fopen(csv, "w") : NULL;
+	if (f)
+		fputs(POPULATION_HEADER "\n", f);
+	for (size_t i = 0; i < n; i++) {
+		synth_entity(&rr, today, &p.v[i]);
+		if (f) {
+			char rec[RECORD_MAX];
+			fwrite(rec, 1, population_format_record(&p.v[i], rec), f);
+		}
+	}
+	if (f)
+		fclose(f);
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(population_canonicalize(&p, "test", 0, &err), 0);
+	struct config cfg;
+	struct store s;
+	config_defaults(&cfg);
+	cfg.redis.port = port;
+	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err);
+	cr_assert_eq(grades_write(&s, &p, NULL), 0, "%s", s.err);
+	redisContext *c = s.c;
+	for (size_t i = 0; i < n; i++) {
+		char d[256];
+		synth_details(&names, &p.v[i], d, sizeof(d));
+		char *comma = strchr(d, ',');
+		*comma = '\0';
+		redisAppendCommand(c, "HSET credit:ent:%b name %s address %s",
+				   p.v[i].uscc, (size_t)USCC_LEN, d, comma + 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		void *r;
+		cr_assert_eq(redisGetReply(c, &r), REDIS_OK);
+		freeReplyObject(r);
+	}
+	store_close(&s);
+	population_finish(&p);
+}
+
+void daemon_start(struct daemon_proc *d, const char *dir, int port,
+		  const char *consumer, const char *policies,
+		  const char *extra)
+{
+	snprintf(d->config, sizeof(d->config), "%s/%s.yaml", dir, consumer);
+	snprintf(d->log, sizeof(d->log), "%s/%s.log", dir, consumer);
+	FILE *f = fopen(d->config, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "redis:\n  address: redis://127.0.0.1:%d\n"
+		"  connect_timeout_ms: 500\n  command_timeout_ms: 5000\n"
+		"policies: %s\nconsumer: %s\nblock_ms: 100\n"
+		"time_zone: Asia/Shanghai\n%s", port, policies, consumer,
+		extra ? extra : "");
+	fclose(f);
+	char *argv[] = {INSPECTD_PATH, "--config", d->config, NULL};
+	d->pid = spawn(argv, d->log);
+}
+
+void daemon_signal(struct daemon_proc *d, int sig)
+{
+	kill(d->pid, sig);
+}
+
+int daemon_wait(struct daemon_proc *d)
+{
+	int st = 0;
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(d->pid, &st, WNOHANG) == d->pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st)
+					     : 128 + WTERMSIG(st);
+		sleep_ms(50);
+	}
+	kill(d->pid, SIGKILL);
+	waitpid(d->pid, &st, 0);
+	return -1; /* did not stop within 10 s */
+}
+
+bool daemon_logged(const struct daemon_proc *d, const char *text)
+{
+	FILE *f = fopen(d->log, "r");
+	char line[4096];
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+void submit(redisContext *c, ...)
+{
+	const char *argv[64];
+	int n = 0;
+	va_list ap;
+	argv[n++] = "XADD";
+	argv[n++] = "insp:intake";
+	argv[n++] = "*";
+	va_start(ap, c);
+	for (const char *s; (s = va_arg(ap, const char *)) && n < 64;)
+		argv[n++] = s;
+	va_end(ap);
+	redisReply *r = redisCommandArgv(c, n, argv, NULL);
+	cr_assert(r && r->type == REDIS_REPLY_STRING, "XADD failed");
+	freeReplyObject(r);
+}
+
+bool wait_status(redisContext *c, const char *id, const char *status,
+		 int timeout_ms)
+{
+	for (int t = 0; t <= timeout_ms; t += 20) {
+		redisReply *r = cmd(c, "HGET insp:campaign:%s status", id);
+		bool ok = r->type == REDIS_REPLY_STRING &&
+			  strcmp(r->str, status) == 0;
+		freeReplyObject(r);
+		if (ok)
+			return true;
+		sleep_ms(20);
+	}
+	return false;
+}
+
+bool wait_drained(redisContext *c, int timeout_ms)
+{
+	for (int t = 0; t <= timeout_ms; t += 20) {
+		redisReply *r = cmd(c, "XINFO GROUPS insp:intake");
+		bool done = false;
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
+			redisReply *g = r->element[0];
+			long long pending = -1, lag = -1;
+			for (size_t i = 0; i + 1 < g->elements; i += 2) {
+				if (!strcmp(g->element[i]->str, "pending"))
+					pending = g->element[i + 1]->integer;
+				if (!strcmp(g->element[i]->str, "lag"))
+					lag = g->element[i + 1]->integer;
+			}
+			done = pending == 0 && lag == 0;
+		}
+		freeReplyObject(r);
+		if (done)
+			return true;
+		sleep_ms(20);
+	}
+	return false;
+}
+
+size_t stream_values(redisContext *c, const char *stream, const char *field,
+		     char (*out)[64], size_t max)
+{
+	redisReply *r = cmd(c, "XRANGE %s - +", stream);
+	size_t n = 0;
+	for (size_t i = 0; i < r->elements; i++) {
+		redisReply *f = r->element[i]->element[1];
+		for (size_t k = 0; k + 1 < f->elements; k += 2)
+			if (!strcmp(f->element[k]->str, field) && n < max)
+				snprintf(out[n++], 64, "%s",
+					 f->element[k + 1]->str);
+	}
+	freeReplyObject(r);
+	return n;
+}

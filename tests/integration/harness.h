@@ -1,0 +1,64 @@
+/* The integration tests' harness: real redis-server and inspectd processes
+ * on free loopback ports, in a temporary directory each. Children die with
+ * the test process (PR_SET_PDEATHSIG), so a failed test leaves nothing. */
+#ifndef TESTS_HARNESS_H
+#define TESTS_HARNESS_H
+
+#include <hiredis/hiredis.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "inspect/population.h"
+
+struct redis_proc {
+	pid_t pid;
+	int port;
+	char dir[64];
+};
+
+struct daemon_proc {
+	pid_t pid;
+	char config[128];
+	char log[128];
+};
+
+/* Starts redis-server with AOF (appendfsync always) on a free port. */
+void redis_start(struct redis_proc *r);
+/* Starts it again on the same port and directory (after a kill). */
+void redis_restart(struct redis_proc *r);
+void redis_kill(struct redis_proc *r, int sig);
+/* A fresh client connection; fails the test if none. */
+redisContext *redis_client(int port);
+/* Runs a command (printf-style, hiredis format); fails on no reply. */
+redisReply *cmd(redisContext *c, const char *fmt, ...);
+long long cmd_int(redisContext *c, const char *fmt, ...);
+
+/* A population of n synthetic entities (seed s), written to the grade
+ * index with details, and also to csv_path if not NULL. */
+void load_population(int port, size_t n, unsigned seed, const char *csv_path);
+
+/* Writes a config for port into dir and starts inspectd on it. extra is
+ * appended to the YAML (e.g. "claim_idle_ms: 500\n"). */
+void daemon_start(struct daemon_proc *d, const char *dir, int port,
+		  const char *consumer, const char *policies,
+		  const char *extra);
+void daemon_signal(struct daemon_proc *d, int sig);
+/* Waits for exit; returns the exit status, or 128 + signal. */
+int daemon_wait(struct daemon_proc *d);
+/* true if the daemon's log holds text. */
+bool daemon_logged(const struct daemon_proc *d, const char *text);
+
+/* XADD to insp:intake; fields as "name", "value", ..., NULL. */
+void submit(redisContext *c, ...);
+/* Polls the campaign's status until it is `status` or timeout_ms pass. */
+bool wait_status(redisContext *c, const char *id, const char *status,
+		 int timeout_ms);
+/* Polls until XPENDING of the intake group is 0 and the stream has been
+ * read up to its end, or timeout. */
+bool wait_drained(redisContext *c, int timeout_ms);
+/* Field value of a stream's entries: every value of `field` in order. */
+size_t stream_values(redisContext *c, const char *stream, const char *field,
+		     char (*out)[64], size_t max);
+void sleep_ms(int ms);
+
+#endif

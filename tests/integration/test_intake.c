@@ -1,0 +1,205 @@
+/* inspectd against a real redis-server: what each kind of intake entry
+ * gets. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static struct redis_proc redis;
+static struct daemon_proc daemon1;
+static redisContext *c;
+
+static void up(size_t population)
+{
+	redis_start(&redis);
+	load_population(redis.port, population, 1, NULL);
+	c = redis_client(redis.port);
+	daemon_start(&daemon1, redis.dir, redis.port, "d1", POLICIES_DIR, NULL);
+}
+
+static void down(void)
+{
+	daemon_signal(&daemon1, SIGTERM);
+	cr_expect_eq(daemon_wait(&daemon1), 0, "inspectd did not stop cleanly");
+	redisFree(c);
+	redis_kill(&redis, SIGKILL);
+}
+
+static char *field(const char *id, const char *name)
+{
+	static char out[128];
+	redisReply *r = cmd(c, "HGET insp:campaign:%s %s", id, name);
+	snprintf(out, sizeof(out), "%s",
+		 r->type == REDIS_REPLY_STRING ? r->str : "");
+	freeReplyObject(r);
+	return out;
+}
+
+#define CAMPAIGN(id, ...)                                                  \
+	submit(c, "type", "campaign", "id", id, "department", "SAMR-ZZ",   \
+	       "policy", "henan-2021", "items", "SC-001", "date",          \
+	       "2026-11-24", ##__VA_ARGS__, NULL)
+
+Test(integration, one_shot_campaign_is_published_once, .init = NULL)
+{
+	up(20000);
+	CAMPAIGN("C1", "entropy", "7 3 9");
+	cr_assert(wait_status(c, "C1", "published", 10000));
+	long long selected = atoll(field("C1", "selected"));
+	cr_assert_gt(selected, 100);
+	cr_assert_eq(atoll(field("C1", "population")), 20000);
+	cr_assert_eq(cmd_int(c, "XLEN insp:dept:SAMR-ZZ"), selected);
+	/* plan + one entry per selected entity on the public stream */
+	cr_assert_eq(cmd_int(c, "XLEN insp:public"), selected + 1);
+	static char uscc[20000][64];
+	size_t n = stream_values(c, "insp:dept:SAMR-ZZ", "uscc", uscc, 20000);
+	cr_assert_eq((long long)n, selected);
+	for (size_t i = 1; i < n; i++)
+		cr_assert_lt(strcmp(uscc[i - 1], uscc[i]), 0,
+			     "tasks repeat or are out of order");
+	/* The public record carries names, never class, score, flags or pi. */
+	redisReply *r = cmd(c, "XRANGE insp:public - + COUNT 3");
+	for (size_t i = 0; i < r->elements; i++) {
+		redisReply *f = r->element[i]->element[1];
+		for (size_t k = 0; k < f->elements; k += 2) {
+			const char *name = f->element[k]->str;
+			cr_assert(strcmp(name, "class") && strcmp(name, "score")
+				  && strcmp(name, "flags") && strcmp(name, "pi"),
+				  "public field %s", name);
+		}
+	}
+	freeReplyObject(r);
+	cr_assert(wait_drained(c, 2000));
+	down();
+}
+
+Test(integration, two_phase_commits_before_the_entropy)
+{
+	up(20000);
+	CAMPAIGN("T1", "size", "50");
+	cr_assert(wait_status(c, "T1", "frozen", 10000));
+	char digest[128];
+	snprintf(digest, sizeof(digest), "%s", field("T1", "population_digest"));
+	cr_assert_eq(strlen(digest), 64);
+	cr_assert_eq(cmd_int(c, "XLEN insp:dept:SAMR-ZZ"), 0);
+	static char types[4][64];
+	cr_assert_eq(stream_values(c, "insp:public", "type", types, 4), 1);
+	cr_assert_str_eq(types[0], "frozen");
+	/* The grade index changes after the commitment: the draw must use the
+	 * frozen population all the same. */
+	load_population(redis.port, 5000, 2, NULL);
+	submit(c, "type", "entropy", "id", "T1", "entropy", "31 41 59", NULL);
+	cr_assert(wait_status(c, "T1", "published", 10000));
+	cr_assert_str_eq(field("T1", "population_digest"), digest);
+	cr_assert_eq(atoll(field("T1", "population")), 20000);
+	cr_assert_str_eq(field("T1", "entropy"), "31 41 59");
+	/* A second entropy for a drawn campaign is refused. */
+	submit(c, "type", "entropy", "id", "T1", "entropy", "again", NULL);
+	cr_assert(wait_drained(c, 5000));
+	cr_assert_eq(cmd_int(c, "XLEN insp:intake:rejected"), 1);
+	down();
+}
+
+Test(integration, a_used_campaign_id_is_never_drawn_again)
+{
+	up(5000);
+	CAMPAIGN("D1", "entropy", "1");
+	cr_assert(wait_status(c, "D1", "published", 10000));
+	char seed[128], entry[128];
+	snprintf(seed, sizeof(seed), "%s", field("D1", "seed"));
+	snprintf(entry, sizeof(entry), "%s", field("D1", "entry"));
+	long long tasks = cmd_int(c, "XLEN insp:dept:SAMR-ZZ");
+	CAMPAIGN("D1", "entropy", "2"); /* a re-roll attempt */
+	cr_assert(wait_drained(c, 5000));
+	cr_assert_str_eq(field("D1", "seed"), seed);
+	cr_assert_str_eq(field("D1", "entry"), entry);
+	cr_assert_eq(cmd_int(c, "XLEN insp:dept:SAMR-ZZ"), tasks);
+	static char reasons[4][64];
+	cr_assert_eq(stream_values(c, "insp:intake:rejected", "reason",
+				   reasons, 4), 1);
+	cr_assert(strstr(reasons[0], "field id: campaign D1 was already"),
+		  "%s", reasons[0]);
+	down();
+}
+
+/* Every malformed kind is answered with its reason, acknowledged and set
+ * aside; a good campaign after them is still published. */
+Test(integration, malformed_entries_are_answered_and_set_aside)
+{
+	up(3000);
+	submit(c, "id", "M0", NULL);
+	submit(c, "type", "plan", "id", "M1", NULL);
+	CAMPAIGN("M2", "colour", "red");
+	CAMPAIGN("M3", "size", "ten");
+	submit(c, "type", "campaign", "id", "M4", "department", "X",
+	       "policy", "no-such-policy", "items", "A", NULL);
+	CAMPAIGN("M5", "regions", "99");
+	submit(c, "type", "campaign", "id", "M6", "department", "X", "policy",
+	       "city-capacity-pps", "items", "A", "size", "999999", "entropy",
+	       "1", NULL);
+	submit(c, "type", "entropy", "id", "M7", "entropy", "1", NULL);
+	CAMPAIGN("M8", "window", "2026-12-31..2026-12-01");
+	CAMPAIGN("bad id!");
+	CAMPAIGN("OK1", "entropy", "5");
+	cr_assert(wait_status(c, "OK1", "published", 10000));
+	cr_assert(wait_drained(c, 5000));
+	static char reasons[16][64], ids[16][64];
+	size_t n = stream_values(c, "insp:intake:rejected", "reason", reasons,
+				 16);
+	cr_assert_eq(n, 10);
+	const char *want[] = {
+		"field type: missing", "field type: must be campaign or entropy",
+		"field colour: not a field of a campaign entry",
+		"field size: is not a whole number",
+		"field policy: no policy named no-such-policy",
+		"fields regions, industries, flags: the scope holds no entities",
+		"field size: size 999999 is above the ",
+		"field id: campaign M7 is not waiting for entropy",
+		"field window: ends before it starts", "field id: must be"};
+	for (size_t i = 0; i < 10; i++)
+		cr_assert(strncmp(reasons[i], want[i], strlen(want[i])) == 0,
+			  "entry %zu: '%s', expected '%s'", i, reasons[i],
+			  want[i]);
+	/* Each refusal is public too, under its campaign where it had one. */
+	n = stream_values(c, "insp:public", "campaign", ids, 16);
+	cr_assert_geq(n, 10);
+	cr_assert_str_eq(field("M3", "status"), "rejected");
+	cr_assert(strstr(field("M4", "error"), "no policy named"));
+	down();
+}
+
+/* One core, two shells: the daemon's selection equals inspectctl draw on
+ * the same population as a CSV file. */
+Test(integration, daemon_draw_equals_inspectctl_draw)
+{
+	redis_start(&redis);
+	char csv[128], cmdline[512];
+	snprintf(csv, sizeof(csv), "%s/pop.csv", redis.dir);
+	load_population(redis.port, 30000, 9, csv);
+	c = redis_client(redis.port);
+	daemon_start(&daemon1, redis.dir, redis.port, "d1", POLICIES_DIR, NULL);
+	submit(c, "type", "campaign", "id", "SAME-1", "department", "SAMR-ZZ",
+	       "policy", "city-capacity-pps", "items", "SC-001", "size",
+	       "700", "date", "2026-11-24", "entropy", "2718", NULL);
+	cr_assert(wait_status(c, "SAME-1", "published", 10000));
+	snprintf(cmdline, sizeof(cmdline),
+		 "%s draw --policy %s/city-capacity-pps.yaml --population %s "
+		 "--campaign SAME-1 --entropy 2718 --date 2026-11-24 "
+		 "--size 700 2>/dev/null | tail -n +2 | cut -d, -f1",
+		 INSPECTCTL_PATH, POLICIES_DIR, csv);
+	FILE *p = popen(cmdline, "r");
+	static char cli[1000][64], dmn[1000][64];
+	size_t n = 0;
+	while (n < 1000 && fgets(cli[n], 64, p))
+		cli[n][strcspn(cli[n], "\n")] = '\0', n++;
+	pclose(p);
+	size_t m = stream_values(c, "insp:dept:SAMR-ZZ", "uscc", dmn, 1000);
+	cr_assert_eq(n, 700);
+	cr_assert_eq(m, 700);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_str_eq(cli[i], dmn[i], "entity %zu", i);
+	down();
+}
