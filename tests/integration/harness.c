@@ -87,11 +87,16 @@ static void redis_spawn(struct redis_proc *r)
 		  r->port);
 }
 
-void redis_start(struct redis_proc *r)
+void redis_reserve(struct redis_proc *r)
 {
 	snprintf(r->dir, sizeof(r->dir), "/tmp/inspectd-test-XXXXXX");
 	cr_assert_not_null(mkdtemp(r->dir));
 	r->port = free_port();
+}
+
+void redis_start(struct redis_proc *r)
+{
+	redis_reserve(r);
 	redis_spawn(r);
 }
 
@@ -229,6 +234,17 @@ bool daemon_logged(const struct daemon_proc *d, const char *text)
 	if (f)
 		fclose(f);
 	return found;
+}
+
+bool daemon_await_log(const struct daemon_proc *d, const char *text,
+		      int timeout_ms)
+{
+	for (int t = 0; t <= timeout_ms; t += 20) {
+		if (daemon_logged(d, text))
+			return true;
+		sleep_ms(20);
+	}
+	return false;
 }
 
 void submit(redisContext *c, ...)

@@ -24,6 +24,8 @@ struct daemon_proc {
 
 /* Starts redis-server with AOF (appendfsync always) on a free port. */
 void redis_start(struct redis_proc *r);
+/* Reserves a directory and a free port without starting anything. */
+void redis_reserve(struct redis_proc *r);
 /* Starts it again on the same port and directory (after a kill). */
 void redis_restart(struct redis_proc *r);
 void redis_kill(struct redis_proc *r, int sig);
@@ -47,6 +49,9 @@ void daemon_signal(struct daemon_proc *d, int sig);
 int daemon_wait(struct daemon_proc *d);
 /* true if the daemon's log holds text. */
 bool daemon_logged(const struct daemon_proc *d, const char *text);
+/* Polls the log for text for up to timeout_ms. */
+bool daemon_await_log(const struct daemon_proc *d, const char *text,
+		      int timeout_ms);
 
 /* XADD to insp:intake; fields as "name", "value", ..., NULL. */
 void submit(redisContext *c, ...);
