@@ -52,5 +52,15 @@ else
 	failed=$((failed + 1))
 fi
 
+# The benchmarks still build and run (a small size; figures are not
+# checked here: see bench/RESULTS.md).
+if bash bench/run.sh --smoke >/dev/null 2>&1; then
+	echo "ok - benchmark smoke run"
+	passed=$((passed + 1))
+else
+	echo "not ok - benchmark smoke run"
+	failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

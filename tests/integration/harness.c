@@ -111,6 +111,14 @@ void redis_kill(struct redis_proc *r, int sig)
 	waitpid(r->pid, NULL, 0);
 }
 
+void redis_finish(struct redis_proc *r)
+{
+	char rm[128];
+	redis_kill(r, SIGKILL);
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", r->dir);
+	cr_expect_eq(system(rm), 0);
+}
+
 redisContext *redis_client(int port)
 {
 	redisContext *c = redisConnect("127.0.0.1", port);
@@ -210,18 +218,29 @@ void daemon_signal(struct daemon_proc *d, int sig)
 	kill(d->pid, sig);
 }
 
+/* A sanitizer build reports into the log (leaks at exit): a report
+ * fails the test. */
+static int checked(const struct daemon_proc *d, int status)
+{
+	cr_expect(!daemon_logged(d, "Sanitizer") &&
+		  !daemon_logged(d, "runtime error"),
+		  "inspectd reported a memory or undefined-behaviour error: "
+		  "see %s", d->log);
+	return status;
+}
+
 int daemon_wait(struct daemon_proc *d)
 {
 	int st = 0;
 	for (int i = 0; i < 200; i++) {
 		if (waitpid(d->pid, &st, WNOHANG) == d->pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st)
-					     : 128 + WTERMSIG(st);
+			return checked(d, WIFEXITED(st) ? WEXITSTATUS(st)
+						       : 128 + WTERMSIG(st));
 		sleep_ms(50);
 	}
 	kill(d->pid, SIGKILL);
 	waitpid(d->pid, &st, 0);
-	return -1; /* did not stop within 10 s */
+	return checked(d, -1); /* did not stop within 10 s */
 }
 
 bool daemon_logged(const struct daemon_proc *d, const char *text)

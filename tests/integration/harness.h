@@ -29,6 +29,8 @@ void redis_reserve(struct redis_proc *r);
 /* Starts it again on the same port and directory (after a kill). */
 void redis_restart(struct redis_proc *r);
 void redis_kill(struct redis_proc *r, int sig);
+/* Kills it and removes its directory (and the daemons' files there). */
+void redis_finish(struct redis_proc *r);
 /* A fresh client connection; fails the test if none. */
 redisContext *redis_client(int port);
 /* Runs a command (printf-style, hiredis format); fails on no reply. */

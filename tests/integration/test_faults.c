@@ -94,7 +94,7 @@ Test(faults, kill_9_of_inspectd_at_any_moment_publishes_exactly_once,
 		cr_assert_eq(daemon_wait(&d), 0);
 	}
 	redisFree(c);
-	redis_kill(&r, SIGKILL);
+	redis_finish(&r);
 }
 
 Test(faults, redis_restart_mid_publication_publishes_exactly_once,
@@ -130,7 +130,7 @@ Test(faults, redis_restart_mid_publication_publishes_exactly_once,
 			     "restart and stops cleanly");
 		redisFree(c);
 	}
-	redis_kill(&r, SIGKILL);
+	redis_finish(&r);
 }
 
 Test(faults, a_dead_consumers_entry_is_claimed)
@@ -156,7 +156,7 @@ Test(faults, a_dead_consumers_entry_is_claimed)
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
-	redis_kill(&r, SIGKILL);
+	redis_finish(&r);
 }
 
 Test(faults, two_instances_share_the_intake, .timeout = 300)
@@ -191,7 +191,7 @@ Test(faults, two_instances_share_the_intake, .timeout = 300)
 	cr_assert_eq(daemon_wait(&a), 0);
 	cr_assert_eq(daemon_wait(&b), 0);
 	redisFree(c);
-	redis_kill(&r, SIGKILL);
+	redis_finish(&r);
 }
 
 Test(faults, refused_connection_at_start_up_is_retried)
@@ -212,7 +212,7 @@ Test(faults, refused_connection_at_start_up_is_retried)
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
-	redis_kill(&r, SIGKILL);
+	redis_finish(&r);
 }
 
 static void write_file(const char *path, const char *text)
@@ -256,7 +256,7 @@ Test(faults, sighup_with_a_broken_policy_keeps_the_old_set)
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
-	redis_kill(&r, SIGKILL);
+	redis_finish(&r);
 }
 
 Test(faults, a_thousand_campaigns_at_once_are_all_answered,
@@ -292,5 +292,5 @@ Test(faults, a_thousand_campaigns_at_once_are_all_answered,
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
-	redis_kill(&r, SIGKILL);
+	redis_finish(&r);
 }

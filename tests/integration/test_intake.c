@@ -25,7 +25,7 @@ static void down(void)
 	daemon_signal(&daemon1, SIGTERM);
 	cr_expect_eq(daemon_wait(&daemon1), 0, "inspectd did not stop cleanly");
 	redisFree(c);
-	redis_kill(&redis, SIGKILL);
+	redis_finish(&redis);
 }
 
 static char *field(const char *id, const char *name)

@@ -18,17 +18,19 @@ static size_t fields(const char *const *kv, size_t n, struct entry_field *f)
 	return n;
 }
 
-#define PARSE(c, ...)                                                     \
-	({                                                                \
-		const char *kv_[] = {__VA_ARGS__};                        \
-		struct entry_field f_[64];                                \
-		struct diag e_;                                           \
-		diag_init(&e_);                                           \
-		int r_ = campaign_parse(f_, fields(kv_, sizeof(kv_) /     \
-						       sizeof(*kv_), f_), \
-					c, &e_);                          \
-		r_ == 0 ? "" : strdup(diag_text(&e_));                    \
-	})
+/* The refusal text ("" when accepted), valid until the next call. */
+static const char *parse(const char *const *kv, size_t n, struct campaign *c)
+{
+	static struct diag err;
+	struct entry_field f[64];
+	diag_init(&err);
+	int r = campaign_parse(f, fields(kv, n, f), c, &err);
+	return r == 0 ? "" : diag_text(&err);
+}
+
+#define PARSE(c, ...)                                                    \
+	parse((const char *const[]){__VA_ARGS__},                        \
+	      sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *), c)
 
 #define BASE "type=campaign", "id=HN-2026-1", "department=SAMR-HN", \
 	     "policy=henan-2021", "items=SC-001,SC-017"
