@@ -1,17 +1,58 @@
 #!/usr/bin/env bash
-# The demo: builds inspectctl, generates a population of 100,000 entities,
-# and draws a campaign under Henan's 2021 rates, printing the summary and
-# the first selected entities.
+# The demo: installs what is missing, builds, starts a redis-server of its
+# own on a free loopback port (data in demo/), imports a generated
+# population of 100,000 entities, starts inspectd, submits a campaign under
+# Henan's 2021 rates, prints the campaign record and the first published
+# tasks, then stops what it started.
 set -eu
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 [ -d build ] || meson setup build >/dev/null
 ninja -C build >/dev/null
-mkdir -p demo
-[ -f demo/population.csv ] || build/bench/gen_population 100000 1 demo/population.csv
-build/src/cli/inspectctl draw --policy policies/henan-2021.yaml \
-	--population demo/population.csv --campaign DEMO-2026-001 \
-	--entropy "$(date +%Y%m%d)" >demo/selection.csv
+
+rm -rf demo && mkdir -p demo
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server deploy/redis.conf --port "$port" --bind 127.0.0.1 --dir "$PWD/demo" \
+	--daemonize yes --pidfile "$PWD/demo/redis.pid" --logfile "$PWD/demo/redis.log"
+cleanup() {
+	[ -n "${daemon:-}" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+	redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+cat >demo/inspectd.yaml <<YAML
+redis:
+  address: redis://127.0.0.1:$port
+policies: $PWD/policies
+consumer: demo
+YAML
+ctl="build/src/cli/inspectctl"
+build/bench/gen_population 100000 1 demo/population.csv demo/details.csv
+$ctl import --config demo/inspectd.yaml --entities demo/population.csv \
+	--details demo/details.csv
+build/src/daemon/inspectd --config demo/inspectd.yaml 2>demo/inspectd.log &
+daemon=$!
+id="DEMO-$(date +%Y%m%d-%H%M%S)"
+$ctl submit --config demo/inspectd.yaml --id "$id" --department SAMR-ZZ \
+	--policy henan-2021 --items SC-001,SC-017 --regions 4101 \
+	--window "$(date -d '+7 days' +%F)..$(date -d '+37 days' +%F)" \
+	--entropy "$(date +%s)" >/dev/null
+for _ in $(seq 100); do
+	[ "$($ctl status "$id" --config demo/inspectd.yaml 2>/dev/null | awk '$1=="status"{print $2}')" = published ] && break
+	sleep 0.1
+done
 echo
-echo "first selected entities (of $(($(wc -l <demo/selection.csv) - 1)), all in demo/selection.csv):"
-head -6 demo/selection.csv
+echo "== campaign record ($ctl status $id)"
+$ctl status "$id" --config demo/inspectd.yaml
+echo
+echo "== first tasks on insp:dept:SAMR-ZZ (of $(redis-cli -p "$port" XLEN insp:dept:SAMR-ZZ))"
+# Entries come as an id line, then field and value lines.
+redis-cli -p "$port" --raw XRANGE insp:dept:SAMR-ZZ - + COUNT 5 | awk '
+	/^[0-9]+-[0-9]+$/ { if (line) print line; line = $0; key = ""; next }
+	key == "" { key = $0; next }
+	{ line = line "  " key "=" $0; key = "" }
+	END { if (line) print line }'
+echo
+echo "== inspectd log"
+cat demo/inspectd.log
