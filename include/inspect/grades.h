@@ -28,8 +28,13 @@ enum { STORE_BAD_DATA = -1, STORE_LOST = -2 };
  * inspections merged into last_inspected. Returns 0, STORE_BAD_DATA with
  * reasons in err (a missing or malformed index, invalid records), or
  * STORE_LOST (the connection failed: s->err). */
+struct grades_timing {
+	double fetch, order, merge; /* seconds */
+};
+
 int grades_read(struct store *s, struct population *ret,
-		uint64_t *ret_generation, struct diag *err);
+		uint64_t *ret_generation, struct grades_timing *t,
+		struct diag *err);
 
 /* Writes pop as a new generation and switches to it, then removes the old
  * one. progress(done, total) is called now and then. Returns 0, or

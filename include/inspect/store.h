@@ -14,6 +14,8 @@ struct store {
 	redisContext *c;
 	const struct config *cfg;
 	char err[256];
+	char *out;      /* a command in the protocol, being written */
+	size_t out_cap;
 };
 
 /* Connects and authenticates. Returns 0, or -1 with the reason in s->err. */

@@ -80,7 +80,7 @@ static u128 *radix_sort(u128 *keys, u128 *tmp, size_t n)
  * independent of each other, so the processor overlaps their cache misses
  * (following the permutation's cycles in place chains them and was four
  * times slower); a prefetch a few slots ahead helps it further. */
-static struct entity *gather(const struct entity *v, const u128 *sorted,
+static struct entity *gather(const struct entity *v, const uint32_t *from,
 			     size_t n)
 {
 	struct entity *out = malloc(n * sizeof(*out));
@@ -88,8 +88,8 @@ static struct entity *gather(const struct entity *v, const u128 *sorted,
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (i + 16 < n)
-			__builtin_prefetch(&v[key_index(sorted[i + 16])]);
-		out[i] = v[key_index(sorted[i])];
+			__builtin_prefetch(&v[from[i + 16]]);
+		out[i] = v[from[i]];
 	}
 	return out;
 }
@@ -125,6 +125,17 @@ static bool in_strict_order(const struct population *p)
 	return true;
 }
 
+/* The sorted order as a permutation: 4 bytes an entity instead of the
+ * keys' 32, so that the keys are freed before the records are copied (the
+ * daemon's peak memory is records, keys and copy together otherwise). */
+static uint32_t *sorted_order(const u128 *sorted, size_t n)
+{
+	uint32_t *from = malloc(n * sizeof(*from));
+	for (size_t i = 0; from && i < n; i++)
+		from[i] = (uint32_t)key_index(sorted[i]);
+	return from;
+}
+
 int population_canonicalize(struct population *p, const char *origin,
 			    unsigned first_line, struct diag *err)
 {
@@ -136,6 +147,7 @@ int population_canonicalize(struct population *p, const char *origin,
 	u128 *keys = malloc(p->n * sizeof(*keys));
 	u128 *tmp = malloc(p->n * sizeof(*tmp));
 	u128 *sorted = NULL;
+	uint32_t *from = NULL;
 	struct entity *v = NULL;
 	if (keys && tmp) {
 		for (size_t i = 0; i < p->n; i++)
@@ -143,17 +155,18 @@ int population_canonicalize(struct population *p, const char *origin,
 		sorted = radix_sort(keys, tmp, p->n);
 	}
 	if (sorted) {
-		free(sorted == keys ? tmp : keys);
-		tmp = keys = NULL;
 		if (report_duplicates(p, sorted, origin, first_line, err) < 0) {
-			free(sorted);
+			free(keys);
+			free(tmp);
 			return -1;
 		}
-		v = gather(p->v, sorted, p->n);
+		from = sorted_order(sorted, p->n);
 	}
-	free(sorted);
 	free(keys);
 	free(tmp);
+	if (from)
+		v = gather(p->v, from, p->n);
+	free(from);
 	if (!v)
 		return diag_add(err, "%s: out of memory sorting %zu entities",
 				origin, p->n);

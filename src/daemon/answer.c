@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "inspect/bucket.h"
+#include "inspect/clock.h"
 #include "inspect/date.h"
 #include "inspect/decimal.h"
 #include "inspect/grades.h"
@@ -221,19 +222,55 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	return commit(w, &t, "freeze");
 }
 
-/* Name and address of each selected entity, from <g>ent:<uscc>. */
+/* Name and address of each selected entity, from <g>ent:<uscc>, packed
+ * in one arena (k's name at text + at[2k], address at text + at[2k + 1]):
+ * fixed slots cost 384 bytes a selected entity. */
 struct details {
-	char (*name)[128];
-	char (*address)[256];
+	char *text;
+	size_t used, cap;
+	size_t *at;
+	bool failed;
 };
+
+static void keep(struct details *d, size_t slot, const redisReply *v)
+{
+	const char *s = v && v->type == REDIS_REPLY_STRING ? v->str : "";
+	size_t len = v && v->type == REDIS_REPLY_STRING ? v->len : 0;
+	if (len > 1024)
+		len = 1024; /* a task carries no more of a name or address */
+	if (d->used + len + 1 > d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 1 << 16;
+		while (cap < d->used + len + 1)
+			cap *= 2;
+		char *t = realloc(d->text, cap);
+		if (!t) {
+			d->failed = true;
+			return;
+		}
+		d->text = t;
+		d->cap = cap;
+	}
+	memcpy(d->text + d->used, s, len);
+	d->text[d->used + len] = '\0';
+	d->at[slot] = d->used;
+	d->used += len + 1;
+}
 
 static void take_details(size_t k, const redisReply *hash, void *ctx)
 {
 	struct details *d = ctx;
-	const redisReply *n = reply_field(hash, "name");
-	const redisReply *a = reply_field(hash, "address");
-	snprintf(d->name[k], sizeof(d->name[k]), "%s", n ? n->str : "");
-	snprintf(d->address[k], sizeof(d->address[k]), "%s", a ? a->str : "");
+	keep(d, 2 * k, reply_field(hash, "name"));
+	keep(d, 2 * k + 1, reply_field(hash, "address"));
+}
+
+static const char *name_of(const struct details *d, size_t k)
+{
+	return d->text + d->at[2 * k];
+}
+
+static const char *address_of(const struct details *d, size_t k)
+{
+	return d->text + d->at[2 * k + 1];
 }
 
 static void add_tasks(struct tx *t, const struct answer *a, const char *dept,
@@ -250,9 +287,9 @@ static void add_tasks(struct tx *t, const struct answer *a, const char *dept,
 		args_add(&t->a, "uscc");
 		args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
 		args_add(&t->a, "name");
-		args_add(&t->a, det->name[k]);
+		args_add(&t->a, name_of(det, k));
 		args_add(&t->a, "address");
-		args_add(&t->a, det->address[k]);
+		args_add(&t->a, address_of(det, k));
 		args_add(&t->a, "items");
 		args_add(&t->a, items);
 		args_add(&t->a, "window");
@@ -302,7 +339,7 @@ static void add_public(struct tx *t, const struct answer *a, const char *pub,
 		args_add(&t->a, "uscc");
 		args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
 		args_add(&t->a, "name");
-		args_add(&t->a, det->name[k]);
+		args_add(&t->a, name_of(det, k));
 		tx_send(t);
 	}
 }
@@ -357,16 +394,19 @@ int answer_publish(struct worker *w, const struct answer *a,
 {
 	char rkey[160], pub[128], dept[160], items[2200], window[32];
 	char buf[3][72], seedhex[65], day[11];
-	struct details det = {calloc(d->n_chosen + 1, sizeof(*det.name)),
-			      calloc(d->n_chosen + 1, sizeof(*det.address))};
+	struct details det = {.at = calloc(2 * d->n_chosen + 2,
+					   sizeof(*det.at))};
 	int rc = ENTRY_LOST;
-	if (!det.name || !det.address) {
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+	double t0 = clock_seconds();
+	if (!det.at || grades_details(&w->store, pop, d->chosen, d->n_chosen,
+				      take_details, &det) < 0 ||
+	    det.failed) {
+		if (!det.at || det.failed)
+			snprintf(w->store.err, sizeof(w->store.err),
+				 "out of memory");
 		goto out;
 	}
-	if (grades_details(&w->store, pop, d->chosen, d->n_chosen,
-			   take_details, &det) < 0)
-		goto out;
+	w->t.details = clock_seconds() - t0;
 	key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
 	key(w, pub, sizeof(pub), "public%s", "");
 	key(w, dept, sizeof(dept), "dept:%s", a->c->department);
@@ -401,7 +441,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	add_ack(w, &t, a->entry_id);
 	rc = commit(w, &t, "publish");
 out:
-	free(det.name);
-	free(det.address);
+	free(det.text);
+	free(det.at);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/clock.h"
 #include "inspect/date.h"
 #include "inspect/grades.h"
 #include "inspect/log.h"
@@ -67,7 +68,11 @@ static int load_population(struct worker *w, struct answer *a,
 	struct diag err;
 	char why[512];
 	diag_init(&err);
-	int r = grades_read(&w->store, pop, &rec->generation, &err);
+	struct grades_timing gt;
+	int r = grades_read(&w->store, pop, &rec->generation, &gt, &err);
+	w->t.fetch = gt.fetch;
+	w->t.order = gt.order;
+	w->t.merge = gt.merge;
 	if (r == STORE_LOST)
 		return ENTRY_LOST;
 	if (r < 0)
@@ -83,7 +88,9 @@ static int load_population(struct worker *w, struct answer *a,
 		return reject(w, a, "the population is above max_population");
 	}
 	rec->population = pop->n;
+	double t0 = clock_seconds();
 	population_digest(pop, rec->population_digest);
+	w->t.digest = clock_seconds() - t0;
 	return 1; /* loaded */
 }
 
@@ -102,16 +109,24 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	struct draw_params dp = {&rec->policy->policy, rec->date, a->c->size};
 	if (seed_derive(&si, seed) < 0)
 		return reject(w, a, "field entropy: too long");
+	double t0 = clock_seconds();
 	if (sampler_draw(pop, &dp, seed, &d, &err) < 0) {
 		char line[256];
 		snprintf(why, sizeof(why), "field size: %s",
 			 first_line(&err, line, sizeof(line)));
 		return reject(w, a, why);
 	}
+	double t1 = clock_seconds();
 	int r = answer_publish(w, a, rec, pop, &d, seed, a->c->entropy);
+	w->t.draw = t1 - t0;
+	w->t.publish = clock_seconds() - t1 - w->t.details;
 	if (r == ENTRY_DONE)
 		log_info("campaign published", "campaign=%s population=%zu "
-			 "selected=%zu", a->c->id, pop->n, d.n_chosen);
+			 "selected=%zu fetch_s=%.3f order_s=%.3f merge_s=%.3f "
+			 "digest_s=%.3f draw_s=%.3f details_s=%.3f publish_s=%.3f",
+			 a->c->id, pop->n, d.n_chosen, w->t.fetch, w->t.order,
+			 w->t.merge, w->t.digest, w->t.draw, w->t.details,
+			 w->t.publish);
 	draw_finish(&d);
 	return r;
 }

@@ -20,6 +20,9 @@ struct worker {
 	int32_t today;    /* set by the loop before each job */
 	unsigned long claimed_at; /* job count of the last XAUTOCLAIM */
 	unsigned long jobs;
+	struct {
+		double fetch, order, merge, digest, draw, details, publish;
+	} t; /* the last campaign's phases, seconds */
 };
 
 /* Results of handling one entry. */

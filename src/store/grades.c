@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "inspect/bucket.h"
+#include "inspect/clock.h"
 #include "inspect/date.h"
 
 #define BATCH 512 /* commands in flight per pipelined round */
@@ -91,7 +92,9 @@ static int read_buckets(struct store *s, const struct meta *m,
 	unsigned errors = err->count;
 	struct args a;
 	args_init(&a);
-	if (grow(p, &cap, m->count + m->count / 8) < 0)
+	/* The count meta gives is exact unless the index is being replaced
+	 * (then the read is repeated): no slack, it would be peak memory. */
+	if (grow(p, &cap, m->count + 1024) < 0)
 		return diag_add(err, "out of memory for %llu entities",
 				(unsigned long long)m->count);
 	char key[128];
@@ -181,11 +184,15 @@ lost:
 }
 
 int grades_read(struct store *s, struct population *ret,
-		uint64_t *ret_generation, struct diag *err)
+		uint64_t *ret_generation, struct grades_timing *t,
+		struct diag *err)
 {
+	struct grades_timing ignored;
+	t = t ? t : &ignored;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		struct meta before, after;
 		struct population p = {NULL, 0};
+		double t0 = clock_seconds();
 		int r = read_meta(s, &before, err);
 		if (r == 0)
 			r = read_buckets(s, &before, &p, err);
@@ -195,11 +202,15 @@ int grades_read(struct store *s, struct population *ret,
 			population_finish(&p); /* replaced while read: again */
 			continue;
 		}
+		double t1 = clock_seconds();
 		if (r == 0 && population_canonicalize(&p, "grade index", 0,
 						      err) < 0)
 			r = STORE_BAD_DATA;
+		double t2 = clock_seconds();
 		if (r == 0)
 			r = merge_inspected(s, &p);
+		*t = (struct grades_timing){t1 - t0, t2 - t1,
+					    clock_seconds() - t2};
 		if (r < 0) {
 			population_finish(&p);
 			return r;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The Redis side: import rate, population fetch against a minimal pipelined
+# reader (the Redis limit), and a whole campaign through inspectd (phases,
+# publication rate, peak memory), on a redis-server of its own with the
+# settings of deploy/redis.conf (AOF, appendfsync always).
+#   bench/store.sh [N ...]          default 1000000 10000000
+#   bench/store.sh --smoke          20000 entities
+set -eu
+cd "$(dirname "$0")/.."
+[ "${1:-}" = "--smoke" ] && set -- 20000
+[ $# -gt 0 ] || set -- 1000000 10000000
+deploy/install-deps.sh
+b=build-bench
+[ -d $b ] || meson setup $b -Dbuildtype=release -Dtests=disabled >/dev/null
+ninja -C $b >/dev/null
+out=$PWD/bench/out
+mkdir -p "$out"
+
+echo "| N | what | time (s) | rate or ratio |"
+echo "| --- | --- | --- | --- |"
+for n in "$@"; do
+	dir=$out/redis-$n
+	rm -rf "$dir" && mkdir -p "$dir"
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	redis-server deploy/redis.conf --port "$port" --dir "$dir" --save "" \
+		--daemonize yes --logfile "$dir/redis.log" --pidfile "$dir/redis.pid"
+	trap 'redis-cli -p '"$port"' shutdown nosave >/dev/null 2>&1 || true' EXIT
+	for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+	[ -f "$out/pop$n.csv" ] && [ -f "$out/det$n.csv" ] ||
+		$b/bench/gen_population "$n" 1 "$out/pop$n.csv" "$out/det$n.csv"
+	cat >"$dir/inspectd.yaml" <<YAML
+redis:
+  address: redis://127.0.0.1:$port
+  command_timeout_ms: 600000
+policies: $PWD/policies
+consumer: bench
+max_population: 200000000
+YAML
+	t0=$(date +%s.%N)
+	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --entities "$out/pop$n.csv" 2>/dev/null
+	t1=$(date +%s.%N)
+	echo "| $n | inspectctl import of the grade index | $(printf "%.2f" "$(echo "$t1 - $t0" | bc)") | $(echo "$n / ($t1 - $t0) / 1000" | bc) k entities/s |"
+	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --details "$out/det$n.csv" 2>/dev/null
+
+	fetch=$($b/bench/bench_fetch "$port" 3 | sort -t' ' -k12 -g | sed -n 2p) # median round by ratio
+	f() { echo "$fetch" | tr ' ' '\n' | grep -A1 -x "$1" | tail -1; }
+	echo "| $n | raw pipelined HGETALL reader (the Redis limit), same keys | $(f raw_s) | $(f raw_per_s | awk '{printf "%.2f M entities/s", $1/1e6}') |"
+	echo "| $n | inspectd fetch and parse (grades_read), median round of 3 | $(f fetch_s) | $(f fetch_per_s | awk '{printf "%.2f M entities/s", $1/1e6}'), $(f ratio | awk '{printf "%.0f%%", $1*100}') of raw |"
+
+	/usr/bin/time -f "peak_kb %M" -o "$dir/time.txt" \
+		$b/src/daemon/inspectd --config "$dir/inspectd.yaml" 2>"$dir/inspectd.log" &
+	daemon=$!
+	sleep 0.3
+	t0=$(date +%s.%N)
+	$b/src/cli/inspectctl submit --config "$dir/inspectd.yaml" --id BENCH-$n \
+		--department SAMR-ZZ --policy henan-2021 --items SC-001 \
+		--date 2026-11-24 --entropy 1 >/dev/null
+	until grep -q "campaign published" "$dir/inspectd.log"; do sleep 0.05; done
+	t1=$(date +%s.%N)
+	kill -TERM $(pgrep -P $daemon inspectd || echo $daemon) 2>/dev/null || true
+	wait $daemon || true
+	line=$(grep "campaign published" "$dir/inspectd.log")
+	g() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
+	sel=$(g selected)
+	entries=$((2 * sel + 1))
+	peak=$(awk '{print $2}' "$dir/time.txt")
+	echo "| $n | campaign end to end, submit to published (fetch $(g fetch_s), order $(g order_s), merge $(g merge_s), digest $(g digest_s), draw $(g draw_s), publish $(g publish_s)) | $(printf "%.2f" "$(echo "$t1 - $t0" | bc)") | $sel selected |"
+	echo "| $n | publication: $entries stream entries in one transaction | $(g publish_s) | $(echo "$entries / $(g publish_s) / 1000" | bc) k entries/s |"
+	echo "| $n | inspectd peak memory (max RSS) | | $((peak / 1024)) MiB, $(echo "$peak * 1024 / $n" | bc) bytes/entity |"
+	# The peer: redis-benchmark pipelining XADDs of a task's shape, no
+	# MULTI, on the same server and persistence, as many as were published.
+	rps=$(redis-benchmark -p "$port" -n "$entries" -P 1024 -q XADD peer '*' \
+		campaign BENCH uscc 914101020KBFXXMYXQ name 郑州市天成金鼎科技有限公司 \
+		address 郑州市中山路18号 items SC-001 window '' date 2026-11-24 |
+		tr '\r' '\n' | grep -o '[0-9.]* requests per second' | awk '{print $1}')
+	echo "| $n | peer: redis-benchmark -P 1024 XADD of a task's shape, same server | $(echo "$entries / $rps" | bc -l | xargs printf "%.3f") | $(echo "$rps / 1000" | bc) k entries/s; inspectd at $(echo "100 * $entries / $(g publish_s) / $rps" | bc)% of it |"
+	redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+	trap - EXIT
+	rm -rf "$dir"
+done
