@@ -119,6 +119,18 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 	return commit(w, &t, "reject");
 }
 
+int answer_unprocessable(struct worker *w, const char *entry_id,
+			 const redisReply *fields)
+{
+	struct campaign c;
+	char why[400];
+	memset(&c, 0, sizeof(c));
+	snprintf(why, sizeof(why), "could not be answered after %d attempts: "
+		 "%.300s", ENTRY_MAX_FAILURES, w->store.err);
+	struct answer a = {entry_id, fields, &c, false};
+	return answer_reject(w, &a, why);
+}
+
 /* Fields every record of a drawn or frozen campaign carries. */
 static void add_record_fields(struct tx *t, const struct answer *a,
 			      const struct campaign_record *rec, char *items,
@@ -387,6 +399,30 @@ static int add_inspected(struct worker *w, struct tx *t,
 	return 0;
 }
 
+/* Inside MULTI a key of the wrong type fails only at EXEC, and Redis
+ * applies the rest of the transaction. So the streams are WATCHed and
+ * their types checked first: a change after the check aborts EXEC. */
+static int streams_usable(struct worker *w, const char *const *keys, int n)
+{
+	for (int i = 0; i < n; i++) {
+		redisReply *r = store_runv(&w->store, "WATCH", keys[i], NULL);
+		freeReplyObject(r);
+		r = r ? store_runv(&w->store, "TYPE", keys[i], NULL) : NULL;
+		if (!r)
+			return -1;
+		bool ok = r->type == REDIS_REPLY_STATUS &&
+			  (!strcmp(r->str, "stream") || !strcmp(r->str, "none"));
+		if (!ok)
+			snprintf(w->store.err, sizeof(w->store.err),
+				 "%s holds a %s, not a stream", keys[i],
+				 r->type == REDIS_REPLY_STATUS ? r->str : "?");
+		freeReplyObject(r);
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
+
 int answer_publish(struct worker *w, const struct answer *a,
 		   const struct campaign_record *rec,
 		   const struct population *pop, const struct draw *d,
@@ -410,6 +446,9 @@ int answer_publish(struct worker *w, const struct answer *a,
 	key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
 	key(w, pub, sizeof(pub), "public%s", "");
 	key(w, dept, sizeof(dept), "dept:%s", a->c->department);
+	const char *streams[] = {dept, pub};
+	if (streams_usable(w, streams, 2) < 0)
+		goto out;
 	seed_hex(seed, 32, seedhex);
 	struct tx t;
 	tx_begin(&t, &w->store);

@@ -33,8 +33,23 @@ static int handle_first(struct worker *w, const redisReply *entries)
 	const char *id = e->element[0]->str;
 	const redisReply *fields = e->element[1];
 	/* A deleted entry comes back without fields: answer it as empty. */
-	int r = process_entry(w, id, fields->type == REDIS_REPLY_ARRAY ? fields
-								       : NULL);
+	if (fields->type != REDIS_REPLY_ARRAY)
+		fields = NULL;
+	if (strcmp(w->failing, id) != 0)
+		w->failures = 0;
+	if (w->failures >= ENTRY_MAX_FAILURES) {
+		log_error("entry refused after repeated failures", "entry=%s "
+			  "reason=%s", id, log_quote(w->store.err));
+		w->failures = 0;
+		return answer_unprocessable(w, id, fields) == ENTRY_DONE
+			       ? 1 : ENTRY_LOST;
+	}
+	int r = process_entry(w, id, fields);
+	if (r != ENTRY_DONE && store_connected(&w->store)) {
+		/* Not a lost connection: the entry itself fails. */
+		snprintf(w->failing, sizeof(w->failing), "%s", id);
+		w->failures++;
+	}
 	return r == ENTRY_DONE ? 1 : ENTRY_LOST;
 }
 

@@ -20,6 +20,8 @@ struct worker {
 	int32_t today;    /* set by the loop before each job */
 	unsigned long claimed_at; /* job count of the last XAUTOCLAIM */
 	unsigned long jobs;
+	char failing[64];      /* an entry that failed with Redis connected */
+	unsigned failures;     /* its failures in a row */
 	struct {
 		double fetch, order, merge, digest, draw, details, publish;
 	} t; /* the last campaign's phases, seconds */
@@ -27,6 +29,9 @@ struct worker {
 
 /* Results of handling one entry. */
 enum { ENTRY_DONE = 0, ENTRY_LOST = -1 };
+
+/* Failures of one entry, with the connection up, before it is refused. */
+#define ENTRY_MAX_FAILURES 5
 
 /* Handles one intake entry: answers it and acknowledges it in the same
  * transaction, or returns ENTRY_LOST (connection gone or a concurrent
@@ -52,6 +57,12 @@ struct answer {
  * "rejected" event to <p>public, and, when the id is valid and unused, a
  * campaign record with status rejected. */
 int answer_reject(struct worker *w, const struct answer *a, const char *why);
+
+/* An entry that cannot be answered (its transaction fails every time,
+ * with Redis up): refused with the last error, so that it neither loops
+ * nor is lost. */
+int answer_unprocessable(struct worker *w, const char *entry_id,
+			 const redisReply *fields);
 
 /* What a drawn or frozen campaign's record says. */
 struct campaign_record {

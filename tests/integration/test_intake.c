@@ -203,3 +203,34 @@ Test(integration, daemon_draw_equals_inspectctl_draw)
 		cr_assert_str_eq(cli[i], dmn[i], "entity %zu", i);
 	down();
 }
+
+/* An entry whose publication fails every time (here a department key that
+ * is not a stream) is refused with the reason after a few attempts: it
+ * neither loops nor is lost, and nothing of it is half published. */
+Test(integration, an_unpublishable_entry_is_refused_not_retried_forever)
+{
+	up(3000);
+	redisReply *x = cmd(c, "SET insp:dept:BROKEN not-a-stream");
+	freeReplyObject(x);
+	submit(c, "type", "campaign", "id", "P1", "department", "BROKEN",
+	       "policy", "henan-2021", "items", "SC-001", "entropy", "1", NULL);
+	CAMPAIGN("OK2", "entropy", "2");
+	cr_assert(wait_status(c, "OK2", "published", 20000));
+	cr_assert(wait_drained(c, 20000));
+	static char reasons[4][64];
+	cr_assert_eq(stream_values(c, "insp:intake:rejected", "reason",
+				   reasons, 4), 1);
+	cr_assert(strstr(reasons[0], "could not be answered after 5"),
+		  "%s", reasons[0]);
+	cr_assert_str_eq(field("P1", "status"), "");
+	/* The public stream has OK2's plan and entities, and P1's refusal
+	 * only: no half of P1. */
+	static char types[8192][64];
+	size_t n = stream_values(c, "insp:public", "type", types, 8192);
+	size_t plans = 0;
+	for (size_t i = 0; i < n; i++)
+		plans += strcmp(types[i], "plan") == 0;
+	cr_assert_eq(plans, 1);
+	cr_assert_eq((long long)n, atoll(field("OK2", "selected")) + 2);
+	down();
+}
