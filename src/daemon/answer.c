@@ -131,12 +131,18 @@ int answer_unprocessable(struct worker *w, const char *entry_id,
 	return answer_reject(w, &a, why);
 }
 
-/* Fields every record of a drawn or frozen campaign carries. */
-static void add_record_fields(struct tx *t, const struct answer *a,
+/* HSET of the record with its status and the fields every drawn or
+ * frozen campaign carries; the caller adds its own and sends it. */
+static void add_record_fields(struct tx *t, const char *rkey,
+			      const char *status, const struct answer *a,
 			      const struct campaign_record *rec, char *items,
 			      char *window, char (*buf)[72])
 {
 	const struct campaign *c = a->c;
+	args_add(&t->a, "HSET");
+	args_add(&t->a, rkey);
+	args_add(&t->a, "status");
+	args_add(&t->a, status);
 	char date[11];
 	date_format(rec->date, date);
 	items_text(c, items, 2200);
@@ -203,11 +209,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 			used = 0;
 		}
 	}
-	args_add(&t.a, "HSET");
-	args_add(&t.a, rkey);
-	args_add(&t.a, "status");
-	args_add(&t.a, "frozen");
-	add_record_fields(&t, a, rec, items, window, buf);
+	add_record_fields(&t, rkey, "frozen", a, rec, items, window, buf);
 	args_add(&t.a, "frozen_chunks");
 	args_addu(&t.a, chunks);
 	args_add(&t.a, "policy_text");
@@ -452,11 +454,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	seed_hex(seed, 32, seedhex);
 	struct tx t;
 	tx_begin(&t, &w->store);
-	args_add(&t.a, "HSET");
-	args_add(&t.a, rkey);
-	args_add(&t.a, "status");
-	args_add(&t.a, "published");
-	add_record_fields(&t, a, rec, items, window, buf);
+	add_record_fields(&t, rkey, "published", a, rec, items, window, buf);
 	args_add(&t.a, "seed");
 	args_add(&t.a, seedhex);
 	args_add(&t.a, "entropy");

@@ -204,6 +204,40 @@ redisReply *store_next_reply(struct store *s)
 	return r;
 }
 
+#define ROUND 512 /* commands in flight */
+
+int store_hgetall_each(struct store *s, size_t n,
+		       void (*key)(size_t i, char *out, size_t size, void *ctx),
+		       void (*each)(size_t i, const redisReply *r, void *ctx),
+		       void *ctx)
+{
+	char name[256];
+	struct args a;
+	int rc = 0;
+	args_init(&a);
+	for (size_t first = 0; first < n && rc == 0; first += ROUND) {
+		size_t last = first + ROUND < n ? first + ROUND : n;
+		for (size_t i = first; i < last && rc == 0; i++) {
+			key(i, name, sizeof(name), ctx);
+			args_reset(&a);
+			args_add(&a, "HGETALL");
+			args_add(&a, name);
+			rc = store_append(s, &a);
+		}
+		for (size_t i = first; i < last && rc == 0; i++) {
+			redisReply *r = store_next_reply(s);
+			if (!r) {
+				rc = -1;
+				break;
+			}
+			each(i, r, ctx);
+			freeReplyObject(r);
+		}
+	}
+	args_finish(&a);
+	return rc;
+}
+
 void store_key(char *out, size_t size, const char *prefix, const char *fmt,
 	       ...)
 {

@@ -7,8 +7,6 @@
 #include "inspect/clock.h"
 #include "inspect/date.h"
 
-#define BATCH 512 /* commands in flight per pipelined round */
-
 struct meta {
 	uint64_t generation, count;
 	uint32_t buckets;
@@ -85,48 +83,43 @@ static int take_bucket(const redisReply *r, uint32_t b, uint32_t buckets,
 	return 0;
 }
 
+struct bucket_read {
+	struct store *s;
+	const struct meta *m;
+	struct population *p;
+	size_t cap;
+	struct diag *err;
+};
+
+static void bucket_key(size_t b, char *out, size_t size, void *ctx)
+{
+	const struct bucket_read *br = ctx;
+	store_key(out, size, br->s->cfg->grades_prefix, "idx:%llu:%zu",
+		  (unsigned long long)br->m->generation, b);
+}
+
+static void take_reply(size_t b, const redisReply *r, void *ctx)
+{
+	struct bucket_read *br = ctx;
+	char key[128];
+	bucket_key(b, key, sizeof(key), ctx);
+	take_bucket(r, (uint32_t)b, br->m->buckets, key, br->p, &br->cap,
+		    br->err);
+}
+
 static int read_buckets(struct store *s, const struct meta *m,
 			struct population *p, struct diag *err)
 {
-	size_t cap = 0;
+	struct bucket_read br = {s, m, p, 0, err};
 	unsigned errors = err->count;
-	struct args a;
-	args_init(&a);
 	/* The count meta gives is exact unless the index is being replaced
 	 * (then the read is repeated): no slack, it would be peak memory. */
-	if (grow(p, &cap, m->count + 1024) < 0)
+	if (grow(p, &br.cap, m->count + 1024) < 0)
 		return diag_add(err, "out of memory for %llu entities",
 				(unsigned long long)m->count);
-	char key[128];
-	for (uint32_t first = 0; first < m->buckets; first += BATCH) {
-		uint32_t last = first + BATCH < m->buckets ? first + BATCH
-							   : m->buckets;
-		for (uint32_t b = first; b < last; b++) {
-			store_key(key, sizeof(key), s->cfg->grades_prefix,
-				  "idx:%llu:%u",
-				  (unsigned long long)m->generation, b);
-			args_reset(&a);
-			args_add(&a, "HGETALL");
-			args_add(&a, key);
-			if (store_append(s, &a) < 0)
-				goto lost;
-		}
-		for (uint32_t b = first; b < last; b++) {
-			redisReply *r = store_next_reply(s);
-			if (!r)
-				goto lost;
-			store_key(key, sizeof(key), s->cfg->grades_prefix,
-				  "idx:%llu:%u",
-				  (unsigned long long)m->generation, b);
-			take_bucket(r, b, m->buckets, key, p, &cap, err);
-			freeReplyObject(r);
-		}
-	}
-	args_finish(&a);
+	if (store_hgetall_each(s, m->buckets, bucket_key, take_reply, &br) < 0)
+		return STORE_LOST;
 	return err->count == errors ? 0 : STORE_BAD_DATA;
-lost:
-	args_finish(&a);
-	return STORE_LOST;
 }
 
 /* Finds a code in a canonical population; NULL if absent. */
@@ -146,41 +139,38 @@ static struct entity *find(struct population *p, const char *uscc)
 	return NULL;
 }
 
+struct inspected_read {
+	struct store *s;
+	struct population *p;
+};
+
+static void inspected_key(size_t k, char *out, size_t size, void *ctx)
+{
+	const struct inspected_read *ir = ctx;
+	store_key(out, size, ir->s->cfg->prefix, "inspected:%zu", k);
+}
+
+/* A later recorded inspection moves last_inspected forward. */
+static void take_inspected(size_t k, const redisReply *r, void *ctx)
+{
+	struct inspected_read *ir = ctx;
+	for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
+	     i += 2) {
+		const redisReply *u = r->element[i], *d = r->element[i + 1];
+		int32_t day;
+		struct entity *e = u->len == USCC_LEN ? find(ir->p, u->str)
+						      : NULL;
+		if (e && date_parse(d->str, (unsigned)d->len, &day) &&
+		    (e->last_inspected == DATE_NONE || day > e->last_inspected))
+			e->last_inspected = day;
+	}
+}
+
 static int merge_inspected(struct store *s, struct population *p)
 {
-	char key[128];
-	struct args a;
-	args_init(&a);
-	for (uint32_t k = 0; k < INSPECTED_BUCKETS; k++) {
-		store_key(key, sizeof(key), s->cfg->prefix, "inspected:%u", k);
-		args_reset(&a);
-		args_add(&a, "HGETALL");
-		args_add(&a, key);
-		if (store_append(s, &a) < 0)
-			goto lost;
-	}
-	for (uint32_t k = 0; k < INSPECTED_BUCKETS; k++) {
-		redisReply *r = store_next_reply(s);
-		if (!r)
-			goto lost;
-		for (size_t i = 0; r->type == REDIS_REPLY_ARRAY &&
-				   i + 1 < r->elements; i += 2) {
-			const redisReply *u = r->element[i], *d = r->element[i + 1];
-			int32_t day;
-			struct entity *e = u->len == USCC_LEN ? find(p, u->str)
-							      : NULL;
-			if (e && date_parse(d->str, (unsigned)d->len, &day) &&
-			    (e->last_inspected == DATE_NONE ||
-			     day > e->last_inspected))
-				e->last_inspected = day;
-		}
-		freeReplyObject(r);
-	}
-	args_finish(&a);
-	return 0;
-lost:
-	args_finish(&a);
-	return STORE_LOST;
+	struct inspected_read ir = {s, p};
+	return store_hgetall_each(s, INSPECTED_BUCKETS, inspected_key,
+				  take_inspected, &ir) < 0 ? STORE_LOST : 0;
 }
 
 int grades_read(struct store *s, struct population *ret,

@@ -188,36 +188,33 @@ int grades_write(struct store *s, const struct population *pop,
 		       : 0;
 }
 
+struct details_read {
+	struct store *s;
+	const struct population *pop;
+	const uint32_t *which;
+	void (*each)(size_t k, const redisReply *hash, void *ctx);
+	void *ctx;
+};
+
+static void details_key(size_t k, char *out, size_t size, void *ctx)
+{
+	const struct details_read *dr = ctx;
+	store_key(out, size, dr->s->cfg->grades_prefix, "ent:%.18s",
+		  dr->pop->v[dr->which[k]].uscc);
+}
+
+static void details_reply(size_t k, const redisReply *r, void *ctx)
+{
+	const struct details_read *dr = ctx;
+	dr->each(k, r, dr->ctx);
+}
+
 int grades_details(struct store *s, const struct population *pop,
 		   const uint32_t *which, size_t n,
 		   void (*each)(size_t k, const redisReply *hash, void *ctx),
 		   void *ctx)
 {
-	char key[128];
-	struct args a;
-	args_init(&a);
-	for (size_t first = 0; first < n; first += BATCH) {
-		size_t last = first + BATCH < n ? first + BATCH : n;
-		for (size_t k = first; k < last; k++) {
-			store_key(key, sizeof(key), s->cfg->grades_prefix,
-				  "ent:%.18s", pop->v[which[k]].uscc);
-			args_reset(&a);
-			args_add(&a, "HGETALL");
-			args_add(&a, key);
-			if (store_append(s, &a) < 0)
-				goto lost;
-		}
-		for (size_t k = first; k < last; k++) {
-			redisReply *r = store_next_reply(s);
-			if (!r)
-				goto lost;
-			each(k, r, ctx);
-			freeReplyObject(r);
-		}
-	}
-	args_finish(&a);
-	return 0;
-lost:
-	args_finish(&a);
-	return STORE_LOST;
+	struct details_read dr = {s, pop, which, each, ctx};
+	return store_hgetall_each(s, n, details_key, details_reply, &dr) < 0
+		       ? STORE_LOST : 0;
 }
