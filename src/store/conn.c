@@ -206,24 +206,40 @@ redisReply *store_next_reply(struct store *s)
 
 #define ROUND 512 /* commands in flight */
 
+static int append_round(struct store *s, struct args *a, size_t first,
+			size_t last,
+			void (*key)(size_t i, char *out, size_t size,
+				    void *ctx),
+			void *ctx)
+{
+	char name[256];
+	for (size_t i = first; i < last; i++) {
+		key(i, name, sizeof(name), ctx);
+		args_reset(a);
+		args_add(a, "HGETALL");
+		args_add(a, name);
+		if (store_append(s, a) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One round stays in flight ahead of the one being read: the first read
+ * of a round sends the next round too, so Redis answers it while this side
+ * parses (a round at a time left Redis idle half the time). */
 int store_hgetall_each(struct store *s, size_t n,
 		       void (*key)(size_t i, char *out, size_t size, void *ctx),
 		       void (*each)(size_t i, const redisReply *r, void *ctx),
 		       void *ctx)
 {
-	char name[256];
 	struct args a;
 	int rc = 0;
 	args_init(&a);
+	rc = append_round(s, &a, 0, n < ROUND ? n : ROUND, key, ctx);
 	for (size_t first = 0; first < n && rc == 0; first += ROUND) {
 		size_t last = first + ROUND < n ? first + ROUND : n;
-		for (size_t i = first; i < last && rc == 0; i++) {
-			key(i, name, sizeof(name), ctx);
-			args_reset(&a);
-			args_add(&a, "HGETALL");
-			args_add(&a, name);
-			rc = store_append(s, &a);
-		}
+		size_t next = last + ROUND < n ? last + ROUND : n;
+		rc = append_round(s, &a, last, next, key, ctx);
 		for (size_t i = first; i < last && rc == 0; i++) {
 			redisReply *r = store_next_reply(s);
 			if (!r) {

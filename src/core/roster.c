@@ -1,0 +1,228 @@
+#include "inspect/roster.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIELDS 9
+
+struct field {
+	const char *s;
+	size_t len;
+};
+
+static bool fits(struct field f, size_t max)
+{
+	return f.len > 0 && f.len < max && !memchr(f.s, '"', f.len);
+}
+
+/* Calls each(item) for every ';'-separated item of f. */
+static const char *each(struct field f, const char *(*fn)(struct field,
+							   struct inspector *,
+							   struct roster *),
+			struct inspector *in, struct roster *r)
+{
+	size_t start = 0;
+	for (size_t i = 0; f.len && i <= f.len; i++) {
+		if (i < f.len && f.s[i] != ';')
+			continue;
+		const char *why = fn((struct field){f.s + start, i - start},
+				     in, r);
+		if (why)
+			return why;
+		start = i + 1;
+	}
+	return NULL;
+}
+
+static const char *jurisdiction(struct field f, struct inspector *in,
+				struct roster *r)
+{
+	if (f.len == 0 || f.len > 6)
+		return "jurisdictions are 1 to 6 digit region prefixes";
+	for (size_t i = 0; i < f.len; i++)
+		if (f.s[i] < '0' || f.s[i] > '9')
+			return "jurisdictions are 1 to 6 digit region prefixes";
+	if (in->n_jurisdictions == ROSTER_MAX_PREFIXES)
+		return "more than 16 jurisdictions";
+	memcpy(in->jurisdictions[in->n_jurisdictions], f.s, f.len);
+	in->jurisdictions[in->n_jurisdictions++][f.len] = '\0';
+	return NULL;
+}
+
+static const char *qualification(struct field f, struct inspector *in,
+				 struct roster *r)
+{
+	char name[33];
+	if (!fits(f, sizeof(name)))
+		return "qualifications are names of 1 to 32 bytes";
+	memcpy(name, f.s, f.len);
+	name[f.len] = '\0';
+	int q = roster_qualification(r, name);
+	if (q < 0) {
+		if (r->n_qualifications == ROSTER_MAX_QUALIFICATIONS)
+			return "more than 64 distinct qualifications";
+		q = (int)r->n_qualifications++;
+		memcpy(r->qualification[q], name, f.len + 1);
+	}
+	in->qualifications |= 1ULL << q;
+	return NULL;
+}
+
+static const char *conflict(struct field f, struct inspector *in,
+			    struct roster *r)
+{
+	const char *why = uscc_invalid(f.s, (unsigned)f.len);
+	if (why)
+		return "conflicts must be valid USCCs";
+	if (in->n_conflicts == ROSTER_MAX_CONFLICTS)
+		return "more than 64 conflicts";
+	memcpy(in->conflicts[in->n_conflicts++], f.s, USCC_LEN);
+	return NULL;
+}
+
+static int cmp_uscc(const void *a, const void *b)
+{
+	return memcmp(a, b, USCC_LEN);
+}
+
+static const char *parse_row(const struct field *f, struct inspector *in,
+			     struct roster *r)
+{
+	const char *why;
+	memset(in, 0, sizeof(*in));
+	if (!fits(f[0], sizeof(in->id)) || !fits(f[2], sizeof(in->badge)) ||
+	    !fits(f[3], sizeof(in->department)))
+		return "id, badge and department are 1 to 32 (department 64) "
+		       "bytes";
+	if (!fits(f[1], sizeof(in->name)))
+		return "name is 1 to 96 bytes";
+	memcpy(in->id, f[0].s, f[0].len);
+	memcpy(in->name, f[1].s, f[1].len);
+	memcpy(in->badge, f[2].s, f[2].len);
+	memcpy(in->department, f[3].s, f[3].len);
+	if (f[4].len == 0)
+		return "jurisdictions: at least one region prefix";
+	if ((why = each(f[4], jurisdiction, in, r)) ||
+	    (why = each(f[5], qualification, in, r)) ||
+	    (why = each(f[7], conflict, in, r)))
+		return why;
+	unsigned cap = 0;
+	for (size_t i = 0; i < f[6].len; i++)
+		cap = f[6].s[i] >= '0' && f[6].s[i] <= '9' && cap < 1000
+			      ? cap * 10 + (unsigned)(f[6].s[i] - '0')
+			      : 1000;
+	if (f[6].len == 0 || cap < 1 || cap > ROSTER_MAX_CAPACITY)
+		return "daily_capacity must be a whole number from 1 to 50";
+	in->daily_capacity = cap;
+	if (f[8].len == 1 && (f[8].s[0] == '1' || f[8].s[0] == '0'))
+		in->active = f[8].s[0] == '1';
+	else if (f[8].len == 4 && !memcmp(f[8].s, "true", 4))
+		in->active = true;
+	else if (!(f[8].len == 5 && !memcmp(f[8].s, "false", 5)))
+		return "active must be 1, 0, true or false";
+	qsort(in->conflicts, in->n_conflicts, USCC_LEN, cmp_uscc);
+	return NULL;
+}
+
+static unsigned split(const char *s, size_t len, struct field *f)
+{
+	unsigned n = 0;
+	size_t start = 0;
+	for (size_t i = 0; i <= len && n <= FIELDS; i++)
+		if (i == len || s[i] == ',') {
+			f[n++] = (struct field){s + start, i - start};
+			start = i + 1;
+		}
+	return n;
+}
+
+static bool next_line(const char *text, size_t len, size_t *pos,
+		      struct field *line)
+{
+	if (*pos >= len)
+		return false;
+	const char *s = text + *pos, *nl = memchr(s, '\n', len - *pos);
+	size_t n = nl ? (size_t)(nl - s) : len - *pos;
+	*pos += n + 1;
+	*line = (struct field){s, n && s[n - 1] == '\r' ? n - 1 : n};
+	return true;
+}
+
+int roster_parse_csv(const char *origin, const char *text, size_t len,
+		     struct roster *ret, struct diag *err)
+{
+	struct roster r;
+	struct field line, f[FIELDS + 1];
+	size_t pos = 0, cap = 16;
+	unsigned no = 1, errors = err->count;
+	memset(&r, 0, sizeof(r));
+	if (!next_line(text, len, &pos, &line) ||
+	    line.len != strlen(ROSTER_HEADER) ||
+	    memcmp(line.s, ROSTER_HEADER, line.len) != 0)
+		return diag_add(err, "%s:1: header must be %s", origin,
+				ROSTER_HEADER);
+	r.v = malloc(cap * sizeof(*r.v));
+	while (r.v && next_line(text, len, &pos, &line)) {
+		no++;
+		if (line.len == 0 && pos >= len)
+			break;
+		if (r.n == cap) {
+			struct inspector *v = realloc(r.v, 2 * cap * sizeof(*v));
+			if (!v)
+				break;
+			r.v = v;
+			cap *= 2;
+		}
+		unsigned nf = split(line.s, line.len, f);
+		const char *why = nf == FIELDS ? parse_row(f, &r.v[r.n], &r)
+					       : "expected 9 fields";
+		for (size_t k = 0; !why && k < r.n; k++)
+			if (!strcmp(r.v[k].id, r.v[r.n].id))
+				why = "id repeats an earlier row";
+		if (why)
+			diag_add(err, "%s:%u: %s", origin, no, why);
+		else
+			r.n++;
+	}
+	if (!r.v)
+		diag_add(err, "%s: out of memory", origin);
+	if (err->count != errors) {
+		roster_finish(&r);
+		return -1;
+	}
+	*ret = r;
+	return 0;
+}
+
+void roster_finish(struct roster *r)
+{
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+int roster_qualification(const struct roster *r, const char *name)
+{
+	for (unsigned q = 0; q < r->n_qualifications; q++)
+		if (!strcmp(r->qualification[q], name))
+			return (int)q;
+	return -1;
+}
+
+bool inspector_covers(const struct inspector *in, uint32_t region)
+{
+	char code[7];
+	snprintf(code, sizeof(code), "%06u", region % 1000000);
+	for (unsigned k = 0; k < in->n_jurisdictions; k++)
+		if (!strncmp(code, in->jurisdictions[k],
+			     strlen(in->jurisdictions[k])))
+			return true;
+	return false;
+}
+
+bool inspector_conflicts(const struct inspector *in, const char *uscc)
+{
+	return bsearch(uscc, in->conflicts, in->n_conflicts, USCC_LEN,
+		       cmp_uscc) != NULL;
+}
