@@ -1,0 +1,48 @@
+/* The second random: a team and a working day for every drawn entity.
+ * Pure and seeded from the campaign's seed, like the entity draw. */
+#ifndef INSPECT_ASSIGN_H
+#define INSPECT_ASSIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/diag.h"
+#include "inspect/roster.h"
+
+#define TEAM_MAX 10
+#define TEAM_MAX_DEPARTMENTS 8
+#define ASSIGN_ALGORITHM "inspectd-teams/1"
+
+struct team_rules {
+	unsigned team_size; /* at least 2 */
+	/* One member from each department whose items the campaign carries;
+	 * only inspectors of these departments are sent. */
+	char departments[TEAM_MAX_DEPARTMENTS][65];
+	unsigned n_departments;
+	uint64_t qualifications; /* the team together holds these (roster bits) */
+	const char *label;       /* names the requirement in diagnoses */
+};
+
+struct visit {
+	const char *uscc; /* 18 bytes */
+	uint32_t region;
+	/* Roster indices of the entity's previous team: not sent again. */
+	const uint32_t *previous;
+	unsigned n_previous;
+};
+
+struct assignment {
+	int32_t day;
+	unsigned n;
+	uint32_t member[TEAM_MAX]; /* roster indices */
+};
+
+/* Assigns every visit a day among days[] (the window's working days) and
+ * a team, with every rule of docs/ALGORITHM.md; out has n slots. Returns
+ * 0, or -1 with the bottleneck in err when no assignment was found. */
+int assign_teams(const struct roster *r, const struct team_rules *rules,
+		 const int32_t *days, size_t n_days, const struct visit *v,
+		 size_t n, const uint8_t seed[32], struct assignment *out,
+		 struct diag *err);
+
+#endif

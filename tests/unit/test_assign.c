@@ -1,0 +1,303 @@
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "inspect/assign.h"
+#include "inspect/items.h"
+#include "inspect/rng.h"
+
+static const char *const depts[] = {"SAMR-A", "SAMR-B", "SAMR-C"};
+static const uint32_t regions[] = {410102, 410103, 440304, 440305};
+
+/* A random roster: departments, jurisdictions (some at city level, some
+ * district), a qualification or none, capacities 1-3, a few inactive and a
+ * few conflicts with the visited codes. */
+static void random_roster(struct rng *g, size_t n, struct roster *r)
+{
+	char csv[1 << 17], *o = csv;
+	o += sprintf(o, ROSTER_HEADER "\n");
+	for (size_t i = 0; i < n; i++) {
+		char conflict[20] = "";
+		if (rng_bounded(g, 8) == 0)
+			make_uscc(rng_bounded(g, 40), conflict), conflict[18] = 0;
+		uint32_t reg = regions[rng_bounded(g, 4)];
+		o += sprintf(o, "i%zu,检查员%zu,B%04zu,%s,%u%s,%s,%u,%s,%d\n", i,
+			     i, i, depts[rng_bounded(g, 3)],
+			     rng_bounded(g, 2) ? reg / 100 : reg,
+			     rng_bounded(g, 3) ? "" : ";44",
+			     rng_bounded(g, 3) ? "food" : "",
+			     1 + (unsigned)rng_bounded(g, 3), conflict,
+			     rng_bounded(g, 10) != 0);
+	}
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(roster_parse_csv("r.csv", csv, (size_t)(o - csv), r,
+				      &err), 0, "%s", diag_text(&err));
+}
+
+/* Every rule, for every visit. */
+static void check_rules(const struct roster *r, const struct team_rules *t,
+			const int32_t *days, size_t nd, const struct visit *v,
+			size_t n, const struct assignment *a)
+{
+	unsigned *load = calloc(r->n * nd, sizeof(*load));
+	for (size_t k = 0; k < n; k++) {
+		const struct assignment *x = &a[k];
+		size_t d = 0;
+		while (d < nd && days[d] != x->day)
+			d++;
+		cr_assert_lt(d, nd, "visit %zu on a day outside the window", k);
+		cr_assert_geq(x->n, t->team_size);
+		uint64_t held = 0;
+		bool dept_seen[TEAM_MAX_DEPARTMENTS] = {false};
+		for (unsigned m = 0; m < x->n; m++) {
+			const struct inspector *in = &r->v[x->member[m]];
+			for (unsigned o = 0; o < m; o++)
+				cr_assert_neq(x->member[o], x->member[m]);
+			cr_assert(in->active);
+			cr_assert(inspector_covers(in, v[k].region));
+			cr_assert(!inspector_conflicts(in, v[k].uscc));
+			for (unsigned p = 0; p < v[k].n_previous; p++)
+				cr_assert_neq(v[k].previous[p], x->member[m]);
+			bool ours = false;
+			for (unsigned dd = 0; dd < t->n_departments; dd++)
+				if (!strcmp(in->department, t->departments[dd]))
+					dept_seen[dd] = ours = true;
+			cr_assert(ours, "a member outside the departments");
+			held |= in->qualifications;
+			load[x->member[m] * nd + d]++;
+		}
+		for (unsigned dd = 0; dd < t->n_departments; dd++)
+			cr_assert(dept_seen[dd], "visit %zu lacks %s", k,
+				  t->departments[dd]);
+		cr_assert_eq(held & t->qualifications, t->qualifications);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t d = 0; d < nd; d++)
+			cr_assert_leq(load[i * nd + d], r->v[i].daily_capacity);
+	free(load);
+}
+
+Test(assign, random_rosters_never_break_a_rule)
+{
+	struct rng g;
+	rng_init(&g, 17, 23);
+	int feasible = 0;
+	for (int run = 0; run < 200; run++) {
+		struct roster r;
+		random_roster(&g, 20 + rng_bounded(&g, 60), &r);
+		struct team_rules t = {.team_size = 2 + (unsigned)rng_bounded(&g, 2),
+				       .label = "items"};
+		t.n_departments = 1 + (unsigned)rng_bounded(&g, 2);
+		for (unsigned d = 0; d < t.n_departments; d++)
+			strcpy(t.departments[d], depts[d]);
+		if (rng_bounded(&g, 2))
+			t.qualifications = 1ULL << roster_qualification(&r, "food");
+		size_t n = 1 + rng_bounded(&g, 40), nd = 1 + rng_bounded(&g, 5);
+		int32_t days[8];
+		for (size_t d = 0; d < nd; d++)
+			days[d] = 20780 + (int32_t)d;
+		struct visit v[40];
+		char codes[40][19];
+		uint32_t prev[40][1];
+		for (size_t k = 0; k < n; k++) {
+			make_uscc(k, codes[k]);
+			prev[k][0] = (uint32_t)rng_bounded(&g, r.n);
+			v[k] = (struct visit){codes[k], regions[rng_bounded(&g, 4)],
+					      prev[k], 1};
+		}
+		struct assignment a[40];
+		struct diag err;
+		uint8_t seed[32] = {(uint8_t)run};
+		diag_init(&err);
+		if (assign_teams(&r, &t, days, nd, v, n, seed, a, &err) == 0) {
+			check_rules(&r, &t, days, nd, v, n, a);
+			feasible++;
+		} else {
+			cr_assert(strstr(diag_text(&err), "inspector-days"),
+				  "%s", diag_text(&err));
+		}
+		roster_finish(&r);
+	}
+	/* Both outcomes must have been exercised. */
+	cr_assert(feasible > 20 && feasible < 200, "%d feasible", feasible);
+}
+
+static void simple_roster(struct roster *r, int n, const char *dept2)
+{
+	char csv[8192], *o = csv;
+	o += sprintf(o, ROSTER_HEADER "\n");
+	for (int i = 0; i < n; i++)
+		o += sprintf(o, "p%d,检查员%d,B%d,%s,4403,%s,5,,1\n", i, i, i,
+			     i % 2 && dept2 ? dept2 : "SAMR-A",
+			     i == 3 ? "food" : "");
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(roster_parse_csv("r.csv", csv, (size_t)(o - csv), r,
+				      &err), 0, "%s", diag_text(&err));
+}
+
+/* When capacity does not bind, every eligible inspector is as likely to
+ * be sent: 10 inspectors, teams of 2, so 0.2 each; 20000 seeds give a
+ * standard error of 0.0028, and the bound is 5 of them. */
+Test(assign, eligible_inspectors_are_equally_likely)
+{
+	struct roster r;
+	simple_roster(&r, 10, NULL);
+	struct team_rules t = {.team_size = 2, .n_departments = 1,
+			       .label = "SC-001"};
+	strcpy(t.departments[0], "SAMR-A");
+	char code[19];
+	make_uscc(1, code);
+	struct visit v = {code, 440304, NULL, 0};
+	int32_t day = 20780;
+	unsigned hits[10] = {0};
+	for (uint32_t k = 0; k < 20000; k++) {
+		uint8_t seed[32] = {0};
+		memcpy(seed, &k, 4);
+		struct assignment a;
+		struct diag err;
+		diag_init(&err);
+		cr_assert_eq(assign_teams(&r, &t, &day, 1, &v, 1, seed, &a,
+					  &err), 0);
+		for (unsigned m = 0; m < a.n; m++)
+			hits[a.member[m]]++;
+	}
+	for (int i = 0; i < 10; i++)
+		cr_assert(fabs(hits[i] / 20000.0 - 0.2) < 5 * 0.0028,
+			  "inspector %d: %.4f", i, hits[i] / 20000.0);
+	roster_finish(&r);
+}
+
+Test(assign, joint_campaigns_send_one_of_each_department)
+{
+	struct roster r;
+	simple_roster(&r, 12, "SAMR-B");
+	struct team_rules t = {.team_size = 2, .n_departments = 2,
+			       .label = "SC-001,YJ-004"};
+	strcpy(t.departments[0], "SAMR-A");
+	strcpy(t.departments[1], "SAMR-B");
+	char codes[30][19];
+	struct visit v[30];
+	for (int k = 0; k < 30; k++) {
+		make_uscc((uint64_t)k, codes[k]);
+		v[k] = (struct visit){codes[k], 440304, NULL, 0};
+	}
+	int32_t days[3] = {20780, 20781, 20782};
+	struct assignment a[30];
+	struct diag err;
+	uint8_t seed[32] = {9};
+	diag_init(&err);
+	cr_assert_eq(assign_teams(&r, &t, days, 3, v, 30, seed, a, &err), 0,
+		     "%s", diag_text(&err));
+	check_rules(&r, &t, days, 3, v, 30, a);
+	roster_finish(&r);
+}
+
+Test(assign, infeasible_plans_name_the_bottleneck)
+{
+	struct roster r;
+	simple_roster(&r, 6, NULL); /* one inspector holds "food" */
+	struct team_rules t = {.team_size = 2, .n_departments = 1,
+			       .label = "item SC-017"};
+	strcpy(t.departments[0], "SAMR-A");
+	t.qualifications = 1ULL << roster_qualification(&r, "food");
+	char codes[12][19];
+	struct visit v[12];
+	for (int k = 0; k < 12; k++) {
+		make_uscc((uint64_t)k, codes[k]);
+		v[k] = (struct visit){codes[k], 440304, NULL, 0};
+	}
+	int32_t days[2] = {20780, 20781};
+	struct assignment a[12];
+	struct diag err;
+	uint8_t seed[32] = {1};
+	diag_init(&err);
+	/* 12 visits need the food inspector; he can do 5 a day for 2 days. */
+	cr_assert_eq(assign_teams(&r, &t, days, 2, v, 12, seed, a, &err), -1);
+	cr_assert_str_eq(diag_text(&err),
+			 "region 440304, item SC-017: 12 visits need 24 "
+			 "inspector-days; 6 eligible inspectors (1 holding every "
+			 "qualification) offer 60 in the window's 2 working "
+			 "days\n");
+	diag_init(&err);
+	cr_assert_eq(assign_teams(&r, &t, days, 2, v, 10, seed, a, &err), 0);
+	check_rules(&r, &t, days, 2, v, 10, a);
+	roster_finish(&r);
+}
+
+Test(assign, rotation_and_conflicts_are_respected)
+{
+	struct roster r;
+	char csv[1024], code[19];
+	make_uscc(5, code);
+	snprintf(csv, sizeof(csv), ROSTER_HEADER "\n"
+		 "a,甲,1,SAMR-A,44,,5,%.18s,1\nb,乙,2,SAMR-A,44,,5,,1\n"
+		 "c,丙,3,SAMR-A,44,,5,,1\nd,丁,4,SAMR-A,44,,5,,0\n", code);
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(roster_parse_csv("r.csv", csv, strlen(csv), &r, &err), 0,
+		     "%s", diag_text(&err));
+	struct team_rules t = {.team_size = 2, .n_departments = 1,
+			       .label = "x"};
+	strcpy(t.departments[0], "SAMR-A");
+	/* a conflicts, d is inactive: only b and c can go. */
+	uint32_t prev[1] = {1};
+	struct visit v = {code, 440304, NULL, 0}, again = {code, 440304, prev, 1};
+	int32_t day = 20780;
+	struct assignment x;
+	uint8_t seed[32] = {3};
+	cr_assert_eq(assign_teams(&r, &t, &day, 1, &v, 1, seed, &x, &err), 0);
+	cr_assert(x.n == 2 && x.member[0] + x.member[1] == 3); /* b and c */
+	/* b was on the previous team: no team of two is left. */
+	cr_assert_eq(assign_teams(&r, &t, &day, 1, &again, 1, seed, &x, &err),
+		     -1);
+	roster_finish(&r);
+}
+
+Test(roster, bad_rows_are_named)
+{
+	const char *csv = ROSTER_HEADER "\n"
+		"z,庚,0,SAMR-A,44,food;pharmacy,5,,true\n"
+		"a,甲,1,SAMR-A,44x,,5,,1\n"
+		"b,乙,2,SAMR-A,44,,0,,1\n"
+		"c,丙,3,SAMR-A,44,,5,91350100M000100Y44,1\n"
+		"d,丁,4,SAMR-A,44,,5,,yes\n"
+		"z,戊,5,SAMR-A,44,,5,,1\n"
+		"f,己,6,SAMR-A\n";
+	struct roster r;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(roster_parse_csv("r.csv", csv, strlen(csv), &r, &err), -1);
+	cr_assert_str_eq(diag_text(&err),
+		"r.csv:3: jurisdictions are 1 to 6 digit region prefixes\n"
+		"r.csv:4: daily_capacity must be a whole number from 1 to 50\n"
+		"r.csv:5: conflicts must be valid USCCs\n"
+		"r.csv:6: active must be 1, 0, true or false\n"
+		"r.csv:7: id repeats an earlier row\n"
+		"r.csv:8: expected 9 fields\n");
+}
+
+Test(items, the_shipped_list_loads_and_refuses_repeats)
+{
+	size_t len;
+	char *text = read_source_file("policies/items.yaml", &len);
+	struct item_list l;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(item_list_parse("items.yaml", text, len, &l, &err), 0,
+		     "%s", diag_text(&err));
+	cr_assert_gt(l.n, 3);
+	cr_assert_not_null(item_find(&l, "SC-001"));
+	item_list_finish(&l);
+	free(text);
+	const char *dup = "items:\n  - {code: A, name: n, department: D}\n"
+			  "  - {code: A, name: m, department: D}\n";
+	diag_init(&err);
+	cr_assert_eq(item_list_parse("i.yaml", dup, strlen(dup), &l, &err), -1);
+	cr_assert_str_eq(diag_text(&err), "i.yaml: items: code A is listed "
+					  "twice\n");
+}
