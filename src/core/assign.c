@@ -175,6 +175,36 @@ static int diagnose(struct work *w, const struct visit *all, size_t n,
 			offered, w->n_days);
 }
 
+static void reset_capacity(struct work *w)
+{
+	for (size_t i = 0; i < w->r->n; i++)
+		for (size_t d = 0; d < w->n_days; d++)
+			w->left[i * w->n_days + d] =
+				(uint16_t)w->r->v[i].daily_capacity;
+}
+
+/* The repair pass: visits whose region offers the fewest inspectors go
+ * first (a stable sort, so the random order breaks ties), since a random
+ * order can spend a scarce inspector on a visit that had other choices. */
+static void scarcest_first(struct work *w, const struct visit *v,
+			   size_t *order, size_t n)
+{
+	for (size_t k = 1; k < n; k++) {
+		size_t x = order[k], j = k;
+		const struct region_pool *px = pool_for(w, v[x].region);
+		size_t nx = px ? px->n : 0;
+		while (j > 0) {
+			const struct region_pool *pj =
+				pool_for(w, v[order[j - 1]].region);
+			if ((pj ? pj->n : 0) <= nx)
+				break;
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
+}
+
 static void teams_seed(const uint8_t seed[32], struct rng *r)
 {
 	/* A stream of its own, so that the team draw never shares numbers
@@ -210,11 +240,8 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 		rc = diag_add(err, "out of memory assigning %zu visits", n);
 		goto out;
 	}
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < r->n; i++)
 		w.dept_of[i] = dept_index(rules, r->v[i].department);
-		for (size_t d = 0; d < n_days; d++)
-			w.left[i * n_days + d] = (uint16_t)r->v[i].daily_capacity;
-	}
 	teams_seed(seed, &w.rng);
 	/* Visits in random order: who is served first when capacity binds
 	 * is left to chance, not to the order of codes. */
@@ -226,9 +253,20 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 		order[k - 1] = order[j];
 		order[j] = t;
 	}
-	for (size_t k = 0; k < n && rc == 0; k++)
-		if (!place(&w, &v[order[k]], days, &out[order[k]]))
-			rc = diagnose(&w, v, n, &v[order[k]], err);
+	size_t failed = n;
+	for (int attempt = 0; attempt < 2 && failed < n + 1; attempt++) {
+		if (attempt == 1)
+			scarcest_first(&w, v, order, n);
+		reset_capacity(&w);
+		failed = n + 1;
+		for (size_t k = 0; k < n; k++)
+			if (!place(&w, &v[order[k]], days, &out[order[k]])) {
+				failed = order[k];
+				break;
+			}
+	}
+	if (failed < n + 1)
+		rc = diagnose(&w, v, n, &v[failed], err);
 out:
 	for (size_t p = 0; w.pools && p < w.n_pools; p++)
 		free(w.pools[p].who);
