@@ -10,16 +10,26 @@
 #include "inspect/clock.h"
 #include "inspect/grades.h"
 
+static void append_round(redisContext *c, uint64_t gen, uint32_t first,
+			 uint32_t last)
+{
+	for (uint32_t b = first; b < last; b++)
+		redisAppendCommand(c, "HGETALL credit:idx:%llu:%u",
+				   (unsigned long long)gen, b);
+}
+
+/* One round of 512 in flight ahead of the one being read, as inspectd's
+ * reader does, so that Redis never waits for this side. */
 static double raw_read(redisContext *c, uint64_t gen, uint32_t buckets,
 		       size_t *entities)
 {
 	double t0 = clock_seconds();
 	size_t n = 0;
+	append_round(c, gen, 0, buckets < 512 ? buckets : 512);
 	for (uint32_t first = 0; first < buckets; first += 512) {
 		uint32_t last = first + 512 < buckets ? first + 512 : buckets;
-		for (uint32_t b = first; b < last; b++)
-			redisAppendCommand(c, "HGETALL credit:idx:%llu:%u",
-					   (unsigned long long)gen, b);
+		uint32_t next = last + 512 < buckets ? last + 512 : buckets;
+		append_round(c, gen, last, next);
 		for (uint32_t b = first; b < last; b++) {
 			redisReply *r;
 			if (redisGetReply(c, (void **)&r) != REDIS_OK)

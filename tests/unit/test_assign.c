@@ -284,7 +284,7 @@ Test(roster, bad_rows_are_named)
 Test(items, the_shipped_list_loads_and_refuses_repeats)
 {
 	size_t len;
-	char *text = read_source_file("policies/items.yaml", &len);
+	char *text = read_source_file("policies/items/items.yaml", &len);
 	struct item_list l;
 	struct diag err;
 	diag_init(&err);
