@@ -1,5 +1,7 @@
 #include "inspect/uscc.h"
 
+#include <stdbool.h>
+
 static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /* 3^i mod 31 for positions 1..17 (GB 32100-2015, table 2). */
 static const unsigned weight[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
@@ -25,17 +27,26 @@ char uscc_check_char(const char *first17)
 	return alphabet[(31 - sum % 31) % 31];
 }
 
+/* One pass: alphabet, region digits and the weighted sum together, since
+ * the daemon checks every code of the population it reads. */
 const char *uscc_invalid(const char *s, unsigned len)
 {
 	if (len != USCC_LEN)
 		return "uscc must be 18 characters";
-	for (int i = 0; i < USCC_LEN; i++)
-		if (uscc_char_value(s[i]) < 0)
+	unsigned sum = 0;
+	bool digits = true;
+	for (int i = 0; i < USCC_LEN; i++) {
+		int v = uscc_char_value(s[i]);
+		if (v < 0)
 			return "uscc has a character outside GB 32100's alphabet";
-	for (int i = 2; i < 8; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return "uscc characters 3-8 must be a region code";
-	if (uscc_check_char(s) != s[17])
+		if (i < 17)
+			sum += (unsigned)v * weight[i];
+		if (i >= 2 && i < 8)
+			digits &= v < 10;
+	}
+	if (!digits)
+		return "uscc characters 3-8 must be a region code";
+	if (alphabet[(31 - sum % 31) % 31] != s[17])
 		return "uscc check character is wrong";
 	return 0;
 }
