@@ -9,12 +9,15 @@
 #include "cli.h"
 #include "inspect/file.h"
 #include "inspect/grades.h"
+#include "inspect/roster.h"
 
 static const char import_usage[] =
-	"usage: inspectctl import --entities FILE.csv [--details FILE.csv]\n"
+	"usage: inspectctl import [--entities FILE.csv] [--details FILE.csv]\n"
+	"                         [--inspectors FILE.csv]\n"
 	"                         [--config FILE] [--redis URL]\n"
 	"details: header uscc,name,address (the address is the rest of the "
-	"line)\n";
+	"line)\n"
+	"inspectors: header " ROSTER_HEADER "\n";
 
 static void progress(size_t done, size_t total)
 {
@@ -88,27 +91,135 @@ static int import_details(struct store *s, const char *path)
 	return bad ? EXIT_INPUT : EXIT_OK;
 }
 
+/* Appends item to a ';'-separated list in out[size]; once full, stops. */
+static void join(char *out, size_t size, size_t *n, const char *item,
+		 int len)
+{
+	if (*n < size)
+		*n += (size_t)snprintf(out + *n, size - *n, "%s%.*s",
+				       *n ? ";" : "", len, item);
+}
+
+#define LIST_BYTES 2400 /* 64 qualifications of 32 bytes and separators */
+
+static void add_hset(struct args *a, const char *key,
+		     const struct inspector *in, const struct roster *r,
+		     char (*lists)[LIST_BYTES])
+{
+	size_t n[3] = {0, 0, 0};
+	lists[0][0] = lists[1][0] = lists[2][0] = '\0';
+	for (unsigned k = 0; k < in->n_jurisdictions; k++)
+		join(lists[0], LIST_BYTES, &n[0], in->jurisdictions[k], 6);
+	for (unsigned q = 0; q < r->n_qualifications; q++)
+		if (in->qualifications >> q & 1)
+			join(lists[1], LIST_BYTES, &n[1], r->qualification[q],
+			     32);
+	for (unsigned k = 0; k < in->n_conflicts; k++)
+		join(lists[2], LIST_BYTES, &n[2], in->conflicts[k], USCC_LEN);
+	args_reset(a);
+	args_add(a, "HSET");
+	args_add(a, key);
+	const char *kv[][2] = {{"name", in->name}, {"badge", in->badge},
+			       {"department", in->department},
+			       {"jurisdictions", lists[0]},
+			       {"qualifications", lists[1]},
+			       {"conflicts", lists[2]},
+			       {"active", in->active ? "1" : "0"}};
+	for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++) {
+		args_add(a, kv[i][0]);
+		args_add(a, kv[i][1]);
+	}
+	args_add(a, "daily_capacity");
+	args_addu(a, in->daily_capacity);
+}
+
+/* The roster: each inspector's hash, the set of ids (inspectors no longer
+ * listed leave it), and the CSV itself as <p>roster, the snapshot the
+ * team draw reads, all in one transaction. */
+static int import_inspectors(struct store *s, const char *path)
+{
+	char *text;
+	size_t len;
+	struct roster r;
+	struct diag err;
+	diag_init(&err);
+	if (file_read(path, 64u << 20, &text, &len) < 0) {
+		perror(path);
+		return EXIT_INPUT;
+	}
+	if (roster_parse_csv(path, text, len, &r, &err) < 0) {
+		fputs(diag_text(&err), stderr);
+		free(text);
+		return EXIT_INPUT;
+	}
+	char set[128], key[160], lists[3][LIST_BYTES];
+	struct args a;
+	args_init(&a);
+	store_key(set, sizeof(set), s->cfg->prefix, "inspectors");
+	int ok = 1;
+	redisReply *rep = store_runv(s, "MULTI", NULL);
+	freeReplyObject(rep);
+	ok &= rep != NULL;
+	rep = store_runv(s, "DEL", set, NULL);
+	freeReplyObject(rep);
+	for (size_t i = 0; ok && i < r.n; i++) {
+		store_key(key, sizeof(key), s->cfg->prefix, "inspector:%s",
+			  r.v[i].id);
+		redisReply *d = store_runv(s, "DEL", key, NULL);
+		freeReplyObject(d);
+		add_hset(&a, key, &r.v[i], &r, lists);
+		redisReply *h = store_run(s, &a);
+		redisReply *m = h ? store_runv(s, "SADD", set, r.v[i].id, NULL)
+				  : NULL;
+		ok = h && m;
+		freeReplyObject(h);
+		freeReplyObject(m);
+	}
+	store_key(key, sizeof(key), s->cfg->prefix, "roster");
+	args_reset(&a);
+	args_add(&a, "SET");
+	args_add(&a, key);
+	args_addn(&a, text, len);
+	rep = ok ? store_run(s, &a) : NULL;
+	freeReplyObject(rep);
+	rep = rep ? store_runv(s, "EXEC", NULL) : NULL;
+	ok = rep && rep->type == REDIS_REPLY_ARRAY;
+	freeReplyObject(rep);
+	args_finish(&a);
+	free(text);
+	if (!ok) {
+		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+		roster_finish(&r);
+		return EXIT_FAIL;
+	}
+	fprintf(stderr, "%zu inspectors written\n", r.n);
+	roster_finish(&r);
+	return EXIT_OK;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"entities", required_argument, 0, 'e'},
 		{"details", required_argument, 0, 'd'},
+		{"inspectors", required_argument, 0, 'i'},
 		{"config", required_argument, 0, 'c'},
 		{"redis", required_argument, 0, 'r'},
 		{0, 0, 0, 0}};
 	const char *entities = NULL, *details = NULL, *config = NULL,
-		   *redis = NULL;
+		   *redis = NULL, *inspectors = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': entities = optarg; break;
 		case 'd': details = optarg; break;
+		case 'i': inspectors = optarg; break;
 		case 'c': config = optarg; break;
 		case 'r': redis = optarg; break;
 		default: fputs(import_usage, stderr); return EXIT_INPUT;
 		}
 	}
-	if ((!entities && !details) || optind != argc) {
+	if ((!entities && !details && !inspectors) || optind != argc) {
 		fputs(import_usage, stderr);
 		return EXIT_INPUT;
 	}
@@ -146,6 +257,8 @@ int cmd_import(int argc, char **argv)
 	}
 	if (r == 0 && details)
 		r = import_details(&s, details);
+	if (r == 0 && inspectors)
+		r = import_inspectors(&s, inspectors);
 	store_close(&s);
 	return r;
 }
