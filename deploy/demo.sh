@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, builds, starts a redis-server of its
 # own on a free loopback port (data in demo/), imports a generated
-# population of 100,000 entities, starts inspectd, submits a campaign under
-# Henan's 2021 rates, prints the campaign record and the first published
-# tasks, then stops what it started.
+# population of 100,000 entities and a roster of 60 inspectors, starts
+# inspectd, submits a campaign under Henan's 2021 rates, prints the campaign
+# record and the first published tasks (each with its team and day), then
+# stops what it started.
 set -eu
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
@@ -29,8 +30,18 @@ consumer: demo
 YAML
 ctl="build/src/cli/inspectctl"
 build/bench/gen_population 100000 1 demo/population.csv demo/details.csv
+# The roster: Zhengzhou's market supervision inspectors, a few of them
+# qualified for food safety.
+{
+	echo "id,name,badge,department,jurisdictions,qualifications,daily_capacity,conflicts,active"
+	surnames=(王 李 张 刘 陈 杨 赵 黄 周 吴)
+	for i in $(seq -w 1 60); do
+		q=""; [ $((10#$i % 4)) -eq 0 ] && q=food-safety
+		echo "zz$i,${surnames[$((10#$i % 10))]}检$i,41010$i,SAMR-ZZ,4101,$q,4,,1"
+	done
+} >demo/roster.csv
 $ctl import --config demo/inspectd.yaml --entities demo/population.csv \
-	--details demo/details.csv
+	--details demo/details.csv --inspectors demo/roster.csv
 build/src/daemon/inspectd --config demo/inspectd.yaml 2>demo/inspectd.log &
 daemon=$!
 id="DEMO-$(date +%Y%m%d-%H%M%S)"

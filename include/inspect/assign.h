@@ -38,11 +38,14 @@ struct assignment {
 };
 
 /* Assigns every visit a day among days[] (the window's working days) and
- * a team, with every rule of docs/ALGORITHM.md; out has n slots. Returns
- * 0, or -1 with the bottleneck in err when no assignment was found. */
+ * a team, with every rule of docs/ALGORITHM.md; out has n slots. used, if
+ * not NULL, holds the visits other campaigns already gave each inspector
+ * each day (used[inspector * n_days + day]), taken off the capacity.
+ * Returns 0, or -1 with the bottleneck in err when no assignment was
+ * found. */
 int assign_teams(const struct roster *r, const struct team_rules *rules,
-		 const int32_t *days, size_t n_days, const struct visit *v,
-		 size_t n, const uint8_t seed[32], struct assignment *out,
-		 struct diag *err);
+		 const int32_t *days, size_t n_days, const uint16_t *used,
+		 const struct visit *v, size_t n, const uint8_t seed[32],
+		 struct assignment *out, struct diag *err);
 
 #endif

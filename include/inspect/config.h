@@ -24,6 +24,9 @@ struct config {
 	char prefix[32];        /* inspectd's keys, "insp:" */
 	char grades_prefix[32]; /* the credit platform's keys, "credit:" */
 	char policies[512];     /* directory of *.yaml policies */
+	char items[512];        /* the item list, <policies>/items/items.yaml */
+	char calendars[512];    /* cn-YYYY.yaml, <policies>/calendars */
+	unsigned visit_days;    /* a window's length when none is given */
 	char consumer[64];      /* this instance's name in the intake group */
 	char time_zone[64];     /* e.g. Asia/Shanghai */
 	int claim_idle_ms;      /* take over another's entry after this */
@@ -39,6 +42,8 @@ void config_defaults(struct config *c);
  * file named by redis.password_file or the variable named by
  * redis.password_env. Returns 0 or -1 with "file:line:col: reason". */
 int config_load(const char *path, struct config *c, struct diag *err);
+/* Derives the paths not given (items, calendars) from the policies'. */
+void config_finish_paths(struct config *c);
 /* Applies "redis://[user:password@]host:port[/]" or "unix:///path".
  * Returns 0 or -1 with the reason. */
 int config_redis_url(const char *url, struct redis_config *r,

@@ -52,9 +52,15 @@ redisReply *store_runv(struct store *s, ...);
 int store_append(struct store *s, const struct args *a);
 redisReply *store_next_reply(struct store *s);
 
-/* HGETALL of n keys, pipelined in rounds: key(i) names the i-th, and
- * each(i, reply) gets its reply, in order. Returns 0, or -1 when the
- * connection is lost (s->err). */
+/* n commands pipelined in rounds, one round in flight ahead: build(i, a)
+ * writes the i-th into a (reset), and each(i, reply) gets its reply, in
+ * order. Returns 0, or -1 when the connection is lost (s->err). */
+int store_pipeline_each(struct store *s, size_t n,
+			void (*build)(size_t i, struct args *a, void *ctx),
+			void (*each)(size_t i, const redisReply *r, void *ctx),
+			void *ctx);
+
+/* store_pipeline_each of HGETALL key(i). */
 int store_hgetall_each(struct store *s, size_t n,
 		       void (*key)(size_t i, char *out, size_t size, void *ctx),
 		       void (*each)(size_t i, const redisReply *r, void *ctx),

@@ -21,6 +21,7 @@ struct work {
 	const struct roster *r;
 	const struct team_rules *rules;
 	size_t n_days;
+	const uint16_t *used; /* other campaigns' visits, or NULL */
 	uint16_t *left;       /* capacity left: [inspector * n_days + day] */
 	int *dept_of;         /* inspector -> index in rules, -1 if none */
 	struct region_pool *pools;
@@ -163,7 +164,12 @@ static int diagnose(struct work *w, const struct visit *all, size_t n,
 		visits += all[k].region == v->region;
 	for (size_t k = 0; p && k < p->n; k++) {
 		const struct inspector *in = &w->r->v[p->who[k]];
-		offered += in->daily_capacity * w->n_days;
+		for (size_t d = 0; d < w->n_days; d++) {
+			size_t at = p->who[k] * w->n_days + d;
+			unsigned u = w->used ? w->used[at] : 0;
+			offered += u < in->daily_capacity
+					   ? in->daily_capacity - u : 0;
+		}
 		qualified += (in->qualifications & w->rules->qualifications) ==
 			     w->rules->qualifications;
 	}
@@ -178,9 +184,12 @@ static int diagnose(struct work *w, const struct visit *all, size_t n,
 static void reset_capacity(struct work *w)
 {
 	for (size_t i = 0; i < w->r->n; i++)
-		for (size_t d = 0; d < w->n_days; d++)
-			w->left[i * w->n_days + d] =
-				(uint16_t)w->r->v[i].daily_capacity;
+		for (size_t d = 0; d < w->n_days; d++) {
+			size_t at = i * w->n_days + d;
+			unsigned cap = w->r->v[i].daily_capacity;
+			unsigned used = w->used ? w->used[at] : 0;
+			w->left[at] = (uint16_t)(used < cap ? cap - used : 0);
+		}
 }
 
 /* The repair pass: visits whose region offers the fewest inspectors go
@@ -219,11 +228,12 @@ static void teams_seed(const uint8_t seed[32], struct rng *r)
 }
 
 int assign_teams(const struct roster *r, const struct team_rules *rules,
-		 const int32_t *days, size_t n_days, const struct visit *v,
-		 size_t n, const uint8_t seed[32], struct assignment *out,
-		 struct diag *err)
+		 const int32_t *days, size_t n_days, const uint16_t *used,
+		 const struct visit *v, size_t n, const uint8_t seed[32],
+		 struct assignment *out, struct diag *err)
 {
-	struct work w = {.r = r, .rules = rules, .n_days = n_days};
+	struct work w = {.r = r, .rules = rules, .n_days = n_days,
+			 .used = used};
 	size_t *order = malloc((n ? n : 1) * sizeof(*order));
 	int rc = 0;
 	if (n_days == 0 || n_days > 400)

@@ -11,6 +11,7 @@
 #include "inspect/date.h"
 #include "inspect/decimal.h"
 #include "inspect/grades.h"
+#include "teams.h"
 #include "tx.h"
 #include "worker.h"
 
@@ -289,10 +290,13 @@ static const char *address_of(const struct details *d, size_t k)
 
 static void add_tasks(struct tx *t, const struct answer *a, const char *dept,
 		      const struct population *pop, const struct draw *d,
-		      const struct details *det, const char *items,
-		      const char *window, const char *date)
+		      const struct details *det, const struct visit_plan *p,
+		      const char *items, const char *window)
 {
 	for (size_t k = 0; k < d->n_chosen; k++) {
+		char day[11], team[TEAM_MAX * 140];
+		date_format(p->a[k].day, day);
+		plan_team_text(p, k, team, sizeof(team));
 		args_add(&t->a, "XADD");
 		args_add(&t->a, dept);
 		args_add(&t->a, "*");
@@ -309,7 +313,9 @@ static void add_tasks(struct tx *t, const struct answer *a, const char *dept,
 		args_add(&t->a, "window");
 		args_add(&t->a, window);
 		args_add(&t->a, "date");
-		args_add(&t->a, date);
+		args_add(&t->a, day);
+		args_add(&t->a, "team");
+		args_add(&t->a, team);
 		tx_send(t);
 	}
 }
@@ -358,11 +364,9 @@ static void add_public(struct tx *t, const struct answer *a, const char *pub,
 	}
 }
 
-/* The cooldown record: one HSET per bucket of <p>inspected, the chosen
- * entities put in bucket order by a counting sort. */
-static int add_inspected(struct worker *w, struct tx *t,
-			 const struct population *pop, const struct draw *d,
-			 const char *day)
+int add_bucketed_hset(struct worker *w, struct tx *t, const char *key_fmt,
+		      const struct population *pop, const struct draw *d,
+		      const char *(*value)(size_t k, void *ctx), void *ctx)
 {
 	size_t start[INSPECTED_BUCKETS + 1] = {0};
 	uint32_t *order = malloc((d->n_chosen + 1) * sizeof(*order));
@@ -372,33 +376,40 @@ static int add_inspected(struct worker *w, struct tx *t,
 		free(b_of);
 		return -1;
 	}
-	for (size_t i = 0; i < d->n_chosen; i++) {
-		b_of[i] = (uint16_t)bucket_of(pop->v[d->chosen[i]].uscc,
+	for (size_t k = 0; k < d->n_chosen; k++) {
+		b_of[k] = (uint16_t)bucket_of(pop->v[d->chosen[k]].uscc,
 					      USCC_LEN, INSPECTED_BUCKETS);
-		start[b_of[i] + 1]++;
+		start[b_of[k] + 1]++;
 	}
 	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++)
 		start[b + 1] += start[b];
 	size_t next[INSPECTED_BUCKETS];
 	memcpy(next, start, sizeof(next));
-	for (size_t i = 0; i < d->n_chosen; i++)
-		order[next[b_of[i]]++] = d->chosen[i];
-	char k[128];
+	for (size_t k = 0; k < d->n_chosen; k++)
+		order[next[b_of[k]]++] = (uint32_t)k;
+	char key[160], suffix[64];
 	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++) {
 		if (start[b] == start[b + 1])
 			continue;
-		store_key(k, sizeof(k), w->cfg->prefix, "inspected:%u", b);
+		snprintf(suffix, sizeof(suffix), key_fmt, b);
+		store_key(key, sizeof(key), w->cfg->prefix, "%s", suffix);
 		args_add(&t->a, "HSET");
-		args_add(&t->a, k);
+		args_add(&t->a, key);
 		for (size_t i = start[b]; i < start[b + 1]; i++) {
-			args_addn(&t->a, pop->v[order[i]].uscc, USCC_LEN);
-			args_add(&t->a, day);
+			args_addn(&t->a, pop->v[d->chosen[order[i]]].uscc,
+				  USCC_LEN);
+			args_add(&t->a, value(order[i], ctx));
 		}
 		tx_send(t);
 	}
 	free(order);
 	free(b_of);
 	return 0;
+}
+
+static const char *same_day(size_t k, void *ctx)
+{
+	return ctx;
 }
 
 /* Inside MULTI a key of the wrong type fails only at EXEC, and Redis
@@ -428,7 +439,8 @@ static int streams_usable(struct worker *w, const char *const *keys, int n)
 int answer_publish(struct worker *w, const struct answer *a,
 		   const struct campaign_record *rec,
 		   const struct population *pop, const struct draw *d,
-		   const uint8_t seed[32], const char *entropy)
+		   const struct visit_plan *plan, const uint8_t seed[32],
+		   const char *entropy)
 {
 	char rkey[160], pub[128], dept[160], items[2200], window[32];
 	char buf[3][72], seedhex[65], day[11];
@@ -464,13 +476,16 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_add(&t.a, "published_entry");
 	args_add(&t.a, a->entry_id);
 	tx_send(&t);
-	add_tasks(&t, a, dept, pop, d, &det, items, window, buf[2]);
+	add_tasks(&t, a, dept, pop, d, &det, plan, items, window);
 	add_public(&t, a, pub, pop, d, &det, seedhex, buf, items, window,
 		   entropy);
 	/* Inspected on the window's first day, else the draw date. */
 	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
 						   : rec->date, day);
-	if (add_inspected(w, &t, pop, d, day) < 0) {
+	if (add_bucketed_hset(w, &t, "inspected:%u", pop, d, same_day,
+			      day) < 0 ||
+	    plan_add_rotation(w, &t, pop, d, plan) < 0 ||
+	    plan_add_load(w, &t, plan) < 0) {
 		tx_discard(&t);
 		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
 		goto out;

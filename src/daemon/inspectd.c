@@ -11,7 +11,7 @@
 
 #include "inspect/date.h"
 #include "inspect/log.h"
-#include "inspect/policy_set.h"
+#include "inspect/catalog.h"
 #include "worker.h"
 
 #define BACKOFF_FIRST_MS 100
@@ -23,7 +23,7 @@ struct daemon {
 	uv_timer_t timer;
 	uv_work_t work;
 	struct config cfg;
-	struct policy_set policies;
+	struct catalog cat;
 	struct worker worker;
 	int result;           /* of the last job */
 	unsigned failures;    /* connection failures in a row */
@@ -72,18 +72,19 @@ static void close_all(struct daemon *d)
 
 static void reload_policies(struct daemon *d)
 {
-	struct policy_set fresh;
+	struct catalog fresh;
 	struct diag err;
 	diag_init(&err);
 	d->reload = false;
-	if (policy_set_load(d->cfg.policies, &fresh, &err) < 0) {
+	if (catalog_load(&d->cfg, &fresh, &err) < 0) {
 		log_error("policy reload refused; the old policies stay",
 			  "reason=%s", log_quote(diag_text(&err)));
 		return;
 	}
-	policy_set_finish(&d->policies);
-	d->policies = fresh;
-	log_info("policies reloaded", "count=%zu", d->policies.n);
+	catalog_finish(&d->cat);
+	d->cat = fresh;
+	log_info("policies reloaded", "count=%zu items=%zu calendar_years=%u",
+		 d->cat.policies.n, d->cat.items.n, d->cat.calendar.n_years);
 }
 
 static void run_job(uv_work_t *req)
@@ -120,7 +121,7 @@ static void on_timer(uv_timer_t *t)
 		return;
 	if (d->reload)
 		reload_policies(d);
-	d->worker.policies = &d->policies;
+	d->worker.cat = &d->cat;
 	d->worker.today = today();
 	d->busy = true;
 	if (uv_queue_work(d->loop, &d->work, run_job, job_done) != 0) {
@@ -178,9 +179,11 @@ static int setup(struct daemon *d, int argc, char **argv)
 	if (!config || optind != argc)
 		return usage();
 	config_defaults(&d->cfg);
-	if (config_load(config, &d->cfg, &err) < 0 ||
-	    (redis && config_redis_url(redis, &d->cfg.redis, &err) < 0) ||
-	    policy_set_load(d->cfg.policies, &d->policies, &err) < 0) {
+	int r = config_load(config, &d->cfg, &err);
+	if (r == 0 && redis)
+		r = config_redis_url(redis, &d->cfg.redis, &err);
+	config_finish_paths(&d->cfg);
+	if (r < 0 || catalog_load(&d->cfg, &d->cat, &err) < 0) {
 		fputs(diag_text(&err), stderr);
 		return 2;
 	}
@@ -201,7 +204,7 @@ int main(int argc, char **argv)
 	srand((unsigned)time(NULL) ^ (unsigned)(uintptr_t)&d);
 	d.loop = uv_default_loop();
 	d.worker.cfg = &d.cfg;
-	d.worker.policies = &d.policies;
+	d.worker.cat = &d.cat;
 	d.work.data = &d;
 	uv_handle_t *h[] = {(uv_handle_t *)&d.sigterm, (uv_handle_t *)&d.sigint,
 			    (uv_handle_t *)&d.sighup, (uv_handle_t *)&d.timer};
@@ -215,14 +218,14 @@ int main(int argc, char **argv)
 	uv_signal_start(&d.sigint, on_signal, SIGINT);
 	uv_signal_start(&d.sighup, on_signal, SIGHUP);
 	log_info("started", "consumer=%s policies=%zu redis=%s:%d",
-		 d.cfg.consumer, d.policies.n,
+		 d.cfg.consumer, d.cat.policies.n,
 		 d.cfg.redis.unix_path[0] ? d.cfg.redis.unix_path
 					  : d.cfg.redis.host,
 		 d.cfg.redis.port);
 	schedule(&d, 0);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	store_close(&d.worker.store);
-	policy_set_finish(&d.policies);
+	catalog_finish(&d.cat);
 	r = uv_loop_close(d.loop);
 	log_info("stopped", "clean=%d", r == 0);
 	return r == 0 ? 0 : 1;

@@ -9,6 +9,7 @@
 #include "inspect/grades.h"
 #include "inspect/log.h"
 #include "inspect/sampler.h"
+#include "teams.h"
 #include "worker.h"
 
 static const char *field_str(const redisReply *hash, const char *name)
@@ -116,8 +117,18 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 			 first_line(&err, line, sizeof(line)));
 		return reject(w, a, why);
 	}
+	struct visit_plan plan;
+	char why2[512];
+	int r = plan_visits(w, a->c, rec, pop, &d, seed, &plan, why2,
+			    sizeof(why2));
+	if (r != 0) {
+		visit_plan_finish(&plan);
+		draw_finish(&d);
+		return r == ENTRY_LOST ? r : reject(w, a, why2);
+	}
 	double t1 = clock_seconds();
-	int r = answer_publish(w, a, rec, pop, &d, seed, a->c->entropy);
+	r = answer_publish(w, a, rec, pop, &d, &plan, seed, a->c->entropy);
+	visit_plan_finish(&plan);
 	w->t.draw = t1 - t0;
 	w->t.publish = clock_seconds() - t1 - w->t.details;
 	if (r == ENTRY_DONE)
@@ -152,12 +163,18 @@ static int new_campaign(struct worker *w, struct answer *a)
 		return reject(w, a, why);
 	a->id_unused = true;
 	struct campaign_record rec = {0};
-	rec.policy = policy_set_find(w->policies, a->c->policy);
+	rec.policy = policy_set_find(&w->cat->policies, a->c->policy);
 	if (!rec.policy) {
 		snprintf(why, sizeof(why), "field policy: no policy named %s",
 			 a->c->policy);
 		return reject(w, a, why);
 	}
+	for (unsigned i = 0; i < a->c->n_items; i++)
+		if (!item_find(&w->cat->items, a->c->items[i])) {
+			snprintf(why, sizeof(why), "field items: %s is not on "
+				 "the item list", a->c->items[i]);
+			return reject(w, a, why);
+		}
 	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;
 	struct population pop = {NULL, 0};
 	int r = load_population(w, a, &pop, &rec);

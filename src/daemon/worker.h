@@ -6,6 +6,7 @@
 #include <hiredis/hiredis.h>
 
 #include "inspect/campaign.h"
+#include "inspect/catalog.h"
 #include "inspect/config.h"
 #include "inspect/policy_set.h"
 #include "inspect/sampler.h"
@@ -13,9 +14,12 @@
 
 #define INTAKE_GROUP "inspectd"
 
+struct tx;
+struct visit_plan;
+
 struct worker {
 	const struct config *cfg;
-	const struct policy_set *policies;
+	const struct catalog *cat; /* policies, items, calendars */
 	struct store store;
 	int32_t today;    /* set by the loop before each job */
 	unsigned long claimed_at; /* job count of the last XAUTOCLAIM */
@@ -64,6 +68,12 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why);
 int answer_unprocessable(struct worker *w, const char *entry_id,
 			 const redisReply *fields);
 
+/* One HSET per bucket (of INSPECTED_BUCKETS) of key_fmt ("x:%u"): each
+ * chosen entity's uscc -> value(k). */
+int add_bucketed_hset(struct worker *w, struct tx *t, const char *key_fmt,
+		      const struct population *pop, const struct draw *d,
+		      const char *(*value)(size_t k, void *ctx), void *ctx);
+
 /* What a drawn or frozen campaign's record says. */
 struct campaign_record {
 	const struct policy_entry *policy;
@@ -87,6 +97,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 int answer_publish(struct worker *w, const struct answer *a,
 		   const struct campaign_record *rec,
 		   const struct population *pop, const struct draw *d,
-		   const uint8_t seed[32], const char *entropy);
+		   const struct visit_plan *plan, const uint8_t seed[32],
+		   const char *entropy);
 
 #endif

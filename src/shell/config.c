@@ -23,6 +23,9 @@ struct y_config {
 	char *prefix;
 	char *grades_prefix;
 	char *policies;
+	char *items;
+	char *calendars;
+	unsigned visit_days;
 	char *consumer;
 	char *time_zone;
 	unsigned claim_idle_ms;
@@ -52,6 +55,10 @@ static const cyaml_schema_field_t config_fields[] = {
 	STR("prefix", struct y_config, prefix, 31),
 	STR("grades_prefix", struct y_config, grades_prefix, 31),
 	STR("policies", struct y_config, policies, 511),
+	STR("items", struct y_config, items, 511),
+	STR("calendars", struct y_config, calendars, 511),
+	CYAML_FIELD_UINT("visit_days", CYAML_FLAG_OPTIONAL, struct y_config,
+			 visit_days),
 	STR("consumer", struct y_config, consumer, 63),
 	STR("time_zone", struct y_config, time_zone, 63),
 	CYAML_FIELD_UINT("claim_idle_ms", CYAML_FLAG_OPTIONAL, struct y_config,
@@ -78,6 +85,7 @@ void config_defaults(struct config *c)
 	snprintf(c->prefix, sizeof(c->prefix), "insp:");
 	snprintf(c->grades_prefix, sizeof(c->grades_prefix), "credit:");
 	snprintf(c->policies, sizeof(c->policies), "policies");
+	c->visit_days = 20;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);
 	snprintf(c->time_zone, sizeof(c->time_zone), "Asia/Shanghai");
@@ -190,8 +198,10 @@ static int apply(const char *origin, const char *text, size_t len,
 	if (y->f)                                                \
 		snprintf(c->f, sizeof(c->f), "%s", y->f);
 	COPY(prefix) COPY(grades_prefix) COPY(policies) COPY(consumer)
-	COPY(time_zone)
+	COPY(time_zone) COPY(items) COPY(calendars)
 #undef COPY
+	if (y->visit_days)
+		c->visit_days = y->visit_days > 366 ? 366 : y->visit_days;
 	if (y->claim_idle_ms)
 		c->claim_idle_ms = (int)y->claim_idle_ms;
 	if (y->block_ms)
@@ -210,6 +220,18 @@ static int apply(const char *origin, const char *text, size_t len,
 		c->log_level = (enum log_level)l;
 	}
 	return 0;
+}
+
+/* The item list and calendars live under the policies unless the
+ * configuration puts them elsewhere. */
+void config_finish_paths(struct config *c)
+{
+	if (!c->items[0])
+		snprintf(c->items, sizeof(c->items), "%.490s/items/items.yaml",
+			 c->policies);
+	if (!c->calendars[0])
+		snprintf(c->calendars, sizeof(c->calendars), "%.490s/calendars",
+			 c->policies);
 }
 
 int config_load(const char *path, struct config *c, struct diag *err)

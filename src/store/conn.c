@@ -208,16 +208,12 @@ redisReply *store_next_reply(struct store *s)
 
 static int append_round(struct store *s, struct args *a, size_t first,
 			size_t last,
-			void (*key)(size_t i, char *out, size_t size,
-				    void *ctx),
+			void (*build)(size_t i, struct args *a, void *ctx),
 			void *ctx)
 {
-	char name[256];
 	for (size_t i = first; i < last; i++) {
-		key(i, name, sizeof(name), ctx);
 		args_reset(a);
-		args_add(a, "HGETALL");
-		args_add(a, name);
+		build(i, a, ctx);
 		if (store_append(s, a) < 0)
 			return -1;
 	}
@@ -227,19 +223,18 @@ static int append_round(struct store *s, struct args *a, size_t first,
 /* One round stays in flight ahead of the one being read: the first read
  * of a round sends the next round too, so Redis answers it while this side
  * parses (a round at a time left Redis idle half the time). */
-int store_hgetall_each(struct store *s, size_t n,
-		       void (*key)(size_t i, char *out, size_t size, void *ctx),
-		       void (*each)(size_t i, const redisReply *r, void *ctx),
-		       void *ctx)
+int store_pipeline_each(struct store *s, size_t n,
+			void (*build)(size_t i, struct args *a, void *ctx),
+			void (*each)(size_t i, const redisReply *r, void *ctx),
+			void *ctx)
 {
 	struct args a;
-	int rc = 0;
 	args_init(&a);
-	rc = append_round(s, &a, 0, n < ROUND ? n : ROUND, key, ctx);
+	int rc = append_round(s, &a, 0, n < ROUND ? n : ROUND, build, ctx);
 	for (size_t first = 0; first < n && rc == 0; first += ROUND) {
 		size_t last = first + ROUND < n ? first + ROUND : n;
 		size_t next = last + ROUND < n ? last + ROUND : n;
-		rc = append_round(s, &a, last, next, key, ctx);
+		rc = append_round(s, &a, last, next, build, ctx);
 		for (size_t i = first; i < last && rc == 0; i++) {
 			redisReply *r = store_next_reply(s);
 			if (!r) {
@@ -252,6 +247,41 @@ int store_hgetall_each(struct store *s, size_t n,
 	}
 	args_finish(&a);
 	return rc;
+}
+
+struct hgetall {
+	void (*key)(size_t i, char *out, size_t size, void *ctx);
+	void *ctx;
+	char name[256];
+};
+
+static void build_hgetall(size_t i, struct args *a, void *ctx)
+{
+	struct hgetall *h = ctx;
+	h->key(i, h->name, sizeof(h->name), h->ctx);
+	args_add(a, "HGETALL");
+	args_add(a, h->name); /* appended before the next build */
+}
+
+struct hgetall_each {
+	struct hgetall h;
+	void (*each)(size_t i, const redisReply *r, void *ctx);
+};
+
+static void each_hgetall(size_t i, const redisReply *r, void *ctx)
+{
+	struct hgetall_each *e = ctx;
+	e->each(i, r, e->h.ctx);
+}
+
+int store_hgetall_each(struct store *s, size_t n,
+		       void (*key)(size_t i, char *out, size_t size, void *ctx),
+		       void (*each)(size_t i, const redisReply *r, void *ctx),
+		       void *ctx)
+{
+	struct hgetall_each e = {{key, ctx, ""}, each};
+	/* build and each get &e: its first member is the struct hgetall. */
+	return store_pipeline_each(s, n, build_hgetall, each_hgetall, &e);
 }
 
 void store_key(char *out, size_t size, const char *prefix, const char *fmt,

@@ -149,6 +149,29 @@ long long cmd_int(redisContext *c, const char *fmt, ...)
 	return v;
 }
 
+/* 400 inspectors of SAMR-ZZ (some of MPA-ZZ), covering every region of
+ * the synthetic populations, some qualified, capacity 50: room for the
+ * repeated large campaigns of the fault tests. */
+void store_roster(redisContext *c)
+{
+	static const char *qual[] = {"", "food-safety", "special-equipment",
+				     "pharmacy"};
+	size_t cap = 400 * 96 + 128, n = 0;
+	char *csv = malloc(cap);
+	n += (size_t)snprintf(csv, cap, "%s\n",
+			      "id,name,badge,department,jurisdictions,"
+			      "qualifications,daily_capacity,conflicts,active");
+	for (int i = 0; i < 400; i++)
+		n += (size_t)snprintf(csv + n, cap - n,
+				      "t%03d,检查员%03d,B%05d,%s,1;3;4;5,%s,50,,1\n",
+				      i, i, i, i % 10 == 9 ? "MPA-ZZ" : "SAMR-ZZ",
+				      qual[i % 4]);
+	redisReply *r = redisCommand(c, "SET insp:roster %b", csv, n);
+	cr_assert(r && r->type == REDIS_REPLY_STATUS);
+	freeReplyObject(r);
+	free(csv);
+}
+
 void load_population(int port, size_t n, unsigned seed, const char *csv)
 {
 	struct population p = {malloc(n * sizeof(struct entity)), n};
@@ -178,6 +201,7 @@ void load_population(int port, size_t n, unsigned seed, const char *csv)
 	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err);
 	cr_assert_eq(grades_write(&s, &p, NULL), 0, "%s", s.err);
 	redisContext *c = s.c;
+	store_roster(c);
 	for (size_t i = 0; i < n; i++) {
 		char d[256];
 		synth_details(&names, &p.v[i], d, sizeof(d));
@@ -206,8 +230,9 @@ void daemon_start(struct daemon_proc *d, const char *dir, int port,
 	fprintf(f, "redis:\n  address: redis://127.0.0.1:%d\n"
 		"  connect_timeout_ms: 500\n  command_timeout_ms: 5000\n"
 		"policies: %s\nconsumer: %s\nblock_ms: 100\n"
+		"items: %s/items/items.yaml\ncalendars: %s/calendars\n"
 		"time_zone: Asia/Shanghai\n%s", port, policies, consumer,
-		extra ? extra : "");
+		POLICIES_DIR, POLICIES_DIR, extra ? extra : "");
 	fclose(f);
 	char *argv[] = {INSPECTD_PATH, "--config", d->config, NULL};
 	d->pid = spawn(argv, d->log);

@@ -37,6 +37,8 @@ redisContext *redis_client(int port);
 redisReply *cmd(redisContext *c, const char *fmt, ...);
 long long cmd_int(redisContext *c, const char *fmt, ...);
 
+/* The default roster of the tests, as <p>roster. */
+void store_roster(redisContext *c);
 /* A population of n synthetic entities (seed s), written to the grade
  * index with details, and also to csv_path if not NULL. */
 void load_population(int port, size_t n, unsigned seed, const char *csv_path);

@@ -251,7 +251,8 @@ Test(faults, sighup_with_a_broken_policy_keeps_the_old_set)
 	daemon_signal(&d, SIGHUP);
 	cr_assert(daemon_await_log(&d, "policies reloaded", 5000));
 	submit(c, "type", "campaign", "id", "H2", "department", "SAMR-ZZ",
-	       "policy", "new", "items", "SC-001", "entropy", "1", NULL);
+	       "policy", "new", "items", "SC-001", "date", "2026-11-24",
+	       "entropy", "1", NULL);
 	cr_assert(wait_status(c, "H2", "published", 10000));
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
@@ -272,7 +273,7 @@ Test(faults, a_thousand_campaigns_at_once_are_all_answered,
 		snprintf(id, sizeof(id), "B%d", i);
 		redisAppendCommand(c, "XADD insp:intake * type campaign id %s "
 				   "department SAMR-ZZ policy henan-2021 items "
-				   "SC-001 entropy %d", id, i);
+				   "SC-001 date 2026-11-24 entropy %d", id, i);
 	}
 	for (int i = 0; i < 1000; i++) {
 		void *x;

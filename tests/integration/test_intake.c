@@ -60,6 +60,18 @@ Test(integration, one_shot_campaign_is_published_once, .init = NULL)
 	for (size_t i = 1; i < n; i++)
 		cr_assert_lt(strcmp(uscc[i - 1], uscc[i]), 0,
 			     "tasks repeat or are out of order");
+	/* Every task has its team (two members by default) and a visit day
+	 * after the draw date, in the default window of 20 working days. */
+	static char team[20000][64], day[20000][64];
+	cr_assert_eq(stream_values(c, "insp:dept:SAMR-ZZ", "team", team,
+				   20000), n);
+	cr_assert_eq(stream_values(c, "insp:dept:SAMR-ZZ", "date", day,
+				   20000), n);
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_not_null(strstr(team[i], ", "), "%s", team[i]);
+		cr_assert(strcmp(day[i], "2026-11-24") > 0 &&
+			  strcmp(day[i], "2026-12-23") < 0, "%s", day[i]);
+	}
 	/* The public record carries names, never class, score, flags or pi. */
 	redisReply *r = cmd(c, "XRANGE insp:public - + COUNT 3");
 	for (size_t i = 0; i < r->elements; i++) {
@@ -138,8 +150,8 @@ Test(integration, malformed_entries_are_answered_and_set_aside)
 	       "policy", "no-such-policy", "items", "A", NULL);
 	CAMPAIGN("M5", "regions", "99");
 	submit(c, "type", "campaign", "id", "M6", "department", "X", "policy",
-	       "city-capacity-pps", "items", "A", "size", "999999", "entropy",
-	       "1", NULL);
+	       "city-capacity-pps", "items", "SC-001", "size", "999999",
+	       "entropy", "1", NULL);
 	submit(c, "type", "entropy", "id", "M7", "entropy", "1", NULL);
 	CAMPAIGN("M8", "window", "2026-12-31..2026-12-01");
 	CAMPAIGN("bad id!");
@@ -213,7 +225,8 @@ Test(integration, an_unpublishable_entry_is_refused_not_retried_forever)
 	redisReply *x = cmd(c, "SET insp:dept:BROKEN not-a-stream");
 	freeReplyObject(x);
 	submit(c, "type", "campaign", "id", "P1", "department", "BROKEN",
-	       "policy", "henan-2021", "items", "SC-001", "entropy", "1", NULL);
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-24",
+	       "entropy", "1", NULL);
 	CAMPAIGN("OK2", "entropy", "2");
 	cr_assert(wait_status(c, "OK2", "published", 20000));
 	cr_assert(wait_drained(c, 20000));
@@ -232,5 +245,55 @@ Test(integration, an_unpublishable_entry_is_refused_not_retried_forever)
 		plans += strcmp(types[i], "plan") == 0;
 	cr_assert_eq(plans, 1);
 	cr_assert_eq((long long)n, atoll(field("OK2", "selected")) + 2);
+	down();
+}
+
+/* The second random in the daemon: a joint campaign sends one inspector of
+ * each department; an item off the list, or a plan the roster cannot
+ * staff, is refused with its reason; capacity holds across campaigns. */
+Test(integration, teams_for_joint_campaigns_and_refusals)
+{
+	up(3000);
+	CAMPAIGN("J1", "entropy", "1"); /* warm-up: SAMR-ZZ only */
+	submit(c, "type", "campaign", "id", "J2", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001,YJ-004", "date",
+	       "2026-11-24", "entropy", "2", NULL);
+	submit(c, "type", "campaign", "id", "J3", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-999", "date", "2026-11-24",
+	       "entropy", "3", NULL);
+	cr_assert(wait_status(c, "J2", "published", 10000));
+	cr_assert(wait_drained(c, 5000));
+	cr_assert_str_eq(field("J3", "status"), "rejected");
+	cr_assert_str_eq(field("J3", "error"),
+			 "field items: SC-999 is not on the item list");
+	/* In J2 every team holds an MPA-ZZ inspector (ids t..9, badges
+	 * B...9) and a SAMR-ZZ one. */
+	static char team[4096][64];
+	size_t n = stream_values(c, "insp:dept:SAMR-ZZ", "team", team, 4096);
+	long long j1 = atoll(field("J1", "selected"));
+	cr_assert_gt((long long)n, j1);
+	for (size_t i = (size_t)j1; i < n; i++)
+		cr_assert_not_null(strstr(team[i], "9 B"), "%s", team[i]);
+	/* A roster of two inspectors with capacity 1 cannot staff a campaign
+	 * of hundreds of visits: refused, naming the bottleneck. */
+	redisReply *x = cmd(c, "SET insp:roster %s",
+			    "id,name,badge,department,jurisdictions,"
+			    "qualifications,daily_capacity,conflicts,active\n"
+			    "a,甲,1,SAMR-ZZ,4,,1,,1\nb,乙,2,SAMR-ZZ,4,,1,,1\n");
+	freeReplyObject(x);
+	CAMPAIGN("J4", "entropy", "4");
+	cr_assert(wait_drained(c, 10000));
+	cr_assert_str_eq(field("J4", "status"), "rejected");
+	cr_assert(strstr(field("J4", "error"), "inspector-days"), "%s",
+		  field("J4", "error"));
+	/* Capacity across campaigns: the per-day load never passes 1. */
+	x = cmd(c, "KEYS insp:load:*");
+	for (size_t k = 0; k < x->elements; k++) {
+		redisReply *h = cmd(c, "HGET %s a", x->element[k]->str);
+		cr_assert(h->type == REDIS_REPLY_NIL, "the refused plan left "
+			  "load behind");
+		freeReplyObject(h);
+	}
+	freeReplyObject(x);
 	down();
 }

@@ -113,7 +113,7 @@ Test(assign, random_rosters_never_break_a_rule)
 		struct diag err;
 		uint8_t seed[32] = {(uint8_t)run};
 		diag_init(&err);
-		if (assign_teams(&r, &t, days, nd, v, n, seed, a, &err) == 0) {
+		if (assign_teams(&r, &t, days, nd, NULL, v, n, seed, a, &err) == 0) {
 			check_rules(&r, &t, days, nd, v, n, a);
 			feasible++;
 		} else {
@@ -161,7 +161,7 @@ Test(assign, eligible_inspectors_are_equally_likely)
 		struct assignment a;
 		struct diag err;
 		diag_init(&err);
-		cr_assert_eq(assign_teams(&r, &t, &day, 1, &v, 1, seed, &a,
+		cr_assert_eq(assign_teams(&r, &t, &day, 1, NULL, &v, 1, seed, &a,
 					  &err), 0);
 		for (unsigned m = 0; m < a.n; m++)
 			hits[a.member[m]]++;
@@ -191,7 +191,7 @@ Test(assign, joint_campaigns_send_one_of_each_department)
 	struct diag err;
 	uint8_t seed[32] = {9};
 	diag_init(&err);
-	cr_assert_eq(assign_teams(&r, &t, days, 3, v, 30, seed, a, &err), 0,
+	cr_assert_eq(assign_teams(&r, &t, days, 3, NULL, v, 30, seed, a, &err), 0,
 		     "%s", diag_text(&err));
 	check_rules(&r, &t, days, 3, v, 30, a);
 	roster_finish(&r);
@@ -217,14 +217,14 @@ Test(assign, infeasible_plans_name_the_bottleneck)
 	uint8_t seed[32] = {1};
 	diag_init(&err);
 	/* 12 visits need the food inspector; he can do 5 a day for 2 days. */
-	cr_assert_eq(assign_teams(&r, &t, days, 2, v, 12, seed, a, &err), -1);
+	cr_assert_eq(assign_teams(&r, &t, days, 2, NULL, v, 12, seed, a, &err), -1);
 	cr_assert_str_eq(diag_text(&err),
 			 "region 440304, item SC-017: 12 visits need 24 "
 			 "inspector-days; 6 eligible inspectors (1 holding every "
 			 "qualification) offer 60 in the window's 2 working "
 			 "days\n");
 	diag_init(&err);
-	cr_assert_eq(assign_teams(&r, &t, days, 2, v, 10, seed, a, &err), 0);
+	cr_assert_eq(assign_teams(&r, &t, days, 2, NULL, v, 10, seed, a, &err), 0);
 	check_rules(&r, &t, days, 2, v, 10, a);
 	roster_finish(&r);
 }
@@ -250,10 +250,10 @@ Test(assign, rotation_and_conflicts_are_respected)
 	int32_t day = 20780;
 	struct assignment x;
 	uint8_t seed[32] = {3};
-	cr_assert_eq(assign_teams(&r, &t, &day, 1, &v, 1, seed, &x, &err), 0);
+	cr_assert_eq(assign_teams(&r, &t, &day, 1, NULL, &v, 1, seed, &x, &err), 0);
 	cr_assert(x.n == 2 && x.member[0] + x.member[1] == 3); /* b and c */
 	/* b was on the previous team: no team of two is left. */
-	cr_assert_eq(assign_teams(&r, &t, &day, 1, &again, 1, seed, &x, &err),
+	cr_assert_eq(assign_teams(&r, &t, &day, 1, NULL, &again, 1, seed, &x, &err),
 		     -1);
 	roster_finish(&r);
 }
@@ -333,9 +333,45 @@ Test(assign, the_repair_pass_serves_scarce_regions_first)
 		struct assignment a[4];
 		uint8_t seed[32] = {s};
 		diag_init(&err);
-		cr_assert_eq(assign_teams(&r, &t, &day, 1, v, 4, seed, a, &err),
+		cr_assert_eq(assign_teams(&r, &t, &day, 1, NULL, v, 4, seed, a, &err),
 			     0, "seed %u: %s", s, diag_text(&err));
 		check_rules(&r, &t, &day, 1, v, 4, a);
+	}
+	roster_finish(&r);
+}
+
+/* Other campaigns' visits count against capacity: an inspector already
+ * full on the only day is never sent, and one with a single slot left
+ * goes at most once. */
+Test(assign, capacity_counts_other_campaigns_visits)
+{
+	struct roster r;
+	simple_roster(&r, 6, NULL); /* capacity 5 each */
+	struct team_rules t = {.team_size = 2, .n_departments = 1,
+			       .label = "x"};
+	strcpy(t.departments[0], "SAMR-A");
+	uint16_t used[6] = {5, 5, 4, 0, 0, 0}; /* one day */
+	char codes[5][19];
+	struct visit v[5];
+	for (int k = 0; k < 5; k++) {
+		make_uscc((uint64_t)k, codes[k]);
+		v[k] = (struct visit){codes[k], 440304, NULL, 0};
+	}
+	int32_t day = 20780;
+	for (uint8_t s = 0; s < 30; s++) {
+		struct assignment a[5];
+		struct diag err;
+		uint8_t seed[32] = {s};
+		diag_init(&err);
+		/* 5 visits x 2 = 10 slots; 1 + 5 + 5 + 5 = 16 are left. */
+		cr_assert_eq(assign_teams(&r, &t, &day, 1, used, v, 5, seed, a,
+					  &err), 0, "%s", diag_text(&err));
+		unsigned sent[6] = {0};
+		for (int k = 0; k < 5; k++)
+			for (unsigned m = 0; m < a[k].n; m++)
+				sent[a[k].member[m]]++;
+		cr_assert_eq(sent[0] + sent[1], 0);
+		cr_assert_leq(sent[2], 1);
 	}
 	roster_finish(&r);
 }

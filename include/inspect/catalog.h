@@ -1,0 +1,24 @@
+/* What the daemon serves campaigns by, loaded and reloaded (SIGHUP) as one:
+ * the policies, the item list and the working-day calendars. */
+#ifndef INSPECT_CATALOG_H
+#define INSPECT_CATALOG_H
+
+#include "inspect/calendar.h"
+#include "inspect/config.h"
+#include "inspect/items.h"
+#include "inspect/policy_set.h"
+
+struct catalog {
+	struct policy_set policies;
+	struct item_list items;
+	struct calendar calendar;
+};
+
+/* Loads the *.yaml files of cfg->policies, cfg->items and every
+ * cn-YYYY.yaml of
+ * cfg->calendars. Any error refuses the whole catalog. */
+int catalog_load(const struct config *cfg, struct catalog *ret,
+		 struct diag *err);
+void catalog_finish(struct catalog *c);
+
+#endif

@@ -1,0 +1,367 @@
+#include "teams.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/bucket.h"
+#include "inspect/date.h"
+#include "inspect/grades.h"
+
+#define ROTATION_BUCKETS INSPECTED_BUCKETS
+
+static int refuse(char *why, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int refuse(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, size, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static int read_roster(struct worker *w, struct roster *r, char *why,
+		       size_t size)
+{
+	char key[128];
+	struct diag err;
+	diag_init(&err);
+	store_key(key, sizeof(key), w->cfg->prefix, "roster");
+	redisReply *rep = store_runv(&w->store, "GET", key, NULL);
+	if (!rep)
+		return ENTRY_LOST;
+	int rc = 0;
+	if (rep->type != REDIS_REPLY_STRING)
+		rc = refuse(why, size, "no inspector roster in %s: import one "
+			    "with inspectctl import --inspectors", key);
+	else if (roster_parse_csv(key, rep->str, rep->len, r, &err) < 0)
+		rc = refuse(why, size, "the inspector roster is invalid: "
+			    "%.200s", diag_text(&err));
+	freeReplyObject(rep);
+	return rc;
+}
+
+/* Departments and qualifications from the items (all on the list: the
+ * intake checked them). */
+static int team_rules_of(const struct worker *w, const struct campaign *c,
+			 const struct roster *r, unsigned team_size,
+			 struct team_rules *t, char *why, size_t size)
+{
+	memset(t, 0, sizeof(*t));
+	t->team_size = team_size;
+	for (unsigned i = 0; i < c->n_items; i++) {
+		const struct item *it = item_find(&w->cat->items, c->items[i]);
+		unsigned d = 0;
+		while (d < t->n_departments &&
+		       strcmp(t->departments[d], it->department))
+			d++;
+		if (d == t->n_departments) {
+			if (d == TEAM_MAX_DEPARTMENTS)
+				return refuse(why, size, "field items: more "
+					      "than %d departments",
+					      TEAM_MAX_DEPARTMENTS);
+			snprintf(t->departments[t->n_departments++], 65, "%s",
+				 it->department);
+		}
+		if (!it->qualification[0])
+			continue;
+		int q = roster_qualification(r, it->qualification);
+		if (q < 0)
+			return refuse(why, size, "field items: item %s needs "
+				      "qualification %s, which no inspector "
+				      "holds", it->code, it->qualification);
+		t->qualifications |= 1ULL << q;
+	}
+	return 0;
+}
+
+/* The window's working days, after the draw date; by default the next
+ * visit_days working days. */
+static long window_days(const struct worker *w, const struct campaign *c,
+			int32_t date, int32_t *days, size_t max, char *why,
+			size_t size)
+{
+	int32_t from = date + 1, to;
+	if (c->window_from != DATE_NONE) {
+		from = c->window_from > date ? c->window_from : date + 1;
+		to = c->window_to;
+	} else {
+		to = calendar_add_working_days(&w->cat->calendar, date,
+					       w->cfg->visit_days);
+	}
+	char a[11], b[11];
+	date_format(from, a);
+	long n = to == DATE_NONE || to < from
+			 ? -1
+			 : calendar_working_days(&w->cat->calendar, from, to,
+						 days, max);
+	date_format(to == DATE_NONE ? from : to, b);
+	if (n < 0)
+		return -refuse(why, size, "field window: no working-day "
+			       "calendar covers %s..%s (add policies/"
+			       "calendars/cn-YYYY.yaml)", a, b);
+	if (n == 0)
+		return -refuse(why, size, "field window: no working day "
+			       "between %s and %s", a, b);
+	return n < (long)max ? n : (long)max;
+}
+
+/* Roster ids in order, for finding an inspector by id. */
+struct id_index {
+	const char *id;
+	uint32_t at;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct id_index *)a)->id,
+		      ((const struct id_index *)b)->id);
+}
+
+struct rotation_read {
+	struct worker *w;
+	const struct population *pop;
+	const struct draw *d;
+	const struct id_index *ids;
+	size_t n_ids;
+	struct visit *v;
+	uint32_t (*prev)[TEAM_MAX];
+	char key[160]; /* the command is appended before the next is built */
+};
+
+static void rotation_build(size_t k, struct args *a, void *ctx)
+{
+	struct rotation_read *rr = ctx;
+	const char *u = rr->pop->v[rr->d->chosen[k]].uscc;
+	store_key(rr->key, sizeof(rr->key), rr->w->cfg->prefix,
+		  "lastteam:%u", bucket_of(u, USCC_LEN, ROTATION_BUCKETS));
+	args_add(a, "HGET");
+	args_add(a, rr->key);
+	args_addn(a, u, USCC_LEN);
+}
+
+/* "id;id": the entity's previous team, as roster indices. */
+static void rotation_reply(size_t k, const redisReply *r, void *ctx)
+{
+	struct rotation_read *rr = ctx;
+	rr->v[k].previous = rr->prev[k];
+	rr->v[k].n_previous = 0;
+	if (r->type != REDIS_REPLY_STRING)
+		return;
+	char ids[512];
+	snprintf(ids, sizeof(ids), "%s", r->str);
+	for (char *save, *id = strtok_r(ids, ";", &save);
+	     id && rr->v[k].n_previous < TEAM_MAX;
+	     id = strtok_r(NULL, ";", &save)) {
+		struct id_index want = {id, 0};
+		const struct id_index *hit = bsearch(&want, rr->ids, rr->n_ids,
+						     sizeof(*rr->ids), by_id);
+		if (hit)
+			rr->prev[k][rr->v[k].n_previous++] = hit->at;
+	}
+}
+
+static int read_rotation(struct worker *w, const struct population *pop,
+			 const struct draw *d, const struct roster *r,
+			 const struct id_index *ids, struct visit *v,
+			 uint32_t (*prev)[TEAM_MAX])
+{
+	struct rotation_read rr = {w, pop, d, ids, r->n, v, prev, ""};
+	int rc = store_pipeline_each(&w->store, d->n_chosen, rotation_build,
+				     rotation_reply, &rr);
+	return rc < 0 ? ENTRY_LOST : 0;
+}
+
+struct load_read {
+	struct worker *w;
+	const struct visit_plan *p;
+	const struct id_index *ids;
+	uint16_t *used;
+};
+
+static void load_key(size_t d, char *out, size_t size, void *ctx)
+{
+	const struct load_read *lr = ctx;
+	char day[11];
+	date_format(lr->p->days[d], day);
+	store_key(out, size, lr->w->cfg->prefix, "load:%s", day);
+}
+
+static void load_reply(size_t d, const redisReply *r, void *ctx)
+{
+	struct load_read *lr = ctx;
+	for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
+	     i += 2) {
+		struct id_index want = {r->element[i]->str, 0};
+		const struct id_index *hit =
+			bsearch(&want, lr->ids, lr->p->roster.n,
+				sizeof(*lr->ids), by_id);
+		long v = strtol(r->element[i + 1]->str, NULL, 10);
+		if (hit)
+			lr->used[hit->at * lr->p->n_days + d] =
+				(uint16_t)(v < 0 ? 0 : v > 1000 ? 1000 : v);
+	}
+}
+
+/* Other campaigns' visits on the window's days: WATCHed, so that one
+ * published meanwhile makes this publication's EXEC fail and start over. */
+static int read_load(struct worker *w, const struct visit_plan *p,
+		     const struct id_index *ids, uint16_t *used)
+{
+	struct load_read lr = {w, p, ids, used};
+	struct args a;
+	args_init(&a);
+	args_add(&a, "WATCH");
+	char (*keys)[160] = malloc(p->n_days * sizeof(*keys));
+	for (size_t d = 0; keys && d < p->n_days; d++) {
+		load_key(d, keys[d], sizeof(keys[d]), &lr);
+		args_add(&a, keys[d]);
+	}
+	redisReply *r = keys ? store_run(&w->store, &a) : NULL;
+	int rc = r ? 0 : ENTRY_LOST;
+	freeReplyObject(r);
+	free(keys);
+	args_finish(&a);
+	if (rc == 0 && store_hgetall_each(&w->store, p->n_days, load_key,
+					  load_reply, &lr) < 0)
+		rc = ENTRY_LOST;
+	return rc;
+}
+
+int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
+{
+	uint16_t *add = calloc(p->roster.n * p->n_days + 1, sizeof(*add));
+	if (!add)
+		return -1;
+	for (size_t k = 0; k < p->n; k++) {
+		size_t d = 0;
+		while (d < p->n_days && p->days[d] != p->a[k].day)
+			d++;
+		for (unsigned m = 0; m < p->a[k].n && d < p->n_days; m++)
+			add[p->a[k].member[m] * p->n_days + d]++;
+	}
+	char key[160], day[11];
+	for (size_t d = 0; d < p->n_days; d++) {
+		date_format(p->days[d], day);
+		store_key(key, sizeof(key), w->cfg->prefix, "load:%s", day);
+		for (size_t i = 0; i < p->roster.n; i++) {
+			if (!add[i * p->n_days + d])
+				continue;
+			args_add(&t->a, "HINCRBY");
+			args_add(&t->a, key);
+			args_add(&t->a, p->roster.v[i].id);
+			args_addu(&t->a, add[i * p->n_days + d]);
+			tx_send(t);
+		}
+	}
+	free(add);
+	return 0;
+}
+
+int plan_visits(struct worker *w, const struct campaign *c,
+		const struct campaign_record *rec,
+		const struct population *pop, const struct draw *d,
+		const uint8_t seed[32], struct visit_plan *out, char *why,
+		size_t size)
+{
+	struct team_rules rules;
+	struct diag err;
+	char label[2200];
+	memset(out, 0, sizeof(*out));
+	int rc = read_roster(w, &out->roster, why, size);
+	if (rc)
+		return rc;
+	rc = team_rules_of(w, c, &out->roster, rec->policy->policy.team_size,
+			   &rules, why, size);
+	long n_days = rc ? 0 : window_days(w, c, rec->date, out->days,
+					   PLAN_MAX_DAYS, why, size);
+	if (rc || n_days < 0)
+		return 1;
+	out->n_days = (size_t)n_days;
+	size_t n = d->n_chosen, ni = out->roster.n;
+	struct visit *v = calloc(n + 1, sizeof(*v));
+	uint32_t (*prev)[TEAM_MAX] = calloc(n + 1, sizeof(*prev));
+	struct id_index *ids = malloc((ni + 1) * sizeof(*ids));
+	uint16_t *used = calloc(ni * out->n_days + 1, sizeof(*used));
+	out->a = calloc(n + 1, sizeof(*out->a));
+	out->n = n;
+	rc = v && prev && ids && used && out->a ? 0 : ENTRY_LOST;
+	if (rc)
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+	for (size_t i = 0; rc == 0 && i < ni; i++)
+		ids[i] = (struct id_index){out->roster.v[i].id, (uint32_t)i};
+	if (rc == 0)
+		qsort(ids, ni, sizeof(*ids), by_id);
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
+				      pop->v[d->chosen[k]].region, NULL, 0};
+	if (rc == 0)
+		rc = read_load(w, out, ids, used);
+	if (rc == 0)
+		rc = read_rotation(w, pop, d, &out->roster, ids, v, prev);
+	size_t at = 0;
+	for (unsigned i = 0; i < c->n_items && at < sizeof(label); i++)
+		at += (size_t)snprintf(label + at, sizeof(label) - at, "%s%s",
+				       i ? "," : "item ", c->items[i]);
+	rules.label = label;
+	diag_init(&err);
+	if (rc == 0 && assign_teams(&out->roster, &rules, out->days,
+				    out->n_days, used, v, n, seed, out->a,
+				    &err) < 0)
+		rc = refuse(why, size, "%.*s",
+			    (int)strcspn(diag_text(&err), "\n"),
+			    diag_text(&err));
+	free(v);
+	free(prev);
+	free(ids);
+	free(used);
+	return rc;
+}
+
+void visit_plan_finish(struct visit_plan *p)
+{
+	roster_finish(&p->roster);
+	free(p->a);
+	p->a = NULL;
+}
+
+void plan_team_text(const struct visit_plan *p, size_t k, char *out,
+		    size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (unsigned m = 0; m < p->a[k].n && n < size; m++) {
+		const struct inspector *in = &p->roster.v[p->a[k].member[m]];
+		n += (size_t)snprintf(out + n, size - n, "%s%s %s",
+				      m ? ", " : "", in->name, in->badge);
+	}
+}
+
+static const char *team_ids(size_t k, void *ctx)
+{
+	return ((char (*)[TEAM_MAX * 34])ctx)[k];
+}
+
+/* The rotation record: per bucket, uscc -> "id;id" of its team. */
+int plan_add_rotation(struct worker *w, struct tx *t,
+		      const struct population *pop, const struct draw *d,
+		      const struct visit_plan *p)
+{
+	char (*ids)[TEAM_MAX * 34] = malloc((d->n_chosen + 1) * sizeof(*ids));
+	if (!ids)
+		return -1;
+	for (size_t k = 0; k < d->n_chosen; k++) {
+		size_t n = 0;
+		ids[k][0] = '\0';
+		for (unsigned m = 0; m < p->a[k].n; m++)
+			n += (size_t)snprintf(ids[k] + n, sizeof(ids[k]) - n,
+					      "%s%s", m ? ";" : "",
+					      p->roster.v[p->a[k].member[m]].id);
+	}
+	int rc = add_bucketed_hset(w, t, "lastteam:%u", pop, d, team_ids,
+				   ids);
+	free(ids);
+	return rc;
+}

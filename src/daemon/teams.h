@@ -1,0 +1,40 @@
+/* The second random in the daemon: a team and a working day for each
+ * selected entity, and what publication writes of them. */
+#ifndef INSPECTD_TEAMS_H
+#define INSPECTD_TEAMS_H
+
+#include "inspect/assign.h"
+#include "tx.h"
+#include "worker.h"
+
+#define PLAN_MAX_DAYS 400
+
+struct visit_plan {
+	struct roster roster;      /* <p>roster as read at draw time */
+	struct assignment *a;      /* one per selected entity */
+	size_t n;
+	int32_t days[PLAN_MAX_DAYS]; /* the window's working days */
+	size_t n_days;
+};
+
+/* Draws the teams. Returns 0, ENTRY_LOST, or 1 with the reason the
+ * campaign is refused in why. */
+int plan_visits(struct worker *w, const struct campaign *c,
+		const struct campaign_record *rec,
+		const struct population *pop, const struct draw *d,
+		const uint8_t seed[32], struct visit_plan *out, char *why,
+		size_t size);
+void visit_plan_finish(struct visit_plan *p);
+
+/* "name badge, name badge" of visit k's team. */
+void plan_team_text(const struct visit_plan *p, size_t k, char *out,
+		    size_t size);
+/* Each inspector's visits a day (<p>load:<YYYY-MM-DD>: id -> count), read
+ * under WATCH before the draw, added to in the transaction. */
+int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p);
+/* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */
+int plan_add_rotation(struct worker *w, struct tx *t,
+		      const struct population *pop, const struct draw *d,
+		      const struct visit_plan *p);
+
+#endif
