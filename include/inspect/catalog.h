@@ -15,8 +15,7 @@ struct catalog {
 };
 
 /* Loads the *.yaml files of cfg->policies, cfg->items and every
- * cn-YYYY.yaml of
- * cfg->calendars. Any error refuses the whole catalog. */
+ * cn-YYYY.yaml of cfg->calendars. Any error refuses the whole catalog. */
 int catalog_load(const struct config *cfg, struct catalog *ret,
 		 struct diag *err);
 void catalog_finish(struct catalog *c);
