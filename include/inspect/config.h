@@ -27,6 +27,8 @@ struct config {
 	char items[512];        /* the item list, <policies>/items/items.yaml */
 	char calendars[512];    /* cn-YYYY.yaml, <policies>/calendars */
 	unsigned visit_days;    /* a window's length when none is given */
+	unsigned feed_hour;     /* local hour a day's feeds go out, 0-23 */
+	unsigned feed_catch_up_days; /* how far back a late start delivers */
 	char consumer[64];      /* this instance's name in the intake group */
 	char time_zone[64];     /* e.g. Asia/Shanghai */
 	int claim_idle_ms;      /* take over another's entry after this */

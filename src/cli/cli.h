@@ -17,6 +17,7 @@ int cmd_simulate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_feed(int argc, char **argv);
 
 /* Loads the configuration (if given), applies --redis (if given) and
  * connects; prints the reason and returns the exit status on failure. */

@@ -15,6 +15,7 @@ static const struct command {
 	{"import", cmd_import, "write a population into the grade index"},
 	{"submit", cmd_submit, "post a campaign or its entropy to inspectd"},
 	{"status", cmd_status, "show a campaign's record"},
+	{"feed", cmd_feed, "show an inspector's delivered visits"},
 };
 
 static int usage(FILE *out)

@@ -288,6 +288,16 @@ static const char *address_of(const struct details *d, size_t k)
 	return d->text + d->at[2 * k + 1];
 }
 
+static const char *name_cb(size_t k, void *ctx)
+{
+	return name_of(ctx, k);
+}
+
+static const char *address_cb(size_t k, void *ctx)
+{
+	return address_of(ctx, k);
+}
+
 static void add_tasks(struct tx *t, const struct answer *a, const char *dept,
 		      const struct population *pop, const struct draw *d,
 		      const struct details *det, const struct visit_plan *p,
@@ -485,7 +495,9 @@ int answer_publish(struct worker *w, const struct answer *a,
 	if (add_bucketed_hset(w, &t, "inspected:%u", pop, d, same_day,
 			      day) < 0 ||
 	    plan_add_rotation(w, &t, pop, d, plan) < 0 ||
-	    plan_add_load(w, &t, plan) < 0) {
+	    plan_add_load(w, &t, plan) < 0 ||
+	    plan_add_days(w, &t, a->c->id, items, pop, d, plan, name_cb,
+			  address_cb, &det) < 0) {
 		tx_discard(&t);
 		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
 		goto out;

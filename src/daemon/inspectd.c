@@ -31,11 +31,13 @@ struct daemon {
 	unsigned closing;
 };
 
-static int32_t today(void)
+/* Today and the hour in the configured time zone. */
+static int32_t today(int *hour)
 {
 	time_t t = time(NULL);
 	struct tm tm;
 	localtime_r(&t, &tm);
+	*hour = tm.tm_hour;
 	return date_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
 			       (unsigned)tm.tm_mday);
 }
@@ -122,7 +124,7 @@ static void on_timer(uv_timer_t *t)
 	if (d->reload)
 		reload_policies(d);
 	d->worker.cat = &d->cat;
-	d->worker.today = today();
+	d->worker.today = today(&d->worker.hour);
 	d->busy = true;
 	if (uv_queue_work(d->loop, &d->work, run_job, job_done) != 0) {
 		d->busy = false;

@@ -113,7 +113,10 @@ int worker_step(struct worker *w)
 			return ENTRY_LOST;
 	}
 	w->jobs++;
-	int r = read_group(w, intake, "0", 0); /* ours, left pending */
+	int r = feeds_step(w); /* a due day's feeds come before new work */
+	if (r != 0)
+		return r;
+	r = read_group(w, intake, "0", 0); /* ours, left pending */
 	if (r != 0)
 		return r;
 	if (w->jobs - w->claimed_at >= CLAIM_EVERY) {

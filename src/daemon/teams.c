@@ -365,3 +365,77 @@ int plan_add_rotation(struct worker *w, struct tx *t,
 	free(ids);
 	return rc;
 }
+
+int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
+		  const char *items, const struct population *pop,
+		  const struct draw *d, const struct visit_plan *p,
+		  const char *(*name)(size_t k, void *ctx),
+		  const char *(*address)(size_t k, void *ctx), void *ctx)
+{
+	size_t cap = 4096;
+	char *text = malloc(cap), key[160], day[11];
+	/* One text buffer a day's fields are appended from: the command is
+	 * sent (copied out) before the next day reuses it. */
+	size_t *at = malloc((d->n_chosen + 1) * 2 * sizeof(*at));
+	if (!text || !at) {
+		free(text);
+		free(at);
+		return -1;
+	}
+	for (size_t dd = 0; dd < p->n_days; dd++) {
+		size_t used = 0, n = 0;
+		for (size_t k = 0; k < d->n_chosen; k++) {
+			if (p->a[k].day != p->days[dd])
+				continue;
+			char team[TEAM_MAX * 140], ids[TEAM_MAX * 34] = "";
+			size_t il = 0;
+			plan_team_text(p, k, team, sizeof(team));
+			for (unsigned m = 0; m < p->a[k].n; m++)
+				il += (size_t)snprintf(ids + il, sizeof(ids) - il,
+						       "%s%s", m ? ";" : "",
+						       p->roster.v[p->a[k].member[m]].id);
+			size_t need = used + 3000 + strlen(name(k, ctx)) +
+				      strlen(address(k, ctx)) + strlen(items);
+			if (need > cap) {
+				char *g = realloc(text, 2 * need);
+				if (!g) {
+					free(text);
+					free(at);
+					return -1;
+				}
+				text = g;
+				cap = 2 * need;
+			}
+			at[2 * n] = used;
+			used += (size_t)sprintf(text + used, "%s|%.18s", campaign,
+						pop->v[d->chosen[k]].uscc) + 1;
+			at[2 * n + 1] = used;
+			used += (size_t)sprintf(text + used,
+						"%s\x1f%s\x1f%s\x1f%s\x1f%s",
+						name(k, ctx), address(k, ctx),
+						items, ids, team) + 1;
+			n++;
+		}
+		if (n == 0)
+			continue;
+		date_format(p->days[dd], day);
+		store_key(key, sizeof(key), w->cfg->prefix, "day:%s", day);
+		args_add(&t->a, "HSET");
+		args_add(&t->a, key);
+		for (size_t i = 0; i < n; i++) {
+			args_add(&t->a, text + at[2 * i]);
+			args_add(&t->a, text + at[2 * i + 1]);
+		}
+		tx_send(t);
+		/* The days with visits not yet delivered, by day number. */
+		store_key(key, sizeof(key), w->cfg->prefix, "days");
+		args_add(&t->a, "ZADD");
+		args_add(&t->a, key);
+		args_addu(&t->a, (unsigned long long)p->days[dd]);
+		args_add(&t->a, day);
+		tx_send(t);
+	}
+	free(text);
+	free(at);
+	return 0;
+}

@@ -32,6 +32,15 @@ void plan_team_text(const struct visit_plan *p, size_t k, char *out,
 /* Each inspector's visits a day (<p>load:<YYYY-MM-DD>: id -> count), read
  * under WATCH before the draw, added to in the transaction. */
 int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p);
+/* The plan of each visit day, read by the daily feeds: <p>day:<date>,
+ * field "<campaign>|<uscc>" -> name, address, items, team ids and team
+ * text, separated by unit separators (0x1f); and the day in the sorted
+ * set <p>days of days with visits to deliver. */
+int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
+		  const char *items, const struct population *pop,
+		  const struct draw *d, const struct visit_plan *p,
+		  const char *(*name)(size_t k, void *ctx),
+		  const char *(*address)(size_t k, void *ctx), void *ctx);
 /* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */
 int plan_add_rotation(struct worker *w, struct tx *t,
 		      const struct population *pop, const struct draw *d,

@@ -22,6 +22,7 @@ struct worker {
 	const struct catalog *cat; /* policies, items, calendars */
 	struct store store;
 	int32_t today;    /* set by the loop before each job */
+	int hour;         /* the local hour, likewise */
 	unsigned long claimed_at; /* job count of the last XAUTOCLAIM */
 	unsigned long jobs;
 	char failing[64];      /* an entry that failed with Redis connected */
@@ -48,6 +49,11 @@ int process_entry(struct worker *w, const char *entry_id,
  * was handled, 0 if there was none, ENTRY_LOST (negative) on a lost
  * connection. */
 int worker_step(struct worker *w);
+
+/* Delivers the oldest day of inspectors' feeds that is due and not yet
+ * delivered (feeds.c). Returns 1 if it delivered one, 0 if none is due,
+ * ENTRY_LOST on a lost connection. */
+int feeds_step(struct worker *w);
 
 /* The transactions that answer an entry (answer.c). */
 struct answer {

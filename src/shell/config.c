@@ -26,6 +26,8 @@ struct y_config {
 	char *items;
 	char *calendars;
 	unsigned visit_days;
+	unsigned *feed_hour;
+	unsigned feed_catch_up_days;
 	char *consumer;
 	char *time_zone;
 	unsigned claim_idle_ms;
@@ -59,6 +61,10 @@ static const cyaml_schema_field_t config_fields[] = {
 	STR("calendars", struct y_config, calendars, 511),
 	CYAML_FIELD_UINT("visit_days", CYAML_FLAG_OPTIONAL, struct y_config,
 			 visit_days),
+	CYAML_FIELD_UINT_PTR("feed_hour", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			     struct y_config, feed_hour),
+	CYAML_FIELD_UINT("feed_catch_up_days", CYAML_FLAG_OPTIONAL,
+			 struct y_config, feed_catch_up_days),
 	STR("consumer", struct y_config, consumer, 63),
 	STR("time_zone", struct y_config, time_zone, 63),
 	CYAML_FIELD_UINT("claim_idle_ms", CYAML_FLAG_OPTIONAL, struct y_config,
@@ -86,6 +92,8 @@ void config_defaults(struct config *c)
 	snprintf(c->grades_prefix, sizeof(c->grades_prefix), "credit:");
 	snprintf(c->policies, sizeof(c->policies), "policies");
 	c->visit_days = 20;
+	c->feed_hour = 7;
+	c->feed_catch_up_days = 31;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);
 	snprintf(c->time_zone, sizeof(c->time_zone), "Asia/Shanghai");
@@ -202,6 +210,15 @@ static int apply(const char *origin, const char *text, size_t len,
 #undef COPY
 	if (y->visit_days)
 		c->visit_days = y->visit_days > 366 ? 366 : y->visit_days;
+	if (y->feed_hour && *y->feed_hour > 23)
+		return yaml_doc_error(origin, text, len, "feed_hour", err,
+				      "%u is not an hour from 0 to 23",
+				      *y->feed_hour);
+	if (y->feed_hour)
+		c->feed_hour = *y->feed_hour;
+	if (y->feed_catch_up_days)
+		c->feed_catch_up_days = y->feed_catch_up_days > 3660
+						? 3660 : y->feed_catch_up_days;
 	if (y->claim_idle_ms)
 		c->claim_idle_ms = (int)y->claim_idle_ms;
 	if (y->block_ms)

@@ -1,0 +1,116 @@
+/* Inspectors' daily feeds: at feed_hour of each day, that day's visits
+ * (<p>day:<date>) go to every member's <p>feed:<id>, in one transaction
+ * that also deletes the day's plan and takes the day off <p>days, so that
+ * each visit reaches each member once, after a crash or with several
+ * instances; a day missed while the daemon was down is delivered when it
+ * is back, and visits planned later for a day already delivered go out
+ * at the next step. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/date.h"
+#include "inspect/log.h"
+#include "tx.h"
+#include "worker.h"
+
+#define SEP "\x1f"
+
+/* The last day whose feeds are due: today once its hour has come. */
+static int32_t due_day(const struct worker *w)
+{
+	return w->hour >= (int)w->cfg->feed_hour ? w->today : w->today - 1;
+}
+
+/* One visit, "<name>SEP<address>SEP<items>SEP<ids>SEP<team>", to each of
+ * its members' feeds. */
+static void add_visit(struct worker *w, struct tx *t, const char *day,
+		      const redisReply *field, const redisReply *value)
+{
+	char f[128], v[8192], *part[5] = {0}, key[160];
+	snprintf(f, sizeof(f), "%s", field->str);
+	snprintf(v, sizeof(v), "%s", value->str);
+	char *bar = strchr(f, '|'), *save = NULL;
+	if (!bar)
+		return;
+	*bar = '\0';
+	part[0] = v;
+	for (int i = 1; i < 5; i++) {
+		char *s = strstr(part[i - 1], SEP);
+		if (!s)
+			return;
+		*s = '\0';
+		part[i] = s + 1;
+	}
+	for (char *id = strtok_r(part[3], ";", &save); id;
+	     id = strtok_r(NULL, ";", &save)) {
+		store_key(key, sizeof(key), w->cfg->prefix, "feed:%s", id);
+		const char *kv[][2] = {{"campaign", f}, {"date", day},
+				       {"uscc", bar + 1}, {"name", part[0]},
+				       {"address", part[1]}, {"items", part[2]},
+				       {"team", part[4]}};
+		args_add(&t->a, "XADD");
+		args_add(&t->a, key);
+		args_add(&t->a, "*");
+		for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++) {
+			args_add(&t->a, kv[i][0]);
+			args_add(&t->a, kv[i][1]);
+		}
+		tx_send(t);
+	}
+}
+
+static int deliver(struct worker *w, const char *days, const char *d)
+{
+	char key[160];
+	store_key(key, sizeof(key), w->cfg->prefix, "day:%s", d);
+	redisReply *r = store_runv(&w->store, "WATCH", key, NULL);
+	freeReplyObject(r);
+	redisReply *plan = r ? store_runv(&w->store, "HGETALL", key, NULL)
+			     : NULL;
+	if (!plan)
+		return ENTRY_LOST;
+	struct tx t;
+	tx_begin(&t, &w->store);
+	size_t visits = 0;
+	for (size_t i = 0; plan->type == REDIS_REPLY_ARRAY &&
+			   i + 1 < plan->elements; i += 2, visits++)
+		add_visit(w, &t, d, plan->element[i], plan->element[i + 1]);
+	freeReplyObject(plan);
+	args_add(&t.a, "DEL");
+	args_add(&t.a, key);
+	tx_send(&t);
+	args_add(&t.a, "ZREM");
+	args_add(&t.a, days);
+	args_add(&t.a, d);
+	tx_send(&t);
+	int rc = tx_commit(&t);
+	if (rc < 0) {
+		snprintf(w->store.err, sizeof(w->store.err), "feeds: %.200s",
+			 t.why);
+		return ENTRY_LOST;
+	}
+	if (rc == 0)
+		log_info("feeds delivered", "date=%s visits=%zu", d, visits);
+	return 1; /* delivered, or another instance did */
+}
+
+int feeds_step(struct worker *w)
+{
+	char days[128], lo[16], hi[16];
+	int32_t due = due_day(w);
+	store_key(days, sizeof(days), w->cfg->prefix, "days");
+	snprintf(lo, sizeof(lo), "%ld",
+		 (long)due - (long)w->cfg->feed_catch_up_days + 1);
+	snprintf(hi, sizeof(hi), "%ld", (long)due);
+	redisReply *r = store_runv(&w->store, "ZRANGEBYSCORE", days, lo, hi,
+				   "LIMIT", "0", "1", NULL);
+	if (!r)
+		return ENTRY_LOST;
+	char d[16] = "";
+	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    r->element[0]->len == 10)
+		memcpy(d, r->element[0]->str, 11);
+	freeReplyObject(r);
+	return d[0] ? deliver(w, days, d) : 0;
+}
