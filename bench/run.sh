@@ -66,3 +66,14 @@ for n in "$@"; do
 		echo "| $n | pandas $(field pandas "$pd") + numpy script (parse $(field parse "$pd") order $(field order "$pd") draw $(field draw "$pd") write $(field write "$pd")) | $t_pd | inspectd $(awk -v a="$t_pd" -v b="$total" 'BEGIN{printf "%.1f", a/b}')× faster |"
 	fi
 done
+
+# The team draw (issue 4): 5,000 inspectors, 20 working days, teams of 2.
+echo
+echo "| visits | team draw and schedule | time (s) | visits/s |"
+echo "| --- | --- | --- | --- |"
+if [ $smoke -eq 1 ]; then sizes=("10000"); else
+	sizes=("10000" "100000" "1000000 5000 20 6" "1000000"); fi
+for args in "${sizes[@]}"; do
+	line=$($b/bench/bench_assign $args 2>/dev/null)
+	echo "| $(field visits "$line") | capacity ×$(field capacity_scale "$line"), assigned: $(field assigned "$line") | $(field seconds "$line") | $(field visits_per_s "$line") |"
+done

@@ -193,25 +193,31 @@ static void reset_capacity(struct work *w)
 }
 
 /* The repair pass: visits whose region offers the fewest inspectors go
- * first (a stable sort, so the random order breaks ties), since a random
- * order can spend a scarce inspector on a visit that had other choices. */
-static void scarcest_first(struct work *w, const struct visit *v,
-			   size_t *order, size_t n)
+ * first (a stable counting sort by pool size, so the random order breaks
+ * ties), since a random order can spend a scarce inspector on a visit
+ * that had other choices. */
+static int scarcest_first(struct work *w, const struct visit *v,
+			  size_t *order, size_t n)
 {
-	for (size_t k = 1; k < n; k++) {
-		size_t x = order[k], j = k;
-		const struct region_pool *px = pool_for(w, v[x].region);
-		size_t nx = px ? px->n : 0;
-		while (j > 0) {
-			const struct region_pool *pj =
-				pool_for(w, v[order[j - 1]].region);
-			if ((pj ? pj->n : 0) <= nx)
-				break;
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = x;
+	size_t *count = calloc(w->r->n + 2, sizeof(*count));
+	size_t *size = malloc((n + 1) * sizeof(*size));
+	size_t *sorted = malloc((n + 1) * sizeof(*sorted));
+	int rc = count && size && sorted ? 0 : -1;
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		const struct region_pool *p = pool_for(w, v[order[k]].region);
+		size[k] = p ? p->n : 0;
+		count[size[k] + 1]++;
 	}
+	for (size_t c = 0; rc == 0 && c <= w->r->n; c++)
+		count[c + 1] += count[c];
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		sorted[count[size[k]]++] = order[k];
+	if (rc == 0)
+		memcpy(order, sorted, n * sizeof(*order));
+	free(count);
+	free(size);
+	free(sorted);
+	return rc;
 }
 
 static void teams_seed(const uint8_t seed[32], struct rng *r)
@@ -265,8 +271,11 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 	}
 	size_t failed = n;
 	for (int attempt = 0; attempt < 2 && failed < n + 1; attempt++) {
-		if (attempt == 1)
-			scarcest_first(&w, v, order, n);
+		if (attempt == 1 && scarcest_first(&w, v, order, n) < 0) {
+			rc = diag_add(err, "out of memory assigning %zu visits",
+				      n);
+			goto out;
+		}
 		reset_capacity(&w);
 		failed = n + 1;
 		for (size_t k = 0; k < n; k++)
