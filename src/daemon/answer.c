@@ -485,7 +485,16 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_addu(&t.a, d->n_chosen);
 	args_add(&t.a, "published_entry");
 	args_add(&t.a, a->entry_id);
+	char visits[200];
+	key(w, visits, sizeof(visits), "visits:%s", a->c->id);
+	args_add(&t.a, "visits");
+	args_add(&t.a, visits);
 	tx_send(&t);
+	if (plan_add_visits(w, &t, visits, pop, d, plan) < 0) {
+		tx_discard(&t);
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		goto out;
+	}
 	add_tasks(&t, a, dept, pop, d, &det, plan, items, window);
 	add_public(&t, a, pub, pop, d, &det, seedhex, buf, items, window,
 		   entropy);

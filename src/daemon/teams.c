@@ -439,3 +439,33 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 	free(at);
 	return 0;
 }
+
+int plan_add_visits(struct worker *w, struct tx *t, const char *key,
+		    const struct population *pop, const struct draw *d,
+		    const struct visit_plan *p)
+{
+	/* HSETs of 512 visits from one buffer: each is copied out when sent,
+	 * so the buffer never holds more than one of them. */
+	enum { ROW = 11 + TEAM_MAX * 140, CHUNK = 512 };
+	char (*row)[ROW] = malloc(CHUNK * sizeof(*row));
+	if (!row)
+		return -1;
+	for (size_t first = 0; first < d->n_chosen; first += CHUNK) {
+		size_t last = first + CHUNK < d->n_chosen ? first + CHUNK
+							   : d->n_chosen;
+		args_add(&t->a, "HSET");
+		args_add(&t->a, key);
+		for (size_t k = first; k < last; k++) {
+			char *r = row[k - first];
+			date_format(p->a[k].day, r);
+			r[10] = ' ';
+			plan_team_text(p, k, r + 11, ROW - 11);
+			args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
+			args_add(&t->a, r);
+		}
+		tx_send(t);
+	}
+	free(row);
+	(void)w;
+	return 0;
+}

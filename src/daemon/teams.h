@@ -41,6 +41,10 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 		  const struct draw *d, const struct visit_plan *p,
 		  const char *(*name)(size_t k, void *ctx),
 		  const char *(*address)(size_t k, void *ctx), void *ctx);
+/* The campaign's visits, <p>visits:<campaign>: uscc -> "date team". */
+int plan_add_visits(struct worker *w, struct tx *t, const char *key,
+		    const struct population *pop, const struct draw *d,
+		    const struct visit_plan *p);
 /* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */
 int plan_add_rotation(struct worker *w, struct tx *t,
 		      const struct population *pop, const struct draw *d,

@@ -72,6 +72,14 @@ Test(integration, one_shot_campaign_is_published_once, .init = NULL)
 		cr_assert(strcmp(day[i], "2026-11-24") > 0 &&
 			  strcmp(day[i], "2026-12-23") < 0, "%s", day[i]);
 	}
+	/* The campaign's visits, with day and team, under its record. */
+	cr_assert_str_eq(field("C1", "visits"), "insp:visits:C1");
+	cr_assert_eq(cmd_int(c, "HLEN insp:visits:C1"), selected);
+	redisReply *v = cmd(c, "HGET insp:visits:C1 %s", uscc[0]);
+	cr_assert(v->type == REDIS_REPLY_STRING);
+	cr_assert(strncmp(v->str, day[0], 10) == 0 &&
+		  strstr(v->str, team[0]), "%s", v->str);
+	freeReplyObject(v);
 	/* The public record carries names, never class, score, flags or pi. */
 	redisReply *r = cmd(c, "XRANGE insp:public - + COUNT 3");
 	for (size_t i = 0; i < r->elements; i++) {
