@@ -29,4 +29,15 @@ int yaml_doc_error(const char *origin, const char *text, size_t len,
 		   const char *path, struct diag *err, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* A document being checked after its load, for yaml_doc_error. */
+struct yaml_doc {
+	const char *origin, *text;
+	size_t len;
+	struct diag *err;
+};
+
+#define YAML_DOC_FAIL(d, path, ...)                                      \
+	yaml_doc_error((d)->origin, (d)->text, (d)->len, path, (d)->err, \
+		       __VA_ARGS__)
+
 #endif

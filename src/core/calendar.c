@@ -32,15 +32,7 @@ static const cyaml_schema_value_t calendar_schema = {
 			    calendar_fields),
 };
 
-struct doc {
-	const char *origin, *text;
-	size_t len;
-	struct diag *err;
-};
-
-#define FAIL(d, path, ...) \
-	yaml_doc_error((d)->origin, (d)->text, (d)->len, path, (d)->err, \
-		       __VA_ARGS__)
+#define FAIL YAML_DOC_FAIL
 
 /* "YYYY-MM-DD" or "YYYY-MM-DD..YYYY-MM-DD" within the year. */
 static bool parse_span(const char *s, int year, int32_t *from, int32_t *to)
@@ -58,7 +50,7 @@ static bool parse_span(const char *s, int year, int32_t *from, int32_t *to)
 	       *to <= date_from_civil(year, 12, 31);
 }
 
-static int apply(const struct doc *d, const struct y_calendar *y,
+static int apply(const struct yaml_doc *d, const struct y_calendar *y,
 		 uint8_t *days, int32_t first)
 {
 	for (int32_t day = first; day <= date_from_civil((int)y->year, 12, 31);
@@ -90,7 +82,7 @@ static int apply(const struct doc *d, const struct y_calendar *y,
 int calendar_add_year(struct calendar *c, const char *origin,
 		      const char *text, size_t len, struct diag *err)
 {
-	struct doc d = {origin, text, len, err};
+	struct yaml_doc d = {origin, text, len, err};
 	struct y_calendar *y = NULL;
 	if (yaml_doc_load(origin, text, len, &calendar_schema, (void **)&y,
 			  err) < 0)

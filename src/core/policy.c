@@ -102,15 +102,7 @@ int policy_flag_index(char letter)
 }
 
 /* What the checks need to name a place in the document. */
-struct doc {
-	const char *origin, *text;
-	size_t len;
-	struct diag *err;
-};
-
-#define FAIL(d, path, ...) \
-	yaml_doc_error((d)->origin, (d)->text, (d)->len, path, (d)->err, \
-		       __VA_ARGS__)
+#define FAIL YAML_DOC_FAIL
 
 static bool name_ok(const char *s)
 {
@@ -121,7 +113,7 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static int check_class(const struct doc *d, const struct y_policy *y,
+static int check_class(const struct yaml_doc *d, const struct y_policy *y,
 		       int i, struct class_rule *out)
 {
 	char path[32];
@@ -157,7 +149,7 @@ static int check_class(const struct doc *d, const struct y_policy *y,
 	return 0;
 }
 
-static int check_flag(const struct doc *d, const struct y_flag *f, int i,
+static int check_flag(const struct yaml_doc *d, const struct y_flag *f, int i,
 		      struct flag_rule *out)
 {
 	char path[32];
@@ -182,7 +174,7 @@ static int check_flag(const struct doc *d, const struct y_flag *f, int i,
 
 /* The largest weight an entity can get must stay within POLICY_MAX_WEIGHT
  * (see docs/ALGORITHM.md for the arithmetic it keeps exact). */
-static int check_weight_range(const struct doc *d, const struct policy *p)
+static int check_weight_range(const struct yaml_doc *d, const struct policy *p)
 {
 	for (int c = 0; c < CLASS_COUNT; c++) {
 		u128 w = p->cls[c].weight;
@@ -198,7 +190,7 @@ static int check_weight_range(const struct doc *d, const struct policy *p)
 	return 0;
 }
 
-static int check_policy(const struct doc *d, const struct y_policy *y,
+static int check_policy(const struct yaml_doc *d, const struct y_policy *y,
 			struct policy *p)
 {
 	if (!name_ok(y->name))
@@ -234,7 +226,7 @@ static int check_policy(const struct doc *d, const struct y_policy *y,
 int policy_parse(const char *origin, const char *text, size_t len,
 		 struct policy *ret, struct diag *err)
 {
-	struct doc d = {origin, text, len, err};
+	struct yaml_doc d = {origin, text, len, err};
 	struct y_policy *y = NULL;
 	struct policy p;
 	memset(&p, 0, sizeof(p));

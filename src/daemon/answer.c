@@ -54,6 +54,20 @@ static void window_text(const struct campaign *c, char out[32])
 	snprintf(out, 32, "%s..%s", a, b);
 }
 
+/* Starts an XADD of an event of the given type about a campaign on the
+ * public stream; the caller adds its fields and sends it. */
+static void start_event(struct tx *t, const char *pub, const char *type,
+			const char *campaign)
+{
+	args_add(&t->a, "XADD");
+	args_add(&t->a, pub);
+	args_add(&t->a, "*");
+	args_add(&t->a, "type");
+	args_add(&t->a, type);
+	args_add(&t->a, "campaign");
+	args_add(&t->a, campaign);
+}
+
 static int commit(struct worker *w, struct tx *t, const char *what)
 {
 	int r = tx_commit(t);
@@ -92,13 +106,7 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 			  a->fields->element[i + 1]->len);
 	}
 	tx_send(&t);
-	args_add(&t.a, "XADD");
-	args_add(&t.a, pub);
-	args_add(&t.a, "*");
-	args_add(&t.a, "type");
-	args_add(&t.a, "rejected");
-	args_add(&t.a, "campaign");
-	args_add(&t.a, id);
+	start_event(&t, pub, "rejected", id);
 	args_add(&t.a, "entry");
 	args_add(&t.a, a->entry_id);
 	args_add(&t.a, "reason");
@@ -216,13 +224,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	args_add(&t.a, "policy_text");
 	args_addn(&t.a, rec->policy->text, rec->policy->len);
 	tx_send(&t);
-	args_add(&t.a, "XADD");
-	args_add(&t.a, pub);
-	args_add(&t.a, "*");
-	args_add(&t.a, "type");
-	args_add(&t.a, "frozen");
-	args_add(&t.a, "campaign");
-	args_add(&t.a, a->c->id);
+	start_event(&t, pub, "frozen", a->c->id);
 	args_add(&t.a, "department");
 	args_add(&t.a, a->c->department);
 	args_add(&t.a, "population");
@@ -338,11 +340,8 @@ static void add_public(struct tx *t, const struct answer *a, const char *pub,
 		       const char (*buf)[72], const char *items,
 		       const char *window, const char *entropy)
 {
-	args_add(&t->a, "XADD");
-	args_add(&t->a, pub);
-	args_add(&t->a, "*");
+	start_event(t, pub, "plan", a->c->id);
 	const char *kv[][2] = {
-		{"type", "plan"}, {"campaign", a->c->id},
 		{"department", a->c->department}, {"items", items},
 		{"window", window}, {"date", buf[2]},
 		{"population_digest", buf[1]}, {"policy_digest", buf[0]},
