@@ -1,5 +1,6 @@
 #include "teams.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -466,6 +467,5 @@ int plan_add_visits(struct worker *w, struct tx *t, const char *key,
 		tx_send(t);
 	}
 	free(row);
-	(void)w;
 	return 0;
 }
