@@ -41,6 +41,11 @@ YAML
 	t1=$(date +%s.%N)
 	echo "| $n | inspectctl import of the grade index | $(printf "%.2f" "$(echo "$t1 - $t0" | bc)") | $(echo "$n / ($t1 - $t0) / 1000" | bc) k entities/s |"
 	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --details "$out/det$n.csv" 2>/dev/null
+	# A roster that can staff the campaign: 4,000 inspectors of the
+	# provinces of the synthetic population, 15 visits a day each.
+	awk 'BEGIN { print "id,name,badge,department,jurisdictions,qualifications,daily_capacity,conflicts,active";
+		for (i = 0; i < 4000; i++) printf "b%04d,n%04d,%05d,SAMR-ZZ,1;3;4;5,,15,,1\n", i, i, i }' >"$dir/roster.csv"
+	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --inspectors "$dir/roster.csv" 2>/dev/null
 
 	fetch=$($b/bench/bench_fetch "$port" 5 | sort -t' ' -k12 -g | sed -n 3p) # median round by ratio
 	f() { echo "$fetch" | tr ' ' '\n' | grep -A1 -x "$1" | tail -1; }
@@ -67,7 +72,7 @@ YAML
 	sel=$(g selected)
 	entries=$((2 * sel + 1))
 	peak=$(awk '{print $2}' "$dir/time.txt")
-	echo "| $n | campaign end to end, submit to published (fetch $(g fetch_s), order $(g order_s), merge $(g merge_s), digest $(g digest_s), draw $(g draw_s), publish $(g publish_s)) | $(printf "%.2f" "$(echo "$t1 - $t0" | bc)") | $sel selected |"
+	echo "| $n | campaign end to end, submit to published (fetch $(g fetch_s), order $(g order_s), merge $(g merge_s), digest $(g digest_s), draw $(g draw_s), teams $(g teams_s), details $(g details_s), publication $(g publish_s)) | $(printf "%.2f" "$(echo "$t1 - $t0" | bc)") | $sel selected |"
 	echo "| $n | publication: $entries stream entries in one transaction | $(g publish_s) | $(echo "$entries / $(g publish_s) / 1000" | bc) k entries/s |"
 	echo "| $n | inspectd peak memory (max RSS) | | $((peak / 1024)) MiB, $(echo "$peak * 1024 / $n" | bc) bytes/entity |"
 	# The peer: redis-benchmark pipelining XADDs of a task's shape, no

@@ -119,6 +119,7 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	}
 	struct visit_plan plan;
 	char why2[512];
+	double t_teams = clock_seconds();
 	int r = plan_visits(w, a->c, rec, pop, &d, seed, &plan, why2,
 			    sizeof(why2));
 	if (r != 0) {
@@ -129,15 +130,16 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	double t1 = clock_seconds();
 	r = answer_publish(w, a, rec, pop, &d, &plan, seed, a->c->entropy);
 	visit_plan_finish(&plan);
-	w->t.draw = t1 - t0;
+	w->t.draw = t_teams - t0;
+	w->t.teams = t1 - t_teams;
 	w->t.publish = clock_seconds() - t1 - w->t.details;
 	if (r == ENTRY_DONE)
 		log_info("campaign published", "campaign=%s population=%zu "
 			 "selected=%zu fetch_s=%.3f order_s=%.3f merge_s=%.3f "
-			 "digest_s=%.3f draw_s=%.3f details_s=%.3f publish_s=%.3f",
-			 a->c->id, pop->n, d.n_chosen, w->t.fetch, w->t.order,
-			 w->t.merge, w->t.digest, w->t.draw, w->t.details,
-			 w->t.publish);
+			 "digest_s=%.3f draw_s=%.3f teams_s=%.3f details_s=%.3f "
+			 "publish_s=%.3f", a->c->id, pop->n, d.n_chosen,
+			 w->t.fetch, w->t.order, w->t.merge, w->t.digest,
+			 w->t.draw, w->t.teams, w->t.details, w->t.publish);
 	draw_finish(&d);
 	return r;
 }

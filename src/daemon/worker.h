@@ -28,7 +28,8 @@ struct worker {
 	char failing[64];      /* an entry that failed with Redis connected */
 	unsigned failures;     /* its failures in a row */
 	struct {
-		double fetch, order, merge, digest, draw, details, publish;
+		double fetch, order, merge, digest, draw, teams, details,
+			publish;
 	} t; /* the last campaign's phases, seconds */
 };
 
