@@ -69,24 +69,37 @@ static bool excluded(const struct work *w, const struct visit *v,
 	return inspector_conflicts(&w->r->v[i], v->uscc);
 }
 
-/* A uniform pick among the pool's inspectors free on day d, not yet on the
- * team, and passing want(); -1 if there is none. */
+static bool qualifies(const struct work *w, const struct visit *v,
+		      uint32_t i, size_t d, const struct assignment *a,
+		      int dept, int qual)
+{
+	const struct inspector *in = &w->r->v[i];
+	return w->left[i * w->n_days + d] > 0 && !excluded(w, v, i, a) &&
+	       (dept < 0 || w->dept_of[i] == dept) &&
+	       (qual < 0 || (in->qualifications >> qual & 1));
+}
+
+#define PICK_TRIES 32
+
+/* A uniform pick among the pool's inspectors who qualify (free on day d,
+ * not yet on the team, of the department, holding the qualification); -1
+ * if there is none. First up to PICK_TRIES uniform draws from the whole
+ * pool, the first that qualifies taken; then a scan of those who qualify
+ * and a uniform draw among them. Either way the pick is uniform among
+ * those who qualify, and a large pool costs a few draws, not a scan. */
 static long pick(struct work *w, const struct region_pool *p,
 		 const struct visit *v, size_t d, const struct assignment *a,
 		 int dept, int qual)
 {
-	size_t n = 0;
-	for (size_t k = 0; k < p->n; k++) {
-		uint32_t i = p->who[k];
-		const struct inspector *in = &w->r->v[i];
-		if (w->left[i * w->n_days + d] == 0 || excluded(w, v, i, a))
-			continue;
-		if (dept >= 0 && w->dept_of[i] != dept)
-			continue;
-		if (qual >= 0 && !(in->qualifications >> qual & 1))
-			continue;
-		w->cand[n++] = i;
+	for (int t = 0; t < PICK_TRIES && p->n; t++) {
+		uint32_t i = p->who[rng_bounded(&w->rng, p->n)];
+		if (qualifies(w, v, i, d, a, dept, qual))
+			return i;
 	}
+	size_t n = 0;
+	for (size_t k = 0; k < p->n; k++)
+		if (qualifies(w, v, p->who[k], d, a, dept, qual))
+			w->cand[n++] = p->who[k];
 	return n ? (long)w->cand[rng_bounded(&w->rng, n)] : -1;
 }
 
