@@ -234,8 +234,12 @@ static int read_load(struct worker *w, const struct visit_plan *p,
 int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
 {
 	uint16_t *add = calloc(p->roster.n * p->n_days + 1, sizeof(*add));
-	if (!add)
+	char (*total)[8] = malloc((p->roster.n + 1) * sizeof(*total));
+	if (!add || !total) {
+		free(add);
+		free(total);
 		return -1;
+	}
 	for (size_t k = 0; k < p->n; k++) {
 		size_t d = 0;
 		while (d < p->n_days && p->days[d] != p->a[k].day)
@@ -245,19 +249,28 @@ int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
 	}
 	char key[160], day[11];
 	for (size_t d = 0; d < p->n_days; d++) {
+		size_t fields = 0;
 		date_format(p->days[d], day);
 		store_key(key, sizeof(key), w->cfg->prefix, "load:%s", day);
+		args_add(&t->a, "HSET");
+		args_add(&t->a, key);
 		for (size_t i = 0; i < p->roster.n; i++) {
-			if (!add[i * p->n_days + d])
+			size_t at = i * p->n_days + d;
+			if (!add[at])
 				continue;
-			args_add(&t->a, "HINCRBY");
-			args_add(&t->a, key);
+			snprintf(total[i], sizeof(total[i]), "%u",
+				 (unsigned)add[at] + p->used[at]);
 			args_add(&t->a, p->roster.v[i].id);
-			args_addu(&t->a, add[i * p->n_days + d]);
-			tx_send(t);
+			args_add(&t->a, total[i]);
+			fields++;
 		}
+		if (fields)
+			tx_send(t);
+		else
+			args_reset(&t->a);
 	}
 	free(add);
+	free(total);
 	return 0;
 }
 
@@ -317,7 +330,7 @@ int plan_visits(struct worker *w, const struct campaign *c,
 	free(v);
 	free(prev);
 	free(ids);
-	free(used);
+	out->used = used; /* the publication writes the new totals */
 	return rc;
 }
 
@@ -325,7 +338,9 @@ void visit_plan_finish(struct visit_plan *p)
 {
 	roster_finish(&p->roster);
 	free(p->a);
+	free(p->used);
 	p->a = NULL;
+	p->used = NULL;
 }
 
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,

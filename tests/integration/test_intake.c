@@ -278,10 +278,27 @@ Test(integration, teams_for_joint_campaigns_and_refusals)
 	 * B...9) and a SAMR-ZZ one. */
 	static char team[4096][64];
 	size_t n = stream_values(c, "insp:dept:SAMR-ZZ", "team", team, 4096);
+	/* (64 bytes hold three members' "name badge": 19 bytes each.) */
 	long long j1 = atoll(field("J1", "selected"));
 	cr_assert_gt((long long)n, j1);
 	for (size_t i = (size_t)j1; i < n; i++)
 		cr_assert_not_null(strstr(team[i], "9 B"), "%s", team[i]);
+	/* The per-day load counts every member of every task of both
+	 * campaigns, once. */
+	long long load = 0, members = 0;
+	for (size_t i = 0; i < n; i++) /* "a 1, b 2" or, for YJ-004 without
+					 * a pharmacist yet, three members */
+		for (const char *p = team[i]; p; p = strchr(p + 1, ','))
+			members++;
+	redisReply *days = cmd(c, "KEYS insp:load:*");
+	for (size_t k = 0; k < days->elements; k++) {
+		redisReply *h = cmd(c, "HVALS %s", days->element[k]->str);
+		for (size_t i = 0; i < h->elements; i++)
+			load += atoll(h->element[i]->str);
+		freeReplyObject(h);
+	}
+	freeReplyObject(days);
+	cr_assert_eq(load, members, "load %lld, members %lld", load, members);
 	/* A roster of two inspectors with capacity 1 cannot staff a campaign
 	 * of hundreds of visits: refused, naming the bottleneck. */
 	redisReply *x = cmd(c, "SET insp:roster %s",
