@@ -3,6 +3,7 @@
 #ifndef INSPECTCTL_CLI_H
 #define INSPECTCTL_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "inspect/config.h"
@@ -19,10 +20,23 @@ int cmd_submit(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 
+/* --config FILE and --redis URL, which every Redis command takes: put
+ * CLI_REDIS_OPTIONS in the command's option table, and hand each option
+ * getopt_long returns to cli_redis_option first. */
+#define CLI_REDIS_OPTIONS                                 \
+	{"config", required_argument, 0, 'c'},            \
+	{"redis", required_argument, 0, 'r'}
+
+struct redis_opts {
+	const char *config, *redis;
+};
+
+/* Records --config or --redis; false if c is neither. */
+bool cli_redis_option(int c, const char *arg, struct redis_opts *o);
 /* Loads the configuration (if given), applies --redis (if given) and
  * connects; prints the reason and returns the exit status on failure. */
-int cli_store_open(const char *config_path, const char *redis_url,
-		   struct config *cfg, struct store *s);
+int cli_store_open(const struct redis_opts *o, struct config *cfg,
+		   struct store *s);
 
 /* A policy and a population loaded from files, canonical and digested. */
 struct inputs {

@@ -18,11 +18,10 @@ int cmd_feed(int argc, char **argv)
 	static const struct option opts[] = {
 		{"inspector", required_argument, 0, 'i'},
 		{"date", required_argument, 0, 'd'},
-		{"config", required_argument, 0, 'c'},
-		{"redis", required_argument, 0, 'r'},
+		CLI_REDIS_OPTIONS,
 		{0, 0, 0, 0}};
-	const char *inspector = NULL, *date = NULL, *config = NULL,
-		   *redis = NULL;
+	const char *inspector = NULL, *date = NULL;
+	struct redis_opts ro = {0};
 	int32_t day;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -33,9 +32,9 @@ int cmd_feed(int argc, char **argv)
 				return EXIT_INPUT;
 			date = optarg;
 			break;
-		case 'c': config = optarg; break;
-		case 'r': redis = optarg; break;
-		default: return EXIT_INPUT;
+		default:
+			if (!cli_redis_option(c, optarg, &ro))
+				return EXIT_INPUT;
 		}
 	}
 	if (!inspector || optind != argc) {
@@ -45,7 +44,7 @@ int cmd_feed(int argc, char **argv)
 	}
 	struct config cfg;
 	struct store s;
-	int r = cli_store_open(config, redis, &cfg, &s);
+	int r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
 	char key[160];

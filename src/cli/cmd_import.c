@@ -203,20 +203,21 @@ int cmd_import(int argc, char **argv)
 		{"entities", required_argument, 0, 'e'},
 		{"details", required_argument, 0, 'd'},
 		{"inspectors", required_argument, 0, 'i'},
-		{"config", required_argument, 0, 'c'},
-		{"redis", required_argument, 0, 'r'},
+		CLI_REDIS_OPTIONS,
 		{0, 0, 0, 0}};
-	const char *entities = NULL, *details = NULL, *config = NULL,
-		   *redis = NULL, *inspectors = NULL;
+	const char *entities = NULL, *details = NULL, *inspectors = NULL;
+	struct redis_opts ro = {0};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': entities = optarg; break;
 		case 'd': details = optarg; break;
 		case 'i': inspectors = optarg; break;
-		case 'c': config = optarg; break;
-		case 'r': redis = optarg; break;
-		default: fputs(import_usage, stderr); return EXIT_INPUT;
+		default:
+			if (cli_redis_option(c, optarg, &ro))
+				break;
+			fputs(import_usage, stderr);
+			return EXIT_INPUT;
 		}
 	}
 	if ((!entities && !details && !inspectors) || optind != argc) {
@@ -225,7 +226,7 @@ int cmd_import(int argc, char **argv)
 	}
 	struct config cfg;
 	struct store s;
-	int r = cli_store_open(config, redis, &cfg, &s);
+	int r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
 	if (entities) {

@@ -24,13 +24,14 @@ static const char *const fields[] = {"id", "department", "policy", "items",
 int cmd_submit(int argc, char **argv)
 {
 	struct option opts[N_FIELDS + 4];
-	const char *value[N_FIELDS] = {0}, *config = NULL, *redis = NULL,
-		   *entropy_for = NULL;
+	const struct option redis_opts[] = {CLI_REDIS_OPTIONS};
+	const char *value[N_FIELDS] = {0}, *entropy_for = NULL;
+	struct redis_opts ro = {0};
 	for (size_t i = 0; i < N_FIELDS; i++)
 		opts[i] = (struct option){fields[i], required_argument, 0,
 					  (int)i + 1};
-	opts[N_FIELDS] = (struct option){"config", required_argument, 0, 'c'};
-	opts[N_FIELDS + 1] = (struct option){"redis", required_argument, 0, 'r'};
+	opts[N_FIELDS] = redis_opts[0];
+	opts[N_FIELDS + 1] = redis_opts[1];
 	opts[N_FIELDS + 2] = (struct option){"entropy-for", required_argument,
 					     0, 'E'};
 	opts[N_FIELDS + 3] = (struct option){0, 0, 0, 0};
@@ -38,10 +39,8 @@ int cmd_submit(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c >= 1 && c <= (int)N_FIELDS)
 			value[c - 1] = optarg;
-		else if (c == 'c')
-			config = optarg;
-		else if (c == 'r')
-			redis = optarg;
+		else if (cli_redis_option(c, optarg, &ro))
+			continue;
 		else if (c == 'E')
 			entropy_for = optarg;
 		else {
@@ -57,7 +56,7 @@ int cmd_submit(int argc, char **argv)
 	}
 	struct config cfg;
 	struct store s;
-	int r = cli_store_open(config, redis, &cfg, &s);
+	int r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
 	char intake[128];
@@ -90,20 +89,12 @@ int cmd_submit(int argc, char **argv)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, 0, 'c'},
-		{"redis", required_argument, 0, 'r'},
-		{0, 0, 0, 0}};
-	const char *config = NULL, *redis = NULL;
+	static const struct option opts[] = {CLI_REDIS_OPTIONS, {0, 0, 0, 0}};
+	struct redis_opts ro = {0};
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'c')
-			config = optarg;
-		else if (c == 'r')
-			redis = optarg;
-		else
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		if (!cli_redis_option(c, optarg, &ro))
 			return EXIT_INPUT;
-	}
 	if (optind + 1 != argc) {
 		fputs("usage: inspectctl status ID [--config FILE] "
 		      "[--redis URL]\n", stderr);
@@ -111,7 +102,7 @@ int cmd_status(int argc, char **argv)
 	}
 	struct config cfg;
 	struct store s;
-	int r = cli_store_open(config, redis, &cfg, &s);
+	int r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
 	char key[160];

@@ -4,14 +4,23 @@
 
 #include "cli.h"
 
-int cli_store_open(const char *config_path, const char *redis_url,
-		   struct config *cfg, struct store *s)
+bool cli_redis_option(int c, const char *arg, struct redis_opts *o)
+{
+	if (c == 'c')
+		o->config = arg;
+	else if (c == 'r')
+		o->redis = arg;
+	return c == 'c' || c == 'r';
+}
+
+int cli_store_open(const struct redis_opts *o, struct config *cfg,
+		   struct store *s)
 {
 	struct diag err;
 	diag_init(&err);
 	config_defaults(cfg);
-	if ((config_path && config_load(config_path, cfg, &err) < 0) ||
-	    (redis_url && config_redis_url(redis_url, &cfg->redis, &err) < 0)) {
+	if ((o->config && config_load(o->config, cfg, &err) < 0) ||
+	    (o->redis && config_redis_url(o->redis, &cfg->redis, &err) < 0)) {
 		fputs(diag_text(&err), stderr);
 		return EXIT_INPUT;
 	}

@@ -358,13 +358,7 @@ static void add_public(struct tx *t, const struct answer *a, const char *pub,
 	args_addu(&t->a, d->n_chosen);
 	tx_send(t);
 	for (size_t k = 0; k < d->n_chosen; k++) {
-		args_add(&t->a, "XADD");
-		args_add(&t->a, pub);
-		args_add(&t->a, "*");
-		args_add(&t->a, "type");
-		args_add(&t->a, "entity");
-		args_add(&t->a, "campaign");
-		args_add(&t->a, a->c->id);
+		start_event(t, pub, "entity", a->c->id);
 		args_add(&t->a, "uscc");
 		args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
 		args_add(&t->a, "name");
