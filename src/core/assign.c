@@ -5,30 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/rng.h"
+#include "assign_work.h"
 #include "inspect/seed.h"
 #include "inspect/sha256.h"
-
-/* What every visit of one region may draw from: the inspectors of the
- * campaign's departments, active and covering the region. */
-struct region_pool {
-	uint32_t region;
-	uint32_t *who;
-	size_t n;
-};
-
-struct work {
-	const struct roster *r;
-	const struct team_rules *rules;
-	size_t n_days;
-	const uint16_t *used; /* other campaigns' visits, or NULL */
-	uint16_t *left;       /* capacity left: [inspector * n_days + day] */
-	int *dept_of;         /* inspector -> index in rules, -1 if none */
-	struct region_pool *pools;
-	size_t n_pools;
-	uint32_t *cand;       /* scratch: candidates */
-	struct rng rng;
-};
 
 static int dept_index(const struct team_rules *rules, const char *dept)
 {
@@ -38,7 +17,7 @@ static int dept_index(const struct team_rules *rules, const char *dept)
 	return -1;
 }
 
-static struct region_pool *pool_for(struct work *w, uint32_t region)
+struct region_pool *assign_pool_for(struct work *w, uint32_t region)
 {
 	for (size_t p = 0; p < w->n_pools; p++)
 		if (w->pools[p].region == region)
@@ -57,8 +36,8 @@ static struct region_pool *pool_for(struct work *w, uint32_t region)
 	return p;
 }
 
-static bool excluded(const struct work *w, const struct visit *v,
-		     uint32_t i, const struct assignment *a)
+bool assign_excluded(const struct work *w, const struct visit *v, uint32_t i,
+		     const struct assignment *a)
 {
 	for (unsigned k = 0; k < a->n; k++)
 		if (a->member[k] == i)
@@ -74,7 +53,7 @@ static bool qualifies(const struct work *w, const struct visit *v,
 		      int dept, int qual)
 {
 	const struct inspector *in = &w->r->v[i];
-	return w->left[i * w->n_days + d] > 0 && !excluded(w, v, i, a) &&
+	return w->left[i * w->n_days + d] > 0 && !assign_excluded(w, v, i, a) &&
 	       (dept < 0 || w->dept_of[i] == dept) &&
 	       (qual < 0 || (in->qualifications >> qual & 1));
 }
@@ -103,46 +82,68 @@ static long pick(struct work *w, const struct region_pool *p,
 	return n ? (long)w->cand[rng_bounded(&w->rng, n)] : -1;
 }
 
-/* Builds a team on day d: a member of each department, then holders of
- * each qualification still missing, then anyone eligible up to the size. */
-static bool team_on(struct work *w, const struct region_pool *p,
-		    const struct visit *v, size_t d, struct assignment *a)
+/* Seats one more member on visit v's team a on day d: a pick, or with
+ * repair, an inspector whose seat an augmenting path freed. */
+static bool seat(struct work *w, const struct region_pool *p,
+		 const struct visit *v, size_t d, struct assignment *a,
+		 int dept, int qual, bool repair)
+{
+	long i = pick(w, p, v, d, a, dept, qual);
+	if (i < 0 && repair)
+		i = assign_free_seat(w, p, v, d, a, dept, qual);
+	if (i < 0 || a->n == TEAM_MAX)
+		return false;
+	a->member[a->n++] = (uint32_t)i;
+	w->left[(size_t)i * w->n_days + d]--;
+	return true;
+}
+
+static bool fill_team(struct work *w, const struct region_pool *p,
+		      const struct visit *v, size_t d, struct assignment *a,
+		      bool repair)
 {
 	const struct team_rules *rules = w->rules;
 	uint64_t held = 0;
-	a->n = 0;
 	for (unsigned dep = 0; dep < rules->n_departments; dep++) {
-		long i = pick(w, p, v, d, a, (int)dep, -1);
-		if (i < 0)
+		if (!seat(w, p, v, d, a, (int)dep, -1, repair))
 			return false;
-		a->member[a->n++] = (uint32_t)i;
-		held |= w->r->v[i].qualifications;
+		held |= w->r->v[a->member[a->n - 1]].qualifications;
 	}
 	for (int q = 0; q < 64; q++) {
 		if (!(rules->qualifications >> q & 1) || (held >> q & 1))
 			continue;
-		if (a->n == TEAM_MAX)
+		if (!seat(w, p, v, d, a, -1, q, repair))
 			return false;
-		long i = pick(w, p, v, d, a, -1, q);
-		if (i < 0)
-			return false;
-		a->member[a->n++] = (uint32_t)i;
-		held |= w->r->v[i].qualifications;
+		held |= w->r->v[a->member[a->n - 1]].qualifications;
 	}
-	while (a->n < rules->team_size) {
-		long i = pick(w, p, v, d, a, -1, -1);
-		if (i < 0)
+	while (a->n < rules->team_size)
+		if (!seat(w, p, v, d, a, -1, -1, repair))
 			return false;
-		a->member[a->n++] = (uint32_t)i;
-	}
 	return true;
 }
 
-/* A random day first, then the others in random order. */
-static bool place(struct work *w, const struct visit *v, const int32_t *days,
-		  struct assignment *a)
+/* Builds a team on day d: a member of each department, then holders of
+ * each qualification still missing, then anyone eligible up to the size.
+ * A team that can't be completed gives its seats back. */
+static bool team_on(struct work *w, const struct region_pool *p,
+		    const struct visit *v, size_t d, struct assignment *a,
+		    bool repair)
 {
-	const struct region_pool *p = pool_for(w, v->region);
+	a->n = 0;
+	if (fill_team(w, p, v, d, a, repair))
+		return true;
+	for (unsigned m = 0; m < a->n; m++)
+		w->left[a->member[m] * w->n_days + d]++;
+	return false;
+}
+
+/* Visit k on a random day first, then the others in random order; when no
+ * day has a team, the same days again with the repair. */
+static bool place(struct work *w, size_t k, const int32_t *days)
+{
+	const struct visit *v = &w->v[k];
+	struct assignment *a = &w->out[k];
+	const struct region_pool *p = assign_pool_for(w, v->region);
 	size_t order[400];
 	size_t nd = w->n_days;
 	if (!p)
@@ -155,43 +156,76 @@ static bool place(struct work *w, const struct visit *v, const int32_t *days,
 		order[d - 1] = order[j];
 		order[j] = t;
 	}
-	for (size_t k = 0; k < nd; k++) {
-		if (!team_on(w, p, v, order[k], a))
-			continue;
-		a->day = days[order[k]];
-		for (unsigned m = 0; m < a->n; m++)
-			w->left[a->member[m] * nd + order[k]]--;
-		return true;
-	}
+	for (int repair = 0; repair < 2; repair++)
+		for (size_t o = 0; o < nd; o++) {
+			size_t d = order[o];
+			if (!team_on(w, p, v, d, a, repair))
+				continue;
+			a->day = days[d];
+			w->next_on_day[k] = w->first_on_day[d];
+			w->first_on_day[d] = k;
+			return true;
+		}
 	return false;
+}
+
+/* The inspector-days the pool offers in the window, other campaigns'
+ * visits taken off. */
+static size_t offered(const struct work *w, const struct region_pool *p)
+{
+	size_t sum = 0;
+	for (size_t k = 0; k < p->n; k++) {
+		unsigned cap = w->r->v[p->who[k]].daily_capacity;
+		for (size_t d = 0; d < w->n_days; d++) {
+			size_t at = p->who[k] * w->n_days + d;
+			unsigned u = w->used ? w->used[at] : 0;
+			sum += u < cap ? cap - u : 0;
+		}
+	}
+	return sum;
 }
 
 /* Why no team could be found for visit v: the inspector-days its region
  * and requirement need against what the eligible inspectors offer. */
-static int diagnose(struct work *w, const struct visit *all, size_t n,
-		    const struct visit *v, struct diag *err)
+static int diagnose(struct work *w, const struct visit *v, struct diag *err)
 {
-	const struct region_pool *p = pool_for(w, v->region);
-	size_t visits = 0, offered = 0, qualified = 0;
-	for (size_t k = 0; k < n; k++)
-		visits += all[k].region == v->region;
-	for (size_t k = 0; p && k < p->n; k++) {
-		const struct inspector *in = &w->r->v[p->who[k]];
-		for (size_t d = 0; d < w->n_days; d++) {
-			size_t at = p->who[k] * w->n_days + d;
-			unsigned u = w->used ? w->used[at] : 0;
-			offered += u < in->daily_capacity
-					   ? in->daily_capacity - u : 0;
-		}
-		qualified += (in->qualifications & w->rules->qualifications) ==
+	const struct region_pool *p = assign_pool_for(w, v->region);
+	size_t visits = 0, qualified = 0;
+	for (size_t k = 0; k < w->n; k++)
+		visits += w->v[k].region == v->region;
+	for (size_t k = 0; p && k < p->n; k++)
+		qualified += (w->r->v[p->who[k]].qualifications &
+			      w->rules->qualifications) ==
 			     w->rules->qualifications;
-	}
 	return diag_add(err, "region %06u, %s: %zu visits need %zu "
 			"inspector-days; %zu eligible inspectors (%zu holding "
 			"every qualification) offer %zu in the window's %zu "
 			"working days", v->region, w->rules->label, visits,
 			visits * w->rules->team_size, p ? p->n : 0, qualified,
-			offered, w->n_days);
+			p ? offered(w, p) : 0, w->n_days);
+}
+
+/* A visit of a region whose visits need more inspector-days than all its
+ * inspectors offer, or n: no search can staff such a region, so it is
+ * refused before one is tried. */
+static size_t short_region(struct work *w)
+{
+	size_t *need = calloc(w->n ? w->n : 1, sizeof(*need));
+	size_t found = w->n;
+	for (size_t k = 0; need && k < w->n; k++) {
+		const struct region_pool *p = assign_pool_for(w, w->v[k].region);
+		if (p)
+			need[p - w->pools] += w->rules->team_size;
+	}
+	for (size_t k = 0; need && found == w->n && k < w->n; k++) {
+		const struct region_pool *p = assign_pool_for(w, w->v[k].region);
+		if (p && need[p - w->pools] > offered(w, p))
+			found = k;
+		else if (p)
+			need[p - w->pools] = 0; /* checked */
+	}
+	free(need);
+	return found;
 }
 
 static void reset_capacity(struct work *w)
@@ -217,7 +251,7 @@ static int scarcest_first(struct work *w, const struct visit *v,
 	size_t *sorted = malloc((n + 1) * sizeof(*sorted));
 	int rc = count && size && sorted ? 0 : -1;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
-		const struct region_pool *p = pool_for(w, v[order[k]].region);
+		const struct region_pool *p = assign_pool_for(w, v[order[k]].region);
 		size[k] = p ? p->n : 0;
 		count[size[k] + 1]++;
 	}
@@ -231,6 +265,20 @@ static int scarcest_first(struct work *w, const struct visit *v,
 	free(size);
 	free(sorted);
 	return rc;
+}
+
+/* Places the visits in the given order with fresh capacity; returns the
+ * first that found no team, or n. */
+static size_t run_pass(struct work *w, const size_t *order,
+		       const int32_t *days)
+{
+	reset_capacity(w);
+	for (size_t d = 0; d < w->n_days; d++)
+		w->first_on_day[d] = NO_VISIT;
+	for (size_t k = 0; k < w->n; k++)
+		if (!place(w, order[k], days))
+			return order[k];
+	return w->n;
 }
 
 static void teams_seed(const uint8_t seed[32], struct rng *r)
@@ -252,8 +300,7 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 		 struct assignment *out, struct diag *err)
 {
 	struct work w = {.r = r, .rules = rules, .n_days = n_days,
-			 .used = used};
-	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+			 .used = used, .v = v, .out = out, .n = n};
 	int rc = 0;
 	if (n_days == 0 || n_days > 400)
 		return diag_add(err, "the window has %zu working days (1 to "
@@ -261,11 +308,15 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 	if (rules->team_size < 2 || rules->team_size > TEAM_MAX)
 		return diag_add(err, "team_size must be from 2 to %d",
 				TEAM_MAX);
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
 	w.left = malloc((r->n ? r->n : 1) * n_days * sizeof(*w.left));
 	w.dept_of = malloc((r->n ? r->n : 1) * sizeof(*w.dept_of));
 	w.pools = calloc(n ? n : 1, sizeof(*w.pools));
 	w.cand = malloc((r->n ? r->n : 1) * sizeof(*w.cand));
-	if (!order || !w.left || !w.dept_of || !w.pools || !w.cand) {
+	w.first_on_day = malloc(n_days * sizeof(*w.first_on_day));
+	w.next_on_day = malloc((n ? n : 1) * sizeof(*w.next_on_day));
+	if (!order || !w.left || !w.dept_of || !w.pools || !w.cand ||
+	    !w.first_on_day || !w.next_on_day) {
 		rc = diag_add(err, "out of memory assigning %zu visits", n);
 		goto out;
 	}
@@ -282,28 +333,30 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 		order[k - 1] = order[j];
 		order[j] = t;
 	}
-	size_t failed = n;
-	for (int attempt = 0; attempt < 2 && failed < n + 1; attempt++) {
-		if (attempt == 1 && scarcest_first(&w, v, order, n) < 0) {
-			rc = diag_add(err, "out of memory assigning %zu visits",
-				      n);
+	/* A random pass, then if a visit found no team, the scarcest-first
+	 * pass; a region short of inspector-days is refused without either. */
+	size_t failed = short_region(&w);
+	bool short_of_days = failed < n;
+	if (!short_of_days)
+		failed = run_pass(&w, order, days);
+	if (!short_of_days && failed < n) {
+		if (scarcest_first(&w, v, order, n) < 0) {
+			rc = diag_add(err, "out of memory assigning %zu "
+				      "visits", n);
 			goto out;
 		}
-		reset_capacity(&w);
-		failed = n + 1;
-		for (size_t k = 0; k < n; k++)
-			if (!place(&w, &v[order[k]], days, &out[order[k]])) {
-				failed = order[k];
-				break;
-			}
+		failed = run_pass(&w, order, days);
 	}
-	if (failed < n + 1)
-		rc = diagnose(&w, v, n, &v[failed], err);
+	if (failed < n)
+		rc = diagnose(&w, &v[failed], err);
 out:
 	for (size_t p = 0; w.pools && p < w.n_pools; p++)
 		free(w.pools[p].who);
 	free(w.pools);
 	free(w.cand);
+	free(w.first_on_day);
+	free(w.next_on_day);
+	assign_repair_finish(&w.repair);
 	free(w.dept_of);
 	free(w.left);
 	free(order);

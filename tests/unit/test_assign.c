@@ -303,12 +303,10 @@ Test(items, the_shipped_list_loads_and_refuses_repeats)
 }
 
 /* A greedy order can spend the only inspectors of a narrow region on
- * visits that had other choices; the repair pass serves the scarce region
- * first. Region 440305 has inspectors x and y only (capacity 1); x and y
- * also cover 440304, which has three more with room to spare. The plan
- * fits only if x and y go to 440305. (Tight packing inside one region is
- * a flow problem this pass does not solve.) */
-Test(assign, the_repair_pass_serves_scarce_regions_first)
+ * visits that had other choices. Region 440305 has inspectors x and y only
+ * (capacity 1); x and y also cover 440304, which has three more with room
+ * to spare. The plan fits only if x and y go to 440305. */
+Test(assign, scarce_regions_keep_their_only_inspectors)
 {
 	const char *csv = ROSTER_HEADER "\n"
 		"x,甲,1,SAMR-A,4403,,1,,1\ny,乙,2,SAMR-A,4403,,1,,1\n"
@@ -338,6 +336,87 @@ Test(assign, the_repair_pass_serves_scarce_regions_first)
 		check_rules(&r, &t, &day, 1, v, 4, a);
 	}
 	roster_finish(&r);
+}
+
+/* Whether the visits from k on can all be given plain teams of size ts
+ * on one day with the capacity left: every team tried, exhaustively. */
+static bool fits(const struct roster *r, const struct visit *v, size_t n,
+		 size_t k, unsigned ts, unsigned *left, uint32_t *team,
+		 unsigned m, uint32_t from)
+{
+	if (k == n)
+		return true;
+	if (m == ts)
+		return fits(r, v, n, k + 1, ts, left, team, 0, 0);
+	for (uint32_t i = from; i < r->n; i++) {
+		const struct inspector *in = &r->v[i];
+		if (!left[i] || !in->active || !inspector_covers(in, v[k].region) ||
+		    inspector_conflicts(in, v[k].uscc))
+			continue;
+		left[i]--;
+		team[m] = i;
+		bool ok = fits(r, v, n, k, ts, left, team, m + 1, i + 1);
+		left[i]++;
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+/* With plain teams on one day the repair is exact: over 300 small random
+ * rosters whose jurisdictions overlap, assign_teams finds teams exactly
+ * when an exhaustive search says some exist, and the greedy draw alone
+ * would have missed some of them. */
+Test(assign, plain_teams_on_one_day_are_placed_whenever_possible)
+{
+	struct rng g;
+	rng_init(&g, 41, 7);
+	int feasible = 0, infeasible = 0;
+	for (int run = 0; run < 300; run++) {
+		char csv[4096], *o = csv;
+		size_t ni = 4 + rng_bounded(&g, 5), n = 2 + rng_bounded(&g, 4);
+		static const char *const juris[] = {"4403", "440304", "440305",
+						    "440304;440306", "440306"};
+		o += sprintf(o, ROSTER_HEADER "\n");
+		for (size_t i = 0; i < ni; i++)
+			o += sprintf(o, "i%zu,检查员,B%zu,SAMR-A,%s,,%u,,1\n", i, i,
+				     juris[rng_bounded(&g, 5)],
+				     1 + (unsigned)rng_bounded(&g, 2));
+		struct roster r;
+		struct diag err;
+		diag_init(&err);
+		cr_assert_eq(roster_parse_csv("r.csv", csv, (size_t)(o - csv),
+					      &r, &err), 0);
+		struct team_rules t = {.team_size = 2, .n_departments = 1,
+				       .label = "x"};
+		strcpy(t.departments[0], "SAMR-A");
+		static const uint32_t where[] = {440304, 440305, 440306};
+		char codes[6][19];
+		struct visit v[6];
+		for (size_t k = 0; k < n; k++) {
+			make_uscc(k, codes[k]);
+			v[k] = (struct visit){codes[k], where[rng_bounded(&g, 3)],
+					      NULL, 0};
+		}
+		unsigned left[9];
+		uint32_t team[2];
+		for (size_t i = 0; i < ni; i++)
+			left[i] = r.v[i].daily_capacity;
+		bool possible = fits(&r, v, n, 0, 2, left, team, 0, 0);
+		struct assignment a[6];
+		int32_t day = 20780;
+		uint8_t seed[32] = {(uint8_t)run, (uint8_t)(run >> 8)};
+		int rc = assign_teams(&r, &t, &day, 1, NULL, v, n, seed, a, &err);
+		cr_assert_eq(rc == 0, possible, "run %d: %s", run,
+			     diag_text(&err));
+		if (rc == 0)
+			check_rules(&r, &t, &day, 1, v, n, a);
+		feasible += possible;
+		infeasible += !possible;
+		roster_finish(&r);
+	}
+	cr_assert(feasible > 50 && infeasible > 50, "%d feasible, %d not",
+		  feasible, infeasible);
 }
 
 /* Other campaigns' visits count against capacity: an inspector already
