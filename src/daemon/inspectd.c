@@ -3,6 +3,7 @@
  * of Redis work runs as a queued job on the worker's own connection, one
  * job at a time, so the connection has a single user. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,9 @@ int main(int argc, char **argv)
 	int r = setup(&d, argc, argv);
 	if (r)
 		return r;
+	/* A write to a Redis that died must fail with EPIPE and be retried,
+	 * not kill the daemon. */
+	signal(SIGPIPE, SIG_IGN);
 	srand((unsigned)time(NULL) ^ (unsigned)(uintptr_t)&d);
 	d.loop = uv_default_loop();
 	d.worker.cfg = &d.cfg;

@@ -68,7 +68,11 @@ static int read_group(struct worker *w, const char *intake, const char *from,
 	if (!r)
 		return ENTRY_LOST;
 	int rc = 0;
-	if (r->type == REDIS_REPLY_ERROR) {
+	if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "LOADING", 7) == 0) {
+		/* Redis is back but still loading: wait, with the backoff. */
+		snprintf(w->store.err, sizeof(w->store.err), "%s", r->str);
+		rc = ENTRY_LOST;
+	} else if (r->type == REDIS_REPLY_ERROR) {
 		log_warn("intake read refused", "reason=%s", log_quote(r->str));
 		if (strncmp(r->str, "NOGROUP", 7) == 0)
 			rc = ensure_group(w, intake);

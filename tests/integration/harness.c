@@ -256,6 +256,18 @@ static int checked(const struct daemon_proc *d, int status)
 	return status;
 }
 
+const char *daemon_state(const struct daemon_proc *d)
+{
+	static char text[64];
+	siginfo_t info = {0};
+	if (waitid(P_PID, (id_t)d->pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	    info.si_pid == 0)
+		return "running";
+	snprintf(text, sizeof(text), "%s %d", info.si_code == CLD_EXITED
+		 ? "exited with status" : "killed by signal", info.si_status);
+	return text;
+}
+
 int daemon_wait(struct daemon_proc *d)
 {
 	int st = 0;

@@ -49,6 +49,8 @@ void daemon_start(struct daemon_proc *d, const char *dir, int port,
 		  const char *consumer, const char *policies,
 		  const char *extra);
 void daemon_signal(struct daemon_proc *d, int sig);
+/* "running", or how it ended (without reaping it). */
+const char *daemon_state(const struct daemon_proc *d);
 /* Waits for exit; returns the exit status, or 128 + signal. */
 int daemon_wait(struct daemon_proc *d);
 /* true if the daemon's log holds text. */

@@ -124,7 +124,8 @@ Test(faults, redis_restart_mid_publication_publishes_exactly_once,
 		c = redis_client(r.port);
 		/* Generous: under ASan the daemon's backoff, then its fetch and
 		 * draw of 400k entities, can pass a minute. */
-		cr_assert(wait_status(c, id, "published", 180000), "%s", id);
+		cr_assert(wait_status(c, id, "published", 180000),
+			  "%s not published; inspectd %s", id, daemon_state(&d));
 		cr_assert(wait_drained(c, 10000));
 		assert_exactly_once(c, "insp:dept:SAMR-ZZ", selected(c, id));
 		daemon_signal(&d, SIGTERM);
