@@ -43,6 +43,15 @@ int roster_parse_csv(const char *origin, const char *text, size_t len,
 void roster_finish(struct roster *r);
 /* The bit of a qualification name, or -1 if no inspector holds it. */
 int roster_qualification(const struct roster *r, const char *name);
+/* The roster's ids sorted (malloc'd), for roster_find. */
+struct roster_id {
+	const char *id;
+	uint32_t at;
+};
+struct roster_id *roster_by_id(const struct roster *r);
+/* The index of the inspector with this id, or -1. */
+long roster_find(const struct roster *r, const struct roster_id *ids,
+		 const char *id);
 bool inspector_covers(const struct inspector *i, uint32_t region);
 bool inspector_conflicts(const struct inspector *i, const char *uscc);
 

@@ -226,3 +226,29 @@ bool inspector_conflicts(const struct inspector *in, const char *uscc)
 	return bsearch(uscc, in->conflicts, in->n_conflicts, USCC_LEN,
 		       cmp_uscc) != NULL;
 }
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct roster_id *)a)->id,
+		      ((const struct roster_id *)b)->id);
+}
+
+struct roster_id *roster_by_id(const struct roster *r)
+{
+	struct roster_id *ids = malloc((r->n ? r->n : 1) * sizeof(*ids));
+	if (!ids)
+		return NULL;
+	for (size_t i = 0; i < r->n; i++)
+		ids[i] = (struct roster_id){r->v[i].id, (uint32_t)i};
+	qsort(ids, r->n, sizeof(*ids), by_id);
+	return ids;
+}
+
+long roster_find(const struct roster *r, const struct roster_id *ids,
+		 const char *id)
+{
+	struct roster_id want = {id, 0};
+	const struct roster_id *hit =
+		bsearch(&want, ids, r->n, sizeof(*ids), by_id);
+	return hit ? (long)hit->at : -1;
+}

@@ -183,15 +183,43 @@ static void add_record_fields(struct tx *t, const char *rkey,
 	args_addu(&t->a, rec->generation);
 }
 
+/* The canonical population text in chunks (<p>frozen:<id>:<k>, chunk 0
+ * starting with the header), written through text (cap bytes); returns
+ * the number of chunks. */
+static unsigned add_frozen(struct worker *w, struct tx *t, const char *id,
+			   const struct population *pop, char *text,
+			   size_t cap)
+{
+	char ckey[200];
+	unsigned chunks = 0;
+	size_t used = (size_t)snprintf(text, cap, "%s\n", POPULATION_HEADER);
+	for (size_t i = 0; i <= pop->n; i++) {
+		if (i < pop->n)
+			used += population_format_record(&pop->v[i], text + used);
+		if (used >= CHUNK_BYTES || (i == pop->n && used > 0)) {
+			char k[16];
+			snprintf(k, sizeof(k), ":%u", chunks++);
+			store_key(ckey, sizeof(ckey), w->cfg->prefix,
+				  "frozen:%s%s", id, k);
+			args_add(&t->a, "SET");
+			args_add(&t->a, ckey);
+			args_addn(&t->a, text, used);
+			tx_send(t); /* copied out: text may be reused */
+			tx_flush(t);
+			used = 0;
+		}
+	}
+	return chunks;
+}
+
 int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop)
 {
-	char rkey[160], pub[128], ckey[200], items[2200], window[32];
+	char rkey[160], pub[128], items[2200], window[32];
 	char buf[3][72];
 	struct tx t;
-	size_t cap = CHUNK_BYTES + RECORD_MAX, used = 0;
-	unsigned chunks = 0;
+	size_t cap = CHUNK_BYTES + RECORD_MAX;
 	char *text = malloc(cap);
 	if (!text) {
 		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
@@ -200,24 +228,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
 	key(w, pub, sizeof(pub), "public%s", "");
 	tx_begin(&t, &w->store);
-	/* The canonical text, in chunks: chunk 0 starts with the header. */
-	used = (size_t)snprintf(text, cap, "%s\n", POPULATION_HEADER);
-	for (size_t i = 0; i <= pop->n; i++) {
-		if (i < pop->n)
-			used += population_format_record(&pop->v[i], text + used);
-		if (used >= CHUNK_BYTES || (i == pop->n && used > 0)) {
-			char k[16];
-			snprintf(k, sizeof(k), ":%u", chunks++);
-			store_key(ckey, sizeof(ckey), w->cfg->prefix,
-				  "frozen:%s%s", a->c->id, k);
-			args_add(&t.a, "SET");
-			args_add(&t.a, ckey);
-			args_addn(&t.a, text, used);
-			tx_send(&t); /* copied out: text may be reused */
-			tx_flush(&t);
-			used = 0;
-		}
-	}
+	unsigned chunks = add_frozen(w, &t, a->c->id, pop, text, cap);
 	add_record_fields(&t, rkey, "frozen", a, rec, items, window, buf);
 	args_add(&t.a, "frozen_chunks");
 	args_addu(&t.a, chunks);
@@ -439,6 +450,26 @@ static int streams_usable(struct worker *w, const char *const *keys, int n)
 	return 0;
 }
 
+/* A one-shot campaign's population, kept like a frozen one's for its
+ * audit bundle. */
+static int add_population(struct worker *w, struct tx *t,
+			  const struct answer *a, const char *rkey,
+			  const struct population *pop)
+{
+	size_t cap = CHUNK_BYTES + RECORD_MAX;
+	char *text = malloc(cap);
+	if (!text)
+		return -1;
+	unsigned chunks = add_frozen(w, t, a->c->id, pop, text, cap);
+	free(text);
+	args_add(&t->a, "HSET");
+	args_add(&t->a, rkey);
+	args_add(&t->a, "frozen_chunks");
+	args_addu(&t->a, chunks);
+	tx_send(t);
+	return 0;
+}
+
 int answer_publish(struct worker *w, const struct answer *a,
 		   const struct campaign_record *rec,
 		   const struct population *pop, const struct draw *d,
@@ -446,7 +477,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 		   const char *entropy)
 {
 	char rkey[160], pub[128], dept[160], items[2200], window[32];
-	char buf[3][72], seedhex[65], day[11];
+	char buf[3][72], seedhex[65], day[11], rkey_set[160], roster_hex[65];
 	struct details det = {.at = calloc(2 * d->n_chosen + 2,
 					   sizeof(*det.at))};
 	int rc = ENTRY_LOST;
@@ -469,6 +500,8 @@ int answer_publish(struct worker *w, const struct answer *a,
 	seed_hex(seed, 32, seedhex);
 	struct tx t;
 	tx_begin(&t, &w->store);
+	if (plan_add_audit(w, &t, a->c->id, plan, roster_hex) < 0)
+		goto no_memory;
 	add_record_fields(&t, rkey, "published", a, rec, items, window, buf);
 	args_add(&t.a, "seed");
 	args_add(&t.a, seedhex);
@@ -478,16 +511,32 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_addu(&t.a, d->n_chosen);
 	args_add(&t.a, "published_entry");
 	args_add(&t.a, a->entry_id);
-	char visits[200];
+	char visits[200], audit[200], from[11], to[11], visit_window[24];
 	key(w, visits, sizeof(visits), "visits:%s", a->c->id);
+	key(w, audit, sizeof(audit), "audit:%s", a->c->id);
+	date_format(plan->window_from, from);
+	date_format(plan->window_to, to);
+	snprintf(visit_window, sizeof(visit_window), "%s..%s", from, to);
 	args_add(&t.a, "visits");
 	args_add(&t.a, visits);
+	args_add(&t.a, "visit_window");
+	args_add(&t.a, visit_window);
+	args_add(&t.a, "audit");
+	args_add(&t.a, audit);
+	args_add(&t.a, "policy_text");
+	args_addn(&t.a, rec->policy->text, rec->policy->len);
+	args_add(&t.a, "roster_digest");
+	args_add(&t.a, roster_hex);
 	tx_send(&t);
-	if (plan_add_visits(w, &t, visits, pop, d, plan) < 0) {
-		tx_discard(&t);
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
-		goto out;
-	}
+	if (!rec->frozen && add_population(w, &t, a, rkey, pop) < 0)
+		goto no_memory;
+	if (plan_add_visits(w, &t, visits, pop, d, plan, name_cb, &det) < 0)
+		goto no_memory;
+	key(w, rkey_set, sizeof(rkey_set), "published%s", "");
+	args_add(&t.a, "SADD");
+	args_add(&t.a, rkey_set);
+	args_add(&t.a, a->c->id);
+	tx_send(&t);
 	add_tasks(&t, a, dept, pop, d, &det, plan, items, window);
 	add_public(&t, a, pub, pop, d, &det, seedhex, buf, items, window,
 		   entropy);
@@ -499,13 +548,14 @@ int answer_publish(struct worker *w, const struct answer *a,
 	    plan_add_rotation(w, &t, pop, d, plan) < 0 ||
 	    plan_add_load(w, &t, plan) < 0 ||
 	    plan_add_days(w, &t, a->c->id, items, pop, d, plan, name_cb,
-			  address_cb, &det) < 0) {
-		tx_discard(&t);
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
-		goto out;
-	}
+			  address_cb, &det) < 0)
+		goto no_memory;
 	add_ack(w, &t, a->entry_id);
 	rc = commit(w, &t, "publish");
+	goto out;
+no_memory:
+	tx_discard(&t);
+	snprintf(w->store.err, sizeof(w->store.err), "out of memory");
 out:
 	free(det.text);
 	free(det.at);

@@ -330,7 +330,7 @@ static int entropy_for(struct worker *w, struct answer *a)
 	struct campaign c;
 	struct policy_entry pe;
 	struct population pop = {NULL, 0};
-	struct campaign_record rec = {.policy = &pe};
+	struct campaign_record rec = {.policy = &pe, .frozen = true};
 	struct answer drawn = *a;
 	drawn.c = &c;
 	if (recorded_campaign(recd, a->c->id, a->c->entropy, &c) < 0)

@@ -8,6 +8,9 @@
 #include "inspect/bucket.h"
 #include "inspect/date.h"
 #include "inspect/grades.h"
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
+#include "inspect/team_inputs.h"
 
 #define ROTATION_BUCKETS INSPECTED_BUCKETS
 
@@ -23,9 +26,10 @@ static int refuse(char *why, size_t size, const char *fmt, ...)
 	return 1;
 }
 
-static int read_roster(struct worker *w, struct roster *r, char *why,
+static int read_roster(struct worker *w, struct visit_plan *p, char *why,
 		       size_t size)
 {
+	struct roster *r = &p->roster;
 	char key[128];
 	struct diag err;
 	diag_init(&err);
@@ -40,6 +44,10 @@ static int read_roster(struct worker *w, struct roster *r, char *why,
 	else if (roster_parse_csv(key, rep->str, rep->len, r, &err) < 0)
 		rc = refuse(why, size, "the inspector roster is invalid: "
 			    "%.200s", diag_text(&err));
+	else if (!(p->roster_text = malloc(rep->len + 1)))
+		rc = ENTRY_LOST;
+	else
+		memcpy(p->roster_text, rep->str, p->roster_len = rep->len);
 	freeReplyObject(rep);
 	return rc;
 }
@@ -81,9 +89,11 @@ static int team_rules_of(const struct worker *w, const struct campaign *c,
 /* The window's working days, after the draw date; by default the next
  * visit_days working days. */
 static long window_days(const struct worker *w, const struct campaign *c,
-			int32_t date, int32_t *days, size_t max, char *why,
+			int32_t date, struct visit_plan *p, char *why,
 			size_t size)
 {
+	int32_t *days = p->days;
+	size_t max = PLAN_MAX_DAYS;
 	int32_t from = date + 1, to;
 	if (c->window_from != DATE_NONE) {
 		from = c->window_from > date ? c->window_from : date + 1;
@@ -106,27 +116,17 @@ static long window_days(const struct worker *w, const struct campaign *c,
 	if (n == 0)
 		return -refuse(why, size, "field window: no working day "
 			       "between %s and %s", a, b);
+	p->window_from = from;
+	p->window_to = to;
 	return n < (long)max ? n : (long)max;
-}
-
-/* Roster ids in order, for finding an inspector by id. */
-struct id_index {
-	const char *id;
-	uint32_t at;
-};
-
-static int by_id(const void *a, const void *b)
-{
-	return strcmp(((const struct id_index *)a)->id,
-		      ((const struct id_index *)b)->id);
 }
 
 struct rotation_read {
 	struct worker *w;
 	const struct population *pop;
 	const struct draw *d;
-	const struct id_index *ids;
-	size_t n_ids;
+	const struct roster *r;
+	const struct roster_id *ids;
 	struct visit *v;
 	uint32_t (*prev)[TEAM_MAX];
 	char key[160]; /* the command is appended before the next is built */
@@ -156,20 +156,18 @@ static void rotation_reply(size_t k, const redisReply *r, void *ctx)
 	for (char *save, *id = strtok_r(ids, ";", &save);
 	     id && rr->v[k].n_previous < TEAM_MAX;
 	     id = strtok_r(NULL, ";", &save)) {
-		struct id_index want = {id, 0};
-		const struct id_index *hit = bsearch(&want, rr->ids, rr->n_ids,
-						     sizeof(*rr->ids), by_id);
-		if (hit)
-			rr->prev[k][rr->v[k].n_previous++] = hit->at;
+		long i = roster_find(rr->r, rr->ids, id);
+		if (i >= 0)
+			rr->prev[k][rr->v[k].n_previous++] = (uint32_t)i;
 	}
 }
 
 static int read_rotation(struct worker *w, const struct population *pop,
 			 const struct draw *d, const struct roster *r,
-			 const struct id_index *ids, struct visit *v,
+			 const struct roster_id *ids, struct visit *v,
 			 uint32_t (*prev)[TEAM_MAX])
 {
-	struct rotation_read rr = {w, pop, d, ids, r->n, v, prev, ""};
+	struct rotation_read rr = {w, pop, d, r, ids, v, prev, ""};
 	int rc = store_pipeline_each(&w->store, d->n_chosen, rotation_build,
 				     rotation_reply, &rr);
 	return rc < 0 ? ENTRY_LOST : 0;
@@ -178,7 +176,7 @@ static int read_rotation(struct worker *w, const struct population *pop,
 struct load_read {
 	struct worker *w;
 	const struct visit_plan *p;
-	const struct id_index *ids;
+	const struct roster_id *ids;
 	uint16_t *used;
 };
 
@@ -195,13 +193,11 @@ static void load_reply(size_t d, const redisReply *r, void *ctx)
 	struct load_read *lr = ctx;
 	for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements;
 	     i += 2) {
-		struct id_index want = {r->element[i]->str, 0};
-		const struct id_index *hit =
-			bsearch(&want, lr->ids, lr->p->roster.n,
-				sizeof(*lr->ids), by_id);
+		long at = roster_find(&lr->p->roster, lr->ids,
+				      r->element[i]->str);
 		long v = strtol(r->element[i + 1]->str, NULL, 10);
-		if (hit)
-			lr->used[hit->at * lr->p->n_days + d] =
+		if (at >= 0)
+			lr->used[(size_t)at * lr->p->n_days + d] =
 				(uint16_t)(v < 0 ? 0 : v > 1000 ? 1000 : v);
 	}
 }
@@ -209,7 +205,7 @@ static void load_reply(size_t d, const redisReply *r, void *ctx)
 /* Other campaigns' visits on the window's days: WATCHed, so that one
  * published meanwhile makes this publication's EXEC fail and start over. */
 static int read_load(struct worker *w, const struct visit_plan *p,
-		     const struct id_index *ids, uint16_t *used)
+		     const struct roster_id *ids, uint16_t *used)
 {
 	struct load_read lr = {w, p, ids, used};
 	struct args a;
@@ -280,67 +276,93 @@ int plan_visits(struct worker *w, const struct campaign *c,
 		const uint8_t seed[32], struct visit_plan *out, char *why,
 		size_t size)
 {
-	struct team_rules rules;
 	struct diag err;
 	char label[2200];
 	memset(out, 0, sizeof(*out));
-	int rc = read_roster(w, &out->roster, why, size);
+	int rc = read_roster(w, out, why, size);
 	if (rc)
 		return rc;
 	rc = team_rules_of(w, c, &out->roster, rec->policy->policy.team_size,
-			   &rules, why, size);
-	long n_days = rc ? 0 : window_days(w, c, rec->date, out->days,
-					   PLAN_MAX_DAYS, why, size);
+			   &out->rules, why, size);
+	long n_days = rc ? 0 : window_days(w, c, rec->date, out, why, size);
 	if (rc || n_days < 0)
 		return 1;
 	out->n_days = (size_t)n_days;
 	size_t n = d->n_chosen, ni = out->roster.n;
-	struct visit *v = calloc(n + 1, sizeof(*v));
-	uint32_t (*prev)[TEAM_MAX] = calloc(n + 1, sizeof(*prev));
-	struct id_index *ids = malloc((ni + 1) * sizeof(*ids));
-	uint16_t *used = calloc(ni * out->n_days + 1, sizeof(*used));
+	struct roster_id *ids = roster_by_id(&out->roster);
+	out->v = calloc(n + 1, sizeof(*out->v));
+	out->prev = calloc(n + 1, sizeof(*out->prev));
+	out->used = calloc(ni * out->n_days + 1, sizeof(*out->used));
 	out->a = calloc(n + 1, sizeof(*out->a));
 	out->n = n;
-	rc = v && prev && ids && used && out->a ? 0 : ENTRY_LOST;
+	rc = out->v && out->prev && ids && out->used && out->a ? 0 : ENTRY_LOST;
 	if (rc)
 		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
-	for (size_t i = 0; rc == 0 && i < ni; i++)
-		ids[i] = (struct id_index){out->roster.v[i].id, (uint32_t)i};
-	if (rc == 0)
-		qsort(ids, ni, sizeof(*ids), by_id);
 	for (size_t k = 0; rc == 0 && k < n; k++)
-		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
-				      pop->v[d->chosen[k]].region, NULL, 0};
+		out->v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
+					   pop->v[d->chosen[k]].region, NULL, 0};
 	if (rc == 0)
-		rc = read_load(w, out, ids, used);
+		rc = read_load(w, out, ids, out->used);
 	if (rc == 0)
-		rc = read_rotation(w, pop, d, &out->roster, ids, v, prev);
+		rc = read_rotation(w, pop, d, &out->roster, ids, out->v,
+				   out->prev);
 	size_t at = 0;
 	for (unsigned i = 0; i < c->n_items && at < sizeof(label); i++)
 		at += (size_t)snprintf(label + at, sizeof(label) - at, "%s%s",
 				       i ? "," : "item ", c->items[i]);
-	rules.label = label;
+	out->rules.label = label;
 	diag_init(&err);
-	if (rc == 0 && assign_teams(&out->roster, &rules, out->days,
-				    out->n_days, used, v, n, seed, out->a,
-				    &err) < 0)
+	if (rc == 0 && assign_teams(&out->roster, &out->rules, out->days,
+				    out->n_days, out->used, out->v, n, seed,
+				    out->a, &err) < 0)
 		rc = refuse(why, size, "%.*s",
 			    (int)strcspn(diag_text(&err), "\n"),
 			    diag_text(&err));
-	free(v);
-	free(prev);
+	out->rules.label = NULL; /* label goes out of scope */
 	free(ids);
-	out->used = used; /* the publication writes the new totals */
 	return rc;
 }
 
 void visit_plan_finish(struct visit_plan *p)
 {
 	roster_finish(&p->roster);
+	free(p->roster_text);
 	free(p->a);
 	free(p->used);
-	p->a = NULL;
-	p->used = NULL;
+	free(p->v);
+	free(p->prev);
+	memset(p, 0, sizeof(*p));
+}
+
+int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
+		   const struct visit_plan *p, char roster_hex[65])
+{
+	struct strbuf b = {0};
+	char key[200];
+	uint8_t digest[32];
+	team_inputs_format(&b, &p->rules, &p->roster, p->window_from,
+			   p->window_to, p->days, p->n_days, p->used, p->v,
+			   p->n);
+	if (b.failed) {
+		sb_finish(&b);
+		return -1;
+	}
+	store_key(key, sizeof(key), w->cfg->prefix, "audit:%s", campaign);
+	args_add(&t->a, "SET");
+	args_add(&t->a, key);
+	args_addn(&t->a, b.s, b.len);
+	tx_send(t);
+	sb_finish(&b);
+	/* The roster as the draw read it, kept under its digest: a later
+	 * import leaves it, and campaigns of one roster share it. */
+	sha256(p->roster_text, p->roster_len, digest);
+	seed_hex(digest, 32, roster_hex);
+	store_key(key, sizeof(key), w->cfg->prefix, "roster:%s", roster_hex);
+	args_add(&t->a, "SET");
+	args_add(&t->a, key);
+	args_addn(&t->a, p->roster_text, p->roster_len);
+	tx_send(t);
+	return 0;
 }
 
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,
@@ -458,29 +480,40 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 
 int plan_add_visits(struct worker *w, struct tx *t, const char *key,
 		    const struct population *pop, const struct draw *d,
-		    const struct visit_plan *p)
+		    const struct visit_plan *p,
+		    const char *(*name)(size_t k, void *ctx), void *ctx)
 {
 	/* HSETs of 512 visits from one buffer: each is copied out when sent,
 	 * so the buffer never holds more than one of them. */
-	enum { ROW = 11 + TEAM_MAX * 140, CHUNK = 512 };
-	char (*row)[ROW] = malloc(CHUNK * sizeof(*row));
-	if (!row)
-		return -1;
-	for (size_t first = 0; first < d->n_chosen; first += CHUNK) {
-		size_t last = first + CHUNK < d->n_chosen ? first + CHUNK
-							   : d->n_chosen;
+	struct strbuf b = {0};
+	size_t at[512];
+	for (size_t first = 0; first < d->n_chosen; first += 512) {
+		size_t last = first + 512 < d->n_chosen ? first + 512
+							 : d->n_chosen;
+		b.len = 0;
+		for (size_t k = first; k < last; k++) {
+			char day[11], team[TEAM_MAX * 140];
+			at[k - first] = b.len;
+			date_format(p->a[k].day, day);
+			plan_team_text(p, k, team, sizeof(team));
+			sb_printf(&b, "%s\x1f", day);
+			for (unsigned m = 0; m < p->a[k].n; m++)
+				sb_printf(&b, "%s%s", m ? ";" : "",
+					  p->roster.v[p->a[k].member[m]].id);
+			sb_printf(&b, "\x1f%s\x1f%s", team, name(k, ctx));
+			sb_add(&b, "", 1); /* each value NUL-terminated */
+		}
+		if (b.failed)
+			break;
 		args_add(&t->a, "HSET");
 		args_add(&t->a, key);
 		for (size_t k = first; k < last; k++) {
-			char *r = row[k - first];
-			date_format(p->a[k].day, r);
-			r[10] = ' ';
-			plan_team_text(p, k, r + 11, ROW - 11);
 			args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
-			args_add(&t->a, r);
+			args_add(&t->a, b.s + at[k - first]);
 		}
 		tx_send(t);
 	}
-	free(row);
-	return 0;
+	int rc = b.failed ? -1 : 0;
+	sb_finish(&b);
+	return rc;
 }

@@ -11,8 +11,14 @@
 
 struct visit_plan {
 	struct roster roster;      /* <p>roster as read at draw time */
+	char *roster_text;         /* ...and its CSV */
+	size_t roster_len;
+	struct team_rules rules;
+	struct visit *v;           /* the draw's visits, with previous teams */
+	uint32_t (*prev)[TEAM_MAX];
 	struct assignment *a;      /* one per selected entity */
 	size_t n;
+	int32_t window_from, window_to;
 	int32_t days[PLAN_MAX_DAYS]; /* the window's working days */
 	size_t n_days;
 	uint16_t *used; /* other campaigns' visits, [inspector * n_days + day] */
@@ -45,10 +51,17 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 		  const struct draw *d, const struct visit_plan *p,
 		  const char *(*name)(size_t k, void *ctx),
 		  const char *(*address)(size_t k, void *ctx), void *ctx);
-/* The campaign's visits, <p>visits:<campaign>: uscc -> "date team". */
+/* The campaign's visits, <p>visits:<campaign>: uscc -> date, team ids,
+ * team text and entity name, separated by 0x1f (planned_visit_parse). */
 int plan_add_visits(struct worker *w, struct tx *t, const char *key,
 		    const struct population *pop, const struct draw *d,
-		    const struct visit_plan *p);
+		    const struct visit_plan *p,
+		    const char *(*name)(size_t k, void *ctx), void *ctx);
+/* What the team draw read (<p>audit:<campaign>, docs/REDIS.md) and the
+ * roster it read (<p>roster:<digest>), for audit bundles; the roster's
+ * digest into roster_hex. */
+int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
+		   const struct visit_plan *p, char roster_hex[65]);
 /* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */
 int plan_add_rotation(struct worker *w, struct tx *t,
 		      const struct population *pop, const struct draw *d,

@@ -88,6 +88,7 @@ struct campaign_record {
 	uint8_t population_digest[32];
 	int32_t date;
 	uint64_t generation;
+	bool frozen; /* drawn from a frozen record, whose chunks are kept */
 };
 
 /* Two-phase, first half: stores the canonical population text in chunks,

@@ -1,0 +1,75 @@
+/* Inspection results (抽查检查结果): the result codes, the stream entry
+ * inspectors' systems send, and the checks that an entry belongs to a
+ * visit a published campaign planned. Pure: the daemon reads, this
+ * decides. */
+#ifndef INSPECT_RESULTS_H
+#define INSPECT_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/assign.h"
+#include "inspect/calendar.h"
+#include "inspect/campaign.h"
+#include "inspect/diag.h"
+#include "inspect/uscc.h"
+
+#define RESULT_MAX_NOTE 1024
+#define RESULT_ID_LEN 32
+/* Results are public within this many working days of the inspection. */
+#define RESULT_DEADLINE_WORKING_DAYS 20
+
+struct result_code {
+	const char *code; /* two digits */
+	const char *zh;   /* as the national record form words it */
+	const char *en;
+	bool adverse;     /* handed to the credit platform */
+};
+
+extern const struct result_code result_codes[];
+extern const size_t n_result_codes;
+const struct result_code *result_code_find(const char *code, size_t len);
+
+struct result_entry {
+	char campaign[SEED_MAX_ID + 1];
+	char uscc[USCC_LEN + 1];
+	char inspector[RESULT_ID_LEN + 1];
+	int32_t date;
+	const struct result_code *result;
+	char note[RESULT_MAX_NOTE + 1];
+};
+
+/* Parses a results stream entry (campaign, uscc, inspector, date, result,
+ * note optional). Returns 0, or -1 with one line naming the field. The
+ * campaign is filled as soon as it is valid, so a refusal can name it. */
+int result_parse(const struct entry_field *f, size_t n,
+		 struct result_entry *ret, struct diag *err);
+
+/* A planned visit as the campaign's visits hash keeps it (value of
+ * <p>visits:<campaign>, field uscc): "date\x1fids\x1fteam\x1fname", ids
+ * separated by ';', team as "name badge, name badge". */
+struct planned_visit {
+	int32_t date;
+	char ids[TEAM_MAX][RESULT_ID_LEN + 1];
+	unsigned n_ids;
+	char team[TEAM_MAX * 140];
+	char name[512];
+};
+
+/* Returns 0, or -1 if the value does not parse. */
+int planned_visit_parse(const char *value, size_t len,
+			struct planned_visit *ret);
+
+/* Checks a parsed result against its campaign: visit is the entity's
+ * planned visit (NULL if the campaign did not draw it), the window is the
+ * campaign's first and last visit day, today the day it arrives. */
+int result_check(const struct result_entry *r,
+		 const struct planned_visit *visit, int32_t window_from,
+		 int32_t window_to, int32_t today, struct diag *err);
+
+/* The last day a result of an inspection on day may be made public, or
+ * DATE_NONE when the calendar does not reach it. */
+int32_t result_deadline(const struct calendar *cal, int32_t day);
+
+#endif

@@ -1,0 +1,69 @@
+/* What the team draw read besides the roster, kept with a published
+ * campaign (<p>audit:<id>) and in its audit bundle (teams.txt), so that
+ * a verifier can run the draw again: the team rules, the window's working
+ * days, other campaigns' visits on them, and each entity's previous team.
+ *
+ *   inspectd-team-inputs/1
+ *   team_size 2
+ *   department SAMR-A            (in the order the draw used)
+ *   qualification food safety    (rest of the line)
+ *   window 2026-11-25 2026-12-22
+ *   day 2026-11-25               (each working day, ascending)
+ *   used i0042 2026-11-25 3      (visits other campaigns planned)
+ *   previous 91410100MA... i7;i9 (the entity's previous team)
+ */
+#ifndef INSPECT_TEAM_INPUTS_H
+#define INSPECT_TEAM_INPUTS_H
+
+#include "inspect/assign.h"
+#include "inspect/strbuf.h"
+#include "inspect/uscc.h"
+
+#define TEAM_INPUTS_HEADER "inspectd-team-inputs/1"
+#define TEAM_INPUTS_MAX_DAYS 400
+
+struct used_entry {
+	char id[33];
+	int32_t day;
+	unsigned n;
+};
+
+struct previous_entry {
+	char uscc[USCC_LEN + 1];
+	char ids[TEAM_MAX * 34];
+};
+
+struct team_inputs {
+	unsigned team_size;
+	char departments[TEAM_MAX_DEPARTMENTS][65];
+	unsigned n_departments;
+	char qualifications[64][33];
+	unsigned n_qualifications;
+	int32_t window_from, window_to;
+	int32_t days[TEAM_INPUTS_MAX_DAYS];
+	size_t n_days;
+	struct used_entry *used;
+	size_t n_used;
+	struct previous_entry *previous; /* ascending by uscc */
+	size_t n_previous;
+};
+
+/* Writes the inputs of a team draw (as assign_teams took them). */
+void team_inputs_format(struct strbuf *b, const struct team_rules *rules,
+			const struct roster *r, int32_t window_from,
+			int32_t window_to, const int32_t *days, size_t n_days,
+			const uint16_t *used, const struct visit *v, size_t n);
+int team_inputs_parse(const char *origin, const char *text, size_t len,
+		      struct team_inputs *ret, struct diag *err);
+void team_inputs_finish(struct team_inputs *t);
+
+/* The draw's arguments from parsed inputs and a roster: rules, the used
+ * matrix (calloc'd, [inspector * n_days + day]) and each visit's previous
+ * team (prev[k], TEAM_MAX each, for the visits v, whose uscc is set).
+ * Returns 0, or -1 naming an id or qualification the roster lacks. */
+int team_inputs_apply(const struct team_inputs *t, const struct roster *r,
+		      struct team_rules *rules, uint16_t **used,
+		      struct visit *v, size_t n, uint32_t (*prev)[TEAM_MAX],
+		      struct diag *err);
+
+#endif

@@ -1,0 +1,227 @@
+#include "inspect/results.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "inspect/date.h"
+
+/* The result categories of the national random inspection record form
+ * (随机抽查检查结果), with inspectd's two-digit codes. "Adverse" results
+ * go to the credit platform as events. */
+const struct result_code result_codes[] = {
+	{"01", "未发现问题", "no problem found", false},
+	{"02", "未按规定公示应当公示的信息",
+	 "required information not published", true},
+	{"03", "公示信息隐瞒真实情况、弄虚作假", "published information false",
+	 true},
+	{"04", "通过登记的住所（经营场所）无法联系",
+	 "unreachable at the registered address", true},
+	{"05", "发现问题已责令改正", "problem found and corrected on order",
+	 true},
+	{"06", "未发现开展本次抽查涉及的经营活动",
+	 "the activity under inspection not found", false},
+	{"07", "不配合检查情节严重", "refused or obstructed the inspection",
+	 true},
+	{"08", "已注销", "deregistered", false},
+	{"09", "已被吊销营业执照", "business licence revoked", false},
+	{"10", "已迁出", "moved out of the jurisdiction", false},
+	{"11", "发现问题待后续处理", "problem found, further action pending",
+	 true},
+};
+const size_t n_result_codes = sizeof(result_codes) / sizeof(*result_codes);
+
+const struct result_code *result_code_find(const char *code, size_t len)
+{
+	for (size_t i = 0; i < n_result_codes; i++)
+		if (strlen(result_codes[i].code) == len &&
+		    memcmp(result_codes[i].code, code, len) == 0)
+			return &result_codes[i];
+	return NULL;
+}
+
+static bool id_chars(const char *v, size_t len, size_t max)
+{
+	if (len == 0 || len > max)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = v[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		      c == '.'))
+			return false;
+	}
+	return true;
+}
+
+static const char *p_campaign(const char *v, size_t len,
+			      struct result_entry *r)
+{
+	if (!id_chars(v, len, SEED_MAX_ID))
+		return "must be 1 to 64 letters, digits, '-', '_' or '.'";
+	memcpy(r->campaign, v, len);
+	r->campaign[len] = '\0';
+	return NULL;
+}
+
+static const char *p_uscc(const char *v, size_t len, struct result_entry *r)
+{
+	const char *why = len == USCC_LEN ? uscc_invalid(v, (unsigned)len)
+					  : "must be 18 characters";
+	if (!why) {
+		memcpy(r->uscc, v, USCC_LEN);
+		r->uscc[USCC_LEN] = '\0';
+	}
+	return why;
+}
+
+static const char *p_inspector(const char *v, size_t len,
+			       struct result_entry *r)
+{
+	if (!id_chars(v, len, RESULT_ID_LEN))
+		return "must be an inspector id (1 to 32 letters, digits, "
+		       "'-', '_' or '.')";
+	memcpy(r->inspector, v, len);
+	r->inspector[len] = '\0';
+	return NULL;
+}
+
+static const char *p_date(const char *v, size_t len, struct result_entry *r)
+{
+	return date_parse(v, (unsigned)len, &r->date)
+		       ? NULL : "must be a date YYYY-MM-DD";
+}
+
+static const char *p_result(const char *v, size_t len,
+			    struct result_entry *r)
+{
+	r->result = result_code_find(v, len);
+	return r->result ? NULL
+			 : "must be a result code 01 to 11 (docs/REDIS.md)";
+}
+
+static const char *p_note(const char *v, size_t len, struct result_entry *r)
+{
+	if (len > RESULT_MAX_NOTE)
+		return "is longer than 1024 bytes";
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)v[i] < 0x20 && v[i] != '\n')
+			return "holds a control character";
+	memcpy(r->note, v, len);
+	r->note[len] = '\0';
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	const char *(*parse)(const char *v, size_t len,
+			     struct result_entry *r);
+	bool required;
+} fields[] = {
+	{"campaign", p_campaign, true}, {"uscc", p_uscc, true},
+	{"inspector", p_inspector, true}, {"date", p_date, true},
+	{"result", p_result, true},	 {"note", p_note, false},
+};
+#define N_FIELDS (sizeof(fields) / sizeof(*fields))
+
+int result_parse(const struct entry_field *f, size_t n,
+		 struct result_entry *r, struct diag *err)
+{
+	bool seen[N_FIELDS] = {false};
+	memset(r, 0, sizeof(*r));
+	r->date = DATE_NONE;
+	if (n > CAMPAIGN_MAX_FIELDS)
+		return diag_add(err, "entry has more than %d fields",
+				CAMPAIGN_MAX_FIELDS);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].name_len == 8 && !memcmp(f[i].name, "campaign", 8))
+			p_campaign(f[i].value, f[i].value_len, r);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < N_FIELDS &&
+		       !(strlen(fields[k].name) == f[i].name_len &&
+			 !memcmp(fields[k].name, f[i].name, f[i].name_len)))
+			k++;
+		int nl = (int)(f[i].name_len < 64 ? f[i].name_len : 64);
+		if (k == N_FIELDS)
+			return diag_add(err, "field %.*s: not a field of a "
+					"result entry", nl, f[i].name);
+		if (seen[k])
+			return diag_add(err, "field %s: given twice",
+					fields[k].name);
+		seen[k] = true;
+		const char *why = fields[k].parse(f[i].value, f[i].value_len, r);
+		if (why)
+			return diag_add(err, "field %s: %s", fields[k].name, why);
+	}
+	for (size_t k = 0; k < N_FIELDS; k++)
+		if (fields[k].required && !seen[k])
+			return diag_add(err, "field %s: missing",
+					fields[k].name);
+	return 0;
+}
+
+/* Copies the next 0x1f-separated part of [*at, end) into out. */
+static bool next_part(const char **at, const char *end, char *out,
+		      size_t size)
+{
+	const char *sep = memchr(*at, 0x1f, (size_t)(end - *at));
+	size_t len = (size_t)((sep ? sep : end) - *at);
+	if (len >= size)
+		return false;
+	memcpy(out, *at, len);
+	out[len] = '\0';
+	*at = sep ? sep + 1 : end;
+	return true;
+}
+
+int planned_visit_parse(const char *value, size_t len,
+			struct planned_visit *v)
+{
+	const char *at = value, *end = value + len;
+	char date[16], ids[TEAM_MAX * (RESULT_ID_LEN + 1) + 1];
+	memset(v, 0, sizeof(*v));
+	if (!next_part(&at, end, date, sizeof(date)) ||
+	    !date_parse(date, (unsigned)strlen(date), &v->date) ||
+	    !next_part(&at, end, ids, sizeof(ids)) ||
+	    !next_part(&at, end, v->team, sizeof(v->team)) ||
+	    !next_part(&at, end, v->name, sizeof(v->name)) || at != end)
+		return -1;
+	for (char *save, *id = strtok_r(ids, ";", &save); id;
+	     id = strtok_r(NULL, ";", &save)) {
+		if (v->n_ids == TEAM_MAX || strlen(id) > RESULT_ID_LEN)
+			return -1;
+		strcpy(v->ids[v->n_ids++], id);
+	}
+	return v->n_ids ? 0 : -1;
+}
+
+int result_check(const struct result_entry *r,
+		 const struct planned_visit *visit, int32_t window_from,
+		 int32_t window_to, int32_t today, struct diag *err)
+{
+	char a[11], b[11];
+	if (!visit)
+		return diag_add(err, "field uscc: %s was not drawn in campaign "
+				"%s", r->uscc, r->campaign);
+	bool member = false;
+	for (unsigned m = 0; m < visit->n_ids; m++)
+		member |= !strcmp(visit->ids[m], r->inspector);
+	if (!member)
+		return diag_add(err, "field inspector: %s was not on the team "
+				"sent to %s", r->inspector, r->uscc);
+	if (r->date < window_from || r->date > window_to) {
+		date_format(window_from, a);
+		date_format(window_to, b);
+		return diag_add(err, "field date: outside the campaign's "
+				"window %s..%s", a, b);
+	}
+	if (r->date > today)
+		return diag_add(err, "field date: in the future");
+	return 0;
+}
+
+int32_t result_deadline(const struct calendar *cal, int32_t day)
+{
+	return calendar_add_working_days(cal, day,
+					 RESULT_DEADLINE_WORKING_DAYS);
+}
