@@ -72,4 +72,36 @@ int result_check(const struct result_entry *r,
  * DATE_NONE when the calendar does not reach it. */
 int32_t result_deadline(const struct calendar *cal, int32_t day);
 
+/* An accepted result as <p>results:<campaign> keeps it (field uscc):
+ * "date\x1fcode\x1finspector\x1fentry\x1freceived\x1fnote". */
+struct result_record {
+	int32_t date, received;
+	const struct result_code *result;
+	char inspector[RESULT_ID_LEN + 1];
+	char entry[48]; /* a stream entry id */
+	char note[RESULT_MAX_NOTE + 1];
+};
+int result_record_parse(const char *value, size_t len,
+			struct result_record *ret);
+
+enum result_status {
+	RESULT_ON_TIME,   /* public by its deadline */
+	RESULT_LATE,      /* public, after its deadline */
+	RESULT_PENDING,   /* not in yet, deadline more than `within` away */
+	RESULT_AT_RISK,   /* not in yet, deadline within `within` working days */
+	RESULT_OVERDUE,   /* not in yet, deadline passed */
+	RESULT_NO_CALENDAR, /* the calendar does not reach the deadline */
+	RESULT_STATUSES
+};
+extern const char *const result_status_names[];
+
+/* Where a visit stands on today: result is NULL while none is in. Its
+ * deadline is 20 working days after the inspection (the result's date,
+ * else the planned day). */
+enum result_status result_status_of(const struct calendar *cal,
+				    int32_t today, unsigned within,
+				    int32_t planned,
+				    const struct result_record *result,
+				    int32_t *deadline);
+
 #endif

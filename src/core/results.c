@@ -225,3 +225,47 @@ int32_t result_deadline(const struct calendar *cal, int32_t day)
 	return calendar_add_working_days(cal, day,
 					 RESULT_DEADLINE_WORKING_DAYS);
 }
+
+int result_record_parse(const char *value, size_t len,
+			struct result_record *r)
+{
+	const char *at = value, *end = value + len;
+	char date[16], code[8], received[16];
+	memset(r, 0, sizeof(*r));
+	if (!next_part(&at, end, date, sizeof(date)) ||
+	    !date_parse(date, (unsigned)strlen(date), &r->date) ||
+	    !next_part(&at, end, code, sizeof(code)) ||
+	    !(r->result = result_code_find(code, strlen(code))) ||
+	    !next_part(&at, end, r->inspector, sizeof(r->inspector)) ||
+	    !next_part(&at, end, r->entry, sizeof(r->entry)) ||
+	    !next_part(&at, end, received, sizeof(received)) ||
+	    !date_parse(received, (unsigned)strlen(received), &r->received) ||
+	    !next_part(&at, end, r->note, sizeof(r->note)) || at != end)
+		return -1;
+	return 0;
+}
+
+const char *const result_status_names[] = {
+	"on time", "late", "pending", "at risk", "overdue", "no calendar",
+};
+
+enum result_status result_status_of(const struct calendar *cal,
+				    int32_t today, unsigned within,
+				    int32_t planned,
+				    const struct result_record *result,
+				    int32_t *deadline)
+{
+	*deadline = result_deadline(cal, result ? result->date : planned);
+	if (*deadline == DATE_NONE)
+		return RESULT_NO_CALENDAR;
+	if (result)
+		return result->received <= *deadline ? RESULT_ON_TIME
+						     : RESULT_LATE;
+	if (today > *deadline)
+		return RESULT_OVERDUE;
+	int32_t horizon = within ? calendar_add_working_days(cal, today, within)
+				 : today;
+	if (horizon == DATE_NONE || horizon >= *deadline)
+		return RESULT_AT_RISK;
+	return RESULT_PENDING;
+}

@@ -1,4 +1,5 @@
-/* Reading the intake stream as a member of the consumer group. */
+/* Reading the intake and results streams as a member of their consumer
+ * groups. */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,7 +23,8 @@ static int ensure_group(struct worker *w, const char *intake)
 
 /* Handles the first entry of an XREADGROUP/XAUTOCLAIM entry list. Returns
  * 1 if there was one, 0 if none. */
-static int handle_first(struct worker *w, const redisReply *entries)
+static int handle_first(struct worker *w, const redisReply *entries,
+			entry_handler handle)
 {
 	if (!entries || entries->type != REDIS_REPLY_ARRAY ||
 	    entries->elements == 0)
@@ -41,10 +43,12 @@ static int handle_first(struct worker *w, const redisReply *entries)
 		log_error("entry refused after repeated failures", "entry=%s "
 			  "reason=%s", id, log_quote(w->store.err));
 		w->failures = 0;
-		return answer_unprocessable(w, id, fields) == ENTRY_DONE
-			       ? 1 : ENTRY_LOST;
+		int r = handle == process_entry
+				? answer_unprocessable(w, id, fields)
+				: result_unprocessable(w, id, fields);
+		return r == ENTRY_DONE ? 1 : ENTRY_LOST;
 	}
-	int r = process_entry(w, id, fields);
+	int r = handle(w, id, fields);
 	if (r != ENTRY_DONE && store_connected(&w->store)) {
 		/* Not a lost connection: the entry itself fails. */
 		snprintf(w->failing, sizeof(w->failing), "%s", id);
@@ -53,18 +57,18 @@ static int handle_first(struct worker *w, const redisReply *entries)
 	return r == ENTRY_DONE ? 1 : ENTRY_LOST;
 }
 
-static int read_group(struct worker *w, const char *intake, const char *from,
-		      int block_ms)
+static int read_group(struct worker *w, const char *stream, const char *from,
+		      int block_ms, entry_handler handle)
 {
 	char block[16];
 	snprintf(block, sizeof(block), "%d", block_ms);
 	redisReply *r = block_ms
 		? store_runv(&w->store, "XREADGROUP", "GROUP", INTAKE_GROUP,
 			     w->cfg->consumer, "COUNT", "1", "BLOCK", block,
-			     "STREAMS", intake, from, NULL)
+			     "STREAMS", stream, from, NULL)
 		: store_runv(&w->store, "XREADGROUP", "GROUP", INTAKE_GROUP,
 			     w->cfg->consumer, "COUNT", "1", "STREAMS",
-			     intake, from, NULL);
+			     stream, from, NULL);
 	if (!r)
 		return ENTRY_LOST;
 	int rc = 0;
@@ -73,12 +77,13 @@ static int read_group(struct worker *w, const char *intake, const char *from,
 		snprintf(w->store.err, sizeof(w->store.err), "%s", r->str);
 		rc = ENTRY_LOST;
 	} else if (r->type == REDIS_REPLY_ERROR) {
-		log_warn("intake read refused", "reason=%s", log_quote(r->str));
+		log_warn("stream read refused", "stream=%s reason=%s", stream,
+			 log_quote(r->str));
 		if (strncmp(r->str, "NOGROUP", 7) == 0)
-			rc = ensure_group(w, intake);
+			rc = ensure_group(w, stream);
 	} else if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
 		/* [[stream, [entries]]] */
-		rc = handle_first(w, r->element[0]->element[1]);
+		rc = handle_first(w, r->element[0]->element[1], handle);
 	}
 	freeReplyObject(r);
 	return rc;
@@ -86,11 +91,11 @@ static int read_group(struct worker *w, const char *intake, const char *from,
 
 /* Takes over one entry another consumer left idle too long; it is then
  * ours, and read as our own pending entry. */
-static int claim(struct worker *w, const char *intake)
+static int claim(struct worker *w, const char *stream)
 {
 	char idle[16];
 	snprintf(idle, sizeof(idle), "%d", w->cfg->claim_idle_ms);
-	redisReply *r = store_runv(&w->store, "XAUTOCLAIM", intake,
+	redisReply *r = store_runv(&w->store, "XAUTOCLAIM", stream,
 				   INTAKE_GROUP, w->cfg->consumer, idle, "0-0",
 				   "COUNT", "1", "JUSTID", NULL);
 	if (!r)
@@ -99,7 +104,7 @@ static int claim(struct worker *w, const char *intake)
 			r->element[1]->type == REDIS_REPLY_ARRAY
 		? (int)r->element[1]->elements : 0;
 	if (n > 0)
-		log_info("claimed a stale entry", "entry=%s",
+		log_info("claimed a stale entry", "stream=%s entry=%s", stream,
 			 r->element[1]->element[0]->str);
 	freeReplyObject(r);
 	return n;
@@ -107,27 +112,35 @@ static int claim(struct worker *w, const char *intake)
 
 int worker_step(struct worker *w)
 {
-	char intake[128];
+	char intake[128], results[128];
 	store_key(intake, sizeof(intake), w->cfg->prefix, "intake");
+	store_key(results, sizeof(results), w->cfg->prefix, "results");
 	if (!store_connected(&w->store)) {
 		if (store_connect(&w->store, w->cfg) < 0)
 			return ENTRY_LOST;
 		log_info("connected to redis", "consumer=%s", w->cfg->consumer);
-		if (ensure_group(w, intake) < 0)
+		if (ensure_group(w, intake) < 0 || ensure_group(w, results) < 0)
 			return ENTRY_LOST;
 	}
 	w->jobs++;
 	int r = feeds_step(w); /* a due day's feeds come before new work */
-	if (r != 0)
-		return r;
-	r = read_group(w, intake, "0", 0); /* ours, left pending */
+	if (r == 0)
+		r = overdue_step(w);
+	if (r == 0) /* ours, left pending */
+		r = read_group(w, intake, "0", 0, process_entry);
+	if (r == 0)
+		r = read_group(w, results, "0", 0, process_result);
+	if (r == 0) /* results are small: one before each campaign */
+		r = read_group(w, results, ">", 0, process_result);
 	if (r != 0)
 		return r;
 	if (w->jobs - w->claimed_at >= CLAIM_EVERY) {
 		w->claimed_at = w->jobs;
 		r = claim(w, intake);
+		if (r == 0)
+			r = claim(w, results);
 		if (r != 0)
 			return r < 0 ? r : 1;
 	}
-	return read_group(w, intake, ">", w->cfg->block_ms);
+	return read_group(w, intake, ">", w->cfg->block_ms, process_entry);
 }

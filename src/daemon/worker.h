@@ -27,6 +27,7 @@ struct worker {
 	unsigned long jobs;
 	char failing[64];      /* an entry that failed with Redis connected */
 	unsigned failures;     /* its failures in a row */
+	int32_t overdue_logged; /* the day overdue results were last logged */
 	struct {
 		double fetch, order, merge, digest, draw, teams, details,
 			publish;
@@ -44,6 +45,21 @@ enum { ENTRY_DONE = 0, ENTRY_LOST = -1 };
  * writer) and leaves it pending, to be handled again. */
 int process_entry(struct worker *w, const char *entry_id,
 		  const redisReply *fields);
+
+typedef int (*entry_handler)(struct worker *w, const char *entry_id,
+			     const redisReply *fields);
+
+/* Handles one results entry (results.c): the result recorded, made public
+ * and, if adverse, handed to the credit platform; or refused with its
+ * reason. Acknowledged in the same transaction either way. */
+int process_result(struct worker *w, const char *entry_id,
+		   const redisReply *fields);
+int result_unprocessable(struct worker *w, const char *entry_id,
+			 const redisReply *fields);
+
+/* Once a day, logs the campaigns whose results are late or due soon
+ * (results.c). Returns 0, or ENTRY_LOST. */
+int overdue_step(struct worker *w);
 
 /* One unit of work: our own pending entries first, then others' stale
  * ones, then new ones (waiting up to block_ms). Returns 1 if an entry

@@ -1,0 +1,48 @@
+/* A published campaign as the shells read it back for results, deadlines
+ * and disclosure: its record, and each visit with its result if one is
+ * in, ascending by USCC (the canonical order). */
+#ifndef INSPECT_CAMPAIGN_VIEW_H
+#define INSPECT_CAMPAIGN_VIEW_H
+
+#include "inspect/diag.h"
+#include "inspect/results.h"
+#include "inspect/store.h"
+
+struct campaign_row {
+	const char *uscc;
+	const redisReply *visit;  /* <p>visits:<id> value */
+	const redisReply *result; /* <p>results:<id> value, or NULL */
+};
+
+struct campaign_view {
+	redisReply *record, *visits, *results; /* rows point into these */
+	struct campaign_row *rows;
+	size_t n;
+};
+
+/* Returns 0, -1 with the reason in err (unknown or unpublished campaign,
+ * an unreadable visit), or STORE_LOST (s->err) on a lost connection. */
+int campaign_view_read(struct store *s, const char *prefix, const char *id,
+		       struct campaign_view *ret, struct diag *err);
+const char *campaign_view_field(const struct campaign_view *v,
+				const char *name);
+/* Row k's visit and result parsed (result NULL when none is in); returns
+ * false if a stored value does not parse. */
+bool campaign_row_parse(const struct campaign_row *row,
+			struct planned_visit *visit,
+			struct result_record *result, bool *has_result);
+void campaign_view_finish(struct campaign_view *v);
+
+typedef void (*deadline_each)(const struct campaign_row *row,
+			      const struct planned_visit *visit,
+			      enum result_status status, int32_t deadline,
+			      void *ctx);
+/* Counts the visits by result status on today (result_status_of), and
+ * calls each for every visit if not NULL. Returns 0, or -1 if a stored
+ * visit or result does not parse. */
+int campaign_view_deadlines(const struct campaign_view *v,
+			    const struct calendar *cal, int32_t today,
+			    unsigned within, size_t counts[RESULT_STATUSES],
+			    deadline_each each, void *ctx);
+
+#endif

@@ -1,0 +1,116 @@
+#include "inspect/campaign_view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/grades.h"
+
+static int by_uscc(const void *a, const void *b)
+{
+	return strcmp(((const struct campaign_row *)a)->uscc,
+		      ((const struct campaign_row *)b)->uscc);
+}
+
+/* A hash reply as rows (uscc, value in .result), sorted. */
+static struct campaign_row *rows_of(const redisReply *h, size_t *n)
+{
+	*n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0;
+	struct campaign_row *r = calloc(*n + 1, sizeof(*r));
+	for (size_t i = 0; r && i < *n; i++)
+		r[i] = (struct campaign_row){h->element[2 * i]->str, NULL,
+					     h->element[2 * i + 1]};
+	if (r)
+		qsort(r, *n, sizeof(*r), by_uscc);
+	return r;
+}
+
+int campaign_view_read(struct store *s, const char *prefix, const char *id,
+		       struct campaign_view *v, struct diag *err)
+{
+	char key[200];
+	memset(v, 0, sizeof(*v));
+	store_key(key, sizeof(key), prefix, "campaign:%s", id);
+	v->record = store_runv(s, "HGETALL", key, NULL);
+	store_key(key, sizeof(key), prefix, "visits:%s", id);
+	v->visits = v->record ? store_runv(s, "HGETALL", key, NULL) : NULL;
+	store_key(key, sizeof(key), prefix, "results:%s", id);
+	v->results = v->visits ? store_runv(s, "HGETALL", key, NULL) : NULL;
+	if (!v->results) {
+		campaign_view_finish(v);
+		return STORE_LOST;
+	}
+	const char *status = campaign_view_field(v, "status");
+	if (!status || strcmp(status, "published")) {
+		campaign_view_finish(v);
+		return diag_add(err, "campaign %s is %s", id,
+				status ? "not published" : "unknown");
+	}
+	size_t nr;
+	struct campaign_row *res = rows_of(v->results, &nr);
+	v->rows = rows_of(v->visits, &v->n);
+	if (!res || !v->rows) {
+		free(res);
+		campaign_view_finish(v);
+		return diag_add(err, "out of memory");
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		struct campaign_row *row = &v->rows[i];
+		const struct campaign_row *hit =
+			bsearch(row, res, nr, sizeof(*res), by_uscc);
+		row->visit = row->result; /* rows_of put the value there */
+		row->result = hit ? hit->result : NULL;
+	}
+	free(res);
+	return 0;
+}
+
+const char *campaign_view_field(const struct campaign_view *v,
+				const char *name)
+{
+	const redisReply *f = v->record ? reply_field(v->record, name) : NULL;
+	return f && f->type == REDIS_REPLY_STRING ? f->str : NULL;
+}
+
+bool campaign_row_parse(const struct campaign_row *row,
+			struct planned_visit *visit,
+			struct result_record *result, bool *has_result)
+{
+	*has_result = row->result && row->result->type == REDIS_REPLY_STRING;
+	return planned_visit_parse(row->visit->str, row->visit->len, visit) ==
+		       0 &&
+	       (!*has_result || result_record_parse(row->result->str,
+						    row->result->len,
+						    result) == 0);
+}
+
+void campaign_view_finish(struct campaign_view *v)
+{
+	freeReplyObject(v->record);
+	freeReplyObject(v->visits);
+	freeReplyObject(v->results);
+	free(v->rows);
+	memset(v, 0, sizeof(*v));
+}
+
+int campaign_view_deadlines(const struct campaign_view *v,
+			    const struct calendar *cal, int32_t today,
+			    unsigned within, size_t counts[RESULT_STATUSES],
+			    deadline_each each, void *ctx)
+{
+	struct planned_visit visit;
+	struct result_record result;
+	bool has;
+	memset(counts, 0, RESULT_STATUSES * sizeof(*counts));
+	for (size_t i = 0; i < v->n; i++) {
+		if (!campaign_row_parse(&v->rows[i], &visit, &result, &has))
+			return -1;
+		int32_t deadline;
+		enum result_status st = result_status_of(
+			cal, today, within, visit.date, has ? &result : NULL,
+			&deadline);
+		counts[st]++;
+		if (each)
+			each(&v->rows[i], &visit, st, deadline, ctx);
+	}
+	return 0;
+}
