@@ -16,5 +16,8 @@ void file_unmap(struct mapped_file *f);
 /* Reads up to max bytes (NUL-terminated); -EFBIG if larger. Caller frees. */
 int file_read(const char *path, size_t max, char **ret_data,
 	      size_t *ret_len);
+/* Writes the whole file through a temporary and a rename, so a reader
+ * never sees half of it. Returns 0 or -errno. */
+int file_write(const char *path, const char *data, size_t len);
 
 #endif

@@ -40,6 +40,7 @@ struct policy {
 	enum design design;
 	uint32_t size;      /* pps: the total sample size; 0 if unset */
 	uint32_t team_size; /* inspectors per visit, at least 2 */
+	bool disclose_inspectors; /* the disclosure names the teams */
 	struct class_rule cls[CLASS_COUNT];
 	struct flag_rule flag[FLAG_COUNT];
 	uint8_t digest[32]; /* SHA-256 of the policy document's bytes */

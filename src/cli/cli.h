@@ -19,6 +19,9 @@ int cmd_import(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
+int cmd_overdue(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* --config FILE and --redis URL, which every Redis command takes: put
  * CLI_REDIS_OPTIONS in the command's option table, and hand each option

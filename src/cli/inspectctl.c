@@ -16,6 +16,9 @@ static const struct command {
 	{"submit", cmd_submit, "post a campaign or its entropy to inspectd"},
 	{"status", cmd_status, "show a campaign's record"},
 	{"feed", cmd_feed, "show an inspector's delivered visits"},
+	{"overdue", cmd_overdue, "list results at risk or past their deadline"},
+	{"export", cmd_export, "write a campaign's disclosure or audit bundle"},
+	{"verify", cmd_verify, "re-run a draw from its audit bundle"},
 };
 
 static int usage(FILE *out)

@@ -33,6 +33,7 @@ struct y_policy {
 	char *design;
 	unsigned size;
 	unsigned team_size;
+	bool disclose_inspectors;
 	struct y_classes classes;
 	struct y_flags flags;
 };
@@ -78,6 +79,8 @@ static const cyaml_schema_field_t policy_fields[] = {
 	CYAML_FIELD_UINT("size", CYAML_FLAG_OPTIONAL, struct y_policy, size),
 	CYAML_FIELD_UINT("team_size", CYAML_FLAG_OPTIONAL, struct y_policy,
 			 team_size),
+	CYAML_FIELD_BOOL("disclose_inspectors", CYAML_FLAG_OPTIONAL,
+			 struct y_policy, disclose_inspectors),
 	CYAML_FIELD_MAPPING("classes", CYAML_FLAG_DEFAULT, struct y_policy,
 			    classes, classes_fields),
 	CYAML_FIELD_MAPPING("flags", CYAML_FLAG_OPTIONAL, struct y_policy,
@@ -211,6 +214,7 @@ static int check_policy(const struct yaml_doc *d, const struct y_policy *y,
 		return FAIL(d, "size", "only a pps policy has a fixed size");
 	p->size = y->size;
 	p->team_size = y->team_size ? y->team_size : 2;
+	p->disclose_inspectors = y->disclose_inspectors;
 	if (p->team_size < 2 || p->team_size > 10)
 		return FAIL(d, "team_size", "%u is not from 2 to 10",
 			    y->team_size);

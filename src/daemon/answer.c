@@ -523,8 +523,10 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_add(&t.a, visit_window);
 	args_add(&t.a, "audit");
 	args_add(&t.a, audit);
-	args_add(&t.a, "policy_text");
-	args_addn(&t.a, rec->policy->text, rec->policy->len);
+	if (!rec->frozen) { /* a frozen record has it already */
+		args_add(&t.a, "policy_text");
+		args_addn(&t.a, rec->policy->text, rec->policy->len);
+	}
 	args_add(&t.a, "roster_digest");
 	args_add(&t.a, roster_hex);
 	tx_send(&t);

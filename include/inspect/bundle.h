@@ -1,0 +1,72 @@
+/* The audit bundle of a published campaign: everything needed to re-run
+ * its draw, as files of one directory (docs/ALGORITHM.md, "Audit
+ * bundles"):
+ *
+ *   MANIFEST        key: value lines (campaign, date, entropy, digests...)
+ *   policy.yaml     the policy document (its SHA-256 is the policy digest)
+ *   policy.txt      the same policy as numbers, for verifiers without YAML
+ *   population.csv  the frozen population, canonical text
+ *   roster.csv      the inspector roster the team draw read
+ *   teams.txt       the team draw's other inputs (team_inputs.h)
+ *   cn-YYYY.yaml    the working-day calendars of the window's years
+ *   outcome.csv     what was published: uscc,date,team per visit
+ *
+ * Verification is pure: the texts in, "verified" or the first difference
+ * out. */
+#ifndef INSPECT_BUNDLE_H
+#define INSPECT_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/calendar.h"
+#include "inspect/diag.h"
+#include "inspect/policy.h"
+#include "inspect/seed.h"
+#include "inspect/strbuf.h"
+
+#define BUNDLE_FORMAT "inspectd-bundle/1"
+#define POLICY_NUMBERS_HEADER "inspectd-policy-numbers/1"
+#define OUTCOME_HEADER "uscc,date,team"
+
+struct text {
+	const char *s;
+	size_t len;
+};
+
+struct bundle_manifest {
+	char campaign[SEED_MAX_ID + 1], department[65], policy[64];
+	char algorithm[32], teams_algorithm[32];
+	int32_t date;
+	uint32_t size;
+	char entropy[SEED_MAX_ENTROPY + 1];
+	char seed[65], population_digest[65], policy_digest[65];
+	char roster_digest[65];
+	size_t population, selected;
+};
+
+struct bundle {
+	struct bundle_manifest m;
+	struct text policy_yaml, policy_numbers, population, roster, teams,
+		outcome;
+	struct text calendars[CALENDAR_MAX_YEARS]; /* in year order */
+	unsigned n_calendars;
+};
+
+/* The file names of the fixed files, in the order above. */
+extern const char *const bundle_files[];
+extern const size_t n_bundle_files;
+
+void bundle_manifest_format(const struct bundle_manifest *m,
+			    struct strbuf *out);
+int bundle_manifest_parse(const char *text, size_t len,
+			  struct bundle_manifest *ret, struct diag *err);
+/* The policy as the integers docs/ALGORITHM.md section 3 defines. */
+void policy_numbers_format(const struct policy *p, struct strbuf *out);
+
+/* Recomputes digests, seed, entity draw, teams and schedule, and compares
+ * each with the bundle. Returns 0 (verified), or -1 with the first
+ * difference in err. */
+int bundle_verify(const struct bundle *b, struct diag *err);
+
+#endif

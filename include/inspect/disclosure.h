@@ -1,0 +1,45 @@
+/* The public disclosure of a campaign (抽查结果公示): its plan and results
+ * as the public sees them, written as CSV, JSON or one static HTML page.
+ * By construction it holds no class, score, flags or inclusion
+ * probability: the rows have no place for them. Inspector names appear
+ * only where the policy allows (team is NULL otherwise). */
+#ifndef INSPECT_DISCLOSURE_H
+#define INSPECT_DISCLOSURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/results.h"
+#include "inspect/strbuf.h"
+
+struct disclosure_item {
+	const char *code, *name;
+};
+
+struct disclosure_row {
+	const char *uscc, *name;
+	int32_t planned;                 /* the visit's working day */
+	const char *team;                /* NULL when not disclosed */
+	const struct result_code *result; /* NULL while none is in */
+	int32_t result_date;
+};
+
+struct disclosure {
+	const char *campaign, *department, *window, *draw_date;
+	const struct disclosure_item *items;
+	unsigned n_items;
+	size_t population, selected;
+	/* The commitment anyone can check the draw against. */
+	const char *population_digest, *policy_digest, *seed, *entropy,
+		*algorithm;
+	bool teams_disclosed;
+	const struct disclosure_row *rows; /* ascending by uscc */
+	size_t n;
+};
+
+void disclosure_csv(const struct disclosure *d, struct strbuf *out);
+void disclosure_json(const struct disclosure *d, struct strbuf *out);
+void disclosure_html(const struct disclosure *d, struct strbuf *out);
+
+#endif

@@ -1,0 +1,129 @@
+/* inspectctl overdue: results at risk of missing, or past, their deadline
+ * of 20 working days after the inspection, campaign by campaign. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "inspect/campaign_view.h"
+#include "inspect/catalog.h"
+#include "inspect/date.h"
+#include "inspect/grades.h"
+
+static void print_row(const struct campaign_row *row,
+		      const struct planned_visit *visit,
+		      enum result_status status, int32_t deadline, void *ctx)
+{
+	char planned[11], due[11] = "unknown";
+	if (status == RESULT_ON_TIME || status == RESULT_PENDING)
+		return;
+	date_format(visit->date, planned);
+	if (deadline != DATE_NONE)
+		date_format(deadline, due);
+	printf("%s  %s  %s  planned %s  due %s  %s\n", (const char *)ctx,
+	       row->uscc, visit->name, planned, due,
+	       result_status_names[status]);
+}
+
+static int one_campaign(struct store *s, const struct config *cfg,
+			const struct calendar *cal, const char *id,
+			int32_t today, unsigned within)
+{
+	struct campaign_view v;
+	struct diag err;
+	size_t n[RESULT_STATUSES];
+	diag_init(&err);
+	int r = campaign_view_read(s, cfg->prefix, id, &v, &err);
+	if (r == STORE_LOST) {
+		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+		return EXIT_FAIL;
+	}
+	if (r < 0) {
+		fprintf(stderr, "inspectctl: %s", diag_text(&err));
+		return EXIT_INPUT;
+	}
+	r = campaign_view_deadlines(&v, cal, today, within, n, print_row,
+				    (void *)id);
+	if (r == 0)
+		printf("campaign %s: %zu visits: %zu on time, %zu late, %zu "
+		       "pending, %zu at risk, %zu overdue, %zu beyond the "
+		       "calendars\n", id, v.n, n[RESULT_ON_TIME],
+		       n[RESULT_LATE], n[RESULT_PENDING], n[RESULT_AT_RISK],
+		       n[RESULT_OVERDUE], n[RESULT_NO_CALENDAR]);
+	else
+		fprintf(stderr, "inspectctl: campaign %s: a stored visit or "
+			"result is unreadable\n", id);
+	campaign_view_finish(&v);
+	return r == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp((*(redisReply *const *)a)->str,
+		      (*(redisReply *const *)b)->str);
+}
+
+int cmd_overdue(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"campaign", required_argument, 0, 'C'},
+		{"date", required_argument, 0, 'd'},
+		{"within", required_argument, 0, 'w'},
+		CLI_REDIS_OPTIONS,
+		{0, 0, 0, 0}};
+	const char *campaign = NULL;
+	struct redis_opts ro = {0};
+	int32_t today = cli_today();
+	uint32_t within = 5;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if ((c == 'd' && cli_date(optarg, &today) < 0) ||
+		    (c == 'w' && cli_count("--within", optarg, 100, &within) < 0))
+			return EXIT_INPUT;
+		if (c == 'C')
+			campaign = optarg;
+		else if (c != 'd' && c != 'w' && !cli_redis_option(c, optarg, &ro))
+			return EXIT_INPUT;
+	}
+	if (optind != argc) {
+		fputs("usage: inspectctl overdue [--campaign ID] [--date "
+		      "YYYY-MM-DD] [--within WORKING_DAYS] [--config FILE] "
+		      "[--redis URL]\n", stderr);
+		return EXIT_INPUT;
+	}
+	struct config cfg;
+	struct store s;
+	struct catalog cat;
+	struct diag err;
+	diag_init(&err);
+	int r = cli_store_open(&ro, &cfg, &s);
+	if (r)
+		return r;
+	if (catalog_load(&cfg, &cat, &err) < 0) {
+		fputs(diag_text(&err), stderr);
+		store_close(&s);
+		return EXIT_INPUT;
+	}
+	if (campaign) {
+		r = one_campaign(&s, &cfg, &cat.calendar, campaign, today, within);
+	} else {
+		char key[128];
+		store_key(key, sizeof(key), cfg.prefix, "published");
+		redisReply *ids = store_runv(&s, "SMEMBERS", key, NULL);
+		if (!ids)
+			fprintf(stderr, "inspectctl: redis: %s\n", s.err);
+		r = ids ? EXIT_OK : EXIT_FAIL;
+		if (ids && ids->type == REDIS_REPLY_ARRAY)
+			qsort(ids->element, ids->elements, sizeof(*ids->element),
+			      by_str);
+		for (size_t i = 0; ids && ids->type == REDIS_REPLY_ARRAY &&
+				   i < ids->elements && r == EXIT_OK; i++)
+			r = one_campaign(&s, &cfg, &cat.calendar,
+					 ids->element[i]->str, today, within);
+		freeReplyObject(ids);
+	}
+	catalog_finish(&cat);
+	store_close(&s);
+	return r;
+}

@@ -1,0 +1,397 @@
+#include "inspect/bundle.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/assign.h"
+#include "inspect/date.h"
+#include "inspect/decimal.h"
+#include "inspect/population.h"
+#include "inspect/roster.h"
+#include "inspect/sampler.h"
+#include "inspect/sha256.h"
+#include "inspect/team_inputs.h"
+
+const char *const bundle_files[] = {
+	"MANIFEST",   "policy.yaml", "policy.txt",  "population.csv",
+	"roster.csv", "teams.txt",   "outcome.csv",
+};
+const size_t n_bundle_files = sizeof(bundle_files) / sizeof(*bundle_files);
+
+void bundle_manifest_format(const struct bundle_manifest *m,
+			    struct strbuf *b)
+{
+	char date[11];
+	date_format(m->date, date);
+	sb_printf(b, "format: %s\ncampaign: %s\ndepartment: %s\npolicy: %s\n"
+		  "algorithm: %s\nteams_algorithm: %s\ndate: %s\nsize: %u\n"
+		  "entropy: %s\nseed: %s\npopulation: %zu\n"
+		  "population_digest: %s\npolicy_digest: %s\n"
+		  "roster_digest: %s\nselected: %zu\n",
+		  BUNDLE_FORMAT, m->campaign, m->department, m->policy,
+		  m->algorithm, m->teams_algorithm, date, m->size, m->entropy,
+		  m->seed, m->population, m->population_digest,
+		  m->policy_digest, m->roster_digest, m->selected);
+}
+
+/* Copies value into out (size bytes) if it fits. */
+static bool take(char *out, size_t size, const char *v, size_t len)
+{
+	if (len >= size)
+		return false;
+	memcpy(out, v, len);
+	out[len] = '\0';
+	return true;
+}
+
+static bool take_count(const char *v, size_t len, size_t *out)
+{
+	char buf[24];
+	char *end;
+	if (!take(buf, sizeof(buf), v, len) || !len || buf[0] < '0' ||
+	    buf[0] > '9')
+		return false;
+	unsigned long long x = strtoull(buf, &end, 10);
+	*out = (size_t)x;
+	return *end == '\0';
+}
+
+static bool manifest_field(struct bundle_manifest *m, const char *key,
+			   size_t klen, const char *v, size_t len)
+{
+#define IS(k) (klen == strlen(k) && !memcmp(key, k, klen))
+#define TAKE(f) take(m->f, sizeof(m->f), v, len)
+	size_t n;
+	if (IS("format"))
+		return len == strlen(BUNDLE_FORMAT) &&
+		       !memcmp(v, BUNDLE_FORMAT, len);
+	if (IS("campaign")) return TAKE(campaign);
+	if (IS("department")) return TAKE(department);
+	if (IS("policy")) return TAKE(policy);
+	if (IS("algorithm")) return TAKE(algorithm);
+	if (IS("teams_algorithm")) return TAKE(teams_algorithm);
+	if (IS("entropy")) return TAKE(entropy);
+	if (IS("seed")) return TAKE(seed);
+	if (IS("population_digest")) return TAKE(population_digest);
+	if (IS("policy_digest")) return TAKE(policy_digest);
+	if (IS("roster_digest")) return TAKE(roster_digest);
+	if (IS("date")) return date_parse(v, (unsigned)len, &m->date);
+	if (IS("population")) return take_count(v, len, &m->population);
+	if (IS("selected")) return take_count(v, len, &m->selected);
+	if (IS("size")) {
+		bool ok = take_count(v, len, &n) && n <= POLICY_MAX_SIZE;
+		m->size = (uint32_t)n;
+		return ok;
+	}
+	return false;
+#undef IS
+#undef TAKE
+}
+
+int bundle_manifest_parse(const char *text, size_t len,
+			  struct bundle_manifest *m, struct diag *err)
+{
+	const char *at = text, *end = text + len;
+	unsigned seen = 0;
+	memset(m, 0, sizeof(*m));
+	m->date = DATE_NONE;
+	for (size_t no = 1; at < end; no++) {
+		const char *nl = memchr(at, '\n', (size_t)(end - at));
+		const char *stop = nl ? nl : end;
+		const char *colon = memchr(at, ':', (size_t)(stop - at));
+		if (!colon || colon + 1 >= stop || colon[1] != ' ' ||
+		    !manifest_field(m, at, (size_t)(colon - at), colon + 2,
+				    (size_t)(stop - colon - 2)))
+			return diag_add(err, "MANIFEST:%zu: not a valid "
+					"\"key: value\" line of " BUNDLE_FORMAT,
+					no);
+		seen++;
+		at = nl ? nl + 1 : end;
+	}
+	if (seen != 15)
+		return diag_add(err, "MANIFEST: %u lines, " BUNDLE_FORMAT
+				" has 15", seen);
+	return 0;
+}
+
+void policy_numbers_format(const struct policy *p, struct strbuf *b)
+{
+	sb_printf(b, "%s\ndesign %s\nsize %u\nteam_size %u\n",
+		  POLICY_NUMBERS_HEADER,
+		  p->design == DESIGN_PPS ? "pps" : "stratified", p->size,
+		  p->team_size);
+	for (int c = 0; c < CLASS_COUNT; c++)
+		sb_printf(b, "class %c rate %llu weight %llu cooldown_days %u\n",
+			  POLICY_CLASS_LETTERS[c],
+			  (unsigned long long)p->cls[c].rate,
+			  (unsigned long long)p->cls[c].weight,
+			  p->cls[c].cooldown_days);
+	for (int f = 0; f < FLAG_COUNT; f++)
+		sb_printf(b, "flag %c factor %llu certain %d\n",
+			  POLICY_FLAG_LETTERS[f],
+			  (unsigned long long)p->flag[f].factor,
+			  p->flag[f].certain);
+}
+
+/* ---- verification ---- */
+
+struct outcome_row {
+	char uscc[USCC_LEN + 1], date[11], team[TEAM_MAX * 34];
+};
+
+static int parse_outcome(const struct text *t, struct outcome_row **ret,
+			 size_t *n, struct diag *err)
+{
+	size_t lines = 0;
+	for (size_t i = 0; i < t->len; i++)
+		lines += t->s[i] == '\n';
+	struct outcome_row *rows = calloc(lines + 1, sizeof(*rows));
+	const char *at = t->s, *end = t->s + t->len;
+	*n = 0;
+	if (!rows)
+		return diag_add(err, "out of memory");
+	for (size_t no = 1; at < end; no++) {
+		const char *nl = memchr(at, '\n', (size_t)(end - at));
+		size_t len = (size_t)((nl ? nl : end) - at);
+		char line[TEAM_MAX * 34 + 64];
+		bool ok = len < sizeof(line);
+		if (ok) {
+			memcpy(line, at, len);
+			line[len] = '\0';
+		}
+		if (no == 1) {
+			ok = ok && !strcmp(line, OUTCOME_HEADER);
+		} else if (ok) {
+			struct outcome_row *r = &rows[*n];
+			char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',')
+							     : NULL;
+			ok = c1 && c2 && c1 - line == USCC_LEN && c2 - c1 == 11 &&
+			     strlen(c2 + 1) < sizeof(r->team);
+			if (ok) {
+				memcpy(r->uscc, line, USCC_LEN);
+				memcpy(r->date, c1 + 1, 10);
+				strcpy(r->team, c2 + 1);
+				(*n)++;
+			}
+		}
+		if (!ok) {
+			free(rows);
+			return diag_add(err, "outcome.csv:%zu: not \"%s\"", no,
+					OUTCOME_HEADER);
+		}
+		at = nl ? nl + 1 : end;
+	}
+	*ret = rows;
+	return 0;
+}
+
+static bool same_hex(const uint8_t digest[32], const char *hex)
+{
+	char mine[65];
+	seed_hex(digest, 32, mine);
+	return !strcmp(mine, hex);
+}
+
+/* The policy: digest, parse, and its numbers as the bundle states them. */
+static int check_policy(const struct bundle *b, struct policy *p,
+			struct diag *err)
+{
+	uint8_t d[32];
+	sha256(b->policy_yaml.s, b->policy_yaml.len, d);
+	if (!same_hex(d, b->m.policy_digest))
+		return diag_add(err, "policy.yaml: its SHA-256 is not the "
+				"policy digest of the MANIFEST");
+	if (policy_parse("policy.yaml", b->policy_yaml.s, b->policy_yaml.len,
+			 p, err) < 0)
+		return -1;
+	struct strbuf nums = {0};
+	policy_numbers_format(p, &nums);
+	bool same = !nums.failed && nums.len == b->policy_numbers.len &&
+		    !memcmp(nums.s, b->policy_numbers.s, nums.len);
+	sb_finish(&nums);
+	return same ? 0 : diag_add(err, "policy.txt: does not state the "
+				   "numbers of policy.yaml");
+}
+
+static int check_population(const struct bundle *b, struct population *pop,
+			    struct diag *err)
+{
+	uint8_t d[32];
+	if (population_parse_csv("population.csv", b->population.s,
+				 b->population.len, pop, err) < 0 ||
+	    population_canonicalize(pop, "population.csv", 2, err) < 0)
+		return -1;
+	population_digest(pop, d);
+	if (!same_hex(d, b->m.population_digest))
+		return diag_add(err, "population.csv: its digest is not the "
+				"population digest of the MANIFEST (an entity, "
+				"class, score or flag was changed)");
+	if (pop->n != b->m.population)
+		return diag_add(err, "population.csv: %zu entities, the "
+				"MANIFEST says %zu", pop->n, b->m.population);
+	return 0;
+}
+
+static int check_selection(const struct bundle *b, const struct population *pop,
+			   const struct draw *d, const struct outcome_row *o,
+			   size_t n, struct diag *err)
+{
+	for (size_t k = 0; k < d->n_chosen && k < n; k++)
+		if (memcmp(pop->v[d->chosen[k]].uscc, o[k].uscc, USCC_LEN))
+			return diag_add(err, "selection: the draw selects "
+					"%.18s where outcome.csv line %zu has "
+					"%s", pop->v[d->chosen[k]].uscc, k + 2,
+					o[k].uscc);
+	if (d->n_chosen != n || n != b->m.selected)
+		return diag_add(err, "selection: the draw selects %zu, "
+				"outcome.csv lists %zu, the MANIFEST says %zu",
+				d->n_chosen, n, b->m.selected);
+	return 0;
+}
+
+/* The window's working days from the bundle's calendars. */
+static int check_days(const struct bundle *b, const struct team_inputs *ti,
+		      struct diag *err)
+{
+	struct calendar cal = {0};
+	int32_t days[TEAM_INPUTS_MAX_DAYS];
+	int rc = 0;
+	for (unsigned i = 0; rc == 0 && i < b->n_calendars; i++)
+		rc = calendar_add_year(&cal, "calendar", b->calendars[i].s,
+				       b->calendars[i].len, err);
+	long n = rc ? -1 : calendar_working_days(&cal, ti->window_from,
+						   ti->window_to, days,
+						   TEAM_INPUTS_MAX_DAYS);
+	calendar_finish(&cal);
+	if (rc)
+		return -1;
+	if (n < 0)
+		return diag_add(err, "calendars: the bundle's calendars do not "
+				"cover the window");
+	if ((size_t)n != ti->n_days ||
+	    memcmp(days, ti->days, ti->n_days * sizeof(*days)))
+		return diag_add(err, "teams.txt: its days are not the working "
+				"days of the window by the calendars");
+	if (ti->window_from <= b->m.date)
+		return diag_add(err, "teams.txt: the window starts on or "
+				"before the draw date");
+	return 0;
+}
+
+static int compare_teams(const struct roster *r, const struct assignment *a,
+			 const struct population *pop, const struct draw *d,
+			 const struct outcome_row *o, struct diag *err)
+{
+	for (size_t k = 0; k < d->n_chosen; k++) {
+		char day[11], team[TEAM_MAX * 34];
+		size_t n = 0;
+		date_format(a[k].day, day);
+		team[0] = '\0';
+		for (unsigned m = 0; m < a[k].n; m++)
+			n += (size_t)snprintf(team + n, sizeof(team) - n, "%s%s",
+					      m ? ";" : "",
+					      r->v[a[k].member[m]].id);
+		if (strcmp(day, o[k].date) || strcmp(team, o[k].team))
+			return diag_add(err, "teams: %.18s goes on %s with %s, "
+					"outcome.csv line %zu says %s with %s",
+					pop->v[d->chosen[k]].uscc, day, team,
+					k + 2, o[k].date, o[k].team);
+	}
+	return 0;
+}
+
+static int check_teams(const struct bundle *b, const struct policy *p,
+		       const struct population *pop, const struct draw *d,
+		       const uint8_t seed[32], const struct outcome_row *o,
+		       struct diag *err)
+{
+	struct roster r = {0};
+	struct team_inputs ti = {0};
+	struct team_rules rules;
+	uint8_t digest[32];
+	uint16_t *used = NULL;
+	size_t n = d->n_chosen;
+	struct visit *v = calloc(n + 1, sizeof(*v));
+	uint32_t (*prev)[TEAM_MAX] = calloc(n + 1, sizeof(*prev));
+	struct assignment *a = calloc(n + 1, sizeof(*a));
+	int rc = v && prev && a ? 0 : diag_add(err, "out of memory");
+	sha256(b->roster.s, b->roster.len, digest);
+	if (rc == 0 && !same_hex(digest, b->m.roster_digest))
+		rc = diag_add(err, "roster.csv: its SHA-256 is not the roster "
+			      "digest of the MANIFEST");
+	if (rc == 0)
+		rc = roster_parse_csv("roster.csv", b->roster.s, b->roster.len,
+				      &r, err);
+	if (rc == 0)
+		rc = team_inputs_parse("teams.txt", b->teams.s, b->teams.len,
+				       &ti, err);
+	if (rc == 0 && ti.team_size != p->team_size)
+		rc = diag_add(err, "teams.txt: team_size %u, the policy says "
+			      "%u", ti.team_size, p->team_size);
+	if (rc == 0)
+		rc = check_days(b, &ti, err);
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
+				      pop->v[d->chosen[k]].region, NULL, 0};
+	if (rc == 0)
+		rc = team_inputs_apply(&ti, &r, &rules, &used, v, n, prev, err);
+	rules.label = "the bundle's items";
+	if (rc == 0 && assign_teams(&r, &rules, ti.days, ti.n_days, used, v,
+				    n, seed, a, err) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = compare_teams(&r, a, pop, d, o, err);
+	roster_finish(&r);
+	team_inputs_finish(&ti);
+	free(used);
+	free(v);
+	free(prev);
+	free(a);
+	return rc;
+}
+
+int bundle_verify(const struct bundle *b, struct diag *err)
+{
+	struct policy p;
+	struct population pop = {0};
+	struct outcome_row *o = NULL;
+	struct draw d;
+	size_t n = 0;
+	uint8_t seed[32], pd[32], yd[32];
+	char hex[65];
+	bool drawn = false;
+	int rc = check_policy(b, &p, err);
+	if (rc == 0)
+		rc = check_population(b, &pop, err);
+	if (rc == 0) {
+		population_digest(&pop, pd);
+		memcpy(yd, p.digest, 32);
+		struct seed_input si = {b->m.campaign, yd, pd, b->m.date,
+					b->m.entropy};
+		if (seed_derive(&si, seed) < 0)
+			rc = diag_add(err, "MANIFEST: the entropy is too long");
+	}
+	if (rc == 0) {
+		seed_hex(seed, 32, hex);
+		if (strcmp(hex, b->m.seed))
+			rc = diag_add(err, "seed: campaign, digests, date and "
+				      "entropy give %s, the MANIFEST says %s",
+				      hex, b->m.seed);
+	}
+	struct draw_params dp = {&p, b->m.date, b->m.size};
+	if (rc == 0)
+		rc = sampler_draw(&pop, &dp, seed, &d, err);
+	drawn = rc == 0;
+	if (rc == 0)
+		rc = parse_outcome(&b->outcome, &o, &n, err);
+	if (rc == 0)
+		rc = check_selection(b, &pop, &d, o, n, err);
+	if (rc == 0)
+		rc = check_teams(b, &p, &pop, &d, seed, o, err);
+	if (drawn)
+		draw_finish(&d);
+	free(o);
+	population_finish(&pop);
+	return rc;
+}

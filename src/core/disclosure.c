@@ -1,0 +1,306 @@
+#include "inspect/disclosure.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "inspect/date.h"
+
+static const char *text_of(const struct result_code *r)
+{
+	return r ? r->zh : "";
+}
+
+/* ---- CSV (RFC 4180: a field with a comma, quote or line break is
+ * quoted, quotes doubled) ---- */
+
+static void csv_field(struct strbuf *b, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		sb_puts(b, "\"");
+		for (const char *p = s; *p; p++) {
+			sb_add(b, p, 1);
+			if (*p == '"')
+				sb_add(b, p, 1);
+		}
+		sb_puts(b, "\"");
+	} else {
+		sb_puts(b, s);
+	}
+	sb_puts(b, last ? "\r\n" : ",");
+}
+
+static void items_line(const struct disclosure *d, struct strbuf *b,
+		       const char *sep)
+{
+	for (unsigned i = 0; i < d->n_items; i++)
+		sb_printf(b, "%s%s %s", i ? sep : "", d->items[i].code,
+			  d->items[i].name);
+}
+
+void disclosure_csv(const struct disclosure *d, struct strbuf *b)
+{
+	struct strbuf items = {0};
+	items_line(d, &items, "; ");
+	sb_puts(b, "campaign,department,items,window,uscc,name,date,");
+	if (d->teams_disclosed)
+		sb_puts(b, "team,");
+	sb_puts(b, "result,result_text,result_date\r\n");
+	for (size_t k = 0; k < d->n; k++) {
+		const struct disclosure_row *r = &d->rows[k];
+		char day[11], rday[11] = "";
+		date_format(r->planned, day);
+		if (r->result)
+			date_format(r->result_date, rday);
+		csv_field(b, d->campaign, false);
+		csv_field(b, d->department, false);
+		csv_field(b, items.s ? items.s : "", false);
+		csv_field(b, d->window, false);
+		csv_field(b, r->uscc, false);
+		csv_field(b, r->name, false);
+		csv_field(b, day, false);
+		if (d->teams_disclosed)
+			csv_field(b, r->team ? r->team : "", false);
+		csv_field(b, r->result ? r->result->code : "", false);
+		csv_field(b, text_of(r->result), false);
+		csv_field(b, rday, true);
+	}
+	b->failed |= items.failed;
+	sb_finish(&items);
+}
+
+/* ---- JSON ---- */
+
+static void json_string(struct strbuf *b, const char *s)
+{
+	sb_puts(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_printf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			sb_printf(b, "\\u%04x", *p);
+		else
+			sb_add(b, (const char *)p, 1);
+	}
+	sb_puts(b, "\"");
+}
+
+static void json_member(struct strbuf *b, const char *name, const char *value,
+			bool comma)
+{
+	json_string(b, name);
+	sb_puts(b, ":");
+	json_string(b, value);
+	if (comma)
+		sb_puts(b, ",");
+}
+
+void disclosure_json(const struct disclosure *d, struct strbuf *b)
+{
+	sb_puts(b, "{");
+	json_member(b, "campaign", d->campaign, true);
+	json_member(b, "department", d->department, true);
+	sb_puts(b, "\"items\":[");
+	for (unsigned i = 0; i < d->n_items; i++) {
+		sb_puts(b, i ? ",{" : "{");
+		json_member(b, "code", d->items[i].code, true);
+		json_member(b, "name", d->items[i].name, false);
+		sb_puts(b, "}");
+	}
+	sb_puts(b, "],");
+	json_member(b, "window", d->window, true);
+	json_member(b, "draw_date", d->draw_date, true);
+	sb_printf(b, "\"population\":%zu,\"selected\":%zu,", d->population,
+		  d->selected);
+	sb_puts(b, "\"commitment\":{");
+	json_member(b, "algorithm", d->algorithm, true);
+	json_member(b, "population_digest", d->population_digest, true);
+	json_member(b, "policy_digest", d->policy_digest, true);
+	json_member(b, "entropy", d->entropy, true);
+	json_member(b, "seed", d->seed, false);
+	sb_puts(b, "},\"visits\":[");
+	for (size_t k = 0; k < d->n; k++) {
+		const struct disclosure_row *r = &d->rows[k];
+		char day[11];
+		date_format(r->planned, day);
+		sb_puts(b, k ? ",\n{" : "\n{");
+		json_member(b, "uscc", r->uscc, true);
+		json_member(b, "name", r->name, true);
+		json_member(b, "date", day, true);
+		if (d->teams_disclosed)
+			json_member(b, "team", r->team ? r->team : "", true);
+		sb_puts(b, "\"result\":");
+		if (r->result) {
+			date_format(r->result_date, day);
+			sb_puts(b, "{");
+			json_member(b, "code", r->result->code, true);
+			json_member(b, "text", r->result->zh, true);
+			json_member(b, "date", day, false);
+			sb_puts(b, "}}");
+		} else {
+			sb_puts(b, "null}");
+		}
+	}
+	sb_puts(b, "]}\n");
+}
+
+/* ---- HTML: one static page; the table reads without JavaScript, and a
+ * small script adds the search and the result filter. ---- */
+
+static void html_text(struct strbuf *b, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '&': sb_puts(b, "&amp;"); break;
+		case '<': sb_puts(b, "&lt;"); break;
+		case '>': sb_puts(b, "&gt;"); break;
+		case '"': sb_puts(b, "&quot;"); break;
+		default: sb_add(b, p, 1);
+		}
+	}
+}
+
+static void html_pair(struct strbuf *b, const char *label, const char *value,
+		      const char *cls)
+{
+	sb_printf(b, "<dt>%s</dt><dd%s%s%s>", label, cls ? " class=\"" : "",
+		  cls ? cls : "", cls ? "\"" : "");
+	html_text(b, value);
+	sb_puts(b, "</dd>\n");
+}
+
+static const char html_style[] =
+	"body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
+	"\"WenQuanYi Micro Hei\",\"PingFang SC\",\"Microsoft YaHei\","
+	"sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222;"
+	"line-height:1.5}\n"
+	"h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;"
+	"border-bottom:1px solid #ccc}\n"
+	"dl{display:grid;grid-template-columns:max-content 1fr;"
+	"gap:.2em 1em}dt{color:#555}dd{margin:0}\n"
+	".code,.digest{font-family:monospace}.digest{word-break:break-all}\n"
+	"table{border-collapse:collapse;width:100%}th,td{border:1px solid "
+	"#ccc;padding:.3em .5em;text-align:left;vertical-align:top}"
+	"th{background:#f2f2f2}\n"
+	"#filters{margin:1em 0;display:flex;gap:1.5em;flex-wrap:wrap;"
+	"align-items:center}\n"
+	"@media print{#filters{display:none}body{margin:0;max-width:none;"
+	"font-size:10pt}thead{display:table-header-group}"
+	"tr{break-inside:avoid}}\n";
+
+static const char html_script[] =
+	"(function(){\n"
+	"var f=document.getElementById('filters'),q=document.getElementById('q'),"
+	"s=document.getElementById('result-filter'),"
+	"out=document.getElementById('count'),"
+	"rows=[].slice.call(document.querySelectorAll('#visits tbody tr'));\n"
+	"function apply(){var t=q.value.trim().toLowerCase(),r=s.value,n=0;\n"
+	"rows.forEach(function(tr){var ok=(!t||tr.textContent.toLowerCase()"
+	".indexOf(t)>=0)&&(!r||tr.getAttribute('data-result')===r);"
+	"tr.hidden=!ok;if(ok)n++;});\n"
+	"out.textContent='显示 '+n+' / '+rows.length+' 户';}\n"
+	"f.hidden=false;q.addEventListener('input',apply);"
+	"s.addEventListener('change',apply);"
+	"f.addEventListener('submit',function(e){e.preventDefault();});"
+	"apply();})();\n";
+
+static void html_filters(struct strbuf *b)
+{
+	sb_puts(b, "<form id=\"filters\" role=\"search\" hidden>\n"
+		   "<label>搜索 Search <input type=\"search\" id=\"q\" "
+		   "placeholder=\"名称或统一社会信用代码\"></label>\n"
+		   "<label>检查结果 Result <select id=\"result-filter\">"
+		   "<option value=\"\">全部 All</option>");
+	for (size_t i = 0; i < n_result_codes; i++)
+		sb_printf(b, "<option value=\"%s\">%s %s</option>",
+			  result_codes[i].code, result_codes[i].code,
+			  result_codes[i].zh);
+	sb_puts(b, "<option value=\"none\">尚无结果 Not yet in</option>"
+		   "</select></label>\n<output id=\"count\"></output>\n"
+		   "</form>\n");
+}
+
+static void html_rows(const struct disclosure *d, struct strbuf *b)
+{
+	sb_puts(b, "<table id=\"visits\"><thead><tr><th>统一社会信用代码</th>"
+		   "<th>名称</th><th>检查日期</th>");
+	if (d->teams_disclosed)
+		sb_puts(b, "<th>检查人员</th>");
+	sb_puts(b, "<th>检查结果</th><th>结果日期</th></tr></thead>\n<tbody>\n");
+	for (size_t k = 0; k < d->n; k++) {
+		const struct disclosure_row *r = &d->rows[k];
+		char day[11], rday[11] = "";
+		date_format(r->planned, day);
+		if (r->result)
+			date_format(r->result_date, rday);
+		sb_printf(b, "<tr data-result=\"%s\"><td class=\"code\">%s</td>"
+			  "<td>", r->result ? r->result->code : "none", r->uscc);
+		html_text(b, r->name);
+		sb_printf(b, "</td><td>%s</td>", day);
+		if (d->teams_disclosed) {
+			sb_puts(b, "<td>");
+			html_text(b, r->team ? r->team : "");
+			sb_puts(b, "</td>");
+		}
+		if (r->result)
+			sb_printf(b, "<td>%s %s</td><td>%s</td></tr>\n",
+				  r->result->code, r->result->zh, rday);
+		else
+			sb_puts(b, "<td>尚无结果</td><td></td></tr>\n");
+	}
+	sb_puts(b, "</tbody></table>\n");
+}
+
+void disclosure_html(const struct disclosure *d, struct strbuf *b)
+{
+	char count[32];
+	sb_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
+		   "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+		   "content=\"width=device-width, initial-scale=1\">\n"
+		   "<title>双随机抽查结果公示 · ");
+	html_text(b, d->campaign);
+	sb_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+		  html_style);
+	sb_puts(b, "<header><h1>“双随机、一公开”抽查检查结果公示</h1>\n"
+		   "<p>Random inspection plan and results, campaign ");
+	html_text(b, d->campaign);
+	sb_puts(b, "</p></header>\n<section id=\"plan\"><h2>抽查计划 Plan</h2>"
+		   "<dl>\n");
+	html_pair(b, "抽查任务 Campaign", d->campaign, NULL);
+	html_pair(b, "实施部门 Department", d->department, NULL);
+	sb_puts(b, "<dt>抽查事项 Items</dt><dd><ul>");
+	for (unsigned i = 0; i < d->n_items; i++) {
+		sb_puts(b, "<li><span class=\"code\">");
+		html_text(b, d->items[i].code);
+		sb_puts(b, "</span> ");
+		html_text(b, d->items[i].name);
+		sb_puts(b, "</li>");
+	}
+	sb_puts(b, "</ul></dd>\n");
+	html_pair(b, "检查期间 Window", d->window, NULL);
+	html_pair(b, "抽取日期 Draw date", d->draw_date, NULL);
+	snprintf(count, sizeof(count), "%zu 户", d->population);
+	html_pair(b, "抽查范围 Population", count, NULL);
+	snprintf(count, sizeof(count), "%zu 户", d->selected);
+	html_pair(b, "抽取户数 Selected", count, NULL);
+	sb_puts(b, "</dl></section>\n<section id=\"commitment\"><h2>随机抽取"
+		   "复核 Verification</h2><dl>\n");
+	html_pair(b, "算法 Algorithm", d->algorithm, NULL);
+	html_pair(b, "名录摘要 Population digest", d->population_digest,
+		  "digest");
+	html_pair(b, "规则摘要 Policy digest", d->policy_digest, "digest");
+	html_pair(b, "公开随机数 Entropy", d->entropy, "digest");
+	html_pair(b, "种子 Seed", d->seed, "digest");
+	sb_puts(b, "</dl><p>名录摘要在公开随机数之前公布；任何人可按公开的"
+		   "算法说明复核抽取结果。The population digest was published "
+		   "before the entropy; the draw can be re-run from the "
+		   "campaign's audit bundle.</p></section>\n"
+		   "<section id=\"results\"><h2>检查结果 Results</h2>\n");
+	html_filters(b);
+	html_rows(d, b);
+	sb_puts(b, "</section>\n<footer><p>本页不含企业信用风险分类、分值、"
+		   "名单标记或入选概率。This page carries no credit class, "
+		   "score, list flag or inclusion probability.</p></footer>\n"
+		   "<script>\n");
+	sb_puts(b, html_script);
+	sb_puts(b, "</script>\n</body>\n</html>\n");
+}

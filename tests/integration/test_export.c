@@ -1,0 +1,325 @@
+/* Disclosure and verification against a real redis-server and inspectd:
+ * inspectctl export writes what the public may see and nothing else;
+ * inspectctl verify and the independent tools/verify.py re-run a draw
+ * from its audit bundle and refuse a tampered one; the HTML page works in
+ * a real browser. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+
+/* Runs a shell command; its output (stdout and stderr) into out. Returns
+ * the exit status. */
+static int run(char *out, size_t size, const char *fmt, ...)
+{
+	char line[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	strncat(line, " 2>&1", sizeof(line) - strlen(line) - 1);
+	FILE *p = popen(line, "r");
+	size_t n = p ? fread(out, 1, size - 1, p) : 0;
+	out[n] = '\0';
+	int st = p ? pclose(p) : -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	cr_assert_not_null(f, "%s", path);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = strstr(s, what); p; p = strstr(p + 1, what))
+		n++;
+	return n;
+}
+
+struct fixture {
+	struct redis_proc r;
+	struct daemon_proc d;
+	redisContext *c;
+	char ctl[512]; /* inspectctl with the daemon's configuration */
+	char pop[160]; /* the population CSV */
+};
+
+static void start(struct fixture *f)
+{
+	redis_start(&f->r);
+	snprintf(f->pop, sizeof(f->pop), "%s/pop.csv", f->r.dir);
+	load_population(f->r.port, 4000, 31, f->pop);
+	f->c = redis_client(f->r.port);
+	daemon_start(&f->d, f->r.dir, f->r.port, "exporter", POLICIES_DIR,
+		     NULL);
+	snprintf(f->ctl, sizeof(f->ctl), "%s %%s --config %s", INSPECTCTL_PATH,
+		 f->d.config);
+	/* E1: one-shot, teams not disclosed by its policy; visits in the
+	 * past so results can be dated in its window. */
+	submit(f->c, "type", "campaign", "id", "E1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-10-09",
+	       "window", "2026-10-12..2026-10-23", "entropy", "7 3 9 1", NULL);
+	/* E2: two-phase, with a policy that names the teams. */
+	submit(f->c, "type", "campaign", "id", "E2", "department", "SAMR-ZZ",
+	       "policy", "national-default", "items", "SC-001", "date",
+	       "2026-11-02", NULL);
+	cr_assert(wait_status(f->c, "E1", "published", 20000));
+	cr_assert(wait_status(f->c, "E2", "frozen", 20000));
+	submit(f->c, "type", "entropy", "id", "E2", "entropy", "20261102", NULL);
+	cr_assert(wait_status(f->c, "E2", "published", 20000));
+}
+
+static void stop(struct fixture *f)
+{
+	daemon_signal(&f->d, SIGTERM);
+	cr_assert_eq(daemon_wait(&f->d), 0);
+	redisFree(f->c);
+	redis_finish(&f->r);
+}
+
+/* inspectctl with its arguments, run; the status. */
+static int ctl(const struct fixture *f, char *out, size_t size,
+	       const char *args)
+{
+	char cmdline[2048];
+	snprintf(cmdline, sizeof(cmdline), f->ctl, args);
+	return run(out, size, "%s", cmdline);
+}
+
+/* One result per visit for the first n visits of E1 (date = the visit's
+ * day, first member), answered before returning. */
+static void post_results(struct fixture *f, size_t n)
+{
+	redisReply *h = cmd(f->c, "HGETALL insp:visits:E1");
+	size_t posted = 0;
+	for (size_t i = 0; i + 1 < h->elements && posted < n; i += 2) {
+		const char *v = h->element[i + 1]->str;
+		char date[11], id[40];
+		memcpy(date, v, 10);
+		date[10] = '\0';
+		sscanf(v + 11, "%39[^;\x1f]", id);
+		freeReplyObject(cmd(f->c, "XADD insp:results * campaign E1 "
+				    "uscc %s inspector %s date %s result %s",
+				    h->element[i]->str, id, date,
+				    posted % 2 ? "02" : "01"));
+		posted++;
+	}
+	freeReplyObject(h);
+	for (int t = 0; t < 200 && cmd_int(f->c, "HLEN insp:results:E1") <
+					     (long long)posted; t++)
+		sleep_ms(50);
+	cr_assert_eq(cmd_int(f->c, "HLEN insp:results:E1"), (long long)posted);
+}
+
+Test(export, the_disclosure_holds_what_the_public_may_see, .timeout = 180)
+{
+	struct fixture f;
+	static char out[1 << 16];
+	char args[512], path[256];
+	start(&f);
+	post_results(&f, 6);
+	long long selected = cmd_int(f.c, "HGET insp:campaign:E1 selected");
+	for (int k = 0; k < 3; k++) {
+		static const char *const fmt[] = {"csv", "json", "html"};
+		snprintf(args, sizeof(args), "export --campaign E1 --format %s "
+			 "--out %s/public", fmt[k], f.r.dir);
+		cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+	}
+	snprintf(path, sizeof(path), "%s/public/E1.csv", f.r.dir);
+	char *csv = slurp(path);
+	cr_assert(!strncmp(csv, "campaign,department,items,window,uscc,name,"
+			   "date,result,result_text,result_date\r\n", 80),
+		  "%.100s", csv);
+	cr_assert_eq((long long)count_of(csv, "\r\n"), selected + 1);
+	cr_assert_eq(count_of(csv, ",01,未发现问题,"), 3);
+	cr_assert_eq(count_of(csv, ",02,未按规定公示应当公示的信息,"), 3);
+	cr_assert(strstr(csv, "SC-001 "), "the item's code and name");
+	/* Nothing private: no column for class, score, flags or pi, and no
+	 * inspector (henan-2021 does not disclose teams). */
+	static const char *const private_words[] = {"class", "score", "flags",
+						    "\"pi\"", ",pi,", "team"};
+	for (size_t i = 0; i < 6; i++)
+		cr_assert_null(strstr(csv, private_words[i]), "%s",
+			       private_words[i]);
+	free(csv);
+	snprintf(path, sizeof(path), "%s/public/E1.json", f.r.dir);
+	char *json = slurp(path);
+	static const char *const private_keys[] = {"\"class\"", "\"score\"",
+						   "\"flags\"", "\"pi\"",
+						   "\"team\""};
+	for (size_t i = 0; i < 5; i++)
+		cr_assert_null(strstr(json, private_keys[i]), "%s",
+			       private_keys[i]);
+	free(json);
+	/* The JSON parses, has every visit, and only the public keys. */
+	cr_assert_eq(run(out, sizeof(out), "python3 -c 'import json,sys; "
+			 "d=json.load(open(sys.argv[1])); "
+			 "keys={k for v in d[\"visits\"] for k in v}; "
+			 "assert keys <= {\"uscc\",\"name\",\"date\",\"result\"}, keys; "
+			 "print(len(d[\"visits\"]))' %s", path), 0, "%s", out);
+	cr_assert_eq(atoll(out), selected);
+	snprintf(path, sizeof(path), "%s/public/E1.html", f.r.dir);
+	char *html = slurp(path);
+	cr_assert(strstr(html, "<html lang=\"zh-CN\">") &&
+		  strstr(html, "<meta charset=\"utf-8\">"));
+	cr_assert_eq((long long)count_of(html, "<tr data-result="), selected);
+	cr_assert_null(strstr(html, "检查人员"));
+	free(html);
+	/* E2's policy names the teams. */
+	snprintf(args, sizeof(args), "export --campaign E2 --format csv --out "
+		 "%s/public", f.r.dir);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+	snprintf(path, sizeof(path), "%s/public/E2.csv", f.r.dir);
+	csv = slurp(path);
+	cr_assert(strstr(csv, ",date,team,result,"), "%.100s", csv);
+	free(csv);
+	/* An unknown campaign is refused with its reason. */
+	cr_assert_eq(ctl(&f, out, sizeof(out), "export --campaign NOPE "
+			 "--format csv --out /tmp"), 2);
+	cr_assert(strstr(out, "campaign NOPE is unknown"), "%s", out);
+	stop(&f);
+}
+
+Test(export, overdue_lists_results_due_and_late, .timeout = 180)
+{
+	struct fixture f;
+	static char out[1 << 16];
+	start(&f);
+	post_results(&f, 4);
+	long long selected = cmd_int(f.c, "HGET insp:campaign:E1 selected");
+	/* On 2026-10-26 (Monday) nothing is due yet: visits of 12-23 Oct
+	 * are due 20 working days later, after the National Day week is
+	 * long past. On 2026-12-31 every visit without a result is overdue. */
+	cr_assert_eq(ctl(&f, out, sizeof(out), "overdue --campaign E1 --date "
+			 "2026-10-26 --within 3"), 0, "%s", out);
+	char want[256];
+	/* The results came in today, after their deadlines: late. */
+	snprintf(want, sizeof(want), "campaign E1: %lld visits: 0 on time, 4 "
+		 "late, %lld pending, 0 at risk, 0 overdue", selected,
+		 selected - 4);
+	cr_assert(strstr(out, want), "%s\nwanted %s", out, want);
+	cr_assert_eq(ctl(&f, out, sizeof(out), "overdue --campaign E1 --date "
+			 "2026-12-31"), 0, "%s", out);
+	snprintf(want, sizeof(want), "0 pending, 0 at risk, %lld overdue",
+		 selected - 4);
+	cr_assert(strstr(out, want), "%s\nwanted %s", out, want);
+	cr_assert_eq((long long)count_of(out, "  overdue\n"), selected - 4);
+	stop(&f);
+}
+
+/* Edits file `name` of bundle dir with sed expression expr into a copy. */
+static void tamper(const char *dir, const char *copy, const char *name,
+		   const char *expr)
+{
+	char out[1024];
+	cr_assert_eq(run(out, sizeof(out), "rm -rf %s && cp -r %s %s && sed -i "
+			 "'%s' %s/%s && ! cmp -s %s/%s %s/%s", copy, dir, copy,
+			 expr, copy, name, dir, name, copy, name), 0,
+		     "tamper %s with %s: %s", name, expr, out);
+}
+
+Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
+{
+	struct fixture f;
+	static char out[1 << 16];
+	char args[512], dir[2][200], copy[200];
+	start(&f);
+	const char *ids[2] = {"E1", "E2"};
+	for (int k = 0; k < 2; k++) {
+		snprintf(dir[k], sizeof(dir[k]), "%s/bundle-%s", f.r.dir, ids[k]);
+		snprintf(args, sizeof(args), "export --campaign %s --bundle --out "
+			 "%s", ids[k], dir[k]);
+		cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+		snprintf(args, sizeof(args), "verify %s", dir[k]);
+		cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+		cr_assert(!strncmp(out, "verified: campaign ", 19), "%s", out);
+		/* The independent verifier agrees, byte for byte. */
+		cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
+				 "%s", POLICIES_DIR, dir[k]), 0, "%s", out);
+		cr_assert(strstr(out, "verified"), "%s", out);
+	}
+	snprintf(copy, sizeof(copy), "%s/tampered", f.r.dir);
+	/* Each change makes both verifiers fail with the right reason. */
+	static const struct {
+		const char *file, *expr, *c_says, *py_says;
+	} cases[] = {
+		/* an entity's class (line 3: the second entity) */
+		{"population.csv", "3s/^\\([^,]*\\),[ABCD],/\\1,X,/",
+		 "population.csv", "population"},
+		{"population.csv", "3s/^\\([^,]*\\),A,/\\1,B,/;t;3s/^\\([^,]*\\),[BCD],/\\1,A,/",
+		 "population digest", "population digest"},
+		/* a flag added to an entity without flags */
+		{"population.csv", "0,/^\\([^,]*,[^,]*,[^,]*,[^,]*,[^,]*\\),,/s//\\1,B,/",
+		 "population digest", "population digest"},
+		{"MANIFEST", "s/^entropy: .*/entropy: 42/", "seed:", "seed"},
+		/* the outcome's first selected entity swapped for another */
+		{"outcome.csv", "2s/^[^,]*/91110000000000001X/", "selection",
+		 "selection"},
+		/* a team member swapped */
+		{"outcome.csv", "2s/,[^,;]*;/,nobody;/", "teams:", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		tamper(dir[0], copy, cases[i].file, cases[i].expr);
+		snprintf(args, sizeof(args), "verify %s", copy);
+		cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "case %zu: %s",
+			     i, out);
+		cr_assert(strstr(out, cases[i].c_says), "case %zu: %s", i, out);
+		if (!cases[i].py_says)
+			continue;
+		cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
+				 "%s", POLICIES_DIR, copy), 1, "case %zu: %s", i,
+			     out);
+		cr_assert(strstr(out, cases[i].py_says), "case %zu: %s", i, out);
+	}
+	/* The population edited after the draw, its digest re-stated to
+	 * match: the seed, drawn from the published digest, no longer does. */
+	tamper(dir[0], copy, "population.csv", "3s/^\\([^,]*\\),A,/\\1,B,/;t;"
+	       "3s/^\\([^,]*\\),[BCD],/\\1,A,/");
+	cr_assert_eq(run(out, sizeof(out), "d=$(sha256sum %s/population.csv | "
+			 "cut -c1-64) && sed -i \"s/^population_digest: .*/"
+			 "population_digest: $d/\" %s/MANIFEST", copy, copy), 0);
+	snprintf(args, sizeof(args), "verify %s", copy);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "%s", out);
+	cr_assert(strstr(out, "seed:"), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py %s",
+			 POLICIES_DIR, copy), 1, "%s", out);
+	cr_assert(strstr(out, "seed"), "%s", out);
+	stop(&f);
+}
+
+Test(export, the_html_page_works_in_a_browser, .timeout = 180)
+{
+	struct fixture f;
+	static char out[1 << 16];
+	char args[512];
+	start(&f);
+	post_results(&f, 6);
+	snprintf(args, sizeof(args), "export --campaign E1 --format html --out "
+		 "%s/public", f.r.dir);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+	long long selected = cmd_int(f.c, "HGET insp:campaign:E1 selected");
+	redisReply *one = cmd(f.c, "HRANDFIELD insp:results:E1");
+	cr_assert_eq(run(out, sizeof(out), "node %s/../tests/browser/"
+			 "disclosure.mjs %s/public/E1.html %s %lld 3 %s/shot.png",
+			 POLICIES_DIR, f.r.dir, one->str, selected, f.r.dir), 0,
+		     "%s", out);
+	freeReplyObject(one);
+	cr_assert(strstr(out, "ok"), "%s", out);
+	stop(&f);
+}
