@@ -79,7 +79,13 @@ static void start(struct fixture *f)
 	submit(f->c, "type", "campaign", "id", "E2", "department", "SAMR-ZZ",
 	       "policy", "national-default", "items", "SC-001", "date",
 	       "2026-11-02", NULL);
+	/* E3: pps with a size of its own, over one city's entities. */
+	submit(f->c, "type", "campaign", "id", "E3", "department", "SAMR-ZZ",
+	       "policy", "city-capacity-pps", "items", "SC-001", "regions",
+	       "4101", "size", "60", "date", "2026-11-02", "entropy", "e3",
+	       NULL);
 	cr_assert(wait_status(f->c, "E1", "published", 20000));
+	cr_assert(wait_status(f->c, "E3", "published", 20000));
 	cr_assert(wait_status(f->c, "E2", "frozen", 20000));
 	submit(f->c, "type", "entropy", "id", "E2", "entropy", "20261102", NULL);
 	cr_assert(wait_status(f->c, "E2", "published", 20000));
@@ -238,21 +244,27 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 {
 	struct fixture f;
 	static char out[1 << 16];
-	char args[512], dir[2][200], copy[200];
+	char args[512], dir[3][200], copy[200];
 	start(&f);
-	const char *ids[2] = {"E1", "E2"};
-	for (int k = 0; k < 2; k++) {
+	const char *ids[3] = {"E1", "E2", "E3"};
+	for (int k = 0; k < 3; k++) {
 		snprintf(dir[k], sizeof(dir[k]), "%s/bundle-%s", f.r.dir, ids[k]);
 		snprintf(args, sizeof(args), "export --campaign %s --bundle --out "
 			 "%s", ids[k], dir[k]);
 		cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
-		snprintf(args, sizeof(args), "verify %s", dir[k]);
-		cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+		cr_assert_eq(run(out, sizeof(out), "%s verify %s",
+				 INSPECTCTL_PATH, dir[k]), 0, "%s", out);
 		cr_assert(!strncmp(out, "verified: campaign ", 19), "%s", out);
 		/* The independent verifier agrees, byte for byte. */
 		cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
 				 "%s", POLICIES_DIR, dir[k]), 0, "%s", out);
 		cr_assert(strstr(out, "verified"), "%s", out);
+		/* ...and prints the selection, byte for byte outcome.csv's. */
+		cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
+				 "%s --print | grep -v '^verified' >%s/py.txt && "
+				 "tail -n +2 %s/outcome.csv | cut -d, -f1 >%s/c.txt && "
+				 "cmp %s/py.txt %s/c.txt", POLICIES_DIR, dir[k], f.r.dir,
+				 dir[k], f.r.dir, f.r.dir, f.r.dir), 0, "%s", out);
 	}
 	snprintf(copy, sizeof(copy), "%s/tampered", f.r.dir);
 	/* Each change makes both verifiers fail with the right reason. */
@@ -276,9 +288,8 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		tamper(dir[0], copy, cases[i].file, cases[i].expr);
-		snprintf(args, sizeof(args), "verify %s", copy);
-		cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "case %zu: %s",
-			     i, out);
+		cr_assert_eq(run(out, sizeof(out), "%s verify %s",
+				 INSPECTCTL_PATH, copy), 1, "case %zu: %s", i, out);
 		cr_assert(strstr(out, cases[i].c_says), "case %zu: %s", i, out);
 		if (!cases[i].py_says)
 			continue;
@@ -294,8 +305,8 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 	cr_assert_eq(run(out, sizeof(out), "d=$(sha256sum %s/population.csv | "
 			 "cut -c1-64) && sed -i \"s/^population_digest: .*/"
 			 "population_digest: $d/\" %s/MANIFEST", copy, copy), 0);
-	snprintf(args, sizeof(args), "verify %s", copy);
-	cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s verify %s", INSPECTCTL_PATH,
+			 copy), 1, "%s", out);
 	cr_assert(strstr(out, "seed:"), "%s", out);
 	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py %s",
 			 POLICIES_DIR, copy), 1, "%s", out);

@@ -1,0 +1,409 @@
+#!/usr/bin/env python3
+"""Independent verifier of inspectd's entity draw.
+
+Written from docs/ALGORITHM.md alone, with Python's standard library only:
+it re-runs the entity draw of an audit bundle (the directory
+`inspectctl export --bundle` writes) and compares it with the outcome the
+bundle says was published.
+
+    python3 tools/verify.py BUNDLE_DIR [--print]
+
+Prints "verified: ..." and exits 0, or "DIFFERENCE: <first difference>"
+and exits 1 (2 for a bundle it cannot read). With --print it also writes
+the selection as `uscc` lines, the same bytes as outcome.csv's first
+column. The team draw is checked by `inspectctl verify`.
+"""
+import datetime
+import hashlib
+import sys
+
+PI_ONE = 10**12
+FACTOR_ONE = 10**6
+MASK64 = (1 << 64) - 1
+MASK128 = (1 << 128) - 1
+DXSM_MULTIPLIER = 0xDA942042E4DD58B5
+HEADER = "uscc,class,score,region,industry,flags,last_inspected"
+CLASSES = "ABCD"
+FLAGS = "BRPE"
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10,
+                30, 28]
+EPOCH = datetime.date(1970, 1, 1).toordinal()
+
+
+class Difference(Exception):
+    """The bundle does not verify: the first difference found."""
+
+
+class Unreadable(Exception):
+    """The bundle cannot be read at all."""
+
+
+# ---- section 5: PCG64 DXSM and bounded integers ----
+
+class Pcg64Dxsm:
+    def __init__(self, seed):
+        self.state = int.from_bytes(seed[:16], "big")
+        self.inc = int.from_bytes(seed[16:32], "big") | 1
+
+    def next(self):
+        s = self.state
+        hi = s >> 64
+        lo = (s & MASK64) | 1
+        hi ^= hi >> 32
+        hi = (hi * DXSM_MULTIPLIER) & MASK64
+        hi ^= hi >> 48
+        hi = (hi * lo) & MASK64
+        self.state = (s * DXSM_MULTIPLIER + self.inc) & MASK128
+        return hi
+
+    def bounded(self, n):
+        m = self.next() * n
+        low = m & MASK64
+        if low < n:
+            t = ((1 << 64) - n) % n
+            while low < t:
+                m = self.next() * n
+                low = m & MASK64
+        return m >> 64
+
+
+# ---- section 2: the population ----
+
+def day_number(text):
+    try:
+        y, m, d = (int(x) for x in text.split("-"))
+        if len(text) != 10 or not 1900 <= y <= 2999:
+            raise ValueError
+        return datetime.date(y, m, d).toordinal() - EPOCH
+    except ValueError:
+        return None
+
+
+def digits(s):
+    return s != "" and all(c in "0123456789" for c in s)
+
+
+def uscc_problem(code):
+    if len(code) != 18:
+        return "uscc must be 18 characters"
+    if any(c not in ALPHABET for c in code):
+        return "uscc has a character outside GB 32100's alphabet"
+    if not digits(code[2:8]):
+        return "uscc characters 3-8 must be a region code"
+    total = sum(ALPHABET.index(c) * w for c, w in zip(code, USCC_WEIGHTS))
+    if ALPHABET[(31 - total % 31) % 31] != code[17]:
+        return "uscc check character is wrong"
+    return None
+
+
+def parse_entity(line):
+    """One CSV row into (uscc, class, score, region, industry, flags,
+    last_inspected), or a reason."""
+    f = line.split(",")
+    if len(f) != 7:
+        return "a row has 7 fields"
+    uscc, cls, score, region, industry, flags, last = f
+    problem = uscc_problem(uscc)
+    if problem:
+        return problem
+    if len(cls) != 1 or cls not in CLASSES:
+        return "class must be A, B, C or D"
+    if score and not (len(score) <= 4 and digits(score)
+                      and int(score) <= 1000):
+        return "score must be an integer from 0 to 1000"
+    if len(region) != 6 or not digits(region):
+        return "region must be a 6-digit administrative code"
+    if len(industry) > 5 or (industry and not (
+            "A" <= industry[0] <= "T" and
+            (len(industry) == 1 or digits(industry[1:])))):
+        return "industry must be a GB/T 4754 code such as C1311"
+    bits = 0
+    for c in flags:
+        if c not in FLAGS:
+            return "flags may only hold B, R, P and E"
+        if bits & (1 << FLAGS.index(c)):
+            return "a flag is repeated"
+        bits |= 1 << FLAGS.index(c)
+    day = None
+    if last:
+        day = day_number(last)
+        if day is None:
+            return "last_inspected must be a date YYYY-MM-DD or empty"
+    return (uscc, CLASSES.index(cls), int(score) if score else None,
+            region, industry, bits, day, last)
+
+
+def canonical_record(e):
+    uscc, cls, score, region, industry, bits, _, last = e
+    flags = "".join(c for i, c in enumerate(FLAGS) if bits >> i & 1)
+    return "%s,%s,%s,%s,%s,%s,%s\n" % (
+        uscc, CLASSES[cls], "" if score is None else score, region,
+        industry, flags, last)
+
+
+def read_population(text):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [l[:-1] if l.endswith("\r") else l for l in lines]
+    if not lines or lines[0] != HEADER:
+        raise Difference("population.csv:1: header must be " + HEADER)
+    entities = []
+    for no, line in enumerate(lines[1:], start=2):
+        e = parse_entity(line)
+        if isinstance(e, str):
+            raise Difference("population.csv:%d: %s" % (no, e))
+        entities.append(e)
+    entities.sort(key=lambda e: e[0].encode())
+    for a, b in zip(entities, entities[1:]):
+        if a[0] == b[0]:
+            raise Difference("population.csv: uscc %s appears twice" % a[0])
+    canonical = HEADER + "\n" + "".join(canonical_record(e) for e in entities)
+    return entities, hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# ---- section 3: the policy, from policy.txt ----
+
+def read_policy_numbers(text):
+    lines = text.split("\n")
+    if lines[0] != "inspectd-policy-numbers/1":
+        raise Unreadable("policy.txt: not inspectd-policy-numbers/1")
+    policy = {"classes": {}, "flags": {}}
+    for line in lines[1:]:
+        f = line.split(" ")
+        if f == [""]:
+            continue
+        if f[0] == "design":
+            policy["design"] = f[1]
+        elif f[0] in ("size", "team_size"):
+            policy[f[0]] = int(f[1])
+        elif f[0] == "class":
+            policy["classes"][f[1]] = {"rate": int(f[3]),
+                                       "weight": int(f[5]),
+                                       "cooldown": int(f[7])}
+        elif f[0] == "flag":
+            policy["flags"][f[1]] = {"factor": int(f[3]),
+                                     "certain": f[5] == "1"}
+        else:
+            raise Unreadable("policy.txt: unknown line " + line)
+    return policy
+
+
+# ---- sections 6 to 9: the entity draw ----
+
+CERTAIN = "certain"
+
+
+def group_value(policy, key):
+    c, bits, cooling = key & 3, key >> 2 & 15, key >> 6
+    if cooling:
+        return 0
+    present = [f for i, f in enumerate(FLAGS) if bits >> i & 1]
+    if any(policy["flags"][f]["certain"] for f in present):
+        return PI_ONE if policy["design"] == "stratified" else CERTAIN
+    cls = policy["classes"][CLASSES[c]]
+    v = cls["rate"] if policy["design"] == "stratified" else cls["weight"]
+    for f in present:
+        v = v * policy["flags"][f]["factor"] // FACTOR_ONE
+    return min(v, PI_ONE) if policy["design"] == "stratified" else v
+
+
+def expected_counts(policy, strata, size):
+    """E_h for every stratum: (value, N) pairs, in stratum order."""
+    if policy["design"] == "stratified":
+        return [v * n for v, n in strata]
+    n = size
+    certain = sum(N for v, N in strata if v == CERTAIN)
+    nonzero = sum(N for v, N in strata if v != 0)
+    if n < certain or n > nonzero:
+        raise Difference("draw: size %d cannot be met (%d certain, %d "
+                         "drawable)" % (n, certain, nonzero))
+    capped = [v == CERTAIN for v, _ in strata]
+    while True:
+        r = n - sum(N for (v, N), c in zip(strata, capped) if c)
+        t = sum(N * v for (v, N), c in zip(strata, capped) if not c)
+        newly = [not c and v != CERTAIN and v > 0 and r * v >= t
+                 for (v, N), c in zip(strata, capped)]
+        if not any(newly):
+            break
+        capped = [c or x for c, x in zip(capped, newly)]
+    out, s_prev = [], 0
+    for (v, N), c in zip(strata, capped):
+        if c:
+            out.append(N * PI_ONE)
+            continue
+        s = s_prev + N * v
+        out.append(0 if t == 0 else
+                   r * s * PI_ONE // t - r * s_prev * PI_ONE // t)
+        s_prev = s
+    return out
+
+
+def sizes(policy, strata, expected, rng):
+    if policy["design"] == "stratified":
+        out = []
+        for e in expected:
+            t, f = divmod(e, PI_ONE)
+            if f and rng.bounded(PI_ONE) < f:
+                t += 1
+            out.append(t)
+        return out
+    u = rng.bounded(PI_ONE)
+    out, k_prev = [], 0
+    for (v, N), e in zip(strata, expected):
+        k = k_prev + e
+        out.append(min((k + u) // PI_ONE - (k_prev + u) // PI_ONE, N))
+        k_prev = k
+    return out
+
+
+def floyd(rng, n, t):
+    m = n - t if t > n - t else t
+    chosen = set()
+    for j in range(n - m, n):
+        x = rng.bounded(j + 1)
+        chosen.add(j if x in chosen else x)
+    return chosen if m == t else set(range(n)) - chosen
+
+
+def draw(policy, entities, date, size, seed):
+    cooldown = [policy["classes"][c]["cooldown"] for c in CLASSES]
+    keys = []
+    for e in entities:
+        cd = cooldown[e[1]]
+        cooling = cd > 0 and e[6] is not None and e[6] > date - cd
+        keys.append(e[1] + 4 * e[5] + 64 * cooling)
+    count = [0] * 128
+    for k in keys:
+        count[k] += 1
+    stratum_of, strata = {}, []  # group key -> stratum; (value, N)
+    for key in range(128):
+        if not count[key]:
+            continue
+        v = group_value(policy, key)
+        h = next((i for i, (w, _) in enumerate(strata) if w == v), None)
+        if h is None:
+            h = len(strata)
+            strata.append((v, 0))
+        strata[h] = (v, strata[h][1] + count[key])
+        stratum_of[key] = h
+    rng = Pcg64Dxsm(seed)
+    expected = expected_counts(policy, strata, size)
+    takes = sizes(policy, strata, expected, rng)
+    ranks = [floyd(rng, N, t) for (_, N), t in zip(strata, takes)]
+    seen = [0] * len(strata)
+    selected = []
+    for e, k in zip(entities, keys):
+        h = stratum_of[k]
+        if seen[h] in ranks[h]:
+            selected.append(e[0])
+        seen[h] += 1
+    return selected
+
+
+# ---- section 4 and the bundle ----
+
+def netstring(s):
+    b = s.encode()
+    return str(len(b)).encode() + b":" + b + b","
+
+
+def derive_seed(m):
+    enc = b"".join(netstring(x) for x in (
+        "inspectd-draw/1", m["campaign"], m["policy_digest"],
+        m["population_digest"], m["date"], m["entropy"]))
+    return hashlib.sha256(enc).digest()
+
+
+MANIFEST_KEYS = ["format", "campaign", "department", "policy", "algorithm",
+                 "teams_algorithm", "date", "size", "entropy", "seed",
+                 "population", "population_digest", "policy_digest",
+                 "roster_digest", "selected"]
+
+
+def read_manifest(text):
+    m = {}
+    for no, line in enumerate(text.rstrip("\n").split("\n"), start=1):
+        key, sep, value = line.partition(": ")
+        if not sep or key not in MANIFEST_KEYS or key in m:
+            raise Unreadable("MANIFEST:%d: not a valid line" % no)
+        m[key] = value
+    if sorted(m) != sorted(MANIFEST_KEYS) or \
+            m["format"] != "inspectd-bundle/1":
+        raise Unreadable("MANIFEST: not an inspectd-bundle/1 manifest")
+    return m
+
+
+def read(bundle, name, binary=False):
+    try:
+        with open("%s/%s" % (bundle, name), "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise Unreadable("%s: %s" % (name, e.strerror))
+    return data if binary else data.decode("utf-8")
+
+
+def verify(bundle):
+    m = read_manifest(read(bundle, "MANIFEST"))
+    if m["algorithm"] != "inspectd-draw/1":
+        raise Unreadable("MANIFEST: algorithm %s is not inspectd-draw/1"
+                         % m["algorithm"])
+    if hashlib.sha256(read(bundle, "policy.yaml", True)).hexdigest() != \
+            m["policy_digest"]:
+        raise Difference("policy.yaml: its SHA-256 is not the policy digest")
+    policy = read_policy_numbers(read(bundle, "policy.txt"))
+    entities, digest = read_population(read(bundle, "population.csv"))
+    if digest != m["population_digest"]:
+        raise Difference("population.csv: its digest is not the population "
+                         "digest of the MANIFEST (an entity, class, score or "
+                         "flag was changed)")
+    if len(entities) != int(m["population"]):
+        raise Difference("population.csv: %d entities, the MANIFEST says %s"
+                         % (len(entities), m["population"]))
+    seed = derive_seed(m)
+    if seed.hex() != m["seed"]:
+        raise Difference("seed: campaign, digests, date and entropy give %s, "
+                         "the MANIFEST says %s" % (seed.hex(), m["seed"]))
+    date = day_number(m["date"])
+    size = int(m["size"]) or policy["size"]
+    selected = draw(policy, entities, date, size, seed)
+    outcome = read(bundle, "outcome.csv").rstrip("\n").split("\n")
+    if outcome[0] != "uscc,date,team":
+        raise Unreadable("outcome.csv:1: header must be uscc,date,team")
+    published = [line.split(",")[0] for line in outcome[1:]]
+    for k, (mine, theirs) in enumerate(zip(selected, published)):
+        if mine != theirs:
+            raise Difference("selection: the draw selects %s where "
+                             "outcome.csv line %d has %s"
+                             % (mine, k + 2, theirs))
+    if len(selected) != len(published) or \
+            len(selected) != int(m["selected"]):
+        raise Difference("selection: the draw selects %d, outcome.csv lists "
+                         "%d, the MANIFEST says %s"
+                         % (len(selected), len(published), m["selected"]))
+    return m, selected
+
+
+def main(argv):
+    if len(argv) not in (2, 3) or (len(argv) == 3 and argv[2] != "--print"):
+        print("usage: verify.py BUNDLE_DIR [--print]", file=sys.stderr)
+        return 2
+    try:
+        m, selected = verify(argv[1])
+    except Unreadable as e:
+        print("unreadable bundle: %s" % e)
+        return 2
+    except Difference as e:
+        print("DIFFERENCE: %s" % e)
+        return 1
+    if len(argv) == 3:
+        sys.stdout.write("".join(u + "\n" for u in selected))
+    print("verified: the entity draw of campaign %s, %d of %s entities, "
+          "seed %s" % (m["campaign"], len(selected), m["population"],
+                       m["seed"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
