@@ -181,6 +181,7 @@ static const char html_style[] =
 	"table{border-collapse:collapse;width:100%}th,td{border:1px solid "
 	"#ccc;padding:.3em .5em;text-align:left;vertical-align:top}"
 	"th{background:#f2f2f2}\n"
+	"[hidden]{display:none!important}\n"
 	"#filters{margin:1em 0;display:flex;gap:1.5em;flex-wrap:wrap;"
 	"align-items:center}\n"
 	"@media print{#filters{display:none}body{margin:0;max-width:none;"

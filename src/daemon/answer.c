@@ -78,8 +78,8 @@ static int commit(struct worker *w, struct tx *t, const char *what)
 			 what, t->why);
 	else
 		snprintf(w->store.err, sizeof(w->store.err),
-			 "%s: the campaign record changed meanwhile", what);
-	return ENTRY_LOST;
+			 "%s: a watched key changed meanwhile", what);
+	return r < 0 ? ENTRY_LOST : ENTRY_RETRY;
 }
 
 int answer_reject(struct worker *w, const struct answer *a, const char *why)

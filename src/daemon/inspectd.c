@@ -102,19 +102,28 @@ static void job_done(uv_work_t *req, int status)
 {
 	struct daemon *d = req->data;
 	d->busy = false;
+	uint64_t wait_ms = 0;
 	if (d->result == ENTRY_LOST) {
 		d->failures++;
 		log_warn("redis work failed; retrying", "reason=%s "
 			 "failures=%u", log_quote(d->worker.store.err),
 			 d->failures);
+		wait_ms = backoff_ms(d->failures);
 	} else {
 		d->failures = 0;
+	}
+	if (d->result == ENTRY_RETRY) {
+		/* Another instance wrote first: a short random pause, so two
+		 * instances do not keep colliding in step. */
+		log_info("contention; retrying", "reason=%s",
+			 log_quote(d->worker.store.err));
+		wait_ms = (uint64_t)rand() % 100;
 	}
 	if (d->stopping) {
 		close_all(d);
 		return;
 	}
-	schedule(d, d->failures ? backoff_ms(d->failures) : 0);
+	schedule(d, wait_ms);
 }
 
 static void on_timer(uv_timer_t *t)

@@ -49,12 +49,12 @@ static int handle_first(struct worker *w, const redisReply *entries,
 		return r == ENTRY_DONE ? 1 : ENTRY_LOST;
 	}
 	int r = handle(w, id, fields);
-	if (r != ENTRY_DONE && store_connected(&w->store)) {
+	if (r == ENTRY_LOST && store_connected(&w->store)) {
 		/* Not a lost connection: the entry itself fails. */
 		snprintf(w->failing, sizeof(w->failing), "%s", id);
 		w->failures++;
 	}
-	return r == ENTRY_DONE ? 1 : ENTRY_LOST;
+	return r == ENTRY_DONE ? 1 : r;
 }
 
 static int read_group(struct worker *w, const char *stream, const char *from,

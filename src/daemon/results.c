@@ -41,7 +41,7 @@ static int finish(struct worker *w, struct tx *t, const char *what)
 		return ENTRY_DONE;
 	snprintf(w->store.err, sizeof(w->store.err), "%s: %.200s", what,
 		 r < 0 ? t->why : "the campaign's results changed meanwhile");
-	return ENTRY_LOST;
+	return r < 0 ? ENTRY_LOST : ENTRY_RETRY;
 }
 
 /* Set aside on <p>results:rejected as it came, with the reason, and a

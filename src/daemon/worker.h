@@ -34,8 +34,11 @@ struct worker {
 	} t; /* the last campaign's phases, seconds */
 };
 
-/* Results of handling one entry. */
-enum { ENTRY_DONE = 0, ENTRY_LOST = -1 };
+/* Results of handling one entry: answered; not answered because the
+ * connection failed; not answered because another writer changed a
+ * watched key first (contention: tried again, not held against the
+ * entry). */
+enum { ENTRY_DONE = 0, ENTRY_LOST = -1, ENTRY_RETRY = -2 };
 
 /* Failures of one entry, with the connection up, before it is refused. */
 #define ENTRY_MAX_FAILURES 5

@@ -244,7 +244,7 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 {
 	struct fixture f;
 	static char out[1 << 16];
-	char args[512], dir[3][200], copy[200];
+	char args[1024], dir[3][200], copy[200];
 	start(&f);
 	const char *ids[3] = {"E1", "E2", "E3"};
 	for (int k = 0; k < 3; k++) {

@@ -1,0 +1,70 @@
+// Opens an exported disclosure page in Debian's chromium (headless, no
+// sandbox, no background networking) and checks that it reads and works:
+//   node disclosure.mjs PAGE.html USCC ROWS ROWS_WITH_01 SHOT.png
+// USCC is an entity of the page with a result; ROWS the visits, ROWS_WITH_01
+// how many have result 01. Prints "ok - ..." lines, exits 1 on a failure.
+import { chromium } from 'playwright-core';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const [page_path, uscc, rows, with01, shot] = process.argv.slice(2);
+if (!shot) {
+	console.error('usage: node disclosure.mjs PAGE USCC ROWS ROWS_WITH_01 SHOT');
+	process.exit(2);
+}
+const url = 'file://' + resolve(page_path);
+let failed = 0;
+function check(ok, what) {
+	console.log(`${ok ? 'ok' : 'not ok'} - ${what}`);
+	if (!ok)
+		failed++;
+}
+
+const browser = await chromium.launch({
+	executablePath: '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-background-networking',
+	       '--disable-component-update', '--no-first-run'],
+});
+try {
+	const page = await browser.newPage();
+	const fetched = [];
+	page.on('request', (r) => { if (!r.url().startsWith('file:')) fetched.push(r.url()); });
+	await page.goto(url);
+	const visible = () => page.locator('#visits tbody tr:visible').count();
+	check((await page.title()).startsWith('双随机抽查结果公示'), 'the title reads in Chinese');
+	check((await page.locator('h1').innerText()).includes('双随机、一公开'), 'the heading reads in Chinese');
+	check(await visible() === Number(rows), `all ${rows} visits are listed`);
+	check(await page.locator('#filters').isVisible(), 'the script shows the search');
+
+	await page.fill('#q', uscc);
+	const found = page.locator('#visits tbody tr:visible');
+	check(await found.count() === 1 && (await found.innerText()).includes(uscc),
+	      'searching a USCC leaves its row only');
+	await page.fill('#q', '');
+	await page.selectOption('#result-filter', '01');
+	check(await visible() === Number(with01), `filtering result 01 leaves ${with01} rows`);
+	check((await page.locator('#count').innerText()).includes(`${with01} / ${rows}`),
+	      'the count says how many are shown');
+	await page.selectOption('#result-filter', '');
+	check(await visible() === Number(rows), 'clearing the filter shows every row');
+
+	await page.emulateMedia({ media: 'print' });
+	check(!(await page.locator('#filters').isVisible()), 'the print layout leaves the search out');
+	await page.emulateMedia({ media: 'screen' });
+	await page.screenshot({ path: shot, fullPage: true });
+	check(statSync(shot).size > 10000, 'a screenshot was taken');
+	check(fetched.length === 0, 'nothing is fetched from anywhere');
+
+	// Without JavaScript the table still reads, and no dead search shows.
+	const plain = await browser.newContext({ javaScriptEnabled: false });
+	const p2 = await plain.newPage();
+	await p2.goto(url);
+	check(await p2.locator('#visits tbody tr:visible').count() === Number(rows),
+	      'without JavaScript every visit is listed');
+	check(!(await p2.locator('#filters').isVisible()), 'without JavaScript the search is not offered');
+	await plain.close();
+} finally {
+	await browser.close();
+}
+process.exit(failed ? 1 : 0);
