@@ -1,0 +1,224 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "inspect/date.h"
+#include "inspect/disclosure.h"
+#include "inspect/results.h"
+
+static int32_t day(const char *s)
+{
+	int32_t d;
+	cr_assert(date_parse(s, 10, &d), "%s", s);
+	return d;
+}
+
+static void load_calendar(struct calendar *c)
+{
+	memset(c, 0, sizeof(*c));
+	const char *years[] = {"policies/calendars/cn-2025.yaml",
+			       "policies/calendars/cn-2026.yaml"};
+	for (int i = 0; i < 2; i++) {
+		size_t len;
+		char *text = read_source_file(years[i], &len);
+		struct diag err;
+		diag_init(&err);
+		cr_assert_eq(calendar_add_year(c, years[i], text, len, &err), 0,
+			     "%s", diag_text(&err));
+		free(text);
+	}
+}
+
+/* 20 working days, counted over the official holidays and make-up
+ * working days of the calendar files. */
+Test(results, deadlines_count_working_days_over_holidays)
+{
+	struct calendar c;
+	load_calendar(&c);
+	char out[11];
+	/* National Day week (1-7 Oct off, Saturday 10 Oct worked). */
+	date_format(result_deadline(&c, day("2026-09-30")), out);
+	cr_assert_str_eq(out, "2026-11-03");
+	/* Spring Festival (15-23 Feb off, Saturdays 14 and 28 Feb worked). */
+	date_format(result_deadline(&c, day("2026-02-13")), out);
+	cr_assert_str_eq(out, "2026-03-19");
+	/* An ordinary month: four weeks. */
+	date_format(result_deadline(&c, day("2026-11-02")), out);
+	cr_assert_str_eq(out, "2026-11-30");
+	/* Beyond the known years: no deadline is guessed. */
+	cr_assert_eq(result_deadline(&c, day("2026-12-20")), DATE_NONE);
+	calendar_finish(&c);
+}
+
+Test(results, status_follows_the_deadline)
+{
+	struct calendar c;
+	load_calendar(&c);
+	int32_t due;
+	struct result_record r = {.date = day("2026-11-02"),
+				  .received = day("2026-11-30")};
+	r.result = result_code_find("01", 2);
+	cr_assert_eq(result_status_of(&c, day("2026-12-01"), 5,
+				      day("2026-11-02"), &r, &due),
+		     RESULT_ON_TIME);
+	r.received = day("2026-12-01");
+	cr_assert_eq(result_status_of(&c, day("2026-12-01"), 5,
+				      day("2026-11-02"), &r, &due),
+		     RESULT_LATE);
+	/* No result: pending, then at risk five working days before the
+	 * deadline (30 Nov), then overdue. */
+	cr_assert_eq(result_status_of(&c, day("2026-11-20"), 5,
+				      day("2026-11-02"), NULL, &due),
+		     RESULT_PENDING);
+	cr_assert_eq(result_status_of(&c, day("2026-11-23"), 5,
+				      day("2026-11-02"), NULL, &due),
+		     RESULT_AT_RISK);
+	cr_assert_eq(result_status_of(&c, day("2026-11-30"), 5,
+				      day("2026-11-02"), NULL, &due),
+		     RESULT_AT_RISK);
+	cr_assert_eq(result_status_of(&c, day("2026-12-01"), 5,
+				      day("2026-11-02"), NULL, &due),
+		     RESULT_OVERDUE);
+	calendar_finish(&c);
+}
+
+static int parse(const char *const *kv, size_t n, struct result_entry *r,
+		 struct diag *err)
+{
+	struct entry_field f[16];
+	for (size_t i = 0; i < n; i++)
+		f[i] = (struct entry_field){kv[2 * i], kv[2 * i + 1],
+					    strlen(kv[2 * i]),
+					    strlen(kv[2 * i + 1])};
+	diag_init(err);
+	return result_parse(f, n, r, err);
+}
+
+Test(results, entries_are_parsed_and_bad_fields_named)
+{
+	char uscc[19];
+	make_uscc(7, uscc);
+	uscc[18] = '\0';
+	const char *good[] = {"campaign", "C-1", "uscc", uscc, "inspector",
+			      "t001", "date", "2026-11-03", "result", "05",
+			      "note", "责令改正，已复查"};
+	struct result_entry r;
+	struct diag err;
+	cr_assert_eq(parse(good, 6, &r, &err), 0, "%s", diag_text(&err));
+	cr_assert_str_eq(r.campaign, "C-1");
+	cr_assert_str_eq(r.result->en, "problem found and corrected on order");
+	cr_assert(r.result->adverse);
+	cr_assert_str_eq(r.note, "责令改正，已复查");
+	static const struct {
+		const char *name, *value, *says;
+	} bad[] = {
+		{"result", "12", "field result: must be a result code"},
+		{"date", "2026-02-30", "field date: must be a date"},
+		{"uscc", "91440304MA5F000000", "field uscc: uscc check"},
+		{"inspector", "a b", "field inspector:"},
+		{"campaign", "", "field campaign:"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		const char *kv[12];
+		memcpy(kv, good, sizeof(kv));
+		for (int k = 0; k < 6; k++)
+			if (!strcmp(kv[2 * k], bad[i].name))
+				kv[2 * k + 1] = bad[i].value;
+		cr_assert_eq(parse(kv, 6, &r, &err), -1, "%s", bad[i].name);
+		cr_assert(strstr(diag_text(&err), bad[i].says), "%s",
+			  diag_text(&err));
+	}
+	cr_assert_eq(parse(good, 4, &r, &err), -1);
+	cr_assert(strstr(diag_text(&err), "field result: missing"));
+	const char *twice[] = {"campaign", "C", "campaign", "C"};
+	cr_assert_eq(parse(twice, 2, &r, &err), -1);
+	cr_assert(strstr(diag_text(&err), "field campaign: given twice"));
+	/* Every code is documented once, with both wordings. */
+	for (size_t i = 0; i < n_result_codes; i++) {
+		cr_assert_eq(strlen(result_codes[i].code), 2);
+		cr_assert(result_codes[i].zh[0] && result_codes[i].en[0]);
+		cr_assert_eq(result_code_find(result_codes[i].code, 2),
+			     &result_codes[i]);
+	}
+}
+
+Test(results, a_result_must_belong_to_its_visit)
+{
+	const char value[] = "2026-11-03\x1ft001;t002\x1f甲 A1, 乙 A2\x1f某公司";
+	struct planned_visit v;
+	cr_assert_eq(planned_visit_parse(value, strlen(value), &v), 0);
+	cr_assert_eq(v.n_ids, 2);
+	cr_assert_str_eq(v.ids[1], "t002");
+	cr_assert_str_eq(v.name, "某公司");
+	struct result_entry r = {.campaign = "C", .uscc = "X",
+				 .inspector = "t002",
+				 .date = day("2026-11-03")};
+	struct diag err;
+	int32_t from = day("2026-11-02"), to = day("2026-11-30");
+	diag_init(&err);
+	cr_assert_eq(result_check(&r, &v, from, to, day("2026-11-24"), &err), 0);
+	cr_assert_eq(result_check(&r, NULL, from, to, day("2026-11-24"), &err),
+		     -1);
+	cr_assert(strstr(diag_text(&err), "was not drawn"));
+	strcpy(r.inspector, "t003");
+	diag_init(&err);
+	cr_assert_eq(result_check(&r, &v, from, to, day("2026-11-24"), &err),
+		     -1);
+	cr_assert(strstr(diag_text(&err), "not on the team"));
+	strcpy(r.inspector, "t001");
+	r.date = day("2026-12-01");
+	diag_init(&err);
+	cr_assert_eq(result_check(&r, &v, from, to, day("2026-12-24"), &err),
+		     -1);
+	cr_assert(strstr(diag_text(&err), "outside the campaign's window"));
+	r.date = day("2026-11-25");
+	diag_init(&err);
+	cr_assert_eq(result_check(&r, &v, from, to, day("2026-11-24"), &err),
+		     -1);
+	cr_assert(strstr(diag_text(&err), "in the future"));
+	/* Damaged records do not parse. */
+	cr_assert_eq(planned_visit_parse("2026-11-03\x1f\x1fx\x1fy", 15, &v), -1);
+	cr_assert_eq(planned_visit_parse("2026-11-03", 10, &v), -1);
+}
+
+/* The disclosure writers escape what they print, and have no place for
+ * anything private. */
+Test(results, disclosures_escape_and_carry_only_public_fields)
+{
+	const struct result_code *adverse = result_code_find("03", 2);
+	struct disclosure_row rows[2] = {
+		{"91440304MA5F00000A", "A, \"B\" & <C>", day("2026-11-03"),
+		 "甲 A1, 乙 A2", adverse, day("2026-11-03")},
+		{"91440304MA5F00000B", "某公司\n分店", day("2026-11-04"), NULL,
+		 NULL, 0},
+	};
+	struct disclosure_item items[1] = {{"SC-001", "营业执照"}};
+	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
+			       "2026-11-01", items, 1, 100, 2, "aa", "bb", "cc",
+			       "7 3", "inspectd-draw/1", false, rows, 2};
+	struct strbuf csv = {0}, json = {0}, html = {0};
+	disclosure_csv(&d, &csv);
+	disclosure_json(&d, &json);
+	disclosure_html(&d, &html);
+	cr_assert(!csv.failed && !json.failed && !html.failed);
+	cr_assert(strstr(csv.s, ",\"A, \"\"B\"\" & <C>\","), "%s", csv.s);
+	cr_assert(strstr(csv.s, ",\"某公司\n分店\","), "%s", csv.s);
+	cr_assert(strstr(json.s, "\"name\":\"A, \\\"B\\\" & <C>\""), "%s",
+		  json.s);
+	cr_assert(strstr(json.s, "\"某公司\\u000a分店\""), "%s", json.s);
+	cr_assert(strstr(html.s, "A, &quot;B&quot; &amp; &lt;C&gt;"));
+	cr_assert_null(strstr(html.s, "<C>"));
+	/* Teams are left out unless disclosed. */
+	cr_assert_null(strstr(csv.s, "甲 A1"));
+	cr_assert_null(strstr(json.s, "甲 A1"));
+	cr_assert_null(strstr(html.s, "甲 A1"));
+	d.teams_disclosed = true;
+	struct strbuf with = {0};
+	disclosure_csv(&d, &with);
+	cr_assert(strstr(with.s, ",\"甲 A1, 乙 A2\","), "%s", with.s);
+	sb_finish(&csv);
+	sb_finish(&json);
+	sb_finish(&html);
+	sb_finish(&with);
+}
