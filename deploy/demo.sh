@@ -3,8 +3,10 @@
 # own on a free loopback port (data in demo/), imports a generated
 # population of 100,000 entities and a roster of 60 inspectors, starts
 # inspectd, submits a campaign under Henan's 2021 rates, prints the campaign
-# record and the first published tasks (each with its team and day), then
-# stops what it started.
+# record and the first published tasks (each with its team and day); then
+# closes the loop on a campaign of last month: inspectors' results come
+# back, the disclosure is exported (demo/public/) with its audit bundle,
+# and both verifiers re-run the draw. Stops what it started.
 set -eu
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
@@ -49,10 +51,14 @@ $ctl submit --config demo/inspectd.yaml --id "$id" --department SAMR-ZZ \
 	--policy henan-2021 --items SC-001,SC-017 --regions 4101 \
 	--window "$(date -d '+7 days' +%F)..$(date -d '+37 days' +%F)" \
 	--entropy "$(date +%s)" >/dev/null
-for _ in $(seq 100); do
-	[ "$($ctl status "$id" --config demo/inspectd.yaml 2>/dev/null | awk '$1=="status"{print $2}')" = published ] && break
-	sleep 0.1
-done
+published() { # waits up to 10 s for campaign $1 to be published
+	for _ in $(seq 100); do
+		[ "$($ctl status "$1" --config demo/inspectd.yaml 2>/dev/null |
+			awk '$1=="status"{print $2}')" = published ] && return
+		sleep 0.1
+	done
+}
+published "$id"
 echo
 echo "== campaign record ($ctl status $id)"
 $ctl status "$id" --config demo/inspectd.yaml
@@ -64,6 +70,43 @@ redis-cli -p "$port" --raw XRANGE insp:dept:SAMR-ZZ - + COUNT 5 | awk '
 	key == "" { key = $0; next }
 	{ line = line "  " key "=" $0; key = "" }
 	END { if (line) print line }'
+
+# Last month's campaign: its visits are past, so results can come back.
+past="$id-PAST"
+$ctl submit --config demo/inspectd.yaml --id "$past" --department SAMR-ZZ \
+	--policy national-default --items SC-001 --regions 410102 \
+	--date "$(date -d '-40 days' +%F)" \
+	--window "$(date -d '-35 days' +%F)..$(date -d '-12 days' +%F)" \
+	--entropy "$(date +%s)" >/dev/null
+published "$past"
+# Three results from the inspectors' side: the visit's day, its first
+# member, and a result code (01 no problem, 02 information not published,
+# 05 corrected on order).
+codes=(01 02 05)
+redis-cli -p "$port" --raw HGETALL "insp:visits:$past" | paste - - | head -3 |
+	tr '\037' '\t' | while IFS=$'\t' read -r uscc day ids _; do
+		redis-cli -p "$port" XADD insp:results '*' campaign "$past" \
+			uscc "$uscc" inspector "${ids%%;*}" date "$day" \
+			result "${codes[0]}" >/dev/null
+		codes=("${codes[@]:1}")
+	done
+for _ in $(seq 100); do
+	[ "$(redis-cli -p "$port" HLEN "insp:results:$past")" = 3 ] && break
+	sleep 0.1
+done
+echo
+echo "== results due ($ctl overdue --campaign $past)"
+$ctl overdue --config demo/inspectd.yaml --campaign "$past" | tail -4
+echo
+echo "== the public disclosure and the audit bundle"
+for f in csv json html; do
+	$ctl export --config demo/inspectd.yaml --campaign "$past" --format $f \
+		--out demo/public
+done
+$ctl export --config demo/inspectd.yaml --campaign "$past" --bundle \
+	--out "demo/bundle-$past"
+$ctl verify "demo/bundle-$past"
+python3 tools/verify.py "demo/bundle-$past"
 echo
 echo "== inspectd log"
 cat demo/inspectd.log

@@ -24,6 +24,7 @@ int cli_store_open(const struct redis_opts *o, struct config *cfg,
 		fputs(diag_text(&err), stderr);
 		return EXIT_INPUT;
 	}
+	config_finish_paths(cfg);
 	if (store_connect(s, cfg) < 0) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
 		return EXIT_FAIL;
