@@ -40,6 +40,10 @@ struct entry_field {
 	size_t name_len, value_len;
 };
 
+/* Whether v[0..len) is 1 to max of A-Z a-z 0-9 - _ . (ids, departments,
+ * policy and item codes). */
+bool code_chars(const char *v, size_t len, size_t max);
+
 /* Parses a stream entry's fields. Returns 0, or -1 with one line in err
  * naming the field and the reason ("field size: 'ten' is not a whole
  * number"). ret->id is filled as soon as a valid id is seen, so that even

@@ -19,5 +19,8 @@ struct catalog {
 int catalog_load(const struct config *cfg, struct catalog *ret,
 		 struct diag *err);
 void catalog_finish(struct catalog *c);
+/* The names of dir's cn-YYYY.yaml files (strdup'd, up to max), in year
+ * order; their count, or -1 if dir cannot be read. */
+long calendar_files(const char *dir, char **names, size_t max);
 
 #endif

@@ -41,6 +41,12 @@ bool cli_redis_option(int c, const char *arg, struct redis_opts *o);
 int cli_store_open(const struct redis_opts *o, struct config *cfg,
 		   struct store *s);
 
+struct catalog;
+/* cli_store_open, then the catalog (policies, items, calendars) the
+ * configuration names; on failure nothing is left open. */
+int cli_open_catalog(const struct redis_opts *o, struct config *cfg,
+		     struct store *s, struct catalog *cat);
+
 /* A policy and a population loaded from files, canonical and digested. */
 struct inputs {
 	struct policy policy;

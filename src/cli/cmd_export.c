@@ -344,14 +344,9 @@ int cmd_export(int argc, char **argv)
 	struct campaign_view v;
 	struct diag err;
 	diag_init(&err);
-	int r = cli_store_open(&a.ro, &cfg, &s);
+	int r = cli_open_catalog(&a.ro, &cfg, &s, &cat);
 	if (r)
 		return r;
-	if (catalog_load(&cfg, &cat, &err) < 0) {
-		fputs(diag_text(&err), stderr);
-		store_close(&s);
-		return EXIT_INPUT;
-	}
 	r = campaign_view_read(&s, cfg.prefix, a.campaign, &v, &err);
 	if (r == STORE_LOST) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s.err);

@@ -95,16 +95,9 @@ int cmd_overdue(int argc, char **argv)
 	struct config cfg;
 	struct store s;
 	struct catalog cat;
-	struct diag err;
-	diag_init(&err);
-	int r = cli_store_open(&ro, &cfg, &s);
+	int r = cli_open_catalog(&ro, &cfg, &s, &cat);
 	if (r)
 		return r;
-	if (catalog_load(&cfg, &cat, &err) < 0) {
-		fputs(diag_text(&err), stderr);
-		store_close(&s);
-		return EXIT_INPUT;
-	}
 	if (campaign) {
 		r = one_campaign(&s, &cfg, &cat.calendar, campaign, today, within);
 	} else {

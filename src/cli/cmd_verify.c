@@ -1,12 +1,12 @@
 /* inspectctl verify: re-runs a campaign's draw from its audit bundle and
  * compares every step with what the bundle says was published. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "inspect/bundle.h"
+#include "inspect/catalog.h"
 #include "inspect/file.h"
 
 struct bundle_maps {
@@ -14,11 +14,6 @@ struct bundle_maps {
 	struct mapped_file cal[CALENDAR_MAX_YEARS];
 	unsigned n_cal;
 };
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static int map_one(const char *dir, const char *name, struct mapped_file *m,
 		   struct text *t)
@@ -40,20 +35,13 @@ static int map_calendars(const char *dir, struct bundle_maps *maps,
 			 struct bundle *b)
 {
 	char *names[CALENDAR_MAX_YEARS];
-	size_t n = 0;
-	DIR *d = opendir(dir);
-	if (!d) {
+	long n = calendar_files(dir, names, CALENDAR_MAX_YEARS);
+	if (n < 0) {
 		fprintf(stderr, "inspectctl: %s: not a bundle directory\n", dir);
 		return -1;
 	}
-	for (struct dirent *de; (de = readdir(d)) && n < CALENDAR_MAX_YEARS;)
-		if (strlen(de->d_name) == 12 && !strncmp(de->d_name, "cn-", 3) &&
-		    !strcmp(de->d_name + 7, ".yaml"))
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
 	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		if (rc == 0)
 			rc = map_one(dir, names[i], &maps->cal[i],
 				     &b->calendars[i]);

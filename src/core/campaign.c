@@ -8,7 +8,7 @@
 typedef const char *(*field_parser)(const char *v, size_t len,
 				    struct campaign *c);
 
-static bool code_chars(const char *v, size_t len, size_t max)
+bool code_chars(const char *v, size_t len, size_t max)
 {
 	if (len == 0 || len > max)
 		return false;

@@ -10,6 +10,16 @@ static const char *text_of(const struct result_code *r)
 	return r ? r->zh : "";
 }
 
+/* A row's visit day, and its result's day ("" while none is in). */
+static void row_days(const struct disclosure_row *r, char day[11],
+		     char rday[11])
+{
+	date_format(r->planned, day);
+	rday[0] = '\0';
+	if (r->result)
+		date_format(r->result_date, rday);
+}
+
 /* ---- CSV (RFC 4180: a field with a comma, quote or line break is
  * quoted, quotes doubled) ---- */
 
@@ -47,10 +57,8 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 	sb_puts(b, "result,result_text,result_date\r\n");
 	for (size_t k = 0; k < d->n; k++) {
 		const struct disclosure_row *r = &d->rows[k];
-		char day[11], rday[11] = "";
-		date_format(r->planned, day);
-		if (r->result)
-			date_format(r->result_date, rday);
+		char day[11], rday[11];
+		row_days(r, day, rday);
 		csv_field(b, d->campaign, false);
 		csv_field(b, d->department, false);
 		csv_field(b, items.s ? items.s : "", false);
@@ -120,8 +128,8 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 	sb_puts(b, "},\"visits\":[");
 	for (size_t k = 0; k < d->n; k++) {
 		const struct disclosure_row *r = &d->rows[k];
-		char day[11];
-		date_format(r->planned, day);
+		char day[11], rday[11];
+		row_days(r, day, rday);
 		sb_puts(b, k ? ",\n{" : "\n{");
 		json_member(b, "uscc", r->uscc, true);
 		json_member(b, "name", r->name, true);
@@ -130,11 +138,10 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 			json_member(b, "team", r->team ? r->team : "", true);
 		sb_puts(b, "\"result\":");
 		if (r->result) {
-			date_format(r->result_date, day);
 			sb_puts(b, "{");
 			json_member(b, "code", r->result->code, true);
 			json_member(b, "text", r->result->zh, true);
-			json_member(b, "date", day, false);
+			json_member(b, "date", rday, false);
 			sb_puts(b, "}}");
 		} else {
 			sb_puts(b, "null}");
@@ -229,10 +236,8 @@ static void html_rows(const struct disclosure *d, struct strbuf *b)
 	sb_puts(b, "<th>检查结果</th><th>结果日期</th></tr></thead>\n<tbody>\n");
 	for (size_t k = 0; k < d->n; k++) {
 		const struct disclosure_row *r = &d->rows[k];
-		char day[11], rday[11] = "";
-		date_format(r->planned, day);
-		if (r->result)
-			date_format(r->result_date, rday);
+		char day[11], rday[11];
+		row_days(r, day, rday);
 		sb_printf(b, "<tr data-result=\"%s\"><td class=\"code\">%s</td>"
 			  "<td>", r->result ? r->result->code : "none", r->uscc);
 		html_text(b, r->name);

@@ -39,24 +39,10 @@ const struct result_code *result_code_find(const char *code, size_t len)
 	return NULL;
 }
 
-static bool id_chars(const char *v, size_t len, size_t max)
-{
-	if (len == 0 || len > max)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = v[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		      c == '.'))
-			return false;
-	}
-	return true;
-}
-
 static const char *p_campaign(const char *v, size_t len,
 			      struct result_entry *r)
 {
-	if (!id_chars(v, len, SEED_MAX_ID))
+	if (!code_chars(v, len, SEED_MAX_ID))
 		return "must be 1 to 64 letters, digits, '-', '_' or '.'";
 	memcpy(r->campaign, v, len);
 	r->campaign[len] = '\0';
@@ -77,7 +63,7 @@ static const char *p_uscc(const char *v, size_t len, struct result_entry *r)
 static const char *p_inspector(const char *v, size_t len,
 			       struct result_entry *r)
 {
-	if (!id_chars(v, len, RESULT_ID_LEN))
+	if (!code_chars(v, len, RESULT_ID_LEN))
 		return "must be an inspector id (1 to 32 letters, digits, "
 		       "'-', '_' or '.')";
 	memcpy(r->inspector, v, len);

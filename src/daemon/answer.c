@@ -99,12 +99,7 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 	args_add(&t.a, a->entry_id);
 	args_add(&t.a, "reason");
 	args_add(&t.a, why);
-	for (size_t i = 0; a->fields && i + 1 < a->fields->elements; i += 2) {
-		args_addn(&t.a, a->fields->element[i]->str,
-			  a->fields->element[i]->len);
-		args_addn(&t.a, a->fields->element[i + 1]->str,
-			  a->fields->element[i + 1]->len);
-	}
+	tx_add_entry(&t, a->fields);
 	tx_send(&t);
 	start_event(&t, pub, "rejected", id);
 	args_add(&t.a, "entry");
@@ -129,13 +124,10 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 }
 
 int answer_unprocessable(struct worker *w, const char *entry_id,
-			 const redisReply *fields)
+			 const redisReply *fields, const char *why)
 {
 	struct campaign c;
-	char why[400];
 	memset(&c, 0, sizeof(c));
-	snprintf(why, sizeof(why), "could not be answered after %d attempts: "
-		 "%.300s", ENTRY_MAX_FAILURES, w->store.err);
 	struct answer a = {entry_id, fields, &c, false};
 	return answer_reject(w, &a, why);
 }

@@ -8,6 +8,18 @@
 
 #define CLAIM_EVERY 16 /* jobs between two looks at others' stale entries */
 
+size_t entry_fields(const redisReply *fields, struct entry_field *f)
+{
+	size_t n = 0;
+	for (size_t i = 0; fields && fields->type == REDIS_REPLY_ARRAY &&
+			   i + 1 < fields->elements && n <= CAMPAIGN_MAX_FIELDS;
+	     i += 2)
+		f[n++] = (struct entry_field){
+			fields->element[i]->str, fields->element[i + 1]->str,
+			fields->element[i]->len, fields->element[i + 1]->len};
+	return n;
+}
+
 static int ensure_group(struct worker *w, const char *intake)
 {
 	redisReply *r = store_runv(&w->store, "XGROUP", "CREATE", intake,
@@ -43,9 +55,12 @@ static int handle_first(struct worker *w, const redisReply *entries,
 		log_error("entry refused after repeated failures", "entry=%s "
 			  "reason=%s", id, log_quote(w->store.err));
 		w->failures = 0;
+		char why[400];
+		snprintf(why, sizeof(why), "could not be answered after %d "
+			 "attempts: %.300s", ENTRY_MAX_FAILURES, w->store.err);
 		int r = handle == process_entry
-				? answer_unprocessable(w, id, fields)
-				: result_unprocessable(w, id, fields);
+				? answer_unprocessable(w, id, fields, why)
+				: result_unprocessable(w, id, fields, why);
 		return r == ENTRY_DONE ? 1 : ENTRY_LOST;
 	}
 	int r = handle(w, id, fields);

@@ -358,15 +358,9 @@ int process_entry(struct worker *w, const char *entry_id,
 	struct diag err;
 	struct answer a = {entry_id, fields, &c, false};
 	char why[512];
-	size_t n = 0;
+	size_t n = entry_fields(fields, f);
 	diag_init(&err);
 	memset(&c, 0, sizeof(c));
-	for (size_t i = 0; fields && fields->type == REDIS_REPLY_ARRAY &&
-			   i + 1 < fields->elements && n <= CAMPAIGN_MAX_FIELDS;
-	     i += 2)
-		f[n++] = (struct entry_field){
-			fields->element[i]->str, fields->element[i + 1]->str,
-			fields->element[i]->len, fields->element[i + 1]->len};
 	if (campaign_parse(f, n, &c, &err) < 0) {
 		/* Refused before any record is read: if the id is valid and
 		 * unused, the refusal is recorded under it. */

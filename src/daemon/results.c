@@ -63,14 +63,7 @@ static int refuse(struct worker *w, const struct result_answer *a,
 	args_add(&t.a, a->entry_id);
 	args_add(&t.a, "reason");
 	args_add(&t.a, why);
-	for (size_t i = 0; a->fields && a->fields->type == REDIS_REPLY_ARRAY &&
-			   i + 1 < a->fields->elements;
-	     i += 2) {
-		args_addn(&t.a, a->fields->element[i]->str,
-			  a->fields->element[i]->len);
-		args_addn(&t.a, a->fields->element[i + 1]->str,
-			  a->fields->element[i + 1]->len);
-	}
+	tx_add_entry(&t, a->fields);
 	tx_send(&t);
 	args_add(&t.a, "XADD");
 	args_add(&t.a, pub);
@@ -89,13 +82,10 @@ static int refuse(struct worker *w, const struct result_answer *a,
 }
 
 int result_unprocessable(struct worker *w, const char *entry_id,
-			 const redisReply *fields)
+			 const redisReply *fields, const char *why)
 {
 	struct result_entry r;
-	char why[400];
 	memset(&r, 0, sizeof(r));
-	snprintf(why, sizeof(why), "could not be answered after %d attempts: "
-		 "%.300s", ENTRY_MAX_FAILURES, w->store.err);
 	struct result_answer a = {entry_id, fields, &r};
 	return refuse(w, &a, why);
 }
@@ -259,14 +249,8 @@ int process_result(struct worker *w, const char *entry_id,
 	struct entry_field f[CAMPAIGN_MAX_FIELDS + 1];
 	struct result_entry r;
 	struct diag err;
-	size_t n = 0;
+	size_t n = entry_fields(fields, f);
 	diag_init(&err);
-	for (size_t i = 0; fields && fields->type == REDIS_REPLY_ARRAY &&
-			   i + 1 < fields->elements && n <= CAMPAIGN_MAX_FIELDS;
-	     i += 2)
-		f[n++] = (struct entry_field){
-			fields->element[i]->str, fields->element[i + 1]->str,
-			fields->element[i]->len, fields->element[i + 1]->len};
 	struct result_answer a = {entry_id, fields, &r};
 	if (result_parse(f, n, &r, &err) < 0) {
 		char why[512];

@@ -79,3 +79,15 @@ void tx_discard(struct tx *t)
 	note(t, "discarded");
 	tx_commit(t);
 }
+
+void tx_add_entry(struct tx *t, const redisReply *fields)
+{
+	for (size_t i = 0; fields && fields->type == REDIS_REPLY_ARRAY &&
+			   i + 1 < fields->elements;
+	     i += 2) {
+		args_addn(&t->a, fields->element[i]->str,
+			  fields->element[i]->len);
+		args_addn(&t->a, fields->element[i + 1]->str,
+			  fields->element[i + 1]->len);
+	}
+}

@@ -4,6 +4,8 @@
 #ifndef INSPECTD_TX_H
 #define INSPECTD_TX_H
 
+#include <hiredis/hiredis.h>
+
 #include "inspect/store.h"
 
 #define TX_ROUND 1024
@@ -22,6 +24,9 @@ void tx_send(struct tx *t);
 /* Sends what is queued and reads the replies so far: after a large
  * command, so that the client does not hold many of them. */
 void tx_flush(struct tx *t);
+/* Adds a stream entry's fields and values, as received, to the command
+ * being built (t->a). */
+void tx_add_entry(struct tx *t, const redisReply *fields);
 /* EXEC. Returns 0 (applied), 1 (not applied: a watched key changed), or
  * -1 (connection lost, or a command was refused: t->why). */
 int tx_commit(struct tx *t);

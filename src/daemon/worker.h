@@ -49,6 +49,10 @@ enum { ENTRY_DONE = 0, ENTRY_LOST = -1, ENTRY_RETRY = -2 };
 int process_entry(struct worker *w, const char *entry_id,
 		  const redisReply *fields);
 
+/* A stream entry's fields as entry_field (f has CAMPAIGN_MAX_FIELDS + 1
+ * slots: one more than allowed, so that too many is seen); their count. */
+size_t entry_fields(const redisReply *fields, struct entry_field *f);
+
 typedef int (*entry_handler)(struct worker *w, const char *entry_id,
 			     const redisReply *fields);
 
@@ -58,7 +62,7 @@ typedef int (*entry_handler)(struct worker *w, const char *entry_id,
 int process_result(struct worker *w, const char *entry_id,
 		   const redisReply *fields);
 int result_unprocessable(struct worker *w, const char *entry_id,
-			 const redisReply *fields);
+			 const redisReply *fields, const char *why);
 
 /* Once a day, logs the campaigns whose results are late or due soon
  * (results.c). Returns 0, or ENTRY_LOST. */
@@ -89,10 +93,10 @@ struct answer {
 int answer_reject(struct worker *w, const struct answer *a, const char *why);
 
 /* An entry that cannot be answered (its transaction fails every time,
- * with Redis up): refused with the last error, so that it neither loops
- * nor is lost. */
+ * with Redis up): refused with why, so that it neither loops nor is
+ * lost. */
 int answer_unprocessable(struct worker *w, const char *entry_id,
-			 const redisReply *fields);
+			 const redisReply *fields, const char *why);
 
 /* One HSET per bucket (of INSPECTED_BUCKETS) of key_fmt ("x:%u"): each
  * chosen entity's uscc -> value(k). */

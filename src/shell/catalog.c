@@ -12,25 +12,33 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every cn-YYYY.yaml, in year order (the calendar takes years in order). */
-static int load_calendars(const char *dir, struct calendar *cal,
-			  struct diag *err)
+long calendar_files(const char *dir, char **names, size_t max)
 {
-	char *names[CALENDAR_MAX_YEARS];
 	size_t n = 0;
 	DIR *d = opendir(dir);
 	if (!d)
-		return diag_add(err, "%s: cannot read the calendar directory",
-				dir);
-	for (struct dirent *de; (de = readdir(d)) && n < CALENDAR_MAX_YEARS;)
+		return -1;
+	for (struct dirent *de; (de = readdir(d)) && n < max;)
 		if (strlen(de->d_name) == 12 &&
 		    !strncmp(de->d_name, "cn-", 3) &&
 		    !strcmp(de->d_name + 7, ".yaml"))
 			names[n++] = strdup(de->d_name);
 	closedir(d);
 	qsort(names, n, sizeof(*names), by_name);
+	return (long)n;
+}
+
+/* Every cn-YYYY.yaml, in year order (the calendar takes years in order). */
+static int load_calendars(const char *dir, struct calendar *cal,
+			  struct diag *err)
+{
+	char *names[CALENDAR_MAX_YEARS];
+	long n = calendar_files(dir, names, CALENDAR_MAX_YEARS);
+	if (n < 0)
+		return diag_add(err, "%s: cannot read the calendar directory",
+				dir);
 	int r = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		char path[1024], *text;
 		size_t len;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
