@@ -54,11 +54,12 @@ fi
 
 # The benchmarks still build and run (a small size; figures are not
 # checked here: see bench/RESULTS.md).
-if bash bench/run.sh --smoke >/dev/null 2>&1; then
+if bash bench/run.sh --smoke >"$tmp/smoke.out" 2>&1; then
 	echo "ok - benchmark smoke run"
 	passed=$((passed + 1))
 else
 	echo "not ok - benchmark smoke run"
+	tail -20 "$tmp/smoke.out" | sed 's/^/  /'
 	failed=$((failed + 1))
 fi
 

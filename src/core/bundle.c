@@ -62,7 +62,7 @@ static bool manifest_field(struct bundle_manifest *m, const char *key,
 {
 #define IS(k) (klen == strlen(k) && !memcmp(key, k, klen))
 #define TAKE(f) take(m->f, sizeof(m->f), v, len)
-	size_t n;
+	size_t n = 0;
 	if (IS("format"))
 		return len == strlen(BUNDLE_FORMAT) &&
 		       !memcmp(v, BUNDLE_FORMAT, len);
