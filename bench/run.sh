@@ -72,7 +72,7 @@ echo
 echo "| visits | team draw and schedule | time (s) | visits/s |"
 echo "| --- | --- | --- | --- |"
 if [ $smoke -eq 1 ]; then sizes=("10000"); else
-	sizes=("10000" "100000" "1000000 5000 20 6" "1000000"); fi
+	sizes=("10000" "100000" "170000" "180000" "1000000 5000 20 6" "1000000"); fi
 for args in "${sizes[@]}"; do
 	line=$($b/bench/bench_assign $args 2>/dev/null)
 	echo "| $(field visits "$line") | capacity ×$(field capacity_scale "$line"), assigned: $(field assigned "$line") | $(field seconds "$line") | $(field visits_per_s "$line") |"

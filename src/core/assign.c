@@ -219,10 +219,11 @@ static size_t short_region(struct work *w)
 	}
 	for (size_t k = 0; need && found == w->n && k < w->n; k++) {
 		const struct region_pool *p = assign_pool_for(w, w->v[k].region);
-		if (p && need[p - w->pools] > offered(w, p))
+		if (!p || !need[p - w->pools])
+			continue; /* checked already */
+		if (need[p - w->pools] > offered(w, p))
 			found = k;
-		else if (p)
-			need[p - w->pools] = 0; /* checked */
+		need[p - w->pools] = 0;
 	}
 	free(need);
 	return found;
