@@ -206,7 +206,6 @@ static bool manifest_of(const struct campaign_view *v, const char *id,
 {
 	memset(m, 0, sizeof(*m));
 #define COPY(f, name) snprintf(m->f, sizeof(m->f), "%s", field(v, name))
-	COPY(campaign, "campaign");
 	snprintf(m->campaign, sizeof(m->campaign), "%s", id);
 	COPY(department, "department");
 	COPY(policy, "policy");
