@@ -1,0 +1,36 @@
+/* What the answering transactions share (answer.c: refusal and freeze;
+ * publish.c: the publication). */
+#ifndef INSPECTD_ANSWER_H
+#define INSPECTD_ANSWER_H
+
+#include "teams.h"
+#include "tx.h"
+#include "worker.h"
+
+#define CHUNK_BYTES (16u << 20) /* frozen population text per key */
+
+/* <p> + fmt formatted with arg. */
+void answer_key(const struct worker *w, char *out, size_t size,
+		const char *fmt, const char *arg);
+/* The XACK of an intake entry, in the transaction. */
+void answer_ack(struct worker *w, struct tx *t, const char *entry_id);
+/* Starts an XADD of an event of the given type about a campaign on the
+ * public stream; the caller adds its fields and sends it. */
+void answer_event(struct tx *t, const char *pub, const char *type,
+		  const char *campaign);
+/* EXEC: ENTRY_DONE, ENTRY_LOST or ENTRY_RETRY, the reason in store.err. */
+int answer_commit(struct worker *w, struct tx *t, const char *what);
+/* HSET of the record with its status and the fields every drawn or
+ * frozen campaign carries; the caller adds its own and sends it. items,
+ * window and buf hold the texts until then. */
+void answer_record_fields(struct tx *t, const char *rkey, const char *status,
+			  const struct answer *a,
+			  const struct campaign_record *rec, char *items,
+			  char *window, char (*buf)[72]);
+/* The canonical population text in chunks (<p>frozen:<id>:<k>, chunk 0
+ * starting with the header), written through text (cap bytes); returns
+ * the number of chunks. */
+unsigned answer_frozen(struct worker *w, struct tx *t, const char *id,
+		       const struct population *pop, char *text, size_t cap);
+
+#endif
