@@ -1,3 +1,6 @@
+/* The team draw in the daemon: the roster snapshot, the window's working
+ * days, other campaigns' load and each entity's previous team read from
+ * Redis, then assign_teams. teams_write.c writes what comes of it. */
 #include "teams.h"
 
 #include <stdarg.h>
@@ -8,9 +11,6 @@
 #include "inspect/bucket.h"
 #include "inspect/date.h"
 #include "inspect/grades.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
-#include "inspect/team_inputs.h"
 
 #define ROTATION_BUCKETS INSPECTED_BUCKETS
 
@@ -227,49 +227,6 @@ static int read_load(struct worker *w, const struct visit_plan *p,
 	return rc;
 }
 
-int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
-{
-	uint16_t *add = calloc(p->roster.n * p->n_days + 1, sizeof(*add));
-	char (*total)[8] = malloc((p->roster.n + 1) * sizeof(*total));
-	if (!add || !total) {
-		free(add);
-		free(total);
-		return -1;
-	}
-	for (size_t k = 0; k < p->n; k++) {
-		size_t d = 0;
-		while (d < p->n_days && p->days[d] != p->a[k].day)
-			d++;
-		for (unsigned m = 0; m < p->a[k].n && d < p->n_days; m++)
-			add[p->a[k].member[m] * p->n_days + d]++;
-	}
-	char key[160], day[11];
-	for (size_t d = 0; d < p->n_days; d++) {
-		size_t fields = 0;
-		date_format(p->days[d], day);
-		store_key(key, sizeof(key), w->cfg->prefix, "load:%s", day);
-		args_add(&t->a, "HSET");
-		args_add(&t->a, key);
-		for (size_t i = 0; i < p->roster.n; i++) {
-			size_t at = i * p->n_days + d;
-			if (!add[at])
-				continue;
-			snprintf(total[i], sizeof(total[i]), "%u",
-				 (unsigned)add[at] + p->used[at]);
-			args_add(&t->a, p->roster.v[i].id);
-			args_add(&t->a, total[i]);
-			fields++;
-		}
-		if (fields)
-			tx_send(t);
-		else
-			args_reset(&t->a);
-	}
-	free(add);
-	free(total);
-	return 0;
-}
-
 int plan_visits(struct worker *w, const struct campaign *c,
 		const struct campaign_record *rec,
 		const struct population *pop, const struct draw *d,
@@ -332,188 +289,4 @@ void visit_plan_finish(struct visit_plan *p)
 	free(p->v);
 	free(p->prev);
 	memset(p, 0, sizeof(*p));
-}
-
-int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
-		   const struct visit_plan *p, char roster_hex[65])
-{
-	struct strbuf b = {0};
-	char key[200];
-	uint8_t digest[32];
-	team_inputs_format(&b, &p->rules, &p->roster, p->window_from,
-			   p->window_to, p->days, p->n_days, p->used, p->v,
-			   p->n);
-	if (b.failed) {
-		sb_finish(&b);
-		return -1;
-	}
-	store_key(key, sizeof(key), w->cfg->prefix, "audit:%s", campaign);
-	args_add(&t->a, "SET");
-	args_add(&t->a, key);
-	args_addn(&t->a, b.s, b.len);
-	tx_send(t);
-	sb_finish(&b);
-	/* The roster as the draw read it, kept under its digest: a later
-	 * import leaves it, and campaigns of one roster share it. */
-	sha256(p->roster_text, p->roster_len, digest);
-	seed_hex(digest, 32, roster_hex);
-	store_key(key, sizeof(key), w->cfg->prefix, "roster:%s", roster_hex);
-	args_add(&t->a, "SET");
-	args_add(&t->a, key);
-	args_addn(&t->a, p->roster_text, p->roster_len);
-	tx_send(t);
-	return 0;
-}
-
-void plan_team_text(const struct visit_plan *p, size_t k, char *out,
-		    size_t size)
-{
-	size_t n = 0;
-	out[0] = '\0';
-	for (unsigned m = 0; m < p->a[k].n && n < size; m++) {
-		const struct inspector *in = &p->roster.v[p->a[k].member[m]];
-		n += (size_t)snprintf(out + n, size - n, "%s%s %s",
-				      m ? ", " : "", in->name, in->badge);
-	}
-}
-
-static const char *team_ids(size_t k, void *ctx)
-{
-	return ((char (*)[TEAM_MAX * 34])ctx)[k];
-}
-
-/* The rotation record: per bucket, uscc -> "id;id" of its team. */
-int plan_add_rotation(struct worker *w, struct tx *t,
-		      const struct population *pop, const struct draw *d,
-		      const struct visit_plan *p)
-{
-	char (*ids)[TEAM_MAX * 34] = malloc((d->n_chosen + 1) * sizeof(*ids));
-	if (!ids)
-		return -1;
-	for (size_t k = 0; k < d->n_chosen; k++) {
-		size_t n = 0;
-		ids[k][0] = '\0';
-		for (unsigned m = 0; m < p->a[k].n; m++)
-			n += (size_t)snprintf(ids[k] + n, sizeof(ids[k]) - n,
-					      "%s%s", m ? ";" : "",
-					      p->roster.v[p->a[k].member[m]].id);
-	}
-	int rc = add_bucketed_hset(w, t, "lastteam:%u", pop, d, team_ids,
-				   ids);
-	free(ids);
-	return rc;
-}
-
-int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
-		  const char *items, const struct population *pop,
-		  const struct draw *d, const struct visit_plan *p,
-		  const char *(*name)(size_t k, void *ctx),
-		  const char *(*address)(size_t k, void *ctx), void *ctx)
-{
-	size_t cap = 4096;
-	char *text = malloc(cap), key[160], day[11];
-	/* One text buffer a day's fields are appended from: the command is
-	 * sent (copied out) before the next day reuses it. */
-	size_t *at = malloc((d->n_chosen + 1) * 2 * sizeof(*at));
-	if (!text || !at) {
-		free(text);
-		free(at);
-		return -1;
-	}
-	for (size_t dd = 0; dd < p->n_days; dd++) {
-		size_t used = 0, n = 0;
-		for (size_t k = 0; k < d->n_chosen; k++) {
-			if (p->a[k].day != p->days[dd])
-				continue;
-			char team[TEAM_MAX * 140], ids[TEAM_MAX * 34] = "";
-			size_t il = 0;
-			plan_team_text(p, k, team, sizeof(team));
-			for (unsigned m = 0; m < p->a[k].n; m++)
-				il += (size_t)snprintf(ids + il, sizeof(ids) - il,
-						       "%s%s", m ? ";" : "",
-						       p->roster.v[p->a[k].member[m]].id);
-			size_t need = used + 3000 + strlen(name(k, ctx)) +
-				      strlen(address(k, ctx)) + strlen(items);
-			if (need > cap) {
-				char *g = realloc(text, 2 * need);
-				if (!g) {
-					free(text);
-					free(at);
-					return -1;
-				}
-				text = g;
-				cap = 2 * need;
-			}
-			at[2 * n] = used;
-			used += (size_t)sprintf(text + used, "%s|%.18s", campaign,
-						pop->v[d->chosen[k]].uscc) + 1;
-			at[2 * n + 1] = used;
-			used += (size_t)sprintf(text + used,
-						"%s\x1f%s\x1f%s\x1f%s\x1f%s",
-						name(k, ctx), address(k, ctx),
-						items, ids, team) + 1;
-			n++;
-		}
-		if (n == 0)
-			continue;
-		date_format(p->days[dd], day);
-		store_key(key, sizeof(key), w->cfg->prefix, "day:%s", day);
-		args_add(&t->a, "HSET");
-		args_add(&t->a, key);
-		for (size_t i = 0; i < n; i++) {
-			args_add(&t->a, text + at[2 * i]);
-			args_add(&t->a, text + at[2 * i + 1]);
-		}
-		tx_send(t);
-		/* The days with visits not yet delivered, by day number. */
-		store_key(key, sizeof(key), w->cfg->prefix, "days");
-		args_add(&t->a, "ZADD");
-		args_add(&t->a, key);
-		args_addu(&t->a, (unsigned long long)p->days[dd]);
-		args_add(&t->a, day);
-		tx_send(t);
-	}
-	free(text);
-	free(at);
-	return 0;
-}
-
-int plan_add_visits(struct worker *w, struct tx *t, const char *key,
-		    const struct population *pop, const struct draw *d,
-		    const struct visit_plan *p,
-		    const char *(*name)(size_t k, void *ctx), void *ctx)
-{
-	/* HSETs of 512 visits from one buffer: each is copied out when sent,
-	 * so the buffer never holds more than one of them. */
-	struct strbuf b = {0};
-	size_t at[512];
-	for (size_t first = 0; first < d->n_chosen; first += 512) {
-		size_t last = first + 512 < d->n_chosen ? first + 512
-							 : d->n_chosen;
-		b.len = 0;
-		for (size_t k = first; k < last; k++) {
-			char day[11], team[TEAM_MAX * 140];
-			at[k - first] = b.len;
-			date_format(p->a[k].day, day);
-			plan_team_text(p, k, team, sizeof(team));
-			sb_printf(&b, "%s\x1f", day);
-			for (unsigned m = 0; m < p->a[k].n; m++)
-				sb_printf(&b, "%s%s", m ? ";" : "",
-					  p->roster.v[p->a[k].member[m]].id);
-			sb_printf(&b, "\x1f%s\x1f%s", team, name(k, ctx));
-			sb_add(&b, "", 1); /* each value NUL-terminated */
-		}
-		if (b.failed)
-			break;
-		args_add(&t->a, "HSET");
-		args_add(&t->a, key);
-		for (size_t k = first; k < last; k++) {
-			args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
-			args_add(&t->a, b.s + at[k - first]);
-		}
-		tx_send(t);
-	}
-	int rc = b.failed ? -1 : 0;
-	sb_finish(&b);
-	return rc;
 }
