@@ -157,6 +157,15 @@ Test(results, valid_results_are_public_and_bad_ones_refused_with_a_reason,
 	stream_values(c, "credit:events", "result", ev, 4);
 	cr_assert_str_eq(ev[0], "02");
 	cr_assert_str_eq(daemon_state(&d), "running");
+	/* A daemon's first step of a day logs the campaigns with results
+	 * due: P1's visits of October without a result are overdue. */
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	daemon_start(&d, r.dir, r.port, "resulter", POLICIES_DIR, NULL);
+	char want[96];
+	snprintf(want, sizeof(want), "msg=\"results due\" campaign=P1 "
+		 "overdue=%zu ", n - 2);
+	cr_assert(daemon_await_log(&d, want, 10000), "%s", want);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
