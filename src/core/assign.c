@@ -88,10 +88,12 @@ static bool seat(struct work *w, const struct region_pool *p,
 		 const struct visit *v, size_t d, struct assignment *a,
 		 int dept, int qual, bool repair)
 {
+	if (a->n == TEAM_MAX)
+		return false;
 	long i = pick(w, p, v, d, a, dept, qual);
 	if (i < 0 && repair)
 		i = assign_free_seat(w, p, v, d, a, dept, qual);
-	if (i < 0 || a->n == TEAM_MAX)
+	if (i < 0)
 		return false;
 	a->member[a->n++] = (uint32_t)i;
 	w->left[(size_t)i * w->n_days + d]--;
