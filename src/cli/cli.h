@@ -42,6 +42,15 @@ int cli_store_open(const struct redis_opts *o, struct config *cfg,
 		   struct store *s);
 
 struct catalog;
+struct campaign_view;
+/* Writes dir/name whole; prints the reason on failure (returns -errno). */
+int cli_write_out(const char *dir, const char *name, const char *data,
+		  size_t len);
+/* A field of a campaign's record, "" if absent. */
+const char *campaign_field(const struct campaign_view *v, const char *name);
+/* Writes campaign id's audit bundle into the directory out. */
+int export_bundle(const char *id, const char *out, const struct config *cfg,
+		  struct store *s, const struct campaign_view *v);
 /* cli_store_open, then the catalog (policies, items, calendars) the
  * configuration names; on failure nothing is left open. */
 int cli_open_catalog(const struct redis_opts *o, struct config *cfg,
