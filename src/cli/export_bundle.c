@@ -126,12 +126,11 @@ int export_bundle(const char *id, const char *out, const struct config *cfg,
 		fputs(diag_text(&err), stderr);
 	else
 		policy_numbers_format(&p, &f[2]);
-	unsigned chunks = (unsigned)strtoul(campaign_field(v, "frozen_chunks"), NULL, 10);
+	unsigned chunks = (unsigned)strtoul(campaign_field(v, "frozen_chunks"),
+					    NULL, 10);
 	for (unsigned k = 0; rc == 0 && k < chunks; k++) {
-		char suffix[16];
-		snprintf(suffix, sizeof(suffix), ":%u", k);
-		store_key(key, sizeof(key), cfg->prefix, "frozen:%s%s",
-			  id, suffix);
+		store_key(key, sizeof(key), cfg->prefix, "population:%s:%u",
+			  m.population_digest, k);
 		rc = get_text(s, key, &f[3]) ? 0 : -1;
 	}
 	store_key(key, sizeof(key), cfg->prefix, "roster:%s", m.roster_digest);

@@ -164,28 +164,49 @@ void answer_record_fields(struct tx *t, const char *rkey, const char *status,
 	args_addu(&t->a, rec->generation);
 }
 
-unsigned answer_frozen(struct worker *w, struct tx *t, const char *id,
-		       const struct population *pop, char *text, size_t cap)
+long answer_population_kept(struct worker *w, const char *hex)
 {
-	char ckey[200];
+	char key[200];
+	answer_key(w, key, sizeof(key), "population:%s", hex);
+	redisReply *r = store_runv(&w->store, "GET", key, NULL);
+	if (!r)
+		return -1;
+	long chunks = r->type == REDIS_REPLY_STRING ? atol(r->str) : 0;
+	freeReplyObject(r);
+	return chunks > 0 ? chunks : 0;
+}
+
+long answer_population(struct worker *w, struct tx *t, const char *hex,
+		       const struct population *pop)
+{
+	char key[200], suffix[80];
+	size_t cap = CHUNK_BYTES + RECORD_MAX;
+	char *text = malloc(cap);
 	unsigned chunks = 0;
+	if (!text)
+		return -1;
 	size_t used = (size_t)snprintf(text, cap, "%s\n", POPULATION_HEADER);
 	for (size_t i = 0; i <= pop->n; i++) {
 		if (i < pop->n)
 			used += population_format_record(&pop->v[i], text + used);
 		if (used >= CHUNK_BYTES || (i == pop->n && used > 0)) {
-			char k[16];
-			snprintf(k, sizeof(k), ":%u", chunks++);
-			store_key(ckey, sizeof(ckey), w->cfg->prefix,
-				  "frozen:%s%s", id, k);
+			snprintf(suffix, sizeof(suffix), "%s:%u", hex, chunks++);
+			answer_key(w, key, sizeof(key), "population:%s", suffix);
 			args_add(&t->a, "SET");
-			args_add(&t->a, ckey);
+			args_add(&t->a, key);
 			args_addn(&t->a, text, used);
 			tx_send(t); /* copied out: text may be reused */
 			tx_flush(t);
 			used = 0;
 		}
 	}
+	free(text);
+	/* Written last: a reader that finds the count finds every chunk. */
+	answer_key(w, key, sizeof(key), "population:%s", hex);
+	args_add(&t->a, "SET");
+	args_add(&t->a, key);
+	args_addu(&t->a, chunks);
+	tx_send(t);
 	return chunks;
 }
 
@@ -193,22 +214,24 @@ int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop)
 {
-	char rkey[160], pub[128], items[2200], window[32];
+	char rkey[160], pub[128], items[2200], window[32], hex[65];
 	char buf[3][72];
 	struct tx t;
-	size_t cap = CHUNK_BYTES + RECORD_MAX;
-	char *text = malloc(cap);
-	if (!text) {
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+	seed_hex(rec->population_digest, 32, hex);
+	long chunks = answer_population_kept(w, hex);
+	if (chunks < 0)
 		return ENTRY_LOST;
-	}
 	answer_key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
 	answer_key(w, pub, sizeof(pub), "public%s", "");
 	tx_begin(&t, &w->store);
-	unsigned chunks = answer_frozen(w, &t, a->c->id, pop, text, cap);
+	if (!chunks && (chunks = answer_population(w, &t, hex, pop)) < 0) {
+		tx_discard(&t);
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		return ENTRY_LOST;
+	}
 	answer_record_fields(&t, rkey, "frozen", a, rec, items, window, buf);
 	args_add(&t.a, "frozen_chunks");
-	args_addu(&t.a, chunks);
+	args_addu(&t.a, (unsigned long long)chunks);
 	args_add(&t.a, "policy_text");
 	args_addn(&t.a, rec->policy->text, rec->policy->len);
 	tx_send(&t);
@@ -223,7 +246,6 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	args_add(&t.a, buf[0]);
 	tx_send(&t);
 	answer_ack(w, &t, a->entry_id);
-	free(text);
 	return answer_commit(w, &t, "freeze");
 }
 

@@ -27,10 +27,14 @@ void answer_record_fields(struct tx *t, const char *rkey, const char *status,
 			  const struct answer *a,
 			  const struct campaign_record *rec, char *items,
 			  char *window, char (*buf)[72]);
-/* The canonical population text in chunks (<p>frozen:<id>:<k>, chunk 0
- * starting with the header), written through text (cap bytes); returns
- * the number of chunks. */
-unsigned answer_frozen(struct worker *w, struct tx *t, const char *id,
-		       const struct population *pop, char *text, size_t cap);
+/* The chunk count of the population with this digest (hex) if it is
+ * kept already, else 0; -1 on a lost connection. Call before tx_begin. */
+long answer_population_kept(struct worker *w, const char *hex);
+/* The canonical population text in chunks, kept under its digest
+ * (<p>population:<hex>:<k>, chunk 0 starting with the header, then
+ * <p>population:<hex> = the count): campaigns drawing from the same
+ * population share one copy. Returns the count, or -1 (no memory). */
+long answer_population(struct worker *w, struct tx *t, const char *hex,
+		       const struct population *pop);
 
 #endif

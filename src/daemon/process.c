@@ -228,8 +228,8 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 	for (unsigned k = 0; k < chunks; k++) {
 		char key[200], suffix[16];
 		snprintf(suffix, sizeof(suffix), ":%u", k);
-		store_key(key, sizeof(key), w->cfg->prefix, "frozen:%s%s", id,
-			  suffix);
+		store_key(key, sizeof(key), w->cfg->prefix, "population:%s%s",
+			  field_str(recd, "population_digest"), suffix);
 		redisReply *r = store_runv(&w->store, "GET", key, NULL);
 		if (!r) {
 			free(text);

@@ -211,26 +211,6 @@ static int streams_usable(struct worker *w, const char *const *keys, int n)
 	return 0;
 }
 
-/* A one-shot campaign's population, kept like a frozen one's for its
- * audit bundle. */
-static int add_population(struct worker *w, struct tx *t,
-			  const struct answer *a, const char *rkey,
-			  const struct population *pop)
-{
-	size_t cap = CHUNK_BYTES + RECORD_MAX;
-	char *text = malloc(cap);
-	if (!text)
-		return -1;
-	unsigned chunks = answer_frozen(w, t, a->c->id, pop, text, cap);
-	free(text);
-	args_add(&t->a, "HSET");
-	args_add(&t->a, rkey);
-	args_add(&t->a, "frozen_chunks");
-	args_addu(&t->a, chunks);
-	tx_send(t);
-	return 0;
-}
-
 int answer_publish(struct worker *w, const struct answer *a,
 		   const struct campaign_record *rec,
 		   const struct population *pop, const struct draw *d,
@@ -239,6 +219,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 {
 	char rkey[160], pub[128], dept[160], items[2200], window[32];
 	char buf[3][72], seedhex[65], day[11], rkey_set[160], roster_hex[65];
+	char pophex[65];
 	struct details det = {.at = calloc(2 * d->n_chosen + 2,
 					   sizeof(*det.at))};
 	int rc = ENTRY_LOST;
@@ -259,6 +240,10 @@ int answer_publish(struct worker *w, const struct answer *a,
 	if (streams_usable(w, streams, 2) < 0)
 		goto out;
 	seed_hex(seed, 32, seedhex);
+	seed_hex(rec->population_digest, 32, pophex);
+	long chunks = rec->frozen ? 0 : answer_population_kept(w, pophex);
+	if (chunks < 0)
+		goto out;
 	struct tx t;
 	tx_begin(&t, &w->store);
 	if (plan_add_audit(w, &t, a->c->id, plan, roster_hex) < 0)
@@ -291,8 +276,18 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_add(&t.a, "roster_digest");
 	args_add(&t.a, roster_hex);
 	tx_send(&t);
-	if (!rec->frozen && add_population(w, &t, a, rkey, pop) < 0)
-		goto no_memory;
+	if (!rec->frozen) {
+		/* A one-shot campaign's population, kept like a frozen one's
+		 * for its audit bundle (once for every campaign of it). */
+		if (!chunks && (chunks = answer_population(w, &t, pophex,
+							  pop)) < 0)
+			goto no_memory;
+		args_add(&t.a, "HSET");
+		args_add(&t.a, rkey);
+		args_add(&t.a, "frozen_chunks");
+		args_addu(&t.a, (unsigned long long)chunks);
+		tx_send(&t);
+	}
 	if (plan_add_visits(w, &t, visits, pop, d, plan, name_cb, &det) < 0)
 		goto no_memory;
 	answer_key(w, rkey_set, sizeof(rkey_set), "published%s", "");

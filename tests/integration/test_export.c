@@ -266,6 +266,46 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 				 "cmp %s/py.txt %s/c.txt", POLICIES_DIR, dir[k], f.r.dir,
 				 dir[k], f.r.dir, f.r.dir, f.r.dir), 0, "%s", out);
 	}
+	/* Populations are kept once each, under their digest. */
+	char digests[3][80];
+	int distinct = 0;
+	for (int k = 0; k < 3; k++) {
+		redisReply *x = cmd(f.c, "HGET insp:campaign:%s population_digest",
+				    ids[k]);
+		snprintf(digests[k], sizeof(digests[k]), "%s", x->str);
+		freeReplyObject(x);
+		cr_assert_eq(cmd_int(f.c, "GET insp:population:%s", digests[k]),
+			     cmd_int(f.c, "HGET insp:campaign:%s frozen_chunks",
+				     ids[k]));
+		bool seen = false;
+		for (int j = 0; j < k; j++)
+			seen |= !strcmp(digests[j], digests[k]);
+		distinct += !seen;
+	}
+	/* Two campaigns frozen from the same population share one copy. */
+	submit(f.c, "type", "campaign", "id", "X1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "regions", "4101",
+	       "date", "2026-11-02", NULL);
+	submit(f.c, "type", "campaign", "id", "X2", "department", "SAMR-ZZ",
+	       "policy", "national-default", "items", "SC-001", "regions",
+	       "4101", "date", "2026-11-02", NULL);
+	cr_assert(wait_status(f.c, "X1", "frozen", 20000));
+	cr_assert(wait_status(f.c, "X2", "frozen", 20000));
+	redisReply *d1 = cmd(f.c, "HGET insp:campaign:X1 population_digest");
+	redisReply *d2 = cmd(f.c, "HGET insp:campaign:X2 population_digest");
+	cr_assert_str_eq(d1->str, d2->str);
+	bool seen = false;
+	for (int j = 0; j < 3; j++)
+		seen |= !strcmp(digests[j], d1->str);
+	distinct += !seen;
+	freeReplyObject(d1);
+	freeReplyObject(d2);
+	redisReply *keys = cmd(f.c, "KEYS insp:population:*");
+	size_t counts = 0;
+	for (size_t i = 0; i < keys->elements; i++)
+		counts += strlen(keys->element[i]->str) == 16 + 64;
+	freeReplyObject(keys);
+	cr_assert_eq(counts, (size_t)distinct);
 	snprintf(copy, sizeof(copy), "%s/tampered", f.r.dir);
 	/* Each change makes both verifiers fail with the right reason. */
 	static const struct {
