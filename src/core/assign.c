@@ -141,7 +141,7 @@ static bool team_on(struct work *w, const struct region_pool *p,
 
 /* Visit k on a random day first, then the others in random order; when no
  * day has a team, the same days again with the repair. */
-static bool place(struct work *w, size_t k, const int32_t *days)
+static bool place(struct work *w, size_t k)
 {
 	const struct visit *v = &w->v[k];
 	struct assignment *a = &w->out[k];
@@ -163,7 +163,7 @@ static bool place(struct work *w, size_t k, const int32_t *days)
 			size_t d = order[o];
 			if (!team_on(w, p, v, d, a, repair))
 				continue;
-			a->day = days[d];
+			a->day = w->days[d];
 			w->next_on_day[k] = w->first_on_day[d];
 			w->first_on_day[d] = k;
 			return true;
@@ -272,14 +272,13 @@ static int scarcest_first(struct work *w, const struct visit *v,
 
 /* Places the visits in the given order with fresh capacity; returns the
  * first that found no team, or n. */
-static size_t run_pass(struct work *w, const size_t *order,
-		       const int32_t *days)
+static size_t run_pass(struct work *w, const size_t *order)
 {
 	reset_capacity(w);
 	for (size_t d = 0; d < w->n_days; d++)
 		w->first_on_day[d] = NO_VISIT;
 	for (size_t k = 0; k < w->n; k++)
-		if (!place(w, order[k], days))
+		if (!place(w, order[k]))
 			return order[k];
 	return w->n;
 }
@@ -302,8 +301,9 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 		 const struct visit *v, size_t n, const uint8_t seed[32],
 		 struct assignment *out, struct diag *err)
 {
-	struct work w = {.r = r, .rules = rules, .n_days = n_days,
-			 .used = used, .v = v, .out = out, .n = n};
+	struct work w = {.r = r, .rules = rules, .days = days,
+			 .n_days = n_days, .used = used, .v = v, .out = out,
+			 .n = n};
 	int rc = 0;
 	if (n_days == 0 || n_days > 400)
 		return diag_add(err, "the window has %zu working days (1 to "
@@ -341,14 +341,14 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 	size_t failed = short_region(&w);
 	bool short_of_days = failed < n;
 	if (!short_of_days)
-		failed = run_pass(&w, order, days);
+		failed = run_pass(&w, order);
 	if (!short_of_days && failed < n) {
 		if (scarcest_first(&w, v, order, n) < 0) {
 			rc = diag_add(err, "out of memory assigning %zu "
 				      "visits", n);
 			goto out;
 		}
-		failed = run_pass(&w, order, days);
+		failed = run_pass(&w, order);
 	}
 	if (failed < n)
 		rc = diagnose(&w, &v[failed], err);

@@ -12,7 +12,11 @@
  * exact (Ford-Fulkerson): when no chain exists, no assignment of the day
  * serves every visit. With departments and qualifications a swap must keep
  * the other team whole as well; the search still never breaks a rule, but
- * may miss a solution that needs two swaps in one visit. */
+ * may miss a solution that needs two swaps in one visit.
+ *
+ * A chain may also end in another day: a visit W whose whole team has
+ * room on another day of the window moves there, which frees its seats on
+ * this one. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +73,37 @@ static void index_day(struct work *w, size_t d)
 			rp->by_member[rp->head[w->out[k].member[m]]++] = k;
 	memmove(rp->head + 1, rp->head, ni * sizeof(*rp->head));
 	rp->head[0] = 0;
+}
+
+/* Moves placed visit k from day d to the first other day on which every
+ * member of its team has capacity left; false if there is none. */
+static bool move_elsewhere(struct work *w, size_t k, size_t d)
+{
+	struct assignment *a = &w->out[k];
+	size_t nd = w->n_days, to;
+	for (to = 0; to < nd; to++) {
+		if (to == d)
+			continue;
+		unsigned m = 0;
+		while (m < a->n && w->left[a->member[m] * nd + to] > 0)
+			m++;
+		if (m == a->n)
+			break;
+	}
+	if (to == nd)
+		return false;
+	for (unsigned m = 0; m < a->n; m++) {
+		w->left[a->member[m] * nd + to]--;
+		w->left[a->member[m] * nd + d]++;
+	}
+	a->day = w->days[to];
+	size_t *at = &w->first_on_day[d];
+	while (*at != k)
+		at = &w->next_on_day[*at];
+	*at = w->next_on_day[k];
+	w->next_on_day[k] = w->first_on_day[to];
+	w->first_on_day[to] = k;
+	return true;
 }
 
 static unsigned position(const struct assignment *a, uint32_t i)
@@ -147,6 +182,8 @@ long assign_free_seat(struct work *w, const struct region_pool *p,
 			if (rp->seen_visit[k] == stamp)
 				continue;
 			rp->seen_visit[k] = stamp;
+			if (move_elsewhere(w, k, d))
+				return reroute(w, d, x); /* x's seat is free */
 			unsigned m = position(&w->out[k], x);
 			const struct region_pool *pk =
 				assign_pool_for(w, w->v[k].region);

@@ -33,6 +33,7 @@ struct repair {
 struct work {
 	const struct roster *r;
 	const struct team_rules *rules;
+	const int32_t *days; /* the window's working days */
 	size_t n_days;
 	const uint16_t *used; /* other campaigns' visits, or NULL */
 	uint16_t *left;       /* capacity left: [inspector * n_days + day] */

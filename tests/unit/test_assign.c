@@ -338,6 +338,43 @@ Test(assign, scarce_regions_keep_their_only_inspectors)
 	roster_finish(&r);
 }
 
+/* A chain may end on another day. W (region 440305: x or y) and V
+ * (440304: x or z) need x; z is taken by another campaign on the second
+ * day. When the random order puts W on the first day, V fits only there
+ * too, and only if W moves to the second day with its whole team. */
+Test(assign, a_visit_may_move_to_another_day_to_free_a_seat)
+{
+	const char *csv = ROSTER_HEADER "\n"
+		"x,甲,1,SAMR-A,4403,,1,,1\ny,乙,2,SAMR-A,440305,,1,,1\n"
+		"z,丙,3,SAMR-A,440304,,1,,1\n";
+	struct roster r;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(roster_parse_csv("r.csv", csv, strlen(csv), &r, &err), 0);
+	struct team_rules t = {.team_size = 2, .n_departments = 1,
+			       .label = "x"};
+	strcpy(t.departments[0], "SAMR-A");
+	char codes[2][19];
+	struct visit v[2];
+	for (int k = 0; k < 2; k++) {
+		make_uscc((uint64_t)k, codes[k]);
+		v[k] = (struct visit){codes[k], k ? 440304 : 440305, NULL, 0};
+	}
+	int32_t days[2] = {20780, 20781};
+	uint16_t used[3 * 2] = {0, 0, 0, 0, 0, 1}; /* z, second day */
+	for (uint8_t s = 0; s < 60; s++) {
+		struct assignment a[2];
+		uint8_t seed[32] = {s, 1};
+		diag_init(&err);
+		cr_assert_eq(assign_teams(&r, &t, days, 2, used, v, 2, seed, a,
+					  &err), 0, "seed %u: %s", s, diag_text(&err));
+		check_rules(&r, &t, days, 2, v, 2, a);
+		cr_assert_eq(a[1].day, days[0], "V can only go on the first day");
+		cr_assert_eq(a[0].day, days[1]);
+	}
+	roster_finish(&r);
+}
+
 /* Whether the visits from k on can all be given plain teams of size ts
  * on one day with the capacity left: every team tried, exhaustively. */
 static bool fits(const struct roster *r, const struct visit *v, size_t n,
