@@ -82,16 +82,7 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 	answer_key(w, pub, sizeof(pub), "public%s", "");
 	answer_key(w, rec, sizeof(rec), "campaign:%s", id);
 	tx_begin(&t, &w->store);
-	/* The entry, set aside as it came, with the reason. */
-	args_add(&t.a, "XADD");
-	args_add(&t.a, dead);
-	args_add(&t.a, "*");
-	args_add(&t.a, "entry");
-	args_add(&t.a, a->entry_id);
-	args_add(&t.a, "reason");
-	args_add(&t.a, why);
-	tx_add_entry(&t, a->fields);
-	tx_send(&t);
+	tx_dead_letter(&t, dead, a->entry_id, why, a->fields);
 	answer_event(&t, pub, "rejected", id);
 	args_add(&t.a, "entry");
 	args_add(&t.a, a->entry_id);

@@ -56,15 +56,7 @@ static int refuse(struct worker *w, const struct result_answer *a,
 	log_warn("result refused", "entry=%s campaign=%s reason=%s",
 		 a->entry_id, a->r->campaign, log_quote(why));
 	tx_begin(&t, &w->store);
-	args_add(&t.a, "XADD");
-	args_add(&t.a, dead);
-	args_add(&t.a, "*");
-	args_add(&t.a, "entry");
-	args_add(&t.a, a->entry_id);
-	args_add(&t.a, "reason");
-	args_add(&t.a, why);
-	tx_add_entry(&t, a->fields);
-	tx_send(&t);
+	tx_dead_letter(&t, dead, a->entry_id, why, a->fields);
 	args_add(&t.a, "XADD");
 	args_add(&t.a, pub);
 	args_add(&t.a, "*");

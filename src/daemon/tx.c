@@ -91,3 +91,17 @@ void tx_add_entry(struct tx *t, const redisReply *fields)
 			  fields->element[i + 1]->len);
 	}
 }
+
+void tx_dead_letter(struct tx *t, const char *stream, const char *entry_id,
+		    const char *why, const redisReply *fields)
+{
+	args_add(&t->a, "XADD");
+	args_add(&t->a, stream);
+	args_add(&t->a, "*");
+	args_add(&t->a, "entry");
+	args_add(&t->a, entry_id);
+	args_add(&t->a, "reason");
+	args_add(&t->a, why);
+	tx_add_entry(t, fields);
+	tx_send(t);
+}

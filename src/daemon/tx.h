@@ -27,6 +27,10 @@ void tx_flush(struct tx *t);
 /* Adds a stream entry's fields and values, as received, to the command
  * being built (t->a). */
 void tx_add_entry(struct tx *t, const redisReply *fields);
+/* XADD to stream of an entry set aside: its id, the reason, then its
+ * fields as received; sent. */
+void tx_dead_letter(struct tx *t, const char *stream, const char *entry_id,
+		    const char *why, const redisReply *fields);
 /* EXEC. Returns 0 (applied), 1 (not applied: a watched key changed), or
  * -1 (connection lost, or a command was refused: t->why). */
 int tx_commit(struct tx *t);

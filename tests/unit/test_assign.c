@@ -81,6 +81,24 @@ static void check_rules(const struct roster *r, const struct team_rules *t,
 	free(load);
 }
 
+/* A roster from CSV text; fails the test if it does not parse. */
+static void roster_of(const char *csv, struct roster *r)
+{
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(roster_parse_csv("r.csv", csv, strlen(csv), r, &err), 0,
+		     "%s", diag_text(&err));
+}
+
+/* Teams of two from department SAMR-A, no qualification. */
+static struct team_rules plain_rules(void)
+{
+	struct team_rules t = {.team_size = 2, .n_departments = 1,
+			       .label = "x"};
+	strcpy(t.departments[0], "SAMR-A");
+	return t;
+}
+
 Test(assign, random_rosters_never_break_a_rule)
 {
 	struct rng g;
@@ -241,9 +259,7 @@ Test(assign, rotation_and_conflicts_are_respected)
 	diag_init(&err);
 	cr_assert_eq(roster_parse_csv("r.csv", csv, strlen(csv), &r, &err), 0,
 		     "%s", diag_text(&err));
-	struct team_rules t = {.team_size = 2, .n_departments = 1,
-			       .label = "x"};
-	strcpy(t.departments[0], "SAMR-A");
+	struct team_rules t = plain_rules();
 	/* a conflicts, d is inactive: only b and c can go. */
 	uint32_t prev[1] = {1};
 	struct visit v = {code, 440304, NULL, 0}, again = {code, 440304, prev, 1};
@@ -314,11 +330,8 @@ Test(assign, scarce_regions_keep_their_only_inspectors)
 		"c,戊,5,SAMR-A,440304,,3,,1\n";
 	struct roster r;
 	struct diag err;
-	diag_init(&err);
-	cr_assert_eq(roster_parse_csv("r.csv", csv, strlen(csv), &r, &err), 0);
-	struct team_rules t = {.team_size = 2, .n_departments = 1,
-			       .label = "x"};
-	strcpy(t.departments[0], "SAMR-A");
+	roster_of(csv, &r);
+	struct team_rules t = plain_rules();
 	char codes[4][19];
 	struct visit v[4];
 	for (int k = 0; k < 4; k++) {
@@ -349,11 +362,8 @@ Test(assign, a_visit_may_move_to_another_day_to_free_a_seat)
 		"z,丙,3,SAMR-A,440304,,1,,1\n";
 	struct roster r;
 	struct diag err;
-	diag_init(&err);
-	cr_assert_eq(roster_parse_csv("r.csv", csv, strlen(csv), &r, &err), 0);
-	struct team_rules t = {.team_size = 2, .n_departments = 1,
-			       .label = "x"};
-	strcpy(t.departments[0], "SAMR-A");
+	roster_of(csv, &r);
+	struct team_rules t = plain_rules();
 	char codes[2][19];
 	struct visit v[2];
 	for (int k = 0; k < 2; k++) {
@@ -424,9 +434,7 @@ Test(assign, plain_teams_on_one_day_are_placed_whenever_possible)
 		diag_init(&err);
 		cr_assert_eq(roster_parse_csv("r.csv", csv, (size_t)(o - csv),
 					      &r, &err), 0);
-		struct team_rules t = {.team_size = 2, .n_departments = 1,
-				       .label = "x"};
-		strcpy(t.departments[0], "SAMR-A");
+		struct team_rules t = plain_rules();
 		static const uint32_t where[] = {440304, 440305, 440306};
 		char codes[6][19];
 		struct visit v[6];
@@ -463,9 +471,7 @@ Test(assign, capacity_counts_other_campaigns_visits)
 {
 	struct roster r;
 	simple_roster(&r, 6, NULL); /* capacity 5 each */
-	struct team_rules t = {.team_size = 2, .n_departments = 1,
-			       .label = "x"};
-	strcpy(t.departments[0], "SAMR-A");
+	struct team_rules t = plain_rules();
 	uint16_t used[6] = {5, 5, 4, 0, 0, 0}; /* one day */
 	char codes[5][19];
 	struct visit v[5];
