@@ -96,12 +96,21 @@ int bundle_manifest_parse(const char *text, size_t len,
 	unsigned seen = 0;
 	memset(m, 0, sizeof(*m));
 	m->date = DATE_NONE;
+	static const char *const order[] = {
+		"format", "campaign", "department", "policy", "algorithm",
+		"teams_algorithm", "date", "size", "entropy", "seed",
+		"population", "population_digest", "policy_digest",
+		"roster_digest", "selected"};
 	for (size_t no = 1; at < end; no++) {
 		const char *nl = memchr(at, '\n', (size_t)(end - at));
 		const char *stop = nl ? nl : end;
 		const char *colon = memchr(at, ':', (size_t)(stop - at));
-		if (!colon || colon + 1 >= stop || colon[1] != ' ' ||
-		    !manifest_field(m, at, (size_t)(colon - at), colon + 2,
+		size_t klen = colon ? (size_t)(colon - at) : 0;
+		/* Every key once, in the order of the specification. */
+		bool in_order = no <= 15 && klen == strlen(order[no - 1]) &&
+				!memcmp(at, order[no - 1], klen);
+		if (!in_order || colon + 1 >= stop || colon[1] != ' ' ||
+		    !manifest_field(m, at, klen, colon + 2,
 				    (size_t)(stop - colon - 2)))
 			return diag_add(err, "MANIFEST:%zu: not a valid "
 					"\"key: value\" line of " BUNDLE_FORMAT,

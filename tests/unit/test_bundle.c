@@ -239,3 +239,42 @@ Test(bundle, every_change_is_found_and_named)
 	free(c);
 	finish(&x);
 }
+
+/* A manifest that is not one is refused with the line at fault. */
+Test(bundle, bad_manifests_are_refused_with_their_line)
+{
+	struct built x;
+	build(&x);
+	struct bundle_manifest m;
+	struct diag err;
+	static const struct {
+		const char *from, *to, *says;
+	} cases[] = {
+		{"format: inspectd-bundle/1", "format: inspectd-bundle/2",
+		 "MANIFEST:1:"},
+		{"size: 0", "size: ten", "MANIFEST:8:"},
+		{"date: 2026-10-30", "date: 2026-02-30", "MANIFEST:7:"},
+		{"selected: ", "chosen: ", "MANIFEST:15:"},
+		{"\nentropy: ", "\nentropy ", "MANIFEST:9:"},
+		/* a key twice, another missing */
+		{"seed: ", "entropy: ", "MANIFEST:10:"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct text t = {x.manifest.s, x.manifest.len};
+		char *c = edited(&t, 0, cases[i].from, cases[i].to);
+		diag_init(&err);
+		cr_assert_eq(bundle_manifest_parse(t.s, t.len, &m, &err), -1,
+			     "case %zu", i);
+		cr_assert(strstr(diag_text(&err), cases[i].says), "case %zu: %s",
+			  i, diag_text(&err));
+		free(c);
+	}
+	/* A line missing. */
+	const char *cut = strstr(x.manifest.s, "roster_digest: ");
+	diag_init(&err);
+	cr_assert_eq(bundle_manifest_parse(x.manifest.s,
+					   (size_t)(cut - x.manifest.s), &m,
+					   &err), -1);
+	cr_assert(strstr(diag_text(&err), "has 15"), "%s", diag_text(&err));
+	finish(&x);
+}
