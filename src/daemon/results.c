@@ -209,11 +209,12 @@ static int check_and_answer(struct worker *w, const struct result_answer *a)
 		 planned_visit_parse(visit->str, visit->len, &v) < 0)
 		snprintf(why, sizeof(why), "the visit record of %.18s is "
 			 "unreadable", r->uscc);
-	else if (old->type == REDIS_REPLY_STRING &&
-		 result_record_parse(old->str, old->len, &prior) == 0)
+	else if (old->type == REDIS_REPLY_STRING)
 		snprintf(why, sizeof(why), "field uscc: a result for %.18s in "
 			 "%.64s is already recorded (entry %.47s)", r->uscc,
-			 r->campaign, prior.entry);
+			 r->campaign,
+			 result_record_parse(old->str, old->len, &prior) == 0
+				 ? prior.entry : "unreadable");
 	else if (result_check(r, have_visit ? &v : NULL, from, to, w->today,
 			      &err) < 0)
 		snprintf(why, sizeof(why), "%.*s",
