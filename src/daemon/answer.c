@@ -167,38 +167,55 @@ long answer_population_kept(struct worker *w, const char *hex)
 	return chunks > 0 ? chunks : 0;
 }
 
-long answer_population(struct worker *w, struct tx *t, const char *hex,
-		       const struct population *pop)
+/* SET key to len bytes of text; false (reason in store.err) if refused. */
+static bool set_text(struct worker *w, const char *key, const char *text,
+		     size_t len)
+{
+	struct args a;
+	args_init(&a);
+	args_add(&a, "SET");
+	args_add(&a, key);
+	args_addn(&a, text, len);
+	redisReply *r = store_run(&w->store, &a);
+	args_finish(&a);
+	bool ok = r && r->type == REDIS_REPLY_STATUS;
+	if (r && !ok)
+		snprintf(w->store.err, sizeof(w->store.err), "%s: %.200s", key,
+			 r->type == REDIS_REPLY_ERROR ? r->str : "refused");
+	freeReplyObject(r);
+	return ok;
+}
+
+long answer_keep_population(struct worker *w, const char *hex,
+			    const struct population *pop)
 {
 	char key[200], suffix[80];
 	size_t cap = CHUNK_BYTES + RECORD_MAX;
 	char *text = malloc(cap);
 	unsigned chunks = 0;
+	bool ok = text != NULL;
 	if (!text)
-		return -1;
-	size_t used = (size_t)snprintf(text, cap, "%s\n", POPULATION_HEADER);
-	for (size_t i = 0; i <= pop->n; i++) {
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+	size_t used = ok ? (size_t)snprintf(text, cap, "%s\n",
+					    POPULATION_HEADER) : 0;
+	for (size_t i = 0; ok && i <= pop->n; i++) {
 		if (i < pop->n)
 			used += population_format_record(&pop->v[i], text + used);
 		if (used >= CHUNK_BYTES || (i == pop->n && used > 0)) {
 			snprintf(suffix, sizeof(suffix), "%s:%u", hex, chunks++);
 			answer_key(w, key, sizeof(key), "population:%s", suffix);
-			args_add(&t->a, "SET");
-			args_add(&t->a, key);
-			args_addn(&t->a, text, used);
-			tx_send(t); /* copied out: text may be reused */
-			tx_flush(t);
+			ok = set_text(w, key, text, used);
 			used = 0;
 		}
 	}
 	free(text);
 	/* Written last: a reader that finds the count finds every chunk. */
+	char count[16];
+	snprintf(count, sizeof(count), "%u", chunks);
 	answer_key(w, key, sizeof(key), "population:%s", hex);
-	args_add(&t->a, "SET");
-	args_add(&t->a, key);
-	args_addu(&t->a, chunks);
-	tx_send(t);
-	return chunks;
+	if (ok)
+		ok = set_text(w, key, count, strlen(count));
+	return ok ? (long)chunks : -1;
 }
 
 int answer_freeze(struct worker *w, const struct answer *a,
@@ -210,16 +227,13 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	struct tx t;
 	seed_hex(rec->population_digest, 32, hex);
 	long chunks = answer_population_kept(w, hex);
+	if (chunks == 0)
+		chunks = answer_keep_population(w, hex, pop);
 	if (chunks < 0)
 		return ENTRY_LOST;
 	answer_key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
 	answer_key(w, pub, sizeof(pub), "public%s", "");
 	tx_begin(&t, &w->store);
-	if (!chunks && (chunks = answer_population(w, &t, hex, pop)) < 0) {
-		tx_discard(&t);
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
-		return ENTRY_LOST;
-	}
 	answer_record_fields(&t, rkey, "frozen", a, rec, items, window, buf);
 	args_add(&t.a, "frozen_chunks");
 	args_addu(&t.a, (unsigned long long)chunks);

@@ -30,11 +30,13 @@ void answer_record_fields(struct tx *t, const char *rkey, const char *status,
 /* The chunk count of the population with this digest (hex) if it is
  * kept already, else 0; -1 on a lost connection. Call before tx_begin. */
 long answer_population_kept(struct worker *w, const char *hex);
-/* The canonical population text in chunks, kept under its digest
+/* Keeps the canonical population text under its digest
  * (<p>population:<hex>:<k>, chunk 0 starting with the header, then
- * <p>population:<hex> = the count): campaigns drawing from the same
- * population share one copy. Returns the count, or -1 (no memory). */
-long answer_population(struct worker *w, struct tx *t, const char *hex,
-		       const struct population *pop);
+ * <p>population:<hex> = the count), outside any transaction: the copy is
+ * immutable and named by its content, so one left by a crash before EXEC
+ * is simply found kept, and campaigns drawing from the same population
+ * share it. Returns the count, or -1 (reason in store.err). */
+long answer_keep_population(struct worker *w, const char *hex,
+			    const struct population *pop);
 
 #endif

@@ -242,6 +242,8 @@ int answer_publish(struct worker *w, const struct answer *a,
 	seed_hex(seed, 32, seedhex);
 	seed_hex(rec->population_digest, 32, pophex);
 	long chunks = rec->frozen ? 0 : answer_population_kept(w, pophex);
+	if (!rec->frozen && chunks == 0)
+		chunks = answer_keep_population(w, pophex, pop);
 	if (chunks < 0)
 		goto out;
 	struct tx t;
@@ -279,9 +281,6 @@ int answer_publish(struct worker *w, const struct answer *a,
 	if (!rec->frozen) {
 		/* A one-shot campaign's population, kept like a frozen one's
 		 * for its audit bundle (once for every campaign of it). */
-		if (!chunks && (chunks = answer_population(w, &t, pophex,
-							  pop)) < 0)
-			goto no_memory;
 		args_add(&t.a, "HSET");
 		args_add(&t.a, rkey);
 		args_add(&t.a, "frozen_chunks");
