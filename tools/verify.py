@@ -12,6 +12,10 @@ Prints "verified: ..." and exits 0, or "DIFFERENCE: <first difference>"
 and exits 1 (2 for a bundle it cannot read). With --print it also writes
 the selection as `uscc` lines, the same bytes as outcome.csv's first
 column. The team draw is checked by `inspectctl verify`.
+
+The standard library reads no YAML: the policy's numbers come from
+policy.txt, whose agreement with policy.yaml (whose SHA-256 this script
+does check) `inspectctl verify` checks.
 """
 import datetime
 import hashlib
