@@ -13,12 +13,15 @@ and exits 1 (2 for a bundle it cannot read). With --print it also writes
 the selection as `uscc` lines, the same bytes as outcome.csv's first
 column. The team draw is checked by `inspectctl verify`.
 
-The standard library reads no YAML: the policy's numbers come from
-policy.txt, whose agreement with policy.yaml (whose SHA-256 this script
-does check) `inspectctl verify` checks.
+The policy's numbers come from policy.txt. The standard library reads no
+YAML, so this script reads the small part of YAML the policies use (block
+mappings, flow mappings, plain scalars, comments) to check policy.txt
+against policy.yaml; a policy written with more of YAML is reported and
+its numbers taken from policy.txt alone (`inspectctl verify` checks them).
 """
 import datetime
 import hashlib
+import re
 import sys
 
 PI_ONE = 10**12
@@ -194,6 +197,92 @@ def read_policy_numbers(text):
     return policy
 
 
+class NotInSubset(Exception):
+    """policy.yaml uses YAML beyond what this script reads."""
+
+
+def yaml_scalar(text):
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if any(c in text for c in "[]{}&*!|>%@`"):
+        raise NotInSubset(text)
+    return text
+
+
+def yaml_flow_mapping(text):
+    if not (text.startswith("{") and text.endswith("}")):
+        raise NotInSubset(text)
+    out = {}
+    for part in text[1:-1].split(","):
+        key, sep, value = part.partition(":")
+        if not sep:
+            raise NotInSubset(text)
+        out[key.strip()] = yaml_scalar(value.strip())
+    return out
+
+
+def yaml_subset(text):
+    """Nested block mappings by indentation, flow mappings as values."""
+    root = {}
+    stack = [(-1, root)]
+    for raw in text.split("\n"):
+        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        key, sep, value = line.strip().partition(":")
+        if not sep or "\t" in line[:indent]:
+            raise NotInSubset(raw)
+        value = value.strip()
+        while stack[-1][0] >= indent:
+            stack.pop()
+        parent = stack[-1][1]
+        if value == "":
+            parent[key] = {}
+            stack.append((indent, parent[key]))
+        elif value.startswith("{"):
+            parent[key] = yaml_flow_mapping(value)
+        else:
+            parent[key] = yaml_scalar(value)
+    return root
+
+
+def units(text, places):
+    """An exact decimal with at most `places` fraction digits, scaled."""
+    m = re.fullmatch(r"(\d+)(?:\.(\d+))?", str(text))
+    if not m or len(m.group(2) or "") > places:
+        raise Difference("policy.yaml: %r is not a decimal with at most %d "
+                         "fraction digits" % (text, places))
+    return int(m.group(1)) * 10**places + int((m.group(2) or "").ljust(
+        places, "0") or 0)
+
+
+def check_policy_numbers(yaml_text, policy):
+    """policy.txt states what policy.yaml says (section 3); False if the
+    YAML is beyond this script's subset."""
+    try:
+        y = yaml_subset(yaml_text)
+    except NotInSubset:
+        return False
+    classes, flags = y.get("classes", {}), y.get("flags", {}) or {}
+    stated = {
+        "design": y.get("design"),
+        "size": int(y.get("size", 0)),
+        "team_size": int(y.get("team_size", 2)),
+        "classes": {c: {"rate": units(classes[c].get("rate", 0), 12),
+                        "weight": units(classes[c].get("weight", 0), 6),
+                        "cooldown": int(classes[c].get("cooldown_days", 0))}
+                    for c in CLASSES},
+        "flags": {f: {"factor": units(flags.get(f, {}).get("factor", 1), 6),
+                      "certain": flags.get(f, {}).get("certain") == "true"}
+                  for f in FLAGS},
+    }
+    if stated != policy:
+        raise Difference("policy.txt: does not state the numbers of "
+                         "policy.yaml")
+    return True
+
+
 # ---- sections 6 to 9: the entity draw ----
 
 CERTAIN = "certain"
@@ -357,6 +446,9 @@ def verify(bundle):
             m["policy_digest"]:
         raise Difference("policy.yaml: its SHA-256 is not the policy digest")
     policy = read_policy_numbers(read(bundle, "policy.txt"))
+    if not check_policy_numbers(read(bundle, "policy.yaml"), policy):
+        print("note: policy.yaml uses YAML beyond what this script reads; "
+              "its numbers were taken from policy.txt", file=sys.stderr)
     entities, digest = read_population(read(bundle, "population.csv"))
     if digest != m["population_digest"]:
         raise Difference("population.csv: its digest is not the population "

@@ -259,6 +259,8 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 		cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
 				 "%s", POLICIES_DIR, dir[k]), 0, "%s", out);
 		cr_assert(strstr(out, "verified"), "%s", out);
+		cr_assert_null(strstr(out, "note:"), "it read policy.yaml: %s",
+			       out);
 		/* ...and prints the selection, byte for byte outcome.csv's. */
 		cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
 				 "%s --print | grep -v '^verified' >%s/py.txt && "
@@ -323,6 +325,9 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 		/* the outcome's first selected entity swapped for another */
 		{"outcome.csv", "2s/^[^,]*/91110000000000001X/", "selection",
 		 "selection"},
+		/* the policy's numbers */
+		{"policy.txt", "s/certain 1/certain 0/", "policy.txt",
+		 "policy.txt"},
 		/* a team member swapped */
 		{"outcome.csv", "2s/,[^,;]*;/,nobody;/", "teams:", NULL},
 	};
