@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -219,6 +220,26 @@ void load_population(int port, size_t n, unsigned seed, const char *csv)
 	population_finish(&p);
 }
 
+static long log_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long)st.st_size : 0;
+}
+
+/* Whether the log holds text after its first `from` bytes. */
+static bool logged_since(const char *path, long from, const char *text)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	bool found = false;
+	if (f && fseek(f, from, SEEK_SET) == 0)
+		while (!found && fgets(line, sizeof(line), f))
+			found = strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 void daemon_start(struct daemon_proc *d, const char *dir, int port,
 		  const char *consumer, const char *policies,
 		  const char *extra)
@@ -237,7 +258,13 @@ void daemon_start(struct daemon_proc *d, const char *dir, int port,
 		fprintf(f, "calendars: %s/calendars\n", POLICIES_DIR);
 	fclose(f);
 	char *argv[] = {INSPECTD_PATH, "--config", d->config, NULL};
+	long from = log_size(d->log);
 	d->pid = spawn(argv, d->log);
+	/* Back when it has said "started": its signal handlers are in place
+	 * (a SIGTERM before would kill it by the default action). */
+	for (int t = 0; t < 500 && !logged_since(d->log, from, "msg=\"started\"");
+	     t++)
+		sleep_ms(20);
 }
 
 void daemon_signal(struct daemon_proc *d, int sig)
