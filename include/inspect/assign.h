@@ -48,4 +48,9 @@ int assign_teams(const struct roster *r, const struct team_rules *rules,
 		 const struct visit *v, size_t n, const uint8_t seed[32],
 		 struct assignment *out, struct diag *err);
 
+/* The team's inspector ids joined by ';' ("i7;i9"), as the published
+ * records and the audit bundle write them. */
+void assignment_ids(const struct roster *r, const struct assignment *a,
+		    char *out, size_t size);
+
 #endif

@@ -365,3 +365,13 @@ out:
 	free(order);
 	return rc;
 }
+
+void assignment_ids(const struct roster *r, const struct assignment *a,
+		    char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (unsigned m = 0; m < a->n && n < size; m++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s", m ? ";" : "",
+				      r->v[a->member[m]].id);
+}

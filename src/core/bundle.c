@@ -294,13 +294,8 @@ static int compare_teams(const struct roster *r, const struct assignment *a,
 {
 	for (size_t k = 0; k < d->n_chosen; k++) {
 		char day[11], team[TEAM_MAX * 34];
-		size_t n = 0;
 		date_format(a[k].day, day);
-		team[0] = '\0';
-		for (unsigned m = 0; m < a[k].n; m++)
-			n += (size_t)snprintf(team + n, sizeof(team) - n, "%s%s",
-					      m ? ";" : "",
-					      r->v[a[k].member[m]].id);
+		assignment_ids(r, &a[k], team, sizeof(team));
 		if (strcmp(day, o[k].date) || strcmp(team, o[k].team))
 			return diag_add(err, "teams: %.18s goes on %s with %s, "
 					"outcome.csv line %zu says %s with %s",

@@ -16,12 +16,13 @@ void answer_key(const struct worker *w, char *out, size_t size,
 	store_key(out, size, w->cfg->prefix, fmt, arg);
 }
 
-void answer_ack(struct worker *w, struct tx *t, const char *entry_id)
+void answer_ack(struct worker *w, struct tx *t, const char *stream,
+		const char *entry_id)
 {
-	char intake[128];
-	answer_key(w, intake, sizeof(intake), "intake%s", "");
+	char key[128];
+	answer_key(w, key, sizeof(key), "%s", stream);
 	args_add(&t->a, "XACK");
-	args_add(&t->a, intake);
+	args_add(&t->a, key);
 	args_add(&t->a, INTAKE_GROUP);
 	args_add(&t->a, entry_id);
 	tx_send(t);
@@ -101,7 +102,7 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 		args_add(&t.a, a->entry_id);
 		tx_send(&t);
 	}
-	answer_ack(w, &t, a->entry_id);
+	answer_ack(w, &t, "intake", a->entry_id);
 	return answer_commit(w, &t, "reject");
 }
 
@@ -250,7 +251,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	args_add(&t.a, "policy_digest");
 	args_add(&t.a, buf[0]);
 	tx_send(&t);
-	answer_ack(w, &t, a->entry_id);
+	answer_ack(w, &t, "intake", a->entry_id);
 	return answer_commit(w, &t, "freeze");
 }
 

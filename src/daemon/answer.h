@@ -1,5 +1,5 @@
 /* What the answering transactions share (answer.c: refusal and freeze;
- * publish.c: the publication). */
+ * publish.c: the publication; results.c: results). */
 #ifndef INSPECTD_ANSWER_H
 #define INSPECTD_ANSWER_H
 
@@ -12,8 +12,10 @@
 /* <p> + fmt formatted with arg. */
 void answer_key(const struct worker *w, char *out, size_t size,
 		const char *fmt, const char *arg);
-/* The XACK of an intake entry, in the transaction. */
-void answer_ack(struct worker *w, struct tx *t, const char *entry_id);
+/* The XACK of an entry of <p><stream> ("intake", "results"), in the
+ * transaction. */
+void answer_ack(struct worker *w, struct tx *t, const char *stream,
+		const char *entry_id);
 /* Starts an XADD of an event of the given type about a campaign on the
  * public stream; the caller adds its fields and sends it. */
 void answer_event(struct tx *t, const char *pub, const char *type,

@@ -307,7 +307,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	    plan_add_days(w, &t, a->c->id, items, pop, d, plan, name_cb,
 			  address_cb, &det) < 0)
 		goto no_memory;
-	answer_ack(w, &t, a->entry_id);
+	answer_ack(w, &t, "intake", a->entry_id);
 	rc = answer_commit(w, &t, "publish");
 	goto out;
 no_memory:

@@ -12,8 +12,7 @@
 #include "inspect/grades.h"
 #include "inspect/log.h"
 #include "inspect/results.h"
-#include "tx.h"
-#include "worker.h"
+#include "answer.h"
 
 #define OVERDUE_WARN_DAYS 5 /* working days before a deadline */
 
@@ -22,27 +21,6 @@ struct result_answer {
 	const redisReply *fields;
 	const struct result_entry *r;
 };
-
-static void add_ack(struct worker *w, struct tx *t, const char *entry_id)
-{
-	char stream[128];
-	store_key(stream, sizeof(stream), w->cfg->prefix, "results");
-	args_add(&t->a, "XACK");
-	args_add(&t->a, stream);
-	args_add(&t->a, INTAKE_GROUP);
-	args_add(&t->a, entry_id);
-	tx_send(t);
-}
-
-static int finish(struct worker *w, struct tx *t, const char *what)
-{
-	int r = tx_commit(t);
-	if (r == 0)
-		return ENTRY_DONE;
-	snprintf(w->store.err, sizeof(w->store.err), "%s: %.200s", what,
-		 r < 0 ? t->why : "the campaign's results changed meanwhile");
-	return r < 0 ? ENTRY_LOST : ENTRY_RETRY;
-}
 
 /* Set aside on <p>results:rejected as it came, with the reason, and a
  * public "result_rejected" event. */
@@ -69,8 +47,8 @@ static int refuse(struct worker *w, const struct result_answer *a,
 	args_add(&t.a, "reason");
 	args_add(&t.a, why);
 	tx_send(&t);
-	add_ack(w, &t, a->entry_id);
-	return finish(w, &t, "refuse result");
+	answer_ack(w, &t, "results", a->entry_id);
+	return answer_commit(w, &t, "refuse result");
 }
 
 int result_unprocessable(struct worker *w, const char *entry_id,
@@ -146,8 +124,8 @@ static int accept(struct worker *w, const struct result_answer *a,
 		add_field(&t, "entry", a->entry_id);
 		tx_send(&t);
 	}
-	add_ack(w, &t, a->entry_id);
-	int rc = finish(w, &t, "record result");
+	answer_ack(w, &t, "results", a->entry_id);
+	int rc = answer_commit(w, &t, "record result");
 	if (rc == ENTRY_DONE)
 		log_info("result recorded", "campaign=%s uscc=%s result=%s "
 			 "adverse=%d", r->campaign, r->uscc, r->result->code,

@@ -110,14 +110,8 @@ int plan_add_rotation(struct worker *w, struct tx *t,
 	char (*ids)[TEAM_MAX * 34] = malloc((d->n_chosen + 1) * sizeof(*ids));
 	if (!ids)
 		return -1;
-	for (size_t k = 0; k < d->n_chosen; k++) {
-		size_t n = 0;
-		ids[k][0] = '\0';
-		for (unsigned m = 0; m < p->a[k].n; m++)
-			n += (size_t)snprintf(ids[k] + n, sizeof(ids[k]) - n,
-					      "%s%s", m ? ";" : "",
-					      p->roster.v[p->a[k].member[m]].id);
-	}
+	for (size_t k = 0; k < d->n_chosen; k++)
+		assignment_ids(&p->roster, &p->a[k], ids[k], sizeof(ids[k]));
 	int rc = add_bucketed_hset(w, t, "lastteam:%u", pop, d, team_ids,
 				   ids);
 	free(ids);
@@ -145,13 +139,9 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 		for (size_t k = 0; k < d->n_chosen; k++) {
 			if (p->a[k].day != p->days[dd])
 				continue;
-			char team[TEAM_MAX * 140], ids[TEAM_MAX * 34] = "";
-			size_t il = 0;
+			char team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
 			plan_team_text(p, k, team, sizeof(team));
-			for (unsigned m = 0; m < p->a[k].n; m++)
-				il += (size_t)snprintf(ids + il, sizeof(ids) - il,
-						       "%s%s", m ? ";" : "",
-						       p->roster.v[p->a[k].member[m]].id);
+			assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
 			size_t need = used + 3000 + strlen(name(k, ctx)) +
 				      strlen(address(k, ctx)) + strlen(items);
 			if (need > cap) {
@@ -212,15 +202,13 @@ int plan_add_visits(struct worker *w, struct tx *t, const char *key,
 							 : d->n_chosen;
 		b.len = 0;
 		for (size_t k = first; k < last; k++) {
-			char day[11], team[TEAM_MAX * 140];
+			char day[11], team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
 			at[k - first] = b.len;
 			date_format(p->a[k].day, day);
 			plan_team_text(p, k, team, sizeof(team));
-			sb_printf(&b, "%s\x1f", day);
-			for (unsigned m = 0; m < p->a[k].n; m++)
-				sb_printf(&b, "%s%s", m ? ";" : "",
-					  p->roster.v[p->a[k].member[m]].id);
-			sb_printf(&b, "\x1f%s\x1f%s", team, name(k, ctx));
+			assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
+			sb_printf(&b, "%s\x1f%s\x1f%s\x1f%s", day, ids, team,
+				  name(k, ctx));
 			sb_add(&b, "", 1); /* each value NUL-terminated */
 		}
 		if (b.failed)
