@@ -1,7 +1,8 @@
 /* Working days: weekends off, except the make-up working days (调休上班) of
- * the State Council's yearly notice, and its official holidays off. Only
- * years with a calendar file are known; a question about another year is
- * refused, never guessed. */
+ * the State Council's yearly notice, and its official holidays off. A year
+ * with no notice loaded may be added as a provisional calendar derived
+ * from the statutory holidays (calendar_provisional.c), marked as such; a
+ * question about a year not added is refused, never guessed. */
 #ifndef INSPECT_CALENDAR_H
 #define INSPECT_CALENDAR_H
 
@@ -19,7 +20,12 @@ struct calendar {
 	int32_t first_day;           /* day number of first_year-01-01 */
 	uint8_t *working;            /* one byte a day: 1 = working day */
 	size_t n_days;
+	uint64_t provisional;        /* bit y: first_year + y is provisional */
 };
+
+/* The years the provisional rule's lunar table covers. */
+#define CALENDAR_PROVISIONAL_FIRST 2025
+#define CALENDAR_PROVISIONAL_LAST 2040
 
 /* Adds one year's calendar document (YAML: year, holidays, workdays; see
  * policies/calendars/). Years must be added without gaps between them.
@@ -27,6 +33,21 @@ struct calendar {
 int calendar_add_year(struct calendar *c, const char *origin,
 		      const char *text, size_t len, struct diag *err);
 void calendar_finish(struct calendar *c);
+
+struct strbuf;
+/* Writes year's provisional calendar as a calendar document (with
+ * "provisional: true"); -1 if the year is outside the table. */
+int calendar_provisional_text(int year, struct strbuf *out);
+/* Adds year's provisional calendar (calendar_add_year of its text). */
+int calendar_add_provisional(struct calendar *c, int year, struct diag *err);
+/* Checks every year marked provisional against the provisional rule;
+ * the first day that differs is named. */
+int calendar_check_provisional(const struct calendar *c, struct diag *err);
+/* Whether day's year is provisional (false outside the known years). */
+bool calendar_day_provisional(const struct calendar *c, int32_t day);
+/* The last day of the last year loaded from an official notice
+ * (DATE_NONE if none): past it, every known day is provisional. */
+int32_t calendar_official_end(const struct calendar *c);
 
 /* 1 working, 0 not, -1 outside the known years. */
 int calendar_is_working(const struct calendar *c, int32_t day);

@@ -8,17 +8,33 @@
 #include "inspect/items.h"
 #include "inspect/policy_set.h"
 
+/* One year's calendar document as loaded: an official file's text, or
+ * the provisional calendar's (calendar_provisional_text). */
+struct calendar_doc {
+	int year;
+	bool provisional;
+	char *text;
+	size_t len;
+};
+
 struct catalog {
 	struct policy_set policies;
 	struct item_list items;
 	struct calendar calendar;
+	struct calendar_doc calendar_docs[CALENDAR_MAX_YEARS];
+	unsigned n_calendar_docs;
 };
 
 /* Loads the *.yaml files of cfg->policies, cfg->items and every
- * cn-YYYY.yaml of cfg->calendars. Any error refuses the whole catalog. */
+ * cn-YYYY.yaml of cfg->calendars, with a provisional calendar for each
+ * year from the first file's to CALENDAR_PROVISIONAL_LAST that has no
+ * file. Any error refuses the whole catalog. */
 int catalog_load(const struct config *cfg, struct catalog *ret,
 		 struct diag *err);
 void catalog_finish(struct catalog *c);
+/* The document of year's calendar, NULL if the catalog has none. */
+const struct calendar_doc *catalog_calendar_doc(const struct catalog *c,
+						int year);
 /* The names of dir's cn-YYYY.yaml files (strdup'd, up to max), in year
  * order; their count, or -1 if dir cannot be read. */
 long calendar_files(const char *dir, char **names, size_t max);

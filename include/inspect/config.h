@@ -7,6 +7,9 @@
 
 #include "inspect/diag.h"
 
+/* The time zone every program takes "today" in unless configured. */
+#define CONFIG_TIME_ZONE "Asia/Shanghai"
+
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 struct redis_config {

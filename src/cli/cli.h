@@ -22,6 +22,10 @@ int cmd_feed(int argc, char **argv);
 int cmd_overdue(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);
+
+/* Prints the command's usage to stderr; returns EXIT_INPUT. */
+int cli_usage(const char *command);
 
 /* --config FILE and --redis URL, which every Redis command takes: put
  * CLI_REDIS_OPTIONS in the command's option table, and hand each option
@@ -36,8 +40,11 @@ struct redis_opts {
 
 /* Records --config or --redis; false if c is neither. */
 bool cli_redis_option(int c, const char *arg, struct redis_opts *o);
-/* Loads the configuration (if given), applies --redis (if given) and
- * connects; prints the reason and returns the exit status on failure. */
+/* Loads the configuration (if given) over the defaults and applies
+ * --redis (if given); prints the reason and returns the exit status on
+ * failure. */
+int cli_config_load(const struct redis_opts *o, struct config *cfg);
+/* cli_config_load, then connects; a failure names the address. */
 int cli_store_open(const struct redis_opts *o, struct config *cfg,
 		   struct store *s);
 
@@ -74,7 +81,7 @@ void inputs_finish(struct inputs *in);
 int cli_date(const char *s, int32_t *day);
 /* Parses a decimal count 0..max; prints the error and returns -1. */
 int cli_count(const char *opt, const char *s, uint32_t max, uint32_t *out);
-/* Today's date in the local time zone. */
-int32_t cli_today(void);
+/* Today's date in time_zone (clock_today): inspectd's notion of today. */
+int32_t cli_today(const char *time_zone);
 
 #endif

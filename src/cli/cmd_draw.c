@@ -6,21 +6,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/date.h"
 #include "inspect/clock.h"
 #include "report.h"
 
 struct draw_args {
 	const char *policy, *population, *campaign, *entropy;
 	int32_t date;
+	const char *time_zone;
 	uint32_t size;
 	bool all;
 	enum format format;
 };
-
-static const char draw_usage[] =
-	"usage: inspectctl draw --policy FILE --population FILE --campaign ID\n"
-	"                       --entropy TEXT [--date YYYY-MM-DD] [--size N]\n"
-	"                       [--all] [--format csv|jsonl]\n";
 
 static int parse_args(int argc, char **argv, struct draw_args *a)
 {
@@ -31,13 +28,15 @@ static int parse_args(int argc, char **argv, struct draw_args *a)
 		{"entropy", required_argument, 0, 'e'},
 		{"date", required_argument, 0, 'd'},
 		{"size", required_argument, 0, 's'},
+		{"time-zone", required_argument, 0, 'z'},
 		{"all", no_argument, 0, 'a'},
 		{"format", required_argument, 0, 'f'},
 		{0, 0, 0, 0},
 	};
 	int c;
 	memset(a, 0, sizeof(*a));
-	a->date = cli_today();
+	a->date = DATE_NONE;
+	a->time_zone = CONFIG_TIME_ZONE;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': a->policy = optarg; break;
@@ -45,6 +44,7 @@ static int parse_args(int argc, char **argv, struct draw_args *a)
 		case 'c': a->campaign = optarg; break;
 		case 'e': a->entropy = optarg; break;
 		case 'a': a->all = true; break;
+		case 'z': a->time_zone = optarg; break;
 		case 'd':
 			if (cli_date(optarg, &a->date) < 0)
 				return -1;
@@ -70,6 +70,8 @@ static int parse_args(int argc, char **argv, struct draw_args *a)
 	if (!a->policy || !a->population || !a->campaign || !a->entropy ||
 	    optind != argc)
 		return -1;
+	if (a->date == DATE_NONE)
+		a->date = cli_today(a->time_zone);
 	return 0;
 }
 
@@ -81,8 +83,7 @@ int cmd_draw(int argc, char **argv)
 	struct diag err;
 	uint8_t seed[32];
 	if (parse_args(argc, argv, &a) < 0) {
-		fputs(draw_usage, stderr);
-		return EXIT_INPUT;
+		return cli_usage("draw");
 	}
 	int r = inputs_load(a.policy, a.population, &in);
 	if (r)

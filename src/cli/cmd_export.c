@@ -21,12 +21,6 @@ struct export_args {
 	struct redis_opts ro;
 };
 
-static const char export_usage[] =
-	"usage: inspectctl export --campaign ID --format csv|json|html "
-	"--out DIR\n"
-	"       inspectctl export --campaign ID --bundle --out DIR\n"
-	"       [--config FILE] [--redis URL]\n";
-
 static int parse_args(int argc, char **argv, struct export_args *a)
 {
 	static const struct option opts[] = {
@@ -186,8 +180,7 @@ int cmd_export(int argc, char **argv)
 {
 	struct export_args a;
 	if (parse_args(argc, argv, &a) < 0) {
-		fputs(export_usage, stderr);
-		return EXIT_INPUT;
+		return cli_usage("export");
 	}
 	struct config cfg;
 	struct store s;

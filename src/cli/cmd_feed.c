@@ -29,19 +29,16 @@ int cmd_feed(int argc, char **argv)
 		case 'i': inspector = optarg; break;
 		case 'd':
 			if (cli_date(optarg, &day) < 0)
-				return EXIT_INPUT;
+				return cli_usage("feed");
 			date = optarg;
 			break;
 		default:
 			if (!cli_redis_option(c, optarg, &ro))
-				return EXIT_INPUT;
+				return cli_usage("feed");
 		}
 	}
-	if (!inspector || optind != argc) {
-		fputs("usage: inspectctl feed --inspector ID [--date YYYY-MM-DD]"
-		      " [--config FILE] [--redis URL]\n", stderr);
-		return EXIT_INPUT;
-	}
+	if (!inspector || optind != argc)
+		return cli_usage("feed");
 	struct config cfg;
 	struct store s;
 	int r = cli_store_open(&ro, &cfg, &s);

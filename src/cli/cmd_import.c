@@ -11,14 +11,6 @@
 #include "inspect/grades.h"
 #include "inspect/roster.h"
 
-static const char import_usage[] =
-	"usage: inspectctl import [--entities FILE.csv] [--details FILE.csv]\n"
-	"                         [--inspectors FILE.csv]\n"
-	"                         [--config FILE] [--redis URL]\n"
-	"details: header uscc,name,address (the address is the rest of the "
-	"line)\n"
-	"inspectors: header " ROSTER_HEADER "\n";
-
 static void progress(size_t done, size_t total)
 {
 	fprintf(stderr, "\rimported %zu of %zu entities", done, total);
@@ -216,13 +208,11 @@ int cmd_import(int argc, char **argv)
 		default:
 			if (cli_redis_option(c, optarg, &ro))
 				break;
-			fputs(import_usage, stderr);
-			return EXIT_INPUT;
+			return cli_usage("import");
 		}
 	}
 	if ((!entities && !details && !inspectors) || optind != argc) {
-		fputs(import_usage, stderr);
-		return EXIT_INPUT;
+		return cli_usage("import");
 	}
 	struct config cfg;
 	struct store s;

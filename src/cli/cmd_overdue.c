@@ -74,30 +74,28 @@ int cmd_overdue(int argc, char **argv)
 		{0, 0, 0, 0}};
 	const char *campaign = NULL;
 	struct redis_opts ro = {0};
-	int32_t today = cli_today();
+	int32_t today = DATE_NONE;
 	uint32_t within = 5;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if ((c == 'd' && cli_date(optarg, &today) < 0) ||
 		    (c == 'w' && cli_count("--within", optarg, 100, &within) < 0))
-			return EXIT_INPUT;
+			return cli_usage("overdue");
 		if (c == 'C')
 			campaign = optarg;
 		else if (c != 'd' && c != 'w' && !cli_redis_option(c, optarg, &ro))
-			return EXIT_INPUT;
+			return cli_usage("overdue");
 	}
-	if (optind != argc) {
-		fputs("usage: inspectctl overdue [--campaign ID] [--date "
-		      "YYYY-MM-DD] [--within WORKING_DAYS] [--config FILE] "
-		      "[--redis URL]\n", stderr);
-		return EXIT_INPUT;
-	}
+	if (optind != argc)
+		return cli_usage("overdue");
 	struct config cfg;
 	struct store s;
 	struct catalog cat;
 	int r = cli_open_catalog(&ro, &cfg, &s, &cat);
 	if (r)
 		return r;
+	if (today == DATE_NONE)
+		today = cli_today(cfg.time_zone);
 	if (campaign) {
 		r = one_campaign(&s, &cfg, &cat.calendar, campaign, today, within);
 	} else {

@@ -7,18 +7,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/date.h"
 #include "inspect/decimal.h"
 #include "inspect/sampler.h"
 #include "inspect/seed.h"
 
-static const char simulate_usage[] =
-	"usage: inspectctl simulate --policy FILE --population FILE\n"
-	"                           --campaign ID [--entropy TEXT] [--runs R]\n"
-	"                           [--date YYYY-MM-DD] [--size N]\n";
-
 struct sim_args {
 	const char *policy, *population, *campaign, *entropy;
 	int32_t date;
+	const char *time_zone;
 	uint32_t size, runs;
 };
 
@@ -31,12 +28,14 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
 		{"entropy", required_argument, 0, 'e'},
 		{"date", required_argument, 0, 'd'},
 		{"size", required_argument, 0, 's'},
+		{"time-zone", required_argument, 0, 'z'},
 		{"runs", required_argument, 0, 'r'},
 		{0, 0, 0, 0},
 	};
 	int c;
 	memset(a, 0, sizeof(*a));
-	a->date = cli_today();
+	a->date = DATE_NONE;
+	a->time_zone = CONFIG_TIME_ZONE;
 	a->entropy = "simulation";
 	a->runs = 1000;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -47,6 +46,7 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
 		case 'c': a->campaign = optarg; break;
 		case 'e': a->entropy = optarg; break;
 		case 'd': r = cli_date(optarg, &a->date); break;
+		case 'z': a->time_zone = optarg; break;
 		case 's':
 			r = cli_count("--size", optarg, POLICY_MAX_SIZE,
 				      &a->size);
@@ -59,6 +59,8 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
 		if (r < 0)
 			return -1;
 	}
+	if (a->date == DATE_NONE)
+		a->date = cli_today(a->time_zone);
 	return a->policy && a->population && a->campaign && a->runs > 0 &&
 			       optind == argc
 		       ? 0
@@ -134,8 +136,7 @@ int cmd_simulate(int argc, char **argv)
 	struct draw last;
 	uint64_t drawn[SAMPLER_GROUPS] = {0};
 	if (parse_args(argc, argv, &a) < 0) {
-		fputs(simulate_usage, stderr);
-		return EXIT_INPUT;
+		return cli_usage("simulate");
 	}
 	int r = inputs_load(a.policy, a.population, &in);
 	if (r)

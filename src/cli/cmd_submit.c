@@ -6,14 +6,6 @@
 
 #include "cli.h"
 
-static const char submit_usage[] =
-	"usage: inspectctl submit --id ID --department D --policy NAME\n"
-	"           --items A,B [--regions P,..] [--industries P,..]\n"
-	"           [--flags BRPE] [--size N] [--date YYYY-MM-DD]\n"
-	"           [--window YYYY-MM-DD..YYYY-MM-DD] [--entropy TEXT]\n"
-	"           [--config FILE] [--redis URL]\n"
-	"       inspectctl submit --entropy-for ID --entropy TEXT ...\n";
-
 /* Entry fields straight from options of the same name; the daemon
  * validates them (and answers a bad one with its reason). */
 static const char *const fields[] = {"id", "department", "policy", "items",
@@ -44,15 +36,13 @@ int cmd_submit(int argc, char **argv)
 		else if (c == 'E')
 			entropy_for = optarg;
 		else {
-			fputs(submit_usage, stderr);
-			return EXIT_INPUT;
+			return cli_usage("submit");
 		}
 	}
 	if (entropy_for)
 		value[0] = entropy_for;
 	if (!value[0] || optind != argc) {
-		fputs(submit_usage, stderr);
-		return EXIT_INPUT;
+		return cli_usage("submit");
 	}
 	struct config cfg;
 	struct store s;
@@ -94,12 +84,9 @@ int cmd_status(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		if (!cli_redis_option(c, optarg, &ro))
-			return EXIT_INPUT;
-	if (optind + 1 != argc) {
-		fputs("usage: inspectctl status ID [--config FILE] "
-		      "[--redis URL]\n", stderr);
-		return EXIT_INPUT;
-	}
+			return cli_usage("status");
+	if (optind + 1 != argc)
+		return cli_usage("status");
 	struct config cfg;
 	struct store s;
 	int r = cli_store_open(&ro, &cfg, &s);

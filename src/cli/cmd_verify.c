@@ -62,10 +62,8 @@ static void unmap_all(struct bundle_maps *m)
 
 int cmd_verify(int argc, char **argv)
 {
-	if (argc != 2 || argv[1][0] == '-') {
-		fputs("usage: inspectctl verify BUNDLE_DIR\n", stderr);
-		return EXIT_INPUT;
-	}
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage("verify");
 	const char *dir = argv[1];
 	struct bundle b;
 	struct bundle_maps maps;

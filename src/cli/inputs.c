@@ -96,11 +96,7 @@ int cli_count(const char *opt, const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-int32_t cli_today(void)
+int32_t cli_today(const char *time_zone)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return date_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
-			       (unsigned)tm.tm_mday);
+	return clock_today(time_zone, NULL);
 }

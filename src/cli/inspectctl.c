@@ -3,42 +3,112 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/roster.h"
+
+#define REDIS_OPTS "[--config FILE] [--redis URL]"
 
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *summary;
+	const char *summary, *usage;
 } commands[] = {
-	{"draw", cmd_draw, "draw a campaign's entities from files"},
+	{"draw", cmd_draw, "draw a campaign's entities from files",
+	 "inspectctl draw --policy FILE --population FILE --campaign ID\n"
+	 "                --entropy TEXT [--date YYYY-MM-DD] [--size N]\n"
+	 "                [--all] [--format csv|jsonl] [--time-zone TZ]\n"
+	 "The date defaults to today in TZ (default Asia/Shanghai, as "
+	 "inspectd's).\n"},
 	{"simulate", cmd_simulate, "repeat a draw; observed against "
-				   "published inclusion rates"},
-	{"import", cmd_import, "write a population into the grade index"},
-	{"submit", cmd_submit, "post a campaign or its entropy to inspectd"},
-	{"status", cmd_status, "show a campaign's record"},
-	{"feed", cmd_feed, "show an inspector's delivered visits"},
-	{"overdue", cmd_overdue, "list results at risk or past their deadline"},
-	{"export", cmd_export, "write a campaign's disclosure or audit bundle"},
-	{"verify", cmd_verify, "re-run a draw from its audit bundle"},
+				   "published inclusion rates",
+	 "inspectctl simulate --policy FILE --population FILE --campaign ID\n"
+	 "                    [--entropy TEXT] [--runs R] [--date YYYY-MM-DD]\n"
+	 "                    [--size N] [--time-zone TZ]\n"},
+	{"import", cmd_import, "write a population into the grade index",
+	 "inspectctl import [--entities FILE.csv] [--details FILE.csv]\n"
+	 "                  [--inspectors FILE.csv] " REDIS_OPTS "\n"
+	 "details: header uscc,name,address (the address is the rest of the "
+	 "line)\ninspectors: header " ROSTER_HEADER "\n"},
+	{"submit", cmd_submit, "post a campaign or its entropy to inspectd",
+	 "inspectctl submit --id ID --department D --policy NAME --items A,B\n"
+	 "                  [--regions P,..] [--industries P,..] [--flags BRPE]\n"
+	 "                  [--size N] [--date YYYY-MM-DD] [--backdated]\n"
+	 "                  [--window YYYY-MM-DD..YYYY-MM-DD] [--entropy TEXT]\n"
+	 "                  " REDIS_OPTS "\n"
+	 "       inspectctl submit --entropy-for ID --entropy TEXT "
+	 REDIS_OPTS "\n"
+	 "The entry is checked first (fields, policy, items, window); one "
+	 "the daemon\nwould refuse is not sent.\n"},
+	{"status", cmd_status, "show a campaign's record",
+	 "inspectctl status ID " REDIS_OPTS "\n"},
+	{"feed", cmd_feed, "show an inspector's delivered visits",
+	 "inspectctl feed --inspector ID [--date YYYY-MM-DD] " REDIS_OPTS "\n"},
+	{"overdue", cmd_overdue, "list results at risk or past their deadline",
+	 "inspectctl overdue [--campaign ID] [--date YYYY-MM-DD]\n"
+	 "                   [--within WORKING_DAYS] " REDIS_OPTS "\n"},
+	{"export", cmd_export, "write a campaign's disclosure or audit bundle",
+	 "inspectctl export --campaign ID --format csv|json|html --out DIR\n"
+	 "       inspectctl export --campaign ID --bundle --out DIR\n"
+	 "                         " REDIS_OPTS "\n"},
+	{"verify", cmd_verify, "re-run a draw from its audit bundle",
+	 "inspectctl verify BUNDLE_DIR\n"},
+	{"calendar", cmd_calendar, "show the working-day calendars: official "
+				   "until when, provisional after",
+	 "inspectctl calendar [--year YYYY] [--config FILE]\n"
+	 "Exit status 3 when the official calendars end within 60 days.\n"},
 };
+#define N_COMMANDS (sizeof(commands) / sizeof(*commands))
+
+static const struct command *find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int cli_usage(const char *name)
+{
+	const struct command *c = find(name);
+	fprintf(stderr, "usage: %s", c ? c->usage : "inspectctl COMMAND\n");
+	fprintf(stderr, "(inspectctl %s --help shows this)\n", name);
+	return EXIT_INPUT;
+}
 
 static int usage(FILE *out)
 {
 	fprintf(out, "usage: inspectctl COMMAND [OPTIONS]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
+	fprintf(out, "\ninspectctl COMMAND --help shows a command's options.\n"
+		"Exit status: 0 done, 1 a failure of the machine or a service, "
+		"2 bad usage\nor bad input.\n");
 	return out == stdout ? EXIT_OK : EXIT_INPUT;
+}
+
+static bool asks_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage(stderr);
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help"))
 		return usage(stdout);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "inspectctl: unknown command '%s'\n", argv[1]);
-	return usage(stderr);
+	const struct command *c = find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "inspectctl: unknown command '%s'\n", argv[1]);
+		return usage(stderr);
+	}
+	if (asks_help(argc - 1, argv + 1)) {
+		printf("usage: %s", c->usage);
+		return EXIT_OK;
+	}
+	return c->run(argc - 1, argv + 1);
 }

@@ -14,8 +14,7 @@ bool cli_redis_option(int c, const char *arg, struct redis_opts *o)
 	return c == 'c' || c == 'r';
 }
 
-int cli_store_open(const struct redis_opts *o, struct config *cfg,
-		   struct store *s)
+int cli_config_load(const struct redis_opts *o, struct config *cfg)
 {
 	struct diag err;
 	diag_init(&err);
@@ -26,8 +25,27 @@ int cli_store_open(const struct redis_opts *o, struct config *cfg,
 		return EXIT_INPUT;
 	}
 	config_finish_paths(cfg);
+	return EXIT_OK;
+}
+
+int cli_store_open(const struct redis_opts *o, struct config *cfg,
+		   struct store *s)
+{
+	int r = cli_config_load(o, cfg);
+	if (r)
+		return r;
 	if (store_connect(s, cfg) < 0) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+		const struct redis_config *rc = &cfg->redis;
+		if (rc->unix_path[0])
+			fprintf(stderr, "inspectctl: redis at unix://%s: %s\n",
+				rc->unix_path, s->err);
+		else
+			fprintf(stderr, "inspectctl: redis at %s:%d: %s%s\n",
+				rc->host, rc->port, s->err,
+				o->config || o->redis
+					? ""
+					: " (no --config or --redis: the "
+					  "default address)");
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

@@ -8,6 +8,7 @@
 
 struct y_calendar {
 	unsigned year;
+	bool provisional;
 	char **holidays;
 	unsigned holidays_count;
 	char **workdays;
@@ -20,6 +21,8 @@ static const cyaml_schema_value_t date_entry = {
 
 static const cyaml_schema_field_t calendar_fields[] = {
 	CYAML_FIELD_UINT("year", CYAML_FLAG_DEFAULT, struct y_calendar, year),
+	CYAML_FIELD_BOOL("provisional", CYAML_FLAG_OPTIONAL,
+			 struct y_calendar, provisional),
 	CYAML_FIELD_SEQUENCE("holidays", CYAML_FLAG_POINTER, struct y_calendar,
 			     holidays, &date_entry, 0, 64),
 	CYAML_FIELD_SEQUENCE("workdays",
@@ -101,8 +104,10 @@ int calendar_add_year(struct calendar *c, const char *origin,
 		r = FAIL(&d, "year", "%d is loaded already", year);
 	else if (c->n_years >= CALENDAR_MAX_YEARS)
 		r = FAIL(&d, "year", "more than %d years", CALENDAR_MAX_YEARS);
-	int32_t first = date_from_civil(year, 1, 1);
-	size_t n = (size_t)(date_from_civil(year + 1, 1, 1) - first);
+	/* Only a valid year is turned into days (26022026 would overflow). */
+	int32_t first = r == 0 ? date_from_civil(year, 1, 1) : 0;
+	size_t n = r == 0 ? (size_t)(date_from_civil(year + 1, 1, 1) - first)
+			  : 0;
 	uint8_t *grown = r == 0 ? realloc(c->working, c->n_days + n) : NULL;
 	if (r == 0 && !grown)
 		r = diag_add(err, "%s: out of memory", origin);
@@ -115,6 +120,8 @@ int calendar_add_year(struct calendar *c, const char *origin,
 			c->first_year = year;
 			c->first_day = first;
 		}
+		if (y->provisional)
+			c->provisional |= 1ULL << c->n_years;
 		c->n_years++;
 		c->n_days += n;
 	}
@@ -161,4 +168,22 @@ int32_t calendar_add_working_days(const struct calendar *c, int32_t day,
 		n -= (unsigned)w;
 	}
 	return day;
+}
+
+bool calendar_day_provisional(const struct calendar *c, int32_t day)
+{
+	if (calendar_is_working(c, day) < 0)
+		return false;
+	int y;
+	unsigned m, d;
+	date_to_civil(day, &y, &m, &d);
+	return c->provisional >> (y - c->first_year) & 1;
+}
+
+int32_t calendar_official_end(const struct calendar *c)
+{
+	for (unsigned i = c->n_years; i > 0; i--)
+		if (!(c->provisional >> (i - 1) & 1))
+			return date_from_civil(c->first_year + (int)i, 1, 1) - 1;
+	return DATE_NONE;
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <uv.h>
 
+#include "inspect/clock.h"
 #include "inspect/date.h"
 #include "inspect/log.h"
 #include "inspect/catalog.h"
@@ -29,19 +30,9 @@ struct daemon {
 	int result;           /* of the last job */
 	unsigned failures;    /* connection failures in a row */
 	bool busy, stopping, reload;
+	int32_t calendar_checked; /* the day calendar_warn last ran */
 	unsigned closing;
 };
-
-/* Today and the hour in the configured time zone. */
-static int32_t today(int *hour)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	*hour = tm.tm_hour;
-	return date_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
-			       (unsigned)tm.tm_mday);
-}
 
 /* Capped exponential backoff with full jitter in its upper half. */
 static uint64_t backoff_ms(unsigned failures)
@@ -73,6 +64,31 @@ static void close_all(struct daemon *d)
 		}
 }
 
+/* Official calendars ending within this many days are warned of. */
+#define CALENDAR_WARN_DAYS 60
+
+/* Once a day and after each load: past the last official calendar the
+ * windows are planned on provisional ones (calendar_provisional.c), so
+ * the operator is told in time to add the State Council's notice. */
+static void calendar_warn(struct daemon *d)
+{
+	int32_t today = d->worker.today;
+	int32_t end = calendar_official_end(&d->cat.calendar);
+	d->calendar_checked = today;
+	if (end != DATE_NONE && end - today > CALENDAR_WARN_DAYS)
+		return;
+	char e[11] = "none";
+	if (end != DATE_NONE)
+		date_format(end, e);
+	log_warn("official calendars end soon: later windows are planned on "
+		 "provisional calendars", "official_until=%s days_left=%ld "
+		 "provisional_until=%d-12-31 action=%s", e,
+		 end == DATE_NONE ? 0L : (long)(end - today),
+		 d->cat.calendar.first_year + (int)d->cat.calendar.n_years - 1,
+		 log_quote("add the State Council notice as "
+			   "calendars/cn-YYYY.yaml, then SIGHUP"));
+}
+
 static void reload_policies(struct daemon *d)
 {
 	struct catalog fresh;
@@ -88,6 +104,7 @@ static void reload_policies(struct daemon *d)
 	d->cat = fresh;
 	log_info("policies reloaded", "count=%zu items=%zu calendar_years=%u",
 		 d->cat.policies.n, d->cat.items.n, d->cat.calendar.n_years);
+	d->calendar_checked = DATE_NONE; /* warned again at the next job */
 }
 
 static void run_job(uv_work_t *req)
@@ -134,7 +151,9 @@ static void on_timer(uv_timer_t *t)
 	if (d->reload)
 		reload_policies(d);
 	d->worker.cat = &d->cat;
-	d->worker.today = today(&d->worker.hour);
+	d->worker.today = clock_today(d->cfg.time_zone, &d->worker.hour);
+	if (d->worker.today != d->calendar_checked)
+		calendar_warn(d);
 	d->busy = true;
 	if (uv_queue_work(d->loop, &d->work, run_job, job_done) != 0) {
 		d->busy = false;
@@ -201,8 +220,6 @@ static int setup(struct daemon *d, int argc, char **argv)
 	}
 	if (d->cfg.block_ms >= d->cfg.redis.command_timeout_ms)
 		d->cfg.block_ms = d->cfg.redis.command_timeout_ms / 2;
-	setenv("TZ", d->cfg.time_zone, 1);
-	tzset();
 	log_set_level(d->cfg.log_level);
 	return 0;
 }

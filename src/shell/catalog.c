@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "inspect/file.h"
+#include "inspect/strbuf.h"
 
 static int by_name(const void *a, const void *b)
 {
@@ -28,8 +29,50 @@ long calendar_files(const char *dir, char **names, size_t max)
 	return (long)n;
 }
 
-/* Every cn-YYYY.yaml, in year order (the calendar takes years in order). */
-static int load_calendars(const char *dir, struct calendar *cal,
+static int add_doc(struct catalog *cat, int year, bool provisional,
+		   char *text, size_t len)
+{
+	cat->calendar_docs[cat->n_calendar_docs++] =
+		(struct calendar_doc){year, provisional, text, len};
+	return 0;
+}
+
+static int add_official(struct catalog *cat, const char *dir,
+			const char *name, struct diag *err)
+{
+	char path[1024], *text;
+	size_t len;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (file_read(path, 1 << 20, &text, &len) < 0)
+		return diag_add(err, "%s: cannot read", path);
+	if (calendar_add_year(&cat->calendar, path, text, len, err) < 0) {
+		free(text);
+		return -1;
+	}
+	return add_doc(cat, atoi(name + 3), false, text, len);
+}
+
+static int add_provisional(struct catalog *cat, int year, struct diag *err)
+{
+	struct strbuf b = {0};
+	if (calendar_provisional_text(year, &b) < 0) {
+		sb_finish(&b);
+		return diag_add(err, "no calendar for %d: add its cn-%d.yaml "
+				"(the provisional rule covers %d to %d)", year,
+				year, CALENDAR_PROVISIONAL_FIRST,
+				CALENDAR_PROVISIONAL_LAST);
+	}
+	if (calendar_add_provisional(&cat->calendar, year, err) < 0) {
+		sb_finish(&b);
+		return -1;
+	}
+	return add_doc(cat, year, true, b.s, b.len);
+}
+
+/* Every cn-YYYY.yaml, in year order (the calendar takes years in order),
+ * and a provisional calendar for each year without one from the first
+ * file's year (or the provisional table's first) to the table's last. */
+static int load_calendars(const char *dir, struct catalog *cat,
 			  struct diag *err)
 {
 	char *names[CALENDAR_MAX_YEARS];
@@ -37,20 +80,34 @@ static int load_calendars(const char *dir, struct calendar *cal,
 	if (n < 0)
 		return diag_add(err, "%s: cannot read the calendar directory",
 				dir);
+	int first = n ? atoi(names[0] + 3) : CALENDAR_PROVISIONAL_FIRST;
+	int last = n ? atoi(names[n - 1] + 3) : 0;
+	if (last < CALENDAR_PROVISIONAL_LAST)
+		last = CALENDAR_PROVISIONAL_LAST;
 	int r = 0;
-	for (long i = 0; i < n; i++) {
-		char path[1024], *text;
-		size_t len;
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (r == 0 && file_read(path, 1 << 20, &text, &len) < 0)
-			r = diag_add(err, "%s: cannot read", path);
-		else if (r == 0) {
-			r = calendar_add_year(cal, path, text, len, err);
-			free(text);
-		}
-		free(names[i]);
+	long i = 0;
+	for (int y = first; r == 0 && y <= last &&
+			    cat->n_calendar_docs < CALENDAR_MAX_YEARS; y++) {
+		if (i < n && atoi(names[i] + 3) == y)
+			r = add_official(cat, dir, names[i++], err);
+		else
+			r = add_provisional(cat, y, err);
 	}
+	if (r == 0 && i < n)
+		r = diag_add(err, "%s/%s: more than %d years of calendars",
+			     dir, names[i], CALENDAR_MAX_YEARS);
+	for (long k = 0; k < n; k++)
+		free(names[k]);
 	return r;
+}
+
+const struct calendar_doc *catalog_calendar_doc(const struct catalog *c,
+						int year)
+{
+	for (unsigned i = 0; i < c->n_calendar_docs; i++)
+		if (c->calendar_docs[i].year == year)
+			return &c->calendar_docs[i];
+	return NULL;
 }
 
 int catalog_load(const struct config *cfg, struct catalog *ret,
@@ -67,7 +124,7 @@ int catalog_load(const struct config *cfg, struct catalog *ret,
 		r = item_list_parse(cfg->items, text, len, &c.items, err);
 	free(text);
 	if (r == 0)
-		r = load_calendars(cfg->calendars, &c.calendar, err);
+		r = load_calendars(cfg->calendars, &c, err);
 	if (r < 0) {
 		catalog_finish(&c);
 		return -1;
@@ -81,4 +138,7 @@ void catalog_finish(struct catalog *c)
 	policy_set_finish(&c->policies);
 	item_list_finish(&c->items);
 	calendar_finish(&c->calendar);
+	for (unsigned i = 0; i < c->n_calendar_docs; i++)
+		free(c->calendar_docs[i].text);
+	c->n_calendar_docs = 0;
 }

@@ -96,7 +96,7 @@ void config_defaults(struct config *c)
 	c->feed_catch_up_days = 31;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);
-	snprintf(c->time_zone, sizeof(c->time_zone), "Asia/Shanghai");
+	snprintf(c->time_zone, sizeof(c->time_zone), "%s", CONFIG_TIME_ZONE);
 	c->claim_idle_ms = 60000;
 	c->block_ms = 1000;
 	c->max_population = 200000000;
@@ -124,8 +124,9 @@ static int parse_host_port(const char *s, struct redis_config *r)
 int config_redis_url(const char *url, struct redis_config *r,
 		     struct diag *err)
 {
-	if (strncmp(url, "unix://", 7) == 0 && strlen(url + 7) > 0 &&
-	    strlen(url + 7) < sizeof(r->unix_path)) {
+	size_t len = strlen(url);
+	if (len > 7 && memcmp(url, "unix://", 7) == 0 &&
+	    len - 7 < sizeof(r->unix_path)) {
 		snprintf(r->unix_path, sizeof(r->unix_path), "%s", url + 7);
 		return 0;
 	}
