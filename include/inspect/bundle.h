@@ -9,6 +9,8 @@
  *   roster.csv      the inspector roster the team draw read
  *   teams.txt       the team draw's other inputs (team_inputs.h)
  *   cn-YYYY.yaml    the working-day calendars of the window's years
+ *                   (a provisional one says so, and must follow the
+ *                   provisional rule)
  *   outcome.csv     what was published: uscc,date,team per visit
  *
  * Verification is pure: the texts in, "verified" or the first difference
@@ -51,6 +53,9 @@ struct bundle {
 		outcome;
 	struct text calendars[CALENDAR_MAX_YEARS]; /* in year order */
 	unsigned n_calendars;
+	/* Set by bundle_verify: the window's years whose calendar is
+	 * provisional, as checked against the provisional rule. */
+	char provisional_years[48];
 };
 
 /* The file names of the fixed files, in the order above. */
@@ -67,6 +72,6 @@ void policy_numbers_format(const struct policy *p, struct strbuf *out);
 /* Recomputes digests, seed, entity draw, teams and schedule, and compares
  * each with the bundle. Returns 0 (verified), or -1 with the first
  * difference in err. */
-int bundle_verify(const struct bundle *b, struct diag *err);
+int bundle_verify(struct bundle *b, struct diag *err);
 
 #endif

@@ -33,6 +33,9 @@ struct disclosure {
 	/* The commitment anyone can check the draw against. */
 	const char *population_digest, *policy_digest, *seed, *entropy,
 		*algorithm;
+	/* The years whose working days were planned on a provisional
+	 * calendar (no State Council notice yet), "2027,2028"; "" for none. */
+	const char *calendar_provisional;
 	bool teams_disclosed;
 	const struct disclosure_row *rows; /* ascending by uscc */
 	size_t n;

@@ -147,6 +147,7 @@ static int export_disclosure(const struct export_args *a,
 		.policy_digest = campaign_field(v, "policy_digest"),
 		.seed = campaign_field(v, "seed"), .entropy = campaign_field(v, "entropy"),
 		.algorithm = ALGORITHM_VERSION " + " ASSIGN_ALGORITHM,
+		.calendar_provisional = campaign_field(v, "calendar_provisional"),
 		.teams_disclosed = p.disclose_inspectors};
 	snprintf(codes, sizeof(codes), "%s", campaign_field(v, "items"));
 	for (char *save, *c = strtok_r(codes, ",", &save);

@@ -90,16 +90,23 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	rc = bundle_verify(&b, &err);
-	if (rc == 0)
+	if (rc == 0) {
 		printf("verified: campaign %s, %zu entities, %zu selected, each "
 		       "with its team and day\npopulation_digest %s\n"
-		       "policy_digest %s\nentropy %s\nseed %s\n"
-		       "Compare these with the campaign's public plan.\n",
+		       "policy_digest %s\nentropy %s\nseed %s\n",
 		       b.m.campaign, b.m.population, b.m.selected,
 		       b.m.population_digest, b.m.policy_digest, b.m.entropy,
 		       b.m.seed);
-	else
+		if (b.provisional_years[0])
+			printf("calendars provisional for %s (each checked "
+			       "against the provisional rule), official "
+			       "otherwise\n", b.provisional_years);
+		else
+			printf("calendars official\n");
+		printf("Compare these with the campaign's public plan.\n");
+	} else {
 		printf("DIFFERENCE: %s", diag_text(&err));
+	}
 	unmap_all(&maps);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }

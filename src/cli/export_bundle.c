@@ -13,6 +13,8 @@
 #include "inspect/campaign_view.h"
 #include "inspect/date.h"
 #include "inspect/file.h"
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
 #include "inspect/team_inputs.h"
 
 /* GET key into out; false (with the reason printed) if it is missing. */
@@ -73,7 +75,48 @@ static int outcome_of(const struct campaign_view *v, struct strbuf *out)
 	return 0;
 }
 
-/* The calendars of the window's years, copied beside the rest. */
+/* The calendar documents the plan was made on, as publication kept them
+ * ("calendars": cn-YYYY.yaml:<sha256>,...), each checked against its
+ * digest. */
+static int kept_calendars(struct store *s, const struct config *cfg,
+			  const char *dir, const char *list)
+{
+	char copy[1024];
+	snprintf(copy, sizeof(copy), "%s", list);
+	int rc = 0;
+	for (char *save, *one = strtok_r(copy, ",", &save); rc == 0 && one;
+	     one = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(one, ':'), key[200], hex[65];
+		struct strbuf text = {0};
+		uint8_t digest[32];
+		if (!colon || strlen(colon + 1) != 64) {
+			fprintf(stderr, "inspectctl: the record's calendars "
+				"field is not cn-YYYY.yaml:<sha256>,...\n");
+			return -1;
+		}
+		*colon = '\0';
+		store_key(key, sizeof(key), cfg->prefix, "calendar:%s",
+			  colon + 1);
+		rc = get_text(s, key, &text) ? 0 : -1;
+		if (rc == 0) {
+			sha256(text.s ? text.s : "", text.len, digest);
+			seed_hex(digest, 32, hex);
+			if (strcmp(hex, colon + 1)) {
+				fprintf(stderr, "inspectctl: %s does not match "
+					"its digest\n", key);
+				rc = -1;
+			}
+		}
+		if (rc == 0)
+			rc = cli_write_out(dir, one, text.s ? text.s : "",
+					   text.len);
+		sb_finish(&text);
+	}
+	return rc;
+}
+
+/* Campaigns published before the calendars were kept: the calendars of
+ * the window's years, copied from the calendar directory. */
 static int copy_calendars(const struct config *cfg, const char *dir,
 			  const struct strbuf *teams)
 {
@@ -149,8 +192,10 @@ int export_bundle(const char *id, const char *out, const struct config *cfg,
 		rc = f[i].failed ? -1
 				 : cli_write_out(out, bundle_files[i],
 					     f[i].s ? f[i].s : "", f[i].len);
+	const char *kept = campaign_field(v, "calendars");
 	if (rc == 0)
-		rc = copy_calendars(cfg, out, &f[5]);
+		rc = kept[0] ? kept_calendars(s, cfg, out, kept)
+			     : copy_calendars(cfg, out, &f[5]);
 	for (size_t i = 0; i < n_bundle_files; i++)
 		sb_finish(&f[i]);
 	if (rc == 0)

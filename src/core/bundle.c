@@ -260,7 +260,7 @@ static int check_selection(const struct bundle *b, const struct population *pop,
 }
 
 /* The window's working days from the bundle's calendars. */
-static int check_days(const struct bundle *b, const struct team_inputs *ti,
+static int check_days(struct bundle *b, const struct team_inputs *ti,
 		      struct diag *err)
 {
 	struct calendar cal = {0};
@@ -269,6 +269,16 @@ static int check_days(const struct bundle *b, const struct team_inputs *ti,
 	for (unsigned i = 0; rc == 0 && i < b->n_calendars; i++)
 		rc = calendar_add_year(&cal, "calendar", b->calendars[i].s,
 				       b->calendars[i].len, err);
+	if (rc == 0)
+		rc = calendar_check_provisional(&cal, err);
+	b->provisional_years[0] = '\0';
+	for (unsigned i = 0; rc == 0 && i < cal.n_years && i < 8; i++) {
+		size_t n = strlen(b->provisional_years);
+		if (cal.provisional >> i & 1)
+			snprintf(b->provisional_years + n,
+				 sizeof(b->provisional_years) - n, "%s%d",
+				 n ? "," : "", cal.first_year + (int)i);
+	}
 	long n = rc ? -1 : calendar_working_days(&cal, ti->window_from,
 						   ti->window_to, days,
 						   TEAM_INPUTS_MAX_DAYS);
@@ -305,7 +315,7 @@ static int compare_teams(const struct roster *r, const struct assignment *a,
 	return 0;
 }
 
-static int check_teams(const struct bundle *b, const struct policy *p,
+static int check_teams(struct bundle *b, const struct policy *p,
 		       const struct population *pop, const struct draw *d,
 		       const uint8_t seed[32], const struct outcome_row *o,
 		       struct diag *err)
@@ -355,7 +365,7 @@ static int check_teams(const struct bundle *b, const struct policy *p,
 	return rc;
 }
 
-int bundle_verify(const struct bundle *b, struct diag *err)
+int bundle_verify(struct bundle *b, struct diag *err)
 {
 	struct policy p;
 	struct population pop = {0};

@@ -47,11 +47,25 @@ static void items_line(const struct disclosure *d, struct strbuf *b,
 			  d->items[i].name);
 }
 
+/* "official", or "provisional 2027" when some working days came from a
+ * provisional calendar. */
+static void calendar_label(const struct disclosure *d, char *out,
+			   size_t size)
+{
+	const char *p = d->calendar_provisional;
+	if (p && p[0])
+		snprintf(out, size, "provisional %s", p);
+	else
+		snprintf(out, size, "official");
+}
+
 void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 {
 	struct strbuf items = {0};
 	items_line(d, &items, "; ");
-	sb_puts(b, "campaign,department,items,window,uscc,name,date,");
+	char cal[64];
+	calendar_label(d, cal, sizeof(cal));
+	sb_puts(b, "campaign,department,items,window,calendar,uscc,name,date,");
 	if (d->teams_disclosed)
 		sb_puts(b, "team,");
 	sb_puts(b, "result,result_text,result_date\r\n");
@@ -63,6 +77,7 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 		csv_field(b, d->department, false);
 		csv_field(b, items.s ? items.s : "", false);
 		csv_field(b, d->window, false);
+		csv_field(b, cal, false);
 		csv_field(b, r->uscc, false);
 		csv_field(b, r->name, false);
 		csv_field(b, day, false);
@@ -116,6 +131,14 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 	}
 	sb_puts(b, "],");
 	json_member(b, "window", d->window, true);
+	sb_puts(b, "\"calendar_provisional\":[");
+	const char *p = d->calendar_provisional ? d->calendar_provisional : "";
+	for (bool first = true; *p; first = false) {
+		size_t n = strcspn(p, ",");
+		sb_printf(b, "%s%.*s", first ? "" : ",", (int)n, p);
+		p += n + (p[n] == ',');
+	}
+	sb_puts(b, "],");
 	json_member(b, "draw_date", d->draw_date, true);
 	sb_printf(b, "\"population\":%zu,\"selected\":%zu,", d->population,
 		  d->selected);
@@ -283,6 +306,13 @@ void disclosure_html(const struct disclosure *d, struct strbuf *b)
 	}
 	sb_puts(b, "</ul></dd>\n");
 	html_pair(b, "检查期间 Window", d->window, NULL);
+	if (d->calendar_provisional && d->calendar_provisional[0]) {
+		char note[160];
+		snprintf(note, sizeof(note), "%s 年按暂定日历安排（国务院放假"
+			 "通知尚未发布） provisional for %s",
+			 d->calendar_provisional, d->calendar_provisional);
+		html_pair(b, "工作日历 Calendar", note, NULL);
+	}
 	html_pair(b, "抽取日期 Draw date", d->draw_date, NULL);
 	snprintf(count, sizeof(count), "%zu 户", d->population);
 	html_pair(b, "抽查范围 Population", count, NULL);

@@ -218,7 +218,8 @@ int answer_publish(struct worker *w, const struct answer *a,
 		   const char *entropy)
 {
 	char rkey[160], pub[128], dept[160], items[2200], window[32];
-	char buf[3][72], seedhex[65], day[11], rkey_set[160], roster_hex[65];
+	char buf[3][72], seedhex[65], day[11], rkey_set[160];
+	struct audit_refs refs;
 	char pophex[65];
 	struct details det = {.at = calloc(2 * d->n_chosen + 2,
 					   sizeof(*det.at))};
@@ -248,7 +249,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 		goto out;
 	struct tx t;
 	tx_begin(&t, &w->store);
-	if (plan_add_audit(w, &t, a->c->id, plan, roster_hex) < 0)
+	if (plan_add_audit(w, &t, a->c->id, plan, &refs) < 0)
 		goto no_memory;
 	answer_record_fields(&t, rkey, "published", a, rec, items, window, buf);
 	args_add(&t.a, "seed");
@@ -276,7 +277,11 @@ int answer_publish(struct worker *w, const struct answer *a,
 		args_addn(&t.a, rec->policy->text, rec->policy->len);
 	}
 	args_add(&t.a, "roster_digest");
-	args_add(&t.a, roster_hex);
+	args_add(&t.a, refs.roster_hex);
+	args_add(&t.a, "calendars");
+	args_add(&t.a, refs.calendars);
+	args_add(&t.a, "calendar_provisional");
+	args_add(&t.a, refs.provisional);
 	tx_send(&t);
 	if (!rec->frozen) {
 		/* A one-shot campaign's population, kept like a frozen one's

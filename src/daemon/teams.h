@@ -57,11 +57,20 @@ int plan_add_visits(struct worker *w, struct tx *t, const char *key,
 		    const struct population *pop, const struct draw *d,
 		    const struct visit_plan *p,
 		    const char *(*name)(size_t k, void *ctx), void *ctx);
-/* What the team draw read (<p>audit:<campaign>, docs/REDIS.md) and the
- * roster it read (<p>roster:<digest>), for audit bundles; the roster's
- * digest into roster_hex. */
+/* What publication records of the audit copies: the roster's digest,
+ * "cn-YYYY.yaml:<sha256>,..." of the window's calendars, and the years
+ * among them that are provisional ("2027,2028", "" for none). */
+struct audit_refs {
+	char roster_hex[65];
+	char calendars[8 * 80];
+	char provisional[8 * 5];
+};
+
+/* What the team draw read (<p>audit:<campaign>, docs/REDIS.md), the
+ * roster it read (<p>roster:<digest>) and the calendar documents of the
+ * window's years (<p>calendar:<digest>), for audit bundles. */
 int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
-		   const struct visit_plan *p, char roster_hex[65]);
+		   const struct visit_plan *p, struct audit_refs *ret);
 /* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */
 int plan_add_rotation(struct worker *w, struct tx *t,
 		      const struct population *pop, const struct draw *d,

@@ -54,8 +54,43 @@ int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
 	return 0;
 }
 
+/* Each calendar document of the window's years under its digest: an
+ * official file added later, or corrected, leaves the plan's own. */
+static int add_calendars(struct worker *w, struct tx *t,
+			 const struct visit_plan *p, struct audit_refs *ret)
+{
+	int y0, y1;
+	unsigned m, d;
+	date_to_civil(p->window_from, &y0, &m, &d);
+	date_to_civil(p->window_to, &y1, &m, &d);
+	ret->calendars[0] = ret->provisional[0] = '\0';
+	for (int y = y0; y <= y1 && y < y0 + 8; y++) {
+		const struct calendar_doc *doc = catalog_calendar_doc(w->cat, y);
+		uint8_t digest[32];
+		char hex[65], key[200];
+		if (!doc)
+			return -1; /* the window's days were found: cannot be */
+		sha256(doc->text, doc->len, digest);
+		seed_hex(digest, 32, hex);
+		store_key(key, sizeof(key), w->cfg->prefix, "calendar:%s", hex);
+		args_add(&t->a, "SET");
+		args_add(&t->a, key);
+		args_addn(&t->a, doc->text, doc->len);
+		tx_send(t);
+		size_t n = strlen(ret->calendars);
+		snprintf(ret->calendars + n, sizeof(ret->calendars) - n,
+			 "%scn-%04d.yaml:%s", n ? "," : "", y, hex);
+		n = strlen(ret->provisional);
+		if (doc->provisional)
+			snprintf(ret->provisional + n,
+				 sizeof(ret->provisional) - n, "%s%04d",
+				 n ? "," : "", y);
+	}
+	return 0;
+}
+
 int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
-		   const struct visit_plan *p, char roster_hex[65])
+		   const struct visit_plan *p, struct audit_refs *ret)
 {
 	struct strbuf b = {0};
 	char key[200];
@@ -76,13 +111,14 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 	/* The roster as the draw read it, kept under its digest: a later
 	 * import leaves it, and campaigns of one roster share it. */
 	sha256(p->roster_text, p->roster_len, digest);
-	seed_hex(digest, 32, roster_hex);
-	store_key(key, sizeof(key), w->cfg->prefix, "roster:%s", roster_hex);
+	seed_hex(digest, 32, ret->roster_hex);
+	store_key(key, sizeof(key), w->cfg->prefix, "roster:%s",
+		  ret->roster_hex);
 	args_add(&t->a, "SET");
 	args_add(&t->a, key);
 	args_addn(&t->a, p->roster_text, p->roster_len);
 	tx_send(t);
-	return 0;
+	return add_calendars(w, t, p, ret);
 }
 
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,

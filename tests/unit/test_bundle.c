@@ -143,8 +143,9 @@ static void finish(struct built *x)
 static const char *verdict(const struct bundle *b)
 {
 	static struct diag err;
+	struct bundle copy = *b;
 	diag_init(&err);
-	return bundle_verify(b, &err) == 0 ? "" : diag_text(&err);
+	return bundle_verify(&copy, &err) == 0 ? "" : diag_text(&err);
 }
 
 Test(bundle, a_bundle_verifies_and_its_manifest_reads_back)

@@ -196,7 +196,7 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	struct disclosure_item items[1] = {{"SC-001", "营业执照"}};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", items, 1, 100, 2, "aa", "bb", "cc",
-			       "7 3", "inspectd-draw/1", false, rows, 2};
+			       "7 3", "inspectd-draw/1", "2027", false, rows, 2};
 	struct strbuf csv = {0}, json = {0}, html = {0};
 	disclosure_csv(&d, &csv);
 	disclosure_json(&d, &json);
@@ -209,6 +209,11 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	cr_assert(strstr(json.s, "\"某公司\\u000a分店\""), "%s", json.s);
 	cr_assert(strstr(html.s, "A, &quot;B&quot; &amp; &lt;C&gt;"));
 	cr_assert_null(strstr(html.s, "<C>"));
+	/* A window planned on a provisional calendar says so in each. */
+	cr_assert(strstr(csv.s, ",provisional 2027,"), "%s", csv.s);
+	cr_assert(strstr(json.s, "\"calendar_provisional\":[2027]"), "%s",
+		  json.s);
+	cr_assert(strstr(html.s, "2027 年按暂定日历安排"), "%s", html.s);
 	/* Teams are left out unless disclosed. */
 	cr_assert_null(strstr(csv.s, "甲 A1"));
 	cr_assert_null(strstr(json.s, "甲 A1"));
