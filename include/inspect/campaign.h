@@ -30,6 +30,7 @@ struct campaign {
 	uint32_t size;          /* 0: the policy's */
 	int32_t date;           /* DATE_NONE: the day it is drawn */
 	int32_t window_from, window_to; /* DATE_NONE: not given */
+	bool backdated;         /* a record of a draw made on an earlier date */
 	bool has_entropy;
 	char entropy[SEED_MAX_ENTROPY + 1];
 };

@@ -32,6 +32,9 @@ struct config {
 	unsigned visit_days;    /* a window's length when none is given */
 	unsigned feed_hour;     /* local hour a day's feeds go out, 0-23 */
 	unsigned feed_catch_up_days; /* how far back a late start delivers */
+	/* A campaign's date may lie this many days before today; further
+	 * back it must say backdated=yes (a record of an earlier draw). */
+	unsigned max_backdate_days;
 	char consumer[64];      /* this instance's name in the intake group */
 	char time_zone[64];     /* e.g. Asia/Shanghai */
 	int claim_idle_ms;      /* take over another's entry after this */

@@ -80,6 +80,7 @@ int cmd_calendar(int argc, char **argv)
 	       cfg.time_zone, e);
 	r = EXIT_OK;
 	if (end == DATE_NONE || end - today <= WARN_DAYS) {
+		fflush(stdout);
 		fprintf(stderr, "warning: the official calendars end %s: add "
 			"the State Council's notice for the next year as "
 			"%s/cn-YYYY.yaml (until then windows are planned on "

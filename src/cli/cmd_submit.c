@@ -5,13 +5,58 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/campaign_check.h"
 
-/* Entry fields straight from options of the same name; the daemon
- * validates them (and answers a bad one with its reason). */
+/* Entry fields straight from options of the same name (backdated takes
+ * no argument: "yes"). */
 static const char *const fields[] = {"id", "department", "policy", "items",
 				     "regions", "industries", "flags", "size",
-				     "date", "window", "entropy"};
+				     "date", "window", "entropy", "backdated"};
 #define N_FIELDS (sizeof(fields) / sizeof(*fields))
+
+/* What the daemon is certain to refuse is not sent: the fields as its
+ * parser reads them, then (for a campaign, when the policies named by the
+ * configuration can be read) policy, items, date and window as
+ * campaign_check sees them today. */
+static int check_entry(const char *const *value, bool entropy,
+		       const struct redis_opts *ro)
+{
+	struct entry_field f[N_FIELDS + 1];
+	size_t n = 0;
+	f[n++] = (struct entry_field){"type", entropy ? "entropy" : "campaign",
+				      4, entropy ? 7 : 8};
+	for (size_t i = 0; i < N_FIELDS; i++)
+		if (value[i])
+			f[n++] = (struct entry_field){fields[i], value[i],
+						      strlen(fields[i]),
+						      strlen(value[i])};
+	struct campaign c;
+	struct diag err;
+	diag_init(&err);
+	if (campaign_parse(f, n, &c, &err) < 0) {
+		fprintf(stderr, "inspectctl: not sent: %s", diag_text(&err));
+		return EXIT_INPUT;
+	}
+	struct config cfg;
+	struct catalog cat;
+	char why[512];
+	if (entropy || cli_config_load(ro, &cfg))
+		return EXIT_OK;
+	if (catalog_load(&cfg, &cat, &err) < 0) {
+		fprintf(stderr, "inspectctl: note: the policies in %s cannot "
+			"be read here, so only the fields were checked\n",
+			cfg.policies);
+		return EXIT_OK;
+	}
+	int r = campaign_check(&c, &cat, cli_today(cfg.time_zone),
+			       cfg.max_backdate_days, cfg.visit_days, why,
+			       sizeof(why));
+	catalog_finish(&cat);
+	if (r == 0)
+		return EXIT_OK;
+	fprintf(stderr, "inspectctl: not sent: %s\n", why);
+	return EXIT_INPUT;
+}
 
 int cmd_submit(int argc, char **argv)
 {
@@ -20,8 +65,10 @@ int cmd_submit(int argc, char **argv)
 	const char *value[N_FIELDS] = {0}, *entropy_for = NULL;
 	struct redis_opts ro = {0};
 	for (size_t i = 0; i < N_FIELDS; i++)
-		opts[i] = (struct option){fields[i], required_argument, 0,
-					  (int)i + 1};
+		opts[i] = (struct option){fields[i],
+					  i == N_FIELDS - 1 ? no_argument
+							    : required_argument,
+					  0, (int)i + 1};
 	opts[N_FIELDS] = redis_opts[0];
 	opts[N_FIELDS + 1] = redis_opts[1];
 	opts[N_FIELDS + 2] = (struct option){"entropy-for", required_argument,
@@ -30,23 +77,22 @@ int cmd_submit(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c >= 1 && c <= (int)N_FIELDS)
-			value[c - 1] = optarg;
-		else if (cli_redis_option(c, optarg, &ro))
-			continue;
+			value[c - 1] = c == (int)N_FIELDS ? "yes" : optarg;
 		else if (c == 'E')
 			entropy_for = optarg;
-		else {
+		else if (!cli_redis_option(c, optarg, &ro))
 			return cli_usage("submit");
-		}
 	}
 	if (entropy_for)
 		value[0] = entropy_for;
-	if (!value[0] || optind != argc) {
+	if (!value[0] || optind != argc)
 		return cli_usage("submit");
-	}
+	int r = check_entry(value, entropy_for != NULL, &ro);
+	if (r)
+		return r;
 	struct config cfg;
 	struct store s;
-	int r = cli_store_open(&ro, &cfg, &s);
+	r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
 	char intake[128];

@@ -172,6 +172,16 @@ static const char *p_window(const char *v, size_t len, struct campaign *c)
 	return NULL;
 }
 
+static const char *p_backdated(const char *v, size_t len,
+			       struct campaign *c)
+{
+	if (len == 3 && !memcmp(v, "yes", 3))
+		c->backdated = true;
+	else if (!(len == 2 && !memcmp(v, "no", 2)))
+		return "must be yes or no";
+	return NULL;
+}
+
 static const char *p_entropy(const char *v, size_t len, struct campaign *c)
 {
 	if (len > SEED_MAX_ENTROPY)
@@ -200,6 +210,7 @@ static const struct rule {
 	{"size", p_size, true, false, false},
 	{"date", p_date, true, false, false},
 	{"window", p_window, true, false, false},
+	{"backdated", p_backdated, true, false, false},
 	{"entropy", p_entropy, true, true, false},
 };
 #define N_RULES (sizeof(rules) / sizeof(*rules))
@@ -270,6 +281,9 @@ int campaign_parse(const struct entry_field *f, size_t n,
 		if (why)
 			return diag_add(err, "field %s: %s", rules[r].name, why);
 	}
+	if (c->backdated && c->date == DATE_NONE)
+		return diag_add(err, "field backdated: a back-dated record needs "
+				"its field date");
 	for (size_t r = 0; r < N_RULES; r++) {
 		bool allowed = c->type == ENTRY_CAMPAIGN ? rules[r].campaign
 							 : rules[r].entropy;

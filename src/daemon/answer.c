@@ -146,6 +146,8 @@ void answer_record_fields(struct tx *t, const char *rkey, const char *status,
 	args_add(&t->a, window);
 	args_add(&t->a, "date");
 	args_add(&t->a, buf[2]);
+	args_add(&t->a, "backdated");
+	args_add(&t->a, c->backdated ? "yes" : "no");
 	args_add(&t->a, "size");
 	args_addu(&t->a, c->size);
 	args_add(&t->a, "population");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "inspect/clock.h"
+#include "inspect/campaign_check.h"
 #include "inspect/date.h"
 #include "inspect/grades.h"
 #include "inspect/log.h"
@@ -20,7 +21,7 @@ static const char *field_str(const redisReply *hash, const char *name)
 
 static int reject(struct worker *w, struct answer *a, const char *why)
 {
-	log_info("entry refused", "entry=%s campaign=%s reason=%s",
+	log_warn("entry refused", "entry=%s campaign=%s reason=%s",
 		 a->entry_id, a->c->id[0] ? a->c->id : "-", log_quote(why));
 	return answer_reject(w, a, why);
 }
@@ -165,18 +166,10 @@ static int new_campaign(struct worker *w, struct answer *a)
 		return reject(w, a, why);
 	a->id_unused = true;
 	struct campaign_record rec = {0};
-	rec.policy = policy_set_find(&w->cat->policies, a->c->policy);
-	if (!rec.policy) {
-		snprintf(why, sizeof(why), "field policy: no policy named %s",
-			 a->c->policy);
+	if (campaign_check(a->c, w->cat, w->today, w->cfg->max_backdate_days,
+			   w->cfg->visit_days, why, sizeof(why)) < 0)
 		return reject(w, a, why);
-	}
-	for (unsigned i = 0; i < a->c->n_items; i++)
-		if (!item_find(&w->cat->items, a->c->items[i])) {
-			snprintf(why, sizeof(why), "field items: %s is not on "
-				 "the item list", a->c->items[i]);
-			return reject(w, a, why);
-		}
+	rec.policy = policy_set_find(&w->cat->policies, a->c->policy);
 	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;
 	struct population pop = {NULL, 0};
 	int r = load_population(w, a, &pop, &rec);
@@ -197,8 +190,8 @@ static int recorded_campaign(const redisReply *rec, const char *id,
 			     const char *entropy, struct campaign *c)
 {
 	static const char *names[] = {"department", "policy", "items",
-				      "window", "size", "date"};
-	struct entry_field f[10];
+				      "window", "size", "date", "backdated"};
+	struct entry_field f[11];
 	size_t n = 0;
 	f[n++] = (struct entry_field){"type", "campaign", 4, 8};
 	f[n++] = (struct entry_field){"id", id, 2, strlen(id)};

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "inspect/bucket.h"
+#include "inspect/campaign_check.h"
 #include "inspect/date.h"
 #include "inspect/grades.h"
 
@@ -92,33 +93,25 @@ static long window_days(const struct worker *w, const struct campaign *c,
 			int32_t date, struct visit_plan *p, char *why,
 			size_t size)
 {
-	int32_t *days = p->days;
-	size_t max = PLAN_MAX_DAYS;
-	int32_t from = date + 1, to;
-	if (c->window_from != DATE_NONE) {
-		from = c->window_from > date ? c->window_from : date + 1;
-		to = c->window_to;
-	} else {
-		to = calendar_add_working_days(&w->cat->calendar, date,
-					       w->cfg->visit_days);
-	}
+	int32_t from, to;
+	if (campaign_window(c, &w->cat->calendar, date, w->cfg->visit_days,
+			    &from, &to, why, size) < 0)
+		return -1;
+	long n = calendar_working_days(&w->cat->calendar, from, to, p->days,
+				       PLAN_MAX_DAYS);
 	char a[11], b[11];
 	date_format(from, a);
-	long n = to == DATE_NONE || to < from
-			 ? -1
-			 : calendar_working_days(&w->cat->calendar, from, to,
-						 days, max);
-	date_format(to == DATE_NONE ? from : to, b);
+	date_format(to, b);
 	if (n < 0)
-		return -refuse(why, size, "field window: no working-day "
-			       "calendar covers %s..%s (add policies/"
-			       "calendars/cn-YYYY.yaml)", a, b);
+		return -refuse(why, size, "no working-day calendar covers "
+			       "%s..%s", a, b);
 	if (n == 0)
 		return -refuse(why, size, "field window: no working day "
 			       "between %s and %s", a, b);
 	p->window_from = from;
 	p->window_to = to;
-	return n < (long)max ? n : (long)max;
+	p->backdated = c->backdated;
+	return n < PLAN_MAX_DAYS ? n : PLAN_MAX_DAYS;
 }
 
 struct rotation_read {

@@ -19,6 +19,7 @@ struct visit_plan {
 	struct assignment *a;      /* one per selected entity */
 	size_t n;
 	int32_t window_from, window_to;
+	bool backdated;            /* a back-dated record: no past day fed */
 	int32_t days[PLAN_MAX_DAYS]; /* the window's working days */
 	size_t n_days;
 	uint16_t *used; /* other campaigns' visits, [inspector * n_days + day] */

@@ -200,7 +200,9 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 						items, ids, team) + 1;
 			n++;
 		}
-		if (n == 0)
+		/* A back-dated record's days already past are on record,
+		 * never in today's feeds. */
+		if (n == 0 || (p->backdated && p->days[dd] < w->today))
 			continue;
 		date_format(p->days[dd], day);
 		store_key(key, sizeof(key), w->cfg->prefix, "day:%s", day);

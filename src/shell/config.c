@@ -28,6 +28,7 @@ struct y_config {
 	unsigned visit_days;
 	unsigned *feed_hour;
 	unsigned feed_catch_up_days;
+	unsigned *max_backdate_days;
 	char *consumer;
 	char *time_zone;
 	unsigned claim_idle_ms;
@@ -65,6 +66,9 @@ static const cyaml_schema_field_t config_fields[] = {
 			     struct y_config, feed_hour),
 	CYAML_FIELD_UINT("feed_catch_up_days", CYAML_FLAG_OPTIONAL,
 			 struct y_config, feed_catch_up_days),
+	CYAML_FIELD_UINT_PTR("max_backdate_days",
+			     CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			     struct y_config, max_backdate_days),
 	STR("consumer", struct y_config, consumer, 63),
 	STR("time_zone", struct y_config, time_zone, 63),
 	CYAML_FIELD_UINT("claim_idle_ms", CYAML_FLAG_OPTIONAL, struct y_config,
@@ -94,6 +98,7 @@ void config_defaults(struct config *c)
 	c->visit_days = 20;
 	c->feed_hour = 7;
 	c->feed_catch_up_days = 31;
+	c->max_backdate_days = 7;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);
 	snprintf(c->time_zone, sizeof(c->time_zone), "%s", CONFIG_TIME_ZONE);
@@ -220,6 +225,9 @@ static int apply(const char *origin, const char *text, size_t len,
 	if (y->feed_catch_up_days)
 		c->feed_catch_up_days = y->feed_catch_up_days > 3660
 						? 3660 : y->feed_catch_up_days;
+	if (y->max_backdate_days)
+		c->max_backdate_days = *y->max_backdate_days > 3660
+					       ? 3660 : *y->max_backdate_days;
 	if (y->claim_idle_ms)
 		c->claim_idle_ms = (int)y->claim_idle_ms;
 	if (y->block_ms)

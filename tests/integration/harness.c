@@ -253,6 +253,10 @@ void daemon_start(struct daemon_proc *d, const char *dir, int port,
 		"policies: %s\nconsumer: %s\nblock_ms: 100\n"
 		"items: %s/items/items.yaml\ntime_zone: Asia/Shanghai\n%s",
 		port, policies, consumer, POLICIES_DIR, extra ? extra : "");
+	/* The suites' campaigns carry fixed dates that age: they may lie any
+	 * number of days back, unless the test sets its own limit. */
+	if (!extra || !strstr(extra, "max_backdate_days:"))
+		fprintf(f, "max_backdate_days: 3660\n");
 	/* The shipped calendars, unless the test brings its own. */
 	if (!extra || !strstr(extra, "calendars:"))
 		fprintf(f, "calendars: %s/calendars\n", POLICIES_DIR);

@@ -1,0 +1,29 @@
+/* A campaign entry checked against what it will be served by (policies,
+ * item list, calendars) and today: what inspectd refuses before it reads
+ * any population, and what inspectctl submit checks before it sends. */
+#ifndef INSPECT_CAMPAIGN_CHECK_H
+#define INSPECT_CAMPAIGN_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/calendar.h"
+#include "inspect/campaign.h"
+#include "inspect/catalog.h"
+
+/* The visit window: the entry's window (from the day after the draw date
+ * at the earliest), or the visit_days working days after the draw date.
+ * Returns 0, or -1 with the reason in why ("field window: ..." only when
+ * the entry gave one). */
+int campaign_window(const struct campaign *c, const struct calendar *cal,
+		    int32_t date, unsigned visit_days, int32_t *ret_from,
+		    int32_t *ret_to, char *why, size_t size);
+
+/* The policy and items exist, the date is not further back than
+ * max_backdate_days unless the entry is a back-dated record, and the
+ * window's days are known. Returns 0, or -1 with the reason. */
+int campaign_check(const struct campaign *c, const struct catalog *cat,
+		   int32_t today, unsigned max_backdate_days,
+		   unsigned visit_days, char *why, size_t size);
+
+#endif
