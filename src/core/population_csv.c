@@ -181,6 +181,42 @@ static int check_header(const char *origin, const char *text, size_t len,
 	return 0;
 }
 
+struct coded_line {
+	char uscc[USCC_LEN];
+	uint32_t line;
+};
+
+static int by_code_then_line(const void *a, const void *b)
+{
+	const struct coded_line *x = a, *y = b;
+	int c = memcmp(x->uscc, y->uscc, USCC_LEN);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* The good rows' repeated codes, when bad rows already refuse the file
+ * (population_canonicalize finds them in a file that is otherwise good). */
+static void report_repeats(const char *origin, const struct entity *v,
+			   const uint32_t *lines, size_t n, struct diag *err)
+{
+	struct coded_line *c = malloc(n * sizeof(*c) + 1);
+	if (!c)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(c[i].uscc, v[i].uscc, USCC_LEN);
+		c[i].line = lines[i];
+	}
+	qsort(c, n, sizeof(*c), by_code_then_line);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (memcmp(c[first].uscc, c[i].uscc, USCC_LEN)) {
+			first = i;
+			continue;
+		}
+		diag_add(err, "%s:%u: duplicate uscc %.18s (first on line %u)",
+			 origin, c[i].line, c[i].uscc, c[first].line);
+	}
+	free(c);
+}
+
 int population_parse_csv(const char *origin, const char *text, size_t len,
 			 struct population *ret, struct diag *err)
 {
@@ -189,9 +225,13 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 	if (check_header(origin, text, len, &pos, err) < 0)
 		return -1;
 	struct entity *v = malloc(cap * sizeof(*v));
-	if (!v)
+	uint32_t *lines = malloc(cap * sizeof(*lines)); /* of each good row */
+	if (!v || !lines) {
+		free(v);
+		free(lines);
 		return diag_add(err, "%s: out of memory for %zu rows", origin,
 				cap);
+	}
 	const char *s;
 	size_t slen;
 	while (next_line(text, len, &pos, &s, &slen)) {
@@ -217,8 +257,11 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 			diag_add(err, "%s:%u: more than %u entities", origin,
 				 line, POPULATION_MAX);
 		else
-			n++;
+			lines[n++] = line;
 	}
+	if (err->count != errors) /* every problem at once: repeats too */
+		report_repeats(origin, v, lines, n, err);
+	free(lines);
 	if (err->count != errors) {
 		free(v);
 		return -1;

@@ -128,6 +128,21 @@ Test(population, duplicates_name_both_lines)
 	cr_assert_str_eq(refusal(csv), want);
 }
 
+Test(population, bad_rows_and_repeats_are_reported_together)
+{
+	char a[19], b[19];
+	make_uscc(1, a);
+	make_uscc(2, b);
+	char csv[512];
+	snprintf(csv, sizeof(csv), HEADER "%.18s,A,,350102,,,\n%.18s,Z,,"
+		 "350102,,,\n%.18s,B,,350102,,,\n%.18s,C,,350102,,,\n", b, a,
+		 a, b);
+	char want[256];
+	snprintf(want, sizeof(want), "pop.csv:3: class must be A, B, C or "
+		 "D\npop.csv:5: duplicate uscc %.18s (first on line 2)\n", b);
+	cr_assert_str_eq(refusal(csv), want);
+}
+
 Test(population, canonical_order_is_bytewise_and_independent_of_input)
 {
 	enum { N = 5000 };
