@@ -11,7 +11,10 @@ bundle says was published.
 Prints "verified: ..." and exits 0, or "DIFFERENCE: <first difference>"
 and exits 1 (2 for a bundle it cannot read). With --print it also writes
 the selection as `uscc` lines, the same bytes as outcome.csv's first
-column. The team draw is checked by `inspectctl verify`.
+column. The team draw is checked by `inspectctl verify`; this script
+checks the days it chose from: the window's working days in teams.txt
+against the bundle's calendars, and a calendar marked provisional against
+the provisional rule (section "Working days" of docs/ALGORITHM.md).
 
 The policy's numbers come from policy.txt. The standard library reads no
 YAML, so this script reads the small part of YAML the policies use (block
@@ -21,6 +24,7 @@ its numbers taken from policy.txt alone (`inspectctl verify` checks them).
 """
 import datetime
 import hashlib
+import os
 import re
 import sys
 
@@ -437,6 +441,158 @@ def read(bundle, name, binary=False):
     return data if binary else data.decode("utf-8")
 
 
+# ---- working days: calendars and the provisional rule ----
+
+# Gregorian (month, day) of 正月初一, 端午, 中秋 and 清明, 2025 to 2040,
+# as docs/ALGORITHM.md lists them.
+LUNAR = {
+    2025: ((1, 29), (5, 31), (10, 6), (4, 4)),
+    2026: ((2, 17), (6, 19), (9, 25), (4, 5)),
+    2027: ((2, 6), (6, 9), (9, 15), (4, 5)),
+    2028: ((1, 26), (5, 28), (10, 3), (4, 4)),
+    2029: ((2, 13), (6, 16), (9, 22), (4, 4)),
+    2030: ((2, 3), (6, 5), (9, 12), (4, 5)),
+    2031: ((1, 23), (6, 24), (10, 1), (4, 5)),
+    2032: ((2, 11), (6, 12), (9, 19), (4, 4)),
+    2033: ((1, 31), (6, 1), (9, 8), (4, 4)),
+    2034: ((2, 19), (6, 20), (9, 27), (4, 5)),
+    2035: ((2, 8), (6, 10), (9, 16), (4, 5)),
+    2036: ((1, 28), (5, 30), (10, 4), (4, 4)),
+    2037: ((2, 15), (6, 18), (9, 24), (4, 4)),
+    2038: ((2, 4), (6, 7), (9, 13), (4, 5)),
+    2039: ((1, 24), (5, 27), (10, 2), (4, 5)),
+    2040: ((2, 12), (6, 14), (9, 20), (4, 4)),
+}
+
+
+def weekday(day):
+    """0 = Monday for a day number (1970-01-01 was a Thursday)."""
+    return (day + 3) % 7
+
+
+def civil(y, m, d):
+    return datetime.date(y, m, d).toordinal() - EPOCH
+
+
+def provisional_days_off(year):
+    """The statutory holidays of year and the weekdays that make up for
+    those on a weekend."""
+    if year not in LUNAR:
+        raise Difference("calendar %d is marked provisional, but the "
+                         "provisional rule covers 2025 to 2040" % year)
+    spring, dragon, autumn, qingming = (civil(year, *md)
+                                        for md in LUNAR[year])
+    holidays = {civil(year, 1, 1), spring - 1, spring, spring + 1,
+                spring + 2, qingming, civil(year, 5, 1), civil(year, 5, 2),
+                dragon, autumn, civil(year, 10, 1), civil(year, 10, 2),
+                civil(year, 10, 3)}
+    made_up = set()
+    for h in sorted(holidays):
+        if weekday(h) < 5:
+            continue
+        day = h + 1
+        while weekday(day) >= 5 or day in holidays or day in made_up:
+            day += 1
+        made_up.add(day)
+    return holidays | made_up
+
+
+def calendar_list(value, lines):
+    """A YAML sequence of dates, block or flow, without comments."""
+    value = value.strip()
+    if value.startswith("["):
+        inner = value.strip("[]").strip()
+        return [v.strip() for v in inner.split(",") if v.strip()]
+    out = []
+    while lines and lines[0].lstrip().startswith("- "):
+        out.append(lines.pop(0).lstrip()[2:].strip())
+    return out
+
+
+def parse_calendar(name, text):
+    """year, provisional, days off, extra working days of cn-YYYY.yaml."""
+    lines = [re.sub(r"(^|\s)#.*$", "", ln).rstrip()
+             for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln.strip()]
+    cal = {"provisional": False, "holidays": [], "workdays": []}
+    while lines:
+        key, sep, value = lines.pop(0).partition(":")
+        if not sep:
+            raise Unreadable("%s: not the calendar format" % name)
+        key = key.strip()
+        if key == "year":
+            if not value.strip().isdigit():
+                raise Unreadable("%s: year is not a number" % name)
+            cal["year"] = int(value)
+        elif key == "provisional":
+            cal["provisional"] = value.strip() == "true"
+        elif key in ("holidays", "workdays"):
+            cal[key] = calendar_list(value, lines)
+        else:
+            raise Unreadable("%s: unknown key %s" % (name, key))
+    if "year" not in cal:
+        raise Unreadable("%s: no year" % name)
+    def day(text):
+        d = day_number(text)
+        if d is None:
+            raise Unreadable("%s: %r is not a date" % (name, text))
+        return d
+    off = set()
+    for span in cal["holidays"]:
+        a, _, b = span.partition("..")
+        off.update(range(day(a), day(b or a) + 1))
+    work = {day(w) for w in cal["workdays"]}
+    return cal["year"], cal["provisional"], off, work
+
+
+def check_days(bundle):
+    """teams.txt's days are the window's working days by the bundle's
+    calendars; a provisional calendar follows the rule. Returns the
+    provisional years."""
+    names = sorted(n for n in os.listdir(bundle)
+                   if re.fullmatch(r"cn-\d{4}\.yaml", n))
+    working, provisional = {}, []
+    for name in names:
+        year, prov, off, work = parse_calendar(name, read(bundle, name))
+        first, last = civil(year, 1, 1), civil(year, 12, 31)
+        for day in range(first, last + 1):
+            working[day] = (weekday(day) < 5 or day in work) and \
+                day not in off
+        if prov:
+            provisional.append(year)
+            rule = provisional_days_off(year)
+            for day in range(first, last + 1):
+                if working[day] != (weekday(day) < 5 and day not in rule):
+                    raise Difference(
+                        "calendar %d is marked provisional but %s is %s by "
+                        "the provisional rule" % (year, date_text(day),
+                                                  "off" if working[day]
+                                                  else "a working day"))
+    window, days = None, []
+    for line in read(bundle, "teams.txt").split("\n"):
+        if line.startswith("window "):
+            window = [day_number(d) for d in line.split()[1:3]]
+        elif line.startswith("day "):
+            days.append(day_number(line[4:]))
+    if window is None or None in window or len(window) != 2:
+        raise Unreadable("teams.txt: no window line")
+    want = []
+    for day in range(window[0], window[1] + 1):
+        if day not in working:
+            raise Difference("calendars: the bundle's calendars do not "
+                             "cover the window")
+        if working[day]:
+            want.append(day)
+    if want != days:
+        raise Difference("teams.txt: its days are not the working days of "
+                         "the window by the calendars")
+    return provisional
+
+
+def date_text(day):
+    return datetime.date.fromordinal(day + EPOCH).isoformat()
+
+
 def verify(bundle):
     m = read_manifest(read(bundle, "MANIFEST"))
     if m["algorithm"] != "inspectd-draw/1":
@@ -478,7 +634,7 @@ def verify(bundle):
         raise Difference("selection: the draw selects %d, outcome.csv lists "
                          "%d, the MANIFEST says %s"
                          % (len(selected), len(published), m["selected"]))
-    return m, selected
+    return m, selected, check_days(bundle)
 
 
 def main(argv):
@@ -486,7 +642,7 @@ def main(argv):
         print("usage: verify.py BUNDLE_DIR [--print]", file=sys.stderr)
         return 2
     try:
-        m, selected = verify(argv[1])
+        m, selected, provisional = verify(argv[1])
     except Unreadable as e:
         print("unreadable bundle: %s" % e)
         return 2
@@ -496,8 +652,10 @@ def main(argv):
     if len(argv) == 3:
         sys.stdout.write("".join(u + "\n" for u in selected))
     print("verified: the entity draw of campaign %s, %d of %s entities, "
-          "seed %s" % (m["campaign"], len(selected), m["population"],
-                       m["seed"]))
+          "seed %s; the window's working days by the calendars%s"
+          % (m["campaign"], len(selected), m["population"], m["seed"],
+             " (provisional for %s, checked against the rule)"
+             % ",".join(map(str, provisional)) if provisional else ""))
     return 0
 
 

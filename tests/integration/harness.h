@@ -71,5 +71,11 @@ bool wait_drained(redisContext *c, int timeout_ms);
 size_t stream_values(redisContext *c, const char *stream, const char *field,
 		     char (*out)[64], size_t max);
 void sleep_ms(int ms);
+/* Runs a shell command (printf-style); its stdout and stderr into out.
+ * Returns its exit status (128 if it did not exit). */
+int run(char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A whole file, NUL-terminated (malloc'd); fails the test if unreadable. */
+char *slurp(const char *path);
 
 #endif

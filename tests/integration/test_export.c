@@ -13,37 +13,6 @@
 
 #include "harness.h"
 
-/* Runs a shell command; its output (stdout and stderr) into out. Returns
- * the exit status. */
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-	char line[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	strncat(line, " 2>&1", sizeof(line) - strlen(line) - 1);
-	FILE *p = popen(line, "r");
-	size_t n = p ? fread(out, 1, size - 1, p) : 0;
-	out[n] = '\0';
-	int st = p ? pclose(p) : -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "%s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 static size_t count_of(const char *s, const char *what)
 {
 	size_t n = 0;
