@@ -13,7 +13,7 @@ if [ "${1:-}" = "--smoke" ]; then
 	set -- 100000
 fi
 [ $# -gt 0 ] || set -- 1000000 10000000
-if [ $smoke -eq 0 ]; then deploy/install-deps.sh --bench; else deploy/install-deps.sh; fi
+if [ $smoke -eq 0 ]; then deploy/install-deps.sh --bench; else deploy/install-deps.sh --test; fi
 b=build-bench
 [ -d $b ] || meson setup $b -Dbuildtype=release -Dtests=disabled >/dev/null
 ninja -C $b >/dev/null

@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 [ "${1:-}" = "--smoke" ] && set -- 20000
 [ $# -gt 0 ] || set -- 1000000 10000000
-deploy/install-deps.sh
+deploy/install-deps.sh --test # /usr/bin/time for the peak memory
 b=build-bench
 [ -d $b ] || meson setup $b -Dbuildtype=release -Dtests=disabled >/dev/null
 ninja -C $b >/dev/null

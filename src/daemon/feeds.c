@@ -92,6 +92,15 @@ static int deliver(struct worker *w, const char *days, const char *d)
 	}
 	if (rc == 0)
 		log_info("feeds delivered", "date=%s visits=%zu", d, visits);
+	int32_t day;
+	/* Planned on a provisional calendar, then made a holiday by the
+	 * State Council's notice: the plan stands (it is published and
+	 * verifiable), and the department is told. */
+	if (rc == 0 && visits && date_parse(d, 10, &day) &&
+	    calendar_is_working(&w->cat->calendar, day) == 0)
+		log_warn("visits delivered for a day that is not a working day "
+			 "by the calendars now loaded", "date=%s visits=%zu", d,
+			 visits);
 	return 1; /* delivered, or another instance did */
 }
 
