@@ -182,11 +182,12 @@ static void on_signal(uv_signal_t *s, int signum)
 		close_all(d);
 }
 
-static int usage(void)
+static int usage(FILE *out)
 {
-	fputs("usage: inspectd --config FILE [--redis redis://HOST:PORT]\n",
-	      stderr);
-	return 2;
+	fputs("usage: inspectd --config FILE [--redis redis://HOST:PORT]\n"
+	      "Configuration: deploy/inspectd.example.yaml; keys and streams: "
+	      "docs/REDIS.md.\n", out);
+	return out == stdout ? 1 : 2; /* 1: exit 0 after --help */
 }
 
 static int setup(struct daemon *d, int argc, char **argv)
@@ -194,21 +195,24 @@ static int setup(struct daemon *d, int argc, char **argv)
 	static const struct option opts[] = {
 		{"config", required_argument, 0, 'c'},
 		{"redis", required_argument, 0, 'r'},
+		{"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	const char *config = NULL, *redis = NULL;
 	struct diag err;
 	int c;
 	diag_init(&err);
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'c')
 			config = optarg;
 		else if (c == 'r')
 			redis = optarg;
+		else if (c == 'h')
+			return usage(stdout);
 		else
-			return usage();
+			return usage(stderr);
 	}
 	if (!config || optind != argc)
-		return usage();
+		return usage(stderr);
 	config_defaults(&d->cfg);
 	int r = config_load(config, &d->cfg, &err);
 	if (r == 0 && redis)
@@ -229,7 +233,7 @@ int main(int argc, char **argv)
 	static struct daemon d;
 	int r = setup(&d, argc, argv);
 	if (r)
-		return r;
+		return r == 1 ? 0 : r;
 	/* A write to a Redis that died must fail with EPIPE and be retried,
 	 * not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);

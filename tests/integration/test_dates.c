@@ -207,6 +207,9 @@ Test(cli, help_usage_checks_and_addresses, .timeout = 120)
 	}
 	cr_assert_eq(run(out, sizeof(out), "%s -h", INSPECTCTL_PATH), 0);
 	cr_assert(strstr(out, "calendar"), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s --help", INSPECTD_PATH), 0);
+	cr_assert(!strncmp(out, "usage: inspectd --config", 24), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s --nope", INSPECTD_PATH), 2);
 	/* Usage on a usage error, exit 2. */
 	cr_assert_eq(run(out, sizeof(out), "%s status", INSPECTCTL_PATH), 2);
 	cr_assert(strstr(out, "usage: inspectctl status ID"), "%s", out);
