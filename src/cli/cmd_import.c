@@ -10,6 +10,7 @@
 #include "inspect/file.h"
 #include "inspect/grades.h"
 #include "inspect/roster.h"
+#include "inspect/text.h"
 
 static void progress(size_t done, size_t total)
 {
@@ -18,7 +19,91 @@ static void progress(size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
-/* uscc,name,address lines: one HSET per entity, pipelined. */
+/* One line of a details file: uscc, name and the address (the rest of
+ * the line). NULL if it holds them, else why not. */
+static const char *detail_fields(const char *s, size_t n, const char **name,
+				 size_t *name_len, const char **address,
+				 size_t *address_len)
+{
+	static char why[160];
+	const char *c1 = memchr(s, ',', n);
+	const char *c2 = c1 ? memchr(c1 + 1, ',', n - (size_t)(c1 + 1 - s))
+			    : NULL;
+	if (!c2 || c1 - s != USCC_LEN || uscc_invalid(s, USCC_LEN))
+		return "expected uscc,name,address with a valid uscc";
+	*name = c1 + 1;
+	*name_len = (size_t)(c2 - c1 - 1);
+	*address = c2 + 1;
+	*address_len = (size_t)(s + n - c2 - 1);
+	const char *bad = text_invalid(*name, *name_len, TEXT_MAX_NAME);
+	if (bad) {
+		snprintf(why, sizeof(why), "name %s (UTF-8 without control "
+			 "characters, at most %d bytes)", bad, TEXT_MAX_NAME);
+		return why;
+	}
+	bad = *address_len ? text_invalid(*address, *address_len,
+					  TEXT_MAX_ADDRESS)
+			   : NULL;
+	if (bad) {
+		snprintf(why, sizeof(why), "address %s (UTF-8 without control "
+			 "characters, at most %d bytes)", bad, TEXT_MAX_ADDRESS);
+		return why;
+	}
+	return NULL;
+}
+
+/* The lines after the header (CR LF or LF): with s NULL only checked,
+ * else written, HSETs pipelined. Returns the bad lines' count, the first
+ * 20 printed with their line numbers. */
+static size_t each_detail(const struct mapped_file *f, const char *path,
+			  struct store *s, struct args *a, size_t *pending)
+{
+	size_t pos = 0, line = 0, bad = 0;
+	char key[128];
+	while (pos < f->len) {
+		const char *s0 = f->data + pos, *name, *address;
+		const char *nl = memchr(s0, '\n', f->len - pos);
+		size_t n = nl ? (size_t)(nl - s0) : f->len - pos, nlen, alen;
+		pos += n + 1;
+		if (n && s0[n - 1] == '\r')
+			n--;
+		if (line++ == 0 || n == 0)
+			continue; /* header */
+		const char *why = detail_fields(s0, n, &name, &nlen, &address,
+						&alen);
+		if (why) {
+			if (bad++ < 20)
+				fprintf(stderr, "%s:%zu: %s\n", path, line,
+					why);
+			continue;
+		}
+		if (!s) /* the checking pass */
+			continue;
+		store_key(key, sizeof(key), s->cfg->grades_prefix, "ent:%.18s",
+			  s0);
+		args_reset(a);
+		args_add(a, "HSET");
+		args_add(a, key);
+		args_add(a, "name");
+		args_addn(a, name, nlen);
+		args_add(a, "address");
+		args_addn(a, address, alen);
+		if (store_append(s, a) < 0)
+			break;
+		if (++*pending == 1000 || pos >= f->len)
+			for (; *pending > 0; --*pending) {
+				redisReply *rep = store_next_reply(s);
+				if (!rep)
+					break;
+				freeReplyObject(rep);
+			}
+	}
+	return bad;
+}
+
+/* uscc,name,address lines: checked whole first (a file with a bad line is
+ * refused, nothing written, every problem listed), then one HSET per
+ * entity, pipelined. */
 static int import_details(struct store *s, const char *path)
 {
 	struct mapped_file f;
@@ -28,48 +113,17 @@ static int import_details(struct store *s, const char *path)
 		return EXIT_INPUT;
 	}
 	struct args a;
-	args_init(&a);
-	size_t pos = 0, line = 0, pending = 0, done = 0, bad = 0;
-	char key[128];
-	while (pos < f.len) {
-		const char *s0 = f.data + pos;
-		const char *nl = memchr(s0, '\n', f.len - pos);
-		size_t n = nl ? (size_t)(nl - s0) : f.len - pos;
-		pos += n + 1;
-		if (n && s0[n - 1] == '\r')
-			n--;
-		if (line++ == 0 || n == 0)
-			continue; /* header */
-		const char *c1 = memchr(s0, ',', n);
-		const char *c2 = c1 ? memchr(c1 + 1, ',', n - (size_t)(c1 + 1 - s0)) : NULL;
-		if (!c2 || c1 - s0 != USCC_LEN || uscc_invalid(s0, USCC_LEN)) {
-			if (bad++ < 20)
-				fprintf(stderr, "%s:%zu: expected uscc,name,"
-					"address with a valid uscc\n", path,
-					line);
-			continue;
-		}
-		store_key(key, sizeof(key), s->cfg->grades_prefix, "ent:%.18s",
-			  s0);
-		args_reset(&a);
-		args_add(&a, "HSET");
-		args_add(&a, key);
-		args_add(&a, "name");
-		args_addn(&a, c1 + 1, (size_t)(c2 - c1 - 1));
-		args_add(&a, "address");
-		args_addn(&a, c2 + 1, (size_t)(s0 + n - c2 - 1));
-		if (store_append(s, &a) < 0)
-			break;
-		if (++pending == 1000 || pos >= f.len) {
-			for (; pending > 0; pending--) {
-				redisReply *rep = store_next_reply(s);
-				if (!rep)
-					break;
-				freeReplyObject(rep);
-			}
-		}
-		done++;
+	size_t pending = 0, bad = each_detail(&f, path, NULL, NULL, &pending);
+	if (bad) {
+		if (bad > 20)
+			fprintf(stderr, "... and %zu more\n", bad - 20);
+		fprintf(stderr, "%s: %zu lines refused; no details written\n",
+			path, bad);
+		file_unmap(&f);
+		return EXIT_INPUT;
 	}
+	args_init(&a);
+	each_detail(&f, path, s, &a, &pending);
 	for (; pending > 0 && store_connected(s); pending--)
 		freeReplyObject(store_next_reply(s));
 	args_finish(&a);
@@ -78,9 +132,8 @@ static int import_details(struct store *s, const char *path)
 		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
 		return EXIT_FAIL;
 	}
-	fprintf(stderr, "details of %zu entities written, %zu lines refused\n",
-		done, bad);
-	return bad ? EXIT_INPUT : EXIT_OK;
+	fprintf(stderr, "details written from %s\n", path);
+	return EXIT_OK;
 }
 
 /* Appends item to a ';'-separated list in out[size]; once full, stops. */

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "inspect/date.h"
+#include "inspect/sha256.h"
+#include "inspect/text.h"
 
 static const char *text_of(const struct result_code *r)
 {
@@ -23,10 +25,19 @@ static void row_days(const struct disclosure_row *r, char day[11],
 /* ---- CSV (RFC 4180: a field with a comma, quote or line break is
  * quoted, quotes doubled) ---- */
 
+/* A cell a spreadsheet would run as a formula (OWASP: one starting with
+ * = + - @, a tab or a carriage return) gets a leading apostrophe, which
+ * spreadsheets show as text; such a cell is always quoted. */
+static bool formula_like(const char *s)
+{
+	return s[0] && strchr("=+-@\t\r", s[0]);
+}
+
 static void csv_field(struct strbuf *b, const char *s, bool last)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		sb_puts(b, "\"");
+	bool formula = formula_like(s);
+	if (formula || strpbrk(s, ",\"\r\n")) {
+		sb_puts(b, formula ? "\"'" : "\"");
 		for (const char *p = s; *p; p++) {
 			sb_add(b, p, 1);
 			if (*p == '"')
@@ -96,13 +107,19 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 static void json_string(struct strbuf *b, const char *s)
 {
 	sb_puts(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sb_printf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			sb_printf(b, "\\u%04x", *p);
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = text_utf8_char(s + i, len - i, &cp);
+		if (n == 0) /* not UTF-8: a reader must still read the file */
+			sb_puts(b, "\\ufffd");
+		else if (cp == '"' || cp == '\\')
+			sb_printf(b, "\\%c", (char)cp);
+		else if (cp < 0x20 || cp == 0x7f)
+			sb_printf(b, "\\u%04x", (unsigned)cp);
 		else
-			sb_add(b, (const char *)p, 1);
+			sb_add(b, s + i, n);
+		i += n ? n : 1;
 	}
 	sb_puts(b, "\"");
 }
@@ -279,11 +296,42 @@ static void html_rows(const struct disclosure *d, struct strbuf *b)
 	sb_puts(b, "</tbody></table>\n");
 }
 
+/* 'sha256-<base64>' of an inline element's text, for the page's
+ * Content-Security-Policy. */
+static void csp_hash(const char *text, char out[60])
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				  "qrstuvwxyz0123456789+/";
+	uint8_t h[33] = {0};
+	struct sha256 ctx;
+	sha256_init(&ctx);
+	sha256_update(&ctx, "\n", 1);
+	sha256_update(&ctx, text, strlen(text));
+	sha256_final(&ctx, h);
+	char *o = out + sprintf(out, "'sha256-");
+	for (int i = 0; i < 33; i += 3) {
+		uint32_t v = (uint32_t)h[i] << 16 | (uint32_t)h[i + 1] << 8 |
+			     h[i + 2];
+		for (int k = 0; k < 4; k++)
+			*o++ = b64[v >> (18 - 6 * k) & 63];
+	}
+	strcpy(o - 1, "='"); /* 32 bytes: 43 characters and one '=' */
+}
+
 void disclosure_html(const struct disclosure *d, struct strbuf *b)
 {
-	char count[32];
+	char count[32], style[60], script[60];
+	csp_hash(html_style, style);
+	csp_hash(html_script, script);
 	sb_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
-		   "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+		   "<meta charset=\"utf-8\">\n");
+	/* Nothing but this page's own style and script runs, and nothing is
+	 * fetched: a name that slipped markup past the escaping could do
+	 * nothing. */
+	sb_printf(b, "<meta http-equiv=\"Content-Security-Policy\" content=\""
+		  "default-src 'none'; style-src %s; script-src %s; "
+		  "base-uri 'none'; form-action 'none'\">\n", style, script);
+	sb_puts(b, "<meta name=\"viewport\" "
 		   "content=\"width=device-width, initial-scale=1\">\n"
 		   "<title>双随机抽查结果公示 · ");
 	html_text(b, d->campaign);

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/campaign.h"
+#include "inspect/text.h"
+
 #define FIELDS 9
 
 struct field {
@@ -91,12 +94,18 @@ static const char *parse_row(const struct field *f, struct inspector *in,
 {
 	const char *why;
 	memset(in, 0, sizeof(*in));
+	/* Ids and departments name keys (<p>feed:<id>, <p>dept:<d>). */
 	if (!fits(f[0], sizeof(in->id)) || !fits(f[2], sizeof(in->badge)) ||
-	    !fits(f[3], sizeof(in->department)))
+	    !fits(f[3], sizeof(in->department)) ||
+	    !code_chars(f[0].s, f[0].len, 32) ||
+	    !code_chars(f[2].s, f[2].len, 32) ||
+	    !code_chars(f[3].s, f[3].len, 64))
 		return "id, badge and department are 1 to 32 (department 64) "
-		       "bytes";
-	if (!fits(f[1], sizeof(in->name)))
-		return "name is 1 to 96 bytes";
+		       "of A-Z a-z 0-9 - _ .";
+	if (!fits(f[1], sizeof(in->name)) ||
+	    text_invalid(f[1].s, f[1].len, sizeof(in->name) - 1))
+		return "name is 1 to 96 bytes of UTF-8 without control "
+		       "characters";
 	memcpy(in->id, f[0].s, f[0].len);
 	memcpy(in->name, f[1].s, f[1].len);
 	memcpy(in->badge, f[2].s, f[2].len);

@@ -9,6 +9,7 @@
 #include "inspect/bucket.h"
 #include "inspect/clock.h"
 #include "inspect/date.h"
+#include "inspect/text.h"
 #include "inspect/grades.h"
 
 /* Name and address of each selected entity, from <g>ent:<uscc>, packed
@@ -21,15 +22,16 @@ struct details {
 	bool failed;
 };
 
-static void keep(struct details *d, size_t slot, const redisReply *v)
+/* A name or address as the credit platform wrote it, cleaned (text.h):
+ * whatever it holds, no byte of it can be read as a separator. */
+static void keep(struct details *d, size_t slot, const redisReply *v,
+		 size_t max)
 {
 	const char *s = v && v->type == REDIS_REPLY_STRING ? v->str : "";
 	size_t len = v && v->type == REDIS_REPLY_STRING ? v->len : 0;
-	if (len > 1024)
-		len = 1024; /* a task carries no more of a name or address */
-	if (d->used + len + 1 > d->cap) {
+	if (d->used + max + 1 > d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 1 << 16;
-		while (cap < d->used + len + 1)
+		while (cap < d->used + max + 1)
 			cap *= 2;
 		char *t = realloc(d->text, cap);
 		if (!t) {
@@ -39,17 +41,15 @@ static void keep(struct details *d, size_t slot, const redisReply *v)
 		d->text = t;
 		d->cap = cap;
 	}
-	memcpy(d->text + d->used, s, len);
-	d->text[d->used + len] = '\0';
 	d->at[slot] = d->used;
-	d->used += len + 1;
+	d->used += text_clean(s, len, d->text + d->used, max + 1) + 1;
 }
 
 static void take_details(size_t k, const redisReply *hash, void *ctx)
 {
 	struct details *d = ctx;
-	keep(d, 2 * k, reply_field(hash, "name"));
-	keep(d, 2 * k + 1, reply_field(hash, "address"));
+	keep(d, 2 * k, reply_field(hash, "name"), TEXT_MAX_NAME);
+	keep(d, 2 * k + 1, reply_field(hash, "address"), TEXT_MAX_ADDRESS);
 }
 
 static const char *name_of(const struct details *d, size_t k)

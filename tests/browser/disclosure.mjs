@@ -28,8 +28,9 @@ const browser = await chromium.launch({
 });
 try {
 	const page = await browser.newPage();
-	const fetched = [];
+	const fetched = [], blocked = [];
 	page.on('request', (r) => { if (!r.url().startsWith('file:')) fetched.push(r.url()); });
+	page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) blocked.push(m.text()); });
 	await page.goto(url);
 	const visible = () => page.locator('#visits tbody tr:visible').count();
 	check((await page.title()).startsWith('双随机抽查结果公示'), 'the title reads in Chinese');
@@ -55,6 +56,9 @@ try {
 	await page.screenshot({ path: shot, fullPage: true });
 	check(statSync(shot).size > 10000, 'a screenshot was taken');
 	check(fetched.length === 0, 'nothing is fetched from anywhere');
+	check(await page.evaluate(() => !!document.querySelector(
+		'meta[http-equiv="Content-Security-Policy"]')), 'the page carries a Content-Security-Policy');
+	check(blocked.length === 0, 'its own style and script pass the policy: ' + blocked.join('; '));
 
 	// Without JavaScript the table still reads, and no dead search shows.
 	const plain = await browser.newContext({ javaScriptEnabled: false });

@@ -283,7 +283,11 @@ Test(roster, bad_rows_are_named)
 		"c,丙,3,SAMR-A,44,,5,91350100M000100Y44,1\n"
 		"d,丁,4,SAMR-A,44,,5,,yes\n"
 		"z,戊,5,SAMR-A,44,,5,,1\n"
-		"f,己,6,SAMR-A\n";
+		"f,己,6,SAMR-A\n"
+		"g,EVIL\x1f" "2020-01-01,7,SAMR-A,44,,5,,1\n"
+		"h,\xb9\xab,8,SAMR-A,44,,5,,1\n" /* GBK */
+		"FAKE TEAM,辛,9,SAMR-A,44,,5,,1\n"
+		"k,壬,10,SAMR/A,44,,5,,1\n";
 	struct roster r;
 	struct diag err;
 	diag_init(&err);
@@ -294,7 +298,15 @@ Test(roster, bad_rows_are_named)
 		"r.csv:5: conflicts must be valid USCCs\n"
 		"r.csv:6: active must be 1, 0, true or false\n"
 		"r.csv:7: id repeats an earlier row\n"
-		"r.csv:8: expected 9 fields\n");
+		"r.csv:8: expected 9 fields\n"
+		"r.csv:9: name is 1 to 96 bytes of UTF-8 without control "
+		"characters\n"
+		"r.csv:10: name is 1 to 96 bytes of UTF-8 without control "
+		"characters\n"
+		"r.csv:11: id, badge and department are 1 to 32 (department 64) "
+		"of A-Z a-z 0-9 - _ .\n"
+		"r.csv:12: id, badge and department are 1 to 32 (department 64) "
+		"of A-Z a-z 0-9 - _ .\n");
 }
 
 Test(items, the_shipped_list_loads_and_refuses_repeats)

@@ -208,6 +208,10 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 		  json.s);
 	cr_assert(strstr(json.s, "\"某公司\\u000a分店\""), "%s", json.s);
 	cr_assert(strstr(html.s, "A, &quot;B&quot; &amp; &lt;C&gt;"));
+	/* The page runs only its own style and script. */
+	cr_assert(strstr(html.s, "<meta http-equiv=\"Content-Security-Policy\" "
+			 "content=\"default-src 'none'; style-src 'sha256-"),
+		  "%.600s", html.s);
 	cr_assert_null(strstr(html.s, "<C>"));
 	/* A window planned on a provisional calendar says so in each. */
 	cr_assert(strstr(csv.s, ",provisional 2027,"), "%s", csv.s);
@@ -226,4 +230,33 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	sb_finish(&json);
 	sb_finish(&html);
 	sb_finish(&with);
+}
+
+/* A spreadsheet runs a cell that starts with = + - @ tab or CR: such a
+ * cell is quoted with a leading apostrophe; and a name that is not UTF-8
+ * still gives a JSON file any reader takes. */
+Test(results, exports_defuse_formulas_and_bad_bytes)
+{
+	struct disclosure_row rows[] = {
+		{"91440304MA5F00000A", "=HYPERLINK(\"http://x\",\"y\")",
+		 0, NULL, NULL, 0},
+		{"91440304MA5F00000B", "@SUM(A1)", 0, NULL, NULL, 0},
+		{"91440304MA5F00000C", "-1+2", 0, NULL, NULL, 0},
+		{"91440304MA5F00000D", "\xb9\xab\xff公司", 0, NULL, NULL, 0},
+	};
+	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
+			       "2026-11-01", NULL, 0, 100, 4, "aa", "bb", "cc",
+			       "7 3", "inspectd-draw/1", "", false, rows, 4};
+	struct strbuf csv = {0}, json = {0};
+	disclosure_csv(&d, &csv);
+	disclosure_json(&d, &json);
+	cr_assert(strstr(csv.s, ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","),
+		  "%s", csv.s);
+	cr_assert(strstr(csv.s, ",\"'@SUM(A1)\","), "%s", csv.s);
+	cr_assert(strstr(csv.s, ",\"'-1+2\","), "%s", csv.s);
+	cr_assert(strstr(json.s, "\"\\ufffd\\ufffd\\ufffd公司\""), "%s",
+		  json.s);
+	cr_assert_null(strstr(json.s, "\xff"));
+	sb_finish(&csv);
+	sb_finish(&json);
 }
