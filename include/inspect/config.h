@@ -35,6 +35,8 @@ struct config {
 	/* A campaign's date may lie this many days before today; further
 	 * back it must say backdated=yes (a record of an earlier draw). */
 	unsigned max_backdate_days;
+	/* About how many refused entries each dead-letter stream keeps. */
+	unsigned dead_letters_kept;
 	char consumer[64];      /* this instance's name in the intake group */
 	char time_zone[64];     /* e.g. Asia/Shanghai */
 	int claim_idle_ms;      /* take over another's entry after this */

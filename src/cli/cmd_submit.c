@@ -123,6 +123,31 @@ int cmd_submit(int argc, char **argv)
 	return r;
 }
 
+/* An entry that was no valid entry has no record: its reason is kept
+ * for 30 days under <p>refused:<id>. */
+static int show_refused(struct store *s, const struct config *cfg,
+			const char *id)
+{
+	char key[160];
+	store_key(key, sizeof(key), cfg->prefix, "refused:%s", id);
+	redisReply *r = store_runv(s, "GET", key, NULL);
+	int rc = EXIT_INPUT;
+	if (!r) {
+		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+		rc = EXIT_FAIL;
+	} else if (r->type == REDIS_REPLY_STRING) {
+		printf("%-18s %s\n%-18s %s\n", "status", "refused", "error",
+		       r->str);
+		printf("(an entry that was no valid campaign entry: it has no "
+		       "record, and its reason is kept 30 days)\n");
+		rc = EXIT_OK;
+	} else {
+		fprintf(stderr, "inspectctl: no campaign %s\n", id);
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_REDIS_OPTIONS, {0, 0, 0, 0}};
@@ -145,8 +170,7 @@ int cmd_status(int argc, char **argv)
 		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
 		r = EXIT_FAIL;
 	} else if (rep->type != REDIS_REPLY_ARRAY || rep->elements == 0) {
-		fprintf(stderr, "inspectctl: no campaign %s\n", argv[optind]);
-		r = EXIT_INPUT;
+		r = show_refused(&s, &cfg, argv[optind]);
 	} else {
 		for (size_t i = 0; i + 1 < rep->elements; i += 2) {
 			const char *k = rep->element[i]->str;

@@ -26,6 +26,12 @@ void answer_ack(struct worker *w, struct tx *t, const char *stream,
 	args_add(&t->a, INTAKE_GROUP);
 	args_add(&t->a, entry_id);
 	tx_send(t);
+	/* Answered: what it asked is on record, so the stream keeps only
+	 * what is pending. */
+	args_add(&t->a, "XDEL");
+	args_add(&t->a, key);
+	args_add(&t->a, entry_id);
+	tx_send(t);
 }
 
 static void items_text(const struct campaign *c, char *out, size_t size)
@@ -83,7 +89,8 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 	answer_key(w, pub, sizeof(pub), "public%s", "");
 	answer_key(w, rec, sizeof(rec), "campaign:%s", id);
 	tx_begin(&t, &w->store);
-	tx_dead_letter(&t, dead, a->entry_id, why, a->fields);
+	tx_dead_letter(&t, dead, w->cfg->dead_letters_kept, a->entry_id, why,
+		       a->fields);
 	answer_event(&t, pub, "rejected", id);
 	args_add(&t.a, "entry");
 	args_add(&t.a, a->entry_id);
@@ -104,6 +111,32 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 	}
 	answer_ack(w, &t, "intake", a->entry_id);
 	return answer_commit(w, &t, "reject");
+}
+
+/* How long the reason of a junk entry that named a valid id is kept. */
+#define REFUSED_TTL "2592000" /* 30 days */
+
+int answer_junk(struct worker *w, const struct junk *j, size_t n)
+{
+	char dead[128], key[160];
+	struct tx t;
+	answer_key(w, dead, sizeof(dead), "intake:rejected%s", "");
+	tx_begin(&t, &w->store);
+	for (size_t i = 0; i < n; i++) {
+		tx_dead_letter(&t, dead, w->cfg->dead_letters_kept,
+			       j[i].entry_id, j[i].why, j[i].fields);
+		if (j[i].id[0]) {
+			answer_key(w, key, sizeof(key), "refused:%s", j[i].id);
+			args_add(&t.a, "SET");
+			args_add(&t.a, key);
+			args_add(&t.a, j[i].why);
+			args_add(&t.a, "EX");
+			args_add(&t.a, REFUSED_TTL);
+			tx_send(&t);
+		}
+		answer_ack(w, &t, "intake", j[i].entry_id);
+	}
+	return answer_commit(w, &t, "refuse");
 }
 
 int answer_unprocessable(struct worker *w, const char *entry_id,

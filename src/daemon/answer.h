@@ -12,8 +12,8 @@
 /* <p> + fmt formatted with arg. */
 void answer_key(const struct worker *w, char *out, size_t size,
 		const char *fmt, const char *arg);
-/* The XACK of an entry of <p><stream> ("intake", "results"), in the
- * transaction. */
+/* The XACK and XDEL of an entry of <p><stream> ("intake", "results"),
+ * in the transaction. */
 void answer_ack(struct worker *w, struct tx *t, const char *stream,
 		const char *entry_id);
 /* Starts an XADD of an event of the given type about a campaign on the

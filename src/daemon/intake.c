@@ -7,6 +7,8 @@
 #include "worker.h"
 
 #define CLAIM_EVERY 16 /* jobs between two looks at others' stale entries */
+#define READ_COUNT "64" /* intake entries read at once */
+#define JUNK_MAX 64
 
 size_t entry_fields(const redisReply *fields, struct entry_field *f)
 {
@@ -72,17 +74,47 @@ static int handle_first(struct worker *w, const redisReply *entries,
 	return r == ENTRY_DONE ? 1 : r;
 }
 
+/* Junk at the head of an intake read (entries that are no valid entry at
+ * all) is answered in one transaction, so that a flood of it costs one
+ * round trip and one fsync per read, not per entry, and a good entry
+ * behind it waits little. Returns how many were answered (0 if the first
+ * entry is not junk), or ENTRY_LOST. The entries after the first good
+ * one stay pending: the next step reads them first. */
+static int answer_junk_prefix(struct worker *w, const redisReply *entries)
+{
+	struct junk j[JUNK_MAX];
+	size_t n = 0;
+	for (size_t i = 0; entries && entries->type == REDIS_REPLY_ARRAY &&
+			   i < entries->elements && n < JUNK_MAX; i++) {
+		const redisReply *e = entries->element[i];
+		if (e->type != REDIS_REPLY_ARRAY || e->elements < 2)
+			break;
+		const redisReply *fields = e->element[1];
+		j[n].entry_id = e->element[0]->str;
+		if (!entry_is_junk(fields->type == REDIS_REPLY_ARRAY ? fields
+								     : NULL,
+				   &j[n]))
+			break;
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	int r = answer_junk(w, j, n);
+	return r == ENTRY_DONE ? (int)n : r;
+}
+
 static int read_group(struct worker *w, const char *stream, const char *from,
 		      int block_ms, entry_handler handle)
 {
 	char block[16];
+	const char *count = handle == process_entry ? READ_COUNT : "1";
 	snprintf(block, sizeof(block), "%d", block_ms);
 	redisReply *r = block_ms
 		? store_runv(&w->store, "XREADGROUP", "GROUP", INTAKE_GROUP,
-			     w->cfg->consumer, "COUNT", "1", "BLOCK", block,
+			     w->cfg->consumer, "COUNT", count, "BLOCK", block,
 			     "STREAMS", stream, from, NULL)
 		: store_runv(&w->store, "XREADGROUP", "GROUP", INTAKE_GROUP,
-			     w->cfg->consumer, "COUNT", "1", "STREAMS",
+			     w->cfg->consumer, "COUNT", count, "STREAMS",
 			     stream, from, NULL);
 	if (!r)
 		return ENTRY_LOST;
@@ -98,7 +130,15 @@ static int read_group(struct worker *w, const char *stream, const char *from,
 			rc = ensure_group(w, stream);
 	} else if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
 		/* [[stream, [entries]]] */
-		rc = handle_first(w, r->element[0]->element[1], handle);
+		const redisReply *entries = r->element[0]->element[1];
+		rc = handle == process_entry ? answer_junk_prefix(w, entries)
+					     : 0;
+		/* Nothing junk, or the batch failed with Redis up: one entry
+		 * at a time, where repeated failures are counted. */
+		if (rc == 0 || (rc < 0 && store_connected(&w->store)))
+			rc = handle_first(w, entries, handle);
+		else if (rc > 0)
+			rc = 1;
 	}
 	freeReplyObject(r);
 	return rc;

@@ -59,7 +59,10 @@ static int ack_only(struct worker *w, const char *entry_id)
 	if (!r)
 		return ENTRY_LOST;
 	freeReplyObject(r);
-	return ENTRY_DONE;
+	r = store_runv(&w->store, "XDEL", intake, entry_id, NULL);
+	bool ok = r != NULL;
+	freeReplyObject(r);
+	return ok ? ENTRY_DONE : ENTRY_LOST;
 }
 
 /* The population a campaign draws from, canonical, scoped, digested. */
@@ -343,6 +346,27 @@ static int entropy_for(struct worker *w, struct answer *a)
 	return r;
 }
 
+void junk_of(const struct campaign *c, struct diag *err, struct junk *j)
+{
+	snprintf(j->id, sizeof(j->id), "%s", c->id);
+	first_line(err, j->why, sizeof(j->why));
+	log_warn("entry refused", "entry=%s campaign=%s reason=%s",
+		 j->entry_id, c->id[0] ? c->id : "-", log_quote(j->why));
+}
+
+bool entry_is_junk(const redisReply *fields, struct junk *j)
+{
+	struct campaign c;
+	struct entry_field f[CAMPAIGN_MAX_FIELDS + 1];
+	struct diag err;
+	diag_init(&err);
+	if (campaign_parse(f, entry_fields(fields, f), &c, &err) == 0)
+		return false;
+	j->fields = fields;
+	junk_of(&c, &err, j);
+	return true;
+}
+
 int process_entry(struct worker *w, const char *entry_id,
 		  const redisReply *fields)
 {
@@ -350,21 +374,13 @@ int process_entry(struct worker *w, const char *entry_id,
 	struct entry_field f[CAMPAIGN_MAX_FIELDS + 1];
 	struct diag err;
 	struct answer a = {entry_id, fields, &c, false};
-	char why[512];
 	size_t n = entry_fields(fields, f);
 	diag_init(&err);
 	memset(&c, 0, sizeof(c));
 	if (campaign_parse(f, n, &c, &err) < 0) {
-		/* Refused before any record is read: if the id is valid and
-		 * unused, the refusal is recorded under it. */
-		redisReply *old = c.id[0] && c.type == ENTRY_CAMPAIGN
-					  ? watch_record(w, c.id) : NULL;
-		if (c.id[0] && c.type == ENTRY_CAMPAIGN && !old)
-			return ENTRY_LOST;
-		a.id_unused = old && old->type == REDIS_REPLY_ARRAY &&
-			      old->elements == 0;
-		freeReplyObject(old);
-		return reject(w, &a, first_line(&err, why, sizeof(why)));
+		struct junk j = {entry_id, fields, "", ""};
+		junk_of(&c, &err, &j);
+		return answer_junk(w, &j, 1);
 	}
 	return c.type == ENTRY_CAMPAIGN ? new_campaign(w, &a)
 					: entropy_for(w, &a);

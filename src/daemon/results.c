@@ -34,7 +34,8 @@ static int refuse(struct worker *w, const struct result_answer *a,
 	log_warn("result refused", "entry=%s campaign=%s reason=%s",
 		 a->entry_id, a->r->campaign, log_quote(why));
 	tx_begin(&t, &w->store);
-	tx_dead_letter(&t, dead, a->entry_id, why, a->fields);
+	tx_dead_letter(&t, dead, w->cfg->dead_letters_kept, a->entry_id, why,
+		       a->fields);
 	args_add(&t.a, "XADD");
 	args_add(&t.a, pub);
 	args_add(&t.a, "*");

@@ -80,28 +80,50 @@ void tx_discard(struct tx *t)
 	tx_commit(t);
 }
 
-void tx_add_entry(struct tx *t, const redisReply *fields)
+/* Whether a dead letter of this entry leaves anything out: a field past
+ * DEAD_FIELDS_MAX, a name past DEAD_NAME_MAX or a value past
+ * DEAD_VALUE_MAX bytes. */
+static bool entry_is_cut(const redisReply *fields)
 {
-	for (size_t i = 0; fields && fields->type == REDIS_REPLY_ARRAY &&
-			   i + 1 < fields->elements;
-	     i += 2) {
-		args_addn(&t->a, fields->element[i]->str,
-			  fields->element[i]->len);
-		args_addn(&t->a, fields->element[i + 1]->str,
-			  fields->element[i + 1]->len);
-	}
+	if (!fields || fields->type != REDIS_REPLY_ARRAY)
+		return false;
+	if (fields->elements > 2 * DEAD_FIELDS_MAX)
+		return true;
+	for (size_t i = 0; i + 1 < fields->elements; i += 2)
+		if (fields->element[i]->len > DEAD_NAME_MAX ||
+		    fields->element[i + 1]->len > DEAD_VALUE_MAX)
+			return true;
+	return false;
 }
 
-void tx_dead_letter(struct tx *t, const char *stream, const char *entry_id,
-		    const char *why, const redisReply *fields)
+void tx_dead_letter(struct tx *t, const char *stream, unsigned long keep,
+		    const char *entry_id, const char *why,
+		    const redisReply *fields)
 {
+	char maxlen[24];
+	snprintf(maxlen, sizeof(maxlen), "%lu", keep);
 	args_add(&t->a, "XADD");
 	args_add(&t->a, stream);
+	args_add(&t->a, "MAXLEN");
+	args_add(&t->a, "~");
+	args_add(&t->a, maxlen);
 	args_add(&t->a, "*");
 	args_add(&t->a, "entry");
 	args_add(&t->a, entry_id);
 	args_add(&t->a, "reason");
 	args_add(&t->a, why);
-	tx_add_entry(t, fields);
+	args_add(&t->a, "cut");
+	args_add(&t->a, entry_is_cut(fields) ? "1" : "0");
+	for (size_t i = 0; fields && fields->type == REDIS_REPLY_ARRAY &&
+			   i + 1 < fields->elements &&
+			   i < 2 * DEAD_FIELDS_MAX;
+	     i += 2) {
+		const redisReply *k = fields->element[i];
+		const redisReply *v = fields->element[i + 1];
+		args_addn(&t->a, k->str,
+			  k->len < DEAD_NAME_MAX ? k->len : DEAD_NAME_MAX);
+		args_addn(&t->a, v->str,
+			  v->len < DEAD_VALUE_MAX ? v->len : DEAD_VALUE_MAX);
+	}
 	tx_send(t);
 }

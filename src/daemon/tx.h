@@ -24,13 +24,19 @@ void tx_send(struct tx *t);
 /* Sends what is queued and reads the replies so far: after a large
  * command, so that the client does not hold many of them. */
 void tx_flush(struct tx *t);
-/* Adds a stream entry's fields and values, as received, to the command
- * being built (t->a). */
-void tx_add_entry(struct tx *t, const redisReply *fields);
-/* XADD to stream of an entry set aside: its id, the reason, then its
- * fields as received; sent. */
-void tx_dead_letter(struct tx *t, const char *stream, const char *entry_id,
-		    const char *why, const redisReply *fields);
+/* What a dead letter keeps of an entry: a junk entry of any size costs
+ * Redis at most about DEAD_FIELDS_MAX * (DEAD_NAME_MAX + DEAD_VALUE_MAX)
+ * bytes, and the stream holds about `keep` of them. */
+#define DEAD_FIELDS_MAX 16
+#define DEAD_NAME_MAX 64
+#define DEAD_VALUE_MAX 256
+
+/* XADD to stream (MAXLEN ~ keep) of an entry set aside: its id, the
+ * reason, cut (1 if anything of it was left out), then its first
+ * DEAD_FIELDS_MAX fields, names and values cut to their limits; sent. */
+void tx_dead_letter(struct tx *t, const char *stream, unsigned long keep,
+		    const char *entry_id, const char *why,
+		    const redisReply *fields);
 /* EXEC. Returns 0 (applied), 1 (not applied: a watched key changed), or
  * -1 (connection lost, or a command was refused: t->why). */
 int tx_commit(struct tx *t);

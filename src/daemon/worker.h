@@ -87,8 +87,28 @@ struct answer {
 	bool id_unused;           /* no record holds c->id yet */
 };
 
-/* Refusal: the entry goes to <p>intake:rejected with the reason, a
- * "rejected" event to <p>public, and, when the id is valid and unused, a
+/* An intake entry that is no valid entry at all (campaign_parse fails):
+ * it names no campaign, so it leaves no record and no public event. */
+struct junk {
+	const char *entry_id;
+	const redisReply *fields;
+	char id[SEED_MAX_ID + 1]; /* a valid id it gave, or "" */
+	char why[256];
+};
+
+/* Whether the entry is junk; if so j is filled (its entry_id set by the
+ * caller first) and the refusal logged. */
+bool entry_is_junk(const redisReply *fields, struct junk *j);
+/* Fills j's id and reason from a failed campaign_parse, and logs it. */
+void junk_of(const struct campaign *c, struct diag *err, struct junk *j);
+/* Answers n junk entries in one transaction: each set aside on
+ * <p>intake:rejected (bounded), its reason kept 30 days under
+ * <p>refused:<id> when it gave a valid id (inspectctl status shows it),
+ * acknowledged and deleted. */
+int answer_junk(struct worker *w, const struct junk *j, size_t n);
+
+/* Refusal of a valid entry: the entry goes to <p>intake:rejected with the
+ * reason, a "rejected" event to <p>public, and, when the id is unused, a
  * campaign record with status rejected. */
 int answer_reject(struct worker *w, const struct answer *a, const char *why);
 

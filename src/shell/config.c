@@ -29,6 +29,7 @@ struct y_config {
 	unsigned *feed_hour;
 	unsigned feed_catch_up_days;
 	unsigned *max_backdate_days;
+	unsigned dead_letters_kept;
 	char *consumer;
 	char *time_zone;
 	unsigned claim_idle_ms;
@@ -66,6 +67,8 @@ static const cyaml_schema_field_t config_fields[] = {
 			     struct y_config, feed_hour),
 	CYAML_FIELD_UINT("feed_catch_up_days", CYAML_FLAG_OPTIONAL,
 			 struct y_config, feed_catch_up_days),
+	CYAML_FIELD_UINT("dead_letters_kept", CYAML_FLAG_OPTIONAL,
+			 struct y_config, dead_letters_kept),
 	CYAML_FIELD_UINT_PTR("max_backdate_days",
 			     CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			     struct y_config, max_backdate_days),
@@ -99,6 +102,7 @@ void config_defaults(struct config *c)
 	c->feed_hour = 7;
 	c->feed_catch_up_days = 31;
 	c->max_backdate_days = 7;
+	c->dead_letters_kept = 10000;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);
 	snprintf(c->time_zone, sizeof(c->time_zone), "%s", CONFIG_TIME_ZONE);
@@ -225,6 +229,8 @@ static int apply(const char *origin, const char *text, size_t len,
 	if (y->feed_catch_up_days)
 		c->feed_catch_up_days = y->feed_catch_up_days > 3660
 						? 3660 : y->feed_catch_up_days;
+	if (y->dead_letters_kept)
+		c->dead_letters_kept = y->dead_letters_kept;
 	if (y->max_backdate_days)
 		c->max_backdate_days = *y->max_backdate_days > 3660
 					       ? 3660 : *y->max_backdate_days;
