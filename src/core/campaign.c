@@ -4,6 +4,7 @@
 
 #include "inspect/date.h"
 #include "inspect/policy.h"
+#include "inspect/text.h"
 
 typedef const char *(*field_parser)(const char *v, size_t len,
 				    struct campaign *c);
@@ -186,9 +187,10 @@ static const char *p_entropy(const char *v, size_t len, struct campaign *c)
 {
 	if (len > SEED_MAX_ENTROPY)
 		return "is longer than 256 bytes";
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-			return "holds a control character";
+	/* Published in the plan and the disclosure: text anyone can read. */
+	const char *bad = len ? text_invalid(v, len, SEED_MAX_ENTROPY) : NULL;
+	if (bad)
+		return bad;
 	copy(c->entropy, v, len);
 	c->has_entropy = true;
 	return NULL;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "inspect/date.h"
+#include "inspect/text.h"
 
 /* The result categories of the national random inspection record form
  * (随机抽查检查结果), with inspectd's two-digit codes. "Adverse" results
@@ -89,9 +90,13 @@ static const char *p_note(const char *v, size_t len, struct result_entry *r)
 {
 	if (len > RESULT_MAX_NOTE)
 		return "is longer than 1024 bytes";
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)v[i] < 0x20 && v[i] != '\n')
+	for (size_t i = 0, n; i < len; i += n) {
+		uint32_t cp;
+		if (!(n = text_utf8_char(v + i, len - i, &cp)))
+			return "is not valid UTF-8";
+		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f))
 			return "holds a control character";
+	}
 	memcpy(r->note, v, len);
 	r->note[len] = '\0';
 	return NULL;

@@ -109,6 +109,8 @@ Test(campaign, every_bad_field_is_named)
 			 "field size: given twice\n");
 	cr_assert_str_eq(PARSE(&c, BASE, "entropy=a\tb"),
 			 "field entropy: holds a control character\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "entropy=\xb9\xab"),
+			 "field entropy: is not valid UTF-8\n");
 	cr_assert_str_eq(PARSE(&c, "type=entropy", "id=x"),
 			 "field entropy: missing\n");
 	cr_assert_str_eq(PARSE(&c, "type=entropy", "id=x", "entropy=1",

@@ -118,6 +118,8 @@ Test(results, entries_are_parsed_and_bad_fields_named)
 		{"uscc", "91440304MA5F000000", "field uscc: uscc check"},
 		{"inspector", "a b", "field inspector:"},
 		{"campaign", "", "field campaign:"},
+		{"note", "EVIL\x1f" "2020-01-01", "field note: holds a control"},
+		{"note", "\xb9\xab\xcb\xbe", "field note: is not valid UTF-8"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		const char *kv[12];
