@@ -26,6 +26,7 @@ import datetime
 import hashlib
 import os
 import re
+import stat
 import sys
 
 PI_ONE = 10**12
@@ -433,12 +434,23 @@ def read_manifest(text):
 
 
 def read(bundle, name, binary=False):
+    """A bundle file: a regular file (a FIFO or a device such as /dev/zero
+    is refused, not read for ever) of UTF-8 without a byte order mark."""
+    path = "%s/%s" % (bundle, name)
     try:
-        with open("%s/%s" % (bundle, name), "rb") as f:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise Unreadable("%s: not a regular file" % name)
+        with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
         raise Unreadable("%s: %s" % (name, e.strerror))
-    return data if binary else data.decode("utf-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise Unreadable("%s: starts with a byte order mark; bundle files "
+                         "have none" % name)
+    try:
+        return data if binary else data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable("%s: not UTF-8" % name)
 
 
 # ---- working days: calendars and the provisional rule ----

@@ -10,7 +10,8 @@ struct mapped_file {
 	void *base; /* what to unmap; NULL for an empty file */
 };
 
-/* Returns 0 or -errno. */
+/* Both take regular files only (a FIFO or a device is -EINVAL, never
+ * waited on or read for ever). Returns 0 or -errno. */
 int file_map(const char *path, struct mapped_file *ret);
 void file_unmap(struct mapped_file *f);
 /* Reads up to max bytes (NUL-terminated); -EFBIG if larger. Caller frees. */

@@ -1,5 +1,6 @@
 /* inspectctl verify: re-runs a campaign's draw from its audit bundle and
  * compares every step with what the bundle says was published. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,14 @@ static int map_one(const char *dir, const char *name, struct mapped_file *m,
 	int r = file_map(path, m);
 	if (r < 0) {
 		fprintf(stderr, "inspectctl: %s: cannot read the bundle "
-			"file\n", path);
+			"file (%s)\n", path,
+			r == -EINVAL ? "not a regular file" : strerror(-r));
+		return -1;
+	}
+	if (m->len >= 3 && memcmp(m->data, "\xef\xbb\xbf", 3) == 0) {
+		fprintf(stderr, "inspectctl: %s: starts with a byte order "
+			"mark; bundle files have none\n", path);
+		file_unmap(m);
 		return -1;
 	}
 	*t = (struct text){m->data ? m->data : "", m->len};

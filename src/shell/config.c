@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inspect/file.h"
@@ -112,19 +113,34 @@ void config_defaults(struct config *c)
 	c->log_level = LOG_INFO;
 }
 
+/* HOST:PORT, or [IPv6]:PORT; a host is a name or an address, never
+ * holding '[', ']', '/', '@' or, outside brackets, ':'. */
 static int parse_host_port(const char *s, struct redis_config *r)
 {
-	const char *colon = strrchr(s, ':');
+	const char *host = s, *colon;
+	size_t n;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':')
+			return -1;
+		host = s + 1;
+		n = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		colon = strchr(s, ':');
+		n = colon ? (size_t)(colon - s) : 0;
+	}
 	char *end;
-	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(r->host))
+	if (!colon || n == 0 || n >= sizeof(r->host) ||
+	    strcspn(host, s[0] == '[' ? "[]/@" : "[]/@:") < n)
 		return -1;
 	long port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' && strcmp(end, "/") != 0)
+	if (end == colon + 1 || (*end != '\0' && strcmp(end, "/") != 0))
 		return -1;
 	if (port < 1 || port > 65535)
 		return -1;
-	memcpy(r->host, s, (size_t)(colon - s));
-	r->host[colon - s] = '\0';
+	memcpy(r->host, host, n);
+	r->host[n] = '\0';
 	r->port = (int)port;
 	r->unix_path[0] = '\0';
 	return 0;
@@ -167,6 +183,14 @@ static int read_password(const char *origin, const struct y_redis *y,
 	if (y->password_file && y->password_file[0]) {
 		char *text;
 		size_t len;
+		struct stat st;
+		/* A secret others can read is no secret: refused, as ssh
+		 * refuses such a key. */
+		if (stat(y->password_file, &st) == 0 && (st.st_mode & 077))
+			return diag_add(err, "%s: redis.password_file %s is "
+					"readable by others (mode %04o): chmod "
+					"600 it", origin, y->password_file,
+					(unsigned)(st.st_mode & 07777));
 		int e = file_read(y->password_file, sizeof(r->password) - 1,
 				  &text, &len);
 		if (e < 0)

@@ -8,17 +8,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int file_map(const char *path, struct mapped_file *ret)
+/* Opens a regular file for reading without blocking on a FIFO (or any
+ * special file: a device such as /dev/zero is refused, not read for ever).
+ * Returns the descriptor, or -errno (-EINVAL for a file not regular). */
+static int open_regular(const char *path, struct stat *st)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int r = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		int r = S_ISREG(st->st_mode) ? -errno : -EINVAL;
 		close(fd);
 		return r;
 	}
+	return fd;
+}
+
+int file_map(const char *path, struct mapped_file *ret)
+{
+	struct stat st;
+	int fd = open_regular(path, &st);
+	if (fd < 0)
+		return fd;
 	ret->len = (size_t)st.st_size;
 	ret->base = NULL;
 	ret->data = "";
@@ -45,9 +56,16 @@ void file_unmap(struct mapped_file *f)
 
 int file_read(const char *path, size_t max, char **ret_data, size_t *ret_len)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return -errno;
+	struct stat st;
+	int fd = open_regular(path, &st);
+	if (fd < 0)
+		return fd;
+	FILE *fp = fdopen(fd, "rb");
+	if (!fp) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
 	char *buf = malloc(max + 1);
 	if (!buf) {
 		fclose(fp);

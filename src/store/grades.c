@@ -12,10 +12,19 @@ struct meta {
 	uint32_t buckets;
 };
 
+/* A whole number of up to 18 digits; UINT64_MAX for anything else (a
+ * sign, a space, a letter, nothing), which every check below refuses. */
 static uint64_t reply_u64(const redisReply *r)
 {
-	return r && r->type == REDIS_REPLY_STRING ? strtoull(r->str, NULL, 10)
-						   : 0;
+	if (!r || r->type != REDIS_REPLY_STRING || r->len == 0 || r->len > 18)
+		return UINT64_MAX;
+	uint64_t v = 0;
+	for (size_t i = 0; i < r->len; i++) {
+		if (r->str[i] < '0' || r->str[i] > '9')
+			return UINT64_MAX;
+		v = v * 10 + (uint64_t)(r->str[i] - '0');
+	}
+	return v;
 }
 
 static int read_meta(struct store *s, struct meta *m, struct diag *err)
@@ -39,6 +48,14 @@ static int read_meta(struct store *s, struct meta *m, struct diag *err)
 		 (m->buckets & (m->buckets - 1)))
 		rc = diag_add(err, "%s: buckets must be a power of two up to "
 			      "%u", key, GRADES_MAX_BUCKETS);
+	else if (m->generation == UINT64_MAX || m->generation == 0)
+		rc = diag_add(err, "%s: generation must be a whole number "
+			      "from 1", key);
+	/* Checked before anything is allocated for it. */
+	else if (m->count == UINT64_MAX || m->count > s->cfg->max_population)
+		rc = diag_add(err, "%s: count must be a whole number up to "
+			      "max_population (%u)", key,
+			      s->cfg->max_population);
 	freeReplyObject(r);
 	return rc;
 }
@@ -192,6 +209,16 @@ int grades_read(struct store *s, struct population *ret,
 			population_finish(&p); /* replaced while read: again */
 			continue;
 		}
+		/* Buckets missing or extra (a generation half written, or
+		 * removed under its meta) is a damaged index, not an empty
+		 * scope. */
+		if (r == 0 && p.n != before.count)
+			r = diag_add(err, "the grade index's generation %llu "
+				     "holds %zu entities, its meta says %llu: "
+				     "an incomplete index (import it again)",
+				     (unsigned long long)before.generation,
+				     p.n, (unsigned long long)before.count) < 0
+				    ? STORE_BAD_DATA : 0;
 		double t1 = clock_seconds();
 		if (r == 0 && population_canonicalize(&p, "grade index", 0,
 						      err) < 0)

@@ -146,6 +146,43 @@ static int remove_generation(struct store *s, uint64_t gen, uint32_t buckets)
 	return rc;
 }
 
+/* Removes the buckets of every generation but keep_a and keep_b: those a
+ * killed import left (written, never switched to) or never removed (the
+ * old one, killed after the switch). One SCAN over the index's keys, no
+ * more than the import itself writes. Imports run one at a time. */
+static int remove_orphans(struct store *s, uint64_t keep_a, uint64_t keep_b)
+{
+	char match[160], cursor[32] = "0";
+	size_t plen = strlen(s->cfg->grades_prefix) + strlen("idx:");
+	store_key(match, sizeof(match), s->cfg->grades_prefix, "idx:*");
+	do {
+		redisReply *r = store_runv(s, "SCAN", cursor, "MATCH", match,
+					   "COUNT", "1000", NULL);
+		if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+			if (r)
+				snprintf(s->err, sizeof(s->err), "SCAN refused");
+			freeReplyObject(r);
+			return STORE_LOST;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+		const redisReply *keys = r->element[1];
+		for (size_t i = 0; i < keys->elements; i++) {
+			const char *k = keys->element[i]->str;
+			uint64_t g = strtoull(k + plen, NULL, 10);
+			if (g == keep_a || g == keep_b)
+				continue;
+			redisReply *u = store_runv(s, "UNLINK", k, NULL);
+			if (!u) {
+				freeReplyObject(r);
+				return STORE_LOST;
+			}
+			freeReplyObject(u);
+		}
+		freeReplyObject(r);
+	} while (strcmp(cursor, "0") != 0);
+	return 0;
+}
+
 int grades_write(struct store *s, const struct population *pop,
 		 void (*progress)(size_t done, size_t total))
 {
@@ -167,7 +204,9 @@ int grades_write(struct store *s, const struct population *pop,
 	freeReplyObject(old);
 	freeReplyObject(next);
 	uint32_t buckets = bucket_count(pop->n);
-	int rc = write_buckets(s, pop, gen, buckets, progress);
+	int rc = remove_orphans(s, old_gen, gen);
+	if (rc == 0)
+		rc = write_buckets(s, pop, gen, buckets, progress);
 	if (rc < 0)
 		return rc;
 	char gbuf[24], bbuf[24], nbuf[24];

@@ -220,6 +220,9 @@ Test(cli, help_usage_checks_and_addresses, .timeout = 120)
 	cr_assert_eq(run(out, sizeof(out), "%s overdue --redis redis://"
 			 "127.0.0.1:1", INSPECTCTL_PATH), 1);
 	cr_assert(strstr(out, "redis at 127.0.0.1:1: "), "%s", out);
+	/* A malformed address is bad usage, not a failed connection. */
+	cr_assert_eq(run(out, sizeof(out), "%s overdue --redis "
+			 "'redis://[::1'", INSPECTCTL_PATH), 2, "%s", out);
 	/* What the daemon would refuse is not sent. */
 	static const char *const bad[][2] = {
 		{"--policy nope --items SC-001", "field policy: no policy named "

@@ -82,6 +82,25 @@ Test(hostile, a_credit_record_cannot_redirect_feeds_or_break_exports,
 	cr_assert_eq(run(out, sizeof(out), "%s export --config %s --campaign "
 			 "H1 --bundle --out %s && %s verify %s", INSPECTCTL_PATH,
 			 d.config, dir, INSPECTCTL_PATH, dir), 0, "%s", out);
+	/* A hostile copy of the bundle: a byte order mark, and a file that
+	 * never ends (a link to /dev/zero), refused by both verifiers. */
+	cr_assert_eq(run(out, sizeof(out), "cp -r %s %s-bom && printf "
+			 "'\\357\\273\\277' | cat - %s/MANIFEST > "
+			 "%s-bom/MANIFEST && cp -r %s %s-zero && ln -sf /dev/zero "
+			 "%s-zero/population.csv", dir, dir, dir, dir, dir, dir,
+			 dir), 0, "%s", out);
+	static const char *const tools[] = {INSPECTCTL_PATH " verify",
+					    "python3 " POLICIES_DIR
+					    "/../tools/verify.py"};
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(run(out, sizeof(out), "timeout 20 %s %s-bom",
+				 tools[k], dir), 2, "%s", out);
+		cr_assert(strstr(out, "MANIFEST: starts with a byte order mark"),
+			  "%s", out);
+		cr_assert_eq(run(out, sizeof(out), "timeout 20 %s %s-zero",
+				 tools[k], dir), 2, "%s", out);
+		cr_assert(strstr(out, "not a regular file"), "%s", out);
+	}
 	/* A result for one of its visits is taken. */
 	redisReply *h = cmd(c, "HGETALL insp:visits:H1");
 	char date[11], id[40];
@@ -142,4 +161,92 @@ Test(hostile, import_refuses_bad_names_whole, .timeout = 60)
 	cr_assert_eq(cmd_int(c, "EXISTS insp:roster"), 0);
 	redisFree(c);
 	redis_finish(&r);
+}
+
+/* The grade index as a hostile or broken writer may leave it. */
+Test(hostile, a_damaged_grade_index_is_named_not_drawn, .timeout = 120)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	char why[512];
+	redis_start(&r);
+	load_population(r.port, 1000, 29, NULL);
+	redisContext *c = redis_client(r.port);
+	daemon_start(&d, r.dir, r.port, "meta", POLICIES_DIR, NULL);
+	long long count = cmd_int(c, "HGET credit:meta count");
+	static const struct {
+		const char *set, *says;
+	} cases[] = {
+		{"HSET credit:meta count -5", "count must be a whole number"},
+		{"HSET credit:meta count 99999999999", "up to max_population"},
+		{"HSET credit:meta generation x1", "generation must be"},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		char id[8];
+		freeReplyObject(cmd(c, cases[i].set));
+		snprintf(id, sizeof(id), "G%zu", i);
+		submit(c, "type", "campaign", "id", id, "department", "SAMR-ZZ",
+		       "policy", "henan-2021", "items", "SC-001", "entropy", "1",
+		       NULL);
+		cr_assert(wait_status(c, id, "rejected", 10000), "%s", id);
+		redisReply *e = cmd(c, "HGET insp:campaign:%s error", id);
+		cr_assert(strstr(e->str, cases[i].says), "%s", e->str);
+		freeReplyObject(e);
+		freeReplyObject(cmd(c, "HSET credit:meta count %lld generation 1",
+				    count));
+	}
+	/* A generation whose buckets are gone is not an empty scope. */
+	freeReplyObject(cmd(c, "EVAL %s 0", "for _, k in ipairs(redis.call("
+			    "'KEYS', 'credit:idx:1:*')) do redis.call('DEL', k) "
+			    "end"));
+	submit(c, "type", "campaign", "id", "G9", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "entropy", "1", NULL);
+	cr_assert(wait_status(c, "G9", "rejected", 10000));
+	redisReply *e = cmd(c, "HGET insp:campaign:G9 error");
+	snprintf(why, sizeof(why), "holds 0 entities, its meta says %lld", count);
+	cr_assert(strstr(e->str, why), "%s", e->str);
+	freeReplyObject(e);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	/* A killed import's generation is removed by the next import. */
+	char pop[160];
+	redis_finish(&r);
+	redis_start(&r);
+	snprintf(pop, sizeof(pop), "%s/pop.csv", r.dir);
+	redisFree(c);
+	c = redis_client(r.port);
+	load_population(r.port, 500, 31, pop);
+	freeReplyObject(cmd(c, "HSET credit:idx:77:0 x y"));
+	freeReplyObject(cmd(c, "HINCRBY credit:meta next_generation 100"));
+	cr_assert_eq(run(out, sizeof(out), "%s import --redis redis://127.0.0.1:"
+			 "%d --entities %s", INSPECTCTL_PATH, r.port, pop), 0,
+		     "%s", out);
+	cr_assert_eq(cmd_int(c, "EXISTS credit:idx:77:0"), 0);
+	cr_assert_eq(cmd_int(c, "EXISTS credit:idx:1:0"), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
+
+/* Files that are no files, and secrets others can read. */
+Test(hostile, fifos_devices_and_open_secrets_are_refused, .timeout = 60)
+{
+	char dir[] = "/tmp/inspectd-fifo-XXXXXX", path[128];
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pop.csv", dir);
+	cr_assert_eq(run(out, sizeof(out), "mkfifo %s", path), 0);
+	cr_assert_eq(run(out, sizeof(out), "timeout 20 %s draw --policy "
+			 "%s/henan-2021.yaml --population %s --campaign C "
+			 "--entropy 1", INSPECTCTL_PATH, POLICIES_DIR, path), 2,
+		     "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "timeout 20 %s draw --policy "
+			 "/dev/zero --population %s --campaign C --entropy 1",
+			 INSPECTCTL_PATH, path), 2, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "printf secret > %s/pw && chmod 644 "
+			 "%s/pw && printf 'redis:\n  password_file: %s/pw\n' > "
+			 "%s/c.yaml", dir, dir, dir, dir), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s status X --config %s/c.yaml",
+			 INSPECTCTL_PATH, dir), 2, "%s", out);
+	cr_assert(strstr(out, "is readable by others (mode 0644): chmod 600"),
+		  "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "rm -rf %s", dir), 0);
 }
