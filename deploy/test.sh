@@ -69,5 +69,20 @@ else
 	failed=$((failed + 1))
 fi
 
+# Every parser a stranger's input reaches, fuzzed for a few seconds each
+# under ASan and UBSan (tests/fuzz; the README says how to run it long).
+targets=$(ls tests/fuzz/corpus | wc -l) seen=0
+while IFS= read -r line; do
+	echo "$line"
+	case $line in
+	"ok - "*) passed=$((passed + 1)) seen=$((seen + 1)) ;;
+	"not ok - "*) failed=$((failed + 1)) seen=$((seen + 1)) ;;
+	esac
+done < <(bash tests/fuzz/run.sh 3 2>&1)
+if [ "$seen" -ne "$targets" ]; then
+	echo "not ok - fuzz: $seen of $targets targets ran (see build-fuzz)"
+	failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -10,46 +10,13 @@
 #include "inspect/file.h"
 #include "inspect/grades.h"
 #include "inspect/roster.h"
-#include "inspect/text.h"
+#include "inspect/details.h"
 
 static void progress(size_t done, size_t total)
 {
 	fprintf(stderr, "\rimported %zu of %zu entities", done, total);
 	if (done == total)
 		fputc('\n', stderr);
-}
-
-/* One line of a details file: uscc, name and the address (the rest of
- * the line). NULL if it holds them, else why not. */
-static const char *detail_fields(const char *s, size_t n, const char **name,
-				 size_t *name_len, const char **address,
-				 size_t *address_len)
-{
-	static char why[160];
-	const char *c1 = memchr(s, ',', n);
-	const char *c2 = c1 ? memchr(c1 + 1, ',', n - (size_t)(c1 + 1 - s))
-			    : NULL;
-	if (!c2 || c1 - s != USCC_LEN || uscc_invalid(s, USCC_LEN))
-		return "expected uscc,name,address with a valid uscc";
-	*name = c1 + 1;
-	*name_len = (size_t)(c2 - c1 - 1);
-	*address = c2 + 1;
-	*address_len = (size_t)(s + n - c2 - 1);
-	const char *bad = text_invalid(*name, *name_len, TEXT_MAX_NAME);
-	if (bad) {
-		snprintf(why, sizeof(why), "name %s (UTF-8 without control "
-			 "characters, at most %d bytes)", bad, TEXT_MAX_NAME);
-		return why;
-	}
-	bad = *address_len ? text_invalid(*address, *address_len,
-					  TEXT_MAX_ADDRESS)
-			   : NULL;
-	if (bad) {
-		snprintf(why, sizeof(why), "address %s (UTF-8 without control "
-			 "characters, at most %d bytes)", bad, TEXT_MAX_ADDRESS);
-		return why;
-	}
-	return NULL;
 }
 
 /* The lines after the header (CR LF or LF): with s NULL only checked,
@@ -61,16 +28,18 @@ static size_t each_detail(const struct mapped_file *f, const char *path,
 	size_t pos = 0, line = 0, bad = 0;
 	char key[128];
 	while (pos < f->len) {
-		const char *s0 = f->data + pos, *name, *address;
+		const char *s0 = f->data + pos;
 		const char *nl = memchr(s0, '\n', f->len - pos);
-		size_t n = nl ? (size_t)(nl - s0) : f->len - pos, nlen, alen;
+		size_t n = nl ? (size_t)(nl - s0) : f->len - pos;
+		struct details_line d;
+		char why_buf[160];
 		pos += n + 1;
 		if (n && s0[n - 1] == '\r')
 			n--;
 		if (line++ == 0 || n == 0)
 			continue; /* header */
-		const char *why = detail_fields(s0, n, &name, &nlen, &address,
-						&alen);
+		const char *why = details_line_parse(s0, n, &d, why_buf,
+						     sizeof(why_buf));
 		if (why) {
 			if (bad++ < 20)
 				fprintf(stderr, "%s:%zu: %s\n", path, line,
@@ -85,9 +54,9 @@ static size_t each_detail(const struct mapped_file *f, const char *path,
 		args_add(a, "HSET");
 		args_add(a, key);
 		args_add(a, "name");
-		args_addn(a, name, nlen);
+		args_addn(a, d.name, d.name_len);
 		args_add(a, "address");
-		args_addn(a, address, alen);
+		args_addn(a, d.address, d.address_len);
 		if (store_append(s, a) < 0)
 			break;
 		if (++*pending == 1000 || pos >= f->len)

@@ -136,7 +136,7 @@ static int show_refused(struct store *s, const struct config *cfg,
 		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
 		rc = EXIT_FAIL;
 	} else if (r->type == REDIS_REPLY_STRING) {
-		printf("%-18s %s\n%-18s %s\n", "status", "refused", "error",
+		printf("%-20s %s\n%-20s %s\n", "status", "refused", "error",
 		       r->str);
 		printf("(an entry that was no valid campaign entry: it has no "
 		       "record, and its reason is kept 30 days)\n");
@@ -176,7 +176,7 @@ int cmd_status(int argc, char **argv)
 			const char *k = rep->element[i]->str;
 			if (strcmp(k, "policy_text") == 0)
 				continue; /* the policy itself: long */
-			printf("%-18s %s\n", k, rep->element[i + 1]->str);
+			printf("%-20s %s\n", k, rep->element[i + 1]->str);
 		}
 	}
 	freeReplyObject(rep);

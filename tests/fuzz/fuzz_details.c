@@ -1,0 +1,18 @@
+/* A details line (inspectctl import --details): a line that passes holds
+ * only text a record may join. */
+#include "fuzz.h"
+#include "inspect/details.h"
+#include "inspect/text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct details_line d;
+	char why[160];
+	if (!details_line_parse((const char *)data, size, &d, why, sizeof(why))) {
+		if (text_invalid(d.name, d.name_len, TEXT_MAX_NAME) ||
+		    memchr(d.name, '\x1f', d.name_len) ||
+		    memchr(d.address, '\x1f', d.address_len))
+			abort();
+	}
+	return 0;
+}

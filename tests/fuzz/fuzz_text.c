@@ -1,0 +1,17 @@
+/* Text fields: whatever the input, a cleaned copy is valid text, and
+ * valid text is left as it is. */
+#include "fuzz.h"
+#include "inspect/text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char out[TEXT_MAX_ADDRESS + 1];
+	const char *s = (const char *)data;
+	size_t n = text_clean(s, size, out, sizeof(out));
+	if (n && text_invalid(out, n, TEXT_MAX_ADDRESS))
+		abort();
+	if (size && size <= TEXT_MAX_ADDRESS && !text_invalid(s, size, size) &&
+	    (n != size || memcmp(out, s, size) != 0))
+		abort();
+	return 0;
+}
