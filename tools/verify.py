@@ -488,25 +488,27 @@ def civil(y, m, d):
 
 def provisional_days_off(year):
     """The statutory holidays of year and the weekdays that make up for
-    those on a weekend."""
+    those on a weekend or on the day of another."""
     if year not in LUNAR:
         raise Difference("calendar %d is marked provisional, but the "
                          "provisional rule covers 2025 to 2040" % year)
     spring, dragon, autumn, qingming = (civil(year, *md)
                                         for md in LUNAR[year])
-    holidays = {civil(year, 1, 1), spring - 1, spring, spring + 1,
-                spring + 2, qingming, civil(year, 5, 1), civil(year, 5, 2),
-                dragon, autumn, civil(year, 10, 1), civil(year, 10, 2),
-                civil(year, 10, 3)}
+    holidays = sorted([civil(year, 1, 1), spring - 1, spring, spring + 1,
+                       spring + 2, qingming, civil(year, 5, 1),
+                       civil(year, 5, 2), dragon, autumn,
+                       civil(year, 10, 1), civil(year, 10, 2),
+                       civil(year, 10, 3)])
     made_up = set()
-    for h in sorted(holidays):
-        if weekday(h) < 5:
+    for i, h in enumerate(holidays):
+        shared = i > 0 and holidays[i - 1] == h
+        if weekday(h) < 5 and not shared:
             continue
         day = h + 1
         while weekday(day) >= 5 or day in holidays or day in made_up:
             day += 1
         made_up.add(day)
-    return holidays | made_up
+    return set(holidays) | made_up
 
 
 def calendar_list(value, lines):

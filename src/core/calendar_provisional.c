@@ -5,9 +5,11 @@
  * The holidays: 元旦 1 January; 春节 除夕 and 正月初一 to 初三 (4 days);
  * 清明 the day of the solar term; 劳动节 1 and 2 May; 端午 五月初五;
  * 中秋 八月十五; 国庆 1 to 3 October. The rules say a holiday that falls on
- * a Saturday or Sunday is made up on a working day (补假): here, taking
- * the holidays in date order, each one on a weekend gives the first later
- * weekday that is neither a holiday nor given already. The notice adds
+ * a Saturday or Sunday is made up on a working day (补假), and the notices
+ * make up a holiday that shares its day with another (中秋 on 1 October
+ * 2020): here, taking the holidays in date order, each one on a weekend or
+ * on the day of an earlier one gives the first later weekday that is
+ * neither a holiday nor given already. The notice adds
  * bridges and make-up working days that no rule predicts; a provisional
  * calendar has none. The lunar dates and the solar term come from the
  * table below (checked in the tests against python3-lunardate and
@@ -102,7 +104,9 @@ int calendar_provisional_text(int year, struct strbuf *out)
 		sb_printf(out, "  - %s  # %s\n", d, names[i]);
 	}
 	for (size_t i = 0; i < N_HOLIDAYS; i++) {
-		if (date_weekday(sorted[i]) < 5)
+		/* On a weekend, or on a day another holiday already takes. */
+		bool shared = i > 0 && sorted[i - 1] == sorted[i];
+		if (date_weekday(sorted[i]) < 5 && !shared)
 			continue;
 		int32_t day = sorted[i] + 1;
 		while (date_weekday(day) >= 5 || member(h, N_HOLIDAYS, day) ||

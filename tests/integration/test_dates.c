@@ -77,8 +77,13 @@ Test(dates, windows_into_years_without_a_notice_are_provisional,
 	submit(c, "type", "campaign", "id", "NY2", "department", "SAMR-ZZ",
 	       "policy", "henan-2021", "items", "SC-001", "date", "2035-12-20",
 	       "window", "2035-12-24..2036-01-18", "entropy", "4 5 6", NULL);
+	/* 2039: 中秋 and 国庆 share a Sunday, made up twice. */
+	submit(c, "type", "campaign", "id", "NY3", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2039-09-20",
+	       "window", "2039-09-26..2039-10-14", "entropy", "7 8", NULL);
 	cr_assert(wait_status(c, "NY1", "published", 20000));
 	cr_assert(wait_status(c, "NY2", "published", 20000));
+	cr_assert(wait_status(c, "NY3", "published", 20000));
 	field(c, "NY1", "calendar_provisional", v, sizeof(v));
 	cr_assert_str_eq(v, "2027");
 	field(c, "NY2", "calendar_provisional", v, sizeof(v));
@@ -117,6 +122,10 @@ Test(dates, windows_into_years_without_a_notice_are_provisional,
 	cr_assert(strstr(out, "calendars provisional for 2035,2036"), "%s",
 		  out);
 
+	snprintf(dir, sizeof(dir), "%s/b-ny3", r.dir);
+	verify_both(d.config, "NY3", dir);
+	cr_assert(strstr(out, "calendars provisional for 2039"), "%s", out);
+	snprintf(dir, sizeof(dir), "%s/b-ny2", r.dir);
 	/* A provisional calendar that does not follow the rule is caught by
 	 * both verifiers: 2036-01-02 made a holiday. */
 	snprintf(sh, sizeof(sh), "sed -i 's/^holidays:$/holidays:\\n  - "

@@ -211,8 +211,27 @@ Test(calendar, a_holiday_on_a_weekend_is_made_up_on_the_next_weekday)
 	cr_assert_eq(calendar_is_working(&prov, D(2027, 10, 5)), 0);
 	cr_assert_eq(calendar_is_working(&prov, D(2027, 10, 6)), 1);
 	/* No make-up working days: a weekend stays off. */
+	cr_assert_eq(calendar_add_provisional(&prov, 2028, &err), 0);
+	/* 中秋 on 国庆's third day (Tue 3 Oct 2028): one more day off. */
+	cr_assert_eq(calendar_is_working(&prov, D(2028, 10, 5)), 0);
+	cr_assert_eq(calendar_is_working(&prov, D(2028, 10, 6)), 1);
 	cr_assert_eq(calendar_is_working(&prov, D(2027, 2, 20)), 0);
 	cr_assert_eq(calendar_official_end(&prov), DATE_NONE);
+	calendar_finish(&prov);
+}
+
+Test(calendar, two_holidays_on_a_sunday_are_made_up_twice)
+{
+	struct calendar prov = {0};
+	struct diag err;
+	diag_init(&err);
+	/* 2039: 国庆 Sat 1 to Mon 3 October, and 中秋 on Sunday 2. */
+	for (int y = 2025; y <= 2039; y++)
+		cr_assert_eq(calendar_add_provisional(&prov, y, &err), 0);
+	for (unsigned d = 1; d <= 6; d++)
+		cr_assert_eq(calendar_is_working(&prov, D(2039, 10, d)), 0,
+			     "Oct %u", d);
+	cr_assert_eq(calendar_is_working(&prov, D(2039, 10, 7)), 1);
 	calendar_finish(&prov);
 }
 
