@@ -7,7 +7,7 @@
 #include "worker.h"
 
 #define CLAIM_EVERY 16 /* jobs between two looks at others' stale entries */
-#define READ_COUNT "64" /* intake entries read at once */
+#define FLOOD_COUNT "64" /* intake entries read at once after junk */
 #define JUNK_MAX 64
 
 size_t entry_fields(const redisReply *fields, struct entry_field *f)
@@ -78,8 +78,11 @@ static int handle_first(struct worker *w, const redisReply *entries,
  * all) is answered in one transaction, so that a flood of it costs one
  * round trip and one fsync per read, not per entry, and a good entry
  * behind it waits little. Returns how many were answered (0 if the first
- * entry is not junk), or ENTRY_LOST. The entries after the first good
- * one stay pending: the next step reads them first. */
+ * entry is not junk), or ENTRY_LOST. Reads are of one entry, and of
+ * FLOOD_COUNT only while the last one was junk: the entries after the
+ * first good one of such a read stay pending with this instance (the next
+ * step reads them first), so only a flood pins up to FLOOD_COUNT entries
+ * to one instance, not every read. */
 static int answer_junk_prefix(struct worker *w, const redisReply *entries)
 {
 	struct junk j[JUNK_MAX];
@@ -107,7 +110,8 @@ static int read_group(struct worker *w, const char *stream, const char *from,
 		      int block_ms, entry_handler handle)
 {
 	char block[16];
-	const char *count = handle == process_entry ? READ_COUNT : "1";
+	const char *count = handle == process_entry && w->junk_read
+				    ? FLOOD_COUNT : "1";
 	snprintf(block, sizeof(block), "%d", block_ms);
 	redisReply *r = block_ms
 		? store_runv(&w->store, "XREADGROUP", "GROUP", INTAKE_GROUP,
@@ -133,6 +137,9 @@ static int read_group(struct worker *w, const char *stream, const char *from,
 		const redisReply *entries = r->element[0]->element[1];
 		rc = handle == process_entry ? answer_junk_prefix(w, entries)
 					     : 0;
+		if (handle == process_entry && entries->type == REDIS_REPLY_ARRAY &&
+		    entries->elements > 0)
+			w->junk_read = rc > 0;
 		/* Nothing junk, or the batch failed with Redis up: one entry
 		 * at a time, where repeated failures are counted. */
 		if (rc == 0 || (rc < 0 && store_connected(&w->store)))

@@ -28,6 +28,7 @@ struct worker {
 	char failing[64];      /* an entry that failed with Redis connected */
 	unsigned failures;     /* its failures in a row */
 	int32_t overdue_logged; /* the day overdue results were last logged */
+	bool junk_read;        /* the last intake read began with junk */
 	struct {
 		double fetch, order, merge, digest, draw, teams, details,
 			publish;
