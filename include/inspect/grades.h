@@ -37,8 +37,9 @@ int grades_read(struct store *s, struct population *ret,
 		struct diag *err);
 
 /* Writes pop as a new generation and switches to it, then removes the old
- * one. progress(done, total) is called now and then. Returns 0, or
- * STORE_LOST. */
+ * one (and any a killed import left), under the import lock <g>import.
+ * progress(done, total) is called now and then. Returns 0, or STORE_LOST
+ * (with the reason in s->err: the connection, or another import). */
 int grades_write(struct store *s, const struct population *pop,
 		 void (*progress)(size_t done, size_t total));
 

@@ -1,6 +1,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "inspect/bucket.h"
 #include "inspect/grades.h"
@@ -149,12 +151,22 @@ static int remove_generation(struct store *s, uint64_t gen, uint32_t buckets)
 /* Removes the buckets of every generation but keep_a and keep_b: those a
  * killed import left (written, never switched to) or never removed (the
  * old one, killed after the switch). One SCAN over the index's keys, no
- * more than the import itself writes. Imports run one at a time. */
+ * more than the import itself writes; called under the import lock, so no
+ * other import is writing one. */
 static int remove_orphans(struct store *s, uint64_t keep_a, uint64_t keep_b)
 {
-	char match[160], cursor[32] = "0";
+	char match[160], cursor[32] = "0", prefix[80];
+	size_t n = 0;
+	/* The prefix as a glob that matches itself only. */
+	for (const char *p = s->cfg->grades_prefix; *p && n + 3 < sizeof(prefix);
+	     p++) {
+		if (strchr("*?[]\\", *p))
+			prefix[n++] = '\\';
+		prefix[n++] = *p;
+	}
+	prefix[n] = '\0';
+	snprintf(match, sizeof(match), "%sidx:*", prefix);
 	size_t plen = strlen(s->cfg->grades_prefix) + strlen("idx:");
-	store_key(match, sizeof(match), s->cfg->grades_prefix, "idx:*");
 	do {
 		redisReply *r = store_runv(s, "SCAN", cursor, "MATCH", match,
 					   "COUNT", "1000", NULL);
@@ -167,9 +179,12 @@ static int remove_orphans(struct store *s, uint64_t keep_a, uint64_t keep_b)
 		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
 		const redisReply *keys = r->element[1];
 		for (size_t i = 0; i < keys->elements; i++) {
-			const char *k = keys->element[i]->str;
-			uint64_t g = strtoull(k + plen, NULL, 10);
-			if (g == keep_a || g == keep_b)
+			const char *k = keys->element[i]->str, *g = k + plen;
+			char *end;
+			uint64_t gen = strtoull(g, &end, 10);
+			/* Only <g>idx:<generation>:<bucket>, none kept. */
+			if (end == g || *end != ':' || gen == keep_a ||
+			    gen == keep_b)
 				continue;
 			redisReply *u = store_runv(s, "UNLINK", k, NULL);
 			if (!u) {
@@ -183,8 +198,52 @@ static int remove_orphans(struct store *s, uint64_t keep_a, uint64_t keep_b)
 	return 0;
 }
 
+/* One import at a time: <g>import holds a token for an hour at most (a
+ * killed import's lock expires). */
+static int lock_import(struct store *s, char *key, size_t size, char *token)
+{
+	store_key(key, size, s->cfg->grades_prefix, "import");
+	snprintf(token, 48, "%ld-%ld", (long)time(NULL), (long)getpid());
+	redisReply *r = store_runv(s, "SET", key, token, "NX", "PX",
+				   "3600000", NULL);
+	if (!r)
+		return STORE_LOST;
+	bool taken = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	if (!taken)
+		snprintf(s->err, sizeof(s->err), "another import holds %s (it "
+			 "expires an hour after that import began; delete it "
+			 "if no import runs)", key);
+	return taken ? 0 : STORE_LOST;
+}
+
+static void unlock_import(struct store *s, const char *key, const char *token)
+{
+	redisReply *r = store_runv(s, "EVAL", "if redis.call('GET', KEYS[1]) "
+				   "== ARGV[1] then return redis.call('DEL', "
+				   "KEYS[1]) end return 0", "1", key, token,
+				   NULL);
+	freeReplyObject(r);
+}
+
+static int write_generation(struct store *s, const struct population *pop,
+			    void (*progress)(size_t done, size_t total));
+
 int grades_write(struct store *s, const struct population *pop,
 		 void (*progress)(size_t done, size_t total))
+{
+	char key[128], token[48];
+	int rc = lock_import(s, key, sizeof(key), token);
+	if (rc < 0)
+		return rc;
+	rc = write_generation(s, pop, progress);
+	if (store_connected(s))
+		unlock_import(s, key, token);
+	return rc;
+}
+
+static int write_generation(struct store *s, const struct population *pop,
+			    void (*progress)(size_t done, size_t total))
 {
 	char meta[128];
 	store_key(meta, sizeof(meta), s->cfg->grades_prefix, "meta");
