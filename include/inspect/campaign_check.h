@@ -20,10 +20,11 @@ int campaign_window(const struct campaign *c, const struct calendar *cal,
 		    int32_t *ret_to, char *why, size_t size);
 
 /* The policy and items exist, the date is not further back than
- * max_backdate_days unless the entry is a back-dated record, and the
- * window's days are known. Returns 0, or -1 with the reason. */
+ * max_backdate_days before the day the entry was submitted unless it is a
+ * back-dated record, and the window's days (from the date, or today) are
+ * known. Returns 0, or -1 with the reason. */
 int campaign_check(const struct campaign *c, const struct catalog *cat,
-		   int32_t today, unsigned max_backdate_days,
+		   int32_t today, int32_t submitted, unsigned max_backdate_days,
 		   unsigned visit_days, char *why, size_t size);
 
 #endif

@@ -54,6 +54,9 @@ void config_defaults(struct config *c);
 int config_load(const char *path, struct config *c, struct diag *err);
 /* Derives the paths not given (items, calendars) from the policies'. */
 void config_finish_paths(struct config *c);
+/* What the file alone cannot tell: the time zone is one the tz database
+ * knows (else "today" would silently be UTC's). Returns 0 or -1. */
+int config_check(const struct config *c, struct diag *err);
 /* Applies "redis://[user:password@]host:port[/]" or "unix:///path".
  * Returns 0 or -1 with the reason. */
 int config_redis_url(const char *url, struct redis_config *r,

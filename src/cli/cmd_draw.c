@@ -70,6 +70,11 @@ static int parse_args(int argc, char **argv, struct draw_args *a)
 	if (!a->policy || !a->population || !a->campaign || !a->entropy ||
 	    optind != argc)
 		return -1;
+	if (!clock_zone_known(a->time_zone)) {
+		fprintf(stderr, "inspectctl: --time-zone: '%s' is not a zone of "
+			"the tz database\n", a->time_zone);
+		return -1;
+	}
 	if (a->date == DATE_NONE)
 		a->date = cli_today(a->time_zone);
 	return 0;

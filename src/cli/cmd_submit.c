@@ -48,9 +48,9 @@ static int check_entry(const char *const *value, bool entropy,
 			cfg.policies);
 		return EXIT_OK;
 	}
-	int r = campaign_check(&c, &cat, cli_today(cfg.time_zone),
-			       cfg.max_backdate_days, cfg.visit_days, why,
-			       sizeof(why));
+	int32_t today = cli_today(cfg.time_zone);
+	int r = campaign_check(&c, &cat, today, today, cfg.max_backdate_days,
+			       cfg.visit_days, why, sizeof(why));
 	catalog_finish(&cat);
 	if (r == 0)
 		return EXIT_OK;

@@ -25,6 +25,10 @@ int cli_config_load(const struct redis_opts *o, struct config *cfg)
 		return EXIT_INPUT;
 	}
 	config_finish_paths(cfg);
+	if (config_check(cfg, &err) < 0) {
+		fputs(diag_text(&err), stderr);
+		return EXIT_INPUT;
+	}
 	return EXIT_OK;
 }
 

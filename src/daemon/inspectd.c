@@ -218,7 +218,8 @@ static int setup(struct daemon *d, int argc, char **argv)
 	if (r == 0 && redis)
 		r = config_redis_url(redis, &d->cfg.redis, &err);
 	config_finish_paths(&d->cfg);
-	if (r < 0 || catalog_load(&d->cfg, &d->cat, &err) < 0) {
+	if (r < 0 || config_check(&d->cfg, &err) < 0 ||
+	    catalog_load(&d->cfg, &d->cat, &err) < 0) {
 		fputs(diag_text(&err), stderr);
 		return 2;
 	}

@@ -169,8 +169,14 @@ static int new_campaign(struct worker *w, struct answer *a)
 		return reject(w, a, why);
 	a->id_unused = true;
 	struct campaign_record rec = {0};
-	if (campaign_check(a->c, w->cat, w->today, w->cfg->max_backdate_days,
-			   w->cfg->visit_days, why, sizeof(why)) < 0)
+	/* How far back a date may lie counts from the day the entry was
+	 * submitted (its id's time), not from a later day a backlog or an
+	 * outage let it wait to. */
+	int32_t submitted = clock_day_of(w->cfg->time_zone,
+					 strtoll(a->entry_id, NULL, 10) / 1000);
+	if (campaign_check(a->c, w->cat, w->today, submitted,
+			   w->cfg->max_backdate_days, w->cfg->visit_days, why,
+			   sizeof(why)) < 0)
 		return reject(w, a, why);
 	rec.policy = policy_set_find(&w->cat->policies, a->c->policy);
 	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;

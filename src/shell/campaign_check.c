@@ -43,24 +43,24 @@ int campaign_window(const struct campaign *c, const struct calendar *cal,
 	return 0;
 }
 
-static int back_dated(const struct campaign *c, int32_t today,
+static int back_dated(const struct campaign *c, int32_t submitted,
 		      unsigned max_days, char *why, size_t size)
 {
 	if (c->date == DATE_NONE || c->backdated ||
-	    c->date >= today - (int32_t)max_days)
+	    c->date >= submitted - (int32_t)max_days)
 		return 0;
 	char d[11], t[11];
 	date_format(c->date, d);
-	date_format(today, t);
-	snprintf(why, size, "field date: %s is %ld days before today (%s), "
-		 "more than max_backdate_days (%u): a record of a draw made "
-		 "then says backdated=yes", d, (long)(today - c->date), t,
-		 max_days);
+	date_format(submitted, t);
+	snprintf(why, size, "field date: %s is %ld days before the day it was "
+		 "submitted (%s), more than max_backdate_days (%u): a record "
+		 "of a draw made then says backdated=yes", d,
+		 (long)(submitted - c->date), t, max_days);
 	return -1;
 }
 
 int campaign_check(const struct campaign *c, const struct catalog *cat,
-		   int32_t today, unsigned max_backdate_days,
+		   int32_t today, int32_t submitted, unsigned max_backdate_days,
 		   unsigned visit_days, char *why, size_t size)
 {
 	if (!policy_set_find(&cat->policies, c->policy)) {
@@ -74,7 +74,7 @@ int campaign_check(const struct campaign *c, const struct catalog *cat,
 				 "item list", c->items[i]);
 			return -1;
 		}
-	if (back_dated(c, today, max_backdate_days, why, size) < 0)
+	if (back_dated(c, submitted, max_backdate_days, why, size) < 0)
 		return -1;
 	int32_t from, to;
 	return campaign_window(c, &cat->calendar,

@@ -1,12 +1,12 @@
 #include "inspect/clock.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "inspect/date.h"
-
-/* tzset is declared under _POSIX_C_SOURCE; time.h gives it. */
 
 double clock_seconds(void)
 {
@@ -15,18 +15,45 @@ double clock_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-int32_t clock_today(const char *time_zone, int *hour)
+static void use_zone(const char *time_zone)
 {
 	const char *now = getenv("TZ");
 	if (!now || strcmp(now, time_zone) != 0) {
 		setenv("TZ", time_zone, 1);
 		tzset();
 	}
-	time_t t = time(NULL);
+}
+
+static int32_t day_of(time_t t, int *hour)
+{
 	struct tm tm;
 	localtime_r(&t, &tm);
 	if (hour)
 		*hour = tm.tm_hour;
 	return date_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
 			       (unsigned)tm.tm_mday);
+}
+
+int32_t clock_today(const char *time_zone, int *hour)
+{
+	use_zone(time_zone);
+	return day_of(time(NULL), hour);
+}
+
+int32_t clock_day_of(const char *time_zone, int64_t unix_seconds)
+{
+	use_zone(time_zone);
+	return day_of((time_t)unix_seconds, NULL);
+}
+
+bool clock_zone_known(const char *time_zone)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	struct stat st;
+	if (!time_zone[0] || time_zone[0] == '/' || strstr(time_zone, ".."))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", dir && dir[0] ? dir
+			 : "/usr/share/zoneinfo", time_zone);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }

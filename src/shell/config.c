@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "inspect/clock.h"
 #include "inspect/file.h"
 #include "inspect/yaml_doc.h"
 
@@ -143,6 +144,15 @@ static int parse_host_port(const char *s, struct redis_config *r)
 	r->host[n] = '\0';
 	r->port = (int)port;
 	r->unix_path[0] = '\0';
+	return 0;
+}
+
+int config_check(const struct config *c, struct diag *err)
+{
+	if (!clock_zone_known(c->time_zone))
+		return diag_add(err, "time_zone: '%s' is not a zone of the tz "
+				"database (such as Asia/Shanghai; Debian's "
+				"tzdata has them)", c->time_zone);
 	return 0;
 }
 

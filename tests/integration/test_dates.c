@@ -173,7 +173,8 @@ Test(dates, far_back_needs_a_back_dated_record_kept_out_of_feeds,
 	cr_assert(wait_status(c, "B3", "rejected", 20000));
 	field(c, "B1", "error", v, sizeof(v));
 	cr_assert(strstr(v, "field date: ") && strstr(v, "is 40 days before "
-		  "today") && strstr(v, "backdated=yes"), "%s", v);
+		  "the day it was submitted") && strstr(v, "backdated=yes"),
+		  "%s", v);
 	field(c, "B3", "error", v, sizeof(v));
 	cr_assert_str_eq(v, "no working-day calendar covers the 20 working "
 			 "days after 2040-12-20 (visit_days; the entry gives "
@@ -229,6 +230,15 @@ Test(cli, help_usage_checks_and_addresses, .timeout = 120)
 	cr_assert_eq(run(out, sizeof(out), "%s overdue --redis redis://"
 			 "127.0.0.1:1", INSPECTCTL_PATH), 1);
 	cr_assert(strstr(out, "redis at 127.0.0.1:1: "), "%s", out);
+	/* A time zone the tz database does not know would silently be UTC:
+	 * refused. */
+	cr_assert_eq(run(out, sizeof(out), "printf 'time_zone: Asia/Shangai\\n' "
+			 "> %s/tz.yaml && %s status X --config %s/tz.yaml",
+			 r.dir, INSPECTCTL_PATH, r.dir), 2, "%s", out);
+	cr_assert(strstr(out, "'Asia/Shangai' is not a zone"), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s draw --policy x --population y "
+			 "--campaign C --entropy 1 --time-zone Mars/Base",
+			 INSPECTCTL_PATH), 2, "%s", out);
 	/* A malformed address is bad usage, not a failed connection. */
 	cr_assert_eq(run(out, sizeof(out), "%s overdue --redis "
 			 "'redis://[::1'", INSPECTCTL_PATH), 2, "%s", out);
