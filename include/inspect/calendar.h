@@ -45,8 +45,8 @@ int calendar_add_provisional(struct calendar *c, int year, struct diag *err);
 int calendar_check_provisional(const struct calendar *c, struct diag *err);
 /* Whether day's year is provisional (false outside the known years). */
 bool calendar_day_provisional(const struct calendar *c, int32_t day);
-/* The last day of the last year loaded from an official notice
- * (DATE_NONE if none): past it, every known day is provisional. */
+/* The last day before the first provisional year (DATE_NONE if the
+ * first year is provisional): until then every day is official. */
 int32_t calendar_official_end(const struct calendar *c);
 
 /* 1 working, 0 not, -1 outside the known years. */

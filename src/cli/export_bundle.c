@@ -89,7 +89,11 @@ static int kept_calendars(struct store *s, const struct config *cfg,
 		char *colon = strchr(one, ':'), key[200], hex[65];
 		struct strbuf text = {0};
 		uint8_t digest[32];
-		if (!colon || strlen(colon + 1) != 64) {
+		/* Names from the record become file names: cn-YYYY.yaml
+		 * only, nothing that could leave the bundle's directory. */
+		if (!colon || strlen(colon + 1) != 64 || colon - one != 12 ||
+		    strncmp(one, "cn-", 3) || strncmp(one + 7, ".yaml", 5) ||
+		    strspn(one + 3, "0123456789") != 4) {
 			fprintf(stderr, "inspectctl: the record's calendars "
 				"field is not cn-YYYY.yaml:<sha256>,...\n");
 			return -1;

@@ -182,8 +182,9 @@ bool calendar_day_provisional(const struct calendar *c, int32_t day)
 
 int32_t calendar_official_end(const struct calendar *c)
 {
-	for (unsigned i = c->n_years; i > 0; i--)
-		if (!(c->provisional >> (i - 1) & 1))
-			return date_from_civil(c->first_year + (int)i, 1, 1) - 1;
-	return DATE_NONE;
+	unsigned i = 0;
+	while (i < c->n_years && !(c->provisional >> i & 1))
+		i++;
+	return i ? date_from_civil(c->first_year + (int)i, 1, 1) - 1
+		 : DATE_NONE;
 }

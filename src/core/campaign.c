@@ -265,13 +265,19 @@ int campaign_parse(const struct entry_field *f, size_t n,
 		if (f[i].name_len == 4 && memcmp(f[i].name, "type", 4) == 0)
 			continue;
 		int r = rule_index(&f[i]);
-		int nl = (int)(f[i].name_len < 64 ? f[i].name_len : 64);
 		if (r < 0 || !(c->type == ENTRY_CAMPAIGN ? rules[r].campaign
-							  : rules[r].entropy))
-			return diag_add(err, "field %.*s: not a field of %s "
-					"entry", nl, f[i].name,
+							  : rules[r].entropy)) {
+			/* A stranger's bytes, shown cleaned: no escape
+			 * sequence reaches a terminal through a reason. */
+			char name[3 * 64 + 1];
+			text_clean(f[i].name, f[i].name_len < 64 ? f[i].name_len
+								 : 64,
+				   name, sizeof(name));
+			return diag_add(err, "field %s: not a field of %s "
+					"entry", name,
 					c->type == ENTRY_CAMPAIGN ? "a campaign"
 								  : "an entropy");
+		}
 		if (seen[r])
 			return diag_add(err, "field %s: given twice",
 					rules[r].name);

@@ -194,16 +194,25 @@ static int by_code_then_line(const void *a, const void *b)
 }
 
 /* The good rows' repeated codes, when bad rows already refuse the file
- * (population_canonicalize finds them in a file that is otherwise good). */
+ * (population_canonicalize finds them in a file that is otherwise good).
+ * Good row k stands on the k-th line from line 2 that is not one of the
+ * bad lines (ascending): no line number is kept per row, which would cost
+ * every parse of a large population its memory. */
 static void report_repeats(const char *origin, const struct entity *v,
-			   const uint32_t *lines, size_t n, struct diag *err)
+			   size_t n, const uint32_t *bad, size_t n_bad,
+			   struct diag *err)
 {
 	struct coded_line *c = malloc(n * sizeof(*c) + 1);
 	if (!c)
 		return;
-	for (size_t i = 0; i < n; i++) {
+	uint32_t line = 2;
+	for (size_t i = 0, b = 0; i < n; i++, line++) {
+		while (b < n_bad && bad[b] == line) {
+			b++;
+			line++;
+		}
 		memcpy(c[i].uscc, v[i].uscc, USCC_LEN);
-		c[i].line = lines[i];
+		c[i].line = line;
 	}
 	qsort(c, n, sizeof(*c), by_code_then_line);
 	for (size_t i = 1, first = 0; i < n; i++) {
@@ -217,6 +226,20 @@ static void report_repeats(const char *origin, const struct entity *v,
 	free(c);
 }
 
+/* Appends a bad line's number (errors only: no cost on a good file). */
+static void note_bad(uint32_t **bad, size_t *n, size_t *cap, unsigned line)
+{
+	if (*n == *cap) {
+		size_t want = *cap ? 2 * *cap : 64;
+		uint32_t *g = realloc(*bad, want * sizeof(**bad));
+		if (!g)
+			return; /* the repeats are then reported less well */
+		*bad = g;
+		*cap = want;
+	}
+	(*bad)[(*n)++] = line;
+}
+
 int population_parse_csv(const char *origin, const char *text, size_t len,
 			 struct population *ret, struct diag *err)
 {
@@ -225,13 +248,11 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 	if (check_header(origin, text, len, &pos, err) < 0)
 		return -1;
 	struct entity *v = malloc(cap * sizeof(*v));
-	uint32_t *lines = malloc(cap * sizeof(*lines)); /* of each good row */
-	if (!v || !lines) {
-		free(v);
-		free(lines);
+	uint32_t *bad = NULL;
+	size_t n_bad = 0, bad_cap = 0;
+	if (!v)
 		return diag_add(err, "%s: out of memory for %zu rows", origin,
 				cap);
-	}
 	const char *s;
 	size_t slen;
 	while (next_line(text, len, &pos, &s, &slen)) {
@@ -242,10 +263,12 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 		if (slen > LINE_MAX_LEN) {
 			diag_add(err, "%s:%u: line longer than %d bytes",
 				 origin, line, LINE_MAX_LEN);
+			note_bad(&bad, &n_bad, &bad_cap, line);
 			continue;
 		}
 		unsigned nf = split(s, slen, f);
 		const char *why = nf == FIELDS ? parse_row(f, &v[n]) : NULL;
+		bool good = false;
 		if (nf != FIELDS)
 			diag_add(err, "%s:%u: expected %d fields, found %s%u",
 				 origin, line, FIELDS,
@@ -257,11 +280,15 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 			diag_add(err, "%s:%u: more than %u entities", origin,
 				 line, POPULATION_MAX);
 		else
-			lines[n++] = line;
+			good = true;
+		if (good)
+			n++;
+		else
+			note_bad(&bad, &n_bad, &bad_cap, line);
 	}
 	if (err->count != errors) /* every problem at once: repeats too */
-		report_repeats(origin, v, lines, n, err);
-	free(lines);
+		report_repeats(origin, v, n, bad, n_bad, err);
+	free(bad);
 	if (err->count != errors) {
 		free(v);
 		return -1;

@@ -132,10 +132,14 @@ int result_parse(const struct entry_field *f, size_t n,
 		       !(strlen(fields[k].name) == f[i].name_len &&
 			 !memcmp(fields[k].name, f[i].name, f[i].name_len)))
 			k++;
-		int nl = (int)(f[i].name_len < 64 ? f[i].name_len : 64);
-		if (k == N_FIELDS)
-			return diag_add(err, "field %.*s: not a field of a "
-					"result entry", nl, f[i].name);
+		if (k == N_FIELDS) {
+			char name[3 * 64 + 1]; /* cleaned, as in campaign.c */
+			text_clean(f[i].name, f[i].name_len < 64 ? f[i].name_len
+								 : 64,
+				   name, sizeof(name));
+			return diag_add(err, "field %s: not a field of a "
+					"result entry", name);
+		}
 		if (seen[k])
 			return diag_add(err, "field %s: given twice",
 					fields[k].name);

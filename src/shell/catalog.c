@@ -49,6 +49,15 @@ static int add_official(struct catalog *cat, const char *dir,
 		free(text);
 		return -1;
 	}
+	/* A notice's calendar is official: a file that says otherwise (a
+	 * provisional one saved here) would be labelled two ways. */
+	if (cat->calendar.provisional >> (cat->calendar.n_years - 1) & 1) {
+		free(text);
+		return diag_add(err, "%s: marked provisional: this directory "
+				"holds the State Council's notices (remove "
+				"the file, and the provisional rule applies)",
+				path);
+	}
 	return add_doc(cat, atoi(name + 3), false, text, len);
 }
 

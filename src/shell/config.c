@@ -194,9 +194,9 @@ static int read_password(const char *origin, const struct y_redis *y,
 		char *text;
 		size_t len;
 		struct stat st;
-		/* A secret others can read is no secret: refused, as ssh
-		 * refuses such a key. */
-		if (stat(y->password_file, &st) == 0 && (st.st_mode & 077))
+		/* A secret anyone can read is no secret: refused, as ssh
+		 * refuses such a key (the service's group may read it). */
+		if (stat(y->password_file, &st) == 0 && (st.st_mode & 007))
 			return diag_add(err, "%s: redis.password_file %s is "
 					"readable by others (mode %04o): chmod "
 					"600 it", origin, y->password_file,

@@ -36,7 +36,8 @@ static int read_meta(struct store *s, struct meta *m, struct diag *err)
 		return STORE_LOST;
 	const redisReply *schema = reply_field(r, "schema");
 	m->generation = reply_u64(reply_field(r, "generation"));
-	m->buckets = (uint32_t)reply_u64(reply_field(r, "buckets"));
+	uint64_t buckets = reply_u64(reply_field(r, "buckets"));
+	m->buckets = buckets > GRADES_MAX_BUCKETS ? 0 : (uint32_t)buckets;
 	m->count = reply_u64(reply_field(r, "count"));
 	int rc = 0;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements == 0)

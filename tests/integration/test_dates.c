@@ -295,6 +295,13 @@ Test(cli, calendar_lists_official_and_provisional_years, .timeout = 60)
 			 "2031", INSPECTCTL_PATH, cfg), 0, "%s", out);
 	cr_assert(strstr(out, "provisional: true") &&
 		  strstr(out, "2031-01-23  # 春节 初一"), "%s", out);
+	/* A provisional document saved among the notices is refused, not
+	 * labelled two ways. */
+	cr_assert_eq(run(out, sizeof(out), "%s calendar --config %s --year "
+			 "2026 > %s/cn-2026.yaml && %s calendar --config %s",
+			 INSPECTCTL_PATH, cfg, dir, INSPECTCTL_PATH, cfg), 2,
+		     "%s", out);
+	cr_assert(strstr(out, "cn-2026.yaml: marked provisional"), "%s", out);
 	snprintf(sh, sizeof(sh), "rm -rf %s", dir);
 	cr_assert_eq(system(sh), 0);
 }

@@ -105,6 +105,9 @@ Test(campaign, every_bad_field_is_named)
 			 "field flags: may only hold B, R, P and E\n");
 	cr_assert_str_eq(PARSE(&c, BASE, "colour=red"),
 			 "field colour: not a field of a campaign entry\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "\x1b[2Jx=red"),
+			 "field \xef\xbf\xbd[2Jx: not a field of a campaign "
+			 "entry\n");
 	cr_assert_str_eq(PARSE(&c, BASE, "size=1", "size=2"),
 			 "field size: given twice\n");
 	cr_assert_str_eq(PARSE(&c, BASE, "entropy=a\tb"),
