@@ -29,6 +29,8 @@ import re
 import stat
 import sys
 
+import verify_teams
+
 PI_ONE = 10**12
 FACTOR_ONE = 10**6
 MASK64 = (1 << 64) - 1
@@ -648,7 +650,44 @@ def verify(bundle):
         raise Difference("selection: the draw selects %d, outcome.csv lists "
                          "%d, the MANIFEST says %s"
                          % (len(selected), len(published), m["selected"]))
-    return m, selected, check_days(bundle)
+    provisional = check_days(bundle)
+    check_teams(bundle, m, policy, entities, selected, outcome, seed)
+    return m, selected, provisional
+
+
+def check_teams(bundle, m, policy, entities, selected, outcome, seed):
+    """The team draw again, from roster.csv and teams.txt: each visit's day
+    and team as outcome.csv has them."""
+    roster_text = read(bundle, "roster.csv")
+    if hashlib.sha256(roster_text.encode()).hexdigest() != \
+            m["roster_digest"]:
+        raise Difference("roster.csv: its SHA-256 is not the roster digest "
+                         "of the MANIFEST")
+
+    def fail(why):
+        raise Difference(why)
+    inspectors, quals = verify_teams.read_roster(roster_text, fail)
+    inputs = verify_teams.read_team_inputs(read(bundle, "teams.txt"), fail)
+    if inputs["team_size"] != policy["team_size"]:
+        raise Difference("teams.txt: team_size %d, the policy says %d"
+                         % (inputs["team_size"], policy["team_size"]))
+    region = {e[0]: int(e[3]) for e in entities}
+    rng = Pcg64Dxsm(verify_teams.team_stream_seed(seed))
+    draw = verify_teams.TeamDraw(inspectors, quals, inputs,
+                                 [(u, region[u]) for u in selected], rng,
+                                 fail)
+    try:
+        teams = draw.draw()
+    except verify_teams.Refused as e:
+        raise Difference("teams: no team for %s: the campaign would have "
+                         "been refused" % e)
+    for k, (uscc, (d, ids)) in enumerate(zip(selected, teams)):
+        mine = "%s,%s,%s" % (uscc, inputs["days"][d], ";".join(ids))
+        if mine != outcome[k + 1]:
+            raise Difference("teams: %s goes on %s with %s, outcome.csv "
+                             "line %d says %s" % (uscc, inputs["days"][d],
+                                                  ";".join(ids), k + 2,
+                                                  outcome[k + 1]))
 
 
 def main(argv):
@@ -666,7 +705,8 @@ def main(argv):
     if len(argv) == 3:
         sys.stdout.write("".join(u + "\n" for u in selected))
     print("verified: the entity draw of campaign %s, %d of %s entities, "
-          "seed %s; the window's working days by the calendars%s"
+          "seed %s; each visit's team and day; the window's working days "
+          "by the calendars%s"
           % (m["campaign"], len(selected), m["population"], m["seed"],
              " (provisional for %s, checked against the rule)"
              % ",".join(map(str, provisional)) if provisional else ""))
