@@ -7,7 +7,10 @@
 #include "helpers.h"
 #include "inspect/assign.h"
 #include "inspect/items.h"
+#include "inspect/date.h"
 #include "inspect/rng.h"
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
 
 static const char *const depts[] = {"SAMR-A", "SAMR-B", "SAMR-C"};
 static const uint32_t regions[] = {410102, 410103, 440304, 440305};
@@ -508,4 +511,78 @@ Test(assign, capacity_counts_other_campaigns_visits)
 		cr_assert_leq(sent[2], 1);
 	}
 	roster_finish(&r);
+}
+
+/* ---- the worked examples of docs/ALGORITHM.md, "The team draw" ---- */
+
+struct example {
+	const char *phrase, *roster, *stream_seed;
+	const char *qualification; /* or NULL */
+	int32_t days[2];
+	size_t n_days;
+	struct visit v[2];
+	const char *want[2]; /* "day ids" */
+};
+
+static void run_example(const struct example *e)
+{
+	struct roster r;
+	roster_of(e->roster, &r);
+	struct team_rules t = plain_rules();
+	if (e->qualification)
+		t.qualifications = 1ULL << roster_qualification(&r,
+								e->qualification);
+	uint8_t seed[32], stream[32];
+	char hex[65], text[128];
+	sha256(e->phrase, strlen(e->phrase), seed);
+	/* The stream's seed as the section states it. */
+	seed_hex(seed, 32, hex);
+	snprintf(text, sizeof(text), "16:inspectd-teams/1,64:%s,", hex);
+	sha256(text, strlen(text), stream);
+	seed_hex(stream, 32, hex);
+	cr_assert_str_eq(hex, e->stream_seed);
+	struct assignment a[2];
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(assign_teams(&r, &t, e->days, e->n_days, NULL, e->v, 2,
+				  seed, a, &err), 0, "%s", diag_text(&err));
+	for (size_t k = 0; k < 2; k++) {
+		char ids[64], got[80], day[11];
+		assignment_ids(&r, &a[k], ids, sizeof(ids));
+		date_format(a[k].day, day);
+		snprintf(got, sizeof(got), "%s %s", day, ids);
+		cr_assert_str_eq(got, e->want[k], "%s, visit %zu", e->phrase, k);
+	}
+	roster_finish(&r);
+}
+
+Test(assign, the_worked_examples_of_the_specification)
+{
+	int32_t d0 = date_from_civil(2026, 12, 21);
+	const struct example one = {
+		"worked example 1",
+		ROSTER_HEADER "\n"
+		"a,甲,1,SAMR-A,44,food,1,,1\n"
+		"b,乙,2,SAMR-A,4403,,1,,1\n"
+		"c,丙,3,SAMR-A,44,,2,91440304MA5F0000A0,1\n"
+		"d,丁,4,SAMR-B,44,food,1,,1\n",
+		"409b7b66642008fc9c13f8da743f5d10cd05602ef47bc036daab4a0a278d66db",
+		"food", {d0, d0 + 1}, 2,
+		{{"91440304MA5F0000A0", 440304, NULL, 0},
+		 {"91440304MA5F0000B3", 440305, NULL, 0}},
+		{"2026-12-21 b;a", "2026-12-22 c;a"}};
+	const struct example two = {
+		"worked example repair 2",
+		ROSTER_HEADER "\n"
+		"a,甲,1,SAMR-A,44,,1,,1\n"
+		"b,乙,2,SAMR-A,44,,1,,1\n"
+		"c,丙,3,SAMR-A,4403,,1,,1\n"
+		"d,丁,4,SAMR-A,4403,,1,,1\n",
+		"271f17da6b979e91a796dd64f6fb8519a06fafd227b2dd3eda8e9de263b176f8",
+		NULL, {d0, 0}, 1,
+		{{"91440304MA5F0000A0", 440304, NULL, 0},
+		 {"91440106MA5F0000CQ", 440106, NULL, 0}},
+		{"2026-12-21 c;d", "2026-12-21 a;b"}};
+	run_example(&one);
+	run_example(&two);
 }
