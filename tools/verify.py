@@ -704,6 +704,15 @@ def main(argv):
         return 1
     if len(argv) == 3:
         sys.stdout.write("".join(u + "\n" for u in selected))
+    for name, f in (("roster_digest", "roster.csv"),
+                    ("team_inputs_digest", "teams.txt"),
+                    ("outcome_digest", "outcome.csv")):
+        print("%s %s" % (name, hashlib.sha256(read(argv[1], f, True))
+                         .hexdigest()))
+    print("Compare each digest, the entropy and the seed with the "
+          "campaign's public plan (type=plan on insp:public, and the "
+          "disclosure): the bundle is the published campaign only if they "
+          "are equal.")
     print("verified: the entity draw of campaign %s, %d of %s entities, "
           "seed %s; each visit's team and day; the window's working days "
           "by the calendars%s"

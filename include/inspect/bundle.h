@@ -66,6 +66,10 @@ void bundle_manifest_format(const struct bundle_manifest *m,
 			    struct strbuf *out);
 int bundle_manifest_parse(const char *text, size_t len,
 			  struct bundle_manifest *ret, struct diag *err);
+/* One line of outcome.csv: "uscc,YYYY-MM-DD,id;id\n" into out[size];
+ * returns its length. Publication digests the same lines. */
+size_t bundle_outcome_line(char *out, size_t size, const char *uscc,
+			   int32_t day, const char *ids);
 /* The policy as the integers docs/ALGORITHM.md section 3 defines. */
 void policy_numbers_format(const struct policy *p, struct strbuf *out);
 

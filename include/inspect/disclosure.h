@@ -39,6 +39,10 @@ struct disclosure {
 	bool teams_disclosed;
 	const struct disclosure_row *rows; /* ascending by uscc */
 	size_t n;
+	/* The second random's commitments (NULL for a campaign published
+	 * before they were kept): the roster's, the team draw inputs' and
+	 * the outcome's digests, as in the audit bundle. */
+	const char *roster_digest, *team_inputs_digest, *outcome_digest;
 };
 
 void disclosure_csv(const struct disclosure *d, struct strbuf *out);

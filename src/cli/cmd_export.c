@@ -148,7 +148,10 @@ static int export_disclosure(const struct export_args *a,
 		.seed = campaign_field(v, "seed"), .entropy = campaign_field(v, "entropy"),
 		.algorithm = ALGORITHM_VERSION " + " ASSIGN_ALGORITHM,
 		.calendar_provisional = campaign_field(v, "calendar_provisional"),
-		.teams_disclosed = p.disclose_inspectors};
+		.teams_disclosed = p.disclose_inspectors,
+		.roster_digest = campaign_field(v, "roster_digest"),
+		.team_inputs_digest = campaign_field(v, "team_inputs_digest"),
+		.outcome_digest = campaign_field(v, "outcome_digest")};
 	snprintf(codes, sizeof(codes), "%s", campaign_field(v, "items"));
 	for (char *save, *c = strtok_r(codes, ",", &save);
 	     c && d.n_items < CAMPAIGN_MAX_ITEMS; c = strtok_r(NULL, ",", &save)) {

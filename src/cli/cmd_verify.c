@@ -9,6 +9,8 @@
 #include "inspect/bundle.h"
 #include "inspect/catalog.h"
 #include "inspect/file.h"
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
 
 struct bundle_maps {
 	struct mapped_file f[8];
@@ -68,6 +70,15 @@ static void unmap_all(struct bundle_maps *m)
 		file_unmap(&m->cal[i]);
 }
 
+static void print_digest(const char *name, const struct text *t)
+{
+	uint8_t d[32];
+	char hex[65];
+	sha256(t->s, t->len, d);
+	seed_hex(d, 32, hex);
+	printf("%s %s\n", name, hex);
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-')
@@ -105,13 +116,19 @@ int cmd_verify(int argc, char **argv)
 		       b.m.campaign, b.m.population, b.m.selected,
 		       b.m.population_digest, b.m.policy_digest, b.m.entropy,
 		       b.m.seed);
+		print_digest("roster_digest", &b.roster);
+		print_digest("team_inputs_digest", &b.teams);
+		print_digest("outcome_digest", &b.outcome);
 		if (b.provisional_years[0])
 			printf("calendars provisional for %s (each checked "
 			       "against the provisional rule), official "
 			       "otherwise\n", b.provisional_years);
 		else
 			printf("calendars official\n");
-		printf("Compare these with the campaign's public plan.\n");
+		printf("Compare each digest, the entropy and the seed with the "
+		       "campaign's public plan (type=plan on insp:public, and "
+		       "the disclosure): the bundle is the published campaign "
+		       "only if they are equal.\n");
 	} else {
 		printf("DIFFERENCE: %s", diag_text(&err));
 	}

@@ -63,14 +63,16 @@ static int outcome_of(const struct campaign_view *v, struct strbuf *out)
 	bool has;
 	sb_puts(out, OUTCOME_HEADER "\n");
 	for (size_t k = 0; k < v->n; k++) {
-		char day[11];
+		char ids[TEAM_MAX * 34] = "", line[sizeof(ids) + 64];
+		size_t n = 0;
 		if (!campaign_row_parse(&v->rows[k], &pv, &rr, &has))
 			return -1;
-		date_format(pv.date, day);
-		sb_printf(out, "%s,%s,", v->rows[k].uscc, day);
-		for (unsigned m = 0; m < pv.n_ids; m++)
-			sb_printf(out, "%s%s", m ? ";" : "", pv.ids[m]);
-		sb_puts(out, "\n");
+		for (unsigned m = 0; m < pv.n_ids && n < sizeof(ids); m++)
+			n += (size_t)snprintf(ids + n, sizeof(ids) - n, "%s%s",
+					      m ? ";" : "", pv.ids[m]);
+		sb_add(out, line, bundle_outcome_line(line, sizeof(line),
+						      v->rows[k].uscc, pv.date,
+						      ids));
 	}
 	return 0;
 }

@@ -145,6 +145,15 @@ void policy_numbers_format(const struct policy *p, struct strbuf *b)
 
 /* ---- verification ---- */
 
+size_t bundle_outcome_line(char *out, size_t size, const char *uscc,
+			   int32_t day, const char *ids)
+{
+	char d[11];
+	date_format(day, d);
+	int n = snprintf(out, size, "%.18s,%s,%s\n", uscc, d, ids);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
 struct outcome_row {
 	char uscc[USCC_LEN + 1], date[11], team[TEAM_MAX * 34];
 };

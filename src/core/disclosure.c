@@ -164,6 +164,12 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 	json_member(b, "population_digest", d->population_digest, true);
 	json_member(b, "policy_digest", d->policy_digest, true);
 	json_member(b, "entropy", d->entropy, true);
+	if (d->outcome_digest && d->outcome_digest[0]) {
+		json_member(b, "roster_digest", d->roster_digest, true);
+		json_member(b, "team_inputs_digest", d->team_inputs_digest,
+			    true);
+		json_member(b, "outcome_digest", d->outcome_digest, true);
+	}
 	json_member(b, "seed", d->seed, false);
 	sb_puts(b, "},\"visits\":[");
 	for (size_t k = 0; k < d->n; k++) {
@@ -374,6 +380,14 @@ void disclosure_html(const struct disclosure *d, struct strbuf *b)
 	html_pair(b, "规则摘要 Policy digest", d->policy_digest, "digest");
 	html_pair(b, "公开随机数 Entropy", d->entropy, "digest");
 	html_pair(b, "种子 Seed", d->seed, "digest");
+	if (d->outcome_digest && d->outcome_digest[0]) {
+		html_pair(b, "人员名录摘要 Roster digest", d->roster_digest,
+			  "digest");
+		html_pair(b, "人员抽取输入摘要 Team draw inputs digest",
+			  d->team_inputs_digest, "digest");
+		html_pair(b, "抽取结果摘要 Outcome digest", d->outcome_digest,
+			  "digest");
+	}
 	sb_puts(b, "</dl><p>名录摘要在公开随机数之前公布；任何人可按公开的"
 		   "算法说明复核抽取结果。The population digest was published "
 		   "before the entropy; the draw can be re-run from the "

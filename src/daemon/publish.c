@@ -106,19 +106,32 @@ static void add_tasks(struct tx *t, const struct answer *a, const char *dept,
 
 /* The plan, then its entities: uscc and name only. No class, score,
  * flags or π: risk grades are not public. */
+/* The texts the plan event is made of. */
+struct plan_texts {
+	const char *seed, *items, *window, *entropy;
+	const char (*buf)[72]; /* policy digest, population digest, date */
+	const struct audit_refs *refs;
+};
+
+/* The plan on <p>public, with every commitment a verifier compares an
+ * audit bundle with (docs/ALGORITHM.md, "Audit bundles"), then each
+ * selected entity. */
 static void add_public(struct tx *t, const struct answer *a, const char *pub,
 		       const struct population *pop, const struct draw *d,
-		       const struct details *det, const char *seed_hex_,
-		       const char (*buf)[72], const char *items,
-		       const char *window, const char *entropy)
+		       const struct details *det, const struct plan_texts *x)
 {
 	answer_event(t, pub, "plan", a->c->id);
 	const char *kv[][2] = {
-		{"department", a->c->department}, {"items", items},
-		{"window", window}, {"date", buf[2]},
-		{"population_digest", buf[1]}, {"policy_digest", buf[0]},
-		{"seed", seed_hex_}, {"entropy", entropy},
+		{"department", a->c->department}, {"items", x->items},
+		{"window", x->window}, {"date", x->buf[2]},
+		{"population_digest", x->buf[1]}, {"policy_digest", x->buf[0]},
+		{"seed", x->seed}, {"entropy", x->entropy},
 		{"algorithm", ALGORITHM_VERSION},
+		{"roster_digest", x->refs->roster_hex},
+		{"team_inputs_digest", x->refs->team_inputs_hex},
+		{"outcome_digest", x->refs->outcome_hex},
+		{"calendars", x->refs->calendars},
+		{"calendar_provisional", x->refs->provisional},
 	};
 	for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++) {
 		args_add(&t->a, kv[i][0]);
@@ -282,6 +295,10 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_add(&t.a, refs.calendars);
 	args_add(&t.a, "calendar_provisional");
 	args_add(&t.a, refs.provisional);
+	args_add(&t.a, "team_inputs_digest");
+	args_add(&t.a, refs.team_inputs_hex);
+	args_add(&t.a, "outcome_digest");
+	args_add(&t.a, refs.outcome_hex);
 	tx_send(&t);
 	if (!rec->frozen) {
 		/* A one-shot campaign's population, kept like a frozen one's
@@ -300,8 +317,9 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_add(&t.a, a->c->id);
 	tx_send(&t);
 	add_tasks(&t, a, dept, pop, d, &det, plan, items, window);
-	add_public(&t, a, pub, pop, d, &det, seedhex, buf, items, window,
-		   entropy);
+	const struct plan_texts texts = {seedhex, items, window, entropy,
+					 (const char (*)[72])buf, &refs};
+	add_public(&t, a, pub, pop, d, &det, &texts);
 	/* Inspected on the window's first day, else the draw date. */
 	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
 						   : rec->date, day);

@@ -58,13 +58,17 @@ int plan_add_visits(struct worker *w, struct tx *t, const char *key,
 		    const struct population *pop, const struct draw *d,
 		    const struct visit_plan *p,
 		    const char *(*name)(size_t k, void *ctx), void *ctx);
-/* What publication records of the audit copies: the roster's digest,
- * "cn-YYYY.yaml:<sha256>,..." of the window's calendars, and the years
- * among them that are provisional ("2027,2028", "" for none). */
+/* What publication records of the audit copies, and commits to in the
+ * public plan: the roster's digest, "cn-YYYY.yaml:<sha256>,..." of the
+ * window's calendars, the years among them that are provisional
+ * ("2027,2028", "" for none), and the digests of the team draw's inputs
+ * and outcome as the audit bundle writes them. */
 struct audit_refs {
 	char roster_hex[65];
 	char calendars[8 * 80];
 	char provisional[8 * 5];
+	char team_inputs_hex[65]; /* SHA-256 of the bundle's teams.txt */
+	char outcome_hex[65];     /* ...and of its outcome.csv */
 };
 
 /* What the team draw read (<p>audit:<campaign>, docs/REDIS.md), the

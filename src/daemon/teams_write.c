@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/bundle.h"
 #include "inspect/date.h"
 #include "inspect/seed.h"
 #include "inspect/sha256.h"
@@ -89,6 +90,26 @@ static int add_calendars(struct worker *w, struct tx *t,
 	return 0;
 }
 
+/* SHA-256 of outcome.csv as an audit bundle will carry it: the header,
+ * then each visit in canonical order (the draw's order). */
+static void outcome_digest(const struct visit_plan *p, char hex[65])
+{
+	struct sha256 h;
+	uint8_t digest[32];
+	sha256_init(&h);
+	sha256_update(&h, OUTCOME_HEADER "\n", strlen(OUTCOME_HEADER) + 1);
+	for (size_t k = 0; k < p->n; k++) {
+		char ids[TEAM_MAX * 34], line[sizeof(ids) + 64];
+		assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
+		sha256_update(&h, line,
+			      bundle_outcome_line(line, sizeof(line),
+						  p->v[k].uscc, p->a[k].day,
+						  ids));
+	}
+	sha256_final(&h, digest);
+	seed_hex(digest, 32, hex);
+}
+
 int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 		   const struct visit_plan *p, struct audit_refs *ret)
 {
@@ -107,7 +128,10 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 	args_add(&t->a, key);
 	args_addn(&t->a, b.s, b.len);
 	tx_send(t);
+	sha256(b.s, b.len, digest);
+	seed_hex(digest, 32, ret->team_inputs_hex);
 	sb_finish(&b);
+	outcome_digest(p, ret->outcome_hex);
 	/* The roster as the draw read it, kept under its digest: a later
 	 * import leaves it, and campaigns of one roster share it. */
 	sha256(p->roster_text, p->roster_len, digest);

@@ -118,8 +118,46 @@ static void published(redisContext *c, const char *id)
 	freeReplyObject(e);
 }
 
-static void both_verify(const char *config, const char *dir,
-			const char *id)
+/* The value of field in campaign id's plan event on insp:public. */
+static void plan_field(redisContext *c, const char *id, const char *field,
+		       char *value, size_t size)
+{
+	redisReply *x = cmd(c, "XRANGE insp:public - +");
+	value[0] = '\0';
+	for (size_t i = 0; i < x->elements; i++) {
+		const redisReply *f = x->element[i]->element[1];
+		bool plan = false, ours = false;
+		for (size_t j = 0; j + 1 < f->elements; j += 2) {
+			plan |= !strcmp(f->element[j]->str, "type") &&
+				!strcmp(f->element[j + 1]->str, "plan");
+			ours |= !strcmp(f->element[j]->str, "campaign") &&
+				!strcmp(f->element[j + 1]->str, id);
+		}
+		for (size_t j = 0; plan && ours && j + 1 < f->elements; j += 2)
+			if (!strcmp(f->element[j]->str, field))
+				snprintf(value, size, "%s", f->element[j + 1]->str);
+	}
+	freeReplyObject(x);
+}
+
+/* Each commitment a verifier prints equals the public plan's. */
+static void same_as_plan(redisContext *c, const char *id, const char *said)
+{
+	static const char *const names[] = {"roster_digest",
+					    "team_inputs_digest",
+					    "outcome_digest"};
+	for (int k = 0; k < 3; k++) {
+		char want[160], line[200];
+		plan_field(c, id, names[k], want, sizeof(want));
+		cr_assert_eq(strlen(want), 64, "%s has no %s", id, names[k]);
+		snprintf(line, sizeof(line), "%s %s\n", names[k], want);
+		cr_assert(strstr(said, line), "%s: %s not as the plan's %s:\n%s",
+			  id, names[k], want, said);
+	}
+}
+
+static void both_verify(redisContext *c, const char *config,
+			const char *dir, const char *id)
 {
 	char b[256];
 	snprintf(b, sizeof(b), "%s/b-%s", dir, id);
@@ -128,9 +166,22 @@ static void both_verify(const char *config, const char *dir,
 		     0, "%s", out);
 	cr_assert_eq(run(out, sizeof(out), "%s verify %s", INSPECTCTL_PATH, b),
 		     0, "%s: %s", id, out);
+	same_as_plan(c, id, out);
 	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py %s",
 			 POLICIES_DIR, b), 0, "%s: %s", id, out);
 	cr_assert(strstr(out, "each visit's team and day"), "%s", out);
+	same_as_plan(c, id, out);
+	/* Load claimed for an inspector in teams.txt: the bundle may still
+	 * be self-consistent, but it is no longer the one the plan committed
+	 * to, and neither verifier says it is. */
+	char want[160], line[200];
+	plan_field(c, id, "team_inputs_digest", want, sizeof(want));
+	snprintf(line, sizeof(line), "team_inputs_digest %s", want);
+	run(out, sizeof(out), "cp -r %s %s-load && echo 'used r00 2026-12-21 "
+	    "9' >> %s-load/teams.txt && %s verify %s-load; python3 "
+	    "%s/../tools/verify.py %s-load", b, b, b, INSPECTCTL_PATH, b,
+	    POLICIES_DIR, b);
+	cr_assert_null(strstr(out, line), "%s", out);
 	/* One team changed in outcome.csv: both refuse. */
 	cr_assert_eq(run(out, sizeof(out), "cp -r %s %s-x && sed -i '2s/,[^,]*$"
 			 "/,r00;z9/' %s-x/outcome.csv", b, b, b), 0);
@@ -204,7 +255,7 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	published(c, "T5");
 	static const char *const ids[] = {"T1", "T2", "T3", "T4", "T5"};
 	for (int k = 0; k < 5; k++)
-		both_verify(d.config, r.dir, ids[k]);
+		both_verify(c, d.config, r.dir, ids[k]);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);

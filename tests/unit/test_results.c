@@ -198,7 +198,8 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	struct disclosure_item items[1] = {{"SC-001", "营业执照"}};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", items, 1, 100, 2, "aa", "bb", "cc",
-			       "7 3", "inspectd-draw/1", "2027", false, rows, 2};
+			       "7 3", "inspectd-draw/1", "2027", false, rows, 2,
+			       "dd", "ee", "ff"};
 	struct strbuf csv = {0}, json = {0}, html = {0};
 	disclosure_csv(&d, &csv);
 	disclosure_json(&d, &json);
@@ -215,6 +216,10 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 			 "content=\"default-src 'none'; style-src 'sha256-"),
 		  "%.600s", html.s);
 	cr_assert_null(strstr(html.s, "<C>"));
+	/* The second random's commitments are public too. */
+	cr_assert(strstr(json.s, "\"team_inputs_digest\":\"ee\",\"outcome_digest\""
+			 ":\"ff\""), "%s", json.s);
+	cr_assert(strstr(html.s, "Outcome digest"), "%s", html.s);
 	/* A window planned on a provisional calendar says so in each. */
 	cr_assert(strstr(csv.s, ",provisional 2027,"), "%s", csv.s);
 	cr_assert(strstr(json.s, "\"calendar_provisional\":[2027]"), "%s",
@@ -248,7 +253,8 @@ Test(results, exports_defuse_formulas_and_bad_bytes)
 	};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", NULL, 0, 100, 4, "aa", "bb", "cc",
-			       "7 3", "inspectd-draw/1", "", false, rows, 4};
+			       "7 3", "inspectd-draw/1", "", false, rows, 4,
+			       NULL, NULL, NULL};
 	struct strbuf csv = {0}, json = {0};
 	disclosure_csv(&d, &csv);
 	disclosure_json(&d, &json);
