@@ -83,5 +83,8 @@ int cli_date(const char *s, int32_t *day);
 int cli_count(const char *opt, const char *s, uint32_t max, uint32_t *out);
 /* Today's date in time_zone (clock_today): inspectd's notion of today. */
 int32_t cli_today(const char *time_zone);
+/* A draw's date: *date as given, or today in time_zone (DATE_NONE); -1
+ * (with the reason printed) if the zone is unknown. */
+int cli_draw_date(const char *time_zone, int32_t *date);
 
 #endif

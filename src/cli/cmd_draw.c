@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/date.h"
 #include "inspect/clock.h"
+#include "inspect/date.h"
 #include "report.h"
 
 struct draw_args {
@@ -70,13 +70,8 @@ static int parse_args(int argc, char **argv, struct draw_args *a)
 	if (!a->policy || !a->population || !a->campaign || !a->entropy ||
 	    optind != argc)
 		return -1;
-	if (!clock_zone_known(a->time_zone)) {
-		fprintf(stderr, "inspectctl: --time-zone: '%s' is not a zone of "
-			"the tz database\n", a->time_zone);
+	if (cli_draw_date(a->time_zone, &a->date) < 0)
 		return -1;
-	}
-	if (a->date == DATE_NONE)
-		a->date = cli_today(a->time_zone);
 	return 0;
 }
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/clock.h"
 #include "inspect/date.h"
 #include "inspect/decimal.h"
 #include "inspect/sampler.h"
@@ -60,13 +59,8 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
 		if (r < 0)
 			return -1;
 	}
-	if (!clock_zone_known(a->time_zone)) {
-		fprintf(stderr, "inspectctl: --time-zone: '%s' is not a zone of "
-			"the tz database\n", a->time_zone);
+	if (cli_draw_date(a->time_zone, &a->date) < 0)
 		return -1;
-	}
-	if (a->date == DATE_NONE)
-		a->date = cli_today(a->time_zone);
 	return a->policy && a->population && a->campaign && a->runs > 0 &&
 			       optind == argc
 		       ? 0

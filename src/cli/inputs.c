@@ -100,3 +100,15 @@ int32_t cli_today(const char *time_zone)
 {
 	return clock_today(time_zone, NULL);
 }
+
+int cli_draw_date(const char *time_zone, int32_t *date)
+{
+	if (!clock_zone_known(time_zone)) {
+		fprintf(stderr, "inspectctl: --time-zone: '%s' is not a zone of "
+			"the tz database\n", time_zone);
+		return -1;
+	}
+	if (*date == DATE_NONE)
+		*date = cli_today(time_zone);
+	return 0;
+}
