@@ -8,10 +8,11 @@ bundle says was published.
 
     python3 tools/verify.py BUNDLE_DIR [--print]
 
-Prints "verified: ..." and exits 0, or "DIFFERENCE: <first difference>"
-and exits 1 (2 for a bundle it cannot read). With --print it also writes
-the selection as `uscc` lines, the same bytes as outcome.csv's first
-column. The team draw is checked by `inspectctl verify`; this script
+Prints the digests to compare with the public plan and "verified: ...",
+and exits 0, or "DIFFERENCE: <first difference>" and exits 1 (2 for a
+bundle it cannot read). With --print it writes the selection as `uscc`
+lines to stdout, the same bytes as outcome.csv's first column, and the
+rest to stderr. The team draw is checked by `inspectctl verify`; this script
 checks the days it chose from: the window's working days in teams.txt
 against the bundle's calendars, and a calendar marked provisional against
 the provisional rule (section "Working days" of docs/ALGORITHM.md).
@@ -561,7 +562,7 @@ def parse_calendar(name, text):
     return cal["year"], cal["provisional"], off, work
 
 
-def check_days(bundle):
+def check_days(bundle, date):
     """teams.txt's days are the window's working days by the bundle's
     calendars; a provisional calendar follows the rule. Returns the
     provisional years."""
@@ -592,6 +593,9 @@ def check_days(bundle):
             days.append(day_number(line[4:]))
     if window is None or None in window or len(window) != 2:
         raise Unreadable("teams.txt: no window line")
+    if window[0] <= date:
+        raise Difference("teams.txt: the window starts on or before the "
+                         "draw date")
     want = []
     for day in range(window[0], window[1] + 1):
         if day not in working:
@@ -650,9 +654,18 @@ def verify(bundle):
         raise Difference("selection: the draw selects %d, outcome.csv lists "
                          "%d, the MANIFEST says %s"
                          % (len(selected), len(published), m["selected"]))
-    provisional = check_days(bundle)
+    provisional = check_days(bundle, date)
     check_teams(bundle, m, policy, entities, selected, outcome, seed)
     return m, selected, provisional
+
+
+def outcome_commitment(bundle):
+    """SHA-256 of "salt <salt>\\n" (teams.txt's salt line, when there is
+    one) followed by outcome.csv: what the public plan commits to."""
+    salt = [l[5:] for l in read(bundle, "teams.txt").split("\n")
+            if l.startswith("salt ")]
+    head = ("salt %s\n" % salt[0]).encode() if salt else b""
+    return hashlib.sha256(head + read(bundle, "outcome.csv", True)).hexdigest()
 
 
 def check_teams(bundle, m, policy, entities, selected, outcome, seed):
@@ -702,23 +715,28 @@ def main(argv):
     except Difference as e:
         print("DIFFERENCE: %s" % e)
         return 1
+    # With --print the selection goes to stdout alone, the summary to
+    # stderr.
+    out = sys.stdout
     if len(argv) == 3:
         sys.stdout.write("".join(u + "\n" for u in selected))
+        out = sys.stderr
     for name, f in (("roster_digest", "roster.csv"),
-                    ("team_inputs_digest", "teams.txt"),
-                    ("outcome_digest", "outcome.csv")):
+                    ("team_inputs_digest", "teams.txt")):
         print("%s %s" % (name, hashlib.sha256(read(argv[1], f, True))
-                         .hexdigest()))
+                         .hexdigest()), file=out)
+    print("outcome_digest %s" % outcome_commitment(argv[1]), file=out)
     print("Compare each digest, the entropy and the seed with the "
           "campaign's public plan (type=plan on insp:public, and the "
           "disclosure): the bundle is the published campaign only if they "
-          "are equal.")
+          "are equal.", file=out)
     print("verified: the entity draw of campaign %s, %d of %s entities, "
           "seed %s; each visit's team and day; the window's working days "
           "by the calendars%s"
           % (m["campaign"], len(selected), m["population"], m["seed"],
              " (provisional for %s, checked against the rule)"
-             % ",".join(map(str, provisional)) if provisional else ""))
+             % ",".join(map(str, provisional)) if provisional else ""),
+          file=out)
     return 0
 
 

@@ -6,6 +6,7 @@ the selected entities with their regions and the campaign's seed, it draws
 every visit's day and team again, so that outcome.csv can be compared.
 """
 import hashlib
+import re
 
 TEAM_MAX = 10
 PICK_TRIES = 32
@@ -20,8 +21,11 @@ def read_roster(text, fail):
     """roster.csv: inspectors in file order, and the qualification names in
     the order of their first appearance (a name's bit is its index)."""
     lines = [l[:-1] if l.endswith("\r") else l for l in text.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()
+    # The line end of the last row, and one empty line after it, end the
+    # file (as the C reader does); any other empty line is a bad row.
+    for _ in range(2):
+        if len(lines) > 1 and lines[-1] == "":
+            lines.pop()
     header = ("id,name,badge,department,jurisdictions,qualifications,"
               "daily_capacity,conflicts,active")
     if not lines or lines[0] != header:
@@ -29,17 +33,23 @@ def read_roster(text, fail):
     inspectors, quals = [], []
     for no, line in enumerate(lines[1:], start=2):
         f = line.split(",")
+        juris = f[4].split(";") if len(f) == 9 else []
+        names = f[5].split(";") if len(f) == 9 and f[5] else []
         if len(f) != 9 or f[8] not in ("1", "0", "true", "false") or \
-                not f[6].isdigit():
+                not re.fullmatch(r"[0-9]{1,2}", f[6]) or \
+                not 1 <= int(f[6]) <= 50 or not juris or \
+                not all(re.fullmatch(r"[0-9]{1,6}", j) for j in juris) or \
+                not all(0 < len(q.encode()) <= 32 and "\0" not in q
+                        for q in names):
             fail("roster.csv:%d: not an inspector row" % no)
         bits = 0
-        for q in (f[5].split(";") if f[5] else []):
+        for q in names:
             if q not in quals:
                 quals.append(q)
             bits |= 1 << quals.index(q)
         inspectors.append({
             "id": f[0], "department": f[3],
-            "jurisdictions": f[4].split(";") if f[4] else [],
+            "jurisdictions": juris,
             "quals": bits, "capacity": int(f[6]),
             "conflicts": set(f[7].split(";")) if f[7] else set(),
             "active": f[8] in ("1", "true")})
@@ -48,9 +58,18 @@ def read_roster(text, fail):
 
 def read_team_inputs(text, fail):
     """teams.txt: team_size, departments and qualifications in order, the
-    window's days, other campaigns' load and previous teams."""
+    window and its days, other campaigns' load and previous teams, and the
+    salt of the outcome's commitment."""
+    try:
+        return parse_team_inputs(text, fail)
+    except (ValueError, IndexError):
+        fail("teams.txt: a line does not read")
+
+
+def parse_team_inputs(text, fail):
     t = {"team_size": 0, "departments": [], "qualifications": [],
-         "days": [], "used": [], "previous": {}}
+         "days": [], "used": [], "previous": {}, "window": None,
+         "salt": None}
     lines = text.split("\n")
     if lines[0] != "inspectd-team-inputs/1":
         fail("teams.txt:1: not inspectd-team-inputs/1")
@@ -58,6 +77,9 @@ def read_team_inputs(text, fail):
         key, _, rest = line.partition(" ")
         if key == "team_size":
             t["team_size"] = int(rest)
+            if not 2 <= t["team_size"] <= TEAM_MAX:
+                fail("teams.txt:%d: team_size is from 2 to %d"
+                     % (no, TEAM_MAX))
         elif key == "department":
             t["departments"].append(rest)
         elif key == "qualification":
@@ -70,7 +92,11 @@ def read_team_inputs(text, fail):
         elif key == "previous":
             uscc, _, ids = rest.partition(" ")
             t["previous"][uscc] = ids.split(";") if ids else []
-        elif key == "window" or (line == "" and no == len(lines)):
+        elif key == "window":
+            t["window"] = rest.split(" ")
+        elif key == "salt":
+            t["salt"] = rest
+        elif line == "" and no == len(lines):
             continue
         else:
             fail("teams.txt:%d: not a line of the team inputs" % no)

@@ -54,8 +54,10 @@ struct bundle {
 	struct text calendars[CALENDAR_MAX_YEARS]; /* in year order */
 	unsigned n_calendars;
 	/* Set by bundle_verify: the window's years whose calendar is
-	 * provisional, as checked against the provisional rule. */
+	 * provisional, as checked against the provisional rule; and the salt
+	 * of the outcome's commitment from teams.txt ("" if none). */
 	char provisional_years[48];
+	char outcome_salt[65];
 };
 
 /* The file names of the fixed files, in the order above. */

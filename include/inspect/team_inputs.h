@@ -11,6 +11,8 @@
  *   day 2026-11-25               (each working day, ascending)
  *   used i0042 2026-11-25 3      (visits other campaigns planned)
  *   previous 91410100MA... i7;i9 (the entity's previous team)
+ *   salt 3f0c...                 (64 hex digits: not an input of the
+ *                                draw, the salt of the outcome's digest)
  */
 #ifndef INSPECT_TEAM_INPUTS_H
 #define INSPECT_TEAM_INPUTS_H
@@ -46,7 +48,15 @@ struct team_inputs {
 	size_t n_used;
 	struct previous_entry *previous; /* ascending by uscc */
 	size_t n_previous;
+	char salt[65]; /* "" in bundles made before it was kept */
 };
+
+/* The outcome's digest as the public plan commits to it: SHA-256 of
+ * "salt <salt>\n" followed by outcome.csv, so that the few possible
+ * outcomes of a small campaign cannot be tried against it; of outcome.csv
+ * alone when salt is "". Into hex. */
+void outcome_commitment(const char *salt, const char *outcome, size_t len,
+			char hex[65]);
 
 /* Writes the inputs of a team draw (as assign_teams took them). */
 void team_inputs_format(struct strbuf *b, const struct team_rules *rules,

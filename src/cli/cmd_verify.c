@@ -11,6 +11,7 @@
 #include "inspect/file.h"
 #include "inspect/seed.h"
 #include "inspect/sha256.h"
+#include "inspect/team_inputs.h"
 
 struct bundle_maps {
 	struct mapped_file f[8];
@@ -118,7 +119,10 @@ int cmd_verify(int argc, char **argv)
 		       b.m.seed);
 		print_digest("roster_digest", &b.roster);
 		print_digest("team_inputs_digest", &b.teams);
-		print_digest("outcome_digest", &b.outcome);
+		char hex[65];
+		outcome_commitment(b.outcome_salt, b.outcome.s, b.outcome.len,
+				   hex);
+		printf("outcome_digest %s\n", hex);
 		if (b.provisional_years[0])
 			printf("calendars provisional for %s (each checked "
 			       "against the provisional rule), official "

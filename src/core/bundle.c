@@ -349,6 +349,8 @@ static int check_teams(struct bundle *b, const struct policy *p,
 	if (rc == 0)
 		rc = team_inputs_parse("teams.txt", b->teams.s, b->teams.len,
 				       &ti, err);
+	if (rc == 0)
+		memcpy(b->outcome_salt, ti.salt, sizeof(b->outcome_salt));
 	if (rc == 0 && ti.team_size != p->team_size)
 		rc = diag_add(err, "teams.txt: team_size %u, the policy says "
 			      "%u", ti.team_size, p->team_size);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "inspect/date.h"
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
 
 void team_inputs_format(struct strbuf *b, const struct team_rules *rules,
 			const struct roster *r, int32_t window_from,
@@ -93,6 +95,10 @@ static int parse_line(struct team_inputs *t, const char *key, char *rest,
 			return *why = "previous must be: uscc ids, ascending",
 			       -1;
 		t->n_previous++;
+	} else if (!strcmp(key, "salt")) {
+		if (strlen(rest) != 64 || strspn(rest, "0123456789abcdef") != 64)
+			return *why = "salt must be 64 hex digits", -1;
+		memcpy(t->salt, rest, 65);
 	} else {
 		return *why = "unknown line", -1;
 	}
@@ -220,4 +226,20 @@ int team_inputs_apply(const struct team_inputs *t, const struct roster *r,
 		rc = previous_of(t, r, ids, &v[k], prev[k], err);
 	free(ids);
 	return rc;
+}
+
+void outcome_commitment(const char *salt, const char *outcome, size_t len,
+			char hex[65])
+{
+	struct sha256 h;
+	uint8_t d[32];
+	sha256_init(&h);
+	if (salt[0]) {
+		sha256_update(&h, "salt ", 5);
+		sha256_update(&h, salt, strlen(salt));
+		sha256_update(&h, "\n", 1);
+	}
+	sha256_update(&h, outcome, len);
+	sha256_final(&h, d);
+	seed_hex(d, 32, hex);
 }

@@ -174,6 +174,8 @@ static int new_campaign(struct worker *w, struct answer *a)
 	 * outage let it wait to. */
 	int32_t submitted = clock_day_of(w->cfg->time_zone,
 					 strtoll(a->entry_id, NULL, 10) / 1000);
+	if (submitted > w->today) /* an id from the future: not believed */
+		submitted = w->today;
 	if (campaign_check(a->c, w->cat, w->today, submitted,
 			   w->cfg->max_backdate_days, w->cfg->visit_days, why,
 			   sizeof(why)) < 0)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "inspect/bundle.h"
 #include "inspect/date.h"
@@ -90,13 +91,28 @@ static int add_calendars(struct worker *w, struct tx *t,
 	return 0;
 }
 
-/* SHA-256 of outcome.csv as an audit bundle will carry it: the header,
- * then each visit in canonical order (the draw's order). */
-static void outcome_digest(const struct visit_plan *p, char hex[65])
+/* 32 random bytes in hex, from the kernel. */
+static int random_salt(char hex[65])
+{
+	uint8_t r[32];
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -1;
+	seed_hex(r, 32, hex);
+	return 0;
+}
+
+/* The outcome's commitment (outcome_commitment) over outcome.csv as an
+ * audit bundle will carry it: the header, then each visit in canonical
+ * order (the draw's order), hashed as it is made. */
+static void outcome_digest(const struct visit_plan *p, const char *salt,
+			   char hex[65])
 {
 	struct sha256 h;
 	uint8_t digest[32];
 	sha256_init(&h);
+	sha256_update(&h, "salt ", 5);
+	sha256_update(&h, salt, 64);
+	sha256_update(&h, "\n", 1);
 	sha256_update(&h, OUTCOME_HEADER "\n", strlen(OUTCOME_HEADER) + 1);
 	for (size_t k = 0; k < p->n; k++) {
 		char ids[TEAM_MAX * 34], line[sizeof(ids) + 64];
@@ -116,9 +132,15 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 	struct strbuf b = {0};
 	char key[200];
 	uint8_t digest[32];
+	char salt[65];
 	team_inputs_format(&b, &p->rules, &p->roster, p->window_from,
 			   p->window_to, p->days, p->n_days, p->used, p->v,
 			   p->n);
+	if (random_salt(salt) < 0) {
+		sb_finish(&b);
+		return -1;
+	}
+	sb_printf(&b, "salt %s\n", salt);
 	if (b.failed) {
 		sb_finish(&b);
 		return -1;
@@ -131,7 +153,7 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 	sha256(b.s, b.len, digest);
 	seed_hex(digest, 32, ret->team_inputs_hex);
 	sb_finish(&b);
-	outcome_digest(p, ret->outcome_hex);
+	outcome_digest(p, salt, ret->outcome_hex);
 	/* The roster as the draw read it, kept under its digest: a later
 	 * import leaves it, and campaigns of one roster share it. */
 	sha256(p->roster_text, p->roster_len, digest);

@@ -55,5 +55,13 @@ bool clock_zone_known(const char *time_zone)
 		return false;
 	snprintf(path, sizeof(path), "%s/%s", dir && dir[0] ? dir
 			 : "/usr/share/zoneinfo", time_zone);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	/* A zone file, not one of the tables beside them (zone.tab...). */
+	char magic[4] = "";
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(magic, 1, 4, f) : 0;
+	if (f)
+		fclose(f);
+	return n == 4 && !memcmp(magic, "TZif", 4);
 }

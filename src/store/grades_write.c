@@ -11,6 +11,7 @@
 /* About 64 entities a bucket: hashes stay listpack-encoded (Redis keeps a
  * hash compact up to 128 fields), the layout the reader is fastest on. */
 #define PER_BUCKET 64
+#define LOCK_MS "3600000" /* the import lock's life since its renewal */
 
 static uint32_t bucket_count(size_t n)
 {
@@ -70,7 +71,7 @@ static uint32_t *by_bucket(const struct population *pop, uint32_t buckets,
 }
 
 static int write_buckets(struct store *s, const struct population *pop,
-			 uint64_t gen, uint32_t buckets,
+			 uint64_t gen, uint32_t buckets, const char *lock,
 			 void (*progress)(size_t, size_t))
 {
 	size_t *start = malloc((buckets + 1) * sizeof(*start));
@@ -109,8 +110,21 @@ static int write_buckets(struct store *s, const struct population *pop,
 			}
 		}
 		done = start[b + 1];
-		if (progress && (b & 1023) == 1023)
-			progress(done, pop->n);
+		if ((b & 1023) == 1023) {
+			if (progress)
+				progress(done, pop->n);
+			/* The lock renewed: a long import keeps it. */
+			args_reset(&a);
+			args_add(&a, "PEXPIRE");
+			args_add(&a, lock);
+			args_add(&a, LOCK_MS);
+			if (store_append(s, &a) < 0)
+				rc = STORE_LOST;
+			else if (++pending == BATCH) {
+				rc = drain(s, pending);
+				pending = 0;
+			}
+		}
 	}
 	if (rc == 0 && pending)
 		rc = drain(s, pending);
@@ -198,51 +212,88 @@ static int remove_orphans(struct store *s, uint64_t keep_a, uint64_t keep_b)
 	return 0;
 }
 
-/* One import at a time: <g>import holds a token for an hour at most (a
- * killed import's lock expires). */
-static int lock_import(struct store *s, char *key, size_t size, char *token)
+/* One writer of the index at a time: <g>import holds the writer's token,
+ * for an hour after it was last renewed (a killed writer's lock expires);
+ * the writer renews it as it writes, and switches only while it holds
+ * it. docs/REDIS.md states the protocol for every writer. */
+struct import_lock {
+	char key[128], token[48];
+};
+
+static int lock_import(struct store *s, struct import_lock *l)
 {
-	store_key(key, size, s->cfg->grades_prefix, "import");
-	snprintf(token, 48, "%ld-%ld", (long)time(NULL), (long)getpid());
-	redisReply *r = store_runv(s, "SET", key, token, "NX", "PX",
-				   "3600000", NULL);
+	store_key(l->key, sizeof(l->key), s->cfg->grades_prefix, "import");
+	snprintf(l->token, sizeof(l->token), "%ld-%ld", (long)time(NULL),
+		 (long)getpid());
+	redisReply *r = store_runv(s, "SET", l->key, l->token, "NX", "PX",
+				   LOCK_MS, NULL);
 	if (!r)
 		return STORE_LOST;
 	bool taken = r->type == REDIS_REPLY_STATUS;
 	freeReplyObject(r);
 	if (!taken)
 		snprintf(s->err, sizeof(s->err), "another import holds %s (it "
-			 "expires an hour after that import began; delete it "
-			 "if no import runs)", key);
+			 "expires an hour after that import last renewed it; "
+			 "delete it if no import runs)", l->key);
 	return taken ? 0 : STORE_LOST;
 }
 
-static void unlock_import(struct store *s, const char *key, const char *token)
+static void unlock_import(struct store *s, const struct import_lock *l)
 {
 	redisReply *r = store_runv(s, "EVAL", "if redis.call('GET', KEYS[1]) "
 				   "== ARGV[1] then return redis.call('DEL', "
-				   "KEYS[1]) end return 0", "1", key, token,
-				   NULL);
+				   "KEYS[1]) end return 0", "1", l->key,
+				   l->token, NULL);
 	freeReplyObject(r);
 }
 
+/* The switch to the new generation, one HSET, made only while the lock is
+ * still ours (another writer may have taken an expired one). */
+static int switch_generation(struct store *s, const struct import_lock *l,
+			     const char *meta, uint64_t gen, uint32_t buckets,
+			     size_t n)
+{
+	char gbuf[24], bbuf[24], nbuf[24];
+	snprintf(gbuf, sizeof(gbuf), "%llu", (unsigned long long)gen);
+	snprintf(bbuf, sizeof(bbuf), "%u", buckets);
+	snprintf(nbuf, sizeof(nbuf), "%zu", n);
+	redisReply *r = store_runv(
+		s, "EVAL",
+		"if redis.call('GET', KEYS[2]) ~= ARGV[5] then return "
+		"redis.error_reply('the import lock was lost: another writer "
+		"may be writing the index') end return redis.call('HSET', "
+		"KEYS[1], 'schema', ARGV[1], 'buckets', ARGV[2], 'generation', "
+		"ARGV[3], 'count', ARGV[4])",
+		"2", meta, l->key, GRADES_SCHEMA, bbuf, gbuf, nbuf, l->token,
+		NULL);
+	if (!r)
+		return STORE_LOST;
+	int rc = r->type == REDIS_REPLY_ERROR ? STORE_LOST : 0;
+	if (rc)
+		snprintf(s->err, sizeof(s->err), "%s", r->str);
+	freeReplyObject(r);
+	return rc;
+}
+
 static int write_generation(struct store *s, const struct population *pop,
+			    const struct import_lock *l,
 			    void (*progress)(size_t done, size_t total));
 
 int grades_write(struct store *s, const struct population *pop,
 		 void (*progress)(size_t done, size_t total))
 {
-	char key[128], token[48];
-	int rc = lock_import(s, key, sizeof(key), token);
+	struct import_lock l;
+	int rc = lock_import(s, &l);
 	if (rc < 0)
 		return rc;
-	rc = write_generation(s, pop, progress);
+	rc = write_generation(s, pop, &l, progress);
 	if (store_connected(s))
-		unlock_import(s, key, token);
+		unlock_import(s, &l);
 	return rc;
 }
 
 static int write_generation(struct store *s, const struct population *pop,
+			    const struct import_lock *l,
 			    void (*progress)(size_t done, size_t total))
 {
 	char meta[128];
@@ -265,20 +316,12 @@ static int write_generation(struct store *s, const struct population *pop,
 	uint32_t buckets = bucket_count(pop->n);
 	int rc = remove_orphans(s, old_gen, gen);
 	if (rc == 0)
-		rc = write_buckets(s, pop, gen, buckets, progress);
+		rc = write_buckets(s, pop, gen, buckets, l->key, progress);
+	/* The switch: one HSET, so readers see the old or the new index. */
+	if (rc == 0)
+		rc = switch_generation(s, l, meta, gen, buckets, pop->n);
 	if (rc < 0)
 		return rc;
-	char gbuf[24], bbuf[24], nbuf[24];
-	snprintf(gbuf, sizeof(gbuf), "%llu", (unsigned long long)gen);
-	snprintf(bbuf, sizeof(bbuf), "%u", buckets);
-	snprintf(nbuf, sizeof(nbuf), "%zu", pop->n);
-	/* The switch: one HSET, so readers see the old or the new index. */
-	redisReply *r = store_runv(s, "HSET", meta, "schema", GRADES_SCHEMA,
-				   "buckets", bbuf, "generation", gbuf,
-				   "count", nbuf, NULL);
-	if (!r)
-		return STORE_LOST;
-	freeReplyObject(r);
 	if (progress)
 		progress(pop->n, pop->n);
 	return old_gen && old_gen != gen
