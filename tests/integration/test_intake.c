@@ -166,7 +166,7 @@ Test(integration, malformed_entries_are_answered_and_set_aside)
 	CAMPAIGN("OK1", "entropy", "5");
 	cr_assert(wait_status(c, "OK1", "published", 10000));
 	cr_assert(wait_drained(c, 5000));
-	static char reasons[16][64], ids[16][64];
+	static char reasons[16][64], ids[32][64];
 	size_t n = stream_values(c, "insp:intake:rejected", "reason", reasons,
 				 16);
 	cr_assert_eq(n, 10);
