@@ -668,6 +668,58 @@ def outcome_commitment(bundle):
     return hashlib.sha256(head + read(bundle, "outcome.csv", True)).hexdigest()
 
 
+def read_items(text):
+    """items.yaml in the small part of YAML the item list uses: a list of
+    mappings under `items:`. None if it uses more."""
+    items, cur = {}, None
+    for line in text.split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.rstrip() == "items:":
+            continue
+        m = re.fullmatch(r"  (- |  )([a-z_]+): *(.*?) *", line)
+        if not m:
+            return None
+        value = m.group(3)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        if m.group(1) == "- ":
+            cur = {}
+        elif cur is None:
+            return None
+        cur[m.group(2)] = value
+        if "code" in cur:
+            items[cur["code"]] = cur
+    return items
+
+
+def check_items(text, inputs):
+    """teams.txt's departments (in order) and qualifications are those of
+    its items by the bundle's item list."""
+    items = read_items(text)
+    if items is None:
+        print("note: items.yaml uses YAML beyond what this script reads; "
+              "the departments and qualifications were not checked",
+              file=sys.stderr)
+        return
+    if not inputs["items"]:
+        raise Difference("teams.txt: no item lines, though the bundle has "
+                         "an item list")
+    depts, quals = [], set()
+    for code in inputs["items"]:
+        if code not in items:
+            raise Difference("items.yaml: no item %s" % code)
+        it = items[code]
+        if it.get("department") not in depts:
+            depts.append(it.get("department"))
+        if it.get("qualification"):
+            quals.add(it["qualification"])
+    if depts != inputs["departments"] or \
+            quals != set(inputs["qualifications"]):
+        raise Difference("teams.txt: its departments and qualifications are "
+                         "not those of its items by items.yaml")
+
+
 def check_teams(bundle, m, policy, entities, selected, outcome, seed):
     """The team draw again, from roster.csv and teams.txt: each visit's day
     and team as outcome.csv has them."""
@@ -684,6 +736,8 @@ def check_teams(bundle, m, policy, entities, selected, outcome, seed):
     if inputs["team_size"] != policy["team_size"]:
         raise Difference("teams.txt: team_size %d, the policy says %d"
                          % (inputs["team_size"], policy["team_size"]))
+    if os.path.lexists("%s/items.yaml" % bundle):
+        check_items(read(bundle, "items.yaml"), inputs)
     region = {e[0]: int(e[3]) for e in entities}
     rng = Pcg64Dxsm(verify_teams.team_stream_seed(seed))
     draw = verify_teams.TeamDraw(inspectors, quals, inputs,
@@ -722,9 +776,11 @@ def main(argv):
         sys.stdout.write("".join(u + "\n" for u in selected))
         out = sys.stderr
     for name, f in (("roster_digest", "roster.csv"),
+                    ("items_digest", "items.yaml"),
                     ("team_inputs_digest", "teams.txt")):
-        print("%s %s" % (name, hashlib.sha256(read(argv[1], f, True))
-                         .hexdigest()), file=out)
+        if os.path.lexists("%s/%s" % (argv[1], f)):
+            print("%s %s" % (name, hashlib.sha256(read(argv[1], f, True))
+                             .hexdigest()), file=out)
     print("outcome_digest %s" % outcome_commitment(argv[1]), file=out)
     print("Compare each digest, the entropy and the seed with the "
           "campaign's public plan (type=plan on insp:public, and the "

@@ -69,7 +69,7 @@ def read_team_inputs(text, fail):
 def parse_team_inputs(text, fail):
     t = {"team_size": 0, "departments": [], "qualifications": [],
          "days": [], "used": [], "previous": {}, "window": None,
-         "salt": None}
+         "salt": None, "items": []}
     lines = text.split("\n")
     if lines[0] != "inspectd-team-inputs/1":
         fail("teams.txt:1: not inspectd-team-inputs/1")
@@ -96,6 +96,8 @@ def parse_team_inputs(text, fail):
             t["window"] = rest.split(" ")
         elif key == "salt":
             t["salt"] = rest
+        elif key == "item":
+            t["items"].append(rest)
         elif line == "" and no == len(lines):
             continue
         else:

@@ -8,6 +8,9 @@
  *   population.csv  the frozen population, canonical text
  *   roster.csv      the inspector roster the team draw read
  *   teams.txt       the team draw's other inputs (team_inputs.h)
+ *   items.yaml      the item list the departments and qualifications
+ *                   came from (absent from bundles made before it was
+ *                   kept)
  *   cn-YYYY.yaml    the working-day calendars of the window's years
  *                   (a provisional one says so, and must follow the
  *                   provisional rule)
@@ -51,6 +54,7 @@ struct bundle {
 	struct bundle_manifest m;
 	struct text policy_yaml, policy_numbers, population, roster, teams,
 		outcome;
+	struct text items;  /* items.yaml: the item list; s NULL if absent */
 	struct text calendars[CALENDAR_MAX_YEARS]; /* in year order */
 	unsigned n_calendars;
 	/* Set by bundle_verify: the window's years whose calendar is

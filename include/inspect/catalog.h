@@ -20,6 +20,8 @@ struct calendar_doc {
 struct catalog {
 	struct policy_set policies;
 	struct item_list items;
+	char *items_text; /* the item list's file, as read: kept with plans */
+	size_t items_len;
 	struct calendar calendar;
 	struct calendar_doc calendar_docs[CALENDAR_MAX_YEARS];
 	unsigned n_calendar_docs;

@@ -11,6 +11,7 @@
  *   day 2026-11-25               (each working day, ascending)
  *   used i0042 2026-11-25 3      (visits other campaigns planned)
  *   previous 91410100MA... i7;i9 (the entity's previous team)
+ *   item SC-017                  (the campaign's items, in order)
  *   salt 3f0c...                 (64 hex digits: not an input of the
  *                                draw, the salt of the outcome's digest)
  */
@@ -49,6 +50,8 @@ struct team_inputs {
 	struct previous_entry *previous; /* ascending by uscc */
 	size_t n_previous;
 	char salt[65]; /* "" in bundles made before it was kept */
+	char items[32][65]; /* the campaign's items (none in older bundles) */
+	unsigned n_items;
 };
 
 /* The outcome's digest as the public plan commits to it: SHA-256 of

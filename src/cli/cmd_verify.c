@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "inspect/bundle.h"
@@ -14,7 +15,7 @@
 #include "inspect/team_inputs.h"
 
 struct bundle_maps {
-	struct mapped_file f[8];
+	struct mapped_file f[8], items;
 	struct mapped_file cal[CALENDAR_MAX_YEARS];
 	unsigned n_cal;
 };
@@ -69,6 +70,7 @@ static void unmap_all(struct bundle_maps *m)
 		file_unmap(&m->f[i]);
 	for (unsigned i = 0; i < m->n_cal; i++)
 		file_unmap(&m->cal[i]);
+	file_unmap(&m->items);
 }
 
 static void print_digest(const char *name, const struct text *t)
@@ -100,6 +102,12 @@ int cmd_verify(int argc, char **argv)
 		rc = map_one(dir, bundle_files[i], &maps.f[i], files[i]);
 	if (rc == 0)
 		rc = map_calendars(dir, &maps, &b);
+	/* The item list, in bundles made since it was kept. */
+	char items[4096];
+	struct stat st;
+	snprintf(items, sizeof(items), "%s/items.yaml", dir);
+	if (rc == 0 && lstat(items, &st) == 0)
+		rc = map_one(dir, "items.yaml", &maps.items, &b.items);
 	if (rc < 0) {
 		unmap_all(&maps);
 		return EXIT_INPUT;
@@ -118,6 +126,8 @@ int cmd_verify(int argc, char **argv)
 		       b.m.population_digest, b.m.policy_digest, b.m.entropy,
 		       b.m.seed);
 		print_digest("roster_digest", &b.roster);
+		if (b.items.s)
+			print_digest("items_digest", &b.items);
 		print_digest("team_inputs_digest", &b.teams);
 		char hex[65];
 		outcome_commitment(b.outcome_salt, b.outcome.s, b.outcome.len,

@@ -77,9 +77,34 @@ static int outcome_of(const struct campaign_view *v, struct strbuf *out)
 	return 0;
 }
 
+/* <p><kind>:<hex> written as dir/name, checked against its digest. */
+static int kept_file(struct store *s, const struct config *cfg,
+		     const char *dir, const char *kind, const char *hex,
+		     const char *name)
+{
+	char key[200], got[65];
+	struct strbuf text = {0};
+	uint8_t digest[32];
+	store_key(key, sizeof(key), cfg->prefix, "%s", kind);
+	snprintf(key + strlen(key), sizeof(key) - strlen(key), ":%s", hex);
+	int rc = get_text(s, key, &text) ? 0 : -1;
+	if (rc == 0) {
+		sha256(text.s ? text.s : "", text.len, digest);
+		seed_hex(digest, 32, got);
+		if (strcmp(got, hex)) {
+			fprintf(stderr, "inspectctl: %s does not match its "
+				"digest\n", key);
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		rc = cli_write_out(dir, name, text.s ? text.s : "", text.len);
+	sb_finish(&text);
+	return rc;
+}
+
 /* The calendar documents the plan was made on, as publication kept them
- * ("calendars": cn-YYYY.yaml:<sha256>,...), each checked against its
- * digest. */
+ * ("calendars": cn-YYYY.yaml:<sha256>,...). */
 static int kept_calendars(struct store *s, const struct config *cfg,
 			  const char *dir, const char *list)
 {
@@ -88,9 +113,7 @@ static int kept_calendars(struct store *s, const struct config *cfg,
 	int rc = 0;
 	for (char *save, *one = strtok_r(copy, ",", &save); rc == 0 && one;
 	     one = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(one, ':'), key[200], hex[65];
-		struct strbuf text = {0};
-		uint8_t digest[32];
+		char *colon = strchr(one, ':');
 		/* Names from the record become file names: cn-YYYY.yaml
 		 * only, nothing that could leave the bundle's directory. */
 		if (!colon || strlen(colon + 1) != 64 || colon - one != 12 ||
@@ -101,22 +124,7 @@ static int kept_calendars(struct store *s, const struct config *cfg,
 			return -1;
 		}
 		*colon = '\0';
-		store_key(key, sizeof(key), cfg->prefix, "calendar:%s",
-			  colon + 1);
-		rc = get_text(s, key, &text) ? 0 : -1;
-		if (rc == 0) {
-			sha256(text.s ? text.s : "", text.len, digest);
-			seed_hex(digest, 32, hex);
-			if (strcmp(hex, colon + 1)) {
-				fprintf(stderr, "inspectctl: %s does not match "
-					"its digest\n", key);
-				rc = -1;
-			}
-		}
-		if (rc == 0)
-			rc = cli_write_out(dir, one, text.s ? text.s : "",
-					   text.len);
-		sb_finish(&text);
+		rc = kept_file(s, cfg, dir, "calendar", colon + 1, one);
 	}
 	return rc;
 }
@@ -198,6 +206,12 @@ int export_bundle(const char *id, const char *out, const struct config *cfg,
 		rc = f[i].failed ? -1
 				 : cli_write_out(out, bundle_files[i],
 					     f[i].s ? f[i].s : "", f[i].len);
+	const char *items = campaign_field(v, "items_digest");
+	if (rc == 0 && items[0])
+		rc = strspn(items, "0123456789abcdef") == 64 && !items[64]
+			     ? kept_file(s, cfg, out, "items", items,
+					 "items.yaml")
+			     : -1;
 	const char *kept = campaign_field(v, "calendars");
 	if (rc == 0)
 		rc = kept[0] ? kept_calendars(s, cfg, out, kept)

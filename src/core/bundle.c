@@ -7,6 +7,7 @@
 #include "inspect/assign.h"
 #include "inspect/date.h"
 #include "inspect/decimal.h"
+#include "inspect/items.h"
 #include "inspect/population.h"
 #include "inspect/roster.h"
 #include "inspect/sampler.h"
@@ -307,6 +308,53 @@ static int check_days(struct bundle *b, const struct team_inputs *ti,
 	return 0;
 }
 
+/* The departments (in order) and qualifications of teams.txt are those
+ * of the campaign's items by the bundle's item list. */
+static int check_items(const struct bundle *b, const struct team_inputs *ti,
+		       struct diag *err)
+{
+	struct item_list l;
+	if (item_list_parse("items.yaml", b->items.s, b->items.len, &l,
+			    err) < 0)
+		return -1;
+	char depts[TEAM_MAX_DEPARTMENTS][65], quals[32][33];
+	unsigned nd = 0, nq = 0;
+	int rc = ti->n_items ? 0 : diag_add(err, "teams.txt: no item lines, "
+					    "though the bundle has an item list");
+	for (unsigned i = 0; rc == 0 && i < ti->n_items; i++) {
+		const struct item *it = item_find(&l, ti->items[i]);
+		if (!it) {
+			rc = diag_add(err, "items.yaml: no item %s", ti->items[i]);
+			break;
+		}
+		unsigned k = 0;
+		while (k < nd && strcmp(depts[k], it->department))
+			k++;
+		if (k == nd && nd < TEAM_MAX_DEPARTMENTS)
+			strcpy(depts[nd++], it->department);
+		for (k = 0; k < nq && strcmp(quals[k], it->qualification); k++)
+			;
+		if (it->qualification[0] && k == nq && nq < 32)
+			strcpy(quals[nq++], it->qualification);
+	}
+	bool same = rc == 0 && nd == ti->n_departments &&
+		    nq == ti->n_qualifications;
+	for (unsigned k = 0; same && k < nd; k++)
+		same = !strcmp(depts[k], ti->departments[k]);
+	for (unsigned k = 0; same && k < nq; k++) {
+		unsigned j = 0;
+		while (j < nq && strcmp(quals[k], ti->qualifications[j]))
+			j++;
+		same = j < nq;
+	}
+	if (rc == 0 && !same)
+		rc = diag_add(err, "teams.txt: its departments and "
+			      "qualifications are not those of its items by "
+			      "items.yaml");
+	item_list_finish(&l);
+	return rc;
+}
+
 static int compare_teams(const struct roster *r, const struct assignment *a,
 			 const struct population *pop, const struct draw *d,
 			 const struct outcome_row *o, struct diag *err)
@@ -356,6 +404,8 @@ static int check_teams(struct bundle *b, const struct policy *p,
 			      "%u", ti.team_size, p->team_size);
 	if (rc == 0)
 		rc = check_days(b, &ti, err);
+	if (rc == 0 && b->items.s)
+		rc = check_items(b, &ti, err);
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
 				      pop->v[d->chosen[k]].region, NULL, 0};

@@ -95,6 +95,10 @@ static int parse_line(struct team_inputs *t, const char *key, char *rest,
 			return *why = "previous must be: uscc ids, ascending",
 			       -1;
 		t->n_previous++;
+	} else if (!strcmp(key, "item")) {
+		if (t->n_items == 32 || !*rest || strlen(rest) > 64)
+			return *why = "too many or bad items", -1;
+		strcpy(t->items[t->n_items++], rest);
 	} else if (!strcmp(key, "salt")) {
 		if (strlen(rest) != 64 || strspn(rest, "0123456789abcdef") != 64)
 			return *why = "salt must be 64 hex digits", -1;

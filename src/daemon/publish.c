@@ -128,6 +128,7 @@ static void add_public(struct tx *t, const struct answer *a, const char *pub,
 		{"seed", x->seed}, {"entropy", x->entropy},
 		{"algorithm", ALGORITHM_VERSION},
 		{"roster_digest", x->refs->roster_hex},
+		{"items_digest", x->refs->items_hex},
 		{"team_inputs_digest", x->refs->team_inputs_hex},
 		{"outcome_digest", x->refs->outcome_hex},
 		{"calendars", x->refs->calendars},
@@ -297,6 +298,8 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_add(&t.a, refs.provisional);
 	args_add(&t.a, "team_inputs_digest");
 	args_add(&t.a, refs.team_inputs_hex);
+	args_add(&t.a, "items_digest");
+	args_add(&t.a, refs.items_hex);
 	args_add(&t.a, "outcome_digest");
 	args_add(&t.a, refs.outcome_hex);
 	tx_send(&t);

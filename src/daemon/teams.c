@@ -229,6 +229,7 @@ int plan_visits(struct worker *w, const struct campaign *c,
 	struct diag err;
 	char label[2200];
 	memset(out, 0, sizeof(*out));
+	out->c = c;
 	int rc = read_roster(w, out, why, size);
 	if (rc)
 		return rc;

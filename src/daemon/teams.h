@@ -14,6 +14,7 @@ struct visit_plan {
 	char *roster_text;         /* ...and its CSV */
 	size_t roster_len;
 	struct team_rules rules;
+	const struct campaign *c;  /* its items, for the audit */
 	struct visit *v;           /* the draw's visits, with previous teams */
 	uint32_t (*prev)[TEAM_MAX];
 	struct assignment *a;      /* one per selected entity */
@@ -68,12 +69,14 @@ struct audit_refs {
 	char calendars[8 * 80];
 	char provisional[8 * 5];
 	char team_inputs_hex[65]; /* SHA-256 of the bundle's teams.txt */
+	char items_hex[65];       /* ...of the item list (items.yaml) */
 	char outcome_hex[65];     /* ...and of its outcome.csv */
 };
 
 /* What the team draw read (<p>audit:<campaign>, docs/REDIS.md), the
- * roster it read (<p>roster:<digest>) and the calendar documents of the
- * window's years (<p>calendar:<digest>), for audit bundles. */
+ * roster it read (<p>roster:<digest>), the item list its departments and
+ * qualifications came from (<p>items:<digest>) and the calendar documents
+ * of the window's years (<p>calendar:<digest>), for audit bundles. */
 int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 		   const struct visit_plan *p, struct audit_refs *ret);
 /* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */

@@ -140,6 +140,8 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 		sb_finish(&b);
 		return -1;
 	}
+	for (unsigned i = 0; i < p->c->n_items; i++)
+		sb_printf(&b, "item %s\n", p->c->items[i]);
 	sb_printf(&b, "salt %s\n", salt);
 	if (b.failed) {
 		sb_finish(&b);
@@ -163,6 +165,14 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 	args_add(&t->a, "SET");
 	args_add(&t->a, key);
 	args_addn(&t->a, p->roster_text, p->roster_len);
+	tx_send(t);
+	/* The item list the departments and qualifications came from. */
+	sha256(w->cat->items_text, w->cat->items_len, digest);
+	seed_hex(digest, 32, ret->items_hex);
+	store_key(key, sizeof(key), w->cfg->prefix, "items:%s", ret->items_hex);
+	args_add(&t->a, "SET");
+	args_add(&t->a, key);
+	args_addn(&t->a, w->cat->items_text, w->cat->items_len);
 	tx_send(t);
 	return add_calendars(w, t, p, ret);
 }

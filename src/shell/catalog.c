@@ -131,7 +131,8 @@ int catalog_load(const struct config *cfg, struct catalog *ret,
 		r = diag_add(err, "%s: cannot read the item list", cfg->items);
 	if (r == 0)
 		r = item_list_parse(cfg->items, text, len, &c.items, err);
-	free(text);
+	c.items_text = text;
+	c.items_len = r == 0 ? len : 0;
 	if (r == 0)
 		r = load_calendars(cfg->calendars, &c, err);
 	if (r < 0) {
@@ -146,6 +147,8 @@ void catalog_finish(struct catalog *c)
 {
 	policy_set_finish(&c->policies);
 	item_list_finish(&c->items);
+	free(c->items_text);
+	c->items_text = NULL;
 	calendar_finish(&c->calendar);
 	for (unsigned i = 0; i < c->n_calendar_docs; i++)
 		free(c->calendar_docs[i].text);

@@ -143,10 +143,10 @@ static void plan_field(redisContext *c, const char *id, const char *field,
 /* Each commitment a verifier prints equals the public plan's. */
 static void same_as_plan(redisContext *c, const char *id, const char *said)
 {
-	static const char *const names[] = {"roster_digest",
+	static const char *const names[] = {"roster_digest", "items_digest",
 					    "team_inputs_digest",
 					    "outcome_digest"};
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		char want[160], line[200];
 		plan_field(c, id, names[k], want, sizeof(want));
 		cr_assert_eq(strlen(want), 64, "%s has no %s", id, names[k]);
@@ -256,6 +256,17 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	static const char *const ids[] = {"T1", "T2", "T3", "T4", "T5"};
 	for (int k = 0; k < 5; k++)
 		both_verify(c, d.config, r.dir, ids[k]);
+	/* T1's items need food safety: an item list that says otherwise is
+	 * not the one its departments and qualifications came from. */
+	cr_assert_eq(run(out, sizeof(out), "cp -r %s/b-T1 %s/b-items && sed -i "
+			 "'s/food-safety/special-equipment/' %s/b-items/items.yaml",
+			 r.dir, r.dir, r.dir), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s verify %s/b-items",
+			 INSPECTCTL_PATH, r.dir), 1, "%s", out);
+	cr_assert(strstr(out, "not those of its items"), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
+			 "%s/b-items", POLICIES_DIR, r.dir), 1, "%s", out);
+	cr_assert(strstr(out, "not those of its items"), "%s", out);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
