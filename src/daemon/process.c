@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/clock.h"
 #include "inspect/campaign_check.h"
+#include "inspect/clock.h"
 #include "inspect/date.h"
 #include "inspect/grades.h"
 #include "inspect/log.h"
