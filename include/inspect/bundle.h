@@ -84,4 +84,18 @@ void policy_numbers_format(const struct policy *p, struct strbuf *out);
  * difference in err. */
 int bundle_verify(struct bundle *b, struct diag *err);
 
+/* One bundle of a chain: its name (for errors) and the files the chain
+ * reads. */
+struct bundle_link {
+	const char *name;
+	struct text roster, teams, outcome;
+};
+
+/* The bundles of a deployment in publication order, from its first
+ * campaign on (each verified on its own first): each one's load (`used`
+ * lines) and previous teams are those the outcomes of the bundles before
+ * it give (bundle_chain.c). Returns 0, or -1 with the first difference. */
+int bundle_chain_check(const struct bundle_link *links, size_t n,
+		       struct diag *err);
+
 #endif

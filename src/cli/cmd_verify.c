@@ -82,70 +82,123 @@ static void print_digest(const char *name, const struct text *t)
 	printf("%s %s\n", name, hex);
 }
 
-int cmd_verify(int argc, char **argv)
+/* Maps dir's bundle into b (maps keeps the mappings); its manifest
+ * parsed. Returns 0, or EXIT_INPUT with the reason printed. */
+static int load_bundle(const char *dir, struct bundle *b,
+		       struct bundle_maps *maps)
 {
-	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage("verify");
-	const char *dir = argv[1];
-	struct bundle b;
-	struct bundle_maps maps;
 	struct diag err;
 	struct text manifest;
-	struct text *files[] = {&manifest,   &b.policy_yaml, &b.policy_numbers,
-				&b.population, &b.roster,    &b.teams,
-				&b.outcome};
-	memset(&b, 0, sizeof(b));
-	memset(&maps, 0, sizeof(maps));
+	struct text *files[] = {&manifest,   &b->policy_yaml,
+				&b->policy_numbers, &b->population,
+				&b->roster,  &b->teams, &b->outcome};
+	memset(b, 0, sizeof(*b));
+	memset(maps, 0, sizeof(*maps));
 	diag_init(&err);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < n_bundle_files; i++)
-		rc = map_one(dir, bundle_files[i], &maps.f[i], files[i]);
+		rc = map_one(dir, bundle_files[i], &maps->f[i], files[i]);
 	if (rc == 0)
-		rc = map_calendars(dir, &maps, &b);
+		rc = map_calendars(dir, maps, b);
 	/* The item list, in bundles made since it was kept. */
 	char items[4096];
 	struct stat st;
 	snprintf(items, sizeof(items), "%s/items.yaml", dir);
 	if (rc == 0 && lstat(items, &st) == 0)
-		rc = map_one(dir, "items.yaml", &maps.items, &b.items);
-	if (rc < 0) {
-		unmap_all(&maps);
-		return EXIT_INPUT;
-	}
-	if (bundle_manifest_parse(manifest.s, manifest.len, &b.m, &err) < 0) {
+		rc = map_one(dir, "items.yaml", &maps->items, &b->items);
+	if (rc == 0 &&
+	    bundle_manifest_parse(manifest.s, manifest.len, &b->m, &err) < 0) {
 		fputs(diag_text(&err), stderr);
-		unmap_all(&maps);
-		return EXIT_INPUT;
+		rc = -1;
 	}
-	rc = bundle_verify(&b, &err);
-	if (rc == 0) {
-		printf("verified: campaign %s, %zu entities, %zu selected, each "
-		       "with its team and day\npopulation_digest %s\n"
-		       "policy_digest %s\nentropy %s\nseed %s\n",
-		       b.m.campaign, b.m.population, b.m.selected,
-		       b.m.population_digest, b.m.policy_digest, b.m.entropy,
-		       b.m.seed);
-		print_digest("roster_digest", &b.roster);
-		if (b.items.s)
-			print_digest("items_digest", &b.items);
-		print_digest("team_inputs_digest", &b.teams);
-		char hex[65];
-		outcome_commitment(b.outcome_salt, b.outcome.s, b.outcome.len,
-				   hex);
-		printf("outcome_digest %s\n", hex);
-		if (b.provisional_years[0])
-			printf("calendars provisional for %s (each checked "
-			       "against the provisional rule), official "
-			       "otherwise\n", b.provisional_years);
-		else
-			printf("calendars official\n");
-		printf("Compare each digest, the entropy and the seed with the "
-		       "campaign's public plan (type=plan on insp:public, and "
-		       "the disclosure): the bundle is the published campaign "
-		       "only if they are equal.\n");
-	} else {
+	if (rc < 0)
+		unmap_all(maps);
+	return rc < 0 ? EXIT_INPUT : EXIT_OK;
+}
+
+static void print_verified(struct bundle *b)
+{
+	printf("verified: campaign %s, %zu entities, %zu selected, each with "
+	       "its team and day\npopulation_digest %s\npolicy_digest %s\n"
+	       "entropy %s\nseed %s\n", b->m.campaign, b->m.population,
+	       b->m.selected, b->m.population_digest, b->m.policy_digest,
+	       b->m.entropy, b->m.seed);
+	print_digest("roster_digest", &b->roster);
+	if (b->items.s)
+		print_digest("items_digest", &b->items);
+	print_digest("team_inputs_digest", &b->teams);
+	char hex[65];
+	outcome_commitment(b->outcome_salt, b->outcome.s, b->outcome.len, hex);
+	printf("outcome_digest %s\n", hex);
+	if (b->provisional_years[0])
+		printf("calendars provisional for %s (each checked against the "
+		       "provisional rule), official otherwise\n",
+		       b->provisional_years);
+	else
+		printf("calendars official\n");
+	printf("Compare each digest, the entropy and the seed with the "
+	       "campaign's public plan (type=plan on insp:public, and the "
+	       "disclosure): the bundle is the published campaign only if "
+	       "they are equal.\n");
+}
+
+/* verify --chain DIR...: each bundle on its own, then the load and
+ * previous teams each claims against the outcomes of those before it. */
+static int verify_chain(int n, char **dirs)
+{
+	struct bundle *b = calloc((size_t)n, sizeof(*b));
+	struct bundle_maps *maps = calloc((size_t)n, sizeof(*maps));
+	struct bundle_link *links = calloc((size_t)n, sizeof(*links));
+	struct diag err;
+	int loaded = 0, rc = b && maps && links ? EXIT_OK : EXIT_FAIL;
+	diag_init(&err);
+	for (; rc == EXIT_OK && loaded < n; loaded++) {
+		rc = load_bundle(dirs[loaded], &b[loaded], &maps[loaded]);
+		if (rc)
+			break;
+		if (bundle_verify(&b[loaded], &err) < 0) {
+			printf("DIFFERENCE: %s: %s", dirs[loaded],
+			       diag_text(&err));
+			rc = EXIT_FAIL;
+		}
+		links[loaded] = (struct bundle_link){
+			dirs[loaded], b[loaded].roster, b[loaded].teams,
+			b[loaded].outcome};
+	}
+	if (rc == EXIT_OK && bundle_chain_check(links, (size_t)n, &err) < 0) {
 		printf("DIFFERENCE: %s", diag_text(&err));
+		rc = EXIT_FAIL;
 	}
+	if (rc == EXIT_OK)
+		printf("verified: a chain of %d bundles, each verified, and the "
+		       "load and previous teams of each as the outcomes before "
+		       "it give them\n", n);
+	for (int i = 0; i < loaded && maps; i++)
+		unmap_all(&maps[i]);
+	free(b);
+	free(maps);
+	free(links);
+	return rc;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	if (argc > 2 && !strcmp(argv[1], "--chain"))
+		return verify_chain(argc - 2, argv + 2);
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage("verify");
+	struct bundle b;
+	struct bundle_maps maps;
+	struct diag err;
+	diag_init(&err);
+	int rc = load_bundle(argv[1], &b, &maps);
+	if (rc)
+		return rc;
+	rc = bundle_verify(&b, &err);
+	if (rc == 0)
+		print_verified(&b);
+	else
+		printf("DIFFERENCE: %s", diag_text(&err));
 	unmap_all(&maps);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }

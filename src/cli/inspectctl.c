@@ -50,7 +50,11 @@ static const struct command {
 	 "       inspectctl export --campaign ID --bundle --out DIR\n"
 	 "                         " REDIS_OPTS "\n"},
 	{"verify", cmd_verify, "re-run a draw from its audit bundle",
-	 "inspectctl verify BUNDLE_DIR\n"},
+	 "inspectctl verify BUNDLE_DIR\n"
+	 "       inspectctl verify --chain BUNDLE_DIR...   (in publication "
+	 "order, from the\n"
+	 "       deployment's first campaign: each bundle's load and previous "
+	 "teams\n       checked against the outcomes before it)\n"},
 	{"calendar", cmd_calendar, "show the working-day calendars: official "
 				   "until when, provisional after",
 	 "inspectctl calendar [--year YYYY] [--config FILE]\n"

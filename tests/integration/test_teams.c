@@ -256,6 +256,20 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	static const char *const ids[] = {"T1", "T2", "T3", "T4", "T5"};
 	for (int k = 0; k < 5; k++)
 		both_verify(c, d.config, r.dir, ids[k]);
+	/* The chain: in publication order, each bundle's load and previous
+	 * teams are those the outcomes before it give. */
+	cr_assert_eq(run(out, sizeof(out), "cd %s && %s verify --chain b-T1 "
+			 "b-T2 b-T3 b-T4 b-T5", r.dir, INSPECTCTL_PATH), 0, "%s",
+		     out);
+	cr_assert(strstr(out, "verified: a chain of 5 bundles"), "%s", out);
+	/* Without T3, T4 claims load no bundle before it gives. */
+	cr_assert_eq(run(out, sizeof(out), "cd %s && %s verify --chain b-T1 "
+			 "b-T2 b-T4", r.dir, INSPECTCTL_PATH), 1, "%s", out);
+	cr_assert(strstr(out, "DIFFERENCE: b-T4: teams.txt "), "%s", out);
+	/* A claimed load, even in a bundle that verifies alone. */
+	cr_assert_eq(run(out, sizeof(out), "cd %s && %s verify --chain b-T1 "
+			 "b-T2 b-T3 b-T4-load", r.dir, INSPECTCTL_PATH), 1, "%s",
+		     out);
 	/* T1's items need food safety: an item list that says otherwise is
 	 * not the one its departments and qualifications came from. */
 	cr_assert_eq(run(out, sizeof(out), "cp -r %s/b-T1 %s/b-items && sed -i "
