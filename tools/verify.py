@@ -7,6 +7,7 @@ it re-runs the entity draw of an audit bundle (the directory
 bundle says was published.
 
     python3 tools/verify.py BUNDLE_DIR [--print]
+    python3 tools/verify.py --chain BUNDLE_DIR...   (publication order)
 
 Prints the digests to compare with the public plan and "verified: ...",
 and exits 0, or "DIFFERENCE: <first difference>" and exits 1 (2 for a
@@ -757,9 +758,62 @@ def check_teams(bundle, m, policy, entities, selected, outcome, seed):
                                                   outcome[k + 1]))
 
 
+def check_chain(bundles):
+    """Bundles in publication order, from the deployment's first campaign:
+    each one's load and previous teams are those the outcomes of the
+    bundles before it give ("Chains" in docs/ALGORITHM.md)."""
+    load, last = {}, {}  # (id, day) -> visits; uscc -> team ids
+
+    def fail(why):
+        raise Difference(why)
+    for b in bundles:
+        inspectors, _ = verify_teams.read_roster(read(b, "roster.csv"), fail)
+        inputs = verify_teams.read_team_inputs(read(b, "teams.txt"), fail)
+        ids = [i["id"] for i in inspectors]
+        claimed = {(u[0], u[1]): u[2] for u in inputs["used"]}
+        for ident in ids:
+            for day in inputs["days"]:
+                want = load.get((ident, day), 0)
+                got = claimed.get((ident, day), 0)
+                if want != got:
+                    raise Difference("%s: teams.txt claims %d visits for %s "
+                                     "on %s, the earlier bundles' outcomes "
+                                     "have %d" % (b, got, ident, day, want))
+        rows = [l.split(",") for l in
+                read(b, "outcome.csv").rstrip("\n").split("\n")[1:]]
+        for uscc, _, team in rows:
+            want = [i for i in last.get(uscc, []) if i in ids]
+            got = inputs["previous"].get(uscc, [])
+            if want != got:
+                raise Difference("%s: teams.txt gives %s the previous team "
+                                 "'%s', the earlier bundles' outcomes give "
+                                 "'%s'" % (b, uscc, ";".join(got),
+                                          ";".join(want)))
+        for uscc, day, team in rows:
+            for ident in team.split(";"):
+                load[(ident, day)] = load.get((ident, day), 0) + 1
+            last[uscc] = team.split(";")
+
+
 def main(argv):
+    if len(argv) > 2 and argv[1] == "--chain":
+        try:
+            for b in argv[2:]:
+                verify(b)
+            check_chain(argv[2:])
+        except Unreadable as e:
+            print("unreadable bundle: %s" % e)
+            return 2
+        except Difference as e:
+            print("DIFFERENCE: %s" % e)
+            return 1
+        print("verified: a chain of %d bundles, each verified, and the load "
+              "and previous teams of each as the outcomes before it give "
+              "them" % (len(argv) - 2))
+        return 0
     if len(argv) not in (2, 3) or (len(argv) == 3 and argv[2] != "--print"):
-        print("usage: verify.py BUNDLE_DIR [--print]", file=sys.stderr)
+        print("usage: verify.py BUNDLE_DIR [--print]\n"
+              "       verify.py --chain BUNDLE_DIR...", file=sys.stderr)
         return 2
     try:
         m, selected, provisional = verify(argv[1])

@@ -262,6 +262,14 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 			 "b-T2 b-T3 b-T4 b-T5", r.dir, INSPECTCTL_PATH), 0, "%s",
 		     out);
 	cr_assert(strstr(out, "verified: a chain of 5 bundles"), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "cd %s && python3 %s/../tools/"
+			 "verify.py --chain b-T1 b-T2 b-T3 b-T4 b-T5", r.dir,
+			 POLICIES_DIR), 0, "%s", out);
+	cr_assert(strstr(out, "verified: a chain of 5 bundles"), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "cd %s && python3 %s/../tools/"
+			 "verify.py --chain b-T1 b-T2 b-T4", r.dir,
+			 POLICIES_DIR), 1, "%s", out);
+	cr_assert(strstr(out, "DIFFERENCE: b-T4: teams.txt "), "%s", out);
 	/* Without T3, T4 claims load no bundle before it gives. */
 	cr_assert_eq(run(out, sizeof(out), "cd %s && %s verify --chain b-T1 "
 			 "b-T2 b-T4", r.dir, INSPECTCTL_PATH), 1, "%s", out);
