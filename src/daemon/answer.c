@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "inspect/date.h"
+#include "inspect/log.h"
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
 #include "answer.h"
 
 void answer_key(const struct worker *w, char *out, size_t size,
@@ -254,13 +257,42 @@ long answer_keep_population(struct worker *w, const char *hex,
 	return ok ? (long)chunks : -1;
 }
 
+void answer_keep_copy(struct worker *w, struct tx *t, const char *kind,
+		      const char *text, size_t len, char hex[65])
+{
+	char key[200];
+	uint8_t d[32];
+	sha256(text, len, d);
+	seed_hex(d, 32, hex);
+	answer_key(w, key, sizeof(key), "%s", kind);
+	snprintf(key + strlen(key), sizeof(key) - strlen(key), ":%s", hex);
+	args_add(&t->a, "SET");
+	args_add(&t->a, key);
+	args_addn(&t->a, text, len);
+	tx_send(t);
+}
+
 int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop)
 {
 	char rkey[160], pub[128], items[2200], window[32], hex[65];
-	char buf[3][72];
+	char buf[3][72], roster_hex[65], items_hex[65];
 	struct tx t;
+	/* The roster and the item list the team draw will read, committed
+	 * before the entropy like the population: nobody can choose them
+	 * once the entropy is known. */
+	answer_key(w, rkey, sizeof(rkey), "roster%s", "");
+	redisReply *roster = store_runv(&w->store, "GET", rkey, NULL);
+	if (!roster)
+		return ENTRY_LOST;
+	if (roster->type != REDIS_REPLY_STRING) {
+		freeReplyObject(roster);
+		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
+			 a->entry_id, a->c->id, "\"no inspector roster\"");
+		return answer_reject(w, a, "no inspector roster: import one "
+				     "with inspectctl import --inspectors");
+	}
 	seed_hex(rec->population_digest, 32, hex);
 	long chunks = answer_population_kept(w, hex);
 	if (chunks == 0)
@@ -270,7 +302,16 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	answer_key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
 	answer_key(w, pub, sizeof(pub), "public%s", "");
 	tx_begin(&t, &w->store);
+	answer_keep_copy(w, &t, "roster", roster->str, roster->len,
+			 roster_hex);
+	freeReplyObject(roster);
+	answer_keep_copy(w, &t, "items", w->cat->items_text,
+			 w->cat->items_len, items_hex);
 	answer_record_fields(&t, rkey, "frozen", a, rec, items, window, buf);
+	args_add(&t.a, "roster_digest");
+	args_add(&t.a, roster_hex);
+	args_add(&t.a, "items_digest");
+	args_add(&t.a, items_hex);
 	args_add(&t.a, "frozen_chunks");
 	args_addu(&t.a, (unsigned long long)chunks);
 	args_add(&t.a, "policy_text");
@@ -285,6 +326,10 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	args_add(&t.a, buf[1]);
 	args_add(&t.a, "policy_digest");
 	args_add(&t.a, buf[0]);
+	args_add(&t.a, "roster_digest");
+	args_add(&t.a, roster_hex);
+	args_add(&t.a, "items_digest");
+	args_add(&t.a, items_hex);
 	tx_send(&t);
 	answer_ack(w, &t, "intake", a->entry_id);
 	return answer_commit(w, &t, "freeze");

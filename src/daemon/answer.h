@@ -16,6 +16,10 @@ void answer_key(const struct worker *w, char *out, size_t size,
  * in the transaction. */
 void answer_ack(struct worker *w, struct tx *t, const char *stream,
 		const char *entry_id);
+/* SET <p><kind>:<sha256 of text> = text in the transaction (an immutable
+ * copy, named by its content); the digest into hex. */
+void answer_keep_copy(struct worker *w, struct tx *t, const char *kind,
+		      const char *text, size_t len, char hex[65]);
 /* Starts an XADD of an event of the given type about a campaign on the
  * public stream; the caller adds its fields and sends it. */
 void answer_event(struct tx *t, const char *pub, const char *type,

@@ -344,6 +344,10 @@ static int entropy_for(struct worker *w, struct answer *a)
 		r = load_frozen(w, recd, a->c->id, &pop, &rec, why,
 				sizeof(why));
 	date_parse(field_str(recd, "date"), 10, &rec.date);
+	snprintf(rec.roster_hex, sizeof(rec.roster_hex), "%s",
+		 field_str(recd, "roster_digest"));
+	snprintf(rec.items_hex, sizeof(rec.items_hex), "%s",
+		 field_str(recd, "items_digest"));
 	freeReplyObject(recd);
 	if (r == ENTRY_LOST)
 		return r;

@@ -12,6 +12,8 @@
 #include "inspect/campaign_check.h"
 #include "inspect/date.h"
 #include "inspect/grades.h"
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
 
 #define ROTATION_BUCKETS INSPECTED_BUCKETS
 
@@ -27,17 +29,45 @@ static int refuse(char *why, size_t size, const char *fmt, ...)
 	return 1;
 }
 
-static int read_roster(struct worker *w, struct visit_plan *p, char *why,
-		       size_t size)
+/* A copy kept under its digest (<p><kind>:<hex>), checked against it;
+ * NULL (why set) if missing or altered, or on a lost connection (why ""). */
+static redisReply *kept_copy(struct worker *w, const char *kind,
+			     const char *hex, char *why, size_t size)
+{
+	char key[200], got[65];
+	uint8_t d[32];
+	store_key(key, sizeof(key), w->cfg->prefix, "%s", kind);
+	snprintf(key + strlen(key), sizeof(key) - strlen(key), ":%s", hex);
+	why[0] = '\0';
+	redisReply *rep = store_runv(&w->store, "GET", key, NULL);
+	if (!rep)
+		return NULL;
+	if (rep->type == REDIS_REPLY_STRING) {
+		sha256(rep->str, rep->len, d);
+		seed_hex(d, 32, got);
+		if (!strcmp(got, hex))
+			return rep;
+	}
+	freeReplyObject(rep);
+	refuse(why, size, "the %s committed at freeze time (%s) is missing or "
+	       "altered", kind, key);
+	return NULL;
+}
+
+static int read_roster(struct worker *w, const struct campaign_record *rec,
+		       struct visit_plan *p, char *why, size_t size)
 {
 	struct roster *r = &p->roster;
 	char key[128];
 	struct diag err;
 	diag_init(&err);
+	why[0] = '\0';
 	store_key(key, sizeof(key), w->cfg->prefix, "roster");
-	redisReply *rep = store_runv(&w->store, "GET", key, NULL);
+	redisReply *rep = rec->roster_hex[0]
+		? kept_copy(w, "roster", rec->roster_hex, why, size)
+		: store_runv(&w->store, "GET", key, NULL);
 	if (!rep)
-		return ENTRY_LOST;
+		return why[0] ? 1 : ENTRY_LOST;
 	int rc = 0;
 	if (rep->type != REDIS_REPLY_STRING)
 		rc = refuse(why, size, "no inspector roster in %s: import one "
@@ -53,16 +83,52 @@ static int read_roster(struct worker *w, struct visit_plan *p, char *why,
 	return rc;
 }
 
+/* The item list: the catalog's, or for a campaign frozen with one, the
+ * committed copy. Returns 0, ENTRY_LOST, or 1 with why. */
+static int item_list_of(struct worker *w, const struct campaign_record *rec,
+			struct visit_plan *p, char *why, size_t size)
+{
+	p->items = &w->cat->items;
+	p->items_text = w->cat->items_text;
+	p->items_len = w->cat->items_len;
+	if (!rec->items_hex[0])
+		return 0;
+	redisReply *rep = kept_copy(w, "items", rec->items_hex, why, size);
+	if (!rep)
+		return why[0] ? 1 : ENTRY_LOST;
+	struct diag err;
+	diag_init(&err);
+	p->frozen_items_text = malloc(rep->len + 1);
+	int rc = p->frozen_items_text ? 0 : ENTRY_LOST;
+	if (rc == 0) {
+		memcpy(p->frozen_items_text, rep->str, rep->len);
+		p->frozen_items_text[rep->len] = '\0';
+		if (item_list_parse("committed item list", rep->str, rep->len,
+				    &p->frozen_items, &err) < 0)
+			rc = refuse(why, size, "%.300s", diag_text(&err));
+	}
+	if (rc == 0) {
+		p->items = &p->frozen_items;
+		p->items_text = p->frozen_items_text;
+		p->items_len = rep->len;
+	}
+	freeReplyObject(rep);
+	return rc;
+}
+
 /* Departments and qualifications from the items (all on the list: the
  * intake checked them). */
-static int team_rules_of(const struct worker *w, const struct campaign *c,
+static int team_rules_of(const struct visit_plan *p, const struct campaign *c,
 			 const struct roster *r, unsigned team_size,
 			 struct team_rules *t, char *why, size_t size)
 {
 	memset(t, 0, sizeof(*t));
 	t->team_size = team_size;
 	for (unsigned i = 0; i < c->n_items; i++) {
-		const struct item *it = item_find(&w->cat->items, c->items[i]);
+		const struct item *it = item_find(p->items, c->items[i]);
+		if (!it)
+			return refuse(why, size, "field items: %s is not on "
+				      "the committed item list", c->items[i]);
 		unsigned d = 0;
 		while (d < t->n_departments &&
 		       strcmp(t->departments[d], it->department))
@@ -230,10 +296,12 @@ int plan_visits(struct worker *w, const struct campaign *c,
 	char label[2200];
 	memset(out, 0, sizeof(*out));
 	out->c = c;
-	int rc = read_roster(w, out, why, size);
+	int rc = read_roster(w, rec, out, why, size);
+	if (rc == 0)
+		rc = item_list_of(w, rec, out, why, size);
 	if (rc)
 		return rc;
-	rc = team_rules_of(w, c, &out->roster, rec->policy->policy.team_size,
+	rc = team_rules_of(out, c, &out->roster, rec->policy->policy.team_size,
 			   &out->rules, why, size);
 	long n_days = rc ? 0 : window_days(w, c, rec->date, out, why, size);
 	if (rc || n_days < 0)
@@ -282,5 +350,8 @@ void visit_plan_finish(struct visit_plan *p)
 	free(p->used);
 	free(p->v);
 	free(p->prev);
+	if (p->frozen_items_text)
+		item_list_finish(&p->frozen_items);
+	free(p->frozen_items_text);
 	memset(p, 0, sizeof(*p));
 }

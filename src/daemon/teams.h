@@ -15,6 +15,13 @@ struct visit_plan {
 	size_t roster_len;
 	struct team_rules rules;
 	const struct campaign *c;  /* its items, for the audit */
+	/* The item list the rules came from: the catalog's, or a frozen
+	 * campaign's committed copy (owned then). */
+	const struct item_list *items;
+	const char *items_text;
+	size_t items_len;
+	struct item_list frozen_items;
+	char *frozen_items_text;
 	struct visit *v;           /* the draw's visits, with previous teams */
 	uint32_t (*prev)[TEAM_MAX];
 	struct assignment *a;      /* one per selected entity */

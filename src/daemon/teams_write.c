@@ -11,6 +11,7 @@
 #include "inspect/seed.h"
 #include "inspect/sha256.h"
 #include "inspect/team_inputs.h"
+#include "answer.h"
 #include "teams.h"
 
 int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
@@ -68,17 +69,10 @@ static int add_calendars(struct worker *w, struct tx *t,
 	ret->calendars[0] = ret->provisional[0] = '\0';
 	for (int y = y0; y <= y1 && y < y0 + 8; y++) {
 		const struct calendar_doc *doc = catalog_calendar_doc(w->cat, y);
-		uint8_t digest[32];
-		char hex[65], key[200];
+		char hex[65];
 		if (!doc)
 			return -1; /* the window's days were found: cannot be */
-		sha256(doc->text, doc->len, digest);
-		seed_hex(digest, 32, hex);
-		store_key(key, sizeof(key), w->cfg->prefix, "calendar:%s", hex);
-		args_add(&t->a, "SET");
-		args_add(&t->a, key);
-		args_addn(&t->a, doc->text, doc->len);
-		tx_send(t);
+		answer_keep_copy(w, t, "calendar", doc->text, doc->len, hex);
 		size_t n = strlen(ret->calendars);
 		snprintf(ret->calendars + n, sizeof(ret->calendars) - n,
 			 "%scn-%04d.yaml:%s", n ? "," : "", y, hex);
@@ -157,23 +151,12 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 	sb_finish(&b);
 	outcome_digest(p, salt, ret->outcome_hex);
 	/* The roster as the draw read it, kept under its digest: a later
-	 * import leaves it, and campaigns of one roster share it. */
-	sha256(p->roster_text, p->roster_len, digest);
-	seed_hex(digest, 32, ret->roster_hex);
-	store_key(key, sizeof(key), w->cfg->prefix, "roster:%s",
-		  ret->roster_hex);
-	args_add(&t->a, "SET");
-	args_add(&t->a, key);
-	args_addn(&t->a, p->roster_text, p->roster_len);
-	tx_send(t);
-	/* The item list the departments and qualifications came from. */
-	sha256(w->cat->items_text, w->cat->items_len, digest);
-	seed_hex(digest, 32, ret->items_hex);
-	store_key(key, sizeof(key), w->cfg->prefix, "items:%s", ret->items_hex);
-	args_add(&t->a, "SET");
-	args_add(&t->a, key);
-	args_addn(&t->a, w->cat->items_text, w->cat->items_len);
-	tx_send(t);
+	 * import leaves it, and campaigns of one roster share it; likewise
+	 * the item list the departments and qualifications came from. */
+	answer_keep_copy(w, t, "roster", p->roster_text, p->roster_len,
+			 ret->roster_hex);
+	answer_keep_copy(w, t, "items", p->items_text, p->items_len,
+			 ret->items_hex);
 	return add_calendars(w, t, p, ret);
 }
 

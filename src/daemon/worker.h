@@ -133,6 +133,10 @@ struct campaign_record {
 	int32_t date;
 	uint64_t generation;
 	bool frozen; /* drawn from a frozen record, whose chunks are kept */
+	/* A frozen campaign's roster and item list, committed before its
+	 * entropy ("" when it was frozen before they were kept): the team
+	 * draw reads these copies, not the current ones. */
+	char roster_hex[65], items_hex[65];
 };
 
 /* Two-phase, first half: stores the canonical population text in chunks,

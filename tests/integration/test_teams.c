@@ -253,19 +253,47 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	       "440304,410102", "date", "2026-12-14", "window",
 	       "2027-01-11..2027-01-11", "entropy", "t5", NULL);
 	published(c, "T5");
-	static const char *const ids[] = {"T1", "T2", "T3", "T4", "T5"};
-	for (int k = 0; k < 5; k++)
+	/* Two-phase: the roster and item list are committed at freeze time;
+	 * a roster imported before the entropy does not change the teams. */
+	rich_roster(c, code, n);
+	submit(c, "type", "campaign", "id", "T6", "department", "SAMR-ZZ",
+	       "policy", "team3", "items", "SC-017", "regions", "440304",
+	       "size", "8", "date", "2026-12-16", "window",
+	       "2027-01-18..2027-01-22", NULL);
+	cr_assert(wait_status(c, "T6", "frozen", 20000));
+	char frozen_roster[160], frozen_items[160], v[160];
+	redisReply *fr = cmd(c, "HGET insp:campaign:T6 roster_digest");
+	snprintf(frozen_roster, sizeof(frozen_roster), "%s", fr->str);
+	freeReplyObject(fr);
+	fr = cmd(c, "HGET insp:campaign:T6 items_digest");
+	snprintf(frozen_items, sizeof(frozen_items), "%s", fr->str);
+	freeReplyObject(fr);
+	tight_roster(c);
+	submit(c, "type", "entropy", "id", "T6", "entropy", "t6", NULL);
+	published(c, "T6");
+	plan_field(c, "T6", "roster_digest", v, sizeof(v));
+	cr_assert_str_eq(v, frozen_roster);
+	plan_field(c, "T6", "items_digest", v, sizeof(v));
+	cr_assert_str_eq(v, frozen_items);
+	redisReply *vis = cmd(c, "HVALS insp:visits:T6");
+	cr_assert_gt(vis->elements, 0);
+	for (size_t i = 0; i < vis->elements; i++)
+		cr_assert_eq(vis->element[i]->str[11], 'r', "%s",
+			     vis->element[i]->str);
+	freeReplyObject(vis);
+	static const char *const ids[] = {"T1", "T2", "T3", "T4", "T5", "T6"};
+	for (int k = 0; k < 6; k++)
 		both_verify(c, d.config, r.dir, ids[k]);
 	/* The chain: in publication order, each bundle's load and previous
 	 * teams are those the outcomes before it give. */
 	cr_assert_eq(run(out, sizeof(out), "cd %s && %s verify --chain b-T1 "
-			 "b-T2 b-T3 b-T4 b-T5", r.dir, INSPECTCTL_PATH), 0, "%s",
-		     out);
-	cr_assert(strstr(out, "verified: a chain of 5 bundles"), "%s", out);
+			 "b-T2 b-T3 b-T4 b-T5 b-T6", r.dir, INSPECTCTL_PATH), 0,
+		     "%s", out);
+	cr_assert(strstr(out, "verified: a chain of 6 bundles"), "%s", out);
 	cr_assert_eq(run(out, sizeof(out), "cd %s && python3 %s/../tools/"
-			 "verify.py --chain b-T1 b-T2 b-T3 b-T4 b-T5", r.dir,
-			 POLICIES_DIR), 0, "%s", out);
-	cr_assert(strstr(out, "verified: a chain of 5 bundles"), "%s", out);
+			 "verify.py --chain b-T1 b-T2 b-T3 b-T4 b-T5 b-T6",
+			 r.dir, POLICIES_DIR), 0, "%s", out);
+	cr_assert(strstr(out, "verified: a chain of 6 bundles"), "%s", out);
 	cr_assert_eq(run(out, sizeof(out), "cd %s && python3 %s/../tools/"
 			 "verify.py --chain b-T1 b-T2 b-T4", r.dir,
 			 POLICIES_DIR), 1, "%s", out);
