@@ -671,10 +671,11 @@ def outcome_commitment(bundle):
 
 def read_items(text):
     """items.yaml in the small part of YAML the item list uses: a list of
-    mappings under `items:`. None if it uses more."""
+    mappings under `items:`, comments after ` #`. None if it uses more."""
     items, cur = {}, None
     for line in text.split("\n"):
-        if not line.strip() or line.lstrip().startswith("#"):
+        line = re.sub(r"(^|\s)#.*$", "", line).rstrip()
+        if not line.strip():
             continue
         if line.rstrip() == "items:":
             continue
@@ -689,8 +690,11 @@ def read_items(text):
         elif cur is None:
             return None
         cur[m.group(2)] = value
-        if "code" in cur:
-            items[cur["code"]] = cur
+        if m.group(2) == "code":
+            if value in items:
+                raise Difference("items.yaml: item %s is listed twice"
+                                 % value)
+            items[value] = cur
     return items
 
 
@@ -699,10 +703,8 @@ def check_items(text, inputs):
     its items by the bundle's item list."""
     items = read_items(text)
     if items is None:
-        print("note: items.yaml uses YAML beyond what this script reads; "
-              "the departments and qualifications were not checked",
-              file=sys.stderr)
-        return
+        raise Unreadable("items.yaml uses YAML beyond what this script "
+                         "reads (inspectctl verify reads it all)")
     if not inputs["items"]:
         raise Difference("teams.txt: no item lines, though the bundle has "
                          "an item list")
@@ -739,6 +741,9 @@ def check_teams(bundle, m, policy, entities, selected, outcome, seed):
                          % (inputs["team_size"], policy["team_size"]))
     if os.path.lexists("%s/items.yaml" % bundle):
         check_items(read(bundle, "items.yaml"), inputs)
+    elif inputs["items"]:
+        raise Difference("teams.txt names its items, but the bundle has no "
+                         "items.yaml")
     region = {e[0]: int(e[3]) for e in entities}
     rng = Pcg64Dxsm(verify_teams.team_stream_seed(seed))
     draw = verify_teams.TeamDraw(inspectors, quals, inputs,
@@ -799,7 +804,12 @@ def main(argv):
     if len(argv) > 2 and argv[1] == "--chain":
         try:
             for b in argv[2:]:
-                verify(b)
+                m = verify(b)[0]
+                print("%s: campaign %s team_inputs_digest %s "
+                      "outcome_digest %s" % (
+                          b, m["campaign"], hashlib.sha256(
+                              read(b, "teams.txt", True)).hexdigest(),
+                          outcome_commitment(b)))
             check_chain(argv[2:])
         except Unreadable as e:
             print("unreadable bundle: %s" % e)

@@ -164,6 +164,13 @@ static int verify_chain(int n, char **dirs)
 		links[loaded] = (struct bundle_link){
 			dirs[loaded], b[loaded].roster, b[loaded].teams,
 			b[loaded].outcome};
+		/* What each bundle must match on the public record. */
+		char hex[65];
+		outcome_commitment(b[loaded].outcome_salt, b[loaded].outcome.s,
+				   b[loaded].outcome.len, hex);
+		printf("%s: campaign %s ", dirs[loaded], b[loaded].m.campaign);
+		print_digest("team_inputs_digest", &b[loaded].teams);
+		printf("%s: outcome_digest %s\n", dirs[loaded], hex);
 	}
 	if (rc == EXIT_OK && bundle_chain_check(links, (size_t)n, &err) < 0) {
 		printf("DIFFERENCE: %s", diag_text(&err));
@@ -172,7 +179,8 @@ static int verify_chain(int n, char **dirs)
 	if (rc == EXIT_OK)
 		printf("verified: a chain of %d bundles, each verified, and the "
 		       "load and previous teams of each as the outcomes before "
-		       "it give them\n", n);
+		       "it give them (compare each bundle's digests with its "
+		       "plan on the public record)\n", n);
 	for (int i = 0; i < loaded && maps; i++)
 		unmap_all(&maps[i]);
 	free(b);

@@ -406,6 +406,9 @@ static int check_teams(struct bundle *b, const struct policy *p,
 		rc = check_days(b, &ti, err);
 	if (rc == 0 && b->items.s)
 		rc = check_items(b, &ti, err);
+	else if (rc == 0 && ti.n_items)
+		rc = diag_add(err, "teams.txt names its items, but the bundle "
+			      "has no items.yaml");
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
 				      pop->v[d->chosen[k]].region, NULL, 0};

@@ -56,6 +56,8 @@ static int by_uscc_then_bundle(const void *a, const void *b)
 static unsigned load_of(const struct chain *c, const char *id, int32_t day)
 {
 	struct member_day key;
+	if (c->n_md == 0)
+		return 0;
 	snprintf(key.id, sizeof(key.id), "%s", id);
 	key.day = day;
 	const struct member_day *hit =
@@ -135,6 +137,12 @@ static int check_load(const struct chain *c, struct team_inputs *ti,
 	return 0;
 }
 
+static int by_previous(const void *a, const void *b)
+{
+	return strcmp(((const struct previous_entry *)a)->uscc,
+		      ((const struct previous_entry *)b)->uscc);
+}
+
 static int check_previous(const struct chain *c, const struct team_inputs *ti,
 			  const struct roster *r, const char *outcome,
 			  size_t len, const char *name, struct diag *err)
@@ -152,9 +160,16 @@ static int check_previous(const struct chain *c, const struct team_inputs *ti,
 			const char *last = last_team_of(c, uscc);
 			if (last)
 				on_roster(last, r, by_id, want, sizeof(want));
-			for (size_t p = 0; p < ti->n_previous; p++)
-				if (!strcmp(ti->previous[p].uscc, uscc))
-					claimed = ti->previous[p].ids;
+			struct previous_entry key;
+			memcpy(key.uscc, uscc, sizeof(key.uscc));
+			const struct previous_entry *p =
+				ti->n_previous
+					? bsearch(&key, ti->previous,
+						  ti->n_previous, sizeof(key),
+						  by_previous)
+					: NULL;
+			if (p) /* ascending by uscc: team_inputs_parse */
+				claimed = p->ids;
 			if (strcmp(want, claimed))
 				rc = diag_add(err, "%s: teams.txt gives %s the "
 					      "previous team '%s', the earlier "
@@ -218,8 +233,10 @@ static int add_outcome(struct chain *c, const char *outcome, size_t len,
 		}
 		at = nl ? nl + 1 : end;
 	}
-	qsort(c->md, c->n_md, sizeof(*c->md), by_member_day);
-	qsort(c->lt, c->n_lt, sizeof(*c->lt), by_uscc_then_bundle);
+	if (c->n_md)
+		qsort(c->md, c->n_md, sizeof(*c->md), by_member_day);
+	if (c->n_lt)
+		qsort(c->lt, c->n_lt, sizeof(*c->lt), by_uscc_then_bundle);
 	return 0;
 }
 

@@ -297,8 +297,10 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	long chunks = answer_population_kept(w, hex);
 	if (chunks == 0)
 		chunks = answer_keep_population(w, hex, pop);
-	if (chunks < 0)
+	if (chunks < 0) {
+		freeReplyObject(roster);
 		return ENTRY_LOST;
+	}
 	answer_key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
 	answer_key(w, pub, sizeof(pub), "public%s", "");
 	tx_begin(&t, &w->store);

@@ -227,6 +227,36 @@ static int read_rotation(struct worker *w, const struct population *pop,
 			 uint32_t (*prev)[TEAM_MAX])
 {
 	struct rotation_read rr = {w, pop, d, r, ids, v, prev, ""};
+	/* WATCHed like the load: another instance that publishes a visit to
+	 * one of these entities first makes this publication's EXEC fail
+	 * (and it is drawn again), so that publications read previous teams
+	 * in the order they are published, which a chain of bundles checks. */
+	bool *touched = calloc(ROTATION_BUCKETS, sizeof(*touched));
+	char (*keys)[160] = malloc(ROTATION_BUCKETS * sizeof(*keys));
+	struct args a;
+	args_init(&a);
+	args_add(&a, "WATCH");
+	for (size_t k = 0; touched && keys && k < d->n_chosen; k++) {
+		uint32_t b = bucket_of(pop->v[d->chosen[k]].uscc, USCC_LEN,
+				       ROTATION_BUCKETS);
+		if (touched[b])
+			continue;
+		touched[b] = true;
+		store_key(keys[b], sizeof(keys[b]), w->cfg->prefix,
+			  "lastteam:%u", b);
+		args_add(&a, keys[b]);
+	}
+	bool lost = !touched || !keys;
+	if (lost)
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+	redisReply *wr = !lost && a.n > 1 ? store_run(&w->store, &a) : NULL;
+	lost |= a.n > 1 && !wr;
+	freeReplyObject(wr);
+	args_finish(&a);
+	free(touched);
+	free(keys);
+	if (lost)
+		return ENTRY_LOST;
 	int rc = store_pipeline_each(&w->store, d->n_chosen, rotation_build,
 				     rotation_reply, &rr);
 	return rc < 0 ? ENTRY_LOST : 0;

@@ -317,6 +317,15 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
 			 "%s/b-items", POLICIES_DIR, r.dir), 1, "%s", out);
 	cr_assert(strstr(out, "not those of its items"), "%s", out);
+	/* ...and a bundle whose item list was left out is not verified. */
+	cr_assert_eq(run(out, sizeof(out), "cp -r %s/b-T1 %s/b-noitems && rm "
+			 "%s/b-noitems/items.yaml", r.dir, r.dir, r.dir), 0);
+	cr_assert_eq(run(out, sizeof(out), "%s verify %s/b-noitems",
+			 INSPECTCTL_PATH, r.dir), 1, "%s", out);
+	cr_assert(strstr(out, "no items.yaml"), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
+			 "%s/b-noitems", POLICIES_DIR, r.dir), 1, "%s", out);
+	cr_assert(strstr(out, "no items.yaml"), "%s", out);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
