@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/campaign_check.h"
 #include "inspect/date.h"
 #include "inspect/log.h"
 #include "inspect/seed.h"
@@ -309,11 +310,25 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	freeReplyObject(roster);
 	answer_keep_copy(w, &t, "items", w->cat->items_text,
 			 w->cat->items_len, items_hex);
+	/* The window's calendars too: a notice added before the entropy
+	 * leaves the plan's working days as committed. */
+	struct audit_refs cal = {0};
+	int32_t from, to;
+	char why[256];
+	if (campaign_window(a->c, &w->cat->calendar, rec->date,
+			    w->cfg->visit_days, &from, &to, why,
+			    sizeof(why)) == 0 &&
+	    plan_keep_calendars(w, &t, from, to, &cal) < 0)
+		cal.calendars[0] = cal.provisional[0] = '\0';
 	answer_record_fields(&t, rkey, "frozen", a, rec, items, window, buf);
 	args_add(&t.a, "roster_digest");
 	args_add(&t.a, roster_hex);
 	args_add(&t.a, "items_digest");
 	args_add(&t.a, items_hex);
+	args_add(&t.a, "calendars");
+	args_add(&t.a, cal.calendars);
+	args_add(&t.a, "calendar_provisional");
+	args_add(&t.a, cal.provisional);
 	args_add(&t.a, "frozen_chunks");
 	args_addu(&t.a, (unsigned long long)chunks);
 	args_add(&t.a, "policy_text");
@@ -332,6 +347,8 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	args_add(&t.a, roster_hex);
 	args_add(&t.a, "items_digest");
 	args_add(&t.a, items_hex);
+	args_add(&t.a, "calendars");
+	args_add(&t.a, cal.calendars);
 	tx_send(&t);
 	answer_ack(w, &t, "intake", a->entry_id);
 	return answer_commit(w, &t, "freeze");

@@ -348,6 +348,8 @@ static int entropy_for(struct worker *w, struct answer *a)
 		 field_str(recd, "roster_digest"));
 	snprintf(rec.items_hex, sizeof(rec.items_hex), "%s",
 		 field_str(recd, "items_digest"));
+	snprintf(rec.calendars, sizeof(rec.calendars), "%s",
+		 field_str(recd, "calendars"));
 	if (!rec.roster_hex[0])
 		log_warn("campaign frozen before rosters were committed: its "
 			 "teams are drawn on the current roster and item list",

@@ -155,15 +155,53 @@ static int team_rules_of(const struct visit_plan *p, const struct campaign *c,
 
 /* The window's working days, after the draw date; by default the next
  * visit_days working days. */
+/* The calendar of the working days: for a campaign frozen with its
+ * calendars, the committed documents ("cn-YYYY.yaml:<sha256>,...", in year
+ * order), so that a notice added after the freeze does not change the
+ * plan; else the catalog's. Returns 0, ENTRY_LOST, or 1 with why. */
+static int calendar_of(struct worker *w, const struct campaign_record *rec,
+		       struct visit_plan *p, char *why, size_t size)
+{
+	p->cal = &w->cat->calendar;
+	if (!rec->calendars[0])
+		return 0;
+	char list[sizeof(rec->calendars)];
+	struct diag err;
+	int rc = 0;
+	diag_init(&err);
+	snprintf(list, sizeof(list), "%s", rec->calendars);
+	for (char *save, *one = strtok_r(list, ",", &save); rc == 0 && one;
+	     one = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(one, ':');
+		if (!colon)
+			return refuse(why, size, "the committed calendars are "
+				      "unreadable");
+		*colon = '\0';
+		redisReply *doc = kept_copy(w, "calendar", colon + 1, why, size);
+		if (!doc)
+			return why[0] ? 1 : ENTRY_LOST;
+		if (calendar_add_year(&p->frozen_cal, one, doc->str, doc->len,
+				      &err) < 0)
+			rc = refuse(why, size, "%.300s", diag_text(&err));
+		freeReplyObject(doc);
+	}
+	if (rc == 0) {
+		p->cal = &p->frozen_cal;
+		snprintf(p->frozen_calendars, sizeof(p->frozen_calendars), "%s",
+			 rec->calendars);
+	}
+	return rc;
+}
+
 static long window_days(const struct worker *w, const struct campaign *c,
 			int32_t date, struct visit_plan *p, char *why,
 			size_t size)
 {
 	int32_t from, to;
-	if (campaign_window(c, &w->cat->calendar, date, w->cfg->visit_days,
-			    &from, &to, why, size) < 0)
+	if (campaign_window(c, p->cal, date, w->cfg->visit_days, &from, &to,
+			    why, size) < 0)
 		return -1;
-	long n = calendar_working_days(&w->cat->calendar, from, to, p->days,
+	long n = calendar_working_days(p->cal, from, to, p->days,
 				       PLAN_MAX_DAYS);
 	char a[11], b[11];
 	date_format(from, a);
@@ -329,6 +367,8 @@ int plan_visits(struct worker *w, const struct campaign *c,
 	int rc = read_roster(w, rec, out, why, size);
 	if (rc == 0)
 		rc = item_list_of(w, rec, out, why, size);
+	if (rc == 0)
+		rc = calendar_of(w, rec, out, why, size);
 	if (rc)
 		return rc;
 	rc = team_rules_of(out, c, &out->roster, rec->policy->policy.team_size,
@@ -382,6 +422,7 @@ void visit_plan_finish(struct visit_plan *p)
 	free(p->prev);
 	if (p->frozen_items_text)
 		item_list_finish(&p->frozen_items);
+	calendar_finish(&p->frozen_cal);
 	free(p->frozen_items_text);
 	memset(p, 0, sizeof(*p));
 }

@@ -22,6 +22,11 @@ struct visit_plan {
 	size_t items_len;
 	struct item_list frozen_items;
 	char *frozen_items_text;
+	/* The working days' calendar: the catalog's, or a frozen campaign's
+	 * committed documents ("cn-YYYY.yaml:<sha256>,..."; owned then). */
+	const struct calendar *cal;
+	struct calendar frozen_cal;
+	char frozen_calendars[8 * 80];
 	struct visit *v;           /* the draw's visits, with previous teams */
 	uint32_t (*prev)[TEAM_MAX];
 	struct assignment *a;      /* one per selected entity */
@@ -80,6 +85,11 @@ struct audit_refs {
 	char outcome_hex[65];     /* ...and of its outcome.csv */
 };
 
+/* Keeps the calendar documents of the years from..to spans under their
+ * digests (<p>calendar:<sha256>), in the transaction, and names them in
+ * ret->calendars and ret->provisional. Returns 0 or -1. */
+int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
+			int32_t to, struct audit_refs *ret);
 /* What the team draw read (<p>audit:<campaign>, docs/REDIS.md), the
  * roster it read (<p>roster:<digest>), the item list its departments and
  * qualifications came from (<p>items:<digest>) and the calendar documents

@@ -57,15 +57,13 @@ int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
 	return 0;
 }
 
-/* Each calendar document of the window's years under its digest: an
- * official file added later, or corrected, leaves the plan's own. */
-static int add_calendars(struct worker *w, struct tx *t,
-			 const struct visit_plan *p, struct audit_refs *ret)
+int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
+			int32_t to, struct audit_refs *ret)
 {
 	int y0, y1;
 	unsigned m, d;
-	date_to_civil(p->window_from, &y0, &m, &d);
-	date_to_civil(p->window_to, &y1, &m, &d);
+	date_to_civil(from, &y0, &m, &d);
+	date_to_civil(to, &y1, &m, &d);
 	ret->calendars[0] = ret->provisional[0] = '\0';
 	for (int y = y0; y <= y1 && y < y0 + 8; y++) {
 		const struct calendar_doc *doc = catalog_calendar_doc(w->cat, y);
@@ -81,6 +79,27 @@ static int add_calendars(struct worker *w, struct tx *t,
 			snprintf(ret->provisional + n,
 				 sizeof(ret->provisional) - n, "%s%04d",
 				 n ? "," : "", y);
+	}
+	return 0;
+}
+
+/* The calendars of the plan: those a frozen campaign committed to (kept
+ * already), or the catalog's for the window's years, kept now. */
+static int add_calendars(struct worker *w, struct tx *t,
+			 const struct visit_plan *p, struct audit_refs *ret)
+{
+	if (!p->frozen_calendars[0])
+		return plan_keep_calendars(w, t, p->window_from, p->window_to,
+					   ret);
+	snprintf(ret->calendars, sizeof(ret->calendars), "%s",
+		 p->frozen_calendars);
+	ret->provisional[0] = '\0';
+	for (unsigned i = 0; i < p->frozen_cal.n_years && i < 8; i++) {
+		size_t n = strlen(ret->provisional);
+		if (p->frozen_cal.provisional >> i & 1)
+			snprintf(ret->provisional + n,
+				 sizeof(ret->provisional) - n, "%s%04d",
+				 n ? "," : "", p->frozen_cal.first_year + (int)i);
 	}
 	return 0;
 }

@@ -137,6 +137,7 @@ struct campaign_record {
 	 * entropy ("" when it was frozen before they were kept): the team
 	 * draw reads these copies, not the current ones. */
 	char roster_hex[65], items_hex[65];
+	char calendars[8 * 80]; /* its calendar documents, likewise */
 };
 
 /* Two-phase, first half: stores the canonical population text in chunks,

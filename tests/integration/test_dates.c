@@ -305,3 +305,60 @@ Test(cli, calendar_lists_official_and_provisional_years, .timeout = 60)
 	snprintf(sh, sizeof(sh), "rm -rf %s", dir);
 	cr_assert_eq(system(sh), 0);
 }
+
+/* A two-phase campaign keeps the calendars it was frozen with: the State
+ * Council's notice for 2027, added before its entropy, changes the days of
+ * a campaign drawn after it, not of the frozen one. */
+Test(dates, a_frozen_campaign_keeps_its_calendars, .timeout = 180)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	char cal[256], extra[320], v[700], frozen[700], dir[256];
+	redis_start(&r);
+	load_population(r.port, 2000, 41, NULL);
+	redisContext *c = redis_client(r.port);
+	snprintf(cal, sizeof(cal), "%s/cal", r.dir);
+	cr_assert_eq(run(out, sizeof(out), "mkdir -p %s && cp %s/calendars/"
+			 "cn-*.yaml %s", cal, POLICIES_DIR, cal), 0, "%s", out);
+	snprintf(extra, sizeof(extra), "calendars: %s\n", cal);
+	daemon_start(&d, r.dir, r.port, "frozen", POLICIES_DIR, extra);
+	submit(c, "type", "campaign", "id", "FZ", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-12-20",
+	       "window", "2026-12-28..2027-01-15", NULL);
+	cr_assert(wait_status(c, "FZ", "frozen", 20000));
+	field(c, "FZ", "calendar_provisional", v, sizeof(v));
+	cr_assert_str_eq(v, "2027");
+	field(c, "FZ", "calendars", frozen, sizeof(frozen));
+	cr_assert(strstr(frozen, "cn-2027.yaml:"), "%s", frozen);
+	/* The notice: 1 to 8 January off. */
+	cr_assert_eq(run(out, sizeof(out), "printf 'year: 2027\\nholidays:\\n"
+			 "  - 2027-01-01..2027-01-08\\n' > %s/cn-2027.yaml", cal),
+		     0, "%s", out);
+	daemon_signal(&d, SIGHUP);
+	cr_assert(daemon_await_log(&d, "policies reloaded", 10000));
+	submit(c, "type", "campaign", "id", "OS", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-12-20",
+	       "window", "2026-12-28..2027-01-15", "entropy", "os", NULL);
+	cr_assert(wait_status(c, "OS", "published", 20000));
+	field(c, "OS", "calendar_provisional", v, sizeof(v));
+	cr_assert_str_eq(v, "");
+	redisReply *h = cmd(c, "HVALS insp:visits:OS");
+	for (size_t i = 0; i < h->elements; i++)
+		cr_assert(strncmp(h->element[i]->str, "2027-01-0", 9) ||
+			  h->element[i]->str[9] > '8', "%.10s",
+			  h->element[i]->str);
+	freeReplyObject(h);
+	submit(c, "type", "entropy", "id", "FZ", "entropy", "fz", NULL);
+	cr_assert(wait_status(c, "FZ", "published", 20000));
+	field(c, "FZ", "calendars", v, sizeof(v));
+	cr_assert_str_eq(v, frozen);
+	field(c, "FZ", "calendar_provisional", v, sizeof(v));
+	cr_assert_str_eq(v, "2027");
+	snprintf(dir, sizeof(dir), "%s/b-fz", r.dir);
+	verify_both(d.config, "FZ", dir);
+	cr_assert(strstr(out, "calendars provisional for 2027"), "%s", out);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
