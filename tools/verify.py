@@ -800,39 +800,44 @@ def check_chain(bundles):
             last[uscc] = team.split(";")
 
 
-def main(argv):
-    if len(argv) > 2 and argv[1] == "--chain":
-        try:
-            for b in argv[2:]:
-                m = verify(b)[0]
-                print("%s: campaign %s team_inputs_digest %s "
-                      "outcome_digest %s" % (
-                          b, m["campaign"], hashlib.sha256(
-                              read(b, "teams.txt", True)).hexdigest(),
-                          outcome_commitment(b)))
-            check_chain(argv[2:])
-        except Unreadable as e:
-            print("unreadable bundle: %s" % e)
-            return 2
-        except Difference as e:
-            print("DIFFERENCE: %s" % e)
-            return 1
-        print("verified: a chain of %d bundles, each verified, and the load "
-              "and previous teams of each as the outcomes before it give "
-              "them" % (len(argv) - 2))
-        return 0
-    if len(argv) not in (2, 3) or (len(argv) == 3 and argv[2] != "--print"):
-        print("usage: verify.py BUNDLE_DIR [--print]\n"
-              "       verify.py --chain BUNDLE_DIR...", file=sys.stderr)
-        return 2
+def answered(work):
+    """work()'s result, or the exit status of the reason it gave none."""
     try:
-        m, selected, provisional = verify(argv[1])
+        return work()
     except Unreadable as e:
         print("unreadable bundle: %s" % e)
         return 2
     except Difference as e:
         print("DIFFERENCE: %s" % e)
         return 1
+
+
+def verify_chain(bundles):
+    for b in bundles:
+        m = verify(b)[0]
+        print("%s: campaign %s team_inputs_digest %s outcome_digest %s"
+              % (b, m["campaign"], hashlib.sha256(
+                  read(b, "teams.txt", True)).hexdigest(),
+                 outcome_commitment(b)))
+    check_chain(bundles)
+    print("verified: a chain of %d bundles, each verified, and the load and "
+          "previous teams of each as the outcomes before it give them "
+          "(compare each bundle's digests with its plan on the public "
+          "record)" % len(bundles))
+    return 0
+
+
+def main(argv):
+    if len(argv) > 2 and argv[1] == "--chain":
+        return answered(lambda: verify_chain(argv[2:]))
+    if len(argv) not in (2, 3) or (len(argv) == 3 and argv[2] != "--print"):
+        print("usage: verify.py BUNDLE_DIR [--print]\n"
+              "       verify.py --chain BUNDLE_DIR...", file=sys.stderr)
+        return 2
+    result = answered(lambda: verify(argv[1]))
+    if isinstance(result, int):
+        return result
+    m, selected, provisional = result
     # With --print the selection goes to stdout alone, the summary to
     # stderr.
     out = sys.stdout

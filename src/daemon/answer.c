@@ -273,6 +273,20 @@ void answer_keep_copy(struct worker *w, struct tx *t, const char *kind,
 	tx_send(t);
 }
 
+/* The fields a freeze commits the team draw to, in the record and the
+ * public event alike. */
+static void add_commitments(struct tx *t, const char *roster,
+			    const char *items, const char *calendars)
+{
+	const char *kv[][2] = {{"roster_digest", roster},
+			       {"items_digest", items},
+			       {"calendars", calendars}};
+	for (size_t i = 0; i < 3; i++) {
+		args_add(&t->a, kv[i][0]);
+		args_add(&t->a, kv[i][1]);
+	}
+}
+
 int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop)
@@ -321,12 +335,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	    plan_keep_calendars(w, &t, from, to, &cal) < 0)
 		cal.calendars[0] = cal.provisional[0] = '\0';
 	answer_record_fields(&t, rkey, "frozen", a, rec, items, window, buf);
-	args_add(&t.a, "roster_digest");
-	args_add(&t.a, roster_hex);
-	args_add(&t.a, "items_digest");
-	args_add(&t.a, items_hex);
-	args_add(&t.a, "calendars");
-	args_add(&t.a, cal.calendars);
+	add_commitments(&t, roster_hex, items_hex, cal.calendars);
 	args_add(&t.a, "calendar_provisional");
 	args_add(&t.a, cal.provisional);
 	args_add(&t.a, "frozen_chunks");
@@ -343,12 +352,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	args_add(&t.a, buf[1]);
 	args_add(&t.a, "policy_digest");
 	args_add(&t.a, buf[0]);
-	args_add(&t.a, "roster_digest");
-	args_add(&t.a, roster_hex);
-	args_add(&t.a, "items_digest");
-	args_add(&t.a, items_hex);
-	args_add(&t.a, "calendars");
-	args_add(&t.a, cal.calendars);
+	add_commitments(&t, roster_hex, items_hex, cal.calendars);
 	tx_send(&t);
 	answer_ack(w, &t, "intake", a->entry_id);
 	return answer_commit(w, &t, "freeze");
