@@ -14,6 +14,8 @@
 #include "inspect/disclosure.h"
 #include "inspect/file.h"
 #include "inspect/grades.h"
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
 
 struct export_args {
 	const char *campaign, *format, *out;
@@ -120,8 +122,40 @@ static void rows_finish(struct disclosure_rows *r)
 	sb_finish(&r->arena);
 }
 
+/* The item list the plan used (kept under its items_digest), whose names
+ * the disclosure shows: 0 with ret filled, 1 for a campaign published
+ * before it was kept (the current list serves), or -1. */
+static int plan_items(struct store *s, const struct config *cfg,
+		      const struct campaign_view *v, struct item_list *ret)
+{
+	const char *hex = campaign_field(v, "items_digest");
+	char key[200], got[65];
+	uint8_t d[32];
+	struct diag err;
+	if (!hex[0])
+		return 1;
+	diag_init(&err);
+	store_key(key, sizeof(key), cfg->prefix, "items:%s", hex);
+	redisReply *r = store_runv(s, "GET", key, NULL);
+	int rc = r && r->type == REDIS_REPLY_STRING ? 0 : -1;
+	if (rc == 0) {
+		sha256(r->str, r->len, d);
+		seed_hex(d, 32, got);
+		rc = strcmp(got, hex) ? -1 : 0;
+	}
+	if (rc == 0 && item_list_parse(key, r->str, r->len, ret, &err) < 0) {
+		fputs(diag_text(&err), stderr);
+		rc = -1;
+	} else if (rc < 0) {
+		fprintf(stderr, "inspectctl: %s: %s\n", key,
+			r ? "missing or altered" : s->err);
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
 static int export_disclosure(const struct export_args *a,
-			     const struct catalog *cat,
+			     const struct item_list *item_list,
 			     const struct campaign_view *v)
 {
 	struct disclosure_item items[CAMPAIGN_MAX_ITEMS];
@@ -155,7 +189,7 @@ static int export_disclosure(const struct export_args *a,
 	snprintf(codes, sizeof(codes), "%s", campaign_field(v, "items"));
 	for (char *save, *c = strtok_r(codes, ",", &save);
 	     c && d.n_items < CAMPAIGN_MAX_ITEMS; c = strtok_r(NULL, ",", &save)) {
-		const struct item *it = item_find(&cat->items, c);
+		const struct item *it = item_find(item_list, c);
 		items[d.n_items++] = (struct disclosure_item){c, it ? it->name
 								    : ""};
 	}
@@ -205,9 +239,15 @@ int cmd_export(int argc, char **argv)
 	} else if (!a.bundle && mkdir(a.out, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "inspectctl: %s: %s\n", a.out, strerror(errno));
 		r = EXIT_FAIL;
+	} else if (a.bundle) {
+		r = export_bundle(a.campaign, a.out, &cfg, &s, &v);
 	} else {
-		r = a.bundle ? export_bundle(a.campaign, a.out, &cfg, &s, &v)
-			     : export_disclosure(&a, &cat, &v);
+		struct item_list kept = {0};
+		int k = plan_items(&s, &cfg, &v, &kept);
+		r = k < 0 ? EXIT_FAIL
+			  : export_disclosure(&a, k ? &cat.items : &kept, &v);
+		if (k == 0)
+			item_list_finish(&kept);
 	}
 	campaign_view_finish(&v);
 	catalog_finish(&cat);

@@ -317,6 +317,17 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
 			 "%s/b-items", POLICIES_DIR, r.dir), 1, "%s", out);
 	cr_assert(strstr(out, "not those of its items"), "%s", out);
+	/* The disclosure names the items as the plan's item list did, not as
+	 * a list edited since. */
+	cr_assert_eq(run(out, sizeof(out), "sed 's/食品生产经营者落实/EDITED/' "
+			 "%s/items/items.yaml > %s/items2.yaml && sed "
+			 "'s|^items:.*|items: %s/items2.yaml|' %s > %s/c2.yaml && "
+			 "%s export --config %s/c2.yaml --campaign T1 --format csv "
+			 "--out %s/pub && grep -c 食品生产经营者落实 %s/pub/T1.csv",
+			 POLICIES_DIR, r.dir, r.dir, d.config, r.dir,
+			 INSPECTCTL_PATH, r.dir, r.dir, r.dir), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "grep -c EDITED %s/pub/T1.csv",
+			 r.dir), 1, "%s", out);
 	/* ...and a bundle whose item list was left out is not verified. */
 	cr_assert_eq(run(out, sizeof(out), "cp -r %s/b-T1 %s/b-noitems && rm "
 			 "%s/b-noitems/items.yaml", r.dir, r.dir, r.dir), 0);
