@@ -67,6 +67,13 @@ int store_hgetall_each(struct store *s, size_t n,
 		       void *ctx);
 
 /* prefix + formatted suffix. */
+/* GET of the copy <prefix><kind>:<hex>, kept under its SHA-256 (roster,
+ * items, calendar documents), checked against it; its key into key[size].
+ * NULL with *ret_bad set if it is missing or altered, or NULL on a lost
+ * connection (reason in s->err). */
+redisReply *store_kept_copy(struct store *s, const char *prefix,
+			    const char *kind, const char *hex, char *key,
+			    size_t size, bool *ret_bad);
 void store_key(char *out, size_t size, const char *prefix, const char *fmt,
 	       ...) __attribute__((format(printf, 4, 5)));
 

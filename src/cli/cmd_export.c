@@ -14,8 +14,6 @@
 #include "inspect/disclosure.h"
 #include "inspect/file.h"
 #include "inspect/grades.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
 
 struct export_args {
 	const char *campaign, *format, *out;
@@ -129,26 +127,21 @@ static int plan_items(struct store *s, const struct config *cfg,
 		      const struct campaign_view *v, struct item_list *ret)
 {
 	const char *hex = campaign_field(v, "items_digest");
-	char key[200], got[65];
-	uint8_t d[32];
+	char key[200];
+	bool bad;
 	struct diag err;
 	if (!hex[0])
 		return 1;
 	diag_init(&err);
-	store_key(key, sizeof(key), cfg->prefix, "items:%s", hex);
-	redisReply *r = store_runv(s, "GET", key, NULL);
-	int rc = r && r->type == REDIS_REPLY_STRING ? 0 : -1;
-	if (rc == 0) {
-		sha256(r->str, r->len, d);
-		seed_hex(d, 32, got);
-		rc = strcmp(got, hex) ? -1 : 0;
-	}
-	if (rc == 0 && item_list_parse(key, r->str, r->len, ret, &err) < 0) {
+	redisReply *r = store_kept_copy(s, cfg->prefix, "items", hex, key,
+					sizeof(key), &bad);
+	int rc = r ? 0 : -1;
+	if (!r)
+		fprintf(stderr, "inspectctl: %s: %s\n", key,
+			bad ? "missing or altered" : s->err);
+	else if (item_list_parse(key, r->str, r->len, ret, &err) < 0) {
 		fputs(diag_text(&err), stderr);
 		rc = -1;
-	} else if (rc < 0) {
-		fprintf(stderr, "inspectctl: %s: %s\n", key,
-			r ? "missing or altered" : s->err);
 	}
 	freeReplyObject(r);
 	return rc;

@@ -13,8 +13,6 @@
 #include "inspect/campaign_view.h"
 #include "inspect/date.h"
 #include "inspect/file.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
 #include "inspect/team_inputs.h"
 
 /* GET key into out; false (with the reason printed) if it is missing. */
@@ -82,24 +80,17 @@ static int kept_file(struct store *s, const struct config *cfg,
 		     const char *dir, const char *kind, const char *hex,
 		     const char *name)
 {
-	char key[200], got[65];
-	struct strbuf text = {0};
-	uint8_t digest[32];
-	store_key(key, sizeof(key), cfg->prefix, "%s", kind);
-	snprintf(key + strlen(key), sizeof(key) - strlen(key), ":%s", hex);
-	int rc = get_text(s, key, &text) ? 0 : -1;
-	if (rc == 0) {
-		sha256(text.s ? text.s : "", text.len, digest);
-		seed_hex(digest, 32, got);
-		if (strcmp(got, hex)) {
-			fprintf(stderr, "inspectctl: %s does not match its "
-				"digest\n", key);
-			rc = -1;
-		}
+	char key[200];
+	bool bad;
+	redisReply *r = store_kept_copy(s, cfg->prefix, kind, hex, key,
+					sizeof(key), &bad);
+	if (!r) {
+		fprintf(stderr, "inspectctl: %s: %s\n", key,
+			bad ? "missing or not matching its digest" : s->err);
+		return -1;
 	}
-	if (rc == 0)
-		rc = cli_write_out(dir, name, text.s ? text.s : "", text.len);
-	sb_finish(&text);
+	int rc = cli_write_out(dir, name, r->str, r->len);
+	freeReplyObject(r);
 	return rc;
 }
 

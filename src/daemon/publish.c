@@ -290,18 +290,18 @@ int answer_publish(struct worker *w, const struct answer *a,
 		args_add(&t.a, "policy_text");
 		args_addn(&t.a, rec->policy->text, rec->policy->len);
 	}
-	args_add(&t.a, "roster_digest");
-	args_add(&t.a, refs.roster_hex);
-	args_add(&t.a, "calendars");
-	args_add(&t.a, refs.calendars);
-	args_add(&t.a, "calendar_provisional");
-	args_add(&t.a, refs.provisional);
-	args_add(&t.a, "team_inputs_digest");
-	args_add(&t.a, refs.team_inputs_hex);
-	args_add(&t.a, "items_digest");
-	args_add(&t.a, refs.items_hex);
-	args_add(&t.a, "outcome_digest");
-	args_add(&t.a, refs.outcome_hex);
+	const char *audit_kv[][2] = {
+		{"roster_digest", refs.roster_hex},
+		{"calendars", refs.calendars},
+		{"calendar_provisional", refs.provisional},
+		{"team_inputs_digest", refs.team_inputs_hex},
+		{"items_digest", refs.items_hex},
+		{"outcome_digest", refs.outcome_hex},
+	};
+	for (size_t i = 0; i < sizeof(audit_kv) / sizeof(*audit_kv); i++) {
+		args_add(&t.a, audit_kv[i][0]);
+		args_add(&t.a, audit_kv[i][1]);
+	}
 	tx_send(&t);
 	if (!rec->frozen) {
 		/* A one-shot campaign's population, kept like a frozen one's

@@ -12,8 +12,6 @@
 #include "inspect/campaign_check.h"
 #include "inspect/date.h"
 #include "inspect/grades.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
 
 #define ROTATION_BUCKETS INSPECTED_BUCKETS
 
@@ -29,29 +27,20 @@ static int refuse(char *why, size_t size, const char *fmt, ...)
 	return 1;
 }
 
-/* A copy kept under its digest (<p><kind>:<hex>), checked against it;
- * NULL (why set) if missing or altered, or on a lost connection (why ""). */
+/* A copy kept under its digest (store_kept_copy); NULL with why set if it
+ * is missing or altered, or on a lost connection (why ""). */
 static redisReply *kept_copy(struct worker *w, const char *kind,
 			     const char *hex, char *why, size_t size)
 {
-	char key[200], got[65];
-	uint8_t d[32];
-	store_key(key, sizeof(key), w->cfg->prefix, "%s", kind);
-	snprintf(key + strlen(key), sizeof(key) - strlen(key), ":%s", hex);
+	char key[200];
+	bool bad;
+	redisReply *r = store_kept_copy(&w->store, w->cfg->prefix, kind, hex,
+					key, sizeof(key), &bad);
 	why[0] = '\0';
-	redisReply *rep = store_runv(&w->store, "GET", key, NULL);
-	if (!rep)
-		return NULL;
-	if (rep->type == REDIS_REPLY_STRING) {
-		sha256(rep->str, rep->len, d);
-		seed_hex(d, 32, got);
-		if (!strcmp(got, hex))
-			return rep;
-	}
-	freeReplyObject(rep);
-	refuse(why, size, "the %s committed at freeze time (%s) is missing or "
-	       "altered", kind, key);
-	return NULL;
+	if (bad)
+		refuse(why, size, "the %s committed at freeze time (%s) is "
+		       "missing or altered", kind, key);
+	return r;
 }
 
 static int read_roster(struct worker *w, const struct campaign_record *rec,
@@ -153,8 +142,6 @@ static int team_rules_of(const struct visit_plan *p, const struct campaign *c,
 	return 0;
 }
 
-/* The window's working days, after the draw date; by default the next
- * visit_days working days. */
 /* The calendar of the working days: for a campaign frozen with its
  * calendars, the committed documents ("cn-YYYY.yaml:<sha256>,...", in year
  * order), so that a notice added after the freeze does not change the
@@ -193,6 +180,8 @@ static int calendar_of(struct worker *w, const struct campaign_record *rec,
 	return rc;
 }
 
+/* The window's working days, after the draw date; by default the next
+ * visit_days working days. */
 static long window_days(const struct worker *w, const struct campaign *c,
 			int32_t date, struct visit_plan *p, char *why,
 			size_t size)

@@ -192,6 +192,18 @@ static void both_verify(redisContext *c, const char *config,
 	cr_assert(strstr(out, "DIFFERENCE: teams:"), "%s", out);
 }
 
+/* Both verifiers find a DIFFERENCE in dir/bundle that says `says`. */
+static void refused_by_both(const char *dir, const char *bundle,
+			    const char *says)
+{
+	cr_assert_eq(run(out, sizeof(out), "%s verify %s/%s", INSPECTCTL_PATH,
+			 dir, bundle), 1, "%s", out);
+	cr_assert(strstr(out, says), "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
+			 "%s/%s", POLICIES_DIR, dir, bundle), 1, "%s", out);
+	cr_assert(strstr(out, says), "%s", out);
+}
+
 Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 {
 	struct redis_proc r;
@@ -311,12 +323,7 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	cr_assert_eq(run(out, sizeof(out), "cp -r %s/b-T1 %s/b-items && sed -i "
 			 "'s/food-safety/special-equipment/' %s/b-items/items.yaml",
 			 r.dir, r.dir, r.dir), 0, "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "%s verify %s/b-items",
-			 INSPECTCTL_PATH, r.dir), 1, "%s", out);
-	cr_assert(strstr(out, "not those of its items"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
-			 "%s/b-items", POLICIES_DIR, r.dir), 1, "%s", out);
-	cr_assert(strstr(out, "not those of its items"), "%s", out);
+	refused_by_both(r.dir, "b-items", "not those of its items");
 	/* The disclosure names the items as the plan's item list did, not as
 	 * a list edited since. */
 	cr_assert_eq(run(out, sizeof(out), "sed 's/食品生产经营者落实/EDITED/' "
@@ -331,12 +338,7 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	/* ...and a bundle whose item list was left out is not verified. */
 	cr_assert_eq(run(out, sizeof(out), "cp -r %s/b-T1 %s/b-noitems && rm "
 			 "%s/b-noitems/items.yaml", r.dir, r.dir, r.dir), 0);
-	cr_assert_eq(run(out, sizeof(out), "%s verify %s/b-noitems",
-			 INSPECTCTL_PATH, r.dir), 1, "%s", out);
-	cr_assert(strstr(out, "no items.yaml"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py "
-			 "%s/b-noitems", POLICIES_DIR, r.dir), 1, "%s", out);
-	cr_assert(strstr(out, "no items.yaml"), "%s", out);
+	refused_by_both(r.dir, "b-noitems", "no items.yaml");
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);

@@ -1,0 +1,30 @@
+/* Immutable copies named by their content: <p><kind>:<sha256>. */
+#include <stdio.h>
+#include <string.h>
+
+#include "inspect/seed.h"
+#include "inspect/sha256.h"
+#include "inspect/store.h"
+
+redisReply *store_kept_copy(struct store *s, const char *prefix,
+			    const char *kind, const char *hex, char *key,
+			    size_t size, bool *ret_bad)
+{
+	char got[65];
+	uint8_t d[32];
+	store_key(key, size, prefix, "%s", kind);
+	snprintf(key + strlen(key), size - strlen(key), ":%s", hex);
+	*ret_bad = false;
+	redisReply *r = store_runv(s, "GET", key, NULL);
+	if (!r)
+		return NULL;
+	if (r->type == REDIS_REPLY_STRING) {
+		sha256(r->str, r->len, d);
+		seed_hex(d, 32, got);
+		if (!strcmp(got, hex))
+			return r;
+	}
+	freeReplyObject(r);
+	*ret_bad = true;
+	return NULL;
+}
