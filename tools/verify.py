@@ -425,16 +425,46 @@ MANIFEST_KEYS = ["format", "campaign", "department", "policy", "algorithm",
 
 
 def read_manifest(text):
-    m = {}
+    """The 15 keys in order, then "file: NAME SHA256" lines ascending by
+    name (into m["files"])."""
+    m, files = {}, {}
     for no, line in enumerate(text.rstrip("\n").split("\n"), start=1):
         key, sep, value = line.partition(": ")
-        if not sep or key not in MANIFEST_KEYS or key in m:
+        want = MANIFEST_KEYS[no - 1] if no <= len(MANIFEST_KEYS) else "file"
+        if not sep or key != want:
             raise Unreadable("MANIFEST:%d: not a valid line" % no)
-        m[key] = value
-    if sorted(m) != sorted(MANIFEST_KEYS) or \
-            m["format"] != "inspectd-bundle/1":
+        if key == "file":
+            name, _, digest = value.partition(" ")
+            if not re.fullmatch(r"[A-Za-z0-9._-]{1,31}", name) or \
+                    name == "MANIFEST" or \
+                    not re.fullmatch(r"[0-9a-f]{64}", digest) or \
+                    (files and name <= list(files)[-1]):
+                raise Unreadable("MANIFEST:%d: not a valid line" % no)
+            files[name] = digest
+        else:
+            m[key] = value
+    if len(m) != len(MANIFEST_KEYS) or m["format"] != "inspectd-bundle/1":
         raise Unreadable("MANIFEST: not an inspectd-bundle/1 manifest")
+    if not files:
+        raise Unreadable("MANIFEST: no file lines (the SHA-256 of each "
+                         "file)")
+    m["files"] = files
     return m
+
+
+def check_files(bundle, m, names):
+    """Each file the verification read has its digest in the MANIFEST, and
+    the MANIFEST names no other."""
+    for name in sorted(set(names) | set(m["files"])):
+        if name not in m["files"]:
+            raise Difference("MANIFEST: no file line for %s" % name)
+        if name not in names:
+            raise Difference("MANIFEST: names %s, which the bundle does not "
+                             "have" % name)
+        mine = hashlib.sha256(read(bundle, name, True)).hexdigest()
+        if mine != m["files"][name]:
+            raise Difference("%s: its SHA-256 is %s, the MANIFEST says %s"
+                             % (name, mine, m["files"][name]))
 
 
 def read(bundle, name, binary=False):
@@ -568,7 +598,7 @@ def check_days(bundle, date):
     calendars; a provisional calendar follows the rule. Returns the
     provisional years."""
     names = sorted(n for n in os.listdir(bundle)
-                   if re.fullmatch(r"cn-\d{4}\.yaml", n))
+                   if re.fullmatch(r"cn-[0-9]{4}\.yaml", n))
     working, provisional = {}, []
     for name in names:
         year, prov, off, work = parse_calendar(name, read(bundle, name))
@@ -641,22 +671,39 @@ def verify(bundle):
     date = day_number(m["date"])
     size = int(m["size"]) or policy["size"]
     selected = draw(policy, entities, date, size, seed)
-    outcome = read(bundle, "outcome.csv").rstrip("\n").split("\n")
-    if outcome[0] != "uscc,date,team":
-        raise Unreadable("outcome.csv:1: header must be uscc,date,team")
-    published = [line.split(",")[0] for line in outcome[1:]]
-    for k, (mine, theirs) in enumerate(zip(selected, published)):
-        if mine != theirs:
-            raise Difference("selection: the draw selects %s where "
-                             "outcome.csv line %d has %s"
-                             % (mine, k + 2, theirs))
-    if len(selected) != len(published) or \
-            len(selected) != int(m["selected"]):
-        raise Difference("selection: the draw selects %d, outcome.csv lists "
-                         "%d, the MANIFEST says %s"
-                         % (len(selected), len(published), m["selected"]))
+    has = {f: os.path.lexists("%s/%s" % (bundle, f))
+           for f in ("outcome.csv", "refusal.txt", "items.yaml")}
+    if has["outcome.csv"] == has["refusal.txt"]:
+        raise Difference("the bundle has %s of outcome.csv and refusal.txt; "
+                         "it has one of them"
+                         % ("both" if has["outcome.csv"] else "neither"))
+    outcome = None
+    if has["outcome.csv"]:
+        outcome = read(bundle, "outcome.csv").rstrip("\n").split("\n")
+        if outcome[0] != "uscc,date,team":
+            raise Unreadable("outcome.csv:1: header must be uscc,date,team")
+        published = [line.split(",")[0] for line in outcome[1:]]
+        for k, (mine, theirs) in enumerate(zip(selected, published)):
+            if mine != theirs:
+                raise Difference("selection: the draw selects %s where "
+                                 "outcome.csv line %d has %s"
+                                 % (mine, k + 2, theirs))
+        if len(selected) != len(published) or \
+                len(selected) != int(m["selected"]):
+            raise Difference("selection: the draw selects %d, outcome.csv "
+                             "lists %d, the MANIFEST says %s"
+                             % (len(selected), len(published),
+                                m["selected"]))
+    elif len(selected) != int(m["selected"]):
+        raise Difference("selection: the draw selects %d, the MANIFEST says "
+                         "%s" % (len(selected), m["selected"]))
+    calendars = sorted(f for f in os.listdir(bundle)
+                       if re.fullmatch(r"cn-[0-9]{4}\.yaml", f))
     provisional = check_days(bundle, date)
     check_teams(bundle, m, policy, entities, selected, outcome, seed)
+    check_files(bundle, m, ["policy.yaml", "policy.txt", "population.csv",
+                            "roster.csv", "teams.txt"] +
+                [f for f in has if has[f]] + calendars)
     return m, selected, provisional
 
 
@@ -723,6 +770,16 @@ def check_items(text, inputs):
                          "not those of its items by items.yaml")
 
 
+def read_refusal(text):
+    """refusal.txt: its header, then the line "reason R"; R."""
+    lines = text.split("\n")
+    if len(lines) != 3 or lines[0] != "inspectd-refusal/1" or \
+            not lines[1].startswith("reason ") or lines[2] != "":
+        raise Difference('refusal.txt: not "inspectd-refusal/1" and one '
+                         'line "reason ..."')
+    return lines[1][7:]
+
+
 def check_teams(bundle, m, policy, entities, selected, outcome, seed):
     """The team draw again, from roster.csv and teams.txt: each visit's day
     and team as outcome.csv has them."""
@@ -752,8 +809,18 @@ def check_teams(bundle, m, policy, entities, selected, outcome, seed):
     try:
         teams = draw.draw()
     except verify_teams.Refused as e:
-        raise Difference("teams: no team for %s: the campaign would have "
-                         "been refused" % e)
+        if outcome is not None:
+            raise Difference("teams: the team draw refuses the campaign: "
+                             "%s" % e)
+        said = read_refusal(read(bundle, "refusal.txt"))
+        if str(e) != said:
+            raise Difference('refusal: the team draw refuses with "%s", '
+                             'refusal.txt says "%s"' % (e, said))
+        return
+    if outcome is None:
+        raise Difference("refusal: the team draw staffs every visit, "
+                         "refusal.txt says it refused: %s"
+                         % read_refusal(read(bundle, "refusal.txt")))
     for k, (uscc, (d, ids)) in enumerate(zip(selected, teams)):
         mine = "%s,%s,%s" % (uscc, inputs["days"][d], ";".join(ids))
         if mine != outcome[k + 1]:
@@ -784,9 +851,12 @@ def check_chain(bundles):
                     raise Difference("%s: teams.txt claims %d visits for %s "
                                      "on %s, the earlier bundles' outcomes "
                                      "have %d" % (b, got, ident, day, want))
+        # A refused campaign has no outcome: its claims are checked all
+        # the same, and it adds no load.
         rows = [l.split(",") for l in
-                read(b, "outcome.csv").rstrip("\n").split("\n")[1:]]
-        for uscc, _, team in rows:
+                read(b, "outcome.csv").rstrip("\n").split("\n")[1:]] \
+            if os.path.lexists("%s/outcome.csv" % b) else []
+        for uscc in [r[0] for r in rows] + sorted(inputs["previous"]):
             want = [i for i in last.get(uscc, []) if i in ids]
             got = inputs["previous"].get(uscc, [])
             if want != got:
@@ -815,10 +885,11 @@ def answered(work):
 def verify_chain(bundles):
     for b in bundles:
         m = verify(b)[0]
-        print("%s: campaign %s team_inputs_digest %s outcome_digest %s"
+        print("%s: campaign %s team_inputs_digest %s %s"
               % (b, m["campaign"], hashlib.sha256(
                   read(b, "teams.txt", True)).hexdigest(),
-                 outcome_commitment(b)))
+                 "outcome_digest " + outcome_commitment(b)
+                 if os.path.lexists("%s/outcome.csv" % b) else "refused"))
     check_chain(bundles)
     print("verified: a chain of %d bundles, each verified, and the load and "
           "previous teams of each as the outcomes before it give them "
@@ -850,15 +921,22 @@ def main(argv):
         if os.path.lexists("%s/%s" % (argv[1], f)):
             print("%s %s" % (name, hashlib.sha256(read(argv[1], f, True))
                              .hexdigest()), file=out)
-    print("outcome_digest %s" % outcome_commitment(argv[1]), file=out)
+    refused = os.path.lexists("%s/refusal.txt" % argv[1])
+    if not refused:
+        print("outcome_digest %s" % outcome_commitment(argv[1]), file=out)
     print("Compare each digest, the entropy and the seed with the "
-          "campaign's public plan (type=plan on insp:public, and the "
-          "disclosure): the bundle is the published campaign only if they "
-          "are equal.", file=out)
+          "campaign's public %s: the bundle is the %s campaign only if they "
+          "are equal." % (
+              "refusal (type=rejected on insp:public, with its reason)"
+              if refused else
+              "plan (type=plan on insp:public, and the disclosure)",
+              "refused" if refused else "published"), file=out)
     print("verified: the entity draw of campaign %s, %d of %s entities, "
-          "seed %s; each visit's team and day; the window's working days "
-          "by the calendars%s"
+          "seed %s; %s; the window's working days by the calendars%s"
           % (m["campaign"], len(selected), m["population"], m["seed"],
+             "the team draw refuses it: " +
+             read_refusal(read(argv[1], "refusal.txt")) if refused else
+             "each visit's team and day",
              " (provisional for %s, checked against the rule)"
              % ",".join(map(str, provisional)) if provisional else ""),
           file=out)

@@ -14,7 +14,8 @@ ALGORITHM = "inspectd-teams/1"
 
 
 class Refused(Exception):
-    """The draw finds no team for a visit: the campaign would be refused."""
+    """The draw finds no team for a visit: the campaign is refused; the
+    exception's text is the reason as docs/ALGORITHM.md words it."""
 
 
 def read_roster(text, fail):
@@ -117,6 +118,7 @@ class TeamDraw:
         self.r = inspectors
         self.rng = rng
         self.departments = inputs["departments"]
+        self.items = inputs["items"]
         self.team_size = inputs["team_size"]
         self.mask = 0
         for q in inputs["qualifications"]:
@@ -316,6 +318,25 @@ class TeamDraw:
             need[region] = 0
         return None
 
+    def diagnosis(self, k):
+        """Why visit k found no team: the visits that compete for its
+        region's inspectors (those of every region whose pool has one of
+        them) and the inspector-days they need, against what those
+        inspectors offer."""
+        region = self.visits[k][1]
+        pool = self.pool(region)
+        visits = sum(1 for v in self.visits
+                     if v[1] == region or set(self.pool(v[1])) & set(pool))
+        qualified = sum(1 for i in pool
+                        if self.r[i]["quals"] & self.mask == self.mask)
+        label = ("item " + ",".join(self.items) if self.items
+                 else "the bundle's items")
+        return ("region %06d, %s: %d visits need %d inspector-days of its %d "
+                "eligible inspectors (%d holding every qualification), who "
+                "offer %d in the window's %d working days"
+                % (region, label, visits, visits * self.team_size,
+                   len(pool), qualified, self.offered(pool), self.nd))
+
     def run_pass(self, order):
         self.left = [[max(ins["capacity"] - self.used[i][d], 0)
                       for d in range(self.nd)]
@@ -343,6 +364,6 @@ class TeamDraw:
                 order.sort(key=lambda k: len(self.pool(self.visits[k][1])))
                 failed = self.run_pass(order)
         if failed is not None:
-            raise Refused(self.visits[failed][0])
+            raise Refused(self.diagnosis(failed))
         return [(self.day[k], [self.r[i]["id"] for i in self.out[k]])
                 for k in range(n)]

@@ -37,6 +37,13 @@ struct assignment {
 	uint32_t member[TEAM_MAX]; /* roster indices */
 };
 
+/* The inspector-days the roster's active inspectors of the campaign's
+ * departments offer in n_days working days, regions and other campaigns
+ * left aside: a campaign of more visits times team_size can never be
+ * staffed, whatever its entropy draws. */
+size_t assign_offered_days(const struct roster *r,
+			   const struct team_rules *rules, size_t n_days);
+
 /* Assigns every visit a day among days[] (the window's working days) and
  * a team, with every rule of docs/ALGORITHM.md; out has n slots. used, if
  * not NULL, holds the visits other campaigns already gave each inspector

@@ -15,12 +15,17 @@
  *                   (a provisional one says so, and must follow the
  *                   provisional rule)
  *   outcome.csv     what was published: uscc,date,team per visit
+ *   refusal.txt     instead of outcome.csv, for a campaign its team draw
+ *                   refused: the reason, which the verifiers reproduce
+ *
+ * The MANIFEST ends with the SHA-256 of every other file.
  *
  * Verification is pure: the texts in, "verified" or the first difference
  * out. */
 #ifndef INSPECT_BUNDLE_H
 #define INSPECT_BUNDLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,10 +38,17 @@
 #define BUNDLE_FORMAT "inspectd-bundle/1"
 #define POLICY_NUMBERS_HEADER "inspectd-policy-numbers/1"
 #define OUTCOME_HEADER "uscc,date,team"
+#define REFUSAL_HEADER "inspectd-refusal/1"
+#define BUNDLE_MAX_FILES 24
 
 struct text {
 	const char *s;
 	size_t len;
+};
+
+/* A "file: NAME SHA256" line of the MANIFEST. */
+struct bundle_file_digest {
+	char name[32], sha256[65];
 };
 
 struct bundle_manifest {
@@ -48,14 +60,20 @@ struct bundle_manifest {
 	char seed[65], population_digest[65], policy_digest[65];
 	char roster_digest[65];
 	size_t population, selected;
+	/* Every other file of the bundle, ascending by name. */
+	struct bundle_file_digest files[BUNDLE_MAX_FILES];
+	unsigned n_files;
 };
 
 struct bundle {
 	struct bundle_manifest m;
-	struct text policy_yaml, policy_numbers, population, roster, teams,
-		outcome;
+	struct text policy_yaml, policy_numbers, population, roster, teams;
+	/* outcome.csv of a published campaign, or refusal.txt of a refused
+	 * one: exactly one has s set. */
+	struct text outcome, refusal;
 	struct text items;  /* items.yaml: the item list; s NULL if absent */
 	struct text calendars[CALENDAR_MAX_YEARS]; /* in year order */
+	char calendar_names[CALENDAR_MAX_YEARS][16]; /* cn-YYYY.yaml */
 	unsigned n_calendars;
 	/* Set by bundle_verify: the window's years whose calendar is
 	 * provisional, as checked against the provisional rule; and the salt
@@ -64,10 +82,15 @@ struct bundle {
 	char outcome_salt[65];
 };
 
-/* The file names of the fixed files, in the order above. */
+/* The file names of the files every bundle has, in the order above
+ * (MANIFEST to teams.txt). */
 extern const char *const bundle_files[];
 extern const size_t n_bundle_files;
 
+/* Adds file name's digest to the MANIFEST's file lines, in name order;
+ * false if there are BUNDLE_MAX_FILES already. */
+bool bundle_manifest_add_file(struct bundle_manifest *m, const char *name,
+			      const char *text, size_t len);
 void bundle_manifest_format(const struct bundle_manifest *m,
 			    struct strbuf *out);
 int bundle_manifest_parse(const char *text, size_t len,
@@ -80,8 +103,10 @@ size_t bundle_outcome_line(char *out, size_t size, const char *uscc,
 void policy_numbers_format(const struct policy *p, struct strbuf *out);
 
 /* Recomputes digests, seed, entity draw, teams and schedule, and compares
- * each with the bundle. Returns 0 (verified), or -1 with the first
- * difference in err. */
+ * each with the bundle (for a refusal: that the team draw refuses it for
+ * the reason of refusal.txt); last, every file's digest with the
+ * MANIFEST's. Returns 0 (verified), or -1 with the first difference in
+ * err. */
 int bundle_verify(struct bundle *b, struct diag *err);
 
 /* One bundle of a chain: its name (for errors) and the files the chain

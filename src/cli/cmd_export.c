@@ -222,7 +222,8 @@ int cmd_export(int argc, char **argv)
 	int r = cli_open_catalog(&a.ro, &cfg, &s, &cat);
 	if (r)
 		return r;
-	r = campaign_view_read(&s, cfg.prefix, a.campaign, &v, &err);
+	r = (a.bundle ? campaign_view_read_audit : campaign_view_read)(
+		&s, cfg.prefix, a.campaign, &v, &err);
 	if (r == STORE_LOST) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
 		r = EXIT_FAIL;

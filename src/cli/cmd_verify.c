@@ -15,7 +15,7 @@
 #include "inspect/team_inputs.h"
 
 struct bundle_maps {
-	struct mapped_file f[8], items;
+	struct mapped_file f[8], items, outcome, refusal;
 	struct mapped_file cal[CALENDAR_MAX_YEARS];
 	unsigned n_cal;
 };
@@ -57,6 +57,9 @@ static int map_calendars(const char *dir, struct bundle_maps *maps,
 		if (rc == 0)
 			rc = map_one(dir, names[i], &maps->cal[i],
 				     &b->calendars[i]);
+		if (rc == 0)
+			snprintf(b->calendar_names[i],
+				 sizeof(b->calendar_names[i]), "%s", names[i]);
 		maps->n_cal += rc == 0;
 		free(names[i]);
 	}
@@ -71,6 +74,18 @@ static void unmap_all(struct bundle_maps *m)
 	for (unsigned i = 0; i < m->n_cal; i++)
 		file_unmap(&m->cal[i]);
 	file_unmap(&m->items);
+	file_unmap(&m->outcome);
+	file_unmap(&m->refusal);
+}
+
+/* dir/name mapped into t if it exists (t->s stays NULL if not). */
+static int map_if_there(const char *dir, const char *name,
+			struct mapped_file *m, struct text *t)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return lstat(path, &st) == 0 ? map_one(dir, name, m, t) : 0;
 }
 
 static void print_digest(const char *name, const struct text *t)
@@ -91,7 +106,7 @@ static int load_bundle(const char *dir, struct bundle *b,
 	struct text manifest;
 	struct text *files[] = {&manifest,   &b->policy_yaml,
 				&b->policy_numbers, &b->population,
-				&b->roster,  &b->teams, &b->outcome};
+				&b->roster,  &b->teams};
 	memset(b, 0, sizeof(*b));
 	memset(maps, 0, sizeof(*maps));
 	diag_init(&err);
@@ -100,12 +115,16 @@ static int load_bundle(const char *dir, struct bundle *b,
 		rc = map_one(dir, bundle_files[i], &maps->f[i], files[i]);
 	if (rc == 0)
 		rc = map_calendars(dir, maps, b);
-	/* The item list, in bundles made since it was kept. */
-	char items[4096];
-	struct stat st;
-	snprintf(items, sizeof(items), "%s/items.yaml", dir);
-	if (rc == 0 && lstat(items, &st) == 0)
-		rc = map_one(dir, "items.yaml", &maps->items, &b->items);
+	/* The outcome of a published campaign or the reason of a refused
+	 * one; the item list, in bundles made since it was kept. */
+	if (rc == 0)
+		rc = map_if_there(dir, "outcome.csv", &maps->outcome,
+				  &b->outcome);
+	if (rc == 0)
+		rc = map_if_there(dir, "refusal.txt", &maps->refusal,
+				  &b->refusal);
+	if (rc == 0)
+		rc = map_if_there(dir, "items.yaml", &maps->items, &b->items);
 	if (rc == 0 &&
 	    bundle_manifest_parse(manifest.s, manifest.len, &b->m, &err) < 0) {
 		fputs(diag_text(&err), stderr);
@@ -118,18 +137,30 @@ static int load_bundle(const char *dir, struct bundle *b,
 
 static void print_verified(struct bundle *b)
 {
-	printf("verified: campaign %s, %zu entities, %zu selected, each with "
-	       "its team and day\npopulation_digest %s\npolicy_digest %s\n"
-	       "entropy %s\nseed %s\n", b->m.campaign, b->m.population,
-	       b->m.selected, b->m.population_digest, b->m.policy_digest,
+	if (b->refusal.s)
+		printf("verified: campaign %s, %zu entities, %zu selected, and "
+		       "its team draw refuses it for the reason of "
+		       "refusal.txt:\n%.*s", b->m.campaign, b->m.population,
+		       b->m.selected,
+		       (int)(b->refusal.len - strlen(REFUSAL_HEADER) - 1),
+		       b->refusal.s + strlen(REFUSAL_HEADER) + 1);
+	else
+		printf("verified: campaign %s, %zu entities, %zu selected, "
+		       "each with its team and day\n", b->m.campaign,
+		       b->m.population, b->m.selected);
+	printf("population_digest %s\npolicy_digest %s\nentropy %s\nseed "
+	       "%s\n", b->m.population_digest, b->m.policy_digest,
 	       b->m.entropy, b->m.seed);
 	print_digest("roster_digest", &b->roster);
 	if (b->items.s)
 		print_digest("items_digest", &b->items);
 	print_digest("team_inputs_digest", &b->teams);
 	char hex[65];
-	outcome_commitment(b->outcome_salt, b->outcome.s, b->outcome.len, hex);
-	printf("outcome_digest %s\n", hex);
+	if (b->outcome.s) {
+		outcome_commitment(b->outcome_salt, b->outcome.s,
+				   b->outcome.len, hex);
+		printf("outcome_digest %s\n", hex);
+	}
 	if (b->provisional_years[0])
 		printf("calendars provisional for %s (each checked against the "
 		       "provisional rule), official otherwise\n",
@@ -137,9 +168,12 @@ static void print_verified(struct bundle *b)
 	else
 		printf("calendars official\n");
 	printf("Compare each digest, the entropy and the seed with the "
-	       "campaign's public plan (type=plan on insp:public, and the "
-	       "disclosure): the bundle is the published campaign only if "
-	       "they are equal.\n");
+	       "campaign's public %s (type=%s on insp:public%s): the bundle is "
+	       "the %s campaign only if they are equal.\n",
+	       b->refusal.s ? "refusal" : "plan",
+	       b->refusal.s ? "rejected" : "plan",
+	       b->refusal.s ? ", with its reason" : ", and the disclosure",
+	       b->refusal.s ? "refused" : "published");
 }
 
 /* verify --chain DIR...: each bundle on its own, then the load and

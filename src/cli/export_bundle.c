@@ -75,9 +75,29 @@ static int outcome_of(const struct campaign_view *v, struct strbuf *out)
 	return 0;
 }
 
-/* <p><kind>:<hex> written as dir/name, checked against its digest. */
+/* The bundle's files other than the MANIFEST, as they are gathered. */
+struct bundle_out {
+	struct bundle_manifest m;
+	const char *names[BUNDLE_MAX_FILES];
+	struct strbuf text[BUNDLE_MAX_FILES];
+	char calendar_names[CALENDAR_MAX_YEARS][16];
+	size_t n;
+	bool full;
+};
+
+static struct strbuf *add_file(struct bundle_out *o, const char *name)
+{
+	if (o->n == BUNDLE_MAX_FILES) {
+		o->full = true;
+		return &o->text[0];
+	}
+	o->names[o->n] = name;
+	return &o->text[o->n++];
+}
+
+/* <p><kind>:<hex> as the file name, checked against its digest. */
 static int kept_file(struct store *s, const struct config *cfg,
-		     const char *dir, const char *kind, const char *hex,
+		     struct bundle_out *o, const char *kind, const char *hex,
 		     const char *name)
 {
 	char key[200];
@@ -89,40 +109,45 @@ static int kept_file(struct store *s, const struct config *cfg,
 			bad ? "missing or not matching its digest" : s->err);
 		return -1;
 	}
-	int rc = cli_write_out(dir, name, r->str, r->len);
+	sb_add(add_file(o, name), r->str, r->len);
 	freeReplyObject(r);
-	return rc;
+	return 0;
 }
 
 /* The calendar documents the plan was made on, as publication kept them
  * ("calendars": cn-YYYY.yaml:<sha256>,...). */
 static int kept_calendars(struct store *s, const struct config *cfg,
-			  const char *dir, const char *list)
+			  struct bundle_out *o, const char *list)
 {
 	char copy[1024];
 	snprintf(copy, sizeof(copy), "%s", list);
 	int rc = 0;
+	size_t i = 0;
 	for (char *save, *one = strtok_r(copy, ",", &save); rc == 0 && one;
-	     one = strtok_r(NULL, ",", &save)) {
+	     one = strtok_r(NULL, ",", &save), i++) {
 		char *colon = strchr(one, ':');
 		/* Names from the record become file names: cn-YYYY.yaml
 		 * only, nothing that could leave the bundle's directory. */
 		if (!colon || strlen(colon + 1) != 64 || colon - one != 12 ||
 		    strncmp(one, "cn-", 3) || strncmp(one + 7, ".yaml", 5) ||
-		    strspn(one + 3, "0123456789") != 4) {
+		    strspn(one + 3, "0123456789") != 4 ||
+		    i == CALENDAR_MAX_YEARS) {
 			fprintf(stderr, "inspectctl: the record's calendars "
 				"field is not cn-YYYY.yaml:<sha256>,...\n");
 			return -1;
 		}
 		*colon = '\0';
-		rc = kept_file(s, cfg, dir, "calendar", colon + 1, one);
+		snprintf(o->calendar_names[i], sizeof(o->calendar_names[i]),
+			 "%s", one);
+		rc = kept_file(s, cfg, o, "calendar", colon + 1,
+			       o->calendar_names[i]);
 	}
 	return rc;
 }
 
 /* Campaigns published before the calendars were kept: the calendars of
  * the window's years, copied from the calendar directory. */
-static int copy_calendars(const struct config *cfg, const char *dir,
+static int copy_calendars(const struct config *cfg, struct bundle_out *o,
 			  const struct strbuf *teams)
 {
 	struct team_inputs ti;
@@ -137,78 +162,122 @@ static int copy_calendars(const struct config *cfg, const char *dir,
 	date_to_civil(ti.window_from, &y0, &m, &d);
 	date_to_civil(ti.window_to, &y1, &m, &d);
 	team_inputs_finish(&ti);
-	for (int y = y0; rc == 0 && y <= y1; y++) {
-		char path[1024], name[32], *text;
+	for (int y = y0; rc == 0 && y <= y1 && y - y0 < CALENDAR_MAX_YEARS;
+	     y++) {
+		char path[1024], *text, *name = o->calendar_names[y - y0];
 		size_t len;
-		snprintf(name, sizeof(name), "cn-%04d.yaml", y);
+		snprintf(name, sizeof(o->calendar_names[0]), "cn-%04d.yaml", y);
 		snprintf(path, sizeof(path), "%s/%s", cfg->calendars, name);
 		if (file_read(path, 1 << 20, &text, &len) < 0) {
 			fprintf(stderr, "inspectctl: %s: cannot read\n", path);
 			return -1;
 		}
-		rc = cli_write_out(dir, name, text, len);
+		sb_add(add_file(o, name), text, len);
 		free(text);
 	}
+	return rc;
+}
+
+/* The population kept in chunks under its digest. */
+static int population_text(struct store *s, const struct config *cfg,
+			   const struct campaign_view *v, const char *digest,
+			   struct strbuf *out)
+{
+	char key[200];
+	unsigned chunks = (unsigned)strtoul(campaign_field(v, "frozen_chunks"),
+					    NULL, 10);
+	for (unsigned k = 0; k < chunks; k++) {
+		store_key(key, sizeof(key), cfg->prefix, "population:%s:%u",
+			  digest, k);
+		if (!get_text(s, key, out))
+			return -1;
+	}
+	return 0;
+}
+
+/* The files of the bundle: policy, population, roster, team inputs, the
+ * outcome or the refusal, the item list and the calendars. */
+static int gather(const char *id, const struct config *cfg, struct store *s,
+		  const struct campaign_view *v, struct bundle_out *o)
+{
+	const struct bundle_manifest *m = &o->m;
+	struct policy p;
+	struct diag err;
+	char key[200];
+	diag_init(&err);
+	struct strbuf *yaml = add_file(o, "policy.yaml");
+	sb_puts(yaml, campaign_field(v, "policy_text"));
+	int rc = policy_parse("the campaign's policy", yaml->s, yaml->len, &p,
+			      &err);
+	if (rc < 0)
+		fputs(diag_text(&err), stderr);
+	else
+		policy_numbers_format(&p, add_file(o, "policy.txt"));
+	if (rc == 0)
+		rc = population_text(s, cfg, v, m->population_digest,
+				     add_file(o, "population.csv"));
+	store_key(key, sizeof(key), cfg->prefix, "roster:%s", m->roster_digest);
+	if (rc == 0 && !get_text(s, key, add_file(o, "roster.csv")))
+		rc = -1;
+	store_key(key, sizeof(key), cfg->prefix, "audit:%s", id);
+	struct strbuf *teams = add_file(o, "teams.txt");
+	if (rc == 0 && !get_text(s, key, teams))
+		rc = -1;
+	if (rc == 0 && strcmp(campaign_field(v, "status"), "rejected") == 0)
+		sb_printf(add_file(o, "refusal.txt"), "%s\nreason %s\n",
+			  REFUSAL_HEADER, campaign_field(v, "error"));
+	else if (rc == 0 && outcome_of(v, add_file(o, "outcome.csv")) < 0)
+		rc = -1;
+	const char *items = campaign_field(v, "items_digest");
+	if (rc == 0 && items[0])
+		rc = strspn(items, "0123456789abcdef") == 64 && !items[64]
+			     ? kept_file(s, cfg, o, "items", items,
+					 "items.yaml")
+			     : -1;
+	const char *kept = campaign_field(v, "calendars");
+	if (rc == 0)
+		rc = kept[0] ? kept_calendars(s, cfg, o, kept)
+			     : copy_calendars(cfg, o, teams);
 	return rc;
 }
 
 int export_bundle(const char *id, const char *out, const struct config *cfg,
 		  struct store *s, const struct campaign_view *v)
 {
-	struct bundle_manifest m;
-	struct strbuf f[7] = {{0}}; /* in bundle_files order */
-	struct policy p;
-	struct diag err;
-	char key[200];
-	diag_init(&err);
-	if (!manifest_of(v, id, &m)) {
-		fprintf(stderr, "inspectctl: campaign %s was published before "
-			"audit bundles were kept\n", id);
+	struct bundle_out *o = calloc(1, sizeof(*o));
+	struct strbuf manifest = {0};
+	if (!o || !manifest_of(v, id, &o->m)) {
+		if (o)
+			fprintf(stderr, "inspectctl: campaign %s was published "
+				"before audit bundles were kept\n", id);
+		free(o);
 		return EXIT_FAIL;
 	}
-	bundle_manifest_format(&m, &f[0]);
-	sb_puts(&f[1], campaign_field(v, "policy_text"));
-	int rc = policy_parse("the campaign's policy", f[1].s, f[1].len, &p,
-			      &err);
-	if (rc < 0)
-		fputs(diag_text(&err), stderr);
-	else
-		policy_numbers_format(&p, &f[2]);
-	unsigned chunks = (unsigned)strtoul(campaign_field(v, "frozen_chunks"),
-					    NULL, 10);
-	for (unsigned k = 0; rc == 0 && k < chunks; k++) {
-		store_key(key, sizeof(key), cfg->prefix, "population:%s:%u",
-			  m.population_digest, k);
-		rc = get_text(s, key, &f[3]) ? 0 : -1;
-	}
-	store_key(key, sizeof(key), cfg->prefix, "roster:%s", m.roster_digest);
-	if (rc == 0 && !get_text(s, key, &f[4]))
-		rc = -1;
-	store_key(key, sizeof(key), cfg->prefix, "audit:%s", id);
-	if (rc == 0 && !get_text(s, key, &f[5]))
-		rc = -1;
-	if (rc == 0 && outcome_of(v, &f[6]) < 0)
-		rc = -1;
+	int rc = gather(id, cfg, s, v, o);
 	if (rc == 0 && mkdir(out, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "inspectctl: %s: %s\n", out, strerror(errno));
 		rc = -1;
 	}
-	for (size_t i = 0; rc == 0 && i < n_bundle_files; i++)
-		rc = f[i].failed ? -1
-				 : cli_write_out(out, bundle_files[i],
-					     f[i].s ? f[i].s : "", f[i].len);
-	const char *items = campaign_field(v, "items_digest");
-	if (rc == 0 && items[0])
-		rc = strspn(items, "0123456789abcdef") == 64 && !items[64]
-			     ? kept_file(s, cfg, out, "items", items,
-					 "items.yaml")
-			     : -1;
-	const char *kept = campaign_field(v, "calendars");
+	for (size_t i = 0; rc == 0 && i < o->n; i++)
+		rc = o->text[i].failed || o->full ||
+				     !bundle_manifest_add_file(
+					     &o->m, o->names[i],
+					     o->text[i].s ? o->text[i].s : "",
+					     o->text[i].len)
+			     ? -1
+			     : cli_write_out(out, o->names[i],
+					     o->text[i].s ? o->text[i].s : "",
+					     o->text[i].len);
+	/* Last: a MANIFEST names every file written before it. */
+	bundle_manifest_format(&o->m, &manifest);
 	if (rc == 0)
-		rc = kept[0] ? kept_calendars(s, cfg, out, kept)
-			     : copy_calendars(cfg, out, &f[5]);
-	for (size_t i = 0; i < n_bundle_files; i++)
-		sb_finish(&f[i]);
+		rc = manifest.failed ? -1
+				     : cli_write_out(out, "MANIFEST", manifest.s,
+						     manifest.len);
+	for (size_t i = 0; i < o->n; i++)
+		sb_finish(&o->text[i]);
+	sb_finish(&manifest);
+	free(o);
 	if (rc == 0)
 		printf("%s\n", out);
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;

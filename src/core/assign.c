@@ -17,6 +17,16 @@ static int dept_index(const struct team_rules *rules, const char *dept)
 	return -1;
 }
 
+size_t assign_offered_days(const struct roster *r,
+			   const struct team_rules *rules, size_t n_days)
+{
+	size_t sum = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].active && dept_index(rules, r->v[i].department) >= 0)
+			sum += r->v[i].daily_capacity * n_days;
+	return sum;
+}
+
 struct region_pool *assign_pool_for(struct work *w, uint32_t region)
 {
 	for (size_t p = 0; p < w->n_pools; p++)
@@ -187,24 +197,42 @@ static size_t offered(const struct work *w, const struct region_pool *p)
 	return sum;
 }
 
-/* Why no team could be found for visit v: the inspector-days its region
- * and requirement need against what the eligible inspectors offer. */
+/* Whether pool q has an inspector marked. */
+static bool shares(const struct region_pool *q, const bool *marked)
+{
+	for (size_t k = 0; q && k < q->n; k++)
+		if (marked[q->who[k]])
+			return true;
+	return false;
+}
+
+/* Why no team could be found for visit v: the visits that compete for
+ * the inspectors of its region (those of every region with one of them in
+ * its pool) and the inspector-days they need, against what those
+ * inspectors offer. */
 static int diagnose(struct work *w, const struct visit *v, struct diag *err)
 {
 	const struct region_pool *p = assign_pool_for(w, v->region);
 	size_t visits = 0, qualified = 0;
-	for (size_t k = 0; k < w->n; k++)
-		visits += w->v[k].region == v->region;
-	for (size_t k = 0; p && k < p->n; k++)
+	bool *marked = calloc(w->r->n + 1, sizeof(*marked));
+	if (!marked)
+		return diag_add(err, "out of memory");
+	for (size_t k = 0; p && k < p->n; k++) {
+		marked[p->who[k]] = true;
 		qualified += (w->r->v[p->who[k]].qualifications &
 			      w->rules->qualifications) ==
 			     w->rules->qualifications;
+	}
+	for (size_t k = 0; k < w->n; k++)
+		visits += w->v[k].region == v->region ||
+			  shares(assign_pool_for(w, w->v[k].region), marked);
+	free(marked);
 	return diag_add(err, "region %06u, %s: %zu visits need %zu "
-			"inspector-days; %zu eligible inspectors (%zu holding "
-			"every qualification) offer %zu in the window's %zu "
-			"working days", v->region, w->rules->label, visits,
-			visits * w->rules->team_size, p ? p->n : 0, qualified,
-			p ? offered(w, p) : 0, w->n_days);
+			"inspector-days of its %zu eligible inspectors (%zu "
+			"holding every qualification), who offer %zu in the "
+			"window's %zu working days", v->region, w->rules->label,
+			visits, visits * w->rules->team_size, p ? p->n : 0,
+			qualified, p ? offered(w, p) : 0, w->n_days);
 }
 
 /* A visit of a region whose visits need more inspector-days than all its

@@ -15,8 +15,8 @@
 #include "inspect/team_inputs.h"
 
 const char *const bundle_files[] = {
-	"MANIFEST",   "policy.yaml", "policy.txt",  "population.csv",
-	"roster.csv", "teams.txt",   "outcome.csv",
+	"MANIFEST",   "policy.yaml", "policy.txt", "population.csv",
+	"roster.csv", "teams.txt",
 };
 const size_t n_bundle_files = sizeof(bundle_files) / sizeof(*bundle_files);
 
@@ -34,6 +34,28 @@ void bundle_manifest_format(const struct bundle_manifest *m,
 		  m->algorithm, m->teams_algorithm, date, m->size, m->entropy,
 		  m->seed, m->population, m->population_digest,
 		  m->policy_digest, m->roster_digest, m->selected);
+	for (unsigned i = 0; i < m->n_files; i++)
+		sb_printf(b, "file: %s %s\n", m->files[i].name,
+			  m->files[i].sha256);
+}
+
+bool bundle_manifest_add_file(struct bundle_manifest *m, const char *name,
+			      const char *text, size_t len)
+{
+	if (m->n_files == BUNDLE_MAX_FILES ||
+	    strlen(name) >= sizeof(m->files[0].name))
+		return false;
+	unsigned at = m->n_files;
+	while (at > 0 && strcmp(m->files[at - 1].name, name) > 0) {
+		m->files[at] = m->files[at - 1];
+		at--;
+	}
+	uint8_t d[32];
+	sha256(text, len, d);
+	snprintf(m->files[at].name, sizeof(m->files[at].name), "%s", name);
+	seed_hex(d, 32, m->files[at].sha256);
+	m->n_files++;
+	return true;
 }
 
 /* Copies value into out (size bytes) if it fits. */
@@ -56,6 +78,34 @@ static bool take_count(const char *v, size_t len, size_t *out)
 	unsigned long long x = strtoull(buf, &end, 10);
 	*out = (size_t)x;
 	return *end == '\0';
+}
+
+/* "NAME SHA256" of a file line: a name of letters, digits, '.', '-' and
+ * '_' (never MANIFEST), after the previous line's name; 64 hex digits. */
+static bool file_line(struct bundle_manifest *m, const char *v, size_t len)
+{
+	const char *sp = memchr(v, ' ', len);
+	size_t nlen = sp ? (size_t)(sp - v) : 0;
+	struct bundle_file_digest *f = &m->files[m->n_files];
+	if (!sp || m->n_files == BUNDLE_MAX_FILES || !nlen ||
+	    nlen >= sizeof(f->name) || len - nlen - 1 != 64)
+		return false;
+	for (size_t i = 0; i < nlen; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789.-_", v[i]))
+			return false;
+	for (size_t i = nlen + 1; i < len; i++)
+		if (!strchr("0123456789abcdef", v[i]))
+			return false;
+	memcpy(f->name, v, nlen);
+	f->name[nlen] = '\0';
+	memcpy(f->sha256, sp + 1, 64);
+	f->sha256[64] = '\0';
+	if (!strcmp(f->name, "MANIFEST") ||
+	    (m->n_files && strcmp(m->files[m->n_files - 1].name, f->name) >= 0))
+		return false;
+	m->n_files++;
+	return true;
 }
 
 static bool manifest_field(struct bundle_manifest *m, const char *key,
@@ -85,6 +135,8 @@ static bool manifest_field(struct bundle_manifest *m, const char *key,
 		m->size = (uint32_t)n;
 		return ok;
 	}
+	if (IS("file"))
+		return file_line(m, v, len);
 	return false;
 #undef IS
 #undef TAKE
@@ -107,9 +159,10 @@ int bundle_manifest_parse(const char *text, size_t len,
 		const char *stop = nl ? nl : end;
 		const char *colon = memchr(at, ':', (size_t)(stop - at));
 		size_t klen = colon ? (size_t)(colon - at) : 0;
-		/* Every key once, in the order of the specification. */
-		bool in_order = no <= 15 && klen == strlen(order[no - 1]) &&
-				!memcmp(at, order[no - 1], klen);
+		/* Every key once, in the order of the specification, then
+		 * the file lines. */
+		const char *want = no <= 15 ? order[no - 1] : "file";
+		bool in_order = klen == strlen(want) && !memcmp(at, want, klen);
 		if (!in_order || colon + 1 >= stop || colon[1] != ' ' ||
 		    !manifest_field(m, at, klen, colon + 2,
 				    (size_t)(stop - colon - 2)))
@@ -119,9 +172,12 @@ int bundle_manifest_parse(const char *text, size_t len,
 		seen++;
 		at = nl ? nl + 1 : end;
 	}
-	if (seen != 15)
+	if (seen < 15)
 		return diag_add(err, "MANIFEST: %u lines, " BUNDLE_FORMAT
-				" has 15", seen);
+				" has 15 and a file line a file", seen);
+	if (m->n_files == 0)
+		return diag_add(err, "MANIFEST: no file lines (the SHA-256 of "
+				"each file)");
 	return 0;
 }
 
@@ -372,6 +428,46 @@ static int compare_teams(const struct roster *r, const struct assignment *a,
 	return 0;
 }
 
+/* How a refusal names the campaign's requirement: "item A,B" as the
+ * daemon does, from teams.txt's item lines. */
+static const char *requirement_label(const struct team_inputs *ti,
+				     char *out, size_t size)
+{
+	size_t at = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < ti->n_items && at < size; i++)
+		at += (size_t)snprintf(out + at, size - at, "%s%s",
+				       i ? "," : "item ", ti->items[i]);
+	return ti->n_items ? out : "the bundle's items";
+}
+
+/* refusal.txt: its header, then "reason R"; R must be the first line of
+ * the team draw's refusal. */
+static int compare_refusal(const struct text *t, bool staffed,
+			   struct diag *refused, struct diag *err)
+{
+	static const char head[] = REFUSAL_HEADER "\nreason ";
+	size_t hl = sizeof(head) - 1;
+	if (t->len < hl + 2 || memcmp(t->s, head, hl) ||
+	    t->s[t->len - 1] != '\n' ||
+	    memchr(t->s + hl, '\n', t->len - hl - 1))
+		return diag_add(err, "refusal.txt: not \"%s\" and one line "
+				"\"reason ...\"", REFUSAL_HEADER);
+	const char *why = t->s + hl;
+	size_t len = t->len - hl - 1;
+	if (staffed)
+		return diag_add(err, "refusal: the team draw staffs every "
+				"visit, refusal.txt says it refused: %.*s",
+				(int)len, why);
+	const char *mine = diag_text(refused);
+	size_t mlen = strcspn(mine, "\n");
+	if (mlen != len || memcmp(mine, why, len))
+		return diag_add(err, "refusal: the team draw refuses with "
+				"\"%.*s\", refusal.txt says \"%.*s\"",
+				(int)mlen, mine, (int)len, why);
+	return 0;
+}
+
 static int check_teams(struct bundle *b, const struct policy *p,
 		       const struct population *pop, const struct draw *d,
 		       const uint8_t seed[32], const struct outcome_row *o,
@@ -414,11 +510,18 @@ static int check_teams(struct bundle *b, const struct policy *p,
 				      pop->v[d->chosen[k]].region, NULL, 0};
 	if (rc == 0)
 		rc = team_inputs_apply(&ti, &r, &rules, &used, v, n, prev, err);
-	rules.label = "the bundle's items";
-	if (rc == 0 && assign_teams(&r, &rules, ti.days, ti.n_days, used, v,
-				    n, seed, a, err) < 0)
-		rc = -1;
-	if (rc == 0)
+	char label[32 * 66 + 8];
+	rules.label = requirement_label(&ti, label, sizeof(label));
+	struct diag refused;
+	diag_init(&refused);
+	bool staffed = rc == 0 && assign_teams(&r, &rules, ti.days, ti.n_days,
+					       used, v, n, seed, a,
+					       &refused) == 0;
+	if (rc == 0 && b->refusal.s)
+		rc = compare_refusal(&b->refusal, staffed, &refused, err);
+	else if (rc == 0 && !staffed)
+		rc = diag_add(err, "%s", diag_text(&refused));
+	else if (rc == 0)
 		rc = compare_teams(&r, a, pop, d, o, err);
 	roster_finish(&r);
 	team_inputs_finish(&ti);
@@ -427,6 +530,47 @@ static int check_teams(struct bundle *b, const struct policy *p,
 	free(prev);
 	free(a);
 	return rc;
+}
+
+/* Each file the bundle was read from has its digest in the MANIFEST, and
+ * the MANIFEST names no other. */
+static int check_files(const struct bundle *b, struct diag *err)
+{
+	struct bundle_manifest mine = {0};
+	const char *names[] = {"policy.yaml", "policy.txt", "population.csv",
+			       "roster.csv",  "teams.txt",  "outcome.csv",
+			       "refusal.txt", "items.yaml"};
+	const struct text *texts[] = {&b->policy_yaml, &b->policy_numbers,
+				      &b->population, &b->roster, &b->teams,
+				      &b->outcome, &b->refusal, &b->items};
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (texts[i]->s)
+			bundle_manifest_add_file(&mine, names[i], texts[i]->s,
+						 texts[i]->len);
+	for (unsigned i = 0; i < b->n_calendars; i++)
+		bundle_manifest_add_file(&mine, b->calendar_names[i],
+					 b->calendars[i].s, b->calendars[i].len);
+	const struct bundle_manifest *m = &b->m;
+	unsigned i = 0, j = 0;
+	while (i < mine.n_files || j < m->n_files) {
+		int c = i == mine.n_files ? 1 : j == m->n_files ? -1
+			: strcmp(mine.files[i].name, m->files[j].name);
+		if (c < 0)
+			return diag_add(err, "MANIFEST: no file line for %s",
+					mine.files[i].name);
+		if (c > 0)
+			return diag_add(err, "MANIFEST: names %s, which the "
+					"bundle does not have",
+					m->files[j].name);
+		if (strcmp(mine.files[i].sha256, m->files[j].sha256))
+			return diag_add(err, "%s: its SHA-256 is %s, the "
+					"MANIFEST says %s", mine.files[i].name,
+					mine.files[i].sha256,
+					m->files[j].sha256);
+		i++;
+		j++;
+	}
+	return 0;
 }
 
 int bundle_verify(struct bundle *b, struct diag *err)
@@ -461,12 +605,21 @@ int bundle_verify(struct bundle *b, struct diag *err)
 	if (rc == 0)
 		rc = sampler_draw(&pop, &dp, seed, &d, err);
 	drawn = rc == 0;
-	if (rc == 0)
+	if (rc == 0 && !b->outcome.s == !b->refusal.s)
+		rc = diag_add(err, "the bundle has %s of outcome.csv and "
+			      "refusal.txt; it has one of them",
+			      b->outcome.s ? "both" : "neither");
+	if (rc == 0 && b->outcome.s)
 		rc = parse_outcome(&b->outcome, &o, &n, err);
-	if (rc == 0)
+	if (rc == 0 && b->outcome.s)
 		rc = check_selection(b, &pop, &d, o, n, err);
+	else if (rc == 0 && d.n_chosen != b->m.selected)
+		rc = diag_add(err, "selection: the draw selects %zu, the "
+			      "MANIFEST says %zu", d.n_chosen, b->m.selected);
 	if (rc == 0)
 		rc = check_teams(b, &p, &pop, &d, seed, o, err);
+	if (rc == 0)
+		rc = check_files(b, err);
 	if (drawn)
 		draw_finish(&d);
 	free(o);

@@ -143,6 +143,26 @@ static int by_previous(const void *a, const void *b)
 		      ((const struct previous_entry *)b)->uscc);
 }
 
+/* The previous team teams.txt claims for uscc ("" for none) against the
+ * last team the earlier outcomes give it, as far as it is on the roster. */
+static int same_previous(const struct chain *c, const struct roster *r,
+			 const struct roster_id *by_id, const char *uscc,
+			 const char *claimed, const char *name,
+			 struct diag *err)
+{
+	char want[TEAM_MAX * 34] = "";
+	const char *last = last_team_of(c, uscc);
+	if (last)
+		on_roster(last, r, by_id, want, sizeof(want));
+	if (strcmp(want, claimed))
+		return diag_add(err, "%s: teams.txt gives %s the previous "
+				"team '%s', the earlier bundles' outcomes give "
+				"'%s'", name, uscc, claimed, want);
+	return 0;
+}
+
+/* Each visit's previous team as claimed (none claimed: none), then every
+ * claim, also those of a refused campaign, which has no outcome. */
 static int check_previous(const struct chain *c, const struct team_inputs *ti,
 			  const struct roster *r, const char *outcome,
 			  size_t len, const char *name, struct diag *err)
@@ -152,32 +172,25 @@ static int check_previous(const struct chain *c, const struct team_inputs *ti,
 	const char *at = outcome, *end = outcome + len;
 	for (size_t line = 1; rc == 0 && at < end; line++) {
 		const char *nl = memchr(at, '\n', (size_t)(end - at));
-		char uscc[USCC_LEN + 1], want[TEAM_MAX * 34] = "";
-		const char *claimed = "";
 		if (line > 1 && (nl ? nl : end) - at > USCC_LEN) {
-			memcpy(uscc, at, USCC_LEN);
-			uscc[USCC_LEN] = '\0';
-			const char *last = last_team_of(c, uscc);
-			if (last)
-				on_roster(last, r, by_id, want, sizeof(want));
 			struct previous_entry key;
-			memcpy(key.uscc, uscc, sizeof(key.uscc));
+			memcpy(key.uscc, at, USCC_LEN);
+			key.uscc[USCC_LEN] = '\0';
 			const struct previous_entry *p =
 				ti->n_previous
 					? bsearch(&key, ti->previous,
 						  ti->n_previous, sizeof(key),
 						  by_previous)
 					: NULL;
-			if (p) /* ascending by uscc: team_inputs_parse */
-				claimed = p->ids;
-			if (strcmp(want, claimed))
-				rc = diag_add(err, "%s: teams.txt gives %s the "
-					      "previous team '%s', the earlier "
-					      "bundles' outcomes give '%s'",
-					      name, uscc, claimed, want);
+			/* ascending by uscc: team_inputs_parse */
+			rc = same_previous(c, r, by_id, key.uscc,
+					   p ? p->ids : "", name, err);
 		}
 		at = nl ? nl + 1 : end;
 	}
+	for (size_t i = 0; rc == 0 && i < ti->n_previous; i++)
+		rc = same_previous(c, r, by_id, ti->previous[i].uscc,
+				   ti->previous[i].ids, name, err);
 	free(by_id);
 	return rc;
 }

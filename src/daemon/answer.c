@@ -84,22 +84,30 @@ int answer_commit(struct worker *w, struct tx *t, const char *what)
 	return r < 0 ? ENTRY_LOST : ENTRY_RETRY;
 }
 
+void answer_refusal_begin(struct worker *w, struct tx *t,
+			  const struct answer *a, const char *why,
+			  char pub[128])
+{
+	char dead[128];
+	answer_key(w, dead, sizeof(dead), "intake:rejected%s", "");
+	answer_key(w, pub, 128, "public%s", "");
+	tx_dead_letter(t, dead, w->cfg->dead_letters_kept, a->entry_id, why,
+		       a->fields);
+	answer_event(t, pub, "rejected", a->c->id);
+	args_add(&t->a, "entry");
+	args_add(&t->a, a->entry_id);
+	args_add(&t->a, "reason");
+	args_add(&t->a, why);
+}
+
 int answer_reject(struct worker *w, const struct answer *a, const char *why)
 {
-	char dead[128], pub[128], rec[160];
+	char rec[160], pub[128];
 	const char *id = a->c->id;
 	struct tx t;
-	answer_key(w, dead, sizeof(dead), "intake:rejected%s", "");
-	answer_key(w, pub, sizeof(pub), "public%s", "");
 	answer_key(w, rec, sizeof(rec), "campaign:%s", id);
 	tx_begin(&t, &w->store);
-	tx_dead_letter(&t, dead, w->cfg->dead_letters_kept, a->entry_id, why,
-		       a->fields);
-	answer_event(&t, pub, "rejected", id);
-	args_add(&t.a, "entry");
-	args_add(&t.a, a->entry_id);
-	args_add(&t.a, "reason");
-	args_add(&t.a, why);
+	answer_refusal_begin(w, &t, a, why, pub);
 	tx_send(&t);
 	if (id[0] && a->c->type == ENTRY_CAMPAIGN && a->id_unused) {
 		/* Only for an unused id; process.c WATCHes the record. */
@@ -301,12 +309,19 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	redisReply *roster = store_runv(&w->store, "GET", rkey, NULL);
 	if (!roster)
 		return ENTRY_LOST;
-	if (roster->type != REDIS_REPLY_STRING) {
+	char why[512];
+	if (roster->type != REDIS_REPLY_STRING)
+		snprintf(why, sizeof(why), "no inspector roster: import one "
+			 "with inspectctl import --inspectors");
+	/* What the team draw would refuse whatever the entropy is refused
+	 * now, before any entropy is spent on it. */
+	if (roster->type != REDIS_REPLY_STRING ||
+	    plan_precheck(w, a->c, rec, roster->str, roster->len, why,
+			  sizeof(why)) != 0) {
 		freeReplyObject(roster);
 		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
-			 a->entry_id, a->c->id, "\"no inspector roster\"");
-		return answer_reject(w, a, "no inspector roster: import one "
-				     "with inspectctl import --inspectors");
+			 a->entry_id, a->c->id, log_quote(why));
+		return answer_reject(w, a, why);
 	}
 	seed_hex(rec->population_digest, 32, hex);
 	long chunks = answer_population_kept(w, hex);
@@ -328,7 +343,6 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	 * leaves the plan's working days as committed. */
 	struct audit_refs cal = {0};
 	int32_t from, to;
-	char why[256];
 	if (campaign_window(a->c, &w->cat->calendar, rec->date,
 			    w->cfg->visit_days, &from, &to, why,
 			    sizeof(why)) == 0 &&

@@ -24,6 +24,29 @@ void answer_keep_copy(struct worker *w, struct tx *t, const char *kind,
  * public stream; the caller adds its fields and sends it. */
 void answer_event(struct tx *t, const char *pub, const char *type,
 		  const char *campaign);
+/* The dead letter of a refused entry and the start of its public
+ * "rejected" event (entry, reason); the caller may add fields, and sends
+ * it. pub holds the stream's key until then (arguments are sent by
+ * reference). */
+void answer_refusal_begin(struct worker *w, struct tx *t,
+			  const struct answer *a, const char *why,
+			  char pub[128]);
+/* What a drawn campaign is: its population, the draw, the visit plan and
+ * the seed. */
+struct drawn {
+	const struct population *pop;
+	const struct draw *d;
+	const struct visit_plan *plan;
+	const uint8_t *seed;
+};
+/* A campaign its team draw refused, refused with what it read on record:
+ * the population, roster, item list and calendars kept, teams.txt as
+ * <p>audit:<id>, the record "rejected" with the digests of each, and the
+ * same digests in the public event, so that its audit bundle re-runs the
+ * refusal (refusal.c). */
+int answer_refuse_drawn(struct worker *w, const struct answer *a,
+			const struct campaign_record *rec,
+			const struct drawn *x, const char *why);
 /* EXEC: ENTRY_DONE, ENTRY_LOST or ENTRY_RETRY, the reason in store.err. */
 int answer_commit(struct worker *w, struct tx *t, const char *what);
 /* HSET of the record with its status and the fields every drawn or

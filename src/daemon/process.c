@@ -10,6 +10,7 @@
 #include "inspect/grades.h"
 #include "inspect/log.h"
 #include "inspect/sampler.h"
+#include "answer.h"
 #include "teams.h"
 #include "worker.h"
 
@@ -122,14 +123,24 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 		return reject(w, a, why);
 	}
 	struct visit_plan plan;
-	char why2[512];
+	char why2[3072]; /* the diagnosis names every item */
 	double t_teams = clock_seconds();
 	int r = plan_visits(w, a->c, rec, pop, &d, seed, &plan, why2,
 			    sizeof(why2));
-	if (r != 0) {
+	if (r == 1 && plan.refused_by_draw) {
+		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
+			 a->entry_id, a->c->id, log_quote(why2));
+		struct drawn x = {pop, &d, &plan, seed};
+		r = answer_refuse_drawn(w, a, rec, &x, why2);
+	} else if (r == 1) {
+		r = reject(w, a, why2);
+	} else if (r == 0) {
+		r = 1; /* planned: published below */
+	}
+	if (r != 1) {
 		visit_plan_finish(&plan);
 		draw_finish(&d);
-		return r == ENTRY_LOST ? r : reject(w, a, why2);
+		return r;
 	}
 	double t1 = clock_seconds();
 	r = answer_publish(w, a, rec, pop, &d, &plan, seed, a->c->entropy);

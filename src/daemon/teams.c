@@ -392,12 +392,51 @@ int plan_visits(struct worker *w, const struct campaign *c,
 	diag_init(&err);
 	if (rc == 0 && assign_teams(&out->roster, &out->rules, out->days,
 				    out->n_days, out->used, out->v, n, seed,
-				    out->a, &err) < 0)
+				    out->a, &err) < 0) {
 		rc = refuse(why, size, "%.*s",
 			    (int)strcspn(diag_text(&err), "\n"),
 			    diag_text(&err));
+		out->refused_by_draw = true;
+	}
 	out->rules.label = NULL; /* label goes out of scope */
 	free(ids);
+	return rc;
+}
+
+int plan_precheck(struct worker *w, const struct campaign *c,
+		  const struct campaign_record *rec, const char *roster_csv,
+		  size_t len, char *why, size_t size)
+{
+	struct visit_plan p;
+	struct diag err;
+	char key[128];
+	memset(&p, 0, sizeof(p));
+	diag_init(&err);
+	p.items = &w->cat->items;
+	p.cal = &w->cat->calendar;
+	store_key(key, sizeof(key), w->cfg->prefix, "roster");
+	int rc = 0;
+	if (roster_parse_csv(key, roster_csv, len, &p.roster, &err) < 0)
+		return refuse(why, size, "the inspector roster is invalid: "
+			      "%.200s", diag_text(&err));
+	const struct policy *pol = &rec->policy->policy;
+	rc = team_rules_of(&p, c, &p.roster, pol->team_size, &p.rules, why,
+			   size);
+	long n_days = rc ? 0 : window_days(w, c, rec->date, &p, why, size);
+	if (n_days < 0)
+		rc = 1;
+	/* A pps design draws exactly its size. */
+	size_t visits = c->size ? c->size : pol->size;
+	size_t offered = rc ? 0 : assign_offered_days(&p.roster, &p.rules,
+						      (size_t)n_days);
+	if (rc == 0 && pol->design == DESIGN_PPS &&
+	    visits * pol->team_size > offered)
+		rc = refuse(why, size, "field size: %zu visits need %zu "
+			    "inspector-days; the roster's active inspectors of "
+			    "the campaign's departments offer %zu in the "
+			    "window's %ld working days", visits,
+			    visits * pol->team_size, offered, n_days);
+	roster_finish(&p.roster);
 	return rc;
 }
 

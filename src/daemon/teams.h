@@ -36,6 +36,7 @@ struct visit_plan {
 	int32_t days[PLAN_MAX_DAYS]; /* the window's working days */
 	size_t n_days;
 	uint16_t *used; /* other campaigns' visits, [inspector * n_days + day] */
+	bool refused_by_draw; /* assign_teams found no team for a visit */
 };
 
 /* Draws the teams. Returns 0, ENTRY_LOST, or 1 with the reason the
@@ -46,6 +47,13 @@ int plan_visits(struct worker *w, const struct campaign *c,
 		const uint8_t seed[32], struct visit_plan *out, char *why,
 		size_t size);
 void visit_plan_finish(struct visit_plan *p);
+/* What a freeze can refuse before the entropy, on the roster it commits
+ * to: an invalid roster, an item whose qualification nobody holds, a
+ * window without working days, a pps campaign of more inspector-days
+ * than the roster offers. Returns 0, or 1 with why. */
+int plan_precheck(struct worker *w, const struct campaign *c,
+		  const struct campaign_record *rec, const char *roster_csv,
+		  size_t len, char *why, size_t size);
 
 /* "name badge, name badge" of visit k's team. */
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,
@@ -96,6 +104,11 @@ int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
  * of the window's years (<p>calendar:<digest>), for audit bundles. */
 int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 		   const struct visit_plan *p, struct audit_refs *ret);
+/* The same for a plan its team draw refused: teams.txt without a salt,
+ * no outcome. */
+int plan_add_refusal_audit(struct worker *w, struct tx *t,
+			   const char *campaign, const struct visit_plan *p,
+			   struct audit_refs *ret);
 /* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */
 int plan_add_rotation(struct worker *w, struct tx *t,
 		      const struct population *pop, const struct draw *d,

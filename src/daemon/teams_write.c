@@ -139,23 +139,22 @@ static void outcome_digest(const struct visit_plan *p, const char *salt,
 	seed_hex(digest, 32, hex);
 }
 
-int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
-		   const struct visit_plan *p, struct audit_refs *ret)
+/* teams.txt (<p>audit:<campaign>) with the salt line if salt is not
+ * NULL, and the copies of what the team draw read. */
+static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
+		      const struct visit_plan *p, const char *salt,
+		      struct audit_refs *ret)
 {
 	struct strbuf b = {0};
 	char key[200];
 	uint8_t digest[32];
-	char salt[65];
 	team_inputs_format(&b, &p->rules, &p->roster, p->window_from,
 			   p->window_to, p->days, p->n_days, p->used, p->v,
 			   p->n);
-	if (random_salt(salt) < 0) {
-		sb_finish(&b);
-		return -1;
-	}
 	for (unsigned i = 0; i < p->c->n_items; i++)
 		sb_printf(&b, "item %s\n", p->c->items[i]);
-	sb_printf(&b, "salt %s\n", salt);
+	if (salt)
+		sb_printf(&b, "salt %s\n", salt);
 	if (b.failed) {
 		sb_finish(&b);
 		return -1;
@@ -168,7 +167,6 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 	sha256(b.s, b.len, digest);
 	seed_hex(digest, 32, ret->team_inputs_hex);
 	sb_finish(&b);
-	outcome_digest(p, salt, ret->outcome_hex);
 	/* The roster as the draw read it, kept under its digest: a later
 	 * import leaves it, and campaigns of one roster share it; likewise
 	 * the item list the departments and qualifications came from. */
@@ -177,6 +175,25 @@ int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
 	answer_keep_copy(w, t, "items", p->items_text, p->items_len,
 			 ret->items_hex);
 	return add_calendars(w, t, p, ret);
+}
+
+int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
+		   const struct visit_plan *p, struct audit_refs *ret)
+{
+	char salt[65];
+	if (random_salt(salt) < 0 ||
+	    add_inputs(w, t, campaign, p, salt, ret) < 0)
+		return -1;
+	outcome_digest(p, salt, ret->outcome_hex);
+	return 0;
+}
+
+int plan_add_refusal_audit(struct worker *w, struct tx *t,
+			   const char *campaign, const struct visit_plan *p,
+			   struct audit_refs *ret)
+{
+	ret->outcome_hex[0] = '\0';
+	return add_inputs(w, t, campaign, p, NULL, ret);
 }
 
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,

@@ -24,8 +24,9 @@ static struct campaign_row *rows_of(const redisReply *h, size_t *n)
 	return r;
 }
 
-int campaign_view_read(struct store *s, const char *prefix, const char *id,
-		       struct campaign_view *v, struct diag *err)
+static int view_read(struct store *s, const char *prefix, const char *id,
+		     struct campaign_view *v, bool refused_ok,
+		     struct diag *err)
 {
 	char key[200];
 	memset(v, 0, sizeof(*v));
@@ -40,7 +41,10 @@ int campaign_view_read(struct store *s, const char *prefix, const char *id,
 		return STORE_LOST;
 	}
 	const char *status = campaign_view_field(v, "status");
-	if (!status || strcmp(status, "published")) {
+	/* A campaign refused by its team draw has the record of a plan. */
+	bool refused = refused_ok && status && !strcmp(status, "rejected") &&
+		       campaign_view_field(v, "refused_by");
+	if (!refused && (!status || strcmp(status, "published"))) {
 		campaign_view_finish(v);
 		return diag_add(err, "campaign %s is %s", id,
 				status ? "not published" : "unknown");
@@ -62,6 +66,19 @@ int campaign_view_read(struct store *s, const char *prefix, const char *id,
 	}
 	free(res);
 	return 0;
+}
+
+int campaign_view_read(struct store *s, const char *prefix, const char *id,
+		       struct campaign_view *v, struct diag *err)
+{
+	return view_read(s, prefix, id, v, false, err);
+}
+
+int campaign_view_read_audit(struct store *s, const char *prefix,
+			     const char *id, struct campaign_view *v,
+			     struct diag *err)
+{
+	return view_read(s, prefix, id, v, true, err);
 }
 
 const char *campaign_view_field(const struct campaign_view *v,

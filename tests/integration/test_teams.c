@@ -118,18 +118,19 @@ static void published(redisContext *c, const char *id)
 	freeReplyObject(e);
 }
 
-/* The value of field in campaign id's plan event on insp:public. */
-static void plan_field(redisContext *c, const char *id, const char *field,
-		       char *value, size_t size)
+/* The value of field in campaign id's first event of the given type on
+ * insp:public that has it ("" if none). */
+static void event_field(redisContext *c, const char *type, const char *id,
+			const char *field, char *value, size_t size)
 {
 	redisReply *x = cmd(c, "XRANGE insp:public - +");
 	value[0] = '\0';
-	for (size_t i = 0; i < x->elements; i++) {
+	for (size_t i = 0; i < x->elements && !value[0]; i++) {
 		const redisReply *f = x->element[i]->element[1];
 		bool plan = false, ours = false;
 		for (size_t j = 0; j + 1 < f->elements; j += 2) {
 			plan |= !strcmp(f->element[j]->str, "type") &&
-				!strcmp(f->element[j + 1]->str, "plan");
+				!strcmp(f->element[j + 1]->str, type);
 			ours |= !strcmp(f->element[j]->str, "campaign") &&
 				!strcmp(f->element[j + 1]->str, id);
 		}
@@ -138,6 +139,12 @@ static void plan_field(redisContext *c, const char *id, const char *field,
 				snprintf(value, size, "%s", f->element[j + 1]->str);
 	}
 	freeReplyObject(x);
+}
+
+static void plan_field(redisContext *c, const char *id, const char *field,
+		       char *value, size_t size)
+{
+	event_field(c, "plan", id, field, value, size);
 }
 
 /* Each commitment a verifier prints equals the public plan's. */
@@ -339,6 +346,151 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	cr_assert_eq(run(out, sizeof(out), "cp -r %s/b-T1 %s/b-noitems && rm "
 			 "%s/b-noitems/items.yaml", r.dir, r.dir, r.dir), 0);
 	refused_by_both(r.dir, "b-noitems", "no items.yaml");
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
+
+/* Waits for campaign id to reach status; on failure, says where it is
+ * and what the daemon logged last. */
+static void reaches(redisContext *c, const struct daemon_proc *d,
+		    const char *id, const char *status)
+{
+	if (wait_status(c, id, status, 20000))
+		return;
+	redisReply *e = cmd(c, "HGET insp:campaign:%s status", id);
+	char *log = slurp(d->log);
+	size_t n = log ? strlen(log) : 0;
+	cr_assert_fail("%s is %s, not %s; the log ends:\n%s", id,
+		       e->str ? e->str : "unknown", status,
+		       log ? log + (n > 2000 ? n - 2000 : 0) : "");
+}
+
+/* A campaign its team draw refuses is refused on record: what the draw
+ * read is committed in the public "rejected" event, its id is used up,
+ * and its audit bundle re-runs the refusal in both verifiers. What no
+ * entropy can staff is refused when frozen, before any entropy. */
+Test(teams, a_refusal_is_on_record_and_verified, .timeout = 300)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	char pop[160], want[3072], line[3200];
+	redis_start(&r);
+	snprintf(pop, sizeof(pop), "%s/pop.csv", r.dir);
+	load_population(r.port, 800, 37, pop);
+	redisContext *c = redis_client(r.port);
+	tight_roster(c);
+	daemon_start(&d, r.dir, r.port, "refusals", POLICIES_DIR, NULL);
+	/* One-shot: 40 visits of two on the 30 inspector-days of a week. */
+	submit(c, "type", "campaign", "id", "R1", "department", "SAMR-ZZ",
+	       "policy", "city-capacity-pps", "items", "SC-001", "size", "40",
+	       "date", "2026-12-14", "window", "2026-12-21..2026-12-25",
+	       "entropy", "r1", NULL);
+	reaches(c, &d, "R1", "rejected");
+	redisReply *e = cmd(c, "HGET insp:campaign:R1 error");
+	cr_assert(strstr(e->str, "inspector-days"), "%s", e->str);
+	snprintf(want, sizeof(want), "%s", e->str);
+	freeReplyObject(e);
+	/* Two-phase, 40 visits on the same roster: refused when frozen. */
+	submit(c, "type", "campaign", "id", "R2", "department", "SAMR-ZZ",
+	       "policy", "city-capacity-pps", "items", "SC-001", "size", "40",
+	       "date", "2026-12-14", "window", "2026-12-21..2026-12-25", NULL);
+	reaches(c, &d, "R2", "rejected");
+	e = cmd(c, "HGET insp:campaign:R2 error");
+	cr_assert(strstr(e->str, "field size: 40 visits need 80 inspector-days;"
+			 " the roster's active inspectors of the campaign's "
+			 "departments offer 30 in the window's 5 working days"),
+		  "%s", e->str);
+	freeReplyObject(e);
+	/* Two-phase, 10 visits (20 inspector-days of 30): frozen; then 8
+	 * visits of another campaign take 16 of them before its entropy
+	 * comes, and its draw refuses it. Its id is used up. */
+	submit(c, "type", "campaign", "id", "R3", "department", "SAMR-ZZ",
+	       "policy", "city-capacity-pps", "items", "SC-001", "size", "10",
+	       "date", "2026-12-14", "window", "2026-12-21..2026-12-25", NULL);
+	reaches(c, &d, "R3", "frozen");
+	submit(c, "type", "campaign", "id", "R4", "department", "SAMR-ZZ",
+	       "policy", "city-capacity-pps", "items", "SC-001", "size", "8",
+	       "date", "2026-12-14", "window", "2026-12-21..2026-12-25",
+	       "entropy", "r4", NULL);
+	published(c, "R4");
+	submit(c, "type", "entropy", "id", "R3", "entropy", "r3", NULL);
+	reaches(c, &d, "R3", "rejected");
+	submit(c, "type", "entropy", "id", "R3", "entropy", "r3-again", NULL);
+	cr_assert(wait_drained(c, 10000));
+	e = cmd(c, "HGET insp:campaign:R3 entropy");
+	cr_assert_str_eq(e->str, "r3");
+	freeReplyObject(e);
+	e = cmd(c, "XREVRANGE insp:public + - COUNT 1");
+	cr_assert(strstr(e->element[0]->element[1]->element[7]->str,
+			 "not waiting for entropy (rejected)"), "%s",
+		  e->element[0]->element[1]->element[7]->str);
+	freeReplyObject(e);
+	cr_assert_eq(run(out, sizeof(out), "%s export --config %s --campaign "
+			 "R4 --bundle --out %s/b-R4", INSPECTCTL_PATH, d.config,
+			 r.dir), 0, "%s", out);
+	static const char *const ids[] = {"R1", "R3"};
+	for (int k = 0; k < 2; k++) {
+		char b[256], v[3072];
+		snprintf(b, sizeof(b), "%s/b-%s", r.dir, ids[k]);
+		cr_assert_eq(run(out, sizeof(out), "%s export --config %s "
+				 "--campaign %s --bundle --out %s",
+				 INSPECTCTL_PATH, d.config, ids[k], b), 0, "%s",
+			     out);
+		cr_assert_eq(run(out, sizeof(out), "test -e %s/refusal.txt && "
+				 "test ! -e %s/outcome.csv", b, b), 0);
+		event_field(c, "rejected", ids[k], "reason", v, sizeof(v));
+		snprintf(line, sizeof(line), "%s\n", v);
+		for (int py = 0; py < 2; py++) {
+			cr_assert_eq(run(out, sizeof(out), py ? "python3 %s/../"
+					 "tools/verify.py %s" : "%s verify %s",
+					 py ? POLICIES_DIR : INSPECTCTL_PATH, b),
+				     0, "%s: %s", ids[k], out);
+			cr_assert(strstr(out, "refuses"), "%s", out);
+			cr_assert(strstr(out, py ? v : line), "%s", out);
+			/* Each digest as the public refusal's. */
+			static const char *const names[] = {
+				"roster_digest", "items_digest",
+				"team_inputs_digest", "seed"};
+			for (int j = 0; j < 4; j++) {
+				char dg[160];
+				event_field(c, "rejected", ids[k], names[j], dg,
+					    sizeof(dg));
+				snprintf(line, sizeof(line), "%s %s", names[j],
+					 dg);
+				cr_assert(strlen(dg) == 64 && strstr(out, line),
+					  "%s: %s", line, out);
+			}
+			snprintf(line, sizeof(line), "%s\n", v);
+		}
+	}
+	/* R1's reason is the record's; a reason edited, a file edited
+	 * without its MANIFEST line: both verifiers refuse. */
+	event_field(c, "rejected", "R1", "reason", line, sizeof(line));
+	cr_assert_str_eq(line, want);
+	cr_assert_eq(run(out, sizeof(out), "cd %s && cp -r b-R1 b-why && sed "
+			 "-i 's/offer [0-9]*/offer 31/' b-why/refusal.txt && "
+			 "cp -r b-R1 b-file && echo '# note' >> "
+			 "b-file/cn-2026.yaml", r.dir), 0, "%s", out);
+	refused_by_both(r.dir, "b-why", "refusal: the team draw refuses with");
+	refused_by_both(r.dir, "b-file", "cn-2026.yaml: its SHA-256 is");
+	/* The chain, refusals included: R3 claims R4's load. */
+	for (int py = 0; py < 2; py++) {
+		cr_assert_eq(run(out, sizeof(out), py ? "cd %s && python3 %s/"
+				 "../tools/verify.py --chain b-R1 b-R4 b-R3"
+				 : "cd %s && %s verify --chain b-R1 b-R4 b-R3",
+				 r.dir, py ? POLICIES_DIR : INSPECTCTL_PATH),
+			     0, "%s", out);
+		cr_assert(strstr(out, "verified: a chain of 3"), "%s", out);
+		cr_assert_eq(run(out, sizeof(out), py ? "cd %s && python3 %s/"
+				 "../tools/verify.py --chain b-R1 b-R3"
+				 : "cd %s && %s verify --chain b-R1 b-R3",
+				 r.dir, py ? POLICIES_DIR : INSPECTCTL_PATH),
+			     1, "%s", out);
+		cr_assert(strstr(out, "DIFFERENCE: b-R3: teams.txt claims"),
+			  "%s", out);
+	}
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);

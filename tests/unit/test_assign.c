@@ -241,9 +241,9 @@ Test(assign, infeasible_plans_name_the_bottleneck)
 	cr_assert_eq(assign_teams(&r, &t, days, 2, NULL, v, 12, seed, a, &err), -1);
 	cr_assert_str_eq(diag_text(&err),
 			 "region 440304, item SC-017: 12 visits need 24 "
-			 "inspector-days; 6 eligible inspectors (1 holding every "
-			 "qualification) offer 60 in the window's 2 working "
-			 "days\n");
+			 "inspector-days of its 6 eligible inspectors (1 holding "
+			 "every qualification), who offer 60 in the window's 2 "
+			 "working days\n");
 	diag_init(&err);
 	cr_assert_eq(assign_teams(&r, &t, days, 2, NULL, v, 10, seed, a, &err), 0);
 	check_rules(&r, &t, days, 2, v, 10, a);

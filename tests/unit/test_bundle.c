@@ -110,7 +110,6 @@ static void build(struct built *x)
 		sb_printf(&x->outcome, "%.18s,%s,%s;%s\n", v[k].uscc, day,
 			  r.v[a[k].member[0]].id, r.v[a[k].member[1]].id);
 	}
-	bundle_manifest_format(m, &x->manifest);
 	free(used);
 	free(v);
 	free(a);
@@ -125,6 +124,18 @@ static void build(struct built *x)
 	x->b.outcome = (struct text){x->outcome.s, x->outcome.len};
 	x->b.calendars[0] = (struct text){x->calendar, x->calendar_len};
 	x->b.n_calendars = 1;
+	strcpy(x->b.calendar_names[0], "cn-2026.yaml");
+	const char *names[] = {"policy.yaml", "policy.txt", "population.csv",
+			       "roster.csv",  "teams.txt",  "outcome.csv",
+			       "cn-2026.yaml"};
+	const struct text *texts[] = {&x->b.policy_yaml, &x->b.policy_numbers,
+				      &x->b.population, &x->b.roster,
+				      &x->b.teams, &x->b.outcome,
+				      &x->b.calendars[0]};
+	for (size_t i = 0; i < 7; i++)
+		bundle_manifest_add_file(m, names[i], texts[i]->s,
+					 texts[i]->len);
+	bundle_manifest_format(m, &x->manifest);
 }
 
 static void finish(struct built *x)
@@ -259,6 +270,11 @@ Test(bundle, bad_manifests_are_refused_with_their_line)
 		{"\nentropy: ", "\nentropy ", "MANIFEST:9:"},
 		/* a key twice, another missing */
 		{"seed: ", "entropy: ", "MANIFEST:10:"},
+		/* file lines: a digest too short, a name out of order, a
+		 * name that could leave the directory */
+		{"file: cn-2026.yaml ", "file: cn-2026.yaml 0", "MANIFEST:16:"},
+		{"file: outcome.csv", "file: a.csv", "MANIFEST:17:"},
+		{"file: outcome.csv", "file: ../x.csv", "MANIFEST:17:"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct text t = {x.manifest.s, x.manifest.len};
@@ -277,5 +293,55 @@ Test(bundle, bad_manifests_are_refused_with_their_line)
 					   (size_t)(cut - x.manifest.s), &m,
 					   &err), -1);
 	cr_assert(strstr(diag_text(&err), "has 15"), "%s", diag_text(&err));
+	finish(&x);
+}
+
+/* The MANIFEST digests every file: a file edited without its line, a line
+ * for a file the bundle lacks, a file without a line. */
+Test(bundle, the_manifest_digests_every_file)
+{
+	struct built x;
+	build(&x);
+	struct bundle b = x.b;
+	/* The calendar's text changed, its days not. */
+	char *c = edited(&b.calendars[0], 0, "\n", "\n# a comment\n");
+	cr_assert(strstr(verdict(&b), "cn-2026.yaml: its SHA-256 is"), "%s",
+		  verdict(&b));
+	free(c);
+	b = x.b;
+	strcpy(b.calendar_names[0], "cn-2027.yaml");
+	cr_assert(strstr(verdict(&b), "MANIFEST: names cn-2026.yaml, which "
+			 "the bundle does not have"), "%s", verdict(&b));
+	/* cn-2026.yaml's line, the first, taken out */
+	memmove(&b.m.files[0], &b.m.files[1],
+		--b.m.n_files * sizeof(b.m.files[0]));
+	cr_assert(strstr(verdict(&b), "MANIFEST: no file line for "
+			 "cn-2027.yaml"), "%s", verdict(&b));
+	b = x.b;
+	b.m.files[b.m.n_files++] = (struct bundle_file_digest){"z.txt", ""};
+	cr_assert(strstr(verdict(&b), "MANIFEST: names z.txt"), "%s",
+		  verdict(&b));
+	finish(&x);
+}
+
+/* A bundle is a plan (outcome.csv) or a refusal (refusal.txt), and a
+ * refusal verifies only if the team draw refuses for its reason. */
+Test(bundle, a_refusal_verifies_only_if_the_draw_refuses)
+{
+	struct built x;
+	build(&x);
+	struct bundle b = x.b;
+	static const char refusal[] = REFUSAL_HEADER "\nreason region "
+				      "440300, item X: no team\n";
+	b.refusal = (struct text){refusal, sizeof(refusal) - 1};
+	cr_assert(strstr(verdict(&b), "both of outcome.csv and refusal.txt"),
+		  "%s", verdict(&b));
+	b.outcome = (struct text){NULL, 0};
+	cr_assert(strstr(verdict(&b), "refusal: the team draw staffs every "
+			 "visit"), "%s", verdict(&b));
+	b.refusal = (struct text){"refused\n", 8};
+	cr_assert(strstr(verdict(&b), "refusal.txt: not"), "%s", verdict(&b));
+	b.refusal = (struct text){NULL, 0};
+	cr_assert(strstr(verdict(&b), "neither"), "%s", verdict(&b));
 	finish(&x);
 }
