@@ -74,27 +74,39 @@ def parse_team_inputs(text, fail):
     lines = text.split("\n")
     if lines[0] != "inspectd-team-inputs/1":
         fail("teams.txt:1: not inspectd-team-inputs/1")
+    number = re.compile(r"[0-9]+")
+    date = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
     for no, line in enumerate(lines[1:], start=2):
         key, _, rest = line.partition(" ")
+        f = rest.split(" ")
         if key == "team_size":
-            t["team_size"] = int(rest)
-            if not 2 <= t["team_size"] <= TEAM_MAX:
+            if not number.fullmatch(rest) or \
+                    not 2 <= int(rest) <= TEAM_MAX:
                 fail("teams.txt:%d: team_size is from 2 to %d"
                      % (no, TEAM_MAX))
+            t["team_size"] = int(rest)
         elif key == "department":
             t["departments"].append(rest)
         elif key == "qualification":
             t["qualifications"].append(rest)
         elif key == "day":
+            if not date.fullmatch(rest):
+                fail("teams.txt:%d: not a date" % no)
             t["days"].append(rest)
         elif key == "used":
-            ident, day, n = rest.split(" ")
-            t["used"].append((ident, day, int(n)))
+            if len(f) != 3 or not f[0] or not date.fullmatch(f[1]) or \
+                    not number.fullmatch(f[2]) or \
+                    not 1 <= int(f[2]) <= 1000:
+                fail("teams.txt:%d: used must be: id date count" % no)
+            t["used"].append((f[0], f[1], int(f[2])))
         elif key == "previous":
-            uscc, _, ids = rest.partition(" ")
-            t["previous"][uscc] = ids.split(";") if ids else []
+            if len(f) != 2 or len(f[0]) != 18 or not f[1]:
+                fail("teams.txt:%d: previous must be: uscc ids" % no)
+            t["previous"][f[0]] = f[1].split(";")
         elif key == "window":
-            t["window"] = rest.split(" ")
+            if len(f) != 2 or not all(date.fullmatch(x) for x in f):
+                fail("teams.txt:%d: window must be two dates" % no)
+            t["window"] = f
         elif key == "salt":
             t["salt"] = rest
         elif key == "item":

@@ -8,6 +8,7 @@
 #include "inspect/date.h"
 #include "inspect/decimal.h"
 #include "inspect/items.h"
+#include "inspect/number.h"
 #include "inspect/population.h"
 #include "inspect/roster.h"
 #include "inspect/sampler.h"
@@ -70,14 +71,11 @@ static bool take(char *out, size_t size, const char *v, size_t len)
 
 static bool take_count(const char *v, size_t len, size_t *out)
 {
-	char buf[24];
-	char *end;
-	if (!take(buf, sizeof(buf), v, len) || !len || buf[0] < '0' ||
-	    buf[0] > '9')
+	unsigned long long x;
+	if (!number_parse(v, len, SIZE_MAX, &x))
 		return false;
-	unsigned long long x = strtoull(buf, &end, 10);
 	*out = (size_t)x;
-	return *end == '\0';
+	return true;
 }
 
 /* "NAME SHA256" of a file line: a name of letters, digits, '.', '-' and
@@ -252,8 +250,10 @@ static int parse_outcome(const struct text *t, struct outcome_row **ret,
 		}
 		if (!ok) {
 			free(rows);
-			return diag_add(err, "outcome.csv:%zu: not \"%s\"", no,
-					OUTCOME_HEADER);
+			return no == 1 ? diag_add(err, "outcome.csv:1: not \"%s\"",
+						  OUTCOME_HEADER)
+				       : diag_add(err, "outcome.csv:%zu: not a visit "
+						  "\"USCC,YYYY-MM-DD,id;id\"", no);
 		}
 		at = nl ? nl + 1 : end;
 	}

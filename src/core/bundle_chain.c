@@ -169,7 +169,8 @@ static int check_previous(const struct chain *c, const struct team_inputs *ti,
 {
 	struct roster_id *by_id = roster_by_id(r);
 	int rc = by_id ? 0 : diag_add(err, "out of memory");
-	const char *at = outcome, *end = outcome + len;
+	/* A refusal has no outcome (NULL). */
+	const char *at = outcome ? outcome : "", *end = at + len;
 	for (size_t line = 1; rc == 0 && at < end; line++) {
 		const char *nl = memchr(at, '\n', (size_t)(end - at));
 		if (line > 1 && (nl ? nl : end) - at > USCC_LEN) {
@@ -200,7 +201,8 @@ static int check_previous(const struct chain *c, const struct team_inputs *ti,
 static int add_outcome(struct chain *c, const char *outcome, size_t len,
 		       size_t bundle)
 {
-	const char *at = outcome, *end = outcome + len;
+	/* A refusal has no outcome (NULL). */
+	const char *at = outcome ? outcome : "", *end = at + len;
 	for (size_t line = 1; at < end; line++) {
 		const char *nl = memchr(at, '\n', (size_t)(end - at));
 		size_t n = (size_t)((nl ? nl : end) - at);

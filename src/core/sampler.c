@@ -285,7 +285,8 @@ static int select_entities(const struct population *pop, struct draw *d,
 			   uint64_t count[LANES][SAMPLER_GROUPS],
 			   struct rng *r, struct diag *err)
 {
-	size_t offset[SAMPLER_GROUPS], words = 0, total = 0;
+	/* Zeroed: with no strata, every group maps to offset[0]. */
+	size_t offset[SAMPLER_GROUPS] = {0}, words = 0, total = 0;
 	for (unsigned s = 0; s < d->n_strata; s++) {
 		offset[s] = words;
 		words += (size_t)((d->stratum[s].n + 63) / 64);

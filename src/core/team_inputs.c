@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "inspect/date.h"
+#include "inspect/number.h"
 #include "inspect/seed.h"
 #include "inspect/sha256.h"
 
@@ -47,16 +48,37 @@ void team_inputs_format(struct strbuf *b, const struct team_rules *rules,
 	}
 }
 
+/* rest cut at its single spaces into exactly n fields. */
+static bool fields_of(char *rest, char **f, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		f[i] = rest;
+		char *sp = strchr(rest, ' ');
+		if ((i + 1 < n) != (sp != NULL) || !*f[i] || sp == rest)
+			return false;
+		if (sp) {
+			*sp = '\0';
+			rest = sp + 1;
+		}
+	}
+	return true;
+}
+
+static bool date_field(const char *s, int32_t *out)
+{
+	return strlen(s) == 10 && date_parse(s, 10, out);
+}
+
 /* One line's parts after its keyword. */
 static int parse_line(struct team_inputs *t, const char *key, char *rest,
 		      const char **why)
 {
-	char a[64], b[64];
-	unsigned n;
+	char *f[3];
+	unsigned long long n;
 	if (!strcmp(key, "team_size")) {
-		if (sscanf(rest, "%u", &t->team_size) != 1 ||
-		    t->team_size < 2 || t->team_size > TEAM_MAX)
+		if (!number_parse_str(rest, TEAM_MAX, &n) || n < 2)
 			return *why = "team_size must be from 2 to 10", -1;
+		t->team_size = (unsigned)n;
 	} else if (!strcmp(key, "department")) {
 		if (t->n_departments == TEAM_MAX_DEPARTMENTS || !*rest ||
 		    strlen(rest) > 64)
@@ -67,33 +89,34 @@ static int parse_line(struct team_inputs *t, const char *key, char *rest,
 			return *why = "too many or bad qualifications", -1;
 		strcpy(t->qualifications[t->n_qualifications++], rest);
 	} else if (!strcmp(key, "window")) {
-		if (sscanf(rest, "%63s %63s", a, b) != 2 ||
-		    !date_parse(a, 10, &t->window_from) ||
-		    !date_parse(b, 10, &t->window_to) || strlen(a) != 10 ||
-		    strlen(b) != 10)
+		if (!fields_of(rest, f, 2) || !date_field(f[0], &t->window_from) ||
+		    !date_field(f[1], &t->window_to))
 			return *why = "window must be two dates", -1;
 	} else if (!strcmp(key, "day")) {
 		int32_t d;
-		if (t->n_days == TEAM_INPUTS_MAX_DAYS || strlen(rest) != 10 ||
-		    !date_parse(rest, 10, &d) ||
+		if (t->n_days == TEAM_INPUTS_MAX_DAYS || !date_field(rest, &d) ||
 		    (t->n_days && d <= t->days[t->n_days - 1]))
 			return *why = "days must be ascending dates", -1;
 		t->days[t->n_days++] = d;
 	} else if (!strcmp(key, "used")) {
 		struct used_entry *u = &t->used[t->n_used];
-		if (sscanf(rest, "%32s %10s %u", u->id, a, &n) != 3 ||
-		    !date_parse(a, 10, &u->day) || n == 0 || n > 1000)
+		if (!fields_of(rest, f, 3) || strlen(f[0]) >= sizeof(u->id) ||
+		    !date_field(f[1], &u->day) ||
+		    !number_parse_str(f[2], 1000, &n) || n == 0)
 			return *why = "used must be: id date count", -1;
-		u->n = n;
+		strcpy(u->id, f[0]);
+		u->n = (unsigned)n;
 		t->n_used++;
 	} else if (!strcmp(key, "previous")) {
 		struct previous_entry *p = &t->previous[t->n_previous];
-		if (sscanf(rest, "%18s %339s", p->uscc, p->ids) != 2 ||
-		    strlen(p->uscc) != USCC_LEN ||
+		if (!fields_of(rest, f, 2) || strlen(f[0]) != USCC_LEN ||
+		    strlen(f[1]) >= sizeof(p->ids) ||
 		    (t->n_previous &&
-		     strcmp(p->uscc, t->previous[t->n_previous - 1].uscc) <= 0))
+		     strcmp(f[0], t->previous[t->n_previous - 1].uscc) <= 0))
 			return *why = "previous must be: uscc ids, ascending",
 			       -1;
+		strcpy(p->uscc, f[0]);
+		strcpy(p->ids, f[1]);
 		t->n_previous++;
 	} else if (!strcmp(key, "item")) {
 		if (t->n_items == 32 || !*rest || strlen(rest) > 64)

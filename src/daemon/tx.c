@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inspect/log.h"
+
 static void note(struct tx *t, const char *why)
 {
 	if (!t->failed)
@@ -47,11 +49,6 @@ void tx_send(struct tx *t)
 		read_queued(t);
 }
 
-void tx_flush(struct tx *t)
-{
-	read_queued(t);
-}
-
 int tx_commit(struct tx *t)
 {
 	bool exec = !t->failed;
@@ -68,6 +65,15 @@ int tx_commit(struct tx *t)
 			note(t, r->str);
 		else if (exec && !t->failed)
 			rc = r->type == REDIS_REPLY_NIL ? 1 : 0;
+		/* Redis applies the rest of a transaction when one of its
+		 * commands fails at EXEC (a key of the wrong type): nothing
+		 * can be undone, but it is not passed over in silence. */
+		for (size_t i = 0; rc == 0 && r->type == REDIS_REPLY_ARRAY &&
+				   i < r->elements; i++)
+			if (r->element[i]->type == REDIS_REPLY_ERROR)
+				log_error("a command of a transaction failed",
+					  "command=%zu reason=%s", i + 1,
+					  log_quote(r->element[i]->str));
 		freeReplyObject(r);
 	}
 	args_finish(&t->a);

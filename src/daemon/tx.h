@@ -21,9 +21,6 @@ struct tx {
 void tx_begin(struct tx *t, struct store *s);
 /* Queues the command in t->a. */
 void tx_send(struct tx *t);
-/* Sends what is queued and reads the replies so far: after a large
- * command, so that the client does not hold many of them. */
-void tx_flush(struct tx *t);
 /* What a dead letter keeps of an entry: a junk entry of any size costs
  * Redis at most about DEAD_FIELDS_MAX * (DEAD_NAME_MAX + DEAD_VALUE_MAX)
  * bytes, and the stream holds about `keep` of them. */

@@ -21,7 +21,8 @@ static uint32_t bucket_count(size_t n)
 	return b;
 }
 
-/* Reads the replies of `pending` pipelined commands; -1 if any failed. */
+/* Reads the replies of `pending` pipelined commands: 0, STORE_LOST, or
+ * STORE_REFUSED if Redis answered one with an error (s->err). */
 static int drain(struct store *s, size_t pending)
 {
 	int rc = 0;
@@ -31,7 +32,7 @@ static int drain(struct store *s, size_t pending)
 			return STORE_LOST;
 		if (r->type == REDIS_REPLY_ERROR) {
 			snprintf(s->err, sizeof(s->err), "%s", r->str);
-			rc = STORE_LOST;
+			rc = STORE_REFUSED;
 		}
 		freeReplyObject(r);
 	}
@@ -268,7 +269,7 @@ static int switch_generation(struct store *s, const struct import_lock *l,
 		NULL);
 	if (!r)
 		return STORE_LOST;
-	int rc = r->type == REDIS_REPLY_ERROR ? STORE_LOST : 0;
+	int rc = r->type == REDIS_REPLY_ERROR ? STORE_REFUSED : 0;
 	if (rc)
 		snprintf(s->err, sizeof(s->err), "%s", r->str);
 	freeReplyObject(r);

@@ -1,6 +1,6 @@
 /* A whole audit bundle, its files in one input separated by a line
  * "--8<--": MANIFEST, policy.yaml, policy.txt, population.csv,
- * roster.csv, teams.txt, outcome.csv, then calendars. */
+ * roster.csv, teams.txt, outcome.csv (or refusal.txt), then calendars. */
 #include "fuzz.h"
 #include "inspect/bundle.h"
 
@@ -19,9 +19,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					&b.outcome};
 		for (size_t i = 0; i < 6; i++)
 			*files[i] = (struct text){p.s[i + 1], p.len[i + 1]};
-		for (size_t i = 7; i < p.n; i++)
+		/* The sixth file read as a refusal when it says it is one. */
+		if (p.len[6] >= strlen(REFUSAL_HEADER) &&
+		    !memcmp(p.s[6], REFUSAL_HEADER, strlen(REFUSAL_HEADER))) {
+			b.refusal = b.outcome;
+			b.outcome = (struct text){NULL, 0};
+		}
+		for (size_t i = 7; i < p.n && b.n_calendars < CALENDAR_MAX_YEARS;
+		     i++) {
+			snprintf(b.calendar_names[b.n_calendars], 16,
+				 "cn-%04u.yaml", 2026 + b.n_calendars);
 			b.calendars[b.n_calendars++] =
 				(struct text){p.s[i], p.len[i]};
+		}
 		bundle_verify(&b, &err);
 	}
 	parts_free(&p);
