@@ -108,6 +108,22 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 	answer_key(w, rec, sizeof(rec), "campaign:%s", id);
 	tx_begin(&t, &w->store);
 	answer_refusal_begin(w, &t, a, why, pub);
+	char read[3][72];
+	if (a->read) {
+		seed_hex(a->read->population_digest, 32, read[0]);
+		seed_hex(a->read->policy->policy.digest, 32, read[1]);
+		snprintf(read[2], sizeof(read[2]), "%llu",
+			 (unsigned long long)a->read->generation);
+		const char *kv[][2] = {{"population_digest", read[0]},
+				       {"policy_digest", read[1]},
+				       {"generation", read[2]}};
+		for (size_t i = 0; i < 3; i++) {
+			args_add(&t.a, kv[i][0]);
+			args_add(&t.a, kv[i][1]);
+		}
+		args_add(&t.a, "population");
+		args_addu(&t.a, a->read->population);
+	}
 	tx_send(&t);
 	if (id[0] && a->c->type == ENTRY_CAMPAIGN && a->id_unused) {
 		/* Only for an unused id; process.c WATCHes the record. */
@@ -156,7 +172,7 @@ int answer_unprocessable(struct worker *w, const char *entry_id,
 {
 	struct campaign c;
 	memset(&c, 0, sizeof(c));
-	struct answer a = {entry_id, fields, &c, false};
+	struct answer a = {entry_id, fields, &c, false, NULL};
 	return answer_reject(w, &a, why);
 }
 

@@ -104,6 +104,7 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 			    struct campaign_record *rec,
 			    const struct population *pop)
 {
+	a->read = rec;
 	uint8_t seed[32];
 	struct draw d;
 	struct diag err;
@@ -402,7 +403,7 @@ int process_entry(struct worker *w, const char *entry_id,
 	struct campaign c;
 	struct entry_field f[CAMPAIGN_MAX_FIELDS + 1];
 	struct diag err;
-	struct answer a = {entry_id, fields, &c, false};
+	struct answer a = {entry_id, fields, &c, false, NULL};
 	size_t n = entry_fields(fields, f);
 	diag_init(&err);
 	memset(&c, 0, sizeof(c));

@@ -86,6 +86,9 @@ struct answer {
 	const redisReply *fields; /* the entry as received */
 	const struct campaign *c;
 	bool id_unused;           /* no record holds c->id yet */
+	/* Set once the population was read: a refusal from then on names
+	 * what it was read from (its digest, generation, the policy). */
+	const struct campaign_record *read;
 };
 
 /* An intake entry that is no valid entry at all (campaign_parse fails):

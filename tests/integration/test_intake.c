@@ -198,6 +198,11 @@ Test(integration, malformed_entries_are_answered_and_set_aside)
 				  "%s", ids[i]);
 		}
 	cr_assert_eq(refused, 4);
+	/* M6 was refused by its draw: its event names the population it was
+	 * drawn from (the generation of the grades, the digests). */
+	static char gens[4][64];
+	cr_assert_eq(stream_values(c, "insp:public", "generation", gens, 4), 1);
+	cr_assert_gt(atoll(gens[0]), 0, "%s", gens[0]);
 	cr_assert(strstr(field("M4", "error"), "no policy named"));
 	cr_assert_str_eq(field("M3", "status"), "");
 	redisReply *why = cmd(c, "GET insp:refused:M3");
