@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/assign.h"
-#include "inspect/clock.h"
+#include "inspect/core/assign.h"
+#include "inspect/shell/clock.h"
 #include "synth.h"
 
 static void roster_csv(struct rng *g, size_t n, const uint32_t *regions,

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/clock.h"
-#include "inspect/date.h"
-#include "inspect/file.h"
-#include "inspect/sampler.h"
+#include "inspect/shell/clock.h"
+#include "inspect/core/date.h"
+#include "inspect/shell/file.h"
+#include "inspect/core/sampler.h"
 #include "synth.h"
 
 static int cmp_double(const void *a, const void *b)

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/clock.h"
-#include "inspect/grades.h"
+#include "inspect/shell/clock.h"
+#include "inspect/store/grades.h"
 
 static void append_round(redisContext *c, uint64_t gen, uint32_t first,
 			 uint32_t last)

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "inspect/date.h"
-#include "inspect/population.h"
+#include "inspect/core/date.h"
+#include "inspect/core/population.h"
 #include "synth.h"
 
 static FILE *open_out(const char *path)

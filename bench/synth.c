@@ -5,8 +5,8 @@
 
 #include <stdio.h>
 
-#include "inspect/date.h"
-#include "inspect/policy.h"
+#include "inspect/core/date.h"
+#include "inspect/core/policy.h"
 
 static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/population.h"
-#include "inspect/rng.h"
+#include "inspect/core/population.h"
+#include "inspect/core/rng.h"
 
 /* One synthetic entity; today anchors the past inspection dates. */
 void synth_entity(struct rng *r, int32_t today, struct entity *e);

@@ -58,6 +58,16 @@ else
 	failed=$((failed + 1))
 fi
 
+# No include runs up a floor (core < shell < store < daemon, CLI).
+if bash tools/check_floors.sh >"$tmp/floors.out" 2>&1; then
+	echo "ok - every include stays on its floor"
+	passed=$((passed + 1))
+else
+	echo "not ok - includes run up a floor"
+	sed 's/^/  /' "$tmp/floors.out"
+	failed=$((failed + 1))
+fi
+
 # The benchmarks still build and run (a small size; figures are not
 # checked here: see bench/RESULTS.md).
 if bash bench/run.sh --smoke >"$tmp/smoke.out" 2>&1; then

@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "inspect/config.h"
-#include "inspect/policy.h"
-#include "inspect/population.h"
-#include "inspect/store.h"
+#include "inspect/shell/config.h"
+#include "inspect/core/policy.h"
+#include "inspect/core/population.h"
+#include "inspect/store/store.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_INPUT = 2 };
 

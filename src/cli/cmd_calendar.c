@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "inspect/catalog.h"
-#include "inspect/date.h"
+#include "inspect/shell/catalog.h"
+#include "inspect/core/date.h"
 
 #define WARN_DAYS 60
 #define EXIT_ENDING 3

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/clock.h"
-#include "inspect/date.h"
+#include "inspect/shell/clock.h"
+#include "inspect/core/date.h"
 #include "report.h"
 
 struct draw_args {

@@ -8,12 +8,12 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "inspect/assign.h"
-#include "inspect/campaign_view.h"
-#include "inspect/catalog.h"
-#include "inspect/disclosure.h"
-#include "inspect/file.h"
-#include "inspect/grades.h"
+#include "inspect/core/assign.h"
+#include "inspect/store/campaign_view.h"
+#include "inspect/shell/catalog.h"
+#include "inspect/core/disclosure.h"
+#include "inspect/shell/file.h"
+#include "inspect/store/grades.h"
 
 struct export_args {
 	const char *campaign, *format, *out;

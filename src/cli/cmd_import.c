@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/file.h"
-#include "inspect/grades.h"
-#include "inspect/roster.h"
-#include "inspect/details.h"
+#include "inspect/shell/file.h"
+#include "inspect/store/grades.h"
+#include "inspect/core/roster.h"
+#include "inspect/core/details.h"
 
 static void progress(size_t done, size_t total)
 {

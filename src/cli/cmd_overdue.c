@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/campaign_view.h"
-#include "inspect/catalog.h"
-#include "inspect/date.h"
-#include "inspect/grades.h"
+#include "inspect/store/campaign_view.h"
+#include "inspect/shell/catalog.h"
+#include "inspect/core/date.h"
+#include "inspect/store/grades.h"
 
 static void print_row(const struct campaign_row *row,
 		      const struct planned_visit *visit,

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/date.h"
-#include "inspect/decimal.h"
-#include "inspect/sampler.h"
-#include "inspect/seed.h"
+#include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
+#include "inspect/core/sampler.h"
+#include "inspect/core/seed.h"
 
 struct sim_args {
 	const char *policy, *population, *campaign, *entropy;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/campaign_check.h"
+#include "inspect/shell/campaign_check.h"
 
 /* Entry fields straight from options of the same name (backdated takes
  * no argument: "yes"). */

@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "inspect/bundle.h"
-#include "inspect/catalog.h"
-#include "inspect/file.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
-#include "inspect/team_inputs.h"
+#include "inspect/core/bundle.h"
+#include "inspect/shell/catalog.h"
+#include "inspect/shell/file.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/sha256.h"
+#include "inspect/core/team_inputs.h"
 
 struct bundle_maps {
 	struct mapped_file f[8], items, outcome, refusal;

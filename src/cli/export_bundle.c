@@ -8,12 +8,12 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "inspect/assign.h"
-#include "inspect/bundle.h"
-#include "inspect/campaign_view.h"
-#include "inspect/date.h"
-#include "inspect/file.h"
-#include "inspect/team_inputs.h"
+#include "inspect/core/assign.h"
+#include "inspect/core/bundle.h"
+#include "inspect/store/campaign_view.h"
+#include "inspect/core/date.h"
+#include "inspect/shell/file.h"
+#include "inspect/core/team_inputs.h"
 
 /* GET key into out; false (with the reason printed) if it is missing. */
 static bool get_text(struct store *s, const char *key, struct strbuf *out)

@@ -5,9 +5,9 @@
 #include <time.h>
 
 #include "cli.h"
-#include "inspect/clock.h"
-#include "inspect/date.h"
-#include "inspect/file.h"
+#include "inspect/shell/clock.h"
+#include "inspect/core/date.h"
+#include "inspect/shell/file.h"
 
 #define POLICY_MAX_BYTES (1 << 20)
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/roster.h"
+#include "inspect/core/roster.h"
 
 #define REDIS_OPTS "[--config FILE] [--redis URL]"
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "inspect/catalog.h"
+#include "inspect/shell/catalog.h"
 
 bool cli_redis_option(int c, const char *arg, struct redis_opts *o)
 {

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/decimal.h"
+#include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
 
 static void group_name(unsigned g, char out[8])
 {

@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "inspect/sampler.h"
-#include "inspect/seed.h"
+#include "inspect/core/sampler.h"
+#include "inspect/core/seed.h"
 
 enum format { FORMAT_CSV, FORMAT_JSONL };
 

@@ -1,4 +1,4 @@
-#include "inspect/assign.h"
+#include "inspect/core/assign.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "assign_work.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/sha256.h"
 
 static int dept_index(const struct team_rules *rules, const char *dept)
 {

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/assign.h"
-#include "inspect/rng.h"
+#include "inspect/core/assign.h"
+#include "inspect/core/rng.h"
 
 #define NO_VISIT SIZE_MAX
 

@@ -1,19 +1,19 @@
-#include "inspect/bundle.h"
+#include "inspect/core/bundle.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/assign.h"
-#include "inspect/date.h"
-#include "inspect/decimal.h"
-#include "inspect/items.h"
-#include "inspect/number.h"
-#include "inspect/population.h"
-#include "inspect/roster.h"
-#include "inspect/sampler.h"
-#include "inspect/sha256.h"
-#include "inspect/team_inputs.h"
+#include "inspect/core/assign.h"
+#include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
+#include "inspect/core/items.h"
+#include "inspect/core/number.h"
+#include "inspect/core/population.h"
+#include "inspect/core/roster.h"
+#include "inspect/core/sampler.h"
+#include "inspect/core/sha256.h"
+#include "inspect/core/team_inputs.h"
 
 const char *const bundle_files[] = {
 	"MANIFEST",   "policy.yaml", "policy.txt", "population.csv",

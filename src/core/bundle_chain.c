@@ -10,15 +10,15 @@
  * outcomes on d with x on the team, and the previous team of an entity is
  * the team of the latest earlier visit to it, less any member not on the
  * roster the later draw read (which the draw could not have read). */
-#include "inspect/bundle.h"
+#include "inspect/core/bundle.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/roster.h"
-#include "inspect/team_inputs.h"
+#include "inspect/core/date.h"
+#include "inspect/core/roster.h"
+#include "inspect/core/team_inputs.h"
 
 struct member_day {
 	char id[33];

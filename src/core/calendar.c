@@ -1,10 +1,10 @@
-#include "inspect/calendar.h"
+#include "inspect/core/calendar.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/yaml_doc.h"
+#include "inspect/core/date.h"
+#include "inspect/core/yaml_doc.h"
 
 struct y_calendar {
 	unsigned year;

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/calendar.h"
-#include "inspect/date.h"
-#include "inspect/strbuf.h"
+#include "inspect/core/calendar.h"
+#include "inspect/core/date.h"
+#include "inspect/core/strbuf.h"
 
 /* Gregorian month and day of 正月初一, 端午, 中秋 and 清明, year by year. */
 static const unsigned char lunar[][8] = {

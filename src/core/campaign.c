@@ -1,10 +1,10 @@
-#include "inspect/campaign.h"
+#include "inspect/core/campaign.h"
 
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/policy.h"
-#include "inspect/text.h"
+#include "inspect/core/date.h"
+#include "inspect/core/policy.h"
+#include "inspect/core/text.h"
 
 typedef const char *(*field_parser)(const char *v, size_t len,
 				    struct campaign *c);

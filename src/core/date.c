@@ -1,4 +1,4 @@
-#include "inspect/date.h"
+#include "inspect/core/date.h"
 
 
 /* Howard Hinnant's days_from_civil / civil_from_days. */

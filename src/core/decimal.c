@@ -1,4 +1,4 @@
-#include "inspect/decimal.h"
+#include "inspect/core/decimal.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,10 +1,10 @@
-#include "inspect/details.h"
+#include "inspect/core/details.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/text.h"
-#include "inspect/uscc.h"
+#include "inspect/core/text.h"
+#include "inspect/core/uscc.h"
 
 static const char *bad_text(const char *what, const char *v, size_t len,
 			    size_t max, char *why, size_t size)

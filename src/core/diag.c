@@ -1,4 +1,4 @@
-#include "inspect/diag.h"
+#include "inspect/core/diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
-#include "inspect/disclosure.h"
+#include "inspect/core/disclosure.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/sha256.h"
-#include "inspect/text.h"
+#include "inspect/core/date.h"
+#include "inspect/core/sha256.h"
+#include "inspect/core/text.h"
 
 static const char *text_of(const struct result_code *r)
 {

@@ -1,10 +1,10 @@
-#include "inspect/items.h"
+#include "inspect/core/items.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/yaml_doc.h"
+#include "inspect/core/yaml_doc.h"
 
 struct y_item {
 	char *code, *name, *department, *qualification;

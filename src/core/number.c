@@ -1,4 +1,4 @@
-#include "inspect/number.h"
+#include "inspect/core/number.h"
 
 #include <string.h>
 

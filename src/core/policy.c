@@ -1,11 +1,11 @@
-#include "inspect/policy.h"
+#include "inspect/core/policy.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/decimal.h"
-#include "inspect/sha256.h"
-#include "inspect/yaml_doc.h"
+#include "inspect/core/decimal.h"
+#include "inspect/core/sha256.h"
+#include "inspect/core/yaml_doc.h"
 
 /* The document as libcyaml loads it: numbers stay text so that they are
  * read exactly as decimals, never through a binary float. */

@@ -1,12 +1,12 @@
-#include "inspect/population.h"
+#include "inspect/core/population.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/policy.h"
-#include "inspect/rng.h"
-#include "inspect/sha256.h"
+#include "inspect/core/date.h"
+#include "inspect/core/policy.h"
+#include "inspect/core/rng.h"
+#include "inspect/core/sha256.h"
 
 void population_finish(struct population *p)
 {

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/policy.h"
-#include "inspect/population.h"
+#include "inspect/core/date.h"
+#include "inspect/core/policy.h"
+#include "inspect/core/population.h"
 
 #define FIELDS 7
 #define LINE_MAX_LEN 256

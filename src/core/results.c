@@ -1,10 +1,10 @@
-#include "inspect/results.h"
+#include "inspect/core/results.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/text.h"
+#include "inspect/core/date.h"
+#include "inspect/core/text.h"
 
 /* The result categories of the national random inspection record form
  * (随机抽查检查结果), with inspectd's two-digit codes. "Adverse" results

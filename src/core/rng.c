@@ -1,4 +1,4 @@
-#include "inspect/rng.h"
+#include "inspect/core/rng.h"
 
 void rng_init(struct rng *r, u128 state, u128 inc)
 {

@@ -1,11 +1,11 @@
-#include "inspect/roster.h"
+#include "inspect/core/roster.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/campaign.h"
-#include "inspect/text.h"
+#include "inspect/core/campaign.h"
+#include "inspect/core/text.h"
 
 #define FIELDS 9
 

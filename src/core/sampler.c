@@ -1,10 +1,10 @@
-#include "inspect/sampler.h"
+#include "inspect/core/sampler.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/decimal.h"
+#include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
 
 /* ---- groups ---------------------------------------------------------- */
 

@@ -1,4 +1,4 @@
-#include "inspect/scope.h"
+#include "inspect/core/scope.h"
 
 #include <string.h>
 

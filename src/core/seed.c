@@ -1,10 +1,10 @@
-#include "inspect/seed.h"
+#include "inspect/core/seed.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/sha256.h"
+#include "inspect/core/date.h"
+#include "inspect/core/sha256.h"
 
 void seed_hex(const uint8_t *bytes, size_t n, char *out)
 {

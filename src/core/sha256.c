@@ -1,4 +1,4 @@
-#include "inspect/sha256.h"
+#include "inspect/core/sha256.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>

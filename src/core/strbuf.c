@@ -1,4 +1,4 @@
-#include "inspect/strbuf.h"
+#include "inspect/core/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

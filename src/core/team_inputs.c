@@ -1,13 +1,13 @@
-#include "inspect/team_inputs.h"
+#include "inspect/core/team_inputs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/number.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
+#include "inspect/core/date.h"
+#include "inspect/core/number.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/sha256.h"
 
 void team_inputs_format(struct strbuf *b, const struct team_rules *rules,
 			const struct roster *r, int32_t window_from,

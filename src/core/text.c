@@ -1,4 +1,4 @@
-#include "inspect/text.h"
+#include "inspect/core/text.h"
 
 #include <stdint.h>
 #include <string.h>

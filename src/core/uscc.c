@@ -1,4 +1,4 @@
-#include "inspect/uscc.h"
+#include "inspect/core/uscc.h"
 
 #include <stdbool.h>
 

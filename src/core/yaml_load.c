@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/yaml_doc.h"
+#include "inspect/core/yaml_doc.h"
 
 /* libcyaml reports a failure as an error line followed by a backtrace of
  * "in mapping field 'x' (line: L, column: C)" lines; keep the first error as

@@ -1,4 +1,4 @@
-#include "inspect/yaml_doc.h"
+#include "inspect/core/yaml_doc.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/campaign_check.h"
-#include "inspect/date.h"
-#include "inspect/log.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
+#include "inspect/shell/campaign_check.h"
+#include "inspect/core/date.h"
+#include "inspect/shell/log.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/sha256.h"
 #include "answer.h"
 
 void answer_key(const struct worker *w, char *out, size_t size,

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/log.h"
+#include "inspect/core/date.h"
+#include "inspect/shell/log.h"
 #include "tx.h"
 #include "worker.h"
 

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <uv.h>
 
-#include "inspect/clock.h"
-#include "inspect/date.h"
-#include "inspect/log.h"
-#include "inspect/catalog.h"
+#include "inspect/shell/clock.h"
+#include "inspect/core/date.h"
+#include "inspect/shell/log.h"
+#include "inspect/shell/catalog.h"
 #include "worker.h"
 
 #define BACKOFF_FIRST_MS 100

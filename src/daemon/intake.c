@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/log.h"
+#include "inspect/shell/log.h"
 #include "worker.h"
 
 #define CLAIM_EVERY 16 /* jobs between two looks at others' stale entries */

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/campaign_check.h"
-#include "inspect/clock.h"
-#include "inspect/date.h"
-#include "inspect/grades.h"
-#include "inspect/log.h"
-#include "inspect/sampler.h"
+#include "inspect/shell/campaign_check.h"
+#include "inspect/shell/clock.h"
+#include "inspect/core/date.h"
+#include "inspect/store/grades.h"
+#include "inspect/shell/log.h"
+#include "inspect/core/sampler.h"
 #include "answer.h"
 #include "teams.h"
 #include "worker.h"

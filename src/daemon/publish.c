@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "answer.h"
-#include "inspect/bucket.h"
-#include "inspect/clock.h"
-#include "inspect/date.h"
-#include "inspect/text.h"
-#include "inspect/grades.h"
+#include "inspect/core/bucket.h"
+#include "inspect/shell/clock.h"
+#include "inspect/core/date.h"
+#include "inspect/core/text.h"
+#include "inspect/store/grades.h"
 
 /* Name and address of each selected entity, from <g>ent:<uscc>, packed
  * in one arena (k's name at text + at[2k], address at text + at[2k + 1]):

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "answer.h"
-#include "inspect/date.h"
+#include "inspect/core/date.h"
 
 int answer_refuse_drawn(struct worker *w, const struct answer *a,
 			const struct campaign_record *rec,

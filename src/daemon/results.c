@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/campaign_view.h"
-#include "inspect/date.h"
-#include "inspect/grades.h"
-#include "inspect/log.h"
-#include "inspect/results.h"
+#include "inspect/store/campaign_view.h"
+#include "inspect/core/date.h"
+#include "inspect/store/grades.h"
+#include "inspect/shell/log.h"
+#include "inspect/core/results.h"
 #include "answer.h"
 
 #define OVERDUE_WARN_DAYS 5 /* working days before a deadline */

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/bucket.h"
-#include "inspect/campaign_check.h"
-#include "inspect/date.h"
-#include "inspect/grades.h"
+#include "inspect/core/bucket.h"
+#include "inspect/shell/campaign_check.h"
+#include "inspect/core/date.h"
+#include "inspect/store/grades.h"
 
 #define ROTATION_BUCKETS INSPECTED_BUCKETS
 

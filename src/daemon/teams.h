@@ -3,7 +3,7 @@
 #ifndef INSPECTD_TEAMS_H
 #define INSPECTD_TEAMS_H
 
-#include "inspect/assign.h"
+#include "inspect/core/assign.h"
 #include "tx.h"
 #include "worker.h"
 

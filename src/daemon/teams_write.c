@@ -6,11 +6,11 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "inspect/bundle.h"
-#include "inspect/date.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
-#include "inspect/team_inputs.h"
+#include "inspect/core/bundle.h"
+#include "inspect/core/date.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/sha256.h"
+#include "inspect/core/team_inputs.h"
 #include "answer.h"
 #include "teams.h"
 

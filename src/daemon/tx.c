@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/log.h"
+#include "inspect/shell/log.h"
 
 static void note(struct tx *t, const char *why)
 {

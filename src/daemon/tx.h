@@ -6,7 +6,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include "inspect/store.h"
+#include "inspect/store/store.h"
 
 #define TX_ROUND 1024
 

@@ -5,12 +5,12 @@
 
 #include <hiredis/hiredis.h>
 
-#include "inspect/campaign.h"
-#include "inspect/catalog.h"
-#include "inspect/config.h"
-#include "inspect/policy_set.h"
-#include "inspect/sampler.h"
-#include "inspect/store.h"
+#include "inspect/core/campaign.h"
+#include "inspect/shell/catalog.h"
+#include "inspect/shell/config.h"
+#include "inspect/shell/policy_set.h"
+#include "inspect/core/sampler.h"
+#include "inspect/store/store.h"
 
 #define INTAKE_GROUP "inspectd"
 

@@ -1,8 +1,8 @@
-#include "inspect/campaign_check.h"
+#include "inspect/shell/campaign_check.h"
 
 #include <stdio.h>
 
-#include "inspect/date.h"
+#include "inspect/core/date.h"
 
 int campaign_window(const struct campaign *c, const struct calendar *cal,
 		    int32_t date, unsigned visit_days, int32_t *ret_from,

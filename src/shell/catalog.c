@@ -1,12 +1,12 @@
-#include "inspect/catalog.h"
+#include "inspect/shell/catalog.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/file.h"
-#include "inspect/strbuf.h"
+#include "inspect/shell/file.h"
+#include "inspect/core/strbuf.h"
 
 static int by_name(const void *a, const void *b)
 {

@@ -1,4 +1,4 @@
-#include "inspect/clock.h"
+#include "inspect/shell/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "inspect/date.h"
+#include "inspect/core/date.h"
 
 double clock_seconds(void)
 {

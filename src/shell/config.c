@@ -1,4 +1,4 @@
-#include "inspect/config.h"
+#include "inspect/shell/config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "inspect/clock.h"
-#include "inspect/file.h"
-#include "inspect/yaml_doc.h"
+#include "inspect/shell/clock.h"
+#include "inspect/shell/file.h"
+#include "inspect/core/yaml_doc.h"
 
 struct y_redis {
 	char *address;

@@ -1,4 +1,4 @@
-#include "inspect/file.h"
+#include "inspect/shell/file.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "inspect/log.h"
+#include "inspect/shell/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

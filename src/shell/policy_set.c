@@ -1,11 +1,11 @@
-#include "inspect/policy_set.h"
+#include "inspect/shell/policy_set.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/file.h"
+#include "inspect/shell/file.h"
 
 static int by_name(const void *a, const void *b)
 {

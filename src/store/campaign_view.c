@@ -1,9 +1,9 @@
-#include "inspect/campaign_view.h"
+#include "inspect/store/campaign_view.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/grades.h"
+#include "inspect/store/grades.h"
 
 static int by_uscc(const void *a, const void *b)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/store.h"
+#include "inspect/store/store.h"
 
 static struct timeval tv_of(int ms)
 {

@@ -1,11 +1,11 @@
-#include "inspect/grades.h"
+#include "inspect/store/grades.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/bucket.h"
-#include "inspect/clock.h"
-#include "inspect/date.h"
+#include "inspect/core/bucket.h"
+#include "inspect/shell/clock.h"
+#include "inspect/core/date.h"
 
 struct meta {
 	uint64_t generation, count;

@@ -4,8 +4,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "inspect/bucket.h"
-#include "inspect/grades.h"
+#include "inspect/core/bucket.h"
+#include "inspect/store/grades.h"
 
 #define BATCH 512
 /* About 64 entities a bucket: hashes stay listpack-encoded (Redis keeps a

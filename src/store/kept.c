@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
-#include "inspect/store.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/sha256.h"
+#include "inspect/store/store.h"
 
 redisReply *store_kept_copy(struct store *s, const char *prefix,
 			    const char *kind, const char *hex, char *key,

@@ -2,7 +2,7 @@
  * "--8<--": MANIFEST, policy.yaml, policy.txt, population.csv,
  * roster.csv, teams.txt, outcome.csv (or refusal.txt), then calendars. */
 #include "fuzz.h"
-#include "inspect/bundle.h"
+#include "inspect/core/bundle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

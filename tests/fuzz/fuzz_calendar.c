@@ -1,7 +1,7 @@
 /* Calendar documents (YAML), one or two years in a row, and the check of
  * a provisional mark. */
 #include "fuzz.h"
-#include "inspect/calendar.h"
+#include "inspect/core/calendar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

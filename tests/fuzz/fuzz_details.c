@@ -1,8 +1,8 @@
 /* A details line (inspectctl import --details): a line that passes holds
  * only text a record may join. */
 #include "fuzz.h"
-#include "inspect/details.h"
-#include "inspect/text.h"
+#include "inspect/core/details.h"
+#include "inspect/core/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

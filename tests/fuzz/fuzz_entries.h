@@ -3,7 +3,7 @@
 #define FUZZ_ENTRIES_H
 
 #include "fuzz.h"
-#include "inspect/campaign.h"
+#include "inspect/core/campaign.h"
 
 static inline size_t entry_fields_of(const struct parts *p,
 				     struct entry_field *f)

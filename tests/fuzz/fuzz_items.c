@@ -1,6 +1,6 @@
 /* The random-inspection item list (YAML). */
 #include "fuzz.h"
-#include "inspect/items.h"
+#include "inspect/core/items.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

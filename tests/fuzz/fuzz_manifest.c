@@ -1,6 +1,6 @@
 /* An audit bundle's MANIFEST. */
 #include "fuzz.h"
-#include "inspect/bundle.h"
+#include "inspect/core/bundle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* A policy document (YAML). */
 #include "fuzz.h"
-#include "inspect/policy.h"
+#include "inspect/core/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* The population CSV (inspectctl draw and import). */
 #include "fuzz.h"
-#include "inspect/population.h"
+#include "inspect/core/population.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

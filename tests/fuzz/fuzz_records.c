@@ -1,7 +1,7 @@
 /* Records read back from Redis, which a hostile writer may have touched:
  * a campaign's planned visit ('V') and an accepted result ('R'). */
 #include "fuzz.h"
-#include "inspect/results.h"
+#include "inspect/core/results.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 /* A results entry, parsed and checked against a planned visit. */
 #include "fuzz_entries.h"
-#include "inspect/date.h"
-#include "inspect/results.h"
+#include "inspect/core/date.h"
+#include "inspect/core/results.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

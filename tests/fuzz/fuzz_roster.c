@@ -1,6 +1,6 @@
 /* The inspector roster CSV (inspectctl import --inspectors, <p>roster). */
 #include "fuzz.h"
-#include "inspect/roster.h"
+#include "inspect/core/roster.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

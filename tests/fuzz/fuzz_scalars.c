@@ -1,9 +1,9 @@
 /* The small parsers every input goes through: by the first byte, a date
  * ('d'), a USCC ('u'), a decimal ('x'). */
 #include "fuzz.h"
-#include "inspect/date.h"
-#include "inspect/decimal.h"
-#include "inspect/uscc.h"
+#include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
+#include "inspect/core/uscc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* An audit bundle's teams.txt (the team draw's inputs). */
 #include "fuzz.h"
-#include "inspect/team_inputs.h"
+#include "inspect/core/team_inputs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

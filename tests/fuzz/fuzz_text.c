@@ -1,7 +1,7 @@
 /* Text fields: whatever the input, a cleaned copy is valid text, and
  * valid text is left as it is. */
 #include "fuzz.h"
-#include "inspect/text.h"
+#include "inspect/core/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "inspect/config.h"
-#include "inspect/grades.h"
-#include "inspect/store.h"
+#include "inspect/shell/config.h"
+#include "inspect/store/grades.h"
+#include "inspect/store/store.h"
 #include "../../bench/synth.h"
 
 void sleep_ms(int ms)

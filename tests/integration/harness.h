@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "inspect/population.h"
+#include "inspect/core/population.h"
 
 struct redis_proc {
 	pid_t pid;

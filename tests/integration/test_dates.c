@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "harness.h"
-#include "inspect/date.h"
+#include "inspect/core/date.h"
 
 static char out[1 << 16];
 

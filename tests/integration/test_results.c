@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "inspect/uscc.h"
+#include "inspect/core/uscc.h"
 
 struct visit_row {
 	char uscc[19], date[11], team[10][33];

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/file.h"
+#include "inspect/core/date.h"
+#include "inspect/shell/file.h"
 
 static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/policy.h"
-#include "inspect/population.h"
+#include "inspect/core/policy.h"
+#include "inspect/core/population.h"
 
 /* A valid USCC made from i: "91" + region 440304 + base-31 digits of i. */
 void make_uscc(uint64_t i, char out[USCC_LEN]);

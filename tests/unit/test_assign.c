@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inspect/assign.h"
-#include "inspect/items.h"
-#include "inspect/date.h"
-#include "inspect/rng.h"
-#include "inspect/seed.h"
-#include "inspect/sha256.h"
+#include "inspect/core/assign.h"
+#include "inspect/core/items.h"
+#include "inspect/core/date.h"
+#include "inspect/core/rng.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/sha256.h"
 
 static const char *const depts[] = {"SAMR-A", "SAMR-B", "SAMR-C"};
 static const uint32_t regions[] = {410102, 410103, 440304, 440305};

@@ -6,13 +6,13 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inspect/assign.h"
-#include "inspect/bundle.h"
-#include "inspect/date.h"
-#include "inspect/roster.h"
-#include "inspect/sampler.h"
-#include "inspect/sha256.h"
-#include "inspect/team_inputs.h"
+#include "inspect/core/assign.h"
+#include "inspect/core/bundle.h"
+#include "inspect/core/date.h"
+#include "inspect/core/roster.h"
+#include "inspect/core/sampler.h"
+#include "inspect/core/sha256.h"
+#include "inspect/core/team_inputs.h"
 
 struct built {
 	struct bundle b;

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inspect/calendar.h"
-#include "inspect/date.h"
-#include "inspect/strbuf.h"
+#include "inspect/core/calendar.h"
+#include "inspect/core/date.h"
+#include "inspect/core/strbuf.h"
 
 static struct calendar cal;
 

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inspect/campaign.h"
-#include "inspect/date.h"
+#include "inspect/core/campaign.h"
+#include "inspect/core/date.h"
 
 /* Builds entry fields from "name=value" strings. */
 static size_t fields(const char *const *kv, size_t n, struct entry_field *f)

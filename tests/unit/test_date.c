@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "inspect/date.h"
+#include "inspect/core/date.h"
 
 static bool parse(const char *s, int32_t *d)
 {

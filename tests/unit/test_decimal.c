@@ -1,6 +1,6 @@
 #include <criterion/criterion.h>
 
-#include "inspect/decimal.h"
+#include "inspect/core/decimal.h"
 
 Test(decimal, parses_exact_units)
 {

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect/number.h"
-#include "inspect/team_inputs.h"
+#include "inspect/core/number.h"
+#include "inspect/core/team_inputs.h"
 
 Test(number, only_digits_within_bounds)
 {

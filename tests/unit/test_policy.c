@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inspect/decimal.h"
-#include "inspect/seed.h"
+#include "inspect/core/decimal.h"
+#include "inspect/core/seed.h"
 
 #define CLASSES                                                   \
 	"classes:\n  A: {rate: 0.01}\n  B: {rate: 0.02}\n  C: {rate: " \

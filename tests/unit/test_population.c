@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inspect/date.h"
-#include "inspect/rng.h"
-#include "inspect/seed.h"
+#include "inspect/core/date.h"
+#include "inspect/core/rng.h"
+#include "inspect/core/seed.h"
 
 #define HEADER POPULATION_HEADER "\n"
 /* Two valid codes: the standard's example and one of the helpers'. */

@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inspect/date.h"
-#include "inspect/disclosure.h"
-#include "inspect/results.h"
+#include "inspect/core/date.h"
+#include "inspect/core/disclosure.h"
+#include "inspect/core/results.h"
 
 static int32_t day(const char *s)
 {

@@ -1,6 +1,6 @@
 #include <criterion/criterion.h>
 
-#include "inspect/rng.h"
+#include "inspect/core/rng.h"
 
 static u128 u128_of(uint64_t hi, uint64_t lo)
 {

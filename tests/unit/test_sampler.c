@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "inspect/date.h"
-#include "inspect/decimal.h"
-#include "inspect/sampler.h"
+#include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
+#include "inspect/core/sampler.h"
 
 #define DAY date_from_civil(2026, 11, 24)
 

@@ -2,8 +2,8 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "inspect/date.h"
-#include "inspect/seed.h"
+#include "inspect/core/date.h"
+#include "inspect/core/seed.h"
 
 static struct seed_input input(const char *id, const char *entropy,
 			       const uint8_t *pd, const uint8_t *qd)

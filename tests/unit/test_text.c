@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "inspect/text.h"
+#include "inspect/core/text.h"
 
 #define INVALID(s, max) text_invalid(s, sizeof(s) - 1, max)
 

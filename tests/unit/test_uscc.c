@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "inspect/uscc.h"
+#include "inspect/core/uscc.h"
 
 static const char *invalid(const char *s)
 {

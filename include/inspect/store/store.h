@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "inspect/config.h"
+#include "inspect/shell/config.h"
 
 struct store {
 	redisContext *c;

@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/calendar.h"
-#include "inspect/campaign.h"
-#include "inspect/catalog.h"
+#include "inspect/core/calendar.h"
+#include "inspect/core/campaign.h"
+#include "inspect/shell/catalog.h"
 
 /* The visit window: the entry's window (from the day after the draw date
  * at the earliest), or the visit_days working days after the draw date.

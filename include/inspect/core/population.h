@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/diag.h"
-#include "inspect/uscc.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/uscc.h"
 
 #define POPULATION_MAX (1u << 28) /* entities; 180 M fit with room */
 #define SCORE_NONE 0xffff

@@ -18,9 +18,9 @@
 #ifndef INSPECT_TEAM_INPUTS_H
 #define INSPECT_TEAM_INPUTS_H
 
-#include "inspect/assign.h"
-#include "inspect/strbuf.h"
-#include "inspect/uscc.h"
+#include "inspect/core/assign.h"
+#include "inspect/core/strbuf.h"
+#include "inspect/core/uscc.h"
 
 #define TEAM_INPUTS_HEADER "inspectd-team-inputs/1"
 #define TEAM_INPUTS_MAX_DAYS 400

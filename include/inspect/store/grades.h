@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-#include "inspect/population.h"
-#include "inspect/store.h"
+#include "inspect/core/population.h"
+#include "inspect/store/store.h"
 
 #define GRADES_SCHEMA "inspectd-grades/1"
 #define GRADES_MAX_BUCKETS (1u << 20)

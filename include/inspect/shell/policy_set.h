@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "inspect/diag.h"
-#include "inspect/policy.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/policy.h"
 
 #define POLICY_SET_MAX 256
 

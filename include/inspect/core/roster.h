@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/diag.h"
-#include "inspect/uscc.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/uscc.h"
 
 #define ROSTER_HEADER \
 	"id,name,badge,department,jurisdictions,qualifications," \

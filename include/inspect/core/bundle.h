@@ -29,11 +29,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/calendar.h"
-#include "inspect/diag.h"
-#include "inspect/policy.h"
-#include "inspect/seed.h"
-#include "inspect/strbuf.h"
+#include "inspect/core/calendar.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/policy.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/strbuf.h"
 
 #define BUNDLE_FORMAT "inspectd-bundle/1"
 #define POLICY_NUMBERS_HEADER "inspectd-policy-numbers/1"

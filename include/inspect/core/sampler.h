@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/diag.h"
-#include "inspect/policy.h"
-#include "inspect/population.h"
-#include "inspect/rng.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/policy.h"
+#include "inspect/core/population.h"
+#include "inspect/core/rng.h"
 
 /* A group is every entity with the same class, flags and cooldown state:
  * key = class | flags << 2 | in_cooldown << 6. */

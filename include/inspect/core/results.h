@@ -9,11 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/assign.h"
-#include "inspect/calendar.h"
-#include "inspect/campaign.h"
-#include "inspect/diag.h"
-#include "inspect/uscc.h"
+#include "inspect/core/assign.h"
+#include "inspect/core/calendar.h"
+#include "inspect/core/campaign.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/uscc.h"
 
 #define RESULT_MAX_NOTE 1024
 #define RESULT_ID_LEN 32

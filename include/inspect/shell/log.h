@@ -3,7 +3,7 @@
 #ifndef INSPECT_LOG_H
 #define INSPECT_LOG_H
 
-#include "inspect/config.h"
+#include "inspect/shell/config.h"
 
 void log_set_level(enum log_level level);
 /* fmt gives the message's key=value pairs after msg; values with spaces

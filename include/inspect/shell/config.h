@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "inspect/diag.h"
+#include "inspect/core/diag.h"
 
 /* The time zone every program takes "today" in unless configured. */
 #define CONFIG_TIME_ZONE "Asia/Shanghai"

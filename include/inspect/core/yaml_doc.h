@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "inspect/diag.h"
+#include "inspect/core/diag.h"
 
 /* Loads text against schema. On failure adds "origin:line:col: reason" to
  * err and returns -1; *ret_data is then untouched. */

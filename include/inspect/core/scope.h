@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "inspect/population.h"
+#include "inspect/core/population.h"
 
 #define SCOPE_MAX_PREFIXES 64
 

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/diag.h"
-#include "inspect/roster.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/roster.h"
 
 #define TEAM_MAX 10
 #define TEAM_MAX_DEPARTMENTS 8

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/diag.h"
+#include "inspect/core/diag.h"
 
 enum { CLASS_A, CLASS_B, CLASS_C, CLASS_D, CLASS_COUNT };
 /* List flags, in their canonical order: serious-violation blacklist, red

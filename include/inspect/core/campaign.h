@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/diag.h"
-#include "inspect/scope.h"
-#include "inspect/seed.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/scope.h"
+#include "inspect/core/seed.h"
 
 #define CAMPAIGN_MAX_FIELDS 32
 #define CAMPAIGN_MAX_VALUE 2048

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "inspect/diag.h"
+#include "inspect/core/diag.h"
 
 #define ITEMS_MAX 1024
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/rng.h"
+#include "inspect/core/rng.h"
 
 #define PI_SCALE 12                      /* probabilities: 1e-12 units */
 #define PI_ONE 1000000000000ULL

@@ -3,10 +3,10 @@
 #ifndef INSPECT_CATALOG_H
 #define INSPECT_CATALOG_H
 
-#include "inspect/calendar.h"
-#include "inspect/config.h"
-#include "inspect/items.h"
-#include "inspect/policy_set.h"
+#include "inspect/core/calendar.h"
+#include "inspect/shell/config.h"
+#include "inspect/core/items.h"
+#include "inspect/shell/policy_set.h"
 
 /* One year's calendar document as loaded: an official file's text, or
  * the provisional calendar's (calendar_provisional_text). */

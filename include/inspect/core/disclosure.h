@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/results.h"
-#include "inspect/strbuf.h"
+#include "inspect/core/results.h"
+#include "inspect/core/strbuf.h"
 
 struct disclosure_item {
 	const char *code, *name;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inspect/diag.h"
+#include "inspect/core/diag.h"
 
 #define CALENDAR_MAX_YEARS 64
 

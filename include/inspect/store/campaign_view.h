@@ -4,9 +4,9 @@
 #ifndef INSPECT_CAMPAIGN_VIEW_H
 #define INSPECT_CAMPAIGN_VIEW_H
 
-#include "inspect/diag.h"
-#include "inspect/results.h"
-#include "inspect/store.h"
+#include "inspect/core/diag.h"
+#include "inspect/core/results.h"
+#include "inspect/store/store.h"
 
 struct campaign_row {
 	const char *uscc;
