@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "inspect/core/number.h"
 #include "inspect/shell/catalog.h"
 #include "inspect/core/date.h"
 
@@ -41,8 +42,11 @@ int cmd_calendar(int argc, char **argv)
 	struct redis_opts ro = {0};
 	int year = 0, c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'y')
-			year = atoi(optarg);
+		unsigned long long y;
+		if (c == 'y' && number_parse_str(optarg, 9999, &y))
+			year = (int)y;
+		else if (c == 'y')
+			return cli_usage("calendar");
 		else if (!cli_redis_option(c, optarg, &ro))
 			return cli_usage("calendar");
 	}

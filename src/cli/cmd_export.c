@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "inspect/core/number.h"
 #include "cli.h"
 #include "inspect/core/assign.h"
 #include "inspect/store/campaign_view.h"
@@ -168,8 +169,10 @@ static int export_disclosure(const struct export_args *a,
 		.window = *campaign_field(v, "window") ? campaign_field(v, "window")
 					      : campaign_field(v, "visit_window"),
 		.draw_date = campaign_field(v, "date"), .items = items,
-		.population = strtoull(campaign_field(v, "population"), NULL, 10),
-		.selected = strtoull(campaign_field(v, "selected"), NULL, 10),
+		.population = number_or(campaign_field(v, "population"),
+					SIZE_MAX, 0),
+		.selected = number_or(campaign_field(v, "selected"), SIZE_MAX,
+				      0),
 		.population_digest = campaign_field(v, "population_digest"),
 		.policy_digest = campaign_field(v, "policy_digest"),
 		.seed = campaign_field(v, "seed"), .entropy = campaign_field(v, "entropy"),

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "inspect/core/number.h"
 #include "cli.h"
 #include "inspect/core/assign.h"
 #include "inspect/core/bundle.h"
@@ -47,9 +48,9 @@ static bool manifest_of(const struct campaign_view *v, const char *id,
 	snprintf(m->algorithm, sizeof(m->algorithm), "%s", ALGORITHM_VERSION);
 	snprintf(m->teams_algorithm, sizeof(m->teams_algorithm), "%s",
 		 ASSIGN_ALGORITHM);
-	m->size = (uint32_t)strtoul(campaign_field(v, "size"), NULL, 10);
-	m->population = strtoull(campaign_field(v, "population"), NULL, 10);
-	m->selected = strtoull(campaign_field(v, "selected"), NULL, 10);
+	m->size = (uint32_t)number_or(campaign_field(v, "size"), UINT32_MAX, 0);
+	m->population = number_or(campaign_field(v, "population"), SIZE_MAX, 0);
+	m->selected = number_or(campaign_field(v, "selected"), SIZE_MAX, 0);
 	return date_parse(campaign_field(v, "date"), 10, &m->date) && m->roster_digest[0];
 }
 
@@ -184,8 +185,8 @@ static int population_text(struct store *s, const struct config *cfg,
 			   struct strbuf *out)
 {
 	char key[200];
-	unsigned chunks = (unsigned)strtoul(campaign_field(v, "frozen_chunks"),
-					    NULL, 10);
+	unsigned chunks = (unsigned)number_or(
+		campaign_field(v, "frozen_chunks"), UINT32_MAX, 0);
 	for (unsigned k = 0; k < chunks; k++) {
 		store_key(key, sizeof(key), cfg->prefix, "population:%s:%u",
 			  digest, k);

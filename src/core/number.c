@@ -25,3 +25,10 @@ bool number_parse_str(const char *s, unsigned long long max,
 {
 	return number_parse(s, strlen(s), max, out);
 }
+
+unsigned long long number_or(const char *s, unsigned long long max,
+			     unsigned long long otherwise)
+{
+	unsigned long long v;
+	return s && number_parse_str(s, max, &v) ? v : otherwise;
+}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/core/number.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/core/date.h"
 #include "inspect/shell/log.h"
@@ -226,7 +227,8 @@ long answer_population_kept(struct worker *w, const char *hex)
 	redisReply *r = store_runv(&w->store, "GET", key, NULL);
 	if (!r)
 		return -1;
-	long chunks = r->type == REDIS_REPLY_STRING ? atol(r->str) : 0;
+	long chunks = r->type == REDIS_REPLY_STRING
+			      ? (long)number_or(r->str, UINT32_MAX, 0) : 0;
 	freeReplyObject(r);
 	return chunks > 0 ? chunks : 0;
 }

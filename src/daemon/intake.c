@@ -6,7 +6,6 @@
 #include "inspect/shell/log.h"
 #include "worker.h"
 
-#define CLAIM_EVERY 16 /* jobs between two looks at others' stale entries */
 #define FLOOD_COUNT "64" /* intake entries read at once after junk */
 #define JUNK_MAX 64
 
@@ -22,7 +21,7 @@ size_t entry_fields(const redisReply *fields, struct entry_field *f)
 	return n;
 }
 
-static int ensure_group(struct worker *w, const char *intake)
+int intake_ensure_group(struct worker *w, const char *intake)
 {
 	redisReply *r = store_runv(&w->store, "XGROUP", "CREATE", intake,
 				   INTAKE_GROUP, "0", "MKSTREAM", NULL);
@@ -106,8 +105,8 @@ static int answer_junk_prefix(struct worker *w, const redisReply *entries)
 	return r == ENTRY_DONE ? (int)n : r;
 }
 
-static int read_group(struct worker *w, const char *stream, const char *from,
-		      int block_ms, entry_handler handle)
+int intake_read(struct worker *w, const char *stream, const char *from,
+		int block_ms, entry_handler handle)
 {
 	char block[16];
 	const char *count = handle == process_entry && w->junk_read
@@ -131,7 +130,7 @@ static int read_group(struct worker *w, const char *stream, const char *from,
 		log_warn("stream read refused", "stream=%s reason=%s", stream,
 			 log_quote(r->str));
 		if (strncmp(r->str, "NOGROUP", 7) == 0)
-			rc = ensure_group(w, stream);
+			rc = intake_ensure_group(w, stream);
 	} else if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
 		/* [[stream, [entries]]] */
 		const redisReply *entries = r->element[0]->element[1];
@@ -151,9 +150,7 @@ static int read_group(struct worker *w, const char *stream, const char *from,
 	return rc;
 }
 
-/* Takes over one entry another consumer left idle too long; it is then
- * ours, and read as our own pending entry. */
-static int claim(struct worker *w, const char *stream)
+int intake_claim(struct worker *w, const char *stream)
 {
 	char idle[16];
 	snprintf(idle, sizeof(idle), "%d", w->cfg->claim_idle_ms);
@@ -170,39 +167,4 @@ static int claim(struct worker *w, const char *stream)
 			 r->element[1]->element[0]->str);
 	freeReplyObject(r);
 	return n;
-}
-
-int worker_step(struct worker *w)
-{
-	char intake[128], results[128];
-	store_key(intake, sizeof(intake), w->cfg->prefix, "intake");
-	store_key(results, sizeof(results), w->cfg->prefix, "results");
-	if (!store_connected(&w->store)) {
-		if (store_connect(&w->store, w->cfg) < 0)
-			return ENTRY_LOST;
-		log_info("connected to redis", "consumer=%s", w->cfg->consumer);
-		if (ensure_group(w, intake) < 0 || ensure_group(w, results) < 0)
-			return ENTRY_LOST;
-	}
-	w->jobs++;
-	int r = feeds_step(w); /* a due day's feeds come before new work */
-	if (r == 0)
-		r = overdue_step(w);
-	if (r == 0) /* ours, left pending */
-		r = read_group(w, intake, "0", 0, process_entry);
-	if (r == 0)
-		r = read_group(w, results, "0", 0, process_result);
-	if (r == 0) /* results are small: one before each campaign */
-		r = read_group(w, results, ">", 0, process_result);
-	if (r != 0)
-		return r;
-	if (w->jobs - w->claimed_at >= CLAIM_EVERY) {
-		w->claimed_at = w->jobs;
-		r = claim(w, intake);
-		if (r == 0)
-			r = claim(w, results);
-		if (r != 0)
-			return r < 0 ? r : 1;
-	}
-	return read_group(w, intake, ">", w->cfg->block_ms, process_entry);
 }

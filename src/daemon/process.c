@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/core/number.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/shell/clock.h"
 #include "inspect/core/date.h"
@@ -237,8 +238,8 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 		       const char *id, struct population *pop,
 		       struct campaign_record *rec, char *why, size_t size)
 {
-	unsigned chunks = (unsigned)strtoul(field_str(recd, "frozen_chunks"),
-					    NULL, 10);
+	unsigned chunks = (unsigned)number_or(field_str(recd, "frozen_chunks"),
+					      UINT32_MAX, 0);
 	char *text = NULL;
 	size_t len = 0;
 	for (unsigned k = 0; k < chunks; k++) {
@@ -293,7 +294,8 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 	}
 	memcpy(rec->population_digest, digest, 32);
 	rec->population = pop->n;
-	rec->generation = strtoull(field_str(recd, "generation"), NULL, 10);
+	rec->generation = number_or(field_str(recd, "generation"), UINT64_MAX,
+				    0);
 	return 1;
 }
 

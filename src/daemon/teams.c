@@ -1,6 +1,7 @@
 /* The team draw in the daemon: the roster snapshot, the window's working
  * days, other campaigns' load and each entity's previous team read from
  * Redis, then assign_teams. teams_write.c writes what comes of it. */
+#include "inspect/core/number.h"
 #include "teams.h"
 
 #include <stdarg.h>
@@ -311,10 +312,11 @@ static void load_reply(size_t d, const redisReply *r, void *ctx)
 	     i += 2) {
 		long at = roster_find(&lr->p->roster, lr->ids,
 				      r->element[i]->str);
-		long v = strtol(r->element[i + 1]->str, NULL, 10);
+		/* A count inspectd wrote; anything else counts as full. */
+		unsigned long long v =
+			number_or(r->element[i + 1]->str, 1000, 1000);
 		if (at >= 0)
-			lr->used[(size_t)at * lr->p->n_days + d] =
-				(uint16_t)(v < 0 ? 0 : v > 1000 ? 1000 : v);
+			lr->used[(size_t)at * lr->p->n_days + d] = (uint16_t)v;
 	}
 }
 

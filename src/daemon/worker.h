@@ -69,7 +69,17 @@ int result_unprocessable(struct worker *w, const char *entry_id,
  * (results.c). Returns 0, or ENTRY_LOST. */
 int overdue_step(struct worker *w);
 
-/* One unit of work: our own pending entries first, then others' stale
+/* Reading the intake and results streams (intake.c): the consumer group
+ * made if missing; the first entry from `from` ("0": our pending ones,
+ * ">": new ones), handled, waiting up to block_ms (1: one handled, 0:
+ * none, or ENTRY_LOST); one entry another consumer left idle too long
+ * taken over (its count, or ENTRY_LOST). */
+int intake_ensure_group(struct worker *w, const char *stream);
+int intake_read(struct worker *w, const char *stream, const char *from,
+		int block_ms, entry_handler handle);
+int intake_claim(struct worker *w, const char *stream);
+
+/* One unit of work (worker.c): our own pending entries first, then others' stale
  * ones, then new ones (waiting up to block_ms). Returns 1 if an entry
  * was handled, 0 if there was none, ENTRY_LOST (negative) on a lost
  * connection. */

@@ -5,12 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/core/number.h"
 #include "inspect/shell/file.h"
 #include "inspect/core/strbuf.h"
 
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The year of a name calendar_files found: cn-YYYY.yaml. */
+static int year_of(const char *name)
+{
+	return (int)number_or((char[5]){name[3], name[4], name[5], name[6], 0},
+			      9999, 0);
 }
 
 long calendar_files(const char *dir, char **names, size_t max)
@@ -22,6 +30,7 @@ long calendar_files(const char *dir, char **names, size_t max)
 	for (struct dirent *de; (de = readdir(d)) && n < max;)
 		if (strlen(de->d_name) == 12 &&
 		    !strncmp(de->d_name, "cn-", 3) &&
+		    strspn(de->d_name + 3, "0123456789") == 4 &&
 		    !strcmp(de->d_name + 7, ".yaml"))
 			names[n++] = strdup(de->d_name);
 	closedir(d);
@@ -58,7 +67,7 @@ static int add_official(struct catalog *cat, const char *dir,
 				"the file, and the provisional rule applies)",
 				path);
 	}
-	return add_doc(cat, atoi(name + 3), false, text, len);
+	return add_doc(cat, year_of(name), false, text, len);
 }
 
 static int add_provisional(struct catalog *cat, int year, struct diag *err)
@@ -89,15 +98,15 @@ static int load_calendars(const char *dir, struct catalog *cat,
 	if (n < 0)
 		return diag_add(err, "%s: cannot read the calendar directory",
 				dir);
-	int first = n ? atoi(names[0] + 3) : CALENDAR_PROVISIONAL_FIRST;
-	int last = n ? atoi(names[n - 1] + 3) : 0;
+	int first = n ? year_of(names[0]) : CALENDAR_PROVISIONAL_FIRST;
+	int last = n ? year_of(names[n - 1]) : 0;
 	if (last < CALENDAR_PROVISIONAL_LAST)
 		last = CALENDAR_PROVISIONAL_LAST;
 	int r = 0;
 	long i = 0;
 	for (int y = first; r == 0 && y <= last &&
 			    cat->n_calendar_docs < CALENDAR_MAX_YEARS; y++) {
-		if (i < n && atoi(names[i] + 3) == y)
+		if (i < n && year_of(names[i]) == y)
 			r = add_official(cat, dir, names[i++], err);
 		else
 			r = add_provisional(cat, y, err);

@@ -82,6 +82,7 @@ void args_reset(struct args *a)
 {
 	a->n = 0;
 	a->nums = 0;
+	a->failed = false;
 }
 
 void args_addn(struct args *a, const char *s, size_t len)
@@ -89,10 +90,13 @@ void args_addn(struct args *a, const char *s, size_t len)
 	if (a->n == a->cap) {
 		int cap = a->cap ? a->cap * 2 : 16;
 		const char **v = realloc(a->v, (size_t)cap * sizeof(*v));
-		size_t *l = realloc(a->len, (size_t)cap * sizeof(*l));
-		if (!v || !l)
-			abort(); /* a few pointers: out of memory is fatal */
-		a->v = v;
+		if (v)
+			a->v = v;
+		size_t *l = v ? realloc(a->len, (size_t)cap * sizeof(*l)) : NULL;
+		if (!l) { /* the command is not sent (store_run, store_append) */
+			a->failed = true;
+			return;
+		}
 		a->len = l;
 		a->cap = cap;
 	}
@@ -116,8 +120,9 @@ void args_addu(struct args *a, unsigned long long v)
 
 redisReply *store_run(struct store *s, const struct args *a)
 {
-	if (!s->c) {
-		snprintf(s->err, sizeof(s->err), "not connected");
+	if (!s->c || a->failed) {
+		snprintf(s->err, sizeof(s->err), "%s",
+			 a->failed ? "out of memory" : "not connected");
 		return NULL;
 	}
 	redisReply *r = redisCommandArgv(s->c, a->n, a->v, a->len);
@@ -160,8 +165,9 @@ static char *put_count(char *o, char kind, size_t n)
  * a third of its time. */
 int store_append(struct store *s, const struct args *a)
 {
-	if (!s->c) {
-		snprintf(s->err, sizeof(s->err), "not connected");
+	if (!s->c || a->failed) {
+		snprintf(s->err, sizeof(s->err), "%s",
+			 a->failed ? "out of memory" : "not connected");
 		return -1;
 	}
 	size_t need = 32;
@@ -305,4 +311,11 @@ const redisReply *reply_field(const redisReply *hash, const char *name)
 			return hash->element[i + 1];
 	}
 	return NULL;
+}
+
+const char *reply_str(const redisReply *r, size_t i)
+{
+	return r && r->type == REDIS_REPLY_ARRAY && i < r->elements &&
+			       r->element[i]->type == REDIS_REPLY_STRING
+		       ? r->element[i]->str : NULL;
 }

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inspect/core/number.h"
 #include "inspect/core/bucket.h"
 #include "inspect/store/grades.h"
 
@@ -310,8 +311,9 @@ static int write_generation(struct store *s, const struct population *pop,
 		return STORE_LOST;
 	}
 	uint64_t gen = (uint64_t)next->integer;
-	uint64_t old_gen = old->element[0]->str ? strtoull(old->element[0]->str, NULL, 10) : 0;
-	uint32_t old_buckets = old->element[1]->str ? (uint32_t)strtoul(old->element[1]->str, NULL, 10) : 0;
+	uint64_t old_gen = number_or(old->element[0]->str, UINT64_MAX, 0);
+	uint32_t old_buckets =
+		(uint32_t)number_or(old->element[1]->str, GRADES_MAX_BUCKETS, 0);
 	freeReplyObject(old);
 	freeReplyObject(next);
 	uint32_t buckets = bucket_count(pop->n);

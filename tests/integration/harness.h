@@ -60,7 +60,7 @@ bool daemon_await_log(const struct daemon_proc *d, const char *text,
 		      int timeout_ms);
 
 /* XADD to insp:intake; fields as "name", "value", ..., NULL. */
-void submit(redisContext *c, ...);
+void submit(redisContext *c, ...) __attribute__((sentinel));
 /* Polls the campaign's status until it is `status` or timeout_ms pass. */
 bool wait_status(redisContext *c, const char *id, const char *status,
 		 int timeout_ms);

@@ -14,5 +14,9 @@ bool number_parse(const char *s, size_t len, unsigned long long max,
 /* The same for a NUL-terminated string. */
 bool number_parse_str(const char *s, unsigned long long max,
 		      unsigned long long *out);
+/* s as a number up to max, or `otherwise` if it is none (NULL, empty,
+ * not digits, too large): for stored fields that only inspectd writes. */
+unsigned long long number_or(const char *s, unsigned long long max,
+			     unsigned long long otherwise);
 
 #endif

@@ -34,6 +34,7 @@ struct args {
 	int n, cap;
 	char num[16][24]; /* room for a few formatted numbers */
 	int nums;
+	bool failed; /* out of memory: the command is refused, not sent */
 };
 
 void args_init(struct args *a);
@@ -47,7 +48,7 @@ void args_addu(struct args *a, unsigned long long v);
  * in s->err). An error reply is returned as such. Caller frees. */
 redisReply *store_run(struct store *s, const struct args *a);
 /* The same for a fixed command written as strings, NULL-terminated. */
-redisReply *store_runv(struct store *s, ...);
+redisReply *store_runv(struct store *s, ...) __attribute__((sentinel));
 /* Pipelining: queue commands, then read their replies in order. */
 int store_append(struct store *s, const struct args *a);
 redisReply *store_next_reply(struct store *s);
@@ -79,5 +80,7 @@ void store_key(char *out, size_t size, const char *prefix, const char *fmt,
 
 /* Reply helpers: a hash reply's field value (NULL if absent). */
 const redisReply *reply_field(const redisReply *hash, const char *name);
+/* Element i of an array reply (HMGET's) as a string, NULL if it is none. */
+const char *reply_str(const redisReply *r, size_t i);
 
 #endif

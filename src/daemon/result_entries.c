@@ -14,8 +14,6 @@
 #include "inspect/core/results.h"
 #include "answer.h"
 
-#define OVERDUE_WARN_DAYS 5 /* working days before a deadline */
-
 struct result_answer {
 	const char *entry_id;
 	const redisReply *fields;
@@ -134,12 +132,6 @@ static int accept(struct worker *w, const struct result_answer *a,
 	return rc;
 }
 
-static const char *reply_str(const redisReply *r, size_t i)
-{
-	return r && r->type == REDIS_REPLY_ARRAY && i < r->elements &&
-			       r->element[i]->type == REDIS_REPLY_STRING
-		       ? r->element[i]->str : NULL;
-}
 
 /* The campaign's record, its visit of the entity and any result already
  * in, read after WATCHing the results hash. */
@@ -231,65 +223,4 @@ int process_result(struct worker *w, const char *entry_id,
 		return refuse(w, &a, why);
 	}
 	return check_and_answer(w, &a);
-}
-
-/* One campaign's line of the daily deadline log, if it has results late
- * or due within OVERDUE_WARN_DAYS working days. */
-static int log_deadlines(struct worker *w, const char *id)
-{
-	struct campaign_view v;
-	struct diag err;
-	size_t counts[RESULT_STATUSES];
-	char key[160];
-	diag_init(&err);
-	/* A campaign with every result in has nothing due: its visits are
-	 * not read. */
-	store_key(key, sizeof(key), w->cfg->prefix, "campaign:%s", id);
-	redisReply *n = store_runv(&w->store, "HMGET", key, "results",
-				   "selected", NULL);
-	if (!n)
-		return ENTRY_LOST;
-	const char *in = reply_str(n, 0), *all = reply_str(n, 1);
-	bool complete = in && all && atol(in) >= atol(all);
-	freeReplyObject(n);
-	if (complete)
-		return 0;
-	int r = campaign_view_read(&w->store, w->cfg->prefix, id, &v, &err);
-	if (r == STORE_LOST)
-		return ENTRY_LOST;
-	if (r < 0)
-		return 0; /* not published (any more): nothing is due */
-	if (campaign_view_deadlines(&v, &w->cat->calendar, w->today,
-				    OVERDUE_WARN_DAYS, counts, NULL,
-				    NULL) < 0)
-		log_error("campaign visits unreadable", "campaign=%s", id);
-	else if (counts[RESULT_OVERDUE] || counts[RESULT_AT_RISK] ||
-		 counts[RESULT_NO_CALENDAR])
-		log_warn("results due", "campaign=%s overdue=%zu at_risk=%zu "
-			 "pending=%zu late=%zu on_time=%zu no_calendar=%zu",
-			 id, counts[RESULT_OVERDUE], counts[RESULT_AT_RISK],
-			 counts[RESULT_PENDING], counts[RESULT_LATE],
-			 counts[RESULT_ON_TIME], counts[RESULT_NO_CALENDAR]);
-	campaign_view_finish(&v);
-	return 0;
-}
-
-int overdue_step(struct worker *w)
-{
-	if (w->overdue_logged == w->today)
-		return 0;
-	char key[128];
-	store_key(key, sizeof(key), w->cfg->prefix, "published");
-	redisReply *ids = store_runv(&w->store, "SMEMBERS", key, NULL);
-	if (!ids)
-		return ENTRY_LOST;
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && ids->type == REDIS_REPLY_ARRAY &&
-			   i < ids->elements;
-	     i++)
-		rc = log_deadlines(w, ids->element[i]->str);
-	freeReplyObject(ids);
-	if (rc == 0)
-		w->overdue_logged = w->today;
-	return rc;
 }

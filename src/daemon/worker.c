@@ -1,0 +1,42 @@
+/* The worker's unit of work: a due day's feeds, the daily deadline log,
+ * its own pending entries, results, others' stale entries now and then,
+ * then new campaign entries. */
+#include "inspect/shell/log.h"
+#include "worker.h"
+
+#define CLAIM_EVERY 16 /* jobs between two looks at others' stale entries */
+
+int worker_step(struct worker *w)
+{
+	char intake[128], results[128];
+	store_key(intake, sizeof(intake), w->cfg->prefix, "intake");
+	store_key(results, sizeof(results), w->cfg->prefix, "results");
+	if (!store_connected(&w->store)) {
+		if (store_connect(&w->store, w->cfg) < 0)
+			return ENTRY_LOST;
+		log_info("connected to redis", "consumer=%s", w->cfg->consumer);
+		if (intake_ensure_group(w, intake) < 0 || intake_ensure_group(w, results) < 0)
+			return ENTRY_LOST;
+	}
+	w->jobs++;
+	int r = feeds_step(w); /* a due day's feeds come before new work */
+	if (r == 0)
+		r = overdue_step(w);
+	if (r == 0) /* ours, left pending */
+		r = intake_read(w, intake, "0", 0, process_entry);
+	if (r == 0)
+		r = intake_read(w, results, "0", 0, process_result);
+	if (r == 0) /* results are small: one before each campaign */
+		r = intake_read(w, results, ">", 0, process_result);
+	if (r != 0)
+		return r;
+	if (w->jobs - w->claimed_at >= CLAIM_EVERY) {
+		w->claimed_at = w->jobs;
+		r = intake_claim(w, intake);
+		if (r == 0)
+			r = intake_claim(w, results);
+		if (r != 0)
+			return r < 0 ? r : 1;
+	}
+	return intake_read(w, intake, ">", w->cfg->block_ms, process_entry);
+}
