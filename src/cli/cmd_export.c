@@ -134,7 +134,7 @@ static int plan_items(struct store *s, const struct config *cfg,
 	if (!hex[0])
 		return 1;
 	diag_init(&err);
-	redisReply *r = store_kept_copy(s, cfg->prefix, "items", hex, key,
+	redisReply *r = store_kept_copy(s, KEY_ITEMS_COPY, hex, key,
 					sizeof(key), &bad);
 	int rc = r ? 0 : -1;
 	if (!r)
@@ -226,7 +226,7 @@ int cmd_export(int argc, char **argv)
 	if (r)
 		return r;
 	r = (a.bundle ? campaign_view_read_audit : campaign_view_read)(
-		&s, cfg.prefix, a.campaign, &v, &err);
+		&s, a.campaign, &v, &err);
 	if (r == STORE_LOST) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
 		r = EXIT_FAIL;

@@ -45,7 +45,7 @@ int cmd_feed(int argc, char **argv)
 	if (r)
 		return r;
 	char key[160];
-	store_key(key, sizeof(key), cfg.prefix, "feed:%s", inspector);
+	key_name(key, sizeof(key), &cfg, KEY_FEED, inspector, NULL);
 	redisReply *rep = store_runv(&s, "XRANGE", key, "-", "+", NULL);
 	if (!rep) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s.err);

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "inspect/shell/file.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
 #include "inspect/core/roster.h"
 #include "inspect/core/details.h"
@@ -48,8 +49,9 @@ static size_t each_detail(const struct mapped_file *f, const char *path,
 		}
 		if (!s) /* the checking pass */
 			continue;
-		store_key(key, sizeof(key), s->cfg->grades_prefix, "ent:%.18s",
-			  s0);
+		char uscc[USCC_LEN + 1];
+		snprintf(uscc, sizeof(uscc), "%.18s", s0);
+		key_name(key, sizeof(key), s->cfg, KEY_GRADES_ENT, uscc, NULL);
 		args_reset(a);
 		args_add(a, "HSET");
 		args_add(a, key);
@@ -169,7 +171,7 @@ static int import_inspectors(struct store *s, const char *path)
 	char set[128], key[160], lists[3][LIST_BYTES];
 	struct args a;
 	args_init(&a);
-	store_key(set, sizeof(set), s->cfg->prefix, "inspectors");
+	key_name(set, sizeof(set), s->cfg, KEY_INSPECTORS, NULL, NULL);
 	int ok = 1;
 	redisReply *rep = store_runv(s, "MULTI", NULL);
 	freeReplyObject(rep);
@@ -177,8 +179,7 @@ static int import_inspectors(struct store *s, const char *path)
 	rep = store_runv(s, "DEL", set, NULL);
 	freeReplyObject(rep);
 	for (size_t i = 0; ok && i < r.n; i++) {
-		store_key(key, sizeof(key), s->cfg->prefix, "inspector:%s",
-			  r.v[i].id);
+		key_name(key, sizeof(key), s->cfg, KEY_INSPECTOR, r.v[i].id, NULL);
 		redisReply *d = store_runv(s, "DEL", key, NULL);
 		freeReplyObject(d);
 		add_hset(&a, key, &r.v[i], &r, lists);
@@ -189,7 +190,7 @@ static int import_inspectors(struct store *s, const char *path)
 		freeReplyObject(h);
 		freeReplyObject(m);
 	}
-	store_key(key, sizeof(key), s->cfg->prefix, "roster");
+	key_name(key, sizeof(key), s->cfg, KEY_ROSTER, NULL, NULL);
 	args_reset(&a);
 	args_add(&a, "SET");
 	args_add(&a, key);

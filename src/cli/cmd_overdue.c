@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/shell/catalog.h"
 #include "inspect/core/date.h"
@@ -34,7 +35,7 @@ static int one_campaign(struct store *s, const struct config *cfg,
 	struct diag err;
 	size_t n[RESULT_STATUSES];
 	diag_init(&err);
-	int r = campaign_view_read(s, cfg->prefix, id, &v, &err);
+	int r = campaign_view_read(s, id, &v, &err);
 	if (r == STORE_LOST) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
 		return EXIT_FAIL;
@@ -100,7 +101,7 @@ int cmd_overdue(int argc, char **argv)
 		r = one_campaign(&s, &cfg, &cat.calendar, campaign, today, within);
 	} else {
 		char key[128];
-		store_key(key, sizeof(key), cfg.prefix, "published");
+		key_name(key, sizeof(key), &cfg, KEY_PUBLISHED, NULL, NULL);
 		redisReply *ids = store_runv(&s, "SMEMBERS", key, NULL);
 		if (!ids)
 			fprintf(stderr, "inspectctl: redis: %s\n", s.err);

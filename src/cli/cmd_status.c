@@ -12,7 +12,7 @@ static int show_refused(struct store *s, const struct config *cfg,
 			const char *id)
 {
 	char key[160];
-	store_key(key, sizeof(key), cfg->prefix, "refused:%s", id);
+	key_name(key, sizeof(key), cfg, KEY_REFUSED, id, NULL);
 	redisReply *r = store_runv(s, "GET", key, NULL);
 	int rc = EXIT_INPUT;
 	if (!r) {
@@ -47,7 +47,7 @@ int cmd_status(int argc, char **argv)
 	if (r)
 		return r;
 	char key[160];
-	store_key(key, sizeof(key), cfg.prefix, "campaign:%s", argv[optind]);
+	key_name(key, sizeof(key), &cfg, KEY_CAMPAIGN, argv[optind], NULL);
 	redisReply *rep = store_runv(&s, "HGETALL", key, NULL);
 	if (!rep) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s.err);

@@ -97,7 +97,7 @@ int cmd_submit(int argc, char **argv)
 		return r;
 	char intake[128];
 	struct args a;
-	store_key(intake, sizeof(intake), cfg.prefix, "intake");
+	key_name(intake, sizeof(intake), &cfg, KEY_INTAKE, NULL, NULL);
 	args_init(&a);
 	args_add(&a, "XADD");
 	args_add(&a, intake);

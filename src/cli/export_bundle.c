@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "inspect/core/assign.h"
 #include "inspect/core/bundle.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/core/date.h"
 #include "inspect/shell/file.h"
@@ -97,14 +98,12 @@ static struct strbuf *add_file(struct bundle_out *o, const char *name)
 }
 
 /* <p><kind>:<hex> as the file name, checked against its digest. */
-static int kept_file(struct store *s, const struct config *cfg,
-		     struct bundle_out *o, const char *kind, const char *hex,
-		     const char *name)
+static int kept_file(struct store *s, struct bundle_out *o,
+		     enum key_kind kind, const char *hex, const char *name)
 {
 	char key[200];
 	bool bad;
-	redisReply *r = store_kept_copy(s, cfg->prefix, kind, hex, key,
-					sizeof(key), &bad);
+	redisReply *r = store_kept_copy(s, kind, hex, key, sizeof(key), &bad);
 	if (!r) {
 		fprintf(stderr, "inspectctl: %s: %s\n", key,
 			bad ? "missing or not matching its digest" : s->err);
@@ -140,7 +139,7 @@ static int kept_calendars(struct store *s, const struct config *cfg,
 		*colon = '\0';
 		snprintf(o->calendar_names[i], sizeof(o->calendar_names[i]),
 			 "%s", one);
-		rc = kept_file(s, cfg, o, "calendar", colon + 1,
+		rc = kept_file(s, o, KEY_CALENDAR_COPY, colon + 1,
 			       o->calendar_names[i]);
 	}
 	return rc;
@@ -188,8 +187,9 @@ static int population_text(struct store *s, const struct config *cfg,
 	unsigned chunks = (unsigned)number_or(
 		campaign_field(v, "frozen_chunks"), UINT32_MAX, 0);
 	for (unsigned k = 0; k < chunks; k++) {
-		store_key(key, sizeof(key), cfg->prefix, "population:%s:%u",
-			  digest, k);
+		char n[16];
+		snprintf(n, sizeof(n), "%u", k);
+		key_name(key, sizeof(key), cfg, KEY_POPULATION_CHUNK, digest, n);
 		if (!get_text(s, key, out))
 			return -1;
 	}
@@ -217,10 +217,10 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	if (rc == 0)
 		rc = population_text(s, cfg, v, m->population_digest,
 				     add_file(o, "population.csv"));
-	store_key(key, sizeof(key), cfg->prefix, "roster:%s", m->roster_digest);
+	key_name(key, sizeof(key), cfg, KEY_ROSTER_COPY, m->roster_digest, NULL);
 	if (rc == 0 && !get_text(s, key, add_file(o, "roster.csv")))
 		rc = -1;
-	store_key(key, sizeof(key), cfg->prefix, "audit:%s", id);
+	key_name(key, sizeof(key), cfg, KEY_AUDIT, id, NULL);
 	struct strbuf *teams = add_file(o, "teams.txt");
 	if (rc == 0 && !get_text(s, key, teams))
 		rc = -1;
@@ -232,7 +232,7 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	const char *items = campaign_field(v, "items_digest");
 	if (rc == 0 && items[0])
 		rc = strspn(items, "0123456789abcdef") == 64 && !items[64]
-			     ? kept_file(s, cfg, o, "items", items,
+			     ? kept_file(s, o, KEY_ITEMS_COPY, items,
 					 "items.yaml")
 			     : -1;
 	const char *kept = campaign_field(v, "calendars");

@@ -15,17 +15,11 @@
 #include "inspect/core/sha256.h"
 #include "answer.h"
 
-void answer_key(const struct worker *w, char *out, size_t size,
-		const char *fmt, const char *arg)
-{
-	store_key(out, size, w->cfg->prefix, fmt, arg);
-}
-
-void answer_ack(struct worker *w, struct tx *t, const char *stream,
+void answer_ack(struct worker *w, struct tx *t, enum key_kind stream,
 		const char *entry_id)
 {
 	char key[128];
-	answer_key(w, key, sizeof(key), "%s", stream);
+	key_name(key, sizeof(key), w->cfg, stream, NULL, NULL);
 	args_add(&t->a, "XACK");
 	args_add(&t->a, key);
 	args_add(&t->a, INTAKE_GROUP);
@@ -90,8 +84,8 @@ void answer_refusal_begin(struct worker *w, struct tx *t,
 			  char pub[128])
 {
 	char dead[128];
-	answer_key(w, dead, sizeof(dead), "intake:rejected%s", "");
-	answer_key(w, pub, 128, "public%s", "");
+	key_name(dead, sizeof(dead), w->cfg, KEY_INTAKE_REJECTED, NULL, NULL);
+	key_name(pub, 128, w->cfg, KEY_PUBLIC, NULL, NULL);
 	tx_dead_letter(t, dead, w->cfg->dead_letters_kept, a->entry_id, why,
 		       a->fields);
 	answer_event(t, pub, "rejected", a->c->id);
@@ -106,7 +100,7 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 	char rec[160], pub[128];
 	const char *id = a->c->id;
 	struct tx t;
-	answer_key(w, rec, sizeof(rec), "campaign:%s", id);
+	key_name(rec, sizeof(rec), w->cfg, KEY_CAMPAIGN, id, NULL);
 	tx_begin(&t, &w->store);
 	answer_refusal_begin(w, &t, a, why, pub);
 	char read[3][72];
@@ -138,7 +132,7 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why)
 		args_add(&t.a, a->entry_id);
 		tx_send(&t);
 	}
-	answer_ack(w, &t, "intake", a->entry_id);
+	answer_ack(w, &t, KEY_INTAKE, a->entry_id);
 	return answer_commit(w, &t, "reject");
 }
 
@@ -149,13 +143,13 @@ int answer_junk(struct worker *w, const struct junk *j, size_t n)
 {
 	char dead[128], key[160];
 	struct tx t;
-	answer_key(w, dead, sizeof(dead), "intake:rejected%s", "");
+	key_name(dead, sizeof(dead), w->cfg, KEY_INTAKE_REJECTED, NULL, NULL);
 	tx_begin(&t, &w->store);
 	for (size_t i = 0; i < n; i++) {
 		tx_dead_letter(&t, dead, w->cfg->dead_letters_kept,
 			       j[i].entry_id, j[i].why, j[i].fields);
 		if (j[i].id[0]) {
-			answer_key(w, key, sizeof(key), "refused:%s", j[i].id);
+			key_name(key, sizeof(key), w->cfg, KEY_REFUSED, j[i].id, NULL);
 			args_add(&t.a, "SET");
 			args_add(&t.a, key);
 			args_add(&t.a, j[i].why);
@@ -163,7 +157,7 @@ int answer_junk(struct worker *w, const struct junk *j, size_t n)
 			args_add(&t.a, REFUSED_TTL);
 			tx_send(&t);
 		}
-		answer_ack(w, &t, "intake", j[i].entry_id);
+		answer_ack(w, &t, KEY_INTAKE, j[i].entry_id);
 	}
 	return answer_commit(w, &t, "refuse");
 }
@@ -223,7 +217,7 @@ void answer_record_fields(struct tx *t, const char *rkey, const char *status,
 long answer_population_kept(struct worker *w, const char *hex)
 {
 	char key[200];
-	answer_key(w, key, sizeof(key), "population:%s", hex);
+	key_name(key, sizeof(key), w->cfg, KEY_POPULATION, hex, NULL);
 	redisReply *r = store_runv(&w->store, "GET", key, NULL);
 	if (!r)
 		return -1;
@@ -268,8 +262,9 @@ long answer_keep_population(struct worker *w, const char *hex,
 		if (i < pop->n)
 			used += population_format_record(&pop->v[i], text + used);
 		if (used >= CHUNK_BYTES || (i == pop->n && used > 0)) {
-			snprintf(suffix, sizeof(suffix), "%s:%u", hex, chunks++);
-			answer_key(w, key, sizeof(key), "population:%s", suffix);
+			snprintf(suffix, sizeof(suffix), "%u", chunks++);
+			key_name(key, sizeof(key), w->cfg, KEY_POPULATION_CHUNK,
+				 hex, suffix);
 			ok = set_text(w, key, text, used);
 			used = 0;
 		}
@@ -278,21 +273,20 @@ long answer_keep_population(struct worker *w, const char *hex,
 	/* Written last: a reader that finds the count finds every chunk. */
 	char count[16];
 	snprintf(count, sizeof(count), "%u", chunks);
-	answer_key(w, key, sizeof(key), "population:%s", hex);
+	key_name(key, sizeof(key), w->cfg, KEY_POPULATION, hex, NULL);
 	if (ok)
 		ok = set_text(w, key, count, strlen(count));
 	return ok ? (long)chunks : -1;
 }
 
-void answer_keep_copy(struct worker *w, struct tx *t, const char *kind,
+void answer_keep_copy(struct worker *w, struct tx *t, enum key_kind kind,
 		      const char *text, size_t len, char hex[65])
 {
 	char key[200];
 	uint8_t d[32];
 	sha256(text, len, d);
 	seed_hex(d, 32, hex);
-	answer_key(w, key, sizeof(key), "%s", kind);
-	snprintf(key + strlen(key), sizeof(key) - strlen(key), ":%s", hex);
+	key_name(key, sizeof(key), w->cfg, kind, hex, NULL);
 	args_add(&t->a, "SET");
 	args_add(&t->a, key);
 	args_addn(&t->a, text, len);
@@ -323,7 +317,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	/* The roster and the item list the team draw will read, committed
 	 * before the entropy like the population: nobody can choose them
 	 * once the entropy is known. */
-	answer_key(w, rkey, sizeof(rkey), "roster%s", "");
+	key_name(rkey, sizeof(rkey), w->cfg, KEY_ROSTER, NULL, NULL);
 	redisReply *roster = store_runv(&w->store, "GET", rkey, NULL);
 	if (!roster)
 		return ENTRY_LOST;
@@ -349,13 +343,13 @@ int answer_freeze(struct worker *w, const struct answer *a,
 		freeReplyObject(roster);
 		return ENTRY_LOST;
 	}
-	answer_key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
-	answer_key(w, pub, sizeof(pub), "public%s", "");
+	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, a->c->id, NULL);
+	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
 	tx_begin(&t, &w->store);
-	answer_keep_copy(w, &t, "roster", roster->str, roster->len,
+	answer_keep_copy(w, &t, KEY_ROSTER_COPY, roster->str, roster->len,
 			 roster_hex);
 	freeReplyObject(roster);
-	answer_keep_copy(w, &t, "items", w->cat->items_text,
+	answer_keep_copy(w, &t, KEY_ITEMS_COPY, w->cat->items_text,
 			 w->cat->items_len, items_hex);
 	/* The window's calendars too: a notice added before the entropy
 	 * leaves the plan's working days as committed. */
@@ -386,7 +380,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	args_add(&t.a, buf[0]);
 	add_commitments(&t, roster_hex, items_hex, cal.calendars);
 	tx_send(&t);
-	answer_ack(w, &t, "intake", a->entry_id);
+	answer_ack(w, &t, KEY_INTAKE, a->entry_id);
 	return answer_commit(w, &t, "freeze");
 }
 

@@ -3,22 +3,20 @@
 #ifndef INSPECTD_ANSWER_H
 #define INSPECTD_ANSWER_H
 
+#include "inspect/store/keys.h"
 #include "teams.h"
 #include "tx.h"
 #include "worker.h"
 
 #define CHUNK_BYTES (16u << 20) /* frozen population text per key */
 
-/* <p> + fmt formatted with arg. */
-void answer_key(const struct worker *w, char *out, size_t size,
-		const char *fmt, const char *arg);
 /* The XACK and XDEL of an entry of <p><stream> ("intake", "results"),
  * in the transaction. */
-void answer_ack(struct worker *w, struct tx *t, const char *stream,
+void answer_ack(struct worker *w, struct tx *t, enum key_kind stream,
 		const char *entry_id);
 /* SET <p><kind>:<sha256 of text> = text in the transaction (an immutable
  * copy, named by its content); the digest into hex. */
-void answer_keep_copy(struct worker *w, struct tx *t, const char *kind,
+void answer_keep_copy(struct worker *w, struct tx *t, enum key_kind kind,
 		      const char *text, size_t len, char hex[65]);
 /* Starts an XADD of an event of the given type about a campaign on the
  * public stream; the caller adds its fields and sends it. */

@@ -44,7 +44,7 @@ static void add_visit(struct worker *w, struct tx *t, const char *day,
 	}
 	for (char *id = strtok_r(part[3], ";", &save); id;
 	     id = strtok_r(NULL, ";", &save)) {
-		store_key(key, sizeof(key), w->cfg->prefix, "feed:%s", id);
+		key_name(key, sizeof(key), w->cfg, KEY_FEED, id, NULL);
 		const char *kv[][2] = {{"campaign", f}, {"date", day},
 				       {"uscc", bar + 1}, {"name", part[0]},
 				       {"address", part[1]}, {"items", part[2]},
@@ -63,7 +63,7 @@ static void add_visit(struct worker *w, struct tx *t, const char *day,
 static int deliver(struct worker *w, const char *days, const char *d)
 {
 	char key[160];
-	store_key(key, sizeof(key), w->cfg->prefix, "day:%s", d);
+	key_name(key, sizeof(key), w->cfg, KEY_DAY, d, NULL);
 	redisReply *r = store_runv(&w->store, "WATCH", key, NULL);
 	freeReplyObject(r);
 	redisReply *plan = r ? store_runv(&w->store, "HGETALL", key, NULL)
@@ -108,7 +108,7 @@ int feeds_step(struct worker *w)
 {
 	char days[128], lo[16], hi[16];
 	int32_t due = due_day(w);
-	store_key(days, sizeof(days), w->cfg->prefix, "days");
+	key_name(days, sizeof(days), w->cfg, KEY_DAYS, NULL, NULL);
 	snprintf(lo, sizeof(lo), "%ld",
 		 (long)due - (long)w->cfg->feed_catch_up_days + 1);
 	snprintf(hi, sizeof(hi), "%ld", (long)due);

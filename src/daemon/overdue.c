@@ -5,6 +5,7 @@
 #include "inspect/core/number.h"
 #include "inspect/core/results.h"
 #include "inspect/shell/log.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/store/grades.h"
 #include "worker.h"
@@ -22,7 +23,7 @@ static int log_deadlines(struct worker *w, const char *id)
 	diag_init(&err);
 	/* A campaign with every result in has nothing due: its visits are
 	 * not read. */
-	store_key(key, sizeof(key), w->cfg->prefix, "campaign:%s", id);
+	key_name(key, sizeof(key), w->cfg, KEY_CAMPAIGN, id, NULL);
 	redisReply *n = store_runv(&w->store, "HMGET", key, "results",
 				   "selected", NULL);
 	if (!n)
@@ -34,7 +35,7 @@ static int log_deadlines(struct worker *w, const char *id)
 	freeReplyObject(n);
 	if (complete)
 		return 0;
-	int r = campaign_view_read(&w->store, w->cfg->prefix, id, &v, &err);
+	int r = campaign_view_read(&w->store, id, &v, &err);
 	if (r == STORE_LOST)
 		return ENTRY_LOST;
 	if (r < 0)
@@ -59,7 +60,7 @@ int overdue_step(struct worker *w)
 	if (w->overdue_logged == w->today)
 		return 0;
 	char key[128];
-	store_key(key, sizeof(key), w->cfg->prefix, "published");
+	key_name(key, sizeof(key), w->cfg, KEY_PUBLISHED, NULL, NULL);
 	redisReply *ids = store_runv(&w->store, "SMEMBERS", key, NULL);
 	if (!ids)
 		return ENTRY_LOST;

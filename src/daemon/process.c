@@ -8,6 +8,7 @@
 #include "inspect/shell/campaign_check.h"
 #include "inspect/shell/clock.h"
 #include "inspect/core/date.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
 #include "inspect/shell/log.h"
 #include "inspect/core/sampler.h"
@@ -43,7 +44,7 @@ static const char *first_line(struct diag *err, char *out, size_t size)
 static redisReply *watch_record(struct worker *w, const char *id)
 {
 	char key[160];
-	store_key(key, sizeof(key), w->cfg->prefix, "campaign:%s", id);
+	key_name(key, sizeof(key), w->cfg, KEY_CAMPAIGN, id, NULL);
 	redisReply *r = store_runv(&w->store, "WATCH", key, NULL);
 	if (!r)
 		return NULL;
@@ -54,7 +55,7 @@ static redisReply *watch_record(struct worker *w, const char *id)
 static int ack_only(struct worker *w, const char *entry_id)
 {
 	char intake[128];
-	store_key(intake, sizeof(intake), w->cfg->prefix, "intake");
+	key_name(intake, sizeof(intake), w->cfg, KEY_INTAKE, NULL, NULL);
 	redisReply *r = store_runv(&w->store, "UNWATCH", NULL);
 	freeReplyObject(r);
 	r = store_runv(&w->store, "XACK", intake, INTAKE_GROUP, entry_id, NULL);
@@ -244,9 +245,9 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 	size_t len = 0;
 	for (unsigned k = 0; k < chunks; k++) {
 		char key[200], suffix[16];
-		snprintf(suffix, sizeof(suffix), ":%u", k);
-		store_key(key, sizeof(key), w->cfg->prefix, "population:%s%s",
-			  field_str(recd, "population_digest"), suffix);
+		snprintf(suffix, sizeof(suffix), "%u", k);
+		key_name(key, sizeof(key), w->cfg, KEY_POPULATION_CHUNK,
+			 field_str(recd, "population_digest"), suffix);
 		redisReply *r = store_runv(&w->store, "GET", key, NULL);
 		if (!r) {
 			free(text);

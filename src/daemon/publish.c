@@ -10,6 +10,7 @@
 #include "inspect/shell/clock.h"
 #include "inspect/core/date.h"
 #include "inspect/core/text.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
 
 /* Name and address of each selected entity, from <g>ent:<uscc>, packed
@@ -153,7 +154,7 @@ static void add_public(struct tx *t, const struct answer *a, const char *pub,
 	}
 }
 
-int add_bucketed_hset(struct worker *w, struct tx *t, const char *key_fmt,
+int add_bucketed_hset(struct worker *w, struct tx *t, enum key_kind kind,
 		      const struct population *pop, const struct draw *d,
 		      const char *(*value)(size_t k, void *ctx), void *ctx)
 {
@@ -176,12 +177,11 @@ int add_bucketed_hset(struct worker *w, struct tx *t, const char *key_fmt,
 	memcpy(next, start, sizeof(next));
 	for (size_t k = 0; k < d->n_chosen; k++)
 		order[next[b_of[k]]++] = (uint32_t)k;
-	char key[160], suffix[64];
+	char key[160];
 	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++) {
 		if (start[b] == start[b + 1])
 			continue;
-		snprintf(suffix, sizeof(suffix), key_fmt, b);
-		store_key(key, sizeof(key), w->cfg->prefix, "%s", suffix);
+		key_name_u(key, sizeof(key), w->cfg, kind, b);
 		args_add(&t->a, "HSET");
 		args_add(&t->a, key);
 		for (size_t i = start[b]; i < start[b + 1]; i++) {
@@ -248,9 +248,9 @@ int answer_publish(struct worker *w, const struct answer *a,
 		goto out;
 	}
 	w->t.details = clock_seconds() - t0;
-	answer_key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
-	answer_key(w, pub, sizeof(pub), "public%s", "");
-	answer_key(w, dept, sizeof(dept), "dept:%s", a->c->department);
+	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, a->c->id, NULL);
+	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
+	key_name(dept, sizeof(dept), w->cfg, KEY_DEPT, a->c->department, NULL);
 	const char *streams[] = {dept, pub};
 	if (streams_usable(w, streams, 2) < 0)
 		goto out;
@@ -275,8 +275,8 @@ int answer_publish(struct worker *w, const struct answer *a,
 	args_add(&t.a, "published_entry");
 	args_add(&t.a, a->entry_id);
 	char visits[200], audit[200], from[11], to[11], visit_window[24];
-	answer_key(w, visits, sizeof(visits), "visits:%s", a->c->id);
-	answer_key(w, audit, sizeof(audit), "audit:%s", a->c->id);
+	key_name(visits, sizeof(visits), w->cfg, KEY_VISITS, a->c->id, NULL);
+	key_name(audit, sizeof(audit), w->cfg, KEY_AUDIT, a->c->id, NULL);
 	date_format(plan->window_from, from);
 	date_format(plan->window_to, to);
 	snprintf(visit_window, sizeof(visit_window), "%s..%s", from, to);
@@ -314,7 +314,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	}
 	if (plan_add_visits(w, &t, visits, pop, d, plan, name_cb, &det) < 0)
 		goto no_memory;
-	answer_key(w, rkey_set, sizeof(rkey_set), "published%s", "");
+	key_name(rkey_set, sizeof(rkey_set), w->cfg, KEY_PUBLISHED, NULL, NULL);
 	args_add(&t.a, "SADD");
 	args_add(&t.a, rkey_set);
 	args_add(&t.a, a->c->id);
@@ -326,14 +326,14 @@ int answer_publish(struct worker *w, const struct answer *a,
 	/* Inspected on the window's first day, else the draw date. */
 	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
 						   : rec->date, day);
-	if (add_bucketed_hset(w, &t, "inspected:%u", pop, d, same_day,
+	if (add_bucketed_hset(w, &t, KEY_INSPECTED, pop, d, same_day,
 			      day) < 0 ||
 	    plan_add_rotation(w, &t, pop, d, plan) < 0 ||
 	    plan_add_load(w, &t, plan) < 0 ||
 	    plan_add_days(w, &t, a->c->id, items, pop, d, plan, name_cb,
 			  address_cb, &det) < 0)
 		goto no_memory;
-	answer_ack(w, &t, "intake", a->entry_id);
+	answer_ack(w, &t, KEY_INTAKE, a->entry_id);
 	rc = answer_commit(w, &t, "publish");
 	goto out;
 no_memory:

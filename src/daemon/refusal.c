@@ -33,8 +33,8 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
 		return ENTRY_LOST;
 	}
-	answer_key(w, rkey, sizeof(rkey), "campaign:%s", a->c->id);
-	answer_key(w, audit, sizeof(audit), "audit:%s", a->c->id);
+	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, a->c->id, NULL);
+	key_name(audit, sizeof(audit), w->cfg, KEY_AUDIT, a->c->id, NULL);
 	date_format(x->plan->window_from, from);
 	date_format(x->plan->window_to, to);
 	snprintf(visit_window, sizeof(visit_window), "%s..%s", from, to);
@@ -90,6 +90,6 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 	args_add(&t.a, "population");
 	args_addu(&t.a, x->pop->n);
 	tx_send(&t);
-	answer_ack(w, &t, "intake", a->entry_id);
+	answer_ack(w, &t, KEY_INTAKE, a->entry_id);
 	return answer_commit(w, &t, "refuse after the draw");
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/core/date.h"
 #include "inspect/store/grades.h"
@@ -27,8 +28,8 @@ static int refuse(struct worker *w, const struct result_answer *a,
 {
 	char dead[128], pub[128];
 	struct tx t;
-	store_key(dead, sizeof(dead), w->cfg->prefix, "results:rejected");
-	store_key(pub, sizeof(pub), w->cfg->prefix, "public");
+	key_name(dead, sizeof(dead), w->cfg, KEY_RESULTS_REJECTED, NULL, NULL);
+	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
 	log_warn("result refused", "entry=%s campaign=%s reason=%s",
 		 a->entry_id, a->r->campaign, log_quote(why));
 	tx_begin(&t, &w->store);
@@ -46,7 +47,7 @@ static int refuse(struct worker *w, const struct result_answer *a,
 	args_add(&t.a, "reason");
 	args_add(&t.a, why);
 	tx_send(&t);
-	answer_ack(w, &t, "results", a->entry_id);
+	answer_ack(w, &t, KEY_RESULTS, a->entry_id);
 	return answer_commit(w, &t, "refuse result");
 }
 
@@ -79,10 +80,9 @@ static int accept(struct worker *w, const struct result_answer *a,
 	date_format(deadline, due);
 	snprintf(value, sizeof(value), "%s\x1f%s\x1f%.32s\x1f%.47s\x1f%s\x1f%.1024s", day,
 		 r->result->code, r->inspector, a->entry_id, today, r->note);
-	store_key(pub, sizeof(pub), w->cfg->prefix, "public");
-	store_key(events, sizeof(events), w->cfg->grades_prefix, "events");
-	store_key(rkey, sizeof(rkey), w->cfg->prefix, "campaign:%s",
-		  r->campaign);
+	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
+	key_name(events, sizeof(events), w->cfg, KEY_GRADES_EVENTS, NULL, NULL);
+	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, r->campaign, NULL);
 	tx_begin(&t, &w->store);
 	args_add(&t.a, "HSET");
 	args_add(&t.a, results_key);
@@ -123,7 +123,7 @@ static int accept(struct worker *w, const struct result_answer *a,
 		add_field(&t, "entry", a->entry_id);
 		tx_send(&t);
 	}
-	answer_ack(w, &t, "results", a->entry_id);
+	answer_ack(w, &t, KEY_RESULTS, a->entry_id);
 	int rc = answer_commit(w, &t, "record result");
 	if (rc == ENTRY_DONE)
 		log_info("result recorded", "campaign=%s uscc=%s result=%s "
@@ -141,11 +141,9 @@ static int check_and_answer(struct worker *w, const struct result_answer *a)
 	char rkey[160], vkey[160], skey[160], why[512];
 	struct diag err;
 	diag_init(&err);
-	store_key(rkey, sizeof(rkey), w->cfg->prefix, "campaign:%s",
-		  r->campaign);
-	store_key(vkey, sizeof(vkey), w->cfg->prefix, "visits:%s", r->campaign);
-	store_key(skey, sizeof(skey), w->cfg->prefix, "results:%s",
-		  r->campaign);
+	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, r->campaign, NULL);
+	key_name(vkey, sizeof(vkey), w->cfg, KEY_VISITS, r->campaign, NULL);
+	key_name(skey, sizeof(skey), w->cfg, KEY_CAMPAIGN_RESULTS, r->campaign, NULL);
 	redisReply *x = store_runv(&w->store, "WATCH", skey, NULL);
 	freeReplyObject(x);
 	redisReply *rec = x ? store_runv(&w->store, "HMGET", rkey, "status",

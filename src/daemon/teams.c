@@ -12,6 +12,7 @@
 #include "inspect/core/bucket.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/core/date.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
 
 #define ROTATION_BUCKETS INSPECTED_BUCKETS
@@ -30,17 +31,17 @@ static int refuse(char *why, size_t size, const char *fmt, ...)
 
 /* A copy kept under its digest (store_kept_copy); NULL with why set if it
  * is missing or altered, or on a lost connection (why ""). */
-static redisReply *kept_copy(struct worker *w, const char *kind,
+static redisReply *kept_copy(struct worker *w, enum key_kind kind,
 			     const char *hex, char *why, size_t size)
 {
 	char key[200];
 	bool bad;
-	redisReply *r = store_kept_copy(&w->store, w->cfg->prefix, kind, hex,
-					key, sizeof(key), &bad);
+	redisReply *r = store_kept_copy(&w->store, kind, hex, key, sizeof(key),
+					&bad);
 	why[0] = '\0';
 	if (bad)
-		refuse(why, size, "the %s committed at freeze time (%s) is "
-		       "missing or altered", kind, key);
+		refuse(why, size, "the copy committed at freeze time (%s) is "
+		       "missing or altered", key);
 	return r;
 }
 
@@ -52,9 +53,9 @@ static int read_roster(struct worker *w, const struct campaign_record *rec,
 	struct diag err;
 	diag_init(&err);
 	why[0] = '\0';
-	store_key(key, sizeof(key), w->cfg->prefix, "roster");
+	key_name(key, sizeof(key), w->cfg, KEY_ROSTER, NULL, NULL);
 	redisReply *rep = rec->roster_hex[0]
-		? kept_copy(w, "roster", rec->roster_hex, why, size)
+		? kept_copy(w, KEY_ROSTER_COPY, rec->roster_hex, why, size)
 		: store_runv(&w->store, "GET", key, NULL);
 	if (!rep)
 		return why[0] ? 1 : ENTRY_LOST;
@@ -83,7 +84,7 @@ static int item_list_of(struct worker *w, const struct campaign_record *rec,
 	p->items_len = w->cat->items_len;
 	if (!rec->items_hex[0])
 		return 0;
-	redisReply *rep = kept_copy(w, "items", rec->items_hex, why, size);
+	redisReply *rep = kept_copy(w, KEY_ITEMS_COPY, rec->items_hex, why, size);
 	if (!rep)
 		return why[0] ? 1 : ENTRY_LOST;
 	struct diag err;
@@ -165,7 +166,7 @@ static int calendar_of(struct worker *w, const struct campaign_record *rec,
 			return refuse(why, size, "the committed calendars are "
 				      "unreadable");
 		*colon = '\0';
-		redisReply *doc = kept_copy(w, "calendar", colon + 1, why, size);
+		redisReply *doc = kept_copy(w, KEY_CALENDAR_COPY, colon + 1, why, size);
 		if (!doc)
 			return why[0] ? 1 : ENTRY_LOST;
 		if (calendar_add_year(&p->frozen_cal, one, doc->str, doc->len,
@@ -223,8 +224,8 @@ static void rotation_build(size_t k, struct args *a, void *ctx)
 {
 	struct rotation_read *rr = ctx;
 	const char *u = rr->pop->v[rr->d->chosen[k]].uscc;
-	store_key(rr->key, sizeof(rr->key), rr->w->cfg->prefix,
-		  "lastteam:%u", bucket_of(u, USCC_LEN, ROTATION_BUCKETS));
+	key_name_u(rr->key, sizeof(rr->key), rr->w->cfg, KEY_LASTTEAM,
+		   bucket_of(u, USCC_LEN, ROTATION_BUCKETS));
 	args_add(a, "HGET");
 	args_add(a, rr->key);
 	args_addn(a, u, USCC_LEN);
@@ -270,8 +271,7 @@ static int read_rotation(struct worker *w, const struct population *pop,
 		if (touched[b])
 			continue;
 		touched[b] = true;
-		store_key(keys[b], sizeof(keys[b]), w->cfg->prefix,
-			  "lastteam:%u", b);
+		key_name_u(keys[b], sizeof(keys[b]), w->cfg, KEY_LASTTEAM, b);
 		args_add(&a, keys[b]);
 	}
 	bool lost = !touched || !keys;
@@ -302,7 +302,7 @@ static void load_key(size_t d, char *out, size_t size, void *ctx)
 	const struct load_read *lr = ctx;
 	char day[11];
 	date_format(lr->p->days[d], day);
-	store_key(out, size, lr->w->cfg->prefix, "load:%s", day);
+	key_name(out, size, lr->w->cfg, KEY_LOAD, day, NULL);
 }
 
 static void load_reply(size_t d, const redisReply *r, void *ctx)
@@ -416,7 +416,7 @@ int plan_precheck(struct worker *w, const struct campaign *c,
 	diag_init(&err);
 	p.items = &w->cat->items;
 	p.cal = &w->cat->calendar;
-	store_key(key, sizeof(key), w->cfg->prefix, "roster");
+	key_name(key, sizeof(key), w->cfg, KEY_ROSTER, NULL, NULL);
 	int rc = 0;
 	if (roster_parse_csv(key, roster_csv, len, &p.roster, &err) < 0)
 		return refuse(why, size, "the inspector roster is invalid: "

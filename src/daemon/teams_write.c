@@ -34,7 +34,7 @@ int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
 	for (size_t d = 0; d < p->n_days; d++) {
 		size_t fields = 0;
 		date_format(p->days[d], day);
-		store_key(key, sizeof(key), w->cfg->prefix, "load:%s", day);
+		key_name(key, sizeof(key), w->cfg, KEY_LOAD, day, NULL);
 		args_add(&t->a, "HSET");
 		args_add(&t->a, key);
 		for (size_t i = 0; i < p->roster.n; i++) {
@@ -70,7 +70,7 @@ int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
 		char hex[65];
 		if (!doc)
 			return -1; /* the window's days were found: cannot be */
-		answer_keep_copy(w, t, "calendar", doc->text, doc->len, hex);
+		answer_keep_copy(w, t, KEY_CALENDAR_COPY, doc->text, doc->len, hex);
 		size_t n = strlen(ret->calendars);
 		snprintf(ret->calendars + n, sizeof(ret->calendars) - n,
 			 "%scn-%04d.yaml:%s", n ? "," : "", y, hex);
@@ -159,7 +159,7 @@ static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
 		sb_finish(&b);
 		return -1;
 	}
-	store_key(key, sizeof(key), w->cfg->prefix, "audit:%s", campaign);
+	key_name(key, sizeof(key), w->cfg, KEY_AUDIT, campaign, NULL);
 	args_add(&t->a, "SET");
 	args_add(&t->a, key);
 	args_addn(&t->a, b.s, b.len);
@@ -170,9 +170,9 @@ static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
 	/* The roster as the draw read it, kept under its digest: a later
 	 * import leaves it, and campaigns of one roster share it; likewise
 	 * the item list the departments and qualifications came from. */
-	answer_keep_copy(w, t, "roster", p->roster_text, p->roster_len,
+	answer_keep_copy(w, t, KEY_ROSTER_COPY, p->roster_text, p->roster_len,
 			 ret->roster_hex);
-	answer_keep_copy(w, t, "items", p->items_text, p->items_len,
+	answer_keep_copy(w, t, KEY_ITEMS_COPY, p->items_text, p->items_len,
 			 ret->items_hex);
 	return add_calendars(w, t, p, ret);
 }
@@ -223,7 +223,7 @@ int plan_add_rotation(struct worker *w, struct tx *t,
 		return -1;
 	for (size_t k = 0; k < d->n_chosen; k++)
 		assignment_ids(&p->roster, &p->a[k], ids[k], sizeof(ids[k]));
-	int rc = add_bucketed_hset(w, t, "lastteam:%u", pop, d, team_ids,
+	int rc = add_bucketed_hset(w, t, KEY_LASTTEAM, pop, d, team_ids,
 				   ids);
 	free(ids);
 	return rc;
@@ -280,7 +280,7 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 		if (n == 0 || (p->backdated && p->days[dd] < w->today))
 			continue;
 		date_format(p->days[dd], day);
-		store_key(key, sizeof(key), w->cfg->prefix, "day:%s", day);
+		key_name(key, sizeof(key), w->cfg, KEY_DAY, day, NULL);
 		args_add(&t->a, "HSET");
 		args_add(&t->a, key);
 		for (size_t i = 0; i < n; i++) {
@@ -289,7 +289,7 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 		}
 		tx_send(t);
 		/* The days with visits not yet delivered, by day number. */
-		store_key(key, sizeof(key), w->cfg->prefix, "days");
+		key_name(key, sizeof(key), w->cfg, KEY_DAYS, NULL, NULL);
 		args_add(&t->a, "ZADD");
 		args_add(&t->a, key);
 		args_addu(&t->a, (unsigned long long)p->days[dd]);

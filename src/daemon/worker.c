@@ -9,8 +9,8 @@
 int worker_step(struct worker *w)
 {
 	char intake[128], results[128];
-	store_key(intake, sizeof(intake), w->cfg->prefix, "intake");
-	store_key(results, sizeof(results), w->cfg->prefix, "results");
+	key_name(intake, sizeof(intake), w->cfg, KEY_INTAKE, NULL, NULL);
+	key_name(results, sizeof(results), w->cfg, KEY_RESULTS, NULL, NULL);
 	if (!store_connected(&w->store)) {
 		if (store_connect(&w->store, w->cfg) < 0)
 			return ENTRY_LOST;

@@ -10,6 +10,7 @@
 #include "inspect/shell/config.h"
 #include "inspect/shell/policy_set.h"
 #include "inspect/core/sampler.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/store.h"
 
 #define INTAKE_GROUP "inspectd"
@@ -132,9 +133,9 @@ int answer_reject(struct worker *w, const struct answer *a, const char *why);
 int answer_unprocessable(struct worker *w, const char *entry_id,
 			 const redisReply *fields, const char *why);
 
-/* One HSET per bucket (of INSPECTED_BUCKETS) of key_fmt ("x:%u"): each
- * chosen entity's uscc -> value(k). */
-int add_bucketed_hset(struct worker *w, struct tx *t, const char *key_fmt,
+/* One HSET per bucket b (of INSPECTED_BUCKETS) of the key of kind and b:
+ * each chosen entity's uscc -> value(k). */
+int add_bucketed_hset(struct worker *w, struct tx *t, enum key_kind kind,
 		      const struct population *pop, const struct draw *d,
 		      const char *(*value)(size_t k, void *ctx), void *ctx);
 

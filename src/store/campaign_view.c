@@ -24,17 +24,17 @@ static struct campaign_row *rows_of(const redisReply *h, size_t *n)
 	return r;
 }
 
-static int view_read(struct store *s, const char *prefix, const char *id,
+static int view_read(struct store *s, const char *id,
 		     struct campaign_view *v, bool refused_ok,
 		     struct diag *err)
 {
 	char key[200];
 	memset(v, 0, sizeof(*v));
-	store_key(key, sizeof(key), prefix, "campaign:%s", id);
+	key_name(key, sizeof(key), s->cfg, KEY_CAMPAIGN, id, NULL);
 	v->record = store_runv(s, "HGETALL", key, NULL);
-	store_key(key, sizeof(key), prefix, "visits:%s", id);
+	key_name(key, sizeof(key), s->cfg, KEY_VISITS, id, NULL);
 	v->visits = v->record ? store_runv(s, "HGETALL", key, NULL) : NULL;
-	store_key(key, sizeof(key), prefix, "results:%s", id);
+	key_name(key, sizeof(key), s->cfg, KEY_CAMPAIGN_RESULTS, id, NULL);
 	v->results = v->visits ? store_runv(s, "HGETALL", key, NULL) : NULL;
 	if (!v->results) {
 		campaign_view_finish(v);
@@ -68,17 +68,16 @@ static int view_read(struct store *s, const char *prefix, const char *id,
 	return 0;
 }
 
-int campaign_view_read(struct store *s, const char *prefix, const char *id,
+int campaign_view_read(struct store *s, const char *id,
 		       struct campaign_view *v, struct diag *err)
 {
-	return view_read(s, prefix, id, v, false, err);
+	return view_read(s, id, v, false, err);
 }
 
-int campaign_view_read_audit(struct store *s, const char *prefix,
-			     const char *id, struct campaign_view *v,
+int campaign_view_read_audit(struct store *s, const char *id, struct campaign_view *v,
 			     struct diag *err)
 {
-	return view_read(s, prefix, id, v, true, err);
+	return view_read(s, id, v, true, err);
 }
 
 const char *campaign_view_field(const struct campaign_view *v,

@@ -290,17 +290,6 @@ int store_hgetall_each(struct store *s, size_t n,
 	return store_pipeline_each(s, n, build_hgetall, each_hgetall, &e);
 }
 
-void store_key(char *out, size_t size, const char *prefix, const char *fmt,
-	       ...)
-{
-	va_list ap;
-	int n = snprintf(out, size, "%s", prefix);
-	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < size)
-		vsnprintf(out + n, size - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
 const redisReply *reply_field(const redisReply *hash, const char *name)
 {
 	if (!hash || hash->type != REDIS_REPLY_ARRAY)

@@ -1,3 +1,4 @@
+#include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
 
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static uint64_t reply_u64(const redisReply *r)
 static int read_meta(struct store *s, struct meta *m, struct diag *err)
 {
 	char key[128];
-	store_key(key, sizeof(key), s->cfg->grades_prefix, "meta");
+	key_name(key, sizeof(key), s->cfg, KEY_GRADES_META, NULL, NULL);
 	redisReply *r = store_runv(s, "HGETALL", key, NULL);
 	if (!r)
 		return STORE_LOST;
@@ -112,8 +113,7 @@ struct bucket_read {
 static void bucket_key(size_t b, char *out, size_t size, void *ctx)
 {
 	const struct bucket_read *br = ctx;
-	store_key(out, size, br->s->cfg->grades_prefix, "idx:%llu:%zu",
-		  (unsigned long long)br->m->generation, b);
+	idx_key(out, size, br->s->cfg, br->m->generation, b);
 }
 
 static void take_reply(size_t b, const redisReply *r, void *ctx)
@@ -165,7 +165,7 @@ struct inspected_read {
 static void inspected_key(size_t k, char *out, size_t size, void *ctx)
 {
 	const struct inspected_read *ir = ctx;
-	store_key(out, size, ir->s->cfg->prefix, "inspected:%zu", k);
+	key_name_u(out, size, ir->s->cfg, KEY_INSPECTED, k);
 }
 
 /* A later recorded inspection moves last_inspected forward. */

@@ -6,6 +6,7 @@
 
 #include "inspect/core/number.h"
 #include "inspect/core/bucket.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
 
 #define BATCH 512
@@ -85,8 +86,7 @@ static int write_buckets(struct store *s, const struct population *pop,
 	size_t pending = 0, done = 0;
 	args_init(&a);
 	for (uint32_t b = 0; order && rec && b < buckets && rc == 0; b++) {
-		store_key(key, sizeof(key), s->cfg->grades_prefix,
-			  "idx:%llu:%u", (unsigned long long)gen, b);
+		idx_key(key, sizeof(key), s->cfg, gen, b);
 		for (size_t k = start[b]; k < start[b + 1];) {
 			args_reset(&a);
 			args_add(&a, "HSET");
@@ -147,8 +147,7 @@ static int remove_generation(struct store *s, uint64_t gen, uint32_t buckets)
 	int rc = 0;
 	args_init(&a);
 	for (uint32_t b = 0; b < buckets && rc == 0; b++) {
-		store_key(key, sizeof(key), s->cfg->grades_prefix,
-			  "idx:%llu:%u", (unsigned long long)gen, b);
+		idx_key(key, sizeof(key), s->cfg, gen, b);
 		args_reset(&a);
 		args_add(&a, "UNLINK");
 		args_add(&a, key);
@@ -224,7 +223,7 @@ struct import_lock {
 
 static int lock_import(struct store *s, struct import_lock *l)
 {
-	store_key(l->key, sizeof(l->key), s->cfg->grades_prefix, "import");
+	key_name(l->key, sizeof(l->key), s->cfg, KEY_GRADES_IMPORT, NULL, NULL);
 	snprintf(l->token, sizeof(l->token), "%ld-%ld", (long)time(NULL),
 		 (long)getpid());
 	redisReply *r = store_runv(s, "SET", l->key, l->token, "NX", "PX",
@@ -299,7 +298,7 @@ static int write_generation(struct store *s, const struct population *pop,
 			    void (*progress)(size_t done, size_t total))
 {
 	char meta[128];
-	store_key(meta, sizeof(meta), s->cfg->grades_prefix, "meta");
+	key_name(meta, sizeof(meta), s->cfg, KEY_GRADES_META, NULL, NULL);
 	redisReply *old = store_runv(s, "HMGET", meta, "generation", "buckets",
 				     NULL);
 	redisReply *next = old ? store_runv(s, "HINCRBY", meta,
@@ -343,8 +342,9 @@ struct details_read {
 static void details_key(size_t k, char *out, size_t size, void *ctx)
 {
 	const struct details_read *dr = ctx;
-	store_key(out, size, dr->s->cfg->grades_prefix, "ent:%.18s",
-		  dr->pop->v[dr->which[k]].uscc);
+	char uscc[USCC_LEN + 1];
+	snprintf(uscc, sizeof(uscc), "%.18s", dr->pop->v[dr->which[k]].uscc);
+	key_name(out, size, dr->s->cfg, KEY_GRADES_ENT, uscc, NULL);
 }
 
 static void details_reply(size_t k, const redisReply *r, void *ctx)

@@ -4,16 +4,16 @@
 
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/store.h"
 
-redisReply *store_kept_copy(struct store *s, const char *prefix,
-			    const char *kind, const char *hex, char *key,
-			    size_t size, bool *ret_bad)
+redisReply *store_kept_copy(struct store *s, enum key_kind kind,
+			    const char *hex, char *key, size_t size,
+			    bool *ret_bad)
 {
 	char got[65];
 	uint8_t d[32];
-	store_key(key, size, prefix, "%s", kind);
-	snprintf(key + strlen(key), size - strlen(key), ":%s", hex);
+	key_name(key, size, s->cfg, kind, hex, NULL);
 	*ret_bad = false;
 	redisReply *r = store_runv(s, "GET", key, NULL);
 	if (!r)

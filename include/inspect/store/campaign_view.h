@@ -22,12 +22,11 @@ struct campaign_view {
 
 /* Returns 0, -1 with the reason in err (unknown or unpublished campaign,
  * an unreadable visit), or STORE_LOST (s->err) on a lost connection. */
-int campaign_view_read(struct store *s, const char *prefix, const char *id,
+int campaign_view_read(struct store *s, const char *id,
 		       struct campaign_view *ret, struct diag *err);
 /* The same, also for a campaign its team draw refused (its record keeps
  * what the draw read; no visits): for its audit bundle. */
-int campaign_view_read_audit(struct store *s, const char *prefix,
-			     const char *id, struct campaign_view *ret,
+int campaign_view_read_audit(struct store *s, const char *id, struct campaign_view *ret,
 			     struct diag *err);
 const char *campaign_view_field(const struct campaign_view *v,
 				const char *name);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "inspect/shell/config.h"
+#include "inspect/store/keys.h"
 
 struct store {
 	redisContext *c;
@@ -67,17 +68,13 @@ int store_hgetall_each(struct store *s, size_t n,
 		       void (*each)(size_t i, const redisReply *r, void *ctx),
 		       void *ctx);
 
-/* prefix + formatted suffix. */
-/* GET of the copy <prefix><kind>:<hex>, kept under its SHA-256 (roster,
- * items, calendar documents), checked against it; its key into key[size].
- * NULL with *ret_bad set if it is missing or altered, or NULL on a lost
- * connection (reason in s->err). */
-redisReply *store_kept_copy(struct store *s, const char *prefix,
-			    const char *kind, const char *hex, char *key,
-			    size_t size, bool *ret_bad);
-void store_key(char *out, size_t size, const char *prefix, const char *fmt,
-	       ...) __attribute__((format(printf, 4, 5)));
-
+/* GET of the copy of kind (KEY_ROSTER_COPY, KEY_ITEMS_COPY,
+ * KEY_CALENDAR_COPY), kept under its SHA-256 hex, checked against it; its
+ * key into key[size]. NULL with *ret_bad set if it is missing or altered,
+ * or NULL on a lost connection (reason in s->err). */
+redisReply *store_kept_copy(struct store *s, enum key_kind kind,
+			    const char *hex, char *key, size_t size,
+			    bool *ret_bad);
 /* Reply helpers: a hash reply's field value (NULL if absent). */
 const redisReply *reply_field(const redisReply *hash, const char *name);
 /* Element i of an array reply (HMGET's) as a string, NULL if it is none. */

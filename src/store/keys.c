@@ -1,0 +1,154 @@
+/* The key schema (keys.h): one row a key, as docs/REDIS.md lists them. */
+#include "inspect/store/keys.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* kind: its name, as docs/REDIS.md names it, its pattern after the
+ * prefix, its arguments, its type, the files that write it, and those
+ * that read it. */
+#define K(kind, ...) [kind] = {#kind, __VA_ARGS__}
+
+const struct key_spec key_specs[KEY_KINDS] = {
+	K(KEY_INTAKE, "<p>intake", "intake", 0, "STREAM",
+	  "cli/cmd_submit.c, daemon/answer.c, daemon/process.c, "
+	  "daemon/publish.c, daemon/refusal.c",
+	  "daemon/worker.c"),
+	K(KEY_INTAKE_REJECTED, "<p>intake:rejected",
+	  "intake:rejected", 0, "STREAM",
+	  "daemon/answer.c",
+	  ""),
+	K(KEY_REFUSED, "<p>refused:<id>", "refused:%s", 1, "STRING",
+	  "daemon/answer.c",
+	  "cli/cmd_status.c"),
+	K(KEY_CAMPAIGN, "<p>campaign:<id>", "campaign:%s", 1, "HASH",
+	  "daemon/answer.c, daemon/publish.c, daemon/refusal.c, "
+	  "daemon/result_entries.c",
+	  "cli/cmd_status.c, daemon/overdue.c, daemon/process.c, "
+	  "store/campaign_view.c"),
+	K(KEY_POPULATION_CHUNK, "<p>population:<sha256>:<k>",
+	  "population:%s:%s", 2, "STRING",
+	  "daemon/answer.c",
+	  "cli/export_bundle.c, daemon/process.c"),
+	K(KEY_POPULATION, "<p>population:<sha256>",
+	  "population:%s", 1, "STRING",
+	  "daemon/answer.c",
+	  "daemon/answer.c"),
+	K(KEY_DEPT, "<p>dept:<department>", "dept:%s", 1, "STREAM",
+	  "daemon/publish.c",
+	  ""),
+	K(KEY_PUBLIC, "<p>public", "public", 0, "STREAM",
+	  "daemon/answer.c, daemon/publish.c, daemon/result_entries.c",
+	  ""),
+	K(KEY_INSPECTED, "<p>inspected:<k>", "inspected:%s", 1, "HASH",
+	  "daemon/publish.c",
+	  "store/grades.c"),
+	K(KEY_ROSTER, "<p>roster", "roster", 0, "STRING",
+	  "cli/cmd_import.c",
+	  "daemon/answer.c, daemon/teams.c"),
+	K(KEY_INSPECTOR, "<p>inspector:<id>", "inspector:%s", 1, "HASH",
+	  "cli/cmd_import.c",
+	  ""),
+	K(KEY_INSPECTORS, "<p>inspectors", "inspectors", 0, "SET",
+	  "cli/cmd_import.c",
+	  ""),
+	K(KEY_LOAD, "<p>load:<YYYY-MM-DD>", "load:%s", 1, "HASH",
+	  "daemon/teams_write.c",
+	  "daemon/teams.c"),
+	K(KEY_LASTTEAM, "<p>lastteam:<k>", "lastteam:%s", 1, "HASH",
+	  "daemon/teams_write.c",
+	  "daemon/teams.c"),
+	K(KEY_DAY, "<p>day:<YYYY-MM-DD>", "day:%s", 1, "HASH",
+	  "daemon/feeds.c, daemon/teams_write.c",
+	  "daemon/feeds.c"),
+	K(KEY_DAYS, "<p>days", "days", 0, "ZSET",
+	  "daemon/feeds.c, daemon/teams_write.c",
+	  "daemon/feeds.c"),
+	K(KEY_FEED, "<p>feed:<inspector>", "feed:%s", 1, "STREAM",
+	  "daemon/feeds.c",
+	  "cli/cmd_feed.c"),
+	K(KEY_VISITS, "<p>visits:<id>", "visits:%s", 1, "HASH",
+	  "daemon/publish.c",
+	  "daemon/result_entries.c, store/campaign_view.c"),
+	K(KEY_AUDIT, "<p>audit:<id>", "audit:%s", 1, "STRING",
+	  "daemon/publish.c, daemon/refusal.c, daemon/teams_write.c",
+	  "cli/export_bundle.c"),
+	K(KEY_ROSTER_COPY, "<p>roster:<sha256>", "roster:%s", 1, "STRING",
+	  "daemon/answer.c, daemon/teams_write.c",
+	  "cli/export_bundle.c, daemon/teams.c"),
+	K(KEY_ITEMS_COPY, "<p>items:<sha256>", "items:%s", 1, "STRING",
+	  "daemon/answer.c, daemon/teams_write.c",
+	  "cli/cmd_export.c, cli/export_bundle.c, daemon/teams.c"),
+	K(KEY_CALENDAR_COPY, "<p>calendar:<sha256>", "calendar:%s", 1, "STRING",
+	  "daemon/teams_write.c",
+	  "cli/export_bundle.c, daemon/teams.c"),
+	K(KEY_PUBLISHED, "<p>published", "published", 0, "SET",
+	  "daemon/publish.c",
+	  "cli/cmd_overdue.c, daemon/overdue.c"),
+	K(KEY_RESULTS, "<p>results", "results", 0, "STREAM",
+	  "daemon/result_entries.c",
+	  "daemon/worker.c"),
+	K(KEY_CAMPAIGN_RESULTS, "<p>results:<id>", "results:%s", 1, "HASH",
+	  "daemon/result_entries.c",
+	  "store/campaign_view.c"),
+	K(KEY_RESULTS_REJECTED, "<p>results:rejected",
+	  "results:rejected", 0, "STREAM",
+	  "daemon/result_entries.c",
+	  ""),
+	K(KEY_GRADES_META, "<g>meta", "meta", 0, "HASH",
+	  "store/grades_write.c",
+	  "store/grades.c"),
+	K(KEY_GRADES_IDX, "<g>idx:<gen>:<b>", "idx:%s:%s", 2, "HASH",
+	  "store/grades_write.c",
+	  "store/grades.c"),
+	K(KEY_GRADES_ENT, "<g>ent:<uscc>", "ent:%s", 1, "HASH",
+	  "cli/cmd_import.c",
+	  "store/grades_write.c"),
+	K(KEY_GRADES_IMPORT, "<g>import", "import", 0, "STRING",
+	  "store/grades_write.c",
+	  ""),
+	K(KEY_GRADES_EVENTS, "<g>events", "events", 0, "STREAM",
+	  "daemon/result_entries.c",
+	  ""),
+};
+
+#undef K
+
+size_t key_name(char *out, size_t size, const struct config *cfg,
+		enum key_kind k, const char *a, const char *b)
+{
+	const struct key_spec *s = &key_specs[k];
+	const char *prefix = s->doc[1] == 'g' ? cfg->grades_prefix : cfg->prefix;
+	int n;
+	/* The patterns are this file's: %s only, as many as args says. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	int p = snprintf(out, size, "%s", prefix);
+	n = p < 0 || (size_t)p >= size ? -1
+	    : snprintf(out + p, size - (size_t)p, s->pattern, a ? a : "",
+		       b ? b : "");
+#pragma GCC diagnostic pop
+	if (n < 0 || (size_t)(p + n) >= size) {
+		if (size)
+			out[0] = '\0';
+		return 0;
+	}
+	return (size_t)(p + n);
+}
+
+size_t key_name_u(char *out, size_t size, const struct config *cfg,
+		  enum key_kind k, unsigned long long n)
+{
+	char num[24];
+	snprintf(num, sizeof(num), "%llu", n);
+	return key_name(out, size, cfg, k, num, NULL);
+}
+
+size_t idx_key(char *out, size_t size, const struct config *cfg,
+	       unsigned long long generation, unsigned long long bucket)
+{
+	char g[24], b[24];
+	snprintf(g, sizeof(g), "%llu", generation);
+	snprintf(b, sizeof(b), "%llu", bucket);
+	return key_name(out, size, cfg, KEY_GRADES_IDX, g, b);
+}
