@@ -42,7 +42,7 @@ awk 'BEGIN { print "id,name,badge,department,jurisdictions,qualifications,daily_
 $ctl import --config "$dir/inspectd.yaml" --inspectors "$dir/roster.csv" 2>/dev/null
 $b/src/daemon/inspectd --config "$dir/inspectd.yaml" 2>"$dir/inspectd.log" &
 daemon=$!
-for _ in $(seq 100); do cli exists insp:intake | grep -q 1 && break; sleep 0.05; done
+for _ in $(seq 100); do cli exists {insp}:intake | grep -q 1 && break; sleep 0.05; done
 mem0=$(cli info memory | awk -F: '/^used_memory:/ {print $2+0}')
 
 # The junk, written with redis-cli --pipe (RESP from the standard library).
@@ -57,16 +57,16 @@ def cmd(*args):
     return "".join(out)
 n = int(sys.argv[1])
 w = sys.stdout
-w.write(cmd("XADD", "insp:intake", "*", "blob", "x" * (1 << 20)))
+w.write(cmd("XADD", "{insp}:intake", "*", "blob", "x" * (1 << 20)))
 for i in range(n):
     k = i % 3
     if k == 0:
-        w.write(cmd("XADD", "insp:intake", "*", "junk", str(i)))
+        w.write(cmd("XADD", "{insp}:intake", "*", "junk", str(i)))
     elif k == 1:
-        w.write(cmd("XADD", "insp:intake", "*", "type", "campaign",
+        w.write(cmd("XADD", "{insp}:intake", "*", "type", "campaign",
                     "id", "JUNK-%d" % i))
     else:
-        w.write(cmd("XADD", "insp:intake", "*", "type", "campaign",
+        w.write(cmd("XADD", "{insp}:intake", "*", "type", "campaign",
                     "id", "BIG-%d" % i, "department", "y" * 10240))
 PY
 t0=$(date +%s.%N)
@@ -74,15 +74,15 @@ cli --pipe <"$dir/junk.resp" >/dev/null
 t1=$(date +%s.%N)
 $ctl submit --config "$dir/inspectd.yaml" --id GOOD-1 --department SAMR-ZZ \
 	--policy henan-2021 --items SC-001 --entropy 42 >/dev/null
-until [ "$(cli hget insp:campaign:GOOD-1 status)" = published ]; do
+until [ "$(cli hget {insp}:campaign:GOOD-1 status)" = published ]; do
 	sleep 0.02
 done
 t2=$(date +%s.%N)
-until [ "$(cli xinfo groups insp:intake | awk 'p {print; exit} /^pending$/ {p=1}')" = 0 ]; do
+until [ "$(cli xinfo groups {insp}:intake | awk 'p {print; exit} /^pending$/ {p=1}')" = 0 ]; do
 	sleep 0.05
 done
 mem1=$(cli info memory | awk -F: '/^used_memory:/ {print $2+0}')
-records=$(cli --scan --pattern 'insp:campaign:*' | wc -l)
+records=$(cli --scan --pattern '{insp}:campaign:*' | wc -l)
 
 echo "| $junk junk intake entries (and one of 1 MB), then one good campaign | $(printf '%.2f' "$(echo "$t2 - $t1" | bc)") s from the good entry to its publication | flood written in $(printf '%.2f' "$(echo "$t1 - $t0" | bc)") s |"
-echo "| what the junk left | intake $(cli xlen insp:intake) entries, intake:rejected $(cli xlen insp:intake:rejected), campaign records $records (GOOD-1 and the junk's) | Redis used_memory $(( (mem1 - mem0) / 1024 )) kB more than before the flood |"
+echo "| what the junk left | intake $(cli xlen {insp}:intake) entries, intake:rejected $(cli xlen {insp}:intake:rejected), campaign records $records (GOOD-1 and the junk's) | Redis used_memory $(( (mem1 - mem0) / 1024 )) kB more than before the flood |"

@@ -63,9 +63,9 @@ echo
 echo "== campaign record ($ctl status $id)"
 $ctl status "$id" --config demo/inspectd.yaml
 echo
-echo "== first tasks on insp:dept:SAMR-ZZ (of $(redis-cli -p "$port" XLEN insp:dept:SAMR-ZZ))"
+echo "== first tasks on {insp}:dept:SAMR-ZZ (of $(redis-cli -p "$port" XLEN {insp}:dept:SAMR-ZZ))"
 # Entries come as an id line, then field and value lines.
-redis-cli -p "$port" --raw XRANGE insp:dept:SAMR-ZZ - + COUNT 5 | awk '
+redis-cli -p "$port" --raw XRANGE {insp}:dept:SAMR-ZZ - + COUNT 5 | awk '
 	/^[0-9]+-[0-9]+$/ { if (line) print line; line = $0; key = ""; next }
 	key == "" { key = $0; next }
 	{ line = line "  " key "=" $0; key = "" }
@@ -85,15 +85,15 @@ published "$past"
 # member, and a result code (01 no problem, 02 information not published,
 # 05 corrected on order).
 codes=(01 02 05)
-redis-cli -p "$port" --raw HGETALL "insp:visits:$past" | paste - - | head -3 |
+redis-cli -p "$port" --raw HGETALL "{insp}:visits:$past" | paste - - | head -3 |
 	tr '\037' '\t' | while IFS=$'\t' read -r uscc day ids _; do
-		redis-cli -p "$port" XADD insp:results '*' campaign "$past" \
+		redis-cli -p "$port" XADD {insp}:results '*' campaign "$past" \
 			uscc "$uscc" inspector "${ids%%;*}" date "$day" \
 			result "${codes[0]}" >/dev/null
 		codes=("${codes[@]:1}")
 	done
 for _ in $(seq 100); do
-	[ "$(redis-cli -p "$port" HLEN "insp:results:$past")" = 3 ] && break
+	[ "$(redis-cli -p "$port" HLEN "{insp}:results:$past")" = 3 ] && break
 	sleep 0.1
 done
 echo

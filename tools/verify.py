@@ -927,9 +927,9 @@ def main(argv):
     print("Compare each digest, the entropy and the seed with the "
           "campaign's public %s: the bundle is the %s campaign only if they "
           "are equal." % (
-              "refusal (type=rejected on insp:public, with its reason)"
+              "refusal (type=rejected on {insp}:public, with its reason)"
               if refused else
-              "plan (type=plan on insp:public, and the disclosure)",
+              "plan (type=plan on {insp}:public, and the disclosure)",
               "refused" if refused else "published"), file=out)
     print("verified: the entity draw of campaign %s, %d of %s entities, "
           "seed %s; %s; the window's working days by the calendars%s"

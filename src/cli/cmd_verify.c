@@ -168,7 +168,7 @@ static void print_verified(struct bundle *b)
 	else
 		printf("calendars official\n");
 	printf("Compare each digest, the entropy and the seed with the "
-	       "campaign's public %s (type=%s on insp:public%s): the bundle is "
+	       "campaign's public %s (type=%s on {insp}:public%s): the bundle is "
 	       "the %s campaign only if they are equal.\n",
 	       b->refusal.s ? "refusal" : "plan",
 	       b->refusal.s ? "rejected" : "plan",

@@ -72,7 +72,7 @@ static int accept(struct worker *w, const struct result_answer *a,
 		  const char *results_key, int32_t deadline)
 {
 	const struct result_entry *r = a->r;
-	char pub[128], events[128], rkey[160], day[11], today[11], due[11];
+	char pub[128], outbox[128], rkey[160], day[11], today[11], due[11];
 	char value[RESULT_MAX_NOTE + 256];
 	struct tx t;
 	date_format(r->date, day);
@@ -81,7 +81,9 @@ static int accept(struct worker *w, const struct result_answer *a,
 	snprintf(value, sizeof(value), "%s\x1f%s\x1f%.32s\x1f%.47s\x1f%s\x1f%.1024s", day,
 		 r->result->code, r->inspector, a->entry_id, today, r->note);
 	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
-	key_name(events, sizeof(events), w->cfg, KEY_GRADES_EVENTS, NULL, NULL);
+	/* For the credit platform, by way of the outbox (outbox.h): <g>events
+	 * lies in other slots than this transaction's keys. */
+	key_name(outbox, sizeof(outbox), w->cfg, KEY_OUTBOX, NULL, NULL);
 	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, r->campaign, NULL);
 	tx_begin(&t, &w->store);
 	args_add(&t.a, "HSET");
@@ -109,7 +111,7 @@ static int accept(struct worker *w, const struct result_answer *a,
 	tx_send(&t);
 	if (r->result->adverse) {
 		args_add(&t.a, "XADD");
-		args_add(&t.a, events);
+		args_add(&t.a, outbox);
 		args_add(&t.a, "*");
 		add_field(&t, "type", "inspection_result");
 		add_field(&t, "campaign", r->campaign);

@@ -1,10 +1,28 @@
-/* The worker's unit of work: a due day's feeds, the daily deadline log,
- * its own pending entries, results, others' stale entries now and then,
- * then new campaign entries. */
+/* The worker's unit of work: a due day's feeds, the credit platform's
+ * events, the daily deadline log, its own pending entries, results,
+ * others' stale entries now and then, then new campaign entries. */
 #include "inspect/shell/log.h"
+#include "inspect/store/grades.h"
+#include "inspect/store/outbox.h"
 #include "worker.h"
 
 #define CLAIM_EVERY 16 /* jobs between two looks at others' stale entries */
+#define RELAY_MAX 256  /* outbox entries relayed in one step */
+
+/* Hands adverse results from the outbox to <g>events (outbox.h). Returns
+ * 1 if it relayed any, 0 if the outbox was empty, ENTRY_LOST. */
+static int events_step(struct worker *w)
+{
+	int n = store_outbox_relay(&w->store, RELAY_MAX);
+	if (n == STORE_REFUSED) { /* logged; tried again next step */
+		log_error("events not handed over", "reason=%s",
+			  log_quote(w->store.err));
+		return 0;
+	}
+	if (n > 0)
+		log_debug("events handed over", "count=%d", n);
+	return n < 0 ? ENTRY_LOST : n > 0;
+}
 
 int worker_step(struct worker *w)
 {
@@ -15,11 +33,14 @@ int worker_step(struct worker *w)
 		if (store_connect(&w->store, w->cfg) < 0)
 			return ENTRY_LOST;
 		log_info("connected to redis", "consumer=%s", w->cfg->consumer);
-		if (intake_ensure_group(w, intake) < 0 || intake_ensure_group(w, results) < 0)
+		if (intake_ensure_group(w, intake) < 0 ||
+		    intake_ensure_group(w, results) < 0)
 			return ENTRY_LOST;
 	}
 	w->jobs++;
 	int r = feeds_step(w); /* a due day's feeds come before new work */
+	if (r == 0)
+		r = events_step(w);
 	if (r == 0)
 		r = overdue_step(w);
 	if (r == 0) /* ours, left pending */

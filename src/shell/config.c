@@ -97,7 +97,7 @@ void config_defaults(struct config *c)
 	c->redis.port = 6379;
 	c->redis.connect_timeout_ms = 2000;
 	c->redis.command_timeout_ms = 30000;
-	snprintf(c->prefix, sizeof(c->prefix), "insp:");
+	snprintf(c->prefix, sizeof(c->prefix), "{insp}:");
 	snprintf(c->grades_prefix, sizeof(c->grades_prefix), "credit:");
 	snprintf(c->policies, sizeof(c->policies), "policies");
 	c->visit_days = 20;
@@ -252,6 +252,15 @@ static int apply(const char *origin, const char *text, size_t len,
 	COPY(prefix) COPY(grades_prefix) COPY(policies) COPY(consumer)
 	COPY(time_zone) COPY(items) COPY(calendars)
 #undef COPY
+	if (!config_has_hash_tag(c->prefix))
+		return yaml_doc_error(origin, text, len, "prefix", err,
+				      "'%s' has no hash tag: inspectd's keys "
+				      "share one, so that each transaction "
+				      "touches one Redis Cluster slot, e.g. "
+				      "'{insp}:' (docs/REDIS.md; keys of an "
+				      "older layout move with inspectctl "
+				      "migrate --from '%s')", c->prefix,
+				      c->prefix);
 	if (y->visit_days)
 		c->visit_days = y->visit_days > 366 ? 366 : y->visit_days;
 	if (y->feed_hour && *y->feed_hour > 23)
@@ -286,6 +295,13 @@ static int apply(const char *origin, const char *text, size_t len,
 		c->log_level = (enum log_level)l;
 	}
 	return 0;
+}
+
+bool config_has_hash_tag(const char *prefix)
+{
+	const char *open = strchr(prefix, '{');
+	const char *close = open ? strchr(open + 1, '}') : NULL;
+	return close && close > open + 1;
 }
 
 /* The item list and calendars live under the policies unless the

@@ -95,6 +95,9 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "results:rejected", 0, "STREAM",
 	  "daemon/result_entries.c",
 	  ""),
+	K(KEY_OUTBOX, "<p>outbox", "outbox", 0, "STREAM",
+	  "daemon/result_entries.c, store/outbox.c",
+	  "store/outbox.c"),
 	K(KEY_GRADES_META, "<g>meta", "meta", 0, "HASH",
 	  "store/grades_write.c",
 	  "store/grades.c"),
@@ -108,7 +111,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "store/grades_write.c",
 	  ""),
 	K(KEY_GRADES_EVENTS, "<g>events", "events", 0, "STREAM",
-	  "daemon/result_entries.c",
+	  "store/outbox.c",
 	  ""),
 };
 

@@ -1,6 +1,7 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 
 #include "inspect/shell/config.h"
 #include "inspect/store/grades.h"
+#include "inspect/store/slot.h"
 #include "inspect/store/store.h"
 #include "../../bench/synth.h"
 
@@ -86,10 +88,27 @@ static void redis_spawn(struct redis_proc *r)
 		sleep_ms(50);
 	cr_assert(pings(r->port), "redis-server did not start on %d",
 		  r->port);
+	/* Every command from now on, for slots_check. */
+	char mon[128];
+	snprintf(mon, sizeof(mon), "%s/monitor.%d.log", r->dir, r->spawns++);
+	char *margv[] = {"redis-cli", "-p", port, "MONITOR", NULL};
+	r->monitor = spawn(margv, mon);
+	redisContext *c = redis_client(r->port);
+	bool on = false;
+	for (int i = 0; i < 100 && !on; i++) {
+		redisReply *l = cmd(c, "CLIENT LIST");
+		on = l->type == REDIS_REPLY_STRING && strstr(l->str, "cmd=monitor");
+		freeReplyObject(l);
+		if (!on)
+			sleep_ms(20);
+	}
+	redisFree(c);
+	cr_assert(on, "redis-cli MONITOR did not attach");
 }
 
 void redis_reserve(struct redis_proc *r)
 {
+	memset(r, 0, sizeof(*r));
 	snprintf(r->dir, sizeof(r->dir), "/tmp/inspectd-test-XXXXXX");
 	cr_assert_not_null(mkdtemp(r->dir));
 	r->port = free_port();
@@ -110,12 +129,20 @@ void redis_kill(struct redis_proc *r, int sig)
 {
 	kill(r->pid, sig);
 	waitpid(r->pid, NULL, 0);
+	if (r->monitor > 0) { /* it ends with the server; never left behind */
+		kill(r->monitor, SIGKILL);
+		waitpid(r->monitor, NULL, 0);
+		r->monitor = 0;
+	}
 }
 
 void redis_finish(struct redis_proc *r)
 {
 	char rm[128];
 	redis_kill(r, SIGKILL);
+	const char *mixed = slots_check(r);
+	cr_expect_str_eq(mixed, "", "transactions that mix hash slots:\n%s",
+			 mixed);
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", r->dir);
 	cr_expect_eq(system(rm), 0);
 }
@@ -167,7 +194,7 @@ void store_roster(redisContext *c)
 				      "t%03d,检查员%03d,B%05d,%s,1;3;4;5,%s,50,,1\n",
 				      i, i, i, i % 10 == 9 ? "MPA-ZZ" : "SAMR-ZZ",
 				      qual[i % 4]);
-	redisReply *r = redisCommand(c, "SET insp:roster %b", csv, n);
+	redisReply *r = redisCommand(c, "SET {insp}:roster %b", csv, n);
 	cr_assert(r && r->type == REDIS_REPLY_STATUS);
 	freeReplyObject(r);
 	free(csv);
@@ -342,7 +369,7 @@ void submit(redisContext *c, ...)
 	int n = 0;
 	va_list ap;
 	argv[n++] = "XADD";
-	argv[n++] = "insp:intake";
+	argv[n++] = "{insp}:intake";
 	argv[n++] = "*";
 	va_start(ap, c);
 	for (const char *s; (s = va_arg(ap, const char *)) && n < 64;)
@@ -357,7 +384,7 @@ bool wait_status(redisContext *c, const char *id, const char *status,
 		 int timeout_ms)
 {
 	for (int t = 0; t <= timeout_ms; t += 20) {
-		redisReply *r = cmd(c, "HGET insp:campaign:%s status", id);
+		redisReply *r = cmd(c, "HGET {insp}:campaign:%s status", id);
 		bool ok = r->type == REDIS_REPLY_STRING &&
 			  strcmp(r->str, status) == 0;
 		freeReplyObject(r);
@@ -371,7 +398,7 @@ bool wait_status(redisContext *c, const char *id, const char *status,
 bool wait_drained(redisContext *c, int timeout_ms)
 {
 	for (int t = 0; t <= timeout_ms; t += 20) {
-		redisReply *r = cmd(c, "XINFO GROUPS insp:intake");
+		redisReply *r = cmd(c, "XINFO GROUPS {insp}:intake");
 		bool done = false;
 		if (r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
 			redisReply *g = r->element[0];
@@ -435,4 +462,147 @@ char *slurp(const char *path)
 	s[n] = '\0';
 	fclose(f);
 	return s;
+}
+
+/* ---- slots_check ---- */
+
+/* The next argument of a MONITOR line (a quoted string with C-like
+ * escapes) into out; the position after it, or NULL at the end. */
+static const char *monitor_arg(const char *at, char *out, size_t size)
+{
+	while (*at == ' ')
+		at++;
+	if (*at != '"')
+		return NULL;
+	size_t n = 0;
+	for (at++; *at && *at != '"'; at++) {
+		char ch = *at;
+		if (ch == '\\' && at[1]) {
+			at++;
+			switch (*at) {
+			case 'n': ch = '\n'; break;
+			case 'r': ch = '\r'; break;
+			case 't': ch = '\t'; break;
+			case 'a': ch = '\a'; break;
+			case 'b': ch = '\b'; break;
+			case 'x': {
+				char hex[3] = {at[1], at[1] ? at[2] : 0, 0};
+				ch = (char)strtol(hex, NULL, 16);
+				at += 2;
+				break;
+			}
+			default: ch = *at;
+			}
+		}
+		if (n + 1 < size)
+			out[n++] = ch;
+	}
+	out[n] = '\0';
+	return *at == '"' ? at + 1 : NULL;
+}
+
+/* One client's transaction being built: its first key's slot, and the
+ * first key of another slot. */
+struct client_tx {
+	char addr[48];
+	int slot;
+	bool multi;
+	char first[160], other[160];
+};
+
+static struct client_tx *client_of(struct client_tx *c, size_t *n,
+				   const char *addr)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(c[i].addr, addr))
+			return &c[i];
+	if (*n == 256)
+		return &c[0]; /* a test never has that many connections */
+	memset(&c[*n], 0, sizeof(c[*n]));
+	snprintf(c[*n].addr, sizeof(c[*n].addr), "%s", addr);
+	c[*n].slot = -1;
+	return &c[(*n)++];
+}
+
+static void add_key(struct client_tx *t, const char *key)
+{
+	int s = (int)key_slot(key, strlen(key));
+	if (t->slot < 0) {
+		t->slot = s;
+		snprintf(t->first, sizeof(t->first), "%s", key);
+	} else if (s != t->slot && !t->other[0]) {
+		snprintf(t->other, sizeof(t->other), "%s", key);
+	}
+}
+
+static void check_log(const char *path, char *out, size_t size,
+		      size_t *found)
+{
+	FILE *f = fopen(path, "r");
+	static struct client_tx clients[256];
+	size_t n = 0;
+	char line[1 << 16], cmd_name[32], key[512];
+	while (f && fgets(line, sizeof(line), f)) {
+		char *open = strchr(line, '['), *close = strchr(line, ']');
+		char *sp = open ? strchr(open, ' ') : NULL;
+		if (!open || !close || !sp || sp > close)
+			continue;
+		*close = '\0';
+		struct client_tx *t = client_of(clients, &n, sp + 1);
+		const char *at = monitor_arg(close + 1, cmd_name,
+					     sizeof(cmd_name));
+		if (!at)
+			continue;
+		for (char *c = cmd_name; *c; c++)
+			*c = (char)toupper((unsigned char)*c);
+		if (!strcmp(cmd_name, "WATCH")) {
+			while ((at = monitor_arg(at, key, sizeof(key))))
+				add_key(t, key);
+		} else if (!strcmp(cmd_name, "MULTI")) {
+			t->multi = true;
+		} else if (!strcmp(cmd_name, "EXEC") ||
+			   !strcmp(cmd_name, "DISCARD") ||
+			   (!strcmp(cmd_name, "UNWATCH") && !t->multi)) {
+			if (!strcmp(cmd_name, "EXEC") && t->other[0] &&
+			    (*found)++ < 5) {
+				size_t used = strlen(out);
+				snprintf(out + used, size - used,
+					 "%s: %s (slot %d) with %s (slot %u)\n",
+					 t->addr, t->first, t->slot, t->other,
+					 key_slot(t->other, strlen(t->other)));
+			}
+			t->slot = -1;
+			t->multi = false;
+			t->first[0] = t->other[0] = '\0';
+		} else if (t->multi &&
+			   monitor_arg(at, key, sizeof(key))) {
+			add_key(t, key); /* every command we queue: key first */
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+bool wait_xlen(redisContext *c, const char *key, long long n,
+	       int timeout_ms)
+{
+	for (int t = 0; t < timeout_ms; t += 20) {
+		if (cmd_int(c, "XLEN %s", key) == n)
+			return true;
+		sleep_ms(20);
+	}
+	return cmd_int(c, "XLEN %s", key) == n;
+}
+
+const char *slots_check(const struct redis_proc *r)
+{
+	static char out[4096];
+	size_t found = 0;
+	out[0] = '\0';
+	for (int k = 0; k < r->spawns; k++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/monitor.%d.log", r->dir, k);
+		check_log(path, out, sizeof(out), &found);
+	}
+	return out;
 }

@@ -14,6 +14,8 @@ struct redis_proc {
 	pid_t pid;
 	int port;
 	char dir[64];
+	pid_t monitor; /* redis-cli MONITOR, for slots_check */
+	int spawns;
 };
 
 struct daemon_proc {
@@ -29,8 +31,14 @@ void redis_reserve(struct redis_proc *r);
 /* Starts it again on the same port and directory (after a kill). */
 void redis_restart(struct redis_proc *r);
 void redis_kill(struct redis_proc *r, int sig);
-/* Kills it and removes its directory (and the daemons' files there). */
+/* Kills it and removes its directory (and the daemons' files there),
+ * after slots_check: the test fails if a transaction mixed slots. */
 void redis_finish(struct redis_proc *r);
+/* Every transaction (WATCH ... MULTI ... EXEC) any client sent the server
+ * while it ran, as redis-cli MONITOR logged it: the hash slots of its keys
+ * (Redis Cluster's CRC16, slot.h). Returns "" if each touched one slot,
+ * else the first few transactions that did not, with their keys. */
+const char *slots_check(const struct redis_proc *r);
 /* A fresh client connection; fails the test if none. */
 redisContext *redis_client(int port);
 /* Runs a command (printf-style, hiredis format); fails on no reply. */
@@ -59,7 +67,7 @@ bool daemon_logged(const struct daemon_proc *d, const char *text);
 bool daemon_await_log(const struct daemon_proc *d, const char *text,
 		      int timeout_ms);
 
-/* XADD to insp:intake; fields as "name", "value", ..., NULL. */
+/* XADD to {insp}:intake; fields as "name", "value", ..., NULL. */
 void submit(redisContext *c, ...) __attribute__((sentinel));
 /* Polls the campaign's status until it is `status` or timeout_ms pass. */
 bool wait_status(redisContext *c, const char *id, const char *status,
@@ -67,6 +75,10 @@ bool wait_status(redisContext *c, const char *id, const char *status,
 /* Polls until XPENDING of the intake group is 0 and the stream has been
  * read up to its end, or timeout. */
 bool wait_drained(redisContext *c, int timeout_ms);
+/* Waits until the stream key holds n entries (the relay of the outbox to
+ * the credit platform's events runs after the result's transaction). */
+bool wait_xlen(redisContext *c, const char *key, long long n,
+	       int timeout_ms);
 /* Field value of a stream's entries: every value of `field` in order. */
 size_t stream_values(redisContext *c, const char *stream, const char *field,
 		     char (*out)[64], size_t max);

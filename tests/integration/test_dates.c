@@ -39,7 +39,7 @@ static const char *day(int32_t d)
 static void field(redisContext *c, const char *id, const char *name,
 		  char *value, size_t size)
 {
-	redisReply *r = cmd(c, "HGET insp:campaign:%s %s", id, name);
+	redisReply *r = cmd(c, "HGET {insp}:campaign:%s %s", id, name);
 	snprintf(value, size, "%s", r->type == REDIS_REPLY_STRING ? r->str : "");
 	freeReplyObject(r);
 }
@@ -90,7 +90,7 @@ Test(dates, windows_into_years_without_a_notice_are_provisional,
 	cr_assert_str_eq(v, "2035,2036");
 	/* 2027-02-09 is a provisional holiday (初二 made up), so no visit of
 	 * NY1 lies on a weekend or on 2027-01-01. */
-	redisReply *h = cmd(c, "HVALS insp:visits:NY1");
+	redisReply *h = cmd(c, "HVALS {insp}:visits:NY1");
 	cr_assert_gt(h->elements, 10);
 	for (size_t i = 0; i < h->elements; i++) {
 		int32_t dd;
@@ -181,11 +181,11 @@ Test(dates, far_back_needs_a_back_dated_record_kept_out_of_feeds,
 			 "no window)");
 	field(c, "B2", "backdated", v, sizeof(v));
 	cr_assert_str_eq(v, "yes");
-	cr_assert_gt(cmd_int(c, "HLEN insp:visits:B2"), 10);
+	cr_assert_gt(cmd_int(c, "HLEN {insp}:visits:B2"), 10);
 	/* Its visits are on record, none of them in a feed. */
 	sleep_ms(500);
-	cr_assert_eq(cmd_int(c, "ZCARD insp:days"), 0);
-	redisReply *keys = cmd(c, "KEYS insp:feed:*");
+	cr_assert_eq(cmd_int(c, "ZCARD {insp}:days"), 0);
+	redisReply *keys = cmd(c, "KEYS {insp}:feed:*");
 	cr_assert_eq(keys->elements, 0);
 	freeReplyObject(keys);
 	cr_assert(daemon_logged(&d, "level=warn msg=\"entry refused\""));
@@ -262,12 +262,12 @@ Test(cli, help_usage_checks_and_addresses, .timeout = 120)
 		cr_assert(strstr(out, "not sent: ") && strstr(out, bad[i][1]),
 			  "%s", out);
 	}
-	cr_assert_eq(cmd_int(c, "EXISTS insp:intake"), 0);
+	cr_assert_eq(cmd_int(c, "EXISTS {insp}:intake"), 0);
 	cr_assert_eq(run(out, sizeof(out), "cd %s/.. && %s submit --redis %s "
 			 "--id S9 --department D --policy henan-2021 --items "
 			 "SC-001", POLICIES_DIR, INSPECTCTL_PATH, url), 0, "%s",
 		     out);
-	cr_assert_eq(cmd_int(c, "XLEN insp:intake"), 1);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:intake"), 1);
 	redisFree(c);
 	redis_finish(&r);
 }
@@ -342,7 +342,7 @@ Test(dates, a_frozen_campaign_keeps_its_calendars, .timeout = 180)
 	cr_assert(wait_status(c, "OS", "published", 20000));
 	field(c, "OS", "calendar_provisional", v, sizeof(v));
 	cr_assert_str_eq(v, "");
-	redisReply *h = cmd(c, "HVALS insp:visits:OS");
+	redisReply *h = cmd(c, "HVALS {insp}:visits:OS");
 	for (size_t i = 0; i < h->elements; i++)
 		cr_assert(strncmp(h->element[i]->str, "2027-01-0", 9) ||
 			  h->element[i]->str[9] > '8', "%.10s",

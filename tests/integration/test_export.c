@@ -81,7 +81,7 @@ static int ctl(const struct fixture *f, char *out, size_t size,
  * day, first member), answered before returning. */
 static void post_results(struct fixture *f, size_t n)
 {
-	redisReply *h = cmd(f->c, "HGETALL insp:visits:E1");
+	redisReply *h = cmd(f->c, "HGETALL {insp}:visits:E1");
 	size_t posted = 0;
 	for (size_t i = 0; i + 1 < h->elements && posted < n; i += 2) {
 		const char *v = h->element[i + 1]->str;
@@ -89,17 +89,17 @@ static void post_results(struct fixture *f, size_t n)
 		memcpy(date, v, 10);
 		date[10] = '\0';
 		sscanf(v + 11, "%39[^;\x1f]", id);
-		freeReplyObject(cmd(f->c, "XADD insp:results * campaign E1 "
+		freeReplyObject(cmd(f->c, "XADD {insp}:results * campaign E1 "
 				    "uscc %s inspector %s date %s result %s",
 				    h->element[i]->str, id, date,
 				    posted % 2 ? "02" : "01"));
 		posted++;
 	}
 	freeReplyObject(h);
-	for (int t = 0; t < 200 && cmd_int(f->c, "HLEN insp:results:E1") <
+	for (int t = 0; t < 200 && cmd_int(f->c, "HLEN {insp}:results:E1") <
 					     (long long)posted; t++)
 		sleep_ms(50);
-	cr_assert_eq(cmd_int(f->c, "HLEN insp:results:E1"), (long long)posted);
+	cr_assert_eq(cmd_int(f->c, "HLEN {insp}:results:E1"), (long long)posted);
 }
 
 Test(export, the_disclosure_holds_what_the_public_may_see, .timeout = 180)
@@ -109,7 +109,7 @@ Test(export, the_disclosure_holds_what_the_public_may_see, .timeout = 180)
 	char args[512], path[256];
 	start(&f);
 	post_results(&f, 6);
-	long long selected = cmd_int(f.c, "HGET insp:campaign:E1 selected");
+	long long selected = cmd_int(f.c, "HGET {insp}:campaign:E1 selected");
 	for (int k = 0; k < 3; k++) {
 		static const char *const fmt[] = {"csv", "json", "html"};
 		snprintf(args, sizeof(args), "export --campaign E1 --format %s "
@@ -178,7 +178,7 @@ Test(export, overdue_lists_results_due_and_late, .timeout = 180)
 	static char out[1 << 16];
 	start(&f);
 	post_results(&f, 4);
-	long long selected = cmd_int(f.c, "HGET insp:campaign:E1 selected");
+	long long selected = cmd_int(f.c, "HGET {insp}:campaign:E1 selected");
 	/* On 2026-10-26 (Monday) nothing is due yet: visits of 12-23 Oct
 	 * are due 20 working days later, after the National Day week is
 	 * long past. On 2026-12-31 every visit without a result is overdue. */
@@ -242,12 +242,12 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 	char digests[3][80];
 	int distinct = 0;
 	for (int k = 0; k < 3; k++) {
-		redisReply *x = cmd(f.c, "HGET insp:campaign:%s population_digest",
+		redisReply *x = cmd(f.c, "HGET {insp}:campaign:%s population_digest",
 				    ids[k]);
 		snprintf(digests[k], sizeof(digests[k]), "%s", x->str);
 		freeReplyObject(x);
-		cr_assert_eq(cmd_int(f.c, "GET insp:population:%s", digests[k]),
-			     cmd_int(f.c, "HGET insp:campaign:%s frozen_chunks",
+		cr_assert_eq(cmd_int(f.c, "GET {insp}:population:%s", digests[k]),
+			     cmd_int(f.c, "HGET {insp}:campaign:%s frozen_chunks",
 				     ids[k]));
 		bool seen = false;
 		for (int j = 0; j < k; j++)
@@ -263,8 +263,8 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 	       "4101", "date", "2026-11-02", NULL);
 	cr_assert(wait_status(f.c, "X1", "frozen", 20000));
 	cr_assert(wait_status(f.c, "X2", "frozen", 20000));
-	redisReply *d1 = cmd(f.c, "HGET insp:campaign:X1 population_digest");
-	redisReply *d2 = cmd(f.c, "HGET insp:campaign:X2 population_digest");
+	redisReply *d1 = cmd(f.c, "HGET {insp}:campaign:X1 population_digest");
+	redisReply *d2 = cmd(f.c, "HGET {insp}:campaign:X2 population_digest");
 	cr_assert_str_eq(d1->str, d2->str);
 	bool seen = false;
 	for (int j = 0; j < 3; j++)
@@ -272,10 +272,11 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 	distinct += !seen;
 	freeReplyObject(d1);
 	freeReplyObject(d2);
-	redisReply *keys = cmd(f.c, "KEYS insp:population:*");
+	redisReply *keys = cmd(f.c, "KEYS {insp}:population:*");
 	size_t counts = 0;
 	for (size_t i = 0; i < keys->elements; i++)
-		counts += strlen(keys->element[i]->str) == 16 + 64;
+		counts += strlen(keys->element[i]->str) ==
+			  strlen("{insp}:population:") + 64;
 	freeReplyObject(keys);
 	cr_assert_eq(counts, (size_t)distinct);
 	snprintf(copy, sizeof(copy), "%s/tampered", f.r.dir);
@@ -339,8 +340,8 @@ Test(export, the_html_page_works_in_a_browser, .timeout = 180)
 	snprintf(args, sizeof(args), "export --campaign E1 --format html --out "
 		 "%s/public", f.r.dir);
 	cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
-	long long selected = cmd_int(f.c, "HGET insp:campaign:E1 selected");
-	redisReply *one = cmd(f.c, "HRANDFIELD insp:results:E1");
+	long long selected = cmd_int(f.c, "HGET {insp}:campaign:E1 selected");
+	redisReply *one = cmd(f.c, "HRANDFIELD {insp}:results:E1");
 	cr_assert_eq(run(out, sizeof(out), "node %s/../tests/browser/"
 			 "disclosure.mjs %s/public/E1.html %s %lld 3 %s/shot.png",
 			 POLICIES_DIR, f.r.dir, one->str, selected, f.r.dir), 0,

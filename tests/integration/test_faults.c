@@ -19,7 +19,7 @@ static double now(void)
 
 static long long selected(redisContext *c, const char *id)
 {
-	return cmd_int(c, "HGET insp:campaign:%s selected", id);
+	return cmd_int(c, "HGET {insp}:campaign:%s selected", id);
 }
 
 /* Each selected entity exactly once on the department's stream and once
@@ -29,7 +29,7 @@ static void assert_exactly_once(redisContext *c, const char *dept,
 {
 	static char uscc[200000][64];
 	cr_assert_eq(cmd_int(c, "XLEN %s", dept), want);
-	cr_assert_eq(cmd_int(c, "XLEN insp:public"), want + 1);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:public"), want + 1);
 	size_t n = stream_values(c, dept, "uscc", uscc, 200000);
 	cr_assert_eq((long long)n, want);
 	for (size_t i = 1; i < n; i++)
@@ -79,7 +79,7 @@ Test(faults, kill_9_of_inspectd_at_any_moment_publishes_exactly_once,
 		snprintf(id, sizeof(id), "K%zu", k);
 		daemon_start(&d, r.dir, r.port, "killed", POLICIES_DIR, NULL);
 		sleep_ms(300);
-		redisReply *x = cmd(c, "DEL insp:dept:SAMR-ZZ insp:public");
+		redisReply *x = cmd(c, "DEL {insp}:dept:SAMR-ZZ {insp}:public");
 		freeReplyObject(x);
 		one_shot(c, id);
 		sleep_ms((int)(at[k] * t * 1000));
@@ -88,7 +88,7 @@ Test(faults, kill_9_of_inspectd_at_any_moment_publishes_exactly_once,
 		daemon_start(&d, r.dir, r.port, "killed", POLICIES_DIR, NULL);
 		cr_assert(wait_status(c, id, "published", 60000), "%s", id);
 		cr_assert(wait_drained(c, 10000));
-		snprintf(dept, sizeof(dept), "insp:dept:SAMR-ZZ");
+		snprintf(dept, sizeof(dept), "{insp}:dept:SAMR-ZZ");
 		assert_exactly_once(c, dept, selected(c, id));
 		daemon_signal(&d, SIGTERM);
 		cr_assert_eq(daemon_wait(&d), 0);
@@ -111,7 +111,7 @@ Test(faults, redis_restart_mid_publication_publishes_exactly_once,
 		struct daemon_proc d;
 		redisContext *c = redis_client(r.port);
 		snprintf(id, sizeof(id), "R%zu", k);
-		redisReply *x = cmd(c, "DEL insp:dept:SAMR-ZZ insp:public");
+		redisReply *x = cmd(c, "DEL {insp}:dept:SAMR-ZZ {insp}:public");
 		freeReplyObject(x);
 		daemon_start(&d, r.dir, r.port, "survivor", POLICIES_DIR, NULL);
 		sleep_ms(300);
@@ -127,7 +127,7 @@ Test(faults, redis_restart_mid_publication_publishes_exactly_once,
 		cr_assert(wait_status(c, id, "published", 180000),
 			  "%s not published; inspectd %s", id, daemon_state(&d));
 		cr_assert(wait_drained(c, 10000));
-		assert_exactly_once(c, "insp:dept:SAMR-ZZ", selected(c, id));
+		assert_exactly_once(c, "{insp}:dept:SAMR-ZZ", selected(c, id));
 		daemon_signal(&d, SIGTERM);
 		cr_assert_eq(daemon_wait(&d), 0, "the daemon survived the "
 			     "restart and stops cleanly");
@@ -143,19 +143,19 @@ Test(faults, a_dead_consumers_entry_is_claimed)
 	redis_start(&r);
 	load_population(r.port, 5000, 5, NULL);
 	redisContext *c = redis_client(r.port);
-	redisReply *x = cmd(c, "XGROUP CREATE insp:intake inspectd 0 MKSTREAM");
+	redisReply *x = cmd(c, "XGROUP CREATE {insp}:intake inspectd 0 MKSTREAM");
 	freeReplyObject(x);
 	one_shot(c, "G1");
 	/* A consumer takes the entry and dies without answering it. */
 	x = cmd(c, "XREADGROUP GROUP inspectd ghost COUNT 1 STREAMS "
-		   "insp:intake >");
+		   "{insp}:intake >");
 	freeReplyObject(x);
 	daemon_start(&d, r.dir, r.port, "heir", POLICIES_DIR,
 		     "claim_idle_ms: 300\n");
 	cr_assert(wait_status(c, "G1", "published", 20000));
 	cr_assert(wait_drained(c, 5000));
 	cr_assert(daemon_logged(&d, "claimed a stale entry"));
-	assert_exactly_once(c, "insp:dept:SAMR-ZZ", selected(c, "G1"));
+	assert_exactly_once(c, "{insp}:dept:SAMR-ZZ", selected(c, "G1"));
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
@@ -184,7 +184,7 @@ Test(faults, two_instances_share_the_intake, .timeout = 300)
 		char id[16];
 		snprintf(id, sizeof(id), "S%d", i);
 		cr_assert(wait_status(c, id, "published", 100), "%s", id);
-		cr_assert_eq(cmd_int(c, "XLEN insp:dept:%s", id),
+		cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:%s", id),
 			     selected(c, id), "%s", id);
 	}
 	cr_assert(daemon_logged(&a, "campaign published"));
@@ -274,7 +274,7 @@ Test(faults, a_thousand_campaigns_at_once_are_all_answered,
 	for (int i = 0; i < 1000; i++) {
 		char id[16];
 		snprintf(id, sizeof(id), "B%d", i);
-		redisAppendCommand(c, "XADD insp:intake * type campaign id %s "
+		redisAppendCommand(c, "XADD {insp}:intake * type campaign id %s "
 				   "department SAMR-ZZ policy henan-2021 items "
 				   "SC-001 date 2026-11-24 entropy %d", id, i);
 	}
@@ -292,7 +292,7 @@ Test(faults, a_thousand_campaigns_at_once_are_all_answered,
 		cr_assert(wait_status(c, id, "published", 10), "%s", id);
 		total += selected(c, id);
 	}
-	cr_assert_eq(cmd_int(c, "XLEN insp:dept:SAMR-ZZ"), total);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), total);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);

@@ -14,14 +14,14 @@
 static void assert_feeds_exact(redisContext *c)
 {
 	static char uscc[4096][64], team[4096][64], date[4096][64];
-	size_t n = stream_values(c, "insp:dept:SAMR-ZZ", "uscc", uscc, 4096);
-	stream_values(c, "insp:dept:SAMR-ZZ", "team", team, 4096);
-	stream_values(c, "insp:dept:SAMR-ZZ", "date", date, 4096);
+	size_t n = stream_values(c, "{insp}:dept:SAMR-ZZ", "uscc", uscc, 4096);
+	stream_values(c, "{insp}:dept:SAMR-ZZ", "team", team, 4096);
+	stream_values(c, "{insp}:dept:SAMR-ZZ", "date", date, 4096);
 	cr_assert_gt(n, 10);
 	long long members = 0, delivered = 0;
 	for (size_t k = 0; k < n; k++)
 		members += 1 + (long long)(strchr(team[k], ',') != NULL);
-	redisReply *keys = cmd(c, "KEYS insp:feed:*");
+	redisReply *keys = cmd(c, "KEYS {insp}:feed:*");
 	for (size_t i = 0; i < keys->elements; i++) {
 		const char *key = keys->element[i]->str;
 		static char fu[4096][64], fd[4096][64];
@@ -79,11 +79,11 @@ Test(feeds, past_days_are_caught_up_exactly_once_across_kill_9,
 	}
 	cr_assert(wait_status(c, "F2", "published", 10000));
 	/* Day numbers: 2026-11-13 is 20770, 2030-12-02 is 22250. */
-	for (int t = 0; t < 200 && cmd_int(c, "ZCOUNT insp:days -inf 21000");
+	for (int t = 0; t < 200 && cmd_int(c, "ZCOUNT {insp}:days -inf 21000");
 	     t++)
 		sleep_ms(50);
-	cr_assert_eq(cmd_int(c, "ZCOUNT insp:days -inf 21000"), 0);
-	cr_assert_gt(cmd_int(c, "ZCOUNT insp:days 22250 +inf"), 0,
+	cr_assert_eq(cmd_int(c, "ZCOUNT {insp}:days -inf 21000"), 0);
+	cr_assert_gt(cmd_int(c, "ZCOUNT {insp}:days 22250 +inf"), 0,
 		     "future days must wait for their day");
 	assert_feeds_exact(c);
 	/* inspectctl feed shows an inspector's visits. */
@@ -95,7 +95,7 @@ Test(feeds, past_days_are_caught_up_exactly_once_across_kill_9,
 	while (fgets(line, sizeof(line), p))
 		lines += strncmp(line, "2026-11-", 8) == 0;
 	cr_assert_eq(pclose(p), 0);
-	cr_assert_eq(lines, (int)cmd_int(c, "XLEN insp:feed:t000"));
+	cr_assert_eq(lines, (int)cmd_int(c, "XLEN {insp}:feed:t000"));
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);

@@ -12,7 +12,7 @@
 
 static char out[1 << 16];
 
-/* The name that redirected a visit's feed to insp:feed:FAKE TEAM, then
+/* The name that redirected a visit's feed to {insp}:feed:FAKE TEAM, then
  * 300 CJK characters (900 bytes) and a byte that is not UTF-8. */
 static void hostile_name(char *name, size_t size)
 {
@@ -42,15 +42,16 @@ Test(hostile, a_credit_record_cannot_redirect_feeds_or_break_exports,
 	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
 	       "window", "2026-11-03..2026-11-13", "entropy", "66", NULL);
 	cr_assert(wait_status(c, "H1", "published", 20000));
-	for (int t = 0; t < 200 && cmd_int(c, "ZCARD insp:days"); t++)
+	for (int t = 0; t < 200 && cmd_int(c, "ZCARD {insp}:days"); t++)
 		sleep_ms(50);
-	cr_assert_eq(cmd_int(c, "ZCARD insp:days"), 0);
+	cr_assert_eq(cmd_int(c, "ZCARD {insp}:days"), 0);
 	/* Every feed is a real inspector's. */
-	redisReply *keys = cmd(c, "KEYS insp:feed:*");
+	redisReply *keys = cmd(c, "KEYS {insp}:feed:*");
 	cr_assert_gt(keys->elements, 0);
 	for (size_t i = 0; i < keys->elements; i++) {
 		const char *k = keys->element[i]->str;
-		cr_assert(strlen(k) == 14 && !strncmp(k, "insp:feed:t", 11),
+		cr_assert(strlen(k) == strlen("{insp}:feed:t000") &&
+				  !strncmp(k, "{insp}:feed:t", 13),
 			  "%s", k);
 	}
 	/* The name arrives cleaned: the separator and the bad byte replaced,
@@ -102,18 +103,18 @@ Test(hostile, a_credit_record_cannot_redirect_feeds_or_break_exports,
 		cr_assert(strstr(out, "not a regular file"), "%s", out);
 	}
 	/* A result for one of its visits is taken. */
-	redisReply *h = cmd(c, "HGETALL insp:visits:H1");
+	redisReply *h = cmd(c, "HGETALL {insp}:visits:H1");
 	char date[11], id[40];
 	memcpy(date, h->element[1]->str, 10);
 	date[10] = '\0';
 	sscanf(h->element[1]->str + 11, "%39[^;\x1f]", id);
-	freeReplyObject(cmd(c, "XADD insp:results * campaign H1 uscc %s "
+	freeReplyObject(cmd(c, "XADD {insp}:results * campaign H1 uscc %s "
 			    "inspector %s date %s result 01",
 			    h->element[0]->str, id, date));
 	freeReplyObject(h);
-	for (int t = 0; t < 100 && !cmd_int(c, "HLEN insp:results:H1"); t++)
+	for (int t = 0; t < 100 && !cmd_int(c, "HLEN {insp}:results:H1"); t++)
 		sleep_ms(50);
-	cr_assert_eq(cmd_int(c, "HLEN insp:results:H1"), 1);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:H1"), 1);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
@@ -158,7 +159,7 @@ Test(hostile, import_refuses_bad_names_whole, .timeout = 60)
 			 "%s", INSPECTCTL_PATH, url, path), 2, "%s", out);
 	cr_assert(strstr(out, "roster.csv:2: id, badge and department"), "%s",
 		  out);
-	cr_assert_eq(cmd_int(c, "EXISTS insp:roster"), 0);
+	cr_assert_eq(cmd_int(c, "EXISTS {insp}:roster"), 0);
 	redisFree(c);
 	redis_finish(&r);
 }
@@ -189,7 +190,7 @@ Test(hostile, a_damaged_grade_index_is_named_not_drawn, .timeout = 120)
 		       "policy", "henan-2021", "items", "SC-001", "entropy", "1",
 		       NULL);
 		cr_assert(wait_status(c, id, "rejected", 10000), "%s", id);
-		redisReply *e = cmd(c, "HGET insp:campaign:%s error", id);
+		redisReply *e = cmd(c, "HGET {insp}:campaign:%s error", id);
 		cr_assert(strstr(e->str, cases[i].says), "%s", e->str);
 		freeReplyObject(e);
 		freeReplyObject(cmd(c, "HSET credit:meta count %lld generation 1",
@@ -202,7 +203,7 @@ Test(hostile, a_damaged_grade_index_is_named_not_drawn, .timeout = 120)
 	submit(c, "type", "campaign", "id", "G9", "department", "SAMR-ZZ",
 	       "policy", "henan-2021", "items", "SC-001", "entropy", "1", NULL);
 	cr_assert(wait_status(c, "G9", "rejected", 10000));
-	redisReply *e = cmd(c, "HGET insp:campaign:G9 error");
+	redisReply *e = cmd(c, "HGET {insp}:campaign:G9 error");
 	snprintf(why, sizeof(why), "holds 0 entities, its meta says %lld", count);
 	cr_assert(strstr(e->str, why), "%s", e->str);
 	freeReplyObject(e);

@@ -31,7 +31,7 @@ static void down(void)
 static char *field(const char *id, const char *name)
 {
 	static char out[128];
-	redisReply *r = cmd(c, "HGET insp:campaign:%s %s", id, name);
+	redisReply *r = cmd(c, "HGET {insp}:campaign:%s %s", id, name);
 	snprintf(out, sizeof(out), "%s",
 		 r->type == REDIS_REPLY_STRING ? r->str : "");
 	freeReplyObject(r);
@@ -51,11 +51,11 @@ Test(integration, one_shot_campaign_is_published_once, .init = NULL)
 	long long selected = atoll(field("C1", "selected"));
 	cr_assert_gt(selected, 100);
 	cr_assert_eq(atoll(field("C1", "population")), 20000);
-	cr_assert_eq(cmd_int(c, "XLEN insp:dept:SAMR-ZZ"), selected);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), selected);
 	/* plan + one entry per selected entity on the public stream */
-	cr_assert_eq(cmd_int(c, "XLEN insp:public"), selected + 1);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:public"), selected + 1);
 	static char uscc[20000][64];
-	size_t n = stream_values(c, "insp:dept:SAMR-ZZ", "uscc", uscc, 20000);
+	size_t n = stream_values(c, "{insp}:dept:SAMR-ZZ", "uscc", uscc, 20000);
 	cr_assert_eq((long long)n, selected);
 	for (size_t i = 1; i < n; i++)
 		cr_assert_lt(strcmp(uscc[i - 1], uscc[i]), 0,
@@ -63,9 +63,9 @@ Test(integration, one_shot_campaign_is_published_once, .init = NULL)
 	/* Every task has its team (two members by default) and a visit day
 	 * after the draw date, in the default window of 20 working days. */
 	static char team[20000][64], day[20000][64];
-	cr_assert_eq(stream_values(c, "insp:dept:SAMR-ZZ", "team", team,
+	cr_assert_eq(stream_values(c, "{insp}:dept:SAMR-ZZ", "team", team,
 				   20000), n);
-	cr_assert_eq(stream_values(c, "insp:dept:SAMR-ZZ", "date", day,
+	cr_assert_eq(stream_values(c, "{insp}:dept:SAMR-ZZ", "date", day,
 				   20000), n);
 	for (size_t i = 0; i < n; i++) {
 		cr_assert_not_null(strstr(team[i], ", "), "%s", team[i]);
@@ -73,15 +73,15 @@ Test(integration, one_shot_campaign_is_published_once, .init = NULL)
 			  strcmp(day[i], "2026-12-23") < 0, "%s", day[i]);
 	}
 	/* The campaign's visits, with day and team, under its record. */
-	cr_assert_str_eq(field("C1", "visits"), "insp:visits:C1");
-	cr_assert_eq(cmd_int(c, "HLEN insp:visits:C1"), selected);
-	redisReply *v = cmd(c, "HGET insp:visits:C1 %s", uscc[0]);
+	cr_assert_str_eq(field("C1", "visits"), "{insp}:visits:C1");
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:visits:C1"), selected);
+	redisReply *v = cmd(c, "HGET {insp}:visits:C1 %s", uscc[0]);
 	cr_assert(v->type == REDIS_REPLY_STRING);
 	cr_assert(strncmp(v->str, day[0], 10) == 0 &&
 		  strstr(v->str, team[0]), "%s", v->str);
 	freeReplyObject(v);
 	/* The public record carries names, never class, score, flags or pi. */
-	redisReply *r = cmd(c, "XRANGE insp:public - + COUNT 3");
+	redisReply *r = cmd(c, "XRANGE {insp}:public - + COUNT 3");
 	for (size_t i = 0; i < r->elements; i++) {
 		redisReply *f = r->element[i]->element[1];
 		for (size_t k = 0; k < f->elements; k += 2) {
@@ -104,9 +104,9 @@ Test(integration, two_phase_commits_before_the_entropy)
 	char digest[128];
 	snprintf(digest, sizeof(digest), "%s", field("T1", "population_digest"));
 	cr_assert_eq(strlen(digest), 64);
-	cr_assert_eq(cmd_int(c, "XLEN insp:dept:SAMR-ZZ"), 0);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), 0);
 	static char types[4][64];
-	cr_assert_eq(stream_values(c, "insp:public", "type", types, 4), 1);
+	cr_assert_eq(stream_values(c, "{insp}:public", "type", types, 4), 1);
 	cr_assert_str_eq(types[0], "frozen");
 	/* The grade index changes after the commitment: the draw must use the
 	 * frozen population all the same. */
@@ -119,7 +119,7 @@ Test(integration, two_phase_commits_before_the_entropy)
 	/* A second entropy for a drawn campaign is refused. */
 	submit(c, "type", "entropy", "id", "T1", "entropy", "again", NULL);
 	cr_assert(wait_drained(c, 5000));
-	cr_assert_eq(cmd_int(c, "XLEN insp:intake:rejected"), 1);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:intake:rejected"), 1);
 	down();
 }
 
@@ -131,14 +131,14 @@ Test(integration, a_used_campaign_id_is_never_drawn_again)
 	char seed[128], entry[128];
 	snprintf(seed, sizeof(seed), "%s", field("D1", "seed"));
 	snprintf(entry, sizeof(entry), "%s", field("D1", "entry"));
-	long long tasks = cmd_int(c, "XLEN insp:dept:SAMR-ZZ");
+	long long tasks = cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ");
 	CAMPAIGN("D1", "entropy", "2"); /* a re-roll attempt */
 	cr_assert(wait_drained(c, 5000));
 	cr_assert_str_eq(field("D1", "seed"), seed);
 	cr_assert_str_eq(field("D1", "entry"), entry);
-	cr_assert_eq(cmd_int(c, "XLEN insp:dept:SAMR-ZZ"), tasks);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), tasks);
 	static char reasons[4][64];
-	cr_assert_eq(stream_values(c, "insp:intake:rejected", "reason",
+	cr_assert_eq(stream_values(c, "{insp}:intake:rejected", "reason",
 				   reasons, 4), 1);
 	cr_assert(strstr(reasons[0], "field id: campaign D1 was already"),
 		  "%s", reasons[0]);
@@ -167,7 +167,7 @@ Test(integration, malformed_entries_are_answered_and_set_aside)
 	cr_assert(wait_status(c, "OK1", "published", 10000));
 	cr_assert(wait_drained(c, 5000));
 	static char reasons[16][64], ids[32][64];
-	size_t n = stream_values(c, "insp:intake:rejected", "reason", reasons,
+	size_t n = stream_values(c, "{insp}:intake:rejected", "reason", reasons,
 				 16);
 	cr_assert_eq(n, 10);
 	const char *want[] = {
@@ -188,8 +188,8 @@ Test(integration, malformed_entries_are_answered_and_set_aside)
 	 * public event, its reason kept 30 days under its id if it gave a
 	 * valid one. */
 	static char types[32][64];
-	n = stream_values(c, "insp:public", "campaign", ids, 32);
-	stream_values(c, "insp:public", "type", types, 32);
+	n = stream_values(c, "{insp}:public", "campaign", ids, 32);
+	stream_values(c, "{insp}:public", "type", types, 32);
 	size_t refused = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(types[i], "rejected")) {
@@ -201,17 +201,17 @@ Test(integration, malformed_entries_are_answered_and_set_aside)
 	/* M6 was refused by its draw: its event names the population it was
 	 * drawn from (the generation of the grades, the digests). */
 	static char gens[4][64];
-	cr_assert_eq(stream_values(c, "insp:public", "generation", gens, 4), 1);
+	cr_assert_eq(stream_values(c, "{insp}:public", "generation", gens, 4), 1);
 	cr_assert_gt(atoll(gens[0]), 0, "%s", gens[0]);
 	cr_assert(strstr(field("M4", "error"), "no policy named"));
 	cr_assert_str_eq(field("M3", "status"), "");
-	redisReply *why = cmd(c, "GET insp:refused:M3");
+	redisReply *why = cmd(c, "GET {insp}:refused:M3");
 	cr_assert(why->type == REDIS_REPLY_STRING &&
 		  !strncmp(why->str, "field size: is not a whole number", 33));
 	freeReplyObject(why);
-	cr_assert_gt(cmd_int(c, "TTL insp:refused:M3"), 29 * 86400);
+	cr_assert_gt(cmd_int(c, "TTL {insp}:refused:M3"), 29 * 86400);
 	/* Answered entries leave the intake stream. */
-	cr_assert_eq(cmd_int(c, "XLEN insp:intake"), 0);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:intake"), 0);
 	down();
 }
 
@@ -240,7 +240,7 @@ Test(integration, daemon_draw_equals_inspectctl_draw)
 	while (n < 1000 && fgets(cli[n], 64, p))
 		cli[n][strcspn(cli[n], "\n")] = '\0', n++;
 	pclose(p);
-	size_t m = stream_values(c, "insp:dept:SAMR-ZZ", "uscc", dmn, 1000);
+	size_t m = stream_values(c, "{insp}:dept:SAMR-ZZ", "uscc", dmn, 1000);
 	cr_assert_eq(n, 700);
 	cr_assert_eq(m, 700);
 	for (size_t i = 0; i < n; i++)
@@ -254,7 +254,7 @@ Test(integration, daemon_draw_equals_inspectctl_draw)
 Test(integration, an_unpublishable_entry_is_refused_not_retried_forever)
 {
 	up(3000);
-	redisReply *x = cmd(c, "SET insp:dept:BROKEN not-a-stream");
+	redisReply *x = cmd(c, "SET {insp}:dept:BROKEN not-a-stream");
 	freeReplyObject(x);
 	submit(c, "type", "campaign", "id", "P1", "department", "BROKEN",
 	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-24",
@@ -263,7 +263,7 @@ Test(integration, an_unpublishable_entry_is_refused_not_retried_forever)
 	cr_assert(wait_status(c, "OK2", "published", 20000));
 	cr_assert(wait_drained(c, 20000));
 	static char reasons[4][64];
-	cr_assert_eq(stream_values(c, "insp:intake:rejected", "reason",
+	cr_assert_eq(stream_values(c, "{insp}:intake:rejected", "reason",
 				   reasons, 4), 1);
 	cr_assert(strstr(reasons[0], "could not be answered after 5"),
 		  "%s", reasons[0]);
@@ -271,7 +271,7 @@ Test(integration, an_unpublishable_entry_is_refused_not_retried_forever)
 	/* The public stream has OK2's plan and entities, and P1's refusal
 	 * only: no half of P1. */
 	static char types[8192][64];
-	size_t n = stream_values(c, "insp:public", "type", types, 8192);
+	size_t n = stream_values(c, "{insp}:public", "type", types, 8192);
 	size_t plans = 0;
 	for (size_t i = 0; i < n; i++)
 		plans += strcmp(types[i], "plan") == 0;
@@ -301,7 +301,7 @@ Test(integration, teams_for_joint_campaigns_and_refusals)
 	/* In J2 every team holds an MPA-ZZ inspector (ids t..9, badges
 	 * B...9) and a SAMR-ZZ one. */
 	static char team[4096][64];
-	size_t n = stream_values(c, "insp:dept:SAMR-ZZ", "team", team, 4096);
+	size_t n = stream_values(c, "{insp}:dept:SAMR-ZZ", "team", team, 4096);
 	/* (64 bytes hold three members' "name badge": 19 bytes each.) */
 	long long j1 = atoll(field("J1", "selected"));
 	cr_assert_gt((long long)n, j1);
@@ -314,7 +314,7 @@ Test(integration, teams_for_joint_campaigns_and_refusals)
 					 * a pharmacist yet, three members */
 		for (const char *p = team[i]; p; p = strchr(p + 1, ','))
 			members++;
-	redisReply *days = cmd(c, "KEYS insp:load:*");
+	redisReply *days = cmd(c, "KEYS {insp}:load:*");
 	for (size_t k = 0; k < days->elements; k++) {
 		redisReply *h = cmd(c, "HVALS %s", days->element[k]->str);
 		for (size_t i = 0; i < h->elements; i++)
@@ -325,7 +325,7 @@ Test(integration, teams_for_joint_campaigns_and_refusals)
 	cr_assert_eq(load, members, "load %lld, members %lld", load, members);
 	/* A roster of two inspectors with capacity 1 cannot staff a campaign
 	 * of hundreds of visits: refused, naming the bottleneck. */
-	redisReply *x = cmd(c, "SET insp:roster %s",
+	redisReply *x = cmd(c, "SET {insp}:roster %s",
 			    "id,name,badge,department,jurisdictions,"
 			    "qualifications,daily_capacity,conflicts,active\n"
 			    "a,甲,1,SAMR-ZZ,4,,1,,1\nb,乙,2,SAMR-ZZ,4,,1,,1\n");
@@ -336,7 +336,7 @@ Test(integration, teams_for_joint_campaigns_and_refusals)
 	cr_assert(strstr(field("J4", "error"), "inspector-days"), "%s",
 		  field("J4", "error"));
 	/* Capacity across campaigns: the per-day load never passes 1. */
-	x = cmd(c, "KEYS insp:load:*");
+	x = cmd(c, "KEYS {insp}:load:*");
 	for (size_t k = 0; k < x->elements; k++) {
 		redisReply *h = cmd(c, "HGET %s a", x->element[k]->str);
 		cr_assert(h->type == REDIS_REPLY_NIL, "the refused plan left "

@@ -20,7 +20,7 @@ struct visit_row {
 static size_t read_visits(redisContext *c, const char *id,
 			  struct visit_row *out, size_t max)
 {
-	redisReply *h = cmd(c, "HGETALL insp:visits:%s", id);
+	redisReply *h = cmd(c, "HGETALL {insp}:visits:%s", id);
 	size_t n = 0;
 	for (size_t i = 0; i + 1 < h->elements && n < max; i += 2, n++) {
 		struct visit_row *v = &out[n];
@@ -44,7 +44,7 @@ static void result(redisContext *c, const char *campaign, const char *uscc,
 		   const char *inspector, const char *date, const char *code,
 		   const char *note)
 {
-	redisReply *r = cmd(c, "XADD insp:results * campaign %s uscc %s "
+	redisReply *r = cmd(c, "XADD {insp}:results * campaign %s uscc %s "
 			    "inspector %s date %s result %s note %s", campaign,
 			    uscc, inspector, date, code, note);
 	freeReplyObject(r);
@@ -55,8 +55,8 @@ static bool wait_answered(redisContext *c, const char *campaign,
 			  long long n, int timeout_ms)
 {
 	for (int t = 0; t < timeout_ms / 50; t++) {
-		long long done = cmd_int(c, "HLEN insp:results:%s", campaign) +
-				 cmd_int(c, "XLEN insp:results:rejected");
+		long long done = cmd_int(c, "HLEN {insp}:results:%s", campaign) +
+				 cmd_int(c, "XLEN {insp}:results:rejected");
 		if (done >= n)
 			return done == n;
 		sleep_ms(50);
@@ -110,20 +110,20 @@ Test(results, valid_results_are_public_and_bad_ones_refused_with_a_reason,
 	result(c, "P1", v[2].uscc, "nobody", v[2].date, "01", "");
 	result(c, "P1", v[2].uscc, v[2].team[0], "2026-09-01", "01", "");
 	result(c, "NOPE", v[2].uscc, v[2].team[0], v[2].date, "01", "");
-	freeReplyObject(cmd(c, "XADD insp:results * campaign P1 uscc %s "
+	freeReplyObject(cmd(c, "XADD {insp}:results * campaign P1 uscc %s "
 			    "date %s result 01", v[2].uscc, v[2].date));
-	freeReplyObject(cmd(c, "XADD insp:results * campaign P1 uscc %s "
+	freeReplyObject(cmd(c, "XADD {insp}:results * campaign P1 uscc %s "
 			    "inspector %s date %s result 01 grade A",
 			    v[2].uscc, v[2].team[0], v[2].date));
 	result(c, "P1", bad, v[2].team[0], v[2].date, "01", "");
 	cr_assert(wait_answered(c, "P1", 11, 20000));
-	cr_assert_eq(cmd_int(c, "HLEN insp:results:P1"), 2);
-	cr_assert_eq(cmd_int(c, "HGET insp:campaign:P1 results"), 2);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:P1"), 2);
+	cr_assert_eq(cmd_int(c, "HGET {insp}:campaign:P1 results"), 2);
 	/* Refused: set aside in order, each with its reason. */
 	static char why[16][64];
-	size_t k = stream_values(c, "insp:results:rejected", "reason", why, 16);
+	size_t k = stream_values(c, "{insp}:results:rejected", "reason", why, 16);
 	cr_assert_eq(k, 9);
-	redisReply *x = cmd(c, "XRANGE insp:results:rejected - +");
+	redisReply *x = cmd(c, "XRANGE {insp}:results:rejected - +");
 	for (size_t i = 0; i < x->elements; i++) {
 		redisReply *f = x->element[i]->element[1];
 		const char *reason = f->element[3]->str;
@@ -133,7 +133,7 @@ Test(results, valid_results_are_public_and_bad_ones_refused_with_a_reason,
 	freeReplyObject(x);
 	/* Public: two results and nine refusals, and no note, inspector,
 	 * class, score, flags or probability. */
-	x = cmd(c, "XRANGE insp:public - +");
+	x = cmd(c, "XRANGE {insp}:public - +");
 	int results = 0, refused = 0;
 	for (size_t i = 0; i < x->elements; i++) {
 		redisReply *f = x->element[i]->element[1];
@@ -152,6 +152,7 @@ Test(results, valid_results_are_public_and_bad_ones_refused_with_a_reason,
 	cr_assert_eq(refused, 9);
 	/* Only the adverse result reaches the credit platform. */
 	static char ev[4][64];
+	wait_xlen(c, "credit:events", 1, 5000);
 	cr_assert_eq(stream_values(c, "credit:events", "uscc", ev, 4), 1);
 	cr_assert_str_eq(ev[0], v[1].uscc);
 	stream_values(c, "credit:events", "result", ev, 4);
@@ -191,14 +192,16 @@ Test(results, every_result_is_applied_once_across_kill_9, .timeout = 120)
 		daemon_start(&d, r.dir, r.port, "resulter", POLICIES_DIR, NULL);
 	}
 	cr_assert(wait_answered(c, "P1", (long long)n, 30000));
-	cr_assert_eq(cmd_int(c, "XLEN insp:results:rejected"), 0);
-	cr_assert_eq(cmd_int(c, "HGET insp:campaign:P1 results"),
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:results:rejected"), 0);
+	cr_assert_eq(cmd_int(c, "HGET {insp}:campaign:P1 results"),
 		     (long long)n);
 	static char u[512][64];
-	size_t m = stream_values(c, "insp:public", "result", u, 512);
+	size_t m = stream_values(c, "{insp}:public", "result", u, 512);
 	cr_assert_eq(m, n, "public results: %zu of %zu", m, n);
+	wait_xlen(c, "credit:events", (long long)((n + 2) / 3), 5000);
 	cr_assert_eq(cmd_int(c, "XLEN credit:events"),
 		     (long long)((n + 2) / 3));
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:outbox"), 0);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);

@@ -53,7 +53,7 @@ static void rich_roster(redisContext *c, char (*code)[19], size_t n)
 					      code[(i * 7 + j * 13) % n]);
 		o += (size_t)snprintf(csv + o, sizeof(csv) - o, ",1\n");
 	}
-	freeReplyObject(cmd(c, "SET insp:roster %b", csv, o));
+	freeReplyObject(cmd(c, "SET {insp}:roster %b", csv, o));
 }
 
 /* Six inspectors of capacity 1: 30 inspector-days in a week. */
@@ -67,7 +67,7 @@ static void tight_roster(redisContext *c)
 			  "z3,丁,4,SAMR-ZZ,1;3;4;5,,1,,1\n"
 			  "z4,戊,5,SAMR-ZZ,1;3;4;5,,1,,1\n"
 			  "z5,己,6,SAMR-ZZ,1;3;4;5,,1,,1\n";
-	freeReplyObject(cmd(c, "SET insp:roster %s", csv));
+	freeReplyObject(cmd(c, "SET {insp}:roster %s", csv));
 }
 
 /* The entities of a district in the population file. */
@@ -106,24 +106,24 @@ static void exact_roster(redisContext *c, size_t gd, size_t hn)
 		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
 				      "s%02zu,专%02zu,S%02zu,SAMR-ZZ,44,,1,,1\n",
 				      i, i, i);
-	freeReplyObject(cmd(c, "SET insp:roster %b", csv, o));
+	freeReplyObject(cmd(c, "SET {insp}:roster %b", csv, o));
 }
 
 /* Waits for id to be published; on failure, says why not. */
 static void published(redisContext *c, const char *id)
 {
 	bool ok = wait_status(c, id, "published", 20000);
-	redisReply *e = ok ? NULL : cmd(c, "HGET insp:campaign:%s error", id);
+	redisReply *e = ok ? NULL : cmd(c, "HGET {insp}:campaign:%s error", id);
 	cr_assert(ok, "%s: %s", id, e && e->str ? e->str : "no answer");
 	freeReplyObject(e);
 }
 
 /* The value of field in campaign id's first event of the given type on
- * insp:public that has it ("" if none). */
+ * {insp}:public that has it ("" if none). */
 static void event_field(redisContext *c, const char *type, const char *id,
 			const char *field, char *value, size_t size)
 {
-	redisReply *x = cmd(c, "XRANGE insp:public - +");
+	redisReply *x = cmd(c, "XRANGE {insp}:public - +");
 	value[0] = '\0';
 	for (size_t i = 0; i < x->elements && !value[0]; i++) {
 		const redisReply *f = x->element[i]->element[1];
@@ -261,7 +261,7 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	       "size", "12", "date", "2026-12-15", "window",
 	       "2026-12-21..2026-12-31", "entropy", "t4", NULL);
 	published(c, "T4");
-	redisReply *a = cmd(c, "GET insp:audit:T4");
+	redisReply *a = cmd(c, "GET {insp}:audit:T4");
 	cr_assert(strstr(a->str, "\nused ") && strstr(a->str, "\nprevious "),
 		  "T4 read no load or previous team:\n%s", a->str);
 	freeReplyObject(a);
@@ -281,10 +281,10 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	       "2027-01-18..2027-01-22", NULL);
 	cr_assert(wait_status(c, "T6", "frozen", 20000));
 	char frozen_roster[160], frozen_items[160], v[160];
-	redisReply *fr = cmd(c, "HGET insp:campaign:T6 roster_digest");
+	redisReply *fr = cmd(c, "HGET {insp}:campaign:T6 roster_digest");
 	snprintf(frozen_roster, sizeof(frozen_roster), "%s", fr->str);
 	freeReplyObject(fr);
-	fr = cmd(c, "HGET insp:campaign:T6 items_digest");
+	fr = cmd(c, "HGET {insp}:campaign:T6 items_digest");
 	snprintf(frozen_items, sizeof(frozen_items), "%s", fr->str);
 	freeReplyObject(fr);
 	tight_roster(c);
@@ -294,7 +294,7 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	cr_assert_str_eq(v, frozen_roster);
 	plan_field(c, "T6", "items_digest", v, sizeof(v));
 	cr_assert_str_eq(v, frozen_items);
-	redisReply *vis = cmd(c, "HVALS insp:visits:T6");
+	redisReply *vis = cmd(c, "HVALS {insp}:visits:T6");
 	cr_assert_gt(vis->elements, 0);
 	for (size_t i = 0; i < vis->elements; i++)
 		cr_assert_eq(vis->element[i]->str[11], 'r', "%s",
@@ -359,7 +359,7 @@ static void reaches(redisContext *c, const struct daemon_proc *d,
 {
 	if (wait_status(c, id, status, 20000))
 		return;
-	redisReply *e = cmd(c, "HGET insp:campaign:%s status", id);
+	redisReply *e = cmd(c, "HGET {insp}:campaign:%s status", id);
 	char *log = slurp(d->log);
 	size_t n = log ? strlen(log) : 0;
 	cr_assert_fail("%s is %s, not %s; the log ends:\n%s", id,
@@ -388,7 +388,7 @@ Test(teams, a_refusal_is_on_record_and_verified, .timeout = 300)
 	       "date", "2026-12-14", "window", "2026-12-21..2026-12-25",
 	       "entropy", "r1", NULL);
 	reaches(c, &d, "R1", "rejected");
-	redisReply *e = cmd(c, "HGET insp:campaign:R1 error");
+	redisReply *e = cmd(c, "HGET {insp}:campaign:R1 error");
 	cr_assert(strstr(e->str, "inspector-days"), "%s", e->str);
 	snprintf(want, sizeof(want), "%s", e->str);
 	freeReplyObject(e);
@@ -397,7 +397,7 @@ Test(teams, a_refusal_is_on_record_and_verified, .timeout = 300)
 	       "policy", "city-capacity-pps", "items", "SC-001", "size", "40",
 	       "date", "2026-12-14", "window", "2026-12-21..2026-12-25", NULL);
 	reaches(c, &d, "R2", "rejected");
-	e = cmd(c, "HGET insp:campaign:R2 error");
+	e = cmd(c, "HGET {insp}:campaign:R2 error");
 	cr_assert(strstr(e->str, "field size: 40 visits need 80 inspector-days;"
 			 " the roster's active inspectors of the campaign's "
 			 "departments offer 30 in the window's 5 working days"),
@@ -419,10 +419,10 @@ Test(teams, a_refusal_is_on_record_and_verified, .timeout = 300)
 	reaches(c, &d, "R3", "rejected");
 	submit(c, "type", "entropy", "id", "R3", "entropy", "r3-again", NULL);
 	cr_assert(wait_drained(c, 10000));
-	e = cmd(c, "HGET insp:campaign:R3 entropy");
+	e = cmd(c, "HGET {insp}:campaign:R3 entropy");
 	cr_assert_str_eq(e->str, "r3");
 	freeReplyObject(e);
-	e = cmd(c, "XREVRANGE insp:public + - COUNT 1");
+	e = cmd(c, "XREVRANGE {insp}:public + - COUNT 1");
 	cr_assert(strstr(e->element[0]->element[1]->element[7]->str,
 			 "not waiting for entropy (rejected)"), "%s",
 		  e->element[0]->element[1]->element[7]->str);

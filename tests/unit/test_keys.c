@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "inspect/store/keys.h"
+#include "inspect/store/slot.h"
 
 /* "`a`, `b`" of a list "a, b"; "—" for none. */
 static void cell_of(const char *list, char *out, size_t size)
@@ -126,14 +127,14 @@ Test(keys, names_are_the_prefix_and_the_pattern)
 	char out[64];
 	config_defaults(&cfg);
 	cr_assert_eq(key_name(out, sizeof(out), &cfg, KEY_CAMPAIGN, "C-1",
-			      NULL), 17);
-	cr_assert_str_eq(out, "insp:campaign:C-1");
+			      NULL), 19);
+	cr_assert_str_eq(out, "{insp}:campaign:C-1");
 	key_name(out, sizeof(out), &cfg, KEY_PUBLIC, NULL, NULL);
-	cr_assert_str_eq(out, "insp:public");
+	cr_assert_str_eq(out, "{insp}:public");
 	key_name(out, sizeof(out), &cfg, KEY_POPULATION_CHUNK, "ab", "3");
-	cr_assert_str_eq(out, "insp:population:ab:3");
+	cr_assert_str_eq(out, "{insp}:population:ab:3");
 	key_name_u(out, sizeof(out), &cfg, KEY_LASTTEAM, 1023);
-	cr_assert_str_eq(out, "insp:lastteam:1023");
+	cr_assert_str_eq(out, "{insp}:lastteam:1023");
 	idx_key(out, sizeof(out), &cfg, 12, 7);
 	cr_assert_str_eq(out, "credit:idx:12:7");
 	key_name(out, sizeof(out), &cfg, KEY_GRADES_EVENTS, NULL, NULL);
@@ -149,4 +150,34 @@ Test(keys, names_are_the_prefix_and_the_pattern)
 		cr_assert_eq(n, key_specs[k].args, "%s", key_specs[k].name);
 		cr_assert_eq(strchr(p, '%') && !strstr(p, "%s"), 0);
 	}
+}
+
+/* The cluster specification's vectors: CRC16 of "123456789" is 0x31C3;
+ * hash tags as its examples read them. */
+Test(keys, slots_as_the_cluster_specification_computes_them)
+{
+	cr_assert_eq(crc16_xmodem("123456789", 9), 0x31C3);
+	cr_assert_eq(key_slot("123456789", 9), 0x31C3 & 16383);
+#define SLOT(s) key_slot(s, strlen(s))
+	cr_assert_eq(SLOT("{user1000}.following"), SLOT("{user1000}.followers"));
+	cr_assert_eq(SLOT("{user1000}.following"), SLOT("user1000"));
+	cr_assert_eq(SLOT("foo{}{bar}"), crc16_xmodem("foo{}{bar}", 10) & 16383);
+	cr_assert_eq(SLOT("foo{{bar}}zap"), SLOT("{bar"));
+	cr_assert_eq(SLOT("foo{bar}{zap}"), SLOT("bar"));
+	/* Known slots (as redis-cli --cluster and CLUSTER KEYSLOT give). */
+	cr_assert_eq(SLOT("foo"), 12182);
+	cr_assert_eq(SLOT("bar"), 5061);
+	cr_assert_eq(SLOT("hello"), 866);
+	/* inspectd's keys share the slot of their tag; the grade index's
+	 * buckets do not. */
+	struct config cfg;
+	char a[64], b[64];
+	config_defaults(&cfg);
+	key_name(a, sizeof(a), &cfg, KEY_CAMPAIGN, "C-1", NULL);
+	key_name(b, sizeof(b), &cfg, KEY_PUBLIC, NULL, NULL);
+	cr_assert_eq(SLOT(a), SLOT(b), "%s %s", a, b);
+	idx_key(a, sizeof(a), &cfg, 1, 0);
+	idx_key(b, sizeof(b), &cfg, 1, 1);
+	cr_assert_neq(SLOT(a), SLOT(b), "%s %s", a, b);
+#undef SLOT
 }

@@ -24,7 +24,7 @@ struct redis_config {
 
 struct config {
 	struct redis_config redis;
-	char prefix[32];        /* inspectd's keys, "insp:" */
+	char prefix[32];        /* inspectd's keys, "{insp}:": a hash tag */
 	char grades_prefix[32]; /* the credit platform's keys, "credit:" */
 	char policies[512];     /* directory of *.yaml policies */
 	char items[512];        /* the item list, <policies>/items/items.yaml */
@@ -45,8 +45,11 @@ struct config {
 	enum log_level log_level;
 };
 
-/* Defaults: 127.0.0.1:6379, prefixes "insp:" and "credit:", policies in
+/* Defaults: 127.0.0.1:6379, prefixes "{insp}:" and "credit:", policies in
  * ./policies, consumer "inspectd-<hostname>", Asia/Shanghai. */
+/* Whether prefix holds a Redis Cluster hash tag: a '{', then a '}' with
+ * something between (what the cluster hashes instead of the whole key). */
+bool config_has_hash_tag(const char *prefix);
 void config_defaults(struct config *c);
 /* Reads the YAML file over the defaults; the password comes from the
  * file named by redis.password_file or the variable named by

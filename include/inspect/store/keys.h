@@ -40,6 +40,7 @@ enum key_kind {
 	KEY_RESULTS,
 	KEY_CAMPAIGN_RESULTS,
 	KEY_RESULTS_REJECTED,
+	KEY_OUTBOX,
 	/* under <g> (grades_prefix), the credit platform's */
 	KEY_GRADES_META,
 	KEY_GRADES_IDX,
