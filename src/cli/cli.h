@@ -18,6 +18,7 @@ int cmd_simulate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_overdue(int argc, char **argv);
 int cmd_export(int argc, char **argv);

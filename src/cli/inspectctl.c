@@ -55,6 +55,11 @@ static const struct command {
 	 "order, from the\n"
 	 "       deployment's first campaign: each bundle's load and previous "
 	 "teams\n       checked against the outcomes before it)\n"},
+	{"migrate", cmd_migrate, "move inspectd's keys from an older layout",
+	 "inspectctl migrate [--from PREFIX] " REDIS_OPTS "\n"
+	 "Moves every key under PREFIX (default: the configured prefix without "
+	 "its\nhash tag, e.g. insp: for {insp}:) to the configured prefix, key "
+	 "by key;\nrun it again if it is cut short.\n"},
 	{"calendar", cmd_calendar, "show the working-day calendars: official "
 				   "until when, provisional after",
 	 "inspectctl calendar [--year YYYY] [--config FILE]\n"

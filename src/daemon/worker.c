@@ -3,6 +3,7 @@
  * others' stale entries now and then, then new campaign entries. */
 #include "inspect/shell/log.h"
 #include "inspect/store/grades.h"
+#include "inspect/store/migrate.h"
 #include "inspect/store/outbox.h"
 #include "worker.h"
 
@@ -24,6 +25,28 @@ static int events_step(struct worker *w)
 	return n < 0 ? ENTRY_LOST : n > 0;
 }
 
+/* Keys of the layout before hash tags: nothing is served (nor a new
+ * intake group made) until inspectctl migrate has moved them. Returns
+ * true (with the connection closed, so that the loop's backoff tries
+ * again) while they are there. */
+static bool legacy_keys(struct worker *w)
+{
+	char old[32];
+	legacy_prefix(w->cfg->prefix, old);
+	int r = store_legacy_layout(&w->store, old);
+	if (r > 0) {
+		log_error("keys of an older layout are there: run inspectctl "
+			  "migrate, then this daemon goes on by itself",
+			  "old_prefix=%s prefix=%s", log_quote(old),
+			  log_quote(w->cfg->prefix));
+		snprintf(w->store.err, sizeof(w->store.err),
+			 "keys under %s wait for inspectctl migrate", old);
+	}
+	if (r != 0)
+		store_close(&w->store);
+	return r != 0;
+}
+
 int worker_step(struct worker *w)
 {
 	char intake[128], results[128];
@@ -33,6 +56,8 @@ int worker_step(struct worker *w)
 		if (store_connect(&w->store, w->cfg) < 0)
 			return ENTRY_LOST;
 		log_info("connected to redis", "consumer=%s", w->cfg->consumer);
+		if (legacy_keys(w))
+			return ENTRY_LOST;
 		if (intake_ensure_group(w, intake) < 0 ||
 		    intake_ensure_group(w, results) < 0)
 			return ENTRY_LOST;

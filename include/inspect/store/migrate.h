@@ -1,0 +1,30 @@
+/* Moving inspectd's keys from a layout of an older prefix (before keys
+ * carried a hash tag: "insp:") to the configured one ("{insp}:"), key by
+ * key: DUMP, RESTORE under the new name with its time to live, DEL. Each
+ * command touches one key, so it works on a single node and on a cluster
+ * alike, and a migration cut short is finished by running it again (a
+ * key already restored is found there, and the old one deleted). Consumer
+ * groups and their pending entries move with their streams. Run it with
+ * the daemons stopped, or idle: they serve nothing while keys of the
+ * older layout exist (store_legacy_layout). */
+#ifndef INSPECT_MIGRATE_H
+#define INSPECT_MIGRATE_H
+
+#include <stddef.h>
+
+#include "inspect/store/store.h"
+
+/* The prefix of the layout before hash tags that the configured prefix
+ * replaces: its braces taken out ("{insp}:" -> "insp:"). */
+void legacy_prefix(const char *prefix, char out[32]);
+
+/* Whether keys of the older layout `from` are there (its intake, public
+ * stream or roster): 1, 0, or STORE_LOST. */
+int store_legacy_layout(struct store *s, const char *from);
+
+/* Moves every key whose name starts with `from` to the configured prefix
+ * (the rest of its name kept). Returns 0 with the count in *moved, or
+ * STORE_LOST / STORE_REFUSED (s->err names the key). */
+int store_migrate(struct store *s, const char *from, size_t *moved);
+
+#endif
