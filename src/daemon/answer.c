@@ -13,25 +13,8 @@
 #include "inspect/shell/log.h"
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
+#include "inspect/store/ops.h"
 #include "answer.h"
-
-void answer_ack(struct worker *w, struct tx *t, enum key_kind stream,
-		const char *entry_id)
-{
-	char key[128];
-	key_name(key, sizeof(key), w->cfg, stream, NULL, NULL);
-	args_add(&t->a, "XACK");
-	args_add(&t->a, key);
-	args_add(&t->a, INTAKE_GROUP);
-	args_add(&t->a, entry_id);
-	tx_send(t);
-	/* Answered: what it asked is on record, so the stream keeps only
-	 * what is pending. */
-	args_add(&t->a, "XDEL");
-	args_add(&t->a, key);
-	args_add(&t->a, entry_id);
-	tx_send(t);
-}
 
 static void items_text(const struct campaign *c, char *out, size_t size)
 {
@@ -53,16 +36,11 @@ static void window_text(const struct campaign *c, char out[32])
 	snprintf(out, 32, "%s..%s", a, b);
 }
 
-void answer_event(struct tx *t, const char *pub, const char *type,
-		  const char *campaign)
+void answer_event(struct kv_list *ev, const char *type, const char *campaign)
 {
-	args_add(&t->a, "XADD");
-	args_add(&t->a, pub);
-	args_add(&t->a, "*");
-	args_add(&t->a, "type");
-	args_add(&t->a, type);
-	args_add(&t->a, "campaign");
-	args_add(&t->a, campaign);
+	kv_init(ev);
+	kv_add(ev, "type", type);
+	kv_add(ev, "campaign", campaign);
 }
 
 int answer_commit(struct worker *w, struct tx *t, const char *what)
@@ -81,83 +59,61 @@ int answer_commit(struct worker *w, struct tx *t, const char *what)
 
 void answer_refusal_begin(struct worker *w, struct tx *t,
 			  const struct answer *a, const char *why,
-			  char pub[128])
+			  struct kv_list *ev)
 {
-	char dead[128];
-	key_name(dead, sizeof(dead), w->cfg, KEY_INTAKE_REJECTED, NULL, NULL);
-	key_name(pub, 128, w->cfg, KEY_PUBLIC, NULL, NULL);
-	tx_dead_letter(t, dead, w->cfg->dead_letters_kept, a->entry_id, why,
-		       a->fields);
-	answer_event(t, pub, "rejected", a->c->id);
-	args_add(&t->a, "entry");
-	args_add(&t->a, a->entry_id);
-	args_add(&t->a, "reason");
-	args_add(&t->a, why);
+	tx_dead_letter(t, KEY_INTAKE_REJECTED, w->cfg->dead_letters_kept,
+		       a->entry_id, why, a->fields);
+	answer_event(ev, "rejected", a->c->id);
+	kv_add(ev, "entry", a->entry_id);
+	kv_add(ev, "reason", why);
 }
 
 int answer_reject(struct worker *w, const struct answer *a, const char *why)
 {
-	char rec[160], pub[128];
 	const char *id = a->c->id;
 	struct tx t;
-	key_name(rec, sizeof(rec), w->cfg, KEY_CAMPAIGN, id, NULL);
-	tx_begin(&t, &w->store);
-	answer_refusal_begin(w, &t, a, why, pub);
+	struct kv_list ev;
 	char read[3][72];
+	tx_begin(&t, &w->store);
+	answer_refusal_begin(w, &t, a, why, &ev);
 	if (a->read) {
 		seed_hex(a->read->population_digest, 32, read[0]);
 		seed_hex(a->read->policy->policy.digest, 32, read[1]);
 		snprintf(read[2], sizeof(read[2]), "%llu",
 			 (unsigned long long)a->read->generation);
-		const char *kv[][2] = {{"population_digest", read[0]},
-				       {"policy_digest", read[1]},
-				       {"generation", read[2]}};
-		for (size_t i = 0; i < 3; i++) {
-			args_add(&t.a, kv[i][0]);
-			args_add(&t.a, kv[i][1]);
-		}
-		args_add(&t.a, "population");
-		args_addu(&t.a, a->read->population);
+		kv_add(&ev, "population_digest", read[0]);
+		kv_add(&ev, "policy_digest", read[1]);
+		kv_add(&ev, "generation", read[2]);
+		kv_addu(&ev, "population", a->read->population);
 	}
-	tx_send(&t);
+	tx_xadd_list(&t, KEY_PUBLIC, NULL, &ev);
+	kv_finish(&ev);
 	if (id[0] && a->c->type == ENTRY_CAMPAIGN && a->id_unused) {
 		/* Only for an unused id; process.c WATCHes the record. */
-		args_add(&t.a, "HSET");
-		args_add(&t.a, rec);
-		args_add(&t.a, "status");
-		args_add(&t.a, "rejected");
-		args_add(&t.a, "error");
-		args_add(&t.a, why);
-		args_add(&t.a, "entry");
-		args_add(&t.a, a->entry_id);
-		tx_send(&t);
+		const struct kv rec[] = {KV("status", "rejected"),
+					 KV("error", why),
+					 KV("entry", a->entry_id)};
+		tx_hset(&t, KEY_CAMPAIGN, id, rec, 3);
 	}
-	answer_ack(w, &t, KEY_INTAKE, a->entry_id);
+	tx_ack(&t, KEY_INTAKE, a->entry_id);
 	return answer_commit(w, &t, "reject");
 }
 
 /* How long the reason of a junk entry that named a valid id is kept. */
-#define REFUSED_TTL "2592000" /* 30 days */
+#define REFUSED_TTL 2592000 /* 30 days */
 
 int answer_junk(struct worker *w, const struct junk *j, size_t n)
 {
-	char dead[128], key[160];
 	struct tx t;
-	key_name(dead, sizeof(dead), w->cfg, KEY_INTAKE_REJECTED, NULL, NULL);
 	tx_begin(&t, &w->store);
 	for (size_t i = 0; i < n; i++) {
-		tx_dead_letter(&t, dead, w->cfg->dead_letters_kept,
-			       j[i].entry_id, j[i].why, j[i].fields);
-		if (j[i].id[0]) {
-			key_name(key, sizeof(key), w->cfg, KEY_REFUSED, j[i].id, NULL);
-			args_add(&t.a, "SET");
-			args_add(&t.a, key);
-			args_add(&t.a, j[i].why);
-			args_add(&t.a, "EX");
-			args_add(&t.a, REFUSED_TTL);
-			tx_send(&t);
-		}
-		answer_ack(w, &t, KEY_INTAKE, j[i].entry_id);
+		tx_dead_letter(&t, KEY_INTAKE_REJECTED,
+			       w->cfg->dead_letters_kept, j[i].entry_id,
+			       j[i].why, j[i].fields);
+		if (j[i].id[0])
+			tx_set_expiring(&t, KEY_REFUSED, j[i].id, j[i].why,
+					REFUSED_TTL);
+		tx_ack(&t, KEY_INTAKE, j[i].entry_id);
 	}
 	return answer_commit(w, &t, "refuse");
 }
@@ -171,54 +127,36 @@ int answer_unprocessable(struct worker *w, const char *entry_id,
 	return answer_reject(w, &a, why);
 }
 
-void answer_record_fields(struct tx *t, const char *rkey, const char *status,
+void answer_record_fields(struct kv_list *l, const char *status,
 			  const struct answer *a,
-			  const struct campaign_record *rec, char *items,
-			  char *window, char (*buf)[72])
+			  const struct campaign_record *rec,
+			  struct record_texts *x)
 {
 	const struct campaign *c = a->c;
-	args_add(&t->a, "HSET");
-	args_add(&t->a, rkey);
-	args_add(&t->a, "status");
-	args_add(&t->a, status);
-	char date[11];
-	date_format(rec->date, date);
-	items_text(c, items, 2200);
-	window_text(c, window);
-	seed_hex(rec->policy->policy.digest, 32, buf[0]);
-	seed_hex(rec->population_digest, 32, buf[1]);
-	snprintf(buf[2], 72, "%s", date);
-	args_add(&t->a, "entry");
-	args_add(&t->a, a->entry_id);
-	args_add(&t->a, "department");
-	args_add(&t->a, c->department);
-	args_add(&t->a, "policy");
-	args_add(&t->a, rec->policy->policy.name);
-	args_add(&t->a, "policy_digest");
-	args_add(&t->a, buf[0]);
-	args_add(&t->a, "items");
-	args_add(&t->a, items);
-	args_add(&t->a, "window");
-	args_add(&t->a, window);
-	args_add(&t->a, "date");
-	args_add(&t->a, buf[2]);
-	args_add(&t->a, "backdated");
-	args_add(&t->a, c->backdated ? "yes" : "no");
-	args_add(&t->a, "size");
-	args_addu(&t->a, c->size);
-	args_add(&t->a, "population");
-	args_addu(&t->a, rec->population);
-	args_add(&t->a, "population_digest");
-	args_add(&t->a, buf[1]);
-	args_add(&t->a, "generation");
-	args_addu(&t->a, rec->generation);
+	kv_init(l);
+	kv_add(l, "status", status);
+	items_text(c, x->items, sizeof(x->items));
+	window_text(c, x->window);
+	seed_hex(rec->policy->policy.digest, 32, x->policy_digest);
+	seed_hex(rec->population_digest, 32, x->population_digest);
+	date_format(rec->date, x->date);
+	kv_add(l, "entry", a->entry_id);
+	kv_add(l, "department", c->department);
+	kv_add(l, "policy", rec->policy->policy.name);
+	kv_add(l, "policy_digest", x->policy_digest);
+	kv_add(l, "items", x->items);
+	kv_add(l, "window", x->window);
+	kv_add(l, "date", x->date);
+	kv_add(l, "backdated", c->backdated ? "yes" : "no");
+	kv_addu(l, "size", c->size);
+	kv_addu(l, "population", rec->population);
+	kv_add(l, "population_digest", x->population_digest);
+	kv_addu(l, "generation", rec->generation);
 }
 
 long answer_population_kept(struct worker *w, const char *hex)
 {
-	char key[200];
-	key_name(key, sizeof(key), w->cfg, KEY_POPULATION, hex, NULL);
-	redisReply *r = store_runv(&w->store, "GET", key, NULL);
+	redisReply *r = store_get(&w->store, KEY_POPULATION, hex);
 	if (!r)
 		return -1;
 	long chunks = r->type == REDIS_REPLY_STRING
@@ -227,29 +165,10 @@ long answer_population_kept(struct worker *w, const char *hex)
 	return chunks > 0 ? chunks : 0;
 }
 
-/* SET key to len bytes of text; false (reason in store.err) if refused. */
-static bool set_text(struct worker *w, const char *key, const char *text,
-		     size_t len)
-{
-	struct args a;
-	args_init(&a);
-	args_add(&a, "SET");
-	args_add(&a, key);
-	args_addn(&a, text, len);
-	redisReply *r = store_run(&w->store, &a);
-	args_finish(&a);
-	bool ok = r && r->type == REDIS_REPLY_STATUS;
-	if (r && !ok)
-		snprintf(w->store.err, sizeof(w->store.err), "%s: %.200s", key,
-			 r->type == REDIS_REPLY_ERROR ? r->str : "refused");
-	freeReplyObject(r);
-	return ok;
-}
-
 long answer_keep_population(struct worker *w, const char *hex,
 			    const struct population *pop)
 {
-	char key[200], suffix[80];
+	char suffix[16];
 	size_t cap = CHUNK_BYTES + RECORD_MAX;
 	char *text = malloc(cap);
 	unsigned chunks = 0;
@@ -263,9 +182,8 @@ long answer_keep_population(struct worker *w, const char *hex,
 			used += population_format_record(&pop->v[i], text + used);
 		if (used >= CHUNK_BYTES || (i == pop->n && used > 0)) {
 			snprintf(suffix, sizeof(suffix), "%u", chunks++);
-			key_name(key, sizeof(key), w->cfg, KEY_POPULATION_CHUNK,
-				 hex, suffix);
-			ok = set_text(w, key, text, used);
+			ok = store_set(&w->store, KEY_POPULATION_CHUNK, hex,
+				       suffix, text, used) == 0;
 			used = 0;
 		}
 	}
@@ -273,52 +191,42 @@ long answer_keep_population(struct worker *w, const char *hex,
 	/* Written last: a reader that finds the count finds every chunk. */
 	char count[16];
 	snprintf(count, sizeof(count), "%u", chunks);
-	key_name(key, sizeof(key), w->cfg, KEY_POPULATION, hex, NULL);
 	if (ok)
-		ok = set_text(w, key, count, strlen(count));
+		ok = store_set(&w->store, KEY_POPULATION, hex, NULL, count,
+			       strlen(count)) == 0;
 	return ok ? (long)chunks : -1;
 }
 
-void answer_keep_copy(struct worker *w, struct tx *t, enum key_kind kind,
-		      const char *text, size_t len, char hex[65])
+void answer_keep_copy(struct tx *t, enum key_kind kind, const char *text,
+		      size_t len, char hex[65])
 {
-	char key[200];
 	uint8_t d[32];
 	sha256(text, len, d);
 	seed_hex(d, 32, hex);
-	key_name(key, sizeof(key), w->cfg, kind, hex, NULL);
-	args_add(&t->a, "SET");
-	args_add(&t->a, key);
-	args_addn(&t->a, text, len);
-	tx_send(t);
+	tx_set(t, kind, hex, text, len);
 }
 
 /* The fields a freeze commits the team draw to, in the record and the
  * public event alike. */
-static void add_commitments(struct tx *t, const char *roster,
+static void add_commitments(struct kv_list *l, const char *roster,
 			    const char *items, const char *calendars)
 {
-	const char *kv[][2] = {{"roster_digest", roster},
-			       {"items_digest", items},
-			       {"calendars", calendars}};
-	for (size_t i = 0; i < 3; i++) {
-		args_add(&t->a, kv[i][0]);
-		args_add(&t->a, kv[i][1]);
-	}
+	kv_add(l, "roster_digest", roster);
+	kv_add(l, "items_digest", items);
+	kv_add(l, "calendars", calendars);
 }
 
 int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop)
 {
-	char rkey[160], pub[128], items[2200], window[32], hex[65];
-	char buf[3][72], roster_hex[65], items_hex[65];
+	char hex[65], roster_hex[65], items_hex[65];
+	struct record_texts x;
 	struct tx t;
 	/* The roster and the item list the team draw will read, committed
 	 * before the entropy like the population: nobody can choose them
 	 * once the entropy is known. */
-	key_name(rkey, sizeof(rkey), w->cfg, KEY_ROSTER, NULL, NULL);
-	redisReply *roster = store_runv(&w->store, "GET", rkey, NULL);
+	redisReply *roster = store_get(&w->store, KEY_ROSTER, NULL);
 	if (!roster)
 		return ENTRY_LOST;
 	char why[512];
@@ -343,13 +251,11 @@ int answer_freeze(struct worker *w, const struct answer *a,
 		freeReplyObject(roster);
 		return ENTRY_LOST;
 	}
-	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, a->c->id, NULL);
-	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
 	tx_begin(&t, &w->store);
-	answer_keep_copy(w, &t, KEY_ROSTER_COPY, roster->str, roster->len,
+	answer_keep_copy(&t, KEY_ROSTER_COPY, roster->str, roster->len,
 			 roster_hex);
 	freeReplyObject(roster);
-	answer_keep_copy(w, &t, KEY_ITEMS_COPY, w->cat->items_text,
+	answer_keep_copy(&t, KEY_ITEMS_COPY, w->cat->items_text,
 			 w->cat->items_len, items_hex);
 	/* The window's calendars too: a notice added before the entropy
 	 * leaves the plan's working days as committed. */
@@ -360,27 +266,22 @@ int answer_freeze(struct worker *w, const struct answer *a,
 			    sizeof(why)) == 0 &&
 	    plan_keep_calendars(w, &t, from, to, &cal) < 0)
 		cal.calendars[0] = cal.provisional[0] = '\0';
-	answer_record_fields(&t, rkey, "frozen", a, rec, items, window, buf);
-	add_commitments(&t, roster_hex, items_hex, cal.calendars);
-	args_add(&t.a, "calendar_provisional");
-	args_add(&t.a, cal.provisional);
-	args_add(&t.a, "frozen_chunks");
-	args_addu(&t.a, (unsigned long long)chunks);
-	args_add(&t.a, "policy_text");
-	args_addn(&t.a, rec->policy->text, rec->policy->len);
-	tx_send(&t);
-	answer_event(&t, pub, "frozen", a->c->id);
-	args_add(&t.a, "department");
-	args_add(&t.a, a->c->department);
-	args_add(&t.a, "population");
-	args_addu(&t.a, pop->n);
-	args_add(&t.a, "population_digest");
-	args_add(&t.a, buf[1]);
-	args_add(&t.a, "policy_digest");
-	args_add(&t.a, buf[0]);
-	add_commitments(&t, roster_hex, items_hex, cal.calendars);
-	tx_send(&t);
-	answer_ack(w, &t, KEY_INTAKE, a->entry_id);
+	struct kv_list l, ev;
+	answer_record_fields(&l, "frozen", a, rec, &x);
+	add_commitments(&l, roster_hex, items_hex, cal.calendars);
+	kv_add(&l, "calendar_provisional", cal.provisional);
+	kv_addu(&l, "frozen_chunks", (unsigned long long)chunks);
+	kv_addn(&l, "policy_text", rec->policy->text, rec->policy->len);
+	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);
+	answer_event(&ev, "frozen", a->c->id);
+	kv_add(&ev, "department", a->c->department);
+	kv_addu(&ev, "population", pop->n);
+	kv_add(&ev, "population_digest", x.population_digest);
+	kv_add(&ev, "policy_digest", x.policy_digest);
+	add_commitments(&ev, roster_hex, items_hex, cal.calendars);
+	tx_xadd_list(&t, KEY_PUBLIC, NULL, &ev);
+	kv_finish(&l);
+	kv_finish(&ev);
+	tx_ack(&t, KEY_INTAKE, a->entry_id);
 	return answer_commit(w, &t, "freeze");
 }
-

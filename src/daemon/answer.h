@@ -1,34 +1,30 @@
 /* What the answering transactions share (answer.c: refusal and freeze;
- * publish.c: the publication; results.c: results). */
+ * publish.c: the publication; refusal.c: a refusal after the draw;
+ * result_entries.c: results). */
 #ifndef INSPECTD_ANSWER_H
 #define INSPECTD_ANSWER_H
 
 #include "inspect/store/keys.h"
+#include "inspect/store/tx.h"
 #include "teams.h"
-#include "tx.h"
 #include "worker.h"
 
 #define CHUNK_BYTES (16u << 20) /* frozen population text per key */
 
-/* The XACK and XDEL of an entry of <p><stream> ("intake", "results"),
- * in the transaction. */
-void answer_ack(struct worker *w, struct tx *t, enum key_kind stream,
-		const char *entry_id);
 /* SET <p><kind>:<sha256 of text> = text in the transaction (an immutable
  * copy, named by its content); the digest into hex. */
-void answer_keep_copy(struct worker *w, struct tx *t, enum key_kind kind,
-		      const char *text, size_t len, char hex[65]);
-/* Starts an XADD of an event of the given type about a campaign on the
- * public stream; the caller adds its fields and sends it. */
-void answer_event(struct tx *t, const char *pub, const char *type,
+void answer_keep_copy(struct tx *t, enum key_kind kind, const char *text,
+		      size_t len, char hex[65]);
+/* Starts (kv_init) the fields of an event of the given type about a
+ * campaign; the caller adds its own, sends it (tx_xadd_list) and finishes
+ * the list. */
+void answer_event(struct kv_list *ev, const char *type,
 		  const char *campaign);
-/* The dead letter of a refused entry and the start of its public
- * "rejected" event (entry, reason); the caller may add fields, and sends
- * it. pub holds the stream's key until then (arguments are sent by
- * reference). */
+/* The dead letter of a refused entry, and the start of its public
+ * "rejected" event (entry, reason) in ev, as answer_event. */
 void answer_refusal_begin(struct worker *w, struct tx *t,
 			  const struct answer *a, const char *why,
-			  char pub[128]);
+			  struct kv_list *ev);
 /* What a drawn campaign is: its population, the draw, the visit plan and
  * the seed. */
 struct drawn {
@@ -36,7 +32,14 @@ struct drawn {
 	const struct draw *d;
 	const struct visit_plan *plan;
 	const uint8_t *seed;
+	int32_t date; /* the draw date */
 };
+/* The draw's publication (publish.c): one task per selected entity on the
+ * department's stream, the plan and its entities on <p>public, the
+ * inspections on record, the campaign record published; acknowledges the
+ * entry. */
+int answer_publish(struct worker *w, const struct answer *a,
+		   const struct campaign_record *rec, const struct drawn *x);
 /* A campaign its team draw refused, refused with what it read on record:
  * the population, roster, item list and calendars kept, teams.txt as
  * <p>audit:<id>, the record "rejected" with the digests of each, and the
@@ -47,13 +50,18 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 			const struct drawn *x, const char *why);
 /* EXEC: ENTRY_DONE, ENTRY_LOST or ENTRY_RETRY, the reason in store.err. */
 int answer_commit(struct worker *w, struct tx *t, const char *what);
-/* HSET of the record with its status and the fields every drawn or
- * frozen campaign carries; the caller adds its own and sends it. items,
- * window and buf hold the texts until then. */
-void answer_record_fields(struct tx *t, const char *rkey, const char *status,
+/* The texts of a record's fields, which must live until it is sent. */
+struct record_texts {
+	char items[2200], window[32], date[11];
+	char policy_digest[65], population_digest[65];
+};
+/* Starts (kv_init) the record's fields: its status and those every drawn
+ * or frozen campaign carries; the caller adds its own, sends them
+ * (tx_hset_list on KEY_CAMPAIGN) and finishes the list. */
+void answer_record_fields(struct kv_list *l, const char *status,
 			  const struct answer *a,
-			  const struct campaign_record *rec, char *items,
-			  char *window, char (*buf)[72]);
+			  const struct campaign_record *rec,
+			  struct record_texts *x);
 /* The chunk count of the population with this digest (hex) if it is
  * kept already, else 0; -1 on a lost connection. Call before tx_begin. */
 long answer_population_kept(struct worker *w, const char *hex);

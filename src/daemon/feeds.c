@@ -11,7 +11,7 @@
 
 #include "inspect/core/date.h"
 #include "inspect/shell/log.h"
-#include "tx.h"
+#include "inspect/store/tx.h"
 #include "worker.h"
 
 #define SEP "\x1f"

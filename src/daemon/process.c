@@ -133,7 +133,7 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	if (r == 1 && plan.refused_by_draw) {
 		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
 			 a->entry_id, a->c->id, log_quote(why2));
-		struct drawn x = {pop, &d, &plan, seed};
+		struct drawn x = {pop, &d, &plan, seed, rec->date};
 		r = answer_refuse_drawn(w, a, rec, &x, why2);
 	} else if (r == 1) {
 		r = reject(w, a, why2);
@@ -146,7 +146,8 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 		return r;
 	}
 	double t1 = clock_seconds();
-	r = answer_publish(w, a, rec, pop, &d, &plan, seed, a->c->entropy);
+	struct drawn x = {pop, &d, &plan, seed, rec->date};
+	r = answer_publish(w, a, rec, &x);
 	visit_plan_finish(&plan);
 	w->t.draw = t_teams - t0;
 	w->t.teams = t1 - t_teams;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "inspect/store/ops.h"
 #include "inspect/core/bucket.h"
 #include "inspect/shell/clock.h"
 #include "inspect/core/date.h"
@@ -73,84 +74,80 @@ static const char *address_cb(size_t k, void *ctx)
 	return address_of(ctx, k);
 }
 
-static void add_tasks(struct tx *t, const struct answer *a, const char *dept,
+static void add_tasks(struct tx *t, const struct answer *a,
 		      const struct population *pop, const struct draw *d,
 		      const struct details *det, const struct visit_plan *p,
-		      const char *items, const char *window)
+		      const struct record_texts *x)
 {
 	for (size_t k = 0; k < d->n_chosen; k++) {
 		char day[11], team[TEAM_MAX * 140];
 		date_format(p->a[k].day, day);
 		plan_team_text(p, k, team, sizeof(team));
-		args_add(&t->a, "XADD");
-		args_add(&t->a, dept);
-		args_add(&t->a, "*");
-		args_add(&t->a, "campaign");
-		args_add(&t->a, a->c->id);
-		args_add(&t->a, "uscc");
-		args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
-		args_add(&t->a, "name");
-		args_add(&t->a, name_of(det, k));
-		args_add(&t->a, "address");
-		args_add(&t->a, address_of(det, k));
-		args_add(&t->a, "items");
-		args_add(&t->a, items);
-		args_add(&t->a, "window");
-		args_add(&t->a, window);
-		args_add(&t->a, "date");
-		args_add(&t->a, day);
-		args_add(&t->a, "team");
-		args_add(&t->a, team);
-		tx_send(t);
+		const struct kv task[] = {
+			KV("campaign", a->c->id),
+			KVN("uscc", pop->v[d->chosen[k]].uscc, USCC_LEN),
+			KV("name", name_of(det, k)),
+			KV("address", address_of(det, k)),
+			KV("items", x->items),
+			KV("window", x->window),
+			KV("date", day),
+			KV("team", team),
+		};
+		tx_xadd(t, KEY_DEPT, a->c->department, task, 8);
 	}
 }
 
-/* The plan, then its entities: uscc and name only. No class, score,
- * flags or π: risk grades are not public. */
-/* The texts the plan event is made of. */
+/* The texts the plan's record and event are made of. */
 struct plan_texts {
-	const char *seed, *items, *window, *entropy;
-	const char (*buf)[72]; /* policy digest, population digest, date */
+	const char *seed, *entropy;
+	const struct record_texts *x;
 	const struct audit_refs *refs;
+	size_t selected;
+	const char *visits, *audit, *visit_window;
+	unsigned long long chunks;
 };
 
 /* The plan on <p>public, with every commitment a verifier compares an
  * audit bundle with (docs/ALGORITHM.md, "Audit bundles"), then each
- * selected entity. */
-static void add_public(struct tx *t, const struct answer *a, const char *pub,
+ * selected entity: uscc and name only. No class, score, flags or π: risk
+ * grades are not public. */
+static void add_public(struct tx *t, const struct answer *a,
 		       const struct population *pop, const struct draw *d,
 		       const struct details *det, const struct plan_texts *x)
 {
-	answer_event(t, pub, "plan", a->c->id);
-	const char *kv[][2] = {
-		{"department", a->c->department}, {"items", x->items},
-		{"window", x->window}, {"date", x->buf[2]},
-		{"population_digest", x->buf[1]}, {"policy_digest", x->buf[0]},
-		{"seed", x->seed}, {"entropy", x->entropy},
-		{"algorithm", ALGORITHM_VERSION},
-		{"roster_digest", x->refs->roster_hex},
-		{"items_digest", x->refs->items_hex},
-		{"team_inputs_digest", x->refs->team_inputs_hex},
-		{"outcome_digest", x->refs->outcome_hex},
-		{"calendars", x->refs->calendars},
-		{"calendar_provisional", x->refs->provisional},
+	struct kv_list ev;
+	answer_event(&ev, "plan", a->c->id);
+	const struct kv plan[] = {
+		KV("department", a->c->department),
+		KV("items", x->x->items),
+		KV("window", x->x->window),
+		KV("date", x->x->date),
+		KV("population_digest", x->x->population_digest),
+		KV("policy_digest", x->x->policy_digest),
+		KV("seed", x->seed),
+		KV("entropy", x->entropy),
+		KV("algorithm", ALGORITHM_VERSION),
+		KV("roster_digest", x->refs->roster_hex),
+		KV("items_digest", x->refs->items_hex),
+		KV("team_inputs_digest", x->refs->team_inputs_hex),
+		KV("outcome_digest", x->refs->outcome_hex),
+		KV("calendars", x->refs->calendars),
+		KV("calendar_provisional", x->refs->provisional),
 	};
-	for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++) {
-		args_add(&t->a, kv[i][0]);
-		args_add(&t->a, kv[i][1]);
-	}
-	args_add(&t->a, "population");
-	args_addu(&t->a, pop->n);
-	args_add(&t->a, "selected");
-	args_addu(&t->a, d->n_chosen);
-	tx_send(t);
+	for (size_t i = 0; i < sizeof(plan) / sizeof(*plan); i++)
+		kv_add(&ev, plan[i].name, plan[i].value);
+	kv_addu(&ev, "population", pop->n);
+	kv_addu(&ev, "selected", d->n_chosen);
+	tx_xadd_list(t, KEY_PUBLIC, NULL, &ev);
+	kv_finish(&ev);
 	for (size_t k = 0; k < d->n_chosen; k++) {
-		answer_event(t, pub, "entity", a->c->id);
-		args_add(&t->a, "uscc");
-		args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
-		args_add(&t->a, "name");
-		args_add(&t->a, name_of(det, k));
-		tx_send(t);
+		const struct kv entity[] = {
+			KV("type", "entity"),
+			KV("campaign", a->c->id),
+			KVN("uscc", pop->v[d->chosen[k]].uscc, USCC_LEN),
+			KV("name", name_of(det, k)),
+		};
+		tx_xadd(t, KEY_PUBLIC, NULL, entity, 4);
 	}
 }
 
@@ -177,23 +174,23 @@ int add_bucketed_hset(struct worker *w, struct tx *t, enum key_kind kind,
 	memcpy(next, start, sizeof(next));
 	for (size_t k = 0; k < d->n_chosen; k++)
 		order[next[b_of[k]]++] = (uint32_t)k;
-	char key[160];
-	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++) {
+	struct kv *f = malloc((d->n_chosen + 1) * sizeof(*f));
+	for (uint32_t b = 0; f && b < INSPECTED_BUCKETS; b++) {
 		if (start[b] == start[b + 1])
 			continue;
-		key_name_u(key, sizeof(key), w->cfg, kind, b);
-		args_add(&t->a, "HSET");
-		args_add(&t->a, key);
-		for (size_t i = start[b]; i < start[b + 1]; i++) {
-			args_addn(&t->a, pop->v[d->chosen[order[i]]].uscc,
-				  USCC_LEN);
-			args_add(&t->a, value(order[i], ctx));
-		}
-		tx_send(t);
+		char bucket[16];
+		snprintf(bucket, sizeof(bucket), "%u", b);
+		for (size_t i = start[b]; i < start[b + 1]; i++)
+			f[i - start[b]] = (struct kv){
+				pop->v[d->chosen[order[i]]].uscc,
+				value(order[i], ctx), 0, USCC_LEN};
+		tx_hset(t, kind, bucket, f, start[b + 1] - start[b]);
 	}
+	int rc = f ? 0 : -1;
+	free(f);
 	free(order);
 	free(b_of);
-	return 0;
+	return rc;
 }
 
 static const char *same_day(size_t k, void *ctx)
@@ -204,136 +201,141 @@ static const char *same_day(size_t k, void *ctx)
 /* Inside MULTI a key of the wrong type fails only at EXEC, and Redis
  * applies the rest of the transaction. So the streams are WATCHed and
  * their types checked first: a change after the check aborts EXEC. */
-static int streams_usable(struct worker *w, const char *const *keys, int n)
+static int streams_usable(struct worker *w, const char *department)
 {
-	for (int i = 0; i < n; i++) {
-		redisReply *r = store_runv(&w->store, "WATCH", keys[i], NULL);
-		freeReplyObject(r);
-		r = r ? store_runv(&w->store, "TYPE", keys[i], NULL) : NULL;
-		if (!r)
+	const struct {
+		enum key_kind k;
+		const char *arg;
+	} streams[] = {{KEY_DEPT, department}, {KEY_PUBLIC, NULL}};
+	for (size_t i = 0; i < 2; i++) {
+		bool ok;
+		if (store_watch(&w->store, streams[i].k, streams[i].arg) < 0 ||
+		    store_is_stream(&w->store, streams[i].k, streams[i].arg,
+				    &ok) < 0)
 			return -1;
-		bool ok = r->type == REDIS_REPLY_STATUS &&
-			  (!strcmp(r->str, "stream") || !strcmp(r->str, "none"));
 		if (!ok)
-			snprintf(w->store.err, sizeof(w->store.err),
-				 "%s holds a %s, not a stream", keys[i],
-				 r->type == REDIS_REPLY_STATUS ? r->str : "?");
-		freeReplyObject(r);
-		if (!ok)
-			return -1;
+			return -1; /* the reason in store.err */
 	}
 	return 0;
 }
 
-int answer_publish(struct worker *w, const struct answer *a,
-		   const struct campaign_record *rec,
-		   const struct population *pop, const struct draw *d,
-		   const struct visit_plan *plan, const uint8_t seed[32],
-		   const char *entropy)
+/* The record's fields of a publication. */
+static void published_record(struct kv_list *l, const struct answer *a,
+			     const struct campaign_record *rec,
+			     const struct plan_texts *p, struct record_texts *x)
 {
-	char rkey[160], pub[128], dept[160], items[2200], window[32];
-	char buf[3][72], seedhex[65], day[11], rkey_set[160];
-	struct audit_refs refs;
-	char pophex[65];
-	struct details det = {.at = calloc(2 * d->n_chosen + 2,
-					   sizeof(*det.at))};
-	int rc = ENTRY_LOST;
+	answer_record_fields(l, "published", a, rec, x);
+	kv_add(l, "seed", p->seed);
+	kv_add(l, "entropy", p->entropy);
+	kv_addu(l, "selected", p->selected);
+	kv_add(l, "published_entry", a->entry_id);
+	kv_add(l, "visits", p->visits);
+	kv_add(l, "visit_window", p->visit_window);
+	kv_add(l, "audit", p->audit);
+	if (!rec->frozen) /* a frozen record has it already */
+		kv_addn(l, "policy_text", rec->policy->text, rec->policy->len);
+	const struct kv audit[] = {
+		KV("roster_digest", p->refs->roster_hex),
+		KV("calendars", p->refs->calendars),
+		KV("calendar_provisional", p->refs->provisional),
+		KV("team_inputs_digest", p->refs->team_inputs_hex),
+		KV("items_digest", p->refs->items_hex),
+		KV("outcome_digest", p->refs->outcome_hex),
+	};
+	for (size_t i = 0; i < sizeof(audit) / sizeof(*audit); i++)
+		kv_add(l, audit[i].name, audit[i].value);
+	/* A one-shot campaign's population, kept like a frozen one's for its
+	 * audit bundle (once for every campaign of it). */
+	if (!rec->frozen)
+		kv_addu(l, "frozen_chunks", p->chunks);
+}
+
+/* Name and address of each selected entity, from the grade index. */
+static int read_details(struct worker *w, const struct population *pop,
+			const struct draw *d, struct details *det)
+{
 	double t0 = clock_seconds();
-	if (!det.at || grades_details(&w->store, pop, d->chosen, d->n_chosen,
-				      take_details, &det) < 0 ||
-	    det.failed) {
-		if (!det.at || det.failed)
-			snprintf(w->store.err, sizeof(w->store.err),
-				 "out of memory");
-		goto out;
+	det->at = calloc(2 * d->n_chosen + 2, sizeof(*det->at));
+	if (det->at && grades_details(&w->store, pop, d->chosen, d->n_chosen,
+				      take_details, det) < 0)
+		return -1;
+	if (!det->at || det->failed) {
+		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		return -1;
 	}
 	w->t.details = clock_seconds() - t0;
-	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, a->c->id, NULL);
-	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
-	key_name(dept, sizeof(dept), w->cfg, KEY_DEPT, a->c->department, NULL);
-	const char *streams[] = {dept, pub};
-	if (streams_usable(w, streams, 2) < 0)
+	return 0;
+}
+
+/* What the publication writes besides the record and the plan: visits,
+ * tasks, inspections on record, rotation, load and day plans. */
+static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
+		    const struct drawn *x, const struct details *det,
+		    const struct record_texts *rt)
+{
+	const struct population *pop = x->pop;
+	const struct draw *d = x->d;
+	char day[11];
+	if (plan_add_visits(w, t, a->c->id, pop, d, x->plan, name_cb,
+			    (void *)det) < 0)
+		return -1;
+	tx_sadd(t, KEY_PUBLISHED, a->c->id);
+	add_tasks(t, a, pop, d, det, x->plan, rt);
+	/* Inspected on the window's first day, else the draw date. */
+	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
+						   : x->date,
+		    day);
+	return add_bucketed_hset(w, t, KEY_INSPECTED, pop, d, same_day, day) <
+				       0 ||
+			       plan_add_rotation(w, t, pop, d, x->plan) < 0 ||
+			       plan_add_load(w, t, x->plan) < 0 ||
+			       plan_add_days(w, t, a->c->id, rt->items, pop, d,
+					     x->plan, name_cb, address_cb,
+					     (void *)det) < 0
+		       ? -1
+		       : 0;
+}
+
+int answer_publish(struct worker *w, const struct answer *a,
+		   const struct campaign_record *rec, const struct drawn *x)
+{
+	char seedhex[65], pophex[65], audit[200], visits[200];
+	char from[11], to[11], visit_window[24];
+	struct audit_refs refs;
+	struct record_texts rt;
+	struct details det = {0};
+	int rc = ENTRY_LOST;
+	if (read_details(w, x->pop, x->d, &det) < 0 ||
+	    streams_usable(w, a->c->department) < 0)
 		goto out;
-	seed_hex(seed, 32, seedhex);
+	seed_hex(x->seed, 32, seedhex);
 	seed_hex(rec->population_digest, 32, pophex);
 	long chunks = rec->frozen ? 0 : answer_population_kept(w, pophex);
 	if (!rec->frozen && chunks == 0)
-		chunks = answer_keep_population(w, pophex, pop);
+		chunks = answer_keep_population(w, pophex, x->pop);
 	if (chunks < 0)
 		goto out;
 	struct tx t;
 	tx_begin(&t, &w->store);
-	if (plan_add_audit(w, &t, a->c->id, plan, &refs) < 0)
+	if (plan_add_audit(w, &t, a->c->id, x->plan, &refs) < 0)
 		goto no_memory;
-	answer_record_fields(&t, rkey, "published", a, rec, items, window, buf);
-	args_add(&t.a, "seed");
-	args_add(&t.a, seedhex);
-	args_add(&t.a, "entropy");
-	args_add(&t.a, entropy);
-	args_add(&t.a, "selected");
-	args_addu(&t.a, d->n_chosen);
-	args_add(&t.a, "published_entry");
-	args_add(&t.a, a->entry_id);
-	char visits[200], audit[200], from[11], to[11], visit_window[24];
 	key_name(visits, sizeof(visits), w->cfg, KEY_VISITS, a->c->id, NULL);
 	key_name(audit, sizeof(audit), w->cfg, KEY_AUDIT, a->c->id, NULL);
-	date_format(plan->window_from, from);
-	date_format(plan->window_to, to);
+	date_format(x->plan->window_from, from);
+	date_format(x->plan->window_to, to);
 	snprintf(visit_window, sizeof(visit_window), "%s..%s", from, to);
-	args_add(&t.a, "visits");
-	args_add(&t.a, visits);
-	args_add(&t.a, "visit_window");
-	args_add(&t.a, visit_window);
-	args_add(&t.a, "audit");
-	args_add(&t.a, audit);
-	if (!rec->frozen) { /* a frozen record has it already */
-		args_add(&t.a, "policy_text");
-		args_addn(&t.a, rec->policy->text, rec->policy->len);
-	}
-	const char *audit_kv[][2] = {
-		{"roster_digest", refs.roster_hex},
-		{"calendars", refs.calendars},
-		{"calendar_provisional", refs.provisional},
-		{"team_inputs_digest", refs.team_inputs_hex},
-		{"items_digest", refs.items_hex},
-		{"outcome_digest", refs.outcome_hex},
-	};
-	for (size_t i = 0; i < sizeof(audit_kv) / sizeof(*audit_kv); i++) {
-		args_add(&t.a, audit_kv[i][0]);
-		args_add(&t.a, audit_kv[i][1]);
-	}
-	tx_send(&t);
-	if (!rec->frozen) {
-		/* A one-shot campaign's population, kept like a frozen one's
-		 * for its audit bundle (once for every campaign of it). */
-		args_add(&t.a, "HSET");
-		args_add(&t.a, rkey);
-		args_add(&t.a, "frozen_chunks");
-		args_addu(&t.a, (unsigned long long)chunks);
-		tx_send(&t);
-	}
-	if (plan_add_visits(w, &t, visits, pop, d, plan, name_cb, &det) < 0)
+	const struct plan_texts texts = {
+		seedhex,	a->c->entropy, &rt,   &refs,
+		x->d->n_chosen, visits,	       audit, visit_window,
+		(unsigned long long)chunks};
+	struct kv_list l;
+	published_record(&l, a, rec, &texts, &rt);
+	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);
+	kv_finish(&l);
+	if (add_plan(w, &t, a, x, &det, &rt) < 0)
 		goto no_memory;
-	key_name(rkey_set, sizeof(rkey_set), w->cfg, KEY_PUBLISHED, NULL, NULL);
-	args_add(&t.a, "SADD");
-	args_add(&t.a, rkey_set);
-	args_add(&t.a, a->c->id);
-	tx_send(&t);
-	add_tasks(&t, a, dept, pop, d, &det, plan, items, window);
-	const struct plan_texts texts = {seedhex, items, window, entropy,
-					 (const char (*)[72])buf, &refs};
-	add_public(&t, a, pub, pop, d, &det, &texts);
-	/* Inspected on the window's first day, else the draw date. */
-	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
-						   : rec->date, day);
-	if (add_bucketed_hset(w, &t, KEY_INSPECTED, pop, d, same_day,
-			      day) < 0 ||
-	    plan_add_rotation(w, &t, pop, d, plan) < 0 ||
-	    plan_add_load(w, &t, plan) < 0 ||
-	    plan_add_days(w, &t, a->c->id, items, pop, d, plan, name_cb,
-			  address_cb, &det) < 0)
-		goto no_memory;
-	answer_ack(w, &t, KEY_INTAKE, a->entry_id);
+	add_public(&t, a, x->pop, x->d, &det, &texts);
+	tx_ack(&t, KEY_INTAKE, a->entry_id);
 	rc = answer_commit(w, &t, "publish");
 	goto out;
 no_memory:

@@ -15,10 +15,10 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 			const struct campaign_record *rec,
 			const struct drawn *x, const char *why)
 {
-	char rkey[160], items[2200], window[32], buf[3][72], seedhex[65];
-	char pophex[65], audit[200], from[11], to[11], visit_window[24];
-	char pub[128];
+	char seedhex[65], pophex[65], audit[200], from[11], to[11];
+	char visit_window[24];
 	struct audit_refs refs;
+	struct record_texts rt;
 	seed_hex(x->seed, 32, seedhex);
 	seed_hex(rec->population_digest, 32, pophex);
 	long chunks = rec->frozen ? 0 : answer_population_kept(w, pophex);
@@ -33,7 +33,6 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
 		return ENTRY_LOST;
 	}
-	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, a->c->id, NULL);
 	key_name(audit, sizeof(audit), w->cfg, KEY_AUDIT, a->c->id, NULL);
 	date_format(x->plan->window_from, from);
 	date_format(x->plan->window_to, to);
@@ -41,55 +40,42 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 	char selected[24];
 	snprintf(selected, sizeof(selected), "%zu", x->d->n_chosen);
 	/* In the record and the public event alike. */
-	const char *kv[][2] = {
-		{"seed", seedhex},
-		{"entropy", a->c->entropy},
-		{"selected", selected},
-		{"visit_window", visit_window},
-		{"roster_digest", refs.roster_hex},
-		{"items_digest", refs.items_hex},
-		{"team_inputs_digest", refs.team_inputs_hex},
-		{"calendars", refs.calendars},
-		{"calendar_provisional", refs.provisional},
+	const struct kv drawn[] = {
+		KV("seed", seedhex),
+		KV("entropy", a->c->entropy),
+		KV("selected", selected),
+		KV("visit_window", visit_window),
+		KV("roster_digest", refs.roster_hex),
+		KV("items_digest", refs.items_hex),
+		KV("team_inputs_digest", refs.team_inputs_hex),
+		KV("calendars", refs.calendars),
+		KV("calendar_provisional", refs.provisional),
 	};
-	const size_t n_kv = sizeof(kv) / sizeof(*kv);
-	answer_record_fields(&t, rkey, "rejected", a, rec, items, window, buf);
-	for (size_t i = 0; i < n_kv; i++) {
-		args_add(&t.a, kv[i][0]);
-		args_add(&t.a, kv[i][1]);
-	}
-	args_add(&t.a, "error");
-	args_add(&t.a, why);
-	args_add(&t.a, "refused_by");
-	args_add(&t.a, "teams");
-	args_add(&t.a, "audit");
-	args_add(&t.a, audit);
+	const size_t n_drawn = sizeof(drawn) / sizeof(*drawn);
+	struct kv_list l, ev;
+	answer_record_fields(&l, "rejected", a, rec, &rt);
+	for (size_t i = 0; i < n_drawn; i++)
+		kv_add(&l, drawn[i].name, drawn[i].value);
+	kv_add(&l, "error", why);
+	kv_add(&l, "refused_by", "teams");
+	kv_add(&l, "audit", audit);
 	if (!rec->frozen) { /* a frozen record has them already */
-		args_add(&t.a, "policy_text");
-		args_addn(&t.a, rec->policy->text, rec->policy->len);
-		args_add(&t.a, "frozen_chunks");
-		args_addu(&t.a, (unsigned long long)chunks);
+		kv_addn(&l, "policy_text", rec->policy->text, rec->policy->len);
+		kv_addu(&l, "frozen_chunks", (unsigned long long)chunks);
 	}
-	tx_send(&t);
-	answer_refusal_begin(w, &t, a, why, pub);
-	const char *pub_kv[][2] = {
-		{"department", a->c->department},
-		{"items", items},
-		{"date", buf[2]},
-		{"population_digest", buf[1]},
-		{"policy_digest", buf[0]},
-	};
-	for (size_t i = 0; i < sizeof(pub_kv) / sizeof(*pub_kv); i++) {
-		args_add(&t.a, pub_kv[i][0]);
-		args_add(&t.a, pub_kv[i][1]);
-	}
-	for (size_t i = 0; i < n_kv; i++) {
-		args_add(&t.a, kv[i][0]);
-		args_add(&t.a, kv[i][1]);
-	}
-	args_add(&t.a, "population");
-	args_addu(&t.a, x->pop->n);
-	tx_send(&t);
-	answer_ack(w, &t, KEY_INTAKE, a->entry_id);
+	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);
+	answer_refusal_begin(w, &t, a, why, &ev);
+	kv_add(&ev, "department", a->c->department);
+	kv_add(&ev, "items", rt.items);
+	kv_add(&ev, "date", rt.date);
+	kv_add(&ev, "population_digest", rt.population_digest);
+	kv_add(&ev, "policy_digest", rt.policy_digest);
+	for (size_t i = 0; i < n_drawn; i++)
+		kv_add(&ev, drawn[i].name, drawn[i].value);
+	kv_addu(&ev, "population", x->pop->n);
+	tx_xadd_list(&t, KEY_PUBLIC, NULL, &ev);
+	kv_finish(&l);
+	kv_finish(&ev);
+	tx_ack(&t, KEY_INTAKE, a->entry_id);
 	return answer_commit(w, &t, "refuse after the draw");
 }

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/core/date.h"
 #include "inspect/store/grades.h"
+#include "inspect/store/ops.h"
 #include "inspect/shell/log.h"
 #include "inspect/core/results.h"
 #include "answer.h"
@@ -26,28 +26,18 @@ struct result_answer {
 static int refuse(struct worker *w, const struct result_answer *a,
 		  const char *why)
 {
-	char dead[128], pub[128];
 	struct tx t;
-	key_name(dead, sizeof(dead), w->cfg, KEY_RESULTS_REJECTED, NULL, NULL);
-	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
 	log_warn("result refused", "entry=%s campaign=%s reason=%s",
 		 a->entry_id, a->r->campaign, log_quote(why));
 	tx_begin(&t, &w->store);
-	tx_dead_letter(&t, dead, w->cfg->dead_letters_kept, a->entry_id, why,
-		       a->fields);
-	args_add(&t.a, "XADD");
-	args_add(&t.a, pub);
-	args_add(&t.a, "*");
-	args_add(&t.a, "type");
-	args_add(&t.a, "result_rejected");
-	args_add(&t.a, "campaign");
-	args_add(&t.a, a->r->campaign);
-	args_add(&t.a, "entry");
-	args_add(&t.a, a->entry_id);
-	args_add(&t.a, "reason");
-	args_add(&t.a, why);
-	tx_send(&t);
-	answer_ack(w, &t, KEY_RESULTS, a->entry_id);
+	tx_dead_letter(&t, KEY_RESULTS_REJECTED, w->cfg->dead_letters_kept,
+		       a->entry_id, why, a->fields);
+	const struct kv event[] = {KV("type", "result_rejected"),
+				   KV("campaign", a->r->campaign),
+				   KV("entry", a->entry_id),
+				   KV("reason", why)};
+	tx_xadd(&t, KEY_PUBLIC, NULL, event, 4);
+	tx_ack(&t, KEY_RESULTS, a->entry_id);
 	return answer_commit(w, &t, "refuse result");
 }
 
@@ -60,72 +50,54 @@ int result_unprocessable(struct worker *w, const char *entry_id,
 	return refuse(w, &a, why);
 }
 
-static void add_field(struct tx *t, const char *name, const char *value)
-{
-	args_add(&t->a, name);
-	args_add(&t->a, value);
-}
-
-/* Recorded, public, and to the credit platform if adverse. */
+/* Recorded, public, and to the credit platform (by way of the outbox,
+ * outbox.h) if adverse. */
 static int accept(struct worker *w, const struct result_answer *a,
 		  const struct planned_visit *v, const char *department,
-		  const char *results_key, int32_t deadline)
+		  int32_t deadline)
 {
 	const struct result_entry *r = a->r;
-	char pub[128], outbox[128], rkey[160], day[11], today[11], due[11];
+	char day[11], today[11], due[11], uscc[USCC_LEN + 1];
 	char value[RESULT_MAX_NOTE + 256];
 	struct tx t;
 	date_format(r->date, day);
 	date_format(w->today, today);
 	date_format(deadline, due);
-	snprintf(value, sizeof(value), "%s\x1f%s\x1f%.32s\x1f%.47s\x1f%s\x1f%.1024s", day,
+	snprintf(uscc, sizeof(uscc), "%.18s", r->uscc);
+	snprintf(value, sizeof(value),
+		 "%s\x1f%s\x1f%.32s\x1f%.47s\x1f%s\x1f%.1024s", day,
 		 r->result->code, r->inspector, a->entry_id, today, r->note);
-	key_name(pub, sizeof(pub), w->cfg, KEY_PUBLIC, NULL, NULL);
-	/* For the credit platform, by way of the outbox (outbox.h): <g>events
-	 * lies in other slots than this transaction's keys. */
-	key_name(outbox, sizeof(outbox), w->cfg, KEY_OUTBOX, NULL, NULL);
-	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, r->campaign, NULL);
 	tx_begin(&t, &w->store);
-	args_add(&t.a, "HSET");
-	args_add(&t.a, results_key);
-	args_addn(&t.a, r->uscc, USCC_LEN);
-	args_add(&t.a, value);
-	tx_send(&t);
-	args_add(&t.a, "HINCRBY");
-	args_add(&t.a, rkey);
-	args_add(&t.a, "results");
-	args_add(&t.a, "1");
-	tx_send(&t);
+	const struct kv result[] = {KV(uscc, value)};
+	tx_hset(&t, KEY_CAMPAIGN_RESULTS, r->campaign, result, 1);
+	tx_hincrby(&t, KEY_CAMPAIGN, r->campaign, "results", 1);
 	/* What the public sees: no note (it may name people), no inspector. */
-	args_add(&t.a, "XADD");
-	args_add(&t.a, pub);
-	args_add(&t.a, "*");
-	add_field(&t, "type", "result");
-	add_field(&t, "campaign", r->campaign);
-	add_field(&t, "uscc", r->uscc);
-	add_field(&t, "name", v->name);
-	add_field(&t, "date", day);
-	add_field(&t, "result", r->result->code);
-	add_field(&t, "result_text", r->result->zh);
-	add_field(&t, "on_time", w->today <= deadline ? "1" : "0");
-	tx_send(&t);
-	if (r->result->adverse) {
-		args_add(&t.a, "XADD");
-		args_add(&t.a, outbox);
-		args_add(&t.a, "*");
-		add_field(&t, "type", "inspection_result");
-		add_field(&t, "campaign", r->campaign);
-		add_field(&t, "department", department);
-		add_field(&t, "uscc", r->uscc);
-		add_field(&t, "date", day);
-		add_field(&t, "result", r->result->code);
-		add_field(&t, "result_text", r->result->zh);
-		add_field(&t, "inspector", r->inspector);
-		add_field(&t, "note", r->note);
-		add_field(&t, "entry", a->entry_id);
-		tx_send(&t);
-	}
-	answer_ack(w, &t, KEY_RESULTS, a->entry_id);
+	const struct kv public[] = {
+		KV("type", "result"),
+		KV("campaign", r->campaign),
+		KV("uscc", r->uscc),
+		KV("name", v->name),
+		KV("date", day),
+		KV("result", r->result->code),
+		KV("result_text", r->result->zh),
+		KV("on_time", w->today <= deadline ? "1" : "0"),
+	};
+	tx_xadd(&t, KEY_PUBLIC, NULL, public, 8);
+	const struct kv event[] = {
+		KV("type", "inspection_result"),
+		KV("campaign", r->campaign),
+		KV("department", department),
+		KV("uscc", r->uscc),
+		KV("date", day),
+		KV("result", r->result->code),
+		KV("result_text", r->result->zh),
+		KV("inspector", r->inspector),
+		KV("note", r->note),
+		KV("entry", a->entry_id),
+	};
+	if (r->result->adverse)
+		tx_xadd(&t, KEY_OUTBOX, NULL, event, 10);
+	tx_ack(&t, KEY_RESULTS, a->entry_id);
 	int rc = answer_commit(w, &t, "record result");
 	if (rc == ENTRY_DONE)
 		log_info("result recorded", "campaign=%s uscc=%s result=%s "
@@ -134,28 +106,25 @@ static int accept(struct worker *w, const struct result_answer *a,
 	return rc;
 }
 
-
 /* The campaign's record, its visit of the entity and any result already
  * in, read after WATCHing the results hash. */
 static int check_and_answer(struct worker *w, const struct result_answer *a)
 {
 	const struct result_entry *r = a->r;
-	char rkey[160], vkey[160], skey[160], why[512];
+	char why[512];
 	struct diag err;
 	diag_init(&err);
-	key_name(rkey, sizeof(rkey), w->cfg, KEY_CAMPAIGN, r->campaign, NULL);
-	key_name(vkey, sizeof(vkey), w->cfg, KEY_VISITS, r->campaign, NULL);
-	key_name(skey, sizeof(skey), w->cfg, KEY_CAMPAIGN_RESULTS, r->campaign, NULL);
-	redisReply *x = store_runv(&w->store, "WATCH", skey, NULL);
-	freeReplyObject(x);
-	redisReply *rec = x ? store_runv(&w->store, "HMGET", rkey, "status",
-					 "visit_window", "department", NULL)
-			    : NULL;
-	redisReply *visit = rec ? store_runv(&w->store, "HGET", vkey, r->uscc,
-					     NULL)
+	static const char *const fields[] = {"status", "visit_window",
+					     "department"};
+	int x = store_watch(&w->store, KEY_CAMPAIGN_RESULTS, r->campaign);
+	redisReply *rec = x == 0 ? store_hmget(&w->store, KEY_CAMPAIGN,
+					      r->campaign, fields, 3)
+				 : NULL;
+	redisReply *visit = rec ? store_hget(&w->store, KEY_VISITS,
+					     r->campaign, r->uscc)
 				: NULL;
-	redisReply *old = visit ? store_runv(&w->store, "HGET", skey, r->uscc,
-					     NULL)
+	redisReply *old = visit ? store_hget(&w->store, KEY_CAMPAIGN_RESULTS,
+					     r->campaign, r->uscc)
 				: NULL;
 	if (!old) {
 		freeReplyObject(rec);
@@ -198,7 +167,7 @@ static int check_and_answer(struct worker *w, const struct result_answer *a)
 		rc = 0;
 	if (rc == 0)
 		rc = accept(w, a, &v, reply_str(rec, 2) ? reply_str(rec, 2) : "",
-			    skey, deadline);
+			    deadline);
 	else
 		rc = refuse(w, a, why);
 	freeReplyObject(rec);

@@ -4,7 +4,7 @@
 #define INSPECTD_TEAMS_H
 
 #include "inspect/core/assign.h"
-#include "tx.h"
+#include "inspect/store/tx.h"
 #include "worker.h"
 
 #define PLAN_MAX_DAYS 400
@@ -75,7 +75,7 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 		  const char *(*address)(size_t k, void *ctx), void *ctx);
 /* The campaign's visits, <p>visits:<campaign>: uscc -> date, team ids,
  * team text and entity name, separated by 0x1f (planned_visit_parse). */
-int plan_add_visits(struct worker *w, struct tx *t, const char *key,
+int plan_add_visits(struct worker *w, struct tx *t, const char *campaign,
 		    const struct population *pop, const struct draw *d,
 		    const struct visit_plan *p,
 		    const char *(*name)(size_t k, void *ctx), void *ctx);

@@ -30,31 +30,27 @@ int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
 		for (unsigned m = 0; m < p->a[k].n && d < p->n_days; m++)
 			add[p->a[k].member[m] * p->n_days + d]++;
 	}
-	char key[160], day[11];
-	for (size_t d = 0; d < p->n_days; d++) {
+	struct kv *f = malloc((p->roster.n + 1) * sizeof(*f));
+	char day[11];
+	for (size_t d = 0; f && d < p->n_days; d++) {
 		size_t fields = 0;
 		date_format(p->days[d], day);
-		key_name(key, sizeof(key), w->cfg, KEY_LOAD, day, NULL);
-		args_add(&t->a, "HSET");
-		args_add(&t->a, key);
 		for (size_t i = 0; i < p->roster.n; i++) {
 			size_t at = i * p->n_days + d;
 			if (!add[at])
 				continue;
 			snprintf(total[i], sizeof(total[i]), "%u",
 				 (unsigned)add[at] + p->used[at]);
-			args_add(&t->a, p->roster.v[i].id);
-			args_add(&t->a, total[i]);
-			fields++;
+			f[fields++] = (struct kv)KV(p->roster.v[i].id, total[i]);
 		}
 		if (fields)
-			tx_send(t);
-		else
-			args_reset(&t->a);
+			tx_hset(t, KEY_LOAD, day, f, fields);
 	}
+	int rc = f ? 0 : -1;
+	free(f);
 	free(add);
 	free(total);
-	return 0;
+	return rc;
 }
 
 int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
@@ -70,7 +66,7 @@ int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
 		char hex[65];
 		if (!doc)
 			return -1; /* the window's days were found: cannot be */
-		answer_keep_copy(w, t, KEY_CALENDAR_COPY, doc->text, doc->len, hex);
+		answer_keep_copy(t, KEY_CALENDAR_COPY, doc->text, doc->len, hex);
 		size_t n = strlen(ret->calendars);
 		snprintf(ret->calendars + n, sizeof(ret->calendars) - n,
 			 "%scn-%04d.yaml:%s", n ? "," : "", y, hex);
@@ -146,7 +142,6 @@ static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
 		      struct audit_refs *ret)
 {
 	struct strbuf b = {0};
-	char key[200];
 	uint8_t digest[32];
 	team_inputs_format(&b, &p->rules, &p->roster, p->window_from,
 			   p->window_to, p->days, p->n_days, p->used, p->v,
@@ -159,20 +154,16 @@ static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
 		sb_finish(&b);
 		return -1;
 	}
-	key_name(key, sizeof(key), w->cfg, KEY_AUDIT, campaign, NULL);
-	args_add(&t->a, "SET");
-	args_add(&t->a, key);
-	args_addn(&t->a, b.s, b.len);
-	tx_send(t);
+	tx_set(t, KEY_AUDIT, campaign, b.s, b.len);
 	sha256(b.s, b.len, digest);
 	seed_hex(digest, 32, ret->team_inputs_hex);
 	sb_finish(&b);
 	/* The roster as the draw read it, kept under its digest: a later
 	 * import leaves it, and campaigns of one roster share it; likewise
 	 * the item list the departments and qualifications came from. */
-	answer_keep_copy(w, t, KEY_ROSTER_COPY, p->roster_text, p->roster_len,
+	answer_keep_copy(t, KEY_ROSTER_COPY, p->roster_text, p->roster_len,
 			 ret->roster_hex);
-	answer_keep_copy(w, t, KEY_ITEMS_COPY, p->items_text, p->items_len,
+	answer_keep_copy(t, KEY_ITEMS_COPY, p->items_text, p->items_len,
 			 ret->items_hex);
 	return add_calendars(w, t, p, ret);
 }
@@ -236,13 +227,15 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 		  const char *(*address)(size_t k, void *ctx), void *ctx)
 {
 	size_t cap = 4096;
-	char *text = malloc(cap), key[160], day[11];
+	char *text = malloc(cap), day[11];
 	/* One text buffer a day's fields are appended from: the command is
 	 * sent (copied out) before the next day reuses it. */
 	size_t *at = malloc((d->n_chosen + 1) * 2 * sizeof(*at));
-	if (!text || !at) {
+	struct kv *f = malloc((d->n_chosen + 1) * sizeof(*f));
+	if (!text || !at || !f) {
 		free(text);
 		free(at);
+		free(f);
 		return -1;
 	}
 	for (size_t dd = 0; dd < p->n_days; dd++) {
@@ -260,6 +253,7 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 				if (!g) {
 					free(text);
 					free(at);
+					free(f);
 					return -1;
 				}
 				text = g;
@@ -280,28 +274,20 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 		if (n == 0 || (p->backdated && p->days[dd] < w->today))
 			continue;
 		date_format(p->days[dd], day);
-		key_name(key, sizeof(key), w->cfg, KEY_DAY, day, NULL);
-		args_add(&t->a, "HSET");
-		args_add(&t->a, key);
-		for (size_t i = 0; i < n; i++) {
-			args_add(&t->a, text + at[2 * i]);
-			args_add(&t->a, text + at[2 * i + 1]);
-		}
-		tx_send(t);
+		for (size_t i = 0; i < n; i++)
+			f[i] = (struct kv)KV(text + at[2 * i],
+					     text + at[2 * i + 1]);
+		tx_hset(t, KEY_DAY, day, f, n);
 		/* The days with visits not yet delivered, by day number. */
-		key_name(key, sizeof(key), w->cfg, KEY_DAYS, NULL, NULL);
-		args_add(&t->a, "ZADD");
-		args_add(&t->a, key);
-		args_addu(&t->a, (unsigned long long)p->days[dd]);
-		args_add(&t->a, day);
-		tx_send(t);
+		tx_zadd(t, KEY_DAYS, (unsigned long long)p->days[dd], day);
 	}
 	free(text);
 	free(at);
+	free(f);
 	return 0;
 }
 
-int plan_add_visits(struct worker *w, struct tx *t, const char *key,
+int plan_add_visits(struct worker *w, struct tx *t, const char *campaign,
 		    const struct population *pop, const struct draw *d,
 		    const struct visit_plan *p,
 		    const char *(*name)(size_t k, void *ctx), void *ctx)
@@ -310,6 +296,7 @@ int plan_add_visits(struct worker *w, struct tx *t, const char *key,
 	 * so the buffer never holds more than one of them. */
 	struct strbuf b = {0};
 	size_t at[512];
+	struct kv f[512];
 	for (size_t first = 0; first < d->n_chosen; first += 512) {
 		size_t last = first + 512 < d->n_chosen ? first + 512
 							 : d->n_chosen;
@@ -326,13 +313,11 @@ int plan_add_visits(struct worker *w, struct tx *t, const char *key,
 		}
 		if (b.failed)
 			break;
-		args_add(&t->a, "HSET");
-		args_add(&t->a, key);
-		for (size_t k = first; k < last; k++) {
-			args_addn(&t->a, pop->v[d->chosen[k]].uscc, USCC_LEN);
-			args_add(&t->a, b.s + at[k - first]);
-		}
-		tx_send(t);
+		for (size_t k = first; k < last; k++)
+			f[k - first] = (struct kv){pop->v[d->chosen[k]].uscc,
+						   b.s + at[k - first], 0,
+						   USCC_LEN};
+		tx_hset(t, KEY_VISITS, campaign, f, last - first);
 	}
 	int rc = b.failed ? -1 : 0;
 	sb_finish(&b);

@@ -13,7 +13,6 @@
 #include "inspect/store/keys.h"
 #include "inspect/store/store.h"
 
-#define INTAKE_GROUP "inspectd"
 
 struct tx;
 struct visit_plan;
@@ -160,15 +159,5 @@ struct campaign_record {
 int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop);
-
-/* The draw's publication: one task per selected entity on the
- * department's stream, the plan and its entities on <p>public, the
- * inspections on record, the campaign record published; acknowledges the
- * entry. */
-int answer_publish(struct worker *w, const struct answer *a,
-		   const struct campaign_record *rec,
-		   const struct population *pop, const struct draw *d,
-		   const struct visit_plan *plan, const uint8_t seed[32],
-		   const char *entropy);
 
 #endif

@@ -12,6 +12,9 @@
 
 #include "inspect/shell/config.h"
 
+/* The consumer group of the intake and results streams. */
+#define INTAKE_GROUP "inspectd"
+
 enum key_kind {
 	/* under <p> (prefix), inspectd's own */
 	KEY_INTAKE,
