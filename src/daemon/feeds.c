@@ -11,7 +11,7 @@
 
 #include "inspect/core/date.h"
 #include "inspect/shell/log.h"
-#include "inspect/store/tx.h"
+#include "inspect/store/ops.h"
 #include "worker.h"
 
 #define SEP "\x1f"
@@ -27,7 +27,7 @@ static int32_t due_day(const struct worker *w)
 static void add_visit(struct worker *w, struct tx *t, const char *day,
 		      const redisReply *field, const redisReply *value)
 {
-	char f[128], v[8192], *part[5] = {0}, key[160];
+	char f[128], v[8192], *part[5] = {0};
 	snprintf(f, sizeof(f), "%s", field->str);
 	snprintf(v, sizeof(v), "%s", value->str);
 	char *bar = strchr(f, '|'), *save = NULL;
@@ -44,30 +44,20 @@ static void add_visit(struct worker *w, struct tx *t, const char *day,
 	}
 	for (char *id = strtok_r(part[3], ";", &save); id;
 	     id = strtok_r(NULL, ";", &save)) {
-		key_name(key, sizeof(key), w->cfg, KEY_FEED, id, NULL);
-		const char *kv[][2] = {{"campaign", f}, {"date", day},
-				       {"uscc", bar + 1}, {"name", part[0]},
-				       {"address", part[1]}, {"items", part[2]},
-				       {"team", part[4]}};
-		args_add(&t->a, "XADD");
-		args_add(&t->a, key);
-		args_add(&t->a, "*");
-		for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++) {
-			args_add(&t->a, kv[i][0]);
-			args_add(&t->a, kv[i][1]);
-		}
-		tx_send(t);
+		const struct kv entry[] = {
+			KV("campaign", f),	KV("date", day),
+			KV("uscc", bar + 1),	KV("name", part[0]),
+			KV("address", part[1]), KV("items", part[2]),
+			KV("team", part[4])};
+		tx_xadd(t, KEY_FEED, id, entry, 7);
 	}
 }
 
-static int deliver(struct worker *w, const char *days, const char *d)
+static int deliver(struct worker *w, const char *d)
 {
-	char key[160];
-	key_name(key, sizeof(key), w->cfg, KEY_DAY, d, NULL);
-	redisReply *r = store_runv(&w->store, "WATCH", key, NULL);
-	freeReplyObject(r);
-	redisReply *plan = r ? store_runv(&w->store, "HGETALL", key, NULL)
-			     : NULL;
+	redisReply *plan = store_watch(&w->store, KEY_DAY, d) == 0
+				   ? store_hgetall(&w->store, KEY_DAY, d)
+				   : NULL;
 	if (!plan)
 		return ENTRY_LOST;
 	struct tx t;
@@ -77,13 +67,8 @@ static int deliver(struct worker *w, const char *days, const char *d)
 			   i + 1 < plan->elements; i += 2, visits++)
 		add_visit(w, &t, d, plan->element[i], plan->element[i + 1]);
 	freeReplyObject(plan);
-	args_add(&t.a, "DEL");
-	args_add(&t.a, key);
-	tx_send(&t);
-	args_add(&t.a, "ZREM");
-	args_add(&t.a, days);
-	args_add(&t.a, d);
-	tx_send(&t);
+	tx_del(&t, KEY_DAY, d);
+	tx_zrem(&t, KEY_DAYS, d);
 	int rc = tx_commit(&t);
 	if (rc < 0) {
 		snprintf(w->store.err, sizeof(w->store.err), "feeds: %.200s",
@@ -106,14 +91,11 @@ static int deliver(struct worker *w, const char *days, const char *d)
 
 int feeds_step(struct worker *w)
 {
-	char days[128], lo[16], hi[16];
 	int32_t due = due_day(w);
-	key_name(days, sizeof(days), w->cfg, KEY_DAYS, NULL, NULL);
-	snprintf(lo, sizeof(lo), "%ld",
-		 (long)due - (long)w->cfg->feed_catch_up_days + 1);
-	snprintf(hi, sizeof(hi), "%ld", (long)due);
-	redisReply *r = store_runv(&w->store, "ZRANGEBYSCORE", days, lo, hi,
-				   "LIMIT", "0", "1", NULL);
+	redisReply *r = store_zfirst_in(
+		&w->store, KEY_DAYS,
+		(long long)due - (long long)w->cfg->feed_catch_up_days + 1,
+		due);
 	if (!r)
 		return ENTRY_LOST;
 	char d[16] = "";
@@ -121,5 +103,5 @@ int feeds_step(struct worker *w)
 	    r->element[0]->len == 10)
 		memcpy(d, r->element[0]->str, 11);
 	freeReplyObject(r);
-	return d[0] ? deliver(w, days, d) : 0;
+	return d[0] ? deliver(w, d) : 0;
 }

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "inspect/shell/log.h"
+#include "inspect/store/ops.h"
 #include "worker.h"
 
-#define FLOOD_COUNT "64" /* intake entries read at once after junk */
+#define FLOOD_COUNT 64 /* intake entries read at once after junk */
 #define JUNK_MAX 64
 
 size_t entry_fields(const redisReply *fields, struct entry_field *f)
@@ -21,17 +22,13 @@ size_t entry_fields(const redisReply *fields, struct entry_field *f)
 	return n;
 }
 
-int intake_ensure_group(struct worker *w, const char *intake)
+int intake_ensure_group(struct worker *w, enum key_kind stream)
 {
-	redisReply *r = store_runv(&w->store, "XGROUP", "CREATE", intake,
-				   INTAKE_GROUP, "0", "MKSTREAM", NULL);
-	if (!r)
-		return ENTRY_LOST;
-	if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9))
+	int r = store_group_create(&w->store, stream);
+	if (r == STORE_REFUSED)
 		log_warn("cannot create the intake group", "reason=%s",
-			 log_quote(r->str));
-	freeReplyObject(r);
-	return 0;
+			 log_quote(w->store.err));
+	return r == STORE_LOST ? ENTRY_LOST : 0;
 }
 
 /* Handles the first entry of an XREADGROUP/XAUTOCLAIM entry list. Returns
@@ -105,20 +102,13 @@ static int answer_junk_prefix(struct worker *w, const redisReply *entries)
 	return r == ENTRY_DONE ? (int)n : r;
 }
 
-int intake_read(struct worker *w, const char *stream, const char *from,
+int intake_read(struct worker *w, enum key_kind stream, const char *from,
 		int block_ms, entry_handler handle)
 {
-	char block[16];
-	const char *count = handle == process_entry && w->junk_read
-				    ? FLOOD_COUNT : "1";
-	snprintf(block, sizeof(block), "%d", block_ms);
-	redisReply *r = block_ms
-		? store_runv(&w->store, "XREADGROUP", "GROUP", INTAKE_GROUP,
-			     w->cfg->consumer, "COUNT", count, "BLOCK", block,
-			     "STREAMS", stream, from, NULL)
-		: store_runv(&w->store, "XREADGROUP", "GROUP", INTAKE_GROUP,
-			     w->cfg->consumer, "COUNT", count, "STREAMS",
-			     stream, from, NULL);
+	unsigned count = handle == process_entry && w->junk_read ? FLOOD_COUNT
+								 : 1;
+	redisReply *r = store_read_group(&w->store, stream, w->cfg->consumer,
+					 from, count, block_ms);
 	if (!r)
 		return ENTRY_LOST;
 	int rc = 0;
@@ -127,8 +117,8 @@ int intake_read(struct worker *w, const char *stream, const char *from,
 		snprintf(w->store.err, sizeof(w->store.err), "%s", r->str);
 		rc = ENTRY_LOST;
 	} else if (r->type == REDIS_REPLY_ERROR) {
-		log_warn("stream read refused", "stream=%s reason=%s", stream,
-			 log_quote(r->str));
+		log_warn("stream read refused", "stream=%s reason=%s",
+			 key_specs[stream].doc, log_quote(r->str));
 		if (strncmp(r->str, "NOGROUP", 7) == 0)
 			rc = intake_ensure_group(w, stream);
 	} else if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
@@ -150,21 +140,18 @@ int intake_read(struct worker *w, const char *stream, const char *from,
 	return rc;
 }
 
-int intake_claim(struct worker *w, const char *stream)
+int intake_claim(struct worker *w, enum key_kind stream)
 {
-	char idle[16];
-	snprintf(idle, sizeof(idle), "%d", w->cfg->claim_idle_ms);
-	redisReply *r = store_runv(&w->store, "XAUTOCLAIM", stream,
-				   INTAKE_GROUP, w->cfg->consumer, idle, "0-0",
-				   "COUNT", "1", "JUSTID", NULL);
+	redisReply *r = store_claim(&w->store, stream, w->cfg->consumer,
+				    w->cfg->claim_idle_ms);
 	if (!r)
 		return ENTRY_LOST;
 	int n = r->type == REDIS_REPLY_ARRAY && r->elements >= 2 &&
 			r->element[1]->type == REDIS_REPLY_ARRAY
 		? (int)r->element[1]->elements : 0;
 	if (n > 0)
-		log_info("claimed a stale entry", "stream=%s entry=%s", stream,
-			 r->element[1]->element[0]->str);
+		log_info("claimed a stale entry", "stream=%s entry=%s",
+			 key_specs[stream].doc, r->element[1]->element[0]->str);
 	freeReplyObject(r);
 	return n;
 }

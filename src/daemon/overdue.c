@@ -8,6 +8,7 @@
 #include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/store/grades.h"
+#include "inspect/store/ops.h"
 #include "worker.h"
 
 #define OVERDUE_WARN_DAYS 5 /* working days before a deadline */
@@ -19,13 +20,11 @@ static int log_deadlines(struct worker *w, const char *id)
 	struct campaign_view v;
 	struct diag err;
 	size_t counts[RESULT_STATUSES];
-	char key[160];
+	static const char *const fields[] = {"results", "selected"};
 	diag_init(&err);
 	/* A campaign with every result in has nothing due: its visits are
 	 * not read. */
-	key_name(key, sizeof(key), w->cfg, KEY_CAMPAIGN, id, NULL);
-	redisReply *n = store_runv(&w->store, "HMGET", key, "results",
-				   "selected", NULL);
+	redisReply *n = store_hmget(&w->store, KEY_CAMPAIGN, id, fields, 2);
 	if (!n)
 		return ENTRY_LOST;
 	const char *in = reply_str(n, 0), *all = reply_str(n, 1);
@@ -59,9 +58,7 @@ int overdue_step(struct worker *w)
 {
 	if (w->overdue_logged == w->today)
 		return 0;
-	char key[128];
-	key_name(key, sizeof(key), w->cfg, KEY_PUBLISHED, NULL, NULL);
-	redisReply *ids = store_runv(&w->store, "SMEMBERS", key, NULL);
+	redisReply *ids = store_smembers(&w->store, KEY_PUBLISHED);
 	if (!ids)
 		return ENTRY_LOST;
 	int rc = 0;

@@ -13,6 +13,7 @@
 #include "inspect/shell/log.h"
 #include "inspect/core/sampler.h"
 #include "answer.h"
+#include "inspect/store/ops.h"
 #include "teams.h"
 #include "worker.h"
 
@@ -43,29 +44,18 @@ static const char *first_line(struct diag *err, char *out, size_t size)
  * NULL: connection lost. */
 static redisReply *watch_record(struct worker *w, const char *id)
 {
-	char key[160];
-	key_name(key, sizeof(key), w->cfg, KEY_CAMPAIGN, id, NULL);
-	redisReply *r = store_runv(&w->store, "WATCH", key, NULL);
-	if (!r)
-		return NULL;
-	freeReplyObject(r);
-	return store_runv(&w->store, "HGETALL", key, NULL);
+	return store_watch(&w->store, KEY_CAMPAIGN, id) == 0
+		       ? store_hgetall(&w->store, KEY_CAMPAIGN, id)
+		       : NULL;
 }
 
 static int ack_only(struct worker *w, const char *entry_id)
 {
-	char intake[128];
-	key_name(intake, sizeof(intake), w->cfg, KEY_INTAKE, NULL, NULL);
-	redisReply *r = store_runv(&w->store, "UNWATCH", NULL);
-	freeReplyObject(r);
-	r = store_runv(&w->store, "XACK", intake, INTAKE_GROUP, entry_id, NULL);
-	if (!r)
-		return ENTRY_LOST;
-	freeReplyObject(r);
-	r = store_runv(&w->store, "XDEL", intake, entry_id, NULL);
-	bool ok = r != NULL;
-	freeReplyObject(r);
-	return ok ? ENTRY_DONE : ENTRY_LOST;
+	return store_unwatch(&w->store) == STORE_LOST ||
+			       store_ack(&w->store, KEY_INTAKE, entry_id) ==
+				       STORE_LOST
+		       ? ENTRY_LOST
+		       : ENTRY_DONE;
 }
 
 /* The population a campaign draws from, canonical, scoped, digested. */
@@ -245,11 +235,11 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 	char *text = NULL;
 	size_t len = 0;
 	for (unsigned k = 0; k < chunks; k++) {
-		char key[200], suffix[16];
+		char suffix[16];
 		snprintf(suffix, sizeof(suffix), "%u", k);
-		key_name(key, sizeof(key), w->cfg, KEY_POPULATION_CHUNK,
-			 field_str(recd, "population_digest"), suffix);
-		redisReply *r = store_runv(&w->store, "GET", key, NULL);
+		redisReply *r = store_get2(&w->store, KEY_POPULATION_CHUNK,
+					   field_str(recd, "population_digest"),
+					   suffix);
 		if (!r) {
 			free(text);
 			return ENTRY_LOST;

@@ -12,6 +12,7 @@
 #include "inspect/core/bucket.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/core/date.h"
+#include "inspect/store/ops.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
 
@@ -56,7 +57,7 @@ static int read_roster(struct worker *w, const struct campaign_record *rec,
 	key_name(key, sizeof(key), w->cfg, KEY_ROSTER, NULL, NULL);
 	redisReply *rep = rec->roster_hex[0]
 		? kept_copy(w, KEY_ROSTER_COPY, rec->roster_hex, why, size)
-		: store_runv(&w->store, "GET", key, NULL);
+		: store_get(&w->store, KEY_ROSTER, NULL);
 	if (!rep)
 		return why[0] ? 1 : ENTRY_LOST;
 	int rc = 0;
@@ -210,25 +211,29 @@ static long window_days(const struct worker *w, const struct campaign *c,
 }
 
 struct rotation_read {
-	struct worker *w;
 	const struct population *pop;
 	const struct draw *d;
 	const struct roster *r;
 	const struct roster_id *ids;
 	struct visit *v;
 	uint32_t (*prev)[TEAM_MAX];
-	char key[160]; /* the command is appended before the next is built */
+	char bucket[16]; /* each command is sent before the next is built */
 };
 
-static void rotation_build(size_t k, struct args *a, void *ctx)
+static const char *rotation_bucket(size_t k, void *ctx)
 {
 	struct rotation_read *rr = ctx;
-	const char *u = rr->pop->v[rr->d->chosen[k]].uscc;
-	key_name_u(rr->key, sizeof(rr->key), rr->w->cfg, KEY_LASTTEAM,
-		   bucket_of(u, USCC_LEN, ROTATION_BUCKETS));
-	args_add(a, "HGET");
-	args_add(a, rr->key);
-	args_addn(a, u, USCC_LEN);
+	snprintf(rr->bucket, sizeof(rr->bucket), "%u",
+		 bucket_of(rr->pop->v[rr->d->chosen[k]].uscc, USCC_LEN,
+			   ROTATION_BUCKETS));
+	return rr->bucket;
+}
+
+static const char *rotation_uscc(size_t k, size_t *len, void *ctx)
+{
+	struct rotation_read *rr = ctx;
+	*len = USCC_LEN;
+	return rr->pop->v[rr->d->chosen[k]].uscc;
 }
 
 /* "id;id": the entity's previous team, as roster indices. */
@@ -255,39 +260,39 @@ static int read_rotation(struct worker *w, const struct population *pop,
 			 const struct roster_id *ids, struct visit *v,
 			 uint32_t (*prev)[TEAM_MAX])
 {
-	struct rotation_read rr = {w, pop, d, r, ids, v, prev, ""};
+	struct rotation_read rr = {pop, d, r, ids, v, prev, ""};
 	/* WATCHed like the load: another instance that publishes a visit to
 	 * one of these entities first makes this publication's EXEC fail
 	 * (and it is drawn again), so that publications read previous teams
 	 * in the order they are published, which a chain of bundles checks. */
 	bool *touched = calloc(ROTATION_BUCKETS, sizeof(*touched));
-	char (*keys)[160] = malloc(ROTATION_BUCKETS * sizeof(*keys));
-	struct args a;
-	args_init(&a);
-	args_add(&a, "WATCH");
-	for (size_t k = 0; touched && keys && k < d->n_chosen; k++) {
+	char (*names)[16] = malloc(ROTATION_BUCKETS * sizeof(*names));
+	const char **buckets = malloc(ROTATION_BUCKETS * sizeof(*buckets));
+	size_t n = 0;
+	for (size_t k = 0; touched && names && buckets && k < d->n_chosen;
+	     k++) {
 		uint32_t b = bucket_of(pop->v[d->chosen[k]].uscc, USCC_LEN,
 				       ROTATION_BUCKETS);
 		if (touched[b])
 			continue;
 		touched[b] = true;
-		key_name_u(keys[b], sizeof(keys[b]), w->cfg, KEY_LASTTEAM, b);
-		args_add(&a, keys[b]);
+		snprintf(names[n], sizeof(names[n]), "%u", b);
+		buckets[n] = names[n];
+		n++;
 	}
-	bool lost = !touched || !keys;
-	if (lost)
+	int rc = touched && names && buckets ? 0 : STORE_LOST;
+	if (rc)
 		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
-	redisReply *wr = !lost && a.n > 1 ? store_run(&w->store, &a) : NULL;
-	lost |= a.n > 1 && !wr;
-	freeReplyObject(wr);
-	args_finish(&a);
+	if (rc == 0 && n)
+		rc = store_watch_all(&w->store, KEY_LASTTEAM, buckets, n);
 	free(touched);
-	free(keys);
-	if (lost)
-		return ENTRY_LOST;
-	int rc = store_pipeline_each(&w->store, d->n_chosen, rotation_build,
+	free(names);
+	free(buckets);
+	if (rc == 0)
+		rc = store_hget_each(&w->store, d->n_chosen, KEY_LASTTEAM,
+				     rotation_bucket, rotation_uscc,
 				     rotation_reply, &rr);
-	return rc < 0 ? ENTRY_LOST : 0;
+	return rc ? ENTRY_LOST : 0;
 }
 
 struct load_read {
@@ -326,23 +331,21 @@ static int read_load(struct worker *w, const struct visit_plan *p,
 		     const struct roster_id *ids, uint16_t *used)
 {
 	struct load_read lr = {w, p, ids, used};
-	struct args a;
-	args_init(&a);
-	args_add(&a, "WATCH");
-	char (*keys)[160] = malloc(p->n_days * sizeof(*keys));
-	for (size_t d = 0; keys && d < p->n_days; d++) {
-		load_key(d, keys[d], sizeof(keys[d]), &lr);
-		args_add(&a, keys[d]);
+	char (*days)[11] = malloc((p->n_days + 1) * sizeof(*days));
+	const char **args = malloc((p->n_days + 1) * sizeof(*args));
+	for (size_t d = 0; days && args && d < p->n_days; d++) {
+		date_format(p->days[d], days[d]);
+		args[d] = days[d];
 	}
-	redisReply *r = keys ? store_run(&w->store, &a) : NULL;
-	int rc = r ? 0 : ENTRY_LOST;
-	freeReplyObject(r);
-	free(keys);
-	args_finish(&a);
+	int rc = days && args ? store_watch_all(&w->store, KEY_LOAD, args,
+						 p->n_days)
+			      : STORE_LOST;
+	free(days);
+	free(args);
 	if (rc == 0 && store_hgetall_each(&w->store, p->n_days, load_key,
 					  load_reply, &lr) < 0)
-		rc = ENTRY_LOST;
-	return rc;
+		rc = STORE_LOST;
+	return rc ? ENTRY_LOST : 0;
 }
 
 int plan_visits(struct worker *w, const struct campaign *c,

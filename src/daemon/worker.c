@@ -49,9 +49,7 @@ static bool legacy_keys(struct worker *w)
 
 int worker_step(struct worker *w)
 {
-	char intake[128], results[128];
-	key_name(intake, sizeof(intake), w->cfg, KEY_INTAKE, NULL, NULL);
-	key_name(results, sizeof(results), w->cfg, KEY_RESULTS, NULL, NULL);
+	const enum key_kind intake = KEY_INTAKE, results = KEY_RESULTS;
 	if (!store_connected(&w->store)) {
 		if (store_connect(&w->store, w->cfg) < 0)
 			return ENTRY_LOST;

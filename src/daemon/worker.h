@@ -74,10 +74,10 @@ int overdue_step(struct worker *w);
  * ">": new ones), handled, waiting up to block_ms (1: one handled, 0:
  * none, or ENTRY_LOST); one entry another consumer left idle too long
  * taken over (its count, or ENTRY_LOST). */
-int intake_ensure_group(struct worker *w, const char *stream);
-int intake_read(struct worker *w, const char *stream, const char *from,
+int intake_ensure_group(struct worker *w, enum key_kind stream);
+int intake_read(struct worker *w, enum key_kind stream, const char *from,
 		int block_ms, entry_handler handle);
-int intake_claim(struct worker *w, const char *stream);
+int intake_claim(struct worker *w, enum key_kind stream);
 
 /* One unit of work (worker.c): our own pending entries first, then others' stale
  * ones, then new ones (waiting up to block_ms). Returns 1 if an entry

@@ -38,7 +38,8 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "daemon/publish.c",
 	  ""),
 	K(KEY_PUBLIC, "<p>public", "public", 0, "STREAM",
-	  "daemon/answer.c, daemon/publish.c, daemon/result_entries.c",
+	  "daemon/answer.c, daemon/publish.c, daemon/refusal.c, "
+	  "daemon/result_entries.c",
 	  ""),
 	K(KEY_INSPECTED, "<p>inspected:<k>", "inspected:%s", 1, "HASH",
 	  "daemon/publish.c",
@@ -68,7 +69,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "daemon/feeds.c",
 	  "cli/cmd_feed.c"),
 	K(KEY_VISITS, "<p>visits:<id>", "visits:%s", 1, "HASH",
-	  "daemon/publish.c",
+	  "daemon/publish.c, daemon/teams_write.c",
 	  "daemon/result_entries.c, store/campaign_view.c"),
 	K(KEY_AUDIT, "<p>audit:<id>", "audit:%s", 1, "STRING",
 	  "daemon/publish.c, daemon/refusal.c, daemon/teams_write.c",

@@ -1,6 +1,7 @@
 #include "inspect/store/ops.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inspect/store/grades.h"
@@ -147,4 +148,114 @@ int store_is_stream(struct store *s, enum key_kind k, const char *arg,
 	}
 	freeReplyObject(r);
 	return 0;
+}
+
+redisReply *store_zfirst_in(struct store *s, enum key_kind k, long long lo,
+			    long long hi)
+{
+	char a[24], b[24];
+	snprintf(a, sizeof(a), "%lld", lo);
+	snprintf(b, sizeof(b), "%lld", hi);
+	const char *rest[] = {a, b, "LIMIT", "0", "1"};
+	return run_on(s, "ZRANGEBYSCORE", k, NULL, NULL, rest, 5);
+}
+
+int store_watch_all(struct store *s, enum key_kind k,
+		    const char *const *args, size_t n)
+{
+	char (*keys)[256] = malloc((n + 1) * sizeof(*keys));
+	struct args x;
+	args_init(&x);
+	args_add(&x, "WATCH");
+	for (size_t i = 0; keys && i < n; i++) {
+		key_name(keys[i], sizeof(keys[i]), s->cfg, k, args[i], NULL);
+		args_add(&x, keys[i]);
+	}
+	redisReply *r = keys ? store_run(s, &x) : NULL;
+	if (!keys)
+		snprintf(s->err, sizeof(s->err), "out of memory");
+	args_finish(&x);
+	free(keys);
+	return status_of(s, r);
+}
+
+struct hget_each {
+	enum key_kind k;
+	const char *(*arg)(size_t i, void *ctx);
+	const char *(*field)(size_t i, size_t *len, void *ctx);
+	void (*each)(size_t i, const redisReply *r, void *ctx);
+	void *ctx;
+	struct store *s;
+	char key[256]; /* the command is sent before the next is built */
+};
+
+static void build_hget(size_t i, struct args *a, void *ctx)
+{
+	struct hget_each *e = ctx;
+	size_t len;
+	const char *f = e->field(i, &len, e->ctx);
+	key_name(e->key, sizeof(e->key), e->s->cfg, e->k, e->arg(i, e->ctx),
+		 NULL);
+	args_add(a, "HGET");
+	args_add(a, e->key);
+	args_addn(a, f, len);
+}
+
+static void each_hget(size_t i, const redisReply *r, void *ctx)
+{
+	struct hget_each *e = ctx;
+	e->each(i, r, e->ctx);
+}
+
+int store_hget_each(struct store *s, size_t n, enum key_kind k,
+		    const char *(*arg)(size_t i, void *ctx),
+		    const char *(*field)(size_t i, size_t *len, void *ctx),
+		    void (*each)(size_t i, const redisReply *r, void *ctx),
+		    void *ctx)
+{
+	struct hget_each e = {k, arg, field, each, ctx, s, ""};
+	return store_pipeline_each(s, n, build_hget, each_hget, &e) < 0
+		       ? STORE_LOST : 0;
+}
+
+int store_group_create(struct store *s, enum key_kind stream)
+{
+	static const char *const rest[] = {INTAKE_GROUP, "0", "MKSTREAM"};
+	char key[256];
+	key_name(key, sizeof(key), s->cfg, stream, NULL, NULL);
+	redisReply *r = store_runv(s, "XGROUP", "CREATE", key, rest[0],
+				   rest[1], rest[2], NULL);
+	/* BUSYGROUP: it is there already. */
+	if (r && r->type == REDIS_REPLY_ERROR &&
+	    !strncmp(r->str, "BUSYGROUP", 9)) {
+		freeReplyObject(r);
+		return 0;
+	}
+	return status_of(s, r);
+}
+
+redisReply *store_read_group(struct store *s, enum key_kind stream,
+			     const char *consumer, const char *from,
+			     unsigned count, int block_ms)
+{
+	char key[256], n[16], block[16];
+	key_name(key, sizeof(key), s->cfg, stream, NULL, NULL);
+	snprintf(n, sizeof(n), "%u", count);
+	snprintf(block, sizeof(block), "%d", block_ms);
+	return block_ms ? store_runv(s, "XREADGROUP", "GROUP", INTAKE_GROUP,
+				     consumer, "COUNT", n, "BLOCK", block,
+				     "STREAMS", key, from, NULL)
+			: store_runv(s, "XREADGROUP", "GROUP", INTAKE_GROUP,
+				     consumer, "COUNT", n, "STREAMS", key,
+				     from, NULL);
+}
+
+redisReply *store_claim(struct store *s, enum key_kind stream,
+			const char *consumer, int idle_ms)
+{
+	char key[256], idle[16];
+	key_name(key, sizeof(key), s->cfg, stream, NULL, NULL);
+	snprintf(idle, sizeof(idle), "%d", idle_ms);
+	return store_runv(s, "XAUTOCLAIM", key, INTAKE_GROUP, consumer, idle,
+			  "0-0", "COUNT", "1", "JUSTID", NULL);
 }

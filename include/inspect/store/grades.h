@@ -22,9 +22,6 @@
 #define GRADES_MAX_BUCKETS (1u << 20)
 #define INSPECTED_BUCKETS 1024u
 
-/* STORE_REFUSED: Redis answered a command with an error (s->err), the
- * connection is fine. */
-enum { STORE_BAD_DATA = -1, STORE_LOST = -2, STORE_REFUSED = -3 };
 
 /* Reads the whole population, canonical, with inspectd's recorded
  * inspections merged into last_inspected. Returns 0, STORE_BAD_DATA with

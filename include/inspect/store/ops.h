@@ -25,6 +25,9 @@ redisReply *store_hmget(struct store *s, enum key_kind k, const char *arg,
 			const char *const *fields, size_t n);
 redisReply *store_hgetall(struct store *s, enum key_kind k, const char *arg);
 redisReply *store_smembers(struct store *s, enum key_kind k);
+/* The first member of a sorted set with a score from lo to hi. */
+redisReply *store_zfirst_in(struct store *s, enum key_kind k, long long lo,
+			    long long hi);
 /* XRANGE of the whole stream. */
 redisReply *store_xrange(struct store *s, enum key_kind k, const char *arg);
 /* Whether the key is a stream or absent (*ok), or another type: then
@@ -38,6 +41,27 @@ int store_set(struct store *s, enum key_kind k, const char *a, const char *b,
  * its id into id[size]. */
 int store_xadd(struct store *s, enum key_kind k, const struct kv *f,
 	       size_t n, char *id, size_t size);
+/* WATCH of n keys of one kind (args[i] each). */
+int store_watch_all(struct store *s, enum key_kind k,
+		    const char *const *args, size_t n);
+/* HGET of field(i) in the key of kind k and arg(i), pipelined for i < n;
+ * each(i, reply) in order. 0 or STORE_LOST. */
+int store_hget_each(struct store *s, size_t n, enum key_kind k,
+		    const char *(*arg)(size_t i, void *ctx),
+		    const char *(*field)(size_t i, size_t *len, void *ctx),
+		    void (*each)(size_t i, const redisReply *r, void *ctx),
+		    void *ctx);
+/* The consumer group INTAKE_GROUP of a stream, made (with the stream) if
+ * missing: 0, STORE_LOST, or STORE_REFUSED with Redis's reason. */
+int store_group_create(struct store *s, enum key_kind stream);
+/* XREADGROUP of up to count entries from `from` ("0": our pending ones,
+ * ">": new ones) as consumer, blocking up to block_ms (0: not at all). */
+redisReply *store_read_group(struct store *s, enum key_kind stream,
+			     const char *consumer, const char *from,
+			     unsigned count, int block_ms);
+/* XAUTOCLAIM of one entry idle for idle_ms or more (JUSTID). */
+redisReply *store_claim(struct store *s, enum key_kind stream,
+			const char *consumer, int idle_ms);
 /* XACK and XDEL of an entry answered before (only its acknowledgement
  * was lost). */
 int store_ack(struct store *s, enum key_kind stream, const char *entry_id);

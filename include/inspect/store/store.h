@@ -11,6 +11,12 @@
 #include "inspect/shell/config.h"
 #include "inspect/store/keys.h"
 
+/* What the store's operations return besides 0, across the floor:
+ * STORE_BAD_DATA, what Redis holds does not read (the reason in a struct
+ * diag); STORE_LOST, the connection failed (s->err); STORE_REFUSED, Redis
+ * answered a command with an error (s->err), the connection is fine. */
+enum { STORE_BAD_DATA = -1, STORE_LOST = -2, STORE_REFUSED = -3 };
+
 struct store {
 	redisContext *c;
 	const struct config *cfg;
