@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/store/ops.h"
 
 static const char *entry_field(const redisReply *fields, const char *name)
 {
@@ -44,9 +45,7 @@ int cmd_feed(int argc, char **argv)
 	int r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
-	char key[160];
-	key_name(key, sizeof(key), &cfg, KEY_FEED, inspector, NULL);
-	redisReply *rep = store_runv(&s, "XRANGE", key, "-", "+", NULL);
+	redisReply *rep = store_xrange(&s, KEY_FEED, inspector);
 	if (!rep) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
 		store_close(&s);

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "inspect/shell/file.h"
 #include "inspect/store/keys.h"
+#include "inspect/store/ops.h"
 #include "inspect/store/grades.h"
 #include "inspect/core/roster.h"
 #include "inspect/core/details.h"
@@ -20,56 +21,56 @@ static void progress(size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
-/* The lines after the header (CR LF or LF): with s NULL only checked,
- * else written, HSETs pipelined. Returns the bad lines' count, the first
- * 20 printed with their line numbers. */
-static size_t each_detail(const struct mapped_file *f, const char *path,
-			  struct store *s, struct args *a, size_t *pending)
+/* The lines of a details file, one after the other. */
+struct detail_lines {
+	const struct mapped_file *f;
+	const char *path;
+	size_t pos, line, bad;
+	char uscc[USCC_LEN + 1];
+};
+
+/* The next valid line into d (false at the end); the bad ones counted
+ * and the first 20 printed with their line numbers. */
+static bool next_detail(struct detail_lines *l, struct details_line *d)
 {
-	size_t pos = 0, line = 0, bad = 0;
-	char key[128];
-	while (pos < f->len) {
-		const char *s0 = f->data + pos;
-		const char *nl = memchr(s0, '\n', f->len - pos);
-		size_t n = nl ? (size_t)(nl - s0) : f->len - pos;
-		struct details_line d;
+	while (l->pos < l->f->len) {
+		const char *s0 = l->f->data + l->pos;
+		const char *nl = memchr(s0, '\n', l->f->len - l->pos);
+		size_t n = nl ? (size_t)(nl - s0) : l->f->len - l->pos;
 		char why_buf[160];
-		pos += n + 1;
+		l->pos += n + 1;
 		if (n && s0[n - 1] == '\r')
 			n--;
-		if (line++ == 0 || n == 0)
+		if (l->line++ == 0 || n == 0)
 			continue; /* header */
-		const char *why = details_line_parse(s0, n, &d, why_buf,
+		const char *why = details_line_parse(s0, n, d, why_buf,
 						     sizeof(why_buf));
-		if (why) {
-			if (bad++ < 20)
-				fprintf(stderr, "%s:%zu: %s\n", path, line,
-					why);
-			continue;
+		if (!why) {
+			snprintf(l->uscc, sizeof(l->uscc), "%.18s", s0);
+			return true;
 		}
-		if (!s) /* the checking pass */
-			continue;
-		char uscc[USCC_LEN + 1];
-		snprintf(uscc, sizeof(uscc), "%.18s", s0);
-		key_name(key, sizeof(key), s->cfg, KEY_GRADES_ENT, uscc, NULL);
-		args_reset(a);
-		args_add(a, "HSET");
-		args_add(a, key);
-		args_add(a, "name");
-		args_addn(a, d.name, d.name_len);
-		args_add(a, "address");
-		args_addn(a, d.address, d.address_len);
-		if (store_append(s, a) < 0)
-			break;
-		if (++*pending == 1000 || pos >= f->len)
-			for (; *pending > 0; --*pending) {
-				redisReply *rep = store_next_reply(s);
-				if (!rep)
-					break;
-				freeReplyObject(rep);
-			}
+		if (l->bad++ < 20)
+			fprintf(stderr, "%s:%zu: %s\n", l->path, l->line, why);
 	}
-	return bad;
+	return false;
+}
+
+/* The i-th valid line as the HSET of its entity's details (called in
+ * order). */
+static size_t detail_hset(size_t i, const char **arg, struct kv *f,
+			  void *ctx)
+{
+	struct detail_lines *l = ctx;
+	struct details_line d;
+	if (!next_detail(l, &d))
+		return 0; /* cannot be: as many as the check counted */
+	*arg = l->uscc;
+	/* Not NUL-terminated: by length, and "" when empty (a length of 0
+	 * reads the value as a string). */
+	f[0] = (struct kv)KVN("name", d.name_len ? d.name : "", d.name_len);
+	f[1] = (struct kv)KVN("address", d.address_len ? d.address : "",
+			      d.address_len);
+	return 2;
 }
 
 /* uscc,name,address lines: checked whole first (a file with a bad line is
@@ -78,28 +79,28 @@ static size_t each_detail(const struct mapped_file *f, const char *path,
 static int import_details(struct store *s, const char *path)
 {
 	struct mapped_file f;
+	struct details_line d;
 	int r = file_map(path, &f);
 	if (r < 0) {
 		perror(path);
 		return EXIT_INPUT;
 	}
-	struct args a;
-	size_t pending = 0, bad = each_detail(&f, path, NULL, NULL, &pending);
-	if (bad) {
-		if (bad > 20)
-			fprintf(stderr, "... and %zu more\n", bad - 20);
+	struct detail_lines check = {&f, path, 0, 0, 0, ""};
+	size_t good = 0;
+	while (next_detail(&check, &d))
+		good++;
+	if (check.bad) {
+		if (check.bad > 20)
+			fprintf(stderr, "... and %zu more\n", check.bad - 20);
 		fprintf(stderr, "%s: %zu lines refused; no details written\n",
-			path, bad);
+			path, check.bad);
 		file_unmap(&f);
 		return EXIT_INPUT;
 	}
-	args_init(&a);
-	each_detail(&f, path, s, &a, &pending);
-	for (; pending > 0 && store_connected(s); pending--)
-		freeReplyObject(store_next_reply(s));
-	args_finish(&a);
+	struct detail_lines write = {&f, path, 0, 0, 0, ""};
+	r = store_hset_each(s, KEY_GRADES_ENT, good, detail_hset, &write);
 	file_unmap(&f);
-	if (!store_connected(s)) {
+	if (r < 0) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
 		return EXIT_FAIL;
 	}
@@ -118,9 +119,10 @@ static void join(char *out, size_t size, size_t *n, const char *item,
 
 #define LIST_BYTES 2400 /* 64 qualifications of 32 bytes and separators */
 
-static void add_hset(struct args *a, const char *key,
-		     const struct inspector *in, const struct roster *r,
-		     char (*lists)[LIST_BYTES])
+/* An inspector's hash; its texts in lists and num until it is sent. */
+static void inspector_fields(struct kv_list *l, const struct inspector *in,
+			     const struct roster *r,
+			     char (*lists)[LIST_BYTES])
 {
 	size_t n[3] = {0, 0, 0};
 	lists[0][0] = lists[1][0] = lists[2][0] = '\0';
@@ -132,21 +134,15 @@ static void add_hset(struct args *a, const char *key,
 			     32);
 	for (unsigned k = 0; k < in->n_conflicts; k++)
 		join(lists[2], LIST_BYTES, &n[2], in->conflicts[k], USCC_LEN);
-	args_reset(a);
-	args_add(a, "HSET");
-	args_add(a, key);
-	const char *kv[][2] = {{"name", in->name}, {"badge", in->badge},
-			       {"department", in->department},
-			       {"jurisdictions", lists[0]},
-			       {"qualifications", lists[1]},
-			       {"conflicts", lists[2]},
-			       {"active", in->active ? "1" : "0"}};
-	for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++) {
-		args_add(a, kv[i][0]);
-		args_add(a, kv[i][1]);
-	}
-	args_add(a, "daily_capacity");
-	args_addu(a, in->daily_capacity);
+	kv_init(l);
+	kv_add(l, "name", in->name);
+	kv_add(l, "badge", in->badge);
+	kv_add(l, "department", in->department);
+	kv_add(l, "jurisdictions", lists[0]);
+	kv_add(l, "qualifications", lists[1]);
+	kv_add(l, "conflicts", lists[2]);
+	kv_add(l, "active", in->active ? "1" : "0");
+	kv_addu(l, "daily_capacity", in->daily_capacity);
 }
 
 /* The roster: each inspector's hash, the set of ids (inspectors no longer
@@ -168,39 +164,22 @@ static int import_inspectors(struct store *s, const char *path)
 		free(text);
 		return EXIT_INPUT;
 	}
-	char set[128], key[160], lists[3][LIST_BYTES];
-	struct args a;
-	args_init(&a);
-	key_name(set, sizeof(set), s->cfg, KEY_INSPECTORS, NULL, NULL);
-	int ok = 1;
-	redisReply *rep = store_runv(s, "MULTI", NULL);
-	freeReplyObject(rep);
-	ok &= rep != NULL;
-	rep = store_runv(s, "DEL", set, NULL);
-	freeReplyObject(rep);
-	for (size_t i = 0; ok && i < r.n; i++) {
-		key_name(key, sizeof(key), s->cfg, KEY_INSPECTOR, r.v[i].id, NULL);
-		redisReply *d = store_runv(s, "DEL", key, NULL);
-		freeReplyObject(d);
-		add_hset(&a, key, &r.v[i], &r, lists);
-		redisReply *h = store_run(s, &a);
-		redisReply *m = h ? store_runv(s, "SADD", set, r.v[i].id, NULL)
-				  : NULL;
-		ok = h && m;
-		freeReplyObject(h);
-		freeReplyObject(m);
+	char lists[3][LIST_BYTES];
+	struct tx t;
+	tx_begin(&t, s);
+	tx_del(&t, KEY_INSPECTORS, NULL);
+	for (size_t i = 0; i < r.n; i++) {
+		struct kv_list l;
+		tx_del(&t, KEY_INSPECTOR, r.v[i].id);
+		inspector_fields(&l, &r.v[i], &r, lists);
+		tx_hset_list(&t, KEY_INSPECTOR, r.v[i].id, &l);
+		kv_finish(&l);
+		tx_sadd(&t, KEY_INSPECTORS, r.v[i].id);
 	}
-	key_name(key, sizeof(key), s->cfg, KEY_ROSTER, NULL, NULL);
-	args_reset(&a);
-	args_add(&a, "SET");
-	args_add(&a, key);
-	args_addn(&a, text, len);
-	rep = ok ? store_run(s, &a) : NULL;
-	freeReplyObject(rep);
-	rep = rep ? store_runv(s, "EXEC", NULL) : NULL;
-	ok = rep && rep->type == REDIS_REPLY_ARRAY;
-	freeReplyObject(rep);
-	args_finish(&a);
+	tx_set(&t, KEY_ROSTER, NULL, text, len);
+	int ok = tx_commit(&t) == 0;
+	if (!ok)
+		snprintf(s->err, sizeof(s->err), "%.200s", t.why);
 	free(text);
 	if (!ok) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s->err);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/store/ops.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/shell/catalog.h"
@@ -100,9 +101,7 @@ int cmd_overdue(int argc, char **argv)
 	if (campaign) {
 		r = one_campaign(&s, &cfg, &cat.calendar, campaign, today, within);
 	} else {
-		char key[128];
-		key_name(key, sizeof(key), &cfg, KEY_PUBLISHED, NULL, NULL);
-		redisReply *ids = store_runv(&s, "SMEMBERS", key, NULL);
+		redisReply *ids = store_smembers(&s, KEY_PUBLISHED);
 		if (!ids)
 			fprintf(stderr, "inspectctl: redis: %s\n", s.err);
 		r = ids ? EXIT_OK : EXIT_FAIL;

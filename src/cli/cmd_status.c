@@ -5,15 +5,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/store/ops.h"
 
 /* An entry that was no valid entry has no record: its reason is kept
  * for 30 days under <p>refused:<id>. */
 static int show_refused(struct store *s, const struct config *cfg,
 			const char *id)
 {
-	char key[160];
-	key_name(key, sizeof(key), cfg, KEY_REFUSED, id, NULL);
-	redisReply *r = store_runv(s, "GET", key, NULL);
+	redisReply *r = store_get(s, KEY_REFUSED, id);
 	int rc = EXIT_INPUT;
 	if (!r) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
@@ -46,9 +45,7 @@ int cmd_status(int argc, char **argv)
 	int r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
-	char key[160];
-	key_name(key, sizeof(key), &cfg, KEY_CAMPAIGN, argv[optind], NULL);
-	redisReply *rep = store_runv(&s, "HGETALL", key, NULL);
+	redisReply *rep = store_hgetall(&s, KEY_CAMPAIGN, argv[optind]);
 	if (!rep) {
 		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
 		r = EXIT_FAIL;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/store/ops.h"
 #include "inspect/shell/campaign_check.h"
 
 /* Entry fields straight from options of the same name (backdated takes
@@ -95,30 +96,19 @@ int cmd_submit(int argc, char **argv)
 	r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
-	char intake[128];
-	struct args a;
-	key_name(intake, sizeof(intake), &cfg, KEY_INTAKE, NULL, NULL);
-	args_init(&a);
-	args_add(&a, "XADD");
-	args_add(&a, intake);
-	args_add(&a, "*");
-	args_add(&a, "type");
-	args_add(&a, entropy_for ? "entropy" : "campaign");
+	struct kv f[N_FIELDS + 1] = {KV("type", entropy_for ? "entropy"
+							  : "campaign")};
+	size_t n = 1;
+	char id[48];
 	for (size_t i = 0; i < N_FIELDS; i++)
-		if (value[i]) {
-			args_add(&a, fields[i]);
-			args_add(&a, value[i]);
-		}
-	redisReply *rep = store_run(&s, &a);
-	args_finish(&a);
-	if (!rep || rep->type != REDIS_REPLY_STRING) {
-		fprintf(stderr, "inspectctl: redis: %s\n",
-			rep ? rep->str : s.err);
+		if (value[i])
+			f[n++] = (struct kv)KV(fields[i], value[i]);
+	if (store_xadd(&s, KEY_INTAKE, f, n, id, sizeof(id)) < 0) {
+		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
 		r = EXIT_FAIL;
 	} else {
-		printf("%s\n", rep->str);
+		printf("%s\n", id);
 	}
-	freeReplyObject(rep);
 	store_close(&s);
 	return r;
 }

@@ -9,6 +9,7 @@
 
 #include "inspect/core/number.h"
 #include "cli.h"
+#include "inspect/store/ops.h"
 #include "inspect/core/assign.h"
 #include "inspect/core/bundle.h"
 #include "inspect/store/keys.h"
@@ -17,15 +18,18 @@
 #include "inspect/shell/file.h"
 #include "inspect/core/team_inputs.h"
 
-/* GET key into out; false (with the reason printed) if it is missing. */
-static bool get_text(struct store *s, const char *key, struct strbuf *out)
+/* GET of the key of kind k (args a, b) into out; false (with the reason
+ * printed) if it is missing. */
+static bool get_text(struct store *s, enum key_kind k, const char *a,
+		     const char *b, struct strbuf *out)
 {
-	redisReply *r = store_runv(s, "GET", key, NULL);
+	redisReply *r = store_get2(s, k, a, b);
 	bool ok = r && r->type == REDIS_REPLY_STRING;
 	if (ok)
 		sb_add(out, r->str, r->len);
 	else
-		fprintf(stderr, "inspectctl: %s: %s\n", key,
+		fprintf(stderr, "inspectctl: %s %s%s%s: %s\n",
+			key_specs[k].doc, a ? a : "", b ? ":" : "", b ? b : "",
 			r ? "missing" : s->err);
 	freeReplyObject(r);
 	return ok;
@@ -183,14 +187,12 @@ static int population_text(struct store *s, const struct config *cfg,
 			   const struct campaign_view *v, const char *digest,
 			   struct strbuf *out)
 {
-	char key[200];
 	unsigned chunks = (unsigned)number_or(
 		campaign_field(v, "frozen_chunks"), UINT32_MAX, 0);
 	for (unsigned k = 0; k < chunks; k++) {
 		char n[16];
 		snprintf(n, sizeof(n), "%u", k);
-		key_name(key, sizeof(key), cfg, KEY_POPULATION_CHUNK, digest, n);
-		if (!get_text(s, key, out))
+		if (!get_text(s, KEY_POPULATION_CHUNK, digest, n, out))
 			return -1;
 	}
 	return 0;
@@ -204,7 +206,6 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	const struct bundle_manifest *m = &o->m;
 	struct policy p;
 	struct diag err;
-	char key[200];
 	diag_init(&err);
 	struct strbuf *yaml = add_file(o, "policy.yaml");
 	sb_puts(yaml, campaign_field(v, "policy_text"));
@@ -217,12 +218,11 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	if (rc == 0)
 		rc = population_text(s, cfg, v, m->population_digest,
 				     add_file(o, "population.csv"));
-	key_name(key, sizeof(key), cfg, KEY_ROSTER_COPY, m->roster_digest, NULL);
-	if (rc == 0 && !get_text(s, key, add_file(o, "roster.csv")))
+	if (rc == 0 && !get_text(s, KEY_ROSTER_COPY, m->roster_digest, NULL,
+				 add_file(o, "roster.csv")))
 		rc = -1;
-	key_name(key, sizeof(key), cfg, KEY_AUDIT, id, NULL);
 	struct strbuf *teams = add_file(o, "teams.txt");
-	if (rc == 0 && !get_text(s, key, teams))
+	if (rc == 0 && !get_text(s, KEY_AUDIT, id, NULL, teams))
 		rc = -1;
 	if (rc == 0 && strcmp(campaign_field(v, "status"), "rejected") == 0)
 		sb_printf(add_file(o, "refusal.txt"), "%s\nreason %s\n",

@@ -259,3 +259,51 @@ redisReply *store_claim(struct store *s, enum key_kind stream,
 	return store_runv(s, "XAUTOCLAIM", key, INTAKE_GROUP, consumer, idle,
 			  "0-0", "COUNT", "1", "JUSTID", NULL);
 }
+
+struct hset_each {
+	struct store *s;
+	enum key_kind k;
+	size_t (*build)(size_t i, const char **arg, struct kv *f, void *ctx);
+	void *ctx;
+	bool refused;
+	char key[256];
+	struct kv f[8];
+};
+
+static void build_hset(size_t i, struct args *a, void *ctx)
+{
+	struct hset_each *e = ctx;
+	const char *arg = NULL;
+	size_t n = e->build(i, &arg, e->f, e->ctx);
+	key_name(e->key, sizeof(e->key), e->s->cfg, e->k, arg, NULL);
+	args_add(a, "HSET");
+	args_add(a, e->key);
+	for (size_t j = 0; j < n && j < 8; j++) {
+		args_addn(a, e->f[j].name, e->f[j].name_len
+					      ? e->f[j].name_len
+					      : strlen(e->f[j].name));
+		args_addn(a, e->f[j].value, e->f[j].len
+					       ? e->f[j].len
+					       : strlen(e->f[j].value));
+	}
+}
+
+static void each_hset(size_t i, const redisReply *r, void *ctx)
+{
+	struct hset_each *e = ctx;
+	if (r->type == REDIS_REPLY_ERROR && !e->refused) {
+		e->refused = true;
+		snprintf(e->s->err, sizeof(e->s->err), "%.200s", r->str);
+	}
+}
+
+int store_hset_each(struct store *s, enum key_kind k, size_t n,
+		    size_t (*build)(size_t i, const char **arg, struct kv *f,
+				    void *ctx),
+		    void *ctx)
+{
+	struct hset_each e = {s, k, build, ctx, false, "", {{0}}};
+	if (store_pipeline_each(s, n, build_hset, each_hset, &e) < 0)
+		return STORE_LOST;
+	return e.refused ? STORE_REFUSED : 0;
+}

@@ -51,6 +51,13 @@ int store_hget_each(struct store *s, size_t n, enum key_kind k,
 		    const char *(*field)(size_t i, size_t *len, void *ctx),
 		    void (*each)(size_t i, const redisReply *r, void *ctx),
 		    void *ctx);
+/* n HSETs on keys of kind k, pipelined: build(i, &arg, f, ctx) fills the
+ * i-th, its key's argument and up to 8 fields into f, and returns how
+ * many. Calls build in order. 0, STORE_LOST or STORE_REFUSED. */
+int store_hset_each(struct store *s, enum key_kind k, size_t n,
+		    size_t (*build)(size_t i, const char **arg, struct kv *f,
+				    void *ctx),
+		    void *ctx);
 /* The consumer group INTAKE_GROUP of a stream, made (with the stream) if
  * missing: 0, STORE_LOST, or STORE_REFUSED with Redis's reason. */
 int store_group_create(struct store *s, enum key_kind stream);
