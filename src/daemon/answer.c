@@ -236,7 +236,8 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	/* What the team draw would refuse whatever the entropy is refused
 	 * now, before any entropy is spent on it. */
 	if (roster->type != REDIS_REPLY_STRING ||
-	    plan_precheck(w, a->c, rec, roster->str, roster->len, why,
+	    plan_precheck(w, a->c, rec,
+			  &(struct text){roster->str, roster->len}, why,
 			  sizeof(why)) != 0) {
 		freeReplyObject(roster);
 		log_warn("entry refused", "entry=%s campaign=%s reason=%s",

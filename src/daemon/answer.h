@@ -25,15 +25,6 @@ void answer_event(struct kv_list *ev, const char *type,
 void answer_refusal_begin(struct worker *w, struct tx *t,
 			  const struct answer *a, const char *why,
 			  struct kv_list *ev);
-/* What a drawn campaign is: its population, the draw, the visit plan and
- * the seed. */
-struct drawn {
-	const struct population *pop;
-	const struct draw *d;
-	const struct visit_plan *plan;
-	const uint8_t *seed;
-	int32_t date; /* the draw date */
-};
 /* The draw's publication (publish.c): one task per selected entity on the
  * department's stream, the plan and its entities on <p>public, the
  * inspections on record, the campaign record published; acknowledges the

@@ -118,12 +118,12 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	struct visit_plan plan;
 	char why2[3072]; /* the diagnosis names every item */
 	double t_teams = clock_seconds();
-	int r = plan_visits(w, a->c, rec, pop, &d, seed, &plan, why2,
-			    sizeof(why2));
+	struct drawn in = {a->c, pop, &d, NULL, seed, rec->date};
+	int r = plan_visits(w, rec, &in, &plan, why2, sizeof(why2));
 	if (r == 1 && plan.refused_by_draw) {
 		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
 			 a->entry_id, a->c->id, log_quote(why2));
-		struct drawn x = {pop, &d, &plan, seed, rec->date};
+		struct drawn x = {a->c, pop, &d, &plan, seed, rec->date};
 		r = answer_refuse_drawn(w, a, rec, &x, why2);
 	} else if (r == 1) {
 		r = reject(w, a, why2);
@@ -136,7 +136,7 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 		return r;
 	}
 	double t1 = clock_seconds();
-	struct drawn x = {pop, &d, &plan, seed, rec->date};
+	struct drawn x = {a->c, pop, &d, &plan, seed, rec->date};
 	r = answer_publish(w, a, rec, &x);
 	visit_plan_finish(&plan);
 	w->t.draw = t_teams - t0;

@@ -75,10 +75,12 @@ static const char *address_cb(size_t k, void *ctx)
 }
 
 static void add_tasks(struct tx *t, const struct answer *a,
-		      const struct population *pop, const struct draw *d,
-		      const struct details *det, const struct visit_plan *p,
-		      const struct record_texts *x)
+		      const struct plan_out *o, const struct record_texts *x)
 {
+	const struct population *pop = o->pop;
+	const struct draw *d = o->d;
+	const struct visit_plan *p = o->p;
+	const struct details *det = o->ctx;
 	for (size_t k = 0; k < d->n_chosen; k++) {
 		char day[11], team[TEAM_MAX * 140];
 		date_format(p->a[k].day, day);
@@ -112,9 +114,11 @@ struct plan_texts {
  * selected entity: uscc and name only. No class, score, flags or π: risk
  * grades are not public. */
 static void add_public(struct tx *t, const struct answer *a,
-		       const struct population *pop, const struct draw *d,
-		       const struct details *det, const struct plan_texts *x)
+		       const struct drawn *dr, const struct details *det,
+		       const struct plan_texts *x)
 {
+	const struct population *pop = dr->pop;
+	const struct draw *d = dr->d;
 	struct kv_list ev;
 	answer_event(&ev, "plan", a->c->id);
 	const struct kv plan[] = {
@@ -151,7 +155,7 @@ static void add_public(struct tx *t, const struct answer *a,
 	}
 }
 
-int add_bucketed_hset(struct worker *w, struct tx *t, enum key_kind kind,
+int add_bucketed_hset(struct tx *t, enum key_kind kind,
 		      const struct population *pop, const struct draw *d,
 		      const char *(*value)(size_t k, void *ctx), void *ctx)
 {
@@ -273,25 +277,22 @@ static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 		    const struct drawn *x, const struct details *det,
 		    const struct record_texts *rt)
 {
-	const struct population *pop = x->pop;
-	const struct draw *d = x->d;
+	const struct plan_out o = {a->c->id, rt->items,	 x->pop,    x->d,
+				   x->plan,  name_cb,	 address_cb, (void *)det};
 	char day[11];
-	if (plan_add_visits(w, t, a->c->id, pop, d, x->plan, name_cb,
-			    (void *)det) < 0)
+	if (plan_add_visits(t, &o) < 0)
 		return -1;
 	tx_sadd(t, KEY_PUBLISHED, a->c->id);
-	add_tasks(t, a, pop, d, det, x->plan, rt);
+	add_tasks(t, a, &o, rt);
 	/* Inspected on the window's first day, else the draw date. */
 	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
 						   : x->date,
 		    day);
-	return add_bucketed_hset(w, t, KEY_INSPECTED, pop, d, same_day, day) <
-				       0 ||
-			       plan_add_rotation(w, t, pop, d, x->plan) < 0 ||
-			       plan_add_load(w, t, x->plan) < 0 ||
-			       plan_add_days(w, t, a->c->id, rt->items, pop, d,
-					     x->plan, name_cb, address_cb,
-					     (void *)det) < 0
+	return add_bucketed_hset(t, KEY_INSPECTED, x->pop, x->d, same_day,
+				 day) < 0 ||
+			       plan_add_rotation(t, x->pop, x->d, x->plan) < 0 ||
+			       plan_add_load(t, x->plan) < 0 ||
+			       plan_add_days(w, t, &o) < 0
 		       ? -1
 		       : 0;
 }
@@ -334,7 +335,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	kv_finish(&l);
 	if (add_plan(w, &t, a, x, &det, &rt) < 0)
 		goto no_memory;
-	add_public(&t, a, x->pop, x->d, &det, &texts);
+	add_public(&t, a, x, &det, &texts);
 	tx_ack(&t, KEY_INTAKE, a->entry_id);
 	rc = answer_commit(w, &t, "publish");
 	goto out;

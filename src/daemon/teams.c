@@ -110,10 +110,11 @@ static int item_list_of(struct worker *w, const struct campaign_record *rec,
 
 /* Departments and qualifications from the items (all on the list: the
  * intake checked them). */
-static int team_rules_of(const struct visit_plan *p, const struct campaign *c,
-			 const struct roster *r, unsigned team_size,
-			 struct team_rules *t, char *why, size_t size)
+static int team_rules_of(struct visit_plan *p, const struct campaign *c,
+			 unsigned team_size, char *why, size_t size)
 {
+	const struct roster *r = &p->roster;
+	struct team_rules *t = &p->rules;
 	memset(t, 0, sizeof(*t));
 	t->team_size = team_size;
 	for (unsigned i = 0; i < c->n_items; i++) {
@@ -256,11 +257,10 @@ static void rotation_reply(size_t k, const redisReply *r, void *ctx)
 }
 
 static int read_rotation(struct worker *w, const struct population *pop,
-			 const struct draw *d, const struct roster *r,
-			 const struct roster_id *ids, struct visit *v,
-			 uint32_t (*prev)[TEAM_MAX])
+			 const struct draw *d, const struct roster_id *ids,
+			 struct visit_plan *p)
 {
-	struct rotation_read rr = {pop, d, r, ids, v, prev, ""};
+	struct rotation_read rr = {pop, d, &p->roster, ids, p->v, p->prev, ""};
 	/* WATCHed like the load: another instance that publishes a visit to
 	 * one of these entities first makes this publication's EXEC fail
 	 * (and it is drawn again), so that publications read previous teams
@@ -348,12 +348,13 @@ static int read_load(struct worker *w, const struct visit_plan *p,
 	return rc ? ENTRY_LOST : 0;
 }
 
-int plan_visits(struct worker *w, const struct campaign *c,
-		const struct campaign_record *rec,
-		const struct population *pop, const struct draw *d,
-		const uint8_t seed[32], struct visit_plan *out, char *why,
+int plan_visits(struct worker *w, const struct campaign_record *rec,
+		const struct drawn *x, struct visit_plan *out, char *why,
 		size_t size)
 {
+	const struct campaign *c = x->c;
+	const struct population *pop = x->pop;
+	const struct draw *d = x->d;
 	struct diag err;
 	char label[2200];
 	memset(out, 0, sizeof(*out));
@@ -365,8 +366,7 @@ int plan_visits(struct worker *w, const struct campaign *c,
 		rc = calendar_of(w, rec, out, why, size);
 	if (rc)
 		return rc;
-	rc = team_rules_of(out, c, &out->roster, rec->policy->policy.team_size,
-			   &out->rules, why, size);
+	rc = team_rules_of(out, c, rec->policy->policy.team_size, why, size);
 	long n_days = rc ? 0 : window_days(w, c, rec->date, out, why, size);
 	if (rc || n_days < 0)
 		return 1;
@@ -387,8 +387,7 @@ int plan_visits(struct worker *w, const struct campaign *c,
 	if (rc == 0)
 		rc = read_load(w, out, ids, out->used);
 	if (rc == 0)
-		rc = read_rotation(w, pop, d, &out->roster, ids, out->v,
-				   out->prev);
+		rc = read_rotation(w, pop, d, ids, out);
 	size_t at = 0;
 	for (unsigned i = 0; i < c->n_items && at < sizeof(label); i++)
 		at += (size_t)snprintf(label + at, sizeof(label) - at, "%s%s",
@@ -396,7 +395,7 @@ int plan_visits(struct worker *w, const struct campaign *c,
 	out->rules.label = label;
 	diag_init(&err);
 	if (rc == 0 && assign_teams(&out->roster, &out->rules, out->days,
-				    out->n_days, out->used, out->v, n, seed,
+				    out->n_days, out->used, out->v, n, x->seed,
 				    out->a, &err) < 0) {
 		rc = refuse(why, size, "%.*s",
 			    (int)strcspn(diag_text(&err), "\n"),
@@ -409,9 +408,11 @@ int plan_visits(struct worker *w, const struct campaign *c,
 }
 
 int plan_precheck(struct worker *w, const struct campaign *c,
-		  const struct campaign_record *rec, const char *roster_csv,
-		  size_t len, char *why, size_t size)
+		  const struct campaign_record *rec, const struct text *roster,
+		  char *why, size_t size)
 {
+	const char *roster_csv = roster->s;
+	size_t len = roster->len;
 	struct visit_plan p;
 	struct diag err;
 	char key[128];
@@ -425,8 +426,7 @@ int plan_precheck(struct worker *w, const struct campaign *c,
 		return refuse(why, size, "the inspector roster is invalid: "
 			      "%.200s", diag_text(&err));
 	const struct policy *pol = &rec->policy->policy;
-	rc = team_rules_of(&p, c, &p.roster, pol->team_size, &p.rules, why,
-			   size);
+	rc = team_rules_of(&p, c, pol->team_size, why, size);
 	long n_days = rc ? 0 : window_days(w, c, rec->date, &p, why, size);
 	if (n_days < 0)
 		rc = 1;

@@ -4,10 +4,22 @@
 #define INSPECTD_TEAMS_H
 
 #include "inspect/core/assign.h"
+#include "inspect/core/bundle.h"
 #include "inspect/store/tx.h"
 #include "worker.h"
 
 #define PLAN_MAX_DAYS 400
+
+/* What a drawn campaign is: the campaign, its population, the draw, the
+ * visit plan (NULL until its teams are drawn) and the seed. */
+struct drawn {
+	const struct campaign *c;
+	const struct population *pop;
+	const struct draw *d;
+	const struct visit_plan *plan;
+	const uint8_t *seed;
+	int32_t date; /* the draw date */
+};
 
 struct visit_plan {
 	struct roster roster;      /* <p>roster as read at draw time */
@@ -41,10 +53,8 @@ struct visit_plan {
 
 /* Draws the teams. Returns 0, ENTRY_LOST, or 1 with the reason the
  * campaign is refused in why. */
-int plan_visits(struct worker *w, const struct campaign *c,
-		const struct campaign_record *rec,
-		const struct population *pop, const struct draw *d,
-		const uint8_t seed[32], struct visit_plan *out, char *why,
+int plan_visits(struct worker *w, const struct campaign_record *rec,
+		const struct drawn *x, struct visit_plan *out, char *why,
 		size_t size);
 void visit_plan_finish(struct visit_plan *p);
 /* What a freeze can refuse before the entropy, on the roster it commits
@@ -52,33 +62,39 @@ void visit_plan_finish(struct visit_plan *p);
  * window without working days, a pps campaign of more inspector-days
  * than the roster offers. Returns 0, or 1 with why. */
 int plan_precheck(struct worker *w, const struct campaign *c,
-		  const struct campaign_record *rec, const char *roster_csv,
-		  size_t len, char *why, size_t size);
+		  const struct campaign_record *rec, const struct text *roster,
+		  char *why, size_t size);
 
 /* "name badge, name badge" of visit k's team. */
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,
 		    size_t size);
+/* What a publication writes its plan from: the campaign, its items (as
+ * recorded), the selected entities and their plan, and each one's name
+ * and address (name(k, ctx), address(k, ctx)). */
+struct plan_out {
+	const char *campaign, *items;
+	const struct population *pop;
+	const struct draw *d;
+	const struct visit_plan *p;
+	const char *(*name)(size_t k, void *ctx);
+	const char *(*address)(size_t k, void *ctx);
+	void *ctx;
+};
+
 /* Each inspector's visits a day (<p>load:<YYYY-MM-DD>: id -> count), read
  * under WATCH before the draw and set to the new totals in the
  * transaction: one HSET a day (the WATCH makes totals as safe as
  * increments, and one HINCRBY per inspector and day was 80,000 commands
  * for a campaign of 400,000 visits). */
-int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p);
+int plan_add_load(struct tx *t, const struct visit_plan *p);
 /* The plan of each visit day, read by the daily feeds: <p>day:<date>,
  * field "<campaign>|<uscc>" -> name, address, items, team ids and team
  * text, separated by unit separators (0x1f); and the day in the sorted
  * set <p>days of days with visits to deliver. */
-int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
-		  const char *items, const struct population *pop,
-		  const struct draw *d, const struct visit_plan *p,
-		  const char *(*name)(size_t k, void *ctx),
-		  const char *(*address)(size_t k, void *ctx), void *ctx);
+int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o);
 /* The campaign's visits, <p>visits:<campaign>: uscc -> date, team ids,
  * team text and entity name, separated by 0x1f (planned_visit_parse). */
-int plan_add_visits(struct worker *w, struct tx *t, const char *campaign,
-		    const struct population *pop, const struct draw *d,
-		    const struct visit_plan *p,
-		    const char *(*name)(size_t k, void *ctx), void *ctx);
+int plan_add_visits(struct tx *t, const struct plan_out *o);
 /* What publication records of the audit copies, and commits to in the
  * public plan: the roster's digest, "cn-YYYY.yaml:<sha256>,..." of the
  * window's calendars, the years among them that are provisional
@@ -110,7 +126,7 @@ int plan_add_refusal_audit(struct worker *w, struct tx *t,
 			   const char *campaign, const struct visit_plan *p,
 			   struct audit_refs *ret);
 /* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */
-int plan_add_rotation(struct worker *w, struct tx *t,
+int plan_add_rotation(struct tx *t,
 		      const struct population *pop, const struct draw *d,
 		      const struct visit_plan *p);
 

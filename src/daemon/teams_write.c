@@ -14,7 +14,7 @@
 #include "answer.h"
 #include "teams.h"
 
-int plan_add_load(struct worker *w, struct tx *t, const struct visit_plan *p)
+int plan_add_load(struct tx *t, const struct visit_plan *p)
 {
 	uint16_t *add = calloc(p->roster.n * p->n_days + 1, sizeof(*add));
 	char (*total)[8] = malloc((p->roster.n + 1) * sizeof(*total));
@@ -205,7 +205,7 @@ static const char *team_ids(size_t k, void *ctx)
 }
 
 /* The rotation record: per bucket, uscc -> "id;id" of its team. */
-int plan_add_rotation(struct worker *w, struct tx *t,
+int plan_add_rotation(struct tx *t,
 		      const struct population *pop, const struct draw *d,
 		      const struct visit_plan *p)
 {
@@ -214,18 +214,17 @@ int plan_add_rotation(struct worker *w, struct tx *t,
 		return -1;
 	for (size_t k = 0; k < d->n_chosen; k++)
 		assignment_ids(&p->roster, &p->a[k], ids[k], sizeof(ids[k]));
-	int rc = add_bucketed_hset(w, t, KEY_LASTTEAM, pop, d, team_ids,
+	int rc = add_bucketed_hset(t, KEY_LASTTEAM, pop, d, team_ids,
 				   ids);
 	free(ids);
 	return rc;
 }
 
-int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
-		  const char *items, const struct population *pop,
-		  const struct draw *d, const struct visit_plan *p,
-		  const char *(*name)(size_t k, void *ctx),
-		  const char *(*address)(size_t k, void *ctx), void *ctx)
+int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 {
+	const struct draw *d = o->d;
+	const struct visit_plan *p = o->p;
+	const char *items = o->items;
 	size_t cap = 4096;
 	char *text = malloc(cap), day[11];
 	/* One text buffer a day's fields are appended from: the command is
@@ -246,8 +245,9 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 			char team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
 			plan_team_text(p, k, team, sizeof(team));
 			assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
-			size_t need = used + 3000 + strlen(name(k, ctx)) +
-				      strlen(address(k, ctx)) + strlen(items);
+			size_t need = used + 3000 + strlen(o->name(k, o->ctx)) +
+				      strlen(o->address(k, o->ctx)) +
+				      strlen(items);
 			if (need > cap) {
 				char *g = realloc(text, 2 * need);
 				if (!g) {
@@ -260,13 +260,17 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 				cap = 2 * need;
 			}
 			at[2 * n] = used;
-			used += (size_t)sprintf(text + used, "%s|%.18s", campaign,
-						pop->v[d->chosen[k]].uscc) + 1;
+			used += (size_t)sprintf(text + used, "%s|%.18s",
+						o->campaign,
+						o->pop->v[d->chosen[k]].uscc) +
+				1;
 			at[2 * n + 1] = used;
 			used += (size_t)sprintf(text + used,
 						"%s\x1f%s\x1f%s\x1f%s\x1f%s",
-						name(k, ctx), address(k, ctx),
-						items, ids, team) + 1;
+						o->name(k, o->ctx),
+						o->address(k, o->ctx), items,
+						ids, team) +
+				1;
 			n++;
 		}
 		/* A back-dated record's days already past are on record,
@@ -287,11 +291,10 @@ int plan_add_days(struct worker *w, struct tx *t, const char *campaign,
 	return 0;
 }
 
-int plan_add_visits(struct worker *w, struct tx *t, const char *campaign,
-		    const struct population *pop, const struct draw *d,
-		    const struct visit_plan *p,
-		    const char *(*name)(size_t k, void *ctx), void *ctx)
+int plan_add_visits(struct tx *t, const struct plan_out *o)
 {
+	const struct draw *d = o->d;
+	const struct visit_plan *p = o->p;
 	/* HSETs of 512 visits from one buffer: each is copied out when sent,
 	 * so the buffer never holds more than one of them. */
 	struct strbuf b = {0};
@@ -308,16 +311,16 @@ int plan_add_visits(struct worker *w, struct tx *t, const char *campaign,
 			plan_team_text(p, k, team, sizeof(team));
 			assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
 			sb_printf(&b, "%s\x1f%s\x1f%s\x1f%s", day, ids, team,
-				  name(k, ctx));
+				  o->name(k, o->ctx));
 			sb_add(&b, "", 1); /* each value NUL-terminated */
 		}
 		if (b.failed)
 			break;
 		for (size_t k = first; k < last; k++)
-			f[k - first] = (struct kv){pop->v[d->chosen[k]].uscc,
+			f[k - first] = (struct kv){o->pop->v[d->chosen[k]].uscc,
 						   b.s + at[k - first], 0,
 						   USCC_LEN};
-		tx_hset(t, KEY_VISITS, campaign, f, last - first);
+		tx_hset(t, KEY_VISITS, o->campaign, f, last - first);
 	}
 	int rc = b.failed ? -1 : 0;
 	sb_finish(&b);

@@ -134,7 +134,7 @@ int answer_unprocessable(struct worker *w, const char *entry_id,
 
 /* One HSET per bucket b (of INSPECTED_BUCKETS) of the key of kind and b:
  * each chosen entity's uscc -> value(k). */
-int add_bucketed_hset(struct worker *w, struct tx *t, enum key_kind kind,
+int add_bucketed_hset(struct tx *t, enum key_kind kind,
 		      const struct population *pop, const struct draw *d,
 		      const char *(*value)(size_t k, void *ctx), void *ctx);
 
