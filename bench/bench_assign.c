@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	uint8_t seed[32] = {1};
 	diag_init(&err);
 	double t0 = clock_seconds();
-	int rc = assign_teams(&r, &t, days, nd, NULL, v, n, seed, a, &err);
+	int rc = assign_teams(&(struct team_draw){&r, &t, days, nd, NULL, v, n}, seed, a, &err);
 	double s = clock_seconds() - t0;
 	printf("visits %zu inspectors %zu days %zu capacity_scale %u assigned "
 	       "%s seconds %.3f visits_per_s %.0f\n", n, ni, nd, scale,

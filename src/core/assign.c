@@ -324,14 +324,16 @@ static void teams_seed(const uint8_t seed[32], struct rng *r)
 	rng_seed(r, d);
 }
 
-int assign_teams(const struct roster *r, const struct team_rules *rules,
-		 const int32_t *days, size_t n_days, const uint16_t *used,
-		 const struct visit *v, size_t n, const uint8_t seed[32],
+int assign_teams(const struct team_draw *in, const uint8_t seed[32],
 		 struct assignment *out, struct diag *err)
 {
-	struct work w = {.r = r, .rules = rules, .days = days,
-			 .n_days = n_days, .used = used, .v = v, .out = out,
-			 .n = n};
+	const struct roster *r = in->roster;
+	const struct team_rules *rules = in->rules;
+	const struct visit *v = in->v;
+	size_t n_days = in->n_days, n = in->n;
+	struct work w = {.r = r, .rules = rules, .days = in->days,
+			 .n_days = n_days, .used = in->used, .v = v,
+			 .out = out, .n = n};
 	int rc = 0;
 	if (n_days == 0 || n_days > 400)
 		return diag_add(err, "the window has %zu working days (1 to "

@@ -514,9 +514,7 @@ static int check_teams(struct bundle *b, const struct policy *p,
 	rules.label = requirement_label(&ti, label, sizeof(label));
 	struct diag refused;
 	diag_init(&refused);
-	bool staffed = rc == 0 && assign_teams(&r, &rules, ti.days, ti.n_days,
-					       used, v, n, seed, a,
-					       &refused) == 0;
+	bool staffed = rc == 0 && assign_teams(&(struct team_draw){&r, &rules, ti.days, ti.n_days, used, v, n}, seed, a, &refused) == 0;
 	if (rc == 0 && b->refusal.s)
 		rc = compare_refusal(&b->refusal, staffed, &refused, err);
 	else if (rc == 0 && !staffed)

@@ -9,11 +9,15 @@
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
 
-void team_inputs_format(struct strbuf *b, const struct team_rules *rules,
-			const struct roster *r, int32_t window_from,
-			int32_t window_to, const int32_t *days, size_t n_days,
-			const uint16_t *used, const struct visit *v, size_t n)
+void team_inputs_format(struct strbuf *b, const struct team_draw *in,
+			int32_t window_from, int32_t window_to)
 {
+	const struct team_rules *rules = in->rules;
+	const struct roster *r = in->roster;
+	const int32_t *days = in->days;
+	const uint16_t *used = in->used;
+	const struct visit *v = in->v;
+	size_t n_days = in->n_days, n = in->n;
 	char day[11], to[11];
 	sb_printf(b, "%s\nteam_size %u\n", TEAM_INPUTS_HEADER,
 		  rules->team_size);

@@ -394,9 +394,7 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 				       i ? "," : "item ", c->items[i]);
 	out->rules.label = label;
 	diag_init(&err);
-	if (rc == 0 && assign_teams(&out->roster, &out->rules, out->days,
-				    out->n_days, out->used, out->v, n, x->seed,
-				    out->a, &err) < 0) {
+	if (rc == 0 && assign_teams(&(struct team_draw){&out->roster, &out->rules, out->days, out->n_days, out->used, out->v, n}, x->seed, out->a, &err) < 0) {
 		rc = refuse(why, size, "%.*s",
 			    (int)strcspn(diag_text(&err), "\n"),
 			    diag_text(&err));

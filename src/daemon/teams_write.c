@@ -143,9 +143,7 @@ static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
 {
 	struct strbuf b = {0};
 	uint8_t digest[32];
-	team_inputs_format(&b, &p->rules, &p->roster, p->window_from,
-			   p->window_to, p->days, p->n_days, p->used, p->v,
-			   p->n);
+	team_inputs_format(&b, &(struct team_draw){&p->roster, &p->rules, p->days, p->n_days, p->used, p->v, p->n}, p->window_from, p->window_to);
 	for (unsigned i = 0; i < p->c->n_items; i++)
 		sb_printf(&b, "item %s\n", p->c->items[i]);
 	if (salt)

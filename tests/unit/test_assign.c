@@ -134,7 +134,7 @@ Test(assign, random_rosters_never_break_a_rule)
 		struct diag err;
 		uint8_t seed[32] = {(uint8_t)run};
 		diag_init(&err);
-		if (assign_teams(&r, &t, days, nd, NULL, v, n, seed, a, &err) == 0) {
+		if (assign_teams(&(struct team_draw){&r, &t, days, nd, NULL, v, n}, seed, a, &err) == 0) {
 			check_rules(&r, &t, days, nd, v, n, a);
 			feasible++;
 		} else {
@@ -182,8 +182,7 @@ Test(assign, eligible_inspectors_are_equally_likely)
 		struct assignment a;
 		struct diag err;
 		diag_init(&err);
-		cr_assert_eq(assign_teams(&r, &t, &day, 1, NULL, &v, 1, seed, &a,
-					  &err), 0);
+		cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, &day, 1, NULL, &v, 1}, seed, &a, &err), 0);
 		for (unsigned m = 0; m < a.n; m++)
 			hits[a.member[m]]++;
 	}
@@ -212,7 +211,7 @@ Test(assign, joint_campaigns_send_one_of_each_department)
 	struct diag err;
 	uint8_t seed[32] = {9};
 	diag_init(&err);
-	cr_assert_eq(assign_teams(&r, &t, days, 3, NULL, v, 30, seed, a, &err), 0,
+	cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, days, 3, NULL, v, 30}, seed, a, &err), 0,
 		     "%s", diag_text(&err));
 	check_rules(&r, &t, days, 3, v, 30, a);
 	roster_finish(&r);
@@ -238,14 +237,14 @@ Test(assign, infeasible_plans_name_the_bottleneck)
 	uint8_t seed[32] = {1};
 	diag_init(&err);
 	/* 12 visits need the food inspector; he can do 5 a day for 2 days. */
-	cr_assert_eq(assign_teams(&r, &t, days, 2, NULL, v, 12, seed, a, &err), -1);
+	cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, days, 2, NULL, v, 12}, seed, a, &err), -1);
 	cr_assert_str_eq(diag_text(&err),
 			 "region 440304, item SC-017: 12 visits need 24 "
 			 "inspector-days of its 6 eligible inspectors (1 holding "
 			 "every qualification), who offer 60 in the window's 2 "
 			 "working days\n");
 	diag_init(&err);
-	cr_assert_eq(assign_teams(&r, &t, days, 2, NULL, v, 10, seed, a, &err), 0);
+	cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, days, 2, NULL, v, 10}, seed, a, &err), 0);
 	check_rules(&r, &t, days, 2, v, 10, a);
 	roster_finish(&r);
 }
@@ -269,10 +268,10 @@ Test(assign, rotation_and_conflicts_are_respected)
 	int32_t day = 20780;
 	struct assignment x;
 	uint8_t seed[32] = {3};
-	cr_assert_eq(assign_teams(&r, &t, &day, 1, NULL, &v, 1, seed, &x, &err), 0);
+	cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, &day, 1, NULL, &v, 1}, seed, &x, &err), 0);
 	cr_assert(x.n == 2 && x.member[0] + x.member[1] == 3); /* b and c */
 	/* b was on the previous team: no team of two is left. */
-	cr_assert_eq(assign_teams(&r, &t, &day, 1, NULL, &again, 1, seed, &x, &err),
+	cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, &day, 1, NULL, &again, 1}, seed, &x, &err),
 		     -1);
 	roster_finish(&r);
 }
@@ -359,7 +358,7 @@ Test(assign, scarce_regions_keep_their_only_inspectors)
 		struct assignment a[4];
 		uint8_t seed[32] = {s};
 		diag_init(&err);
-		cr_assert_eq(assign_teams(&r, &t, &day, 1, NULL, v, 4, seed, a, &err),
+		cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, &day, 1, NULL, v, 4}, seed, a, &err),
 			     0, "seed %u: %s", s, diag_text(&err));
 		check_rules(&r, &t, &day, 1, v, 4, a);
 	}
@@ -391,8 +390,7 @@ Test(assign, a_visit_may_move_to_another_day_to_free_a_seat)
 		struct assignment a[2];
 		uint8_t seed[32] = {s, 1};
 		diag_init(&err);
-		cr_assert_eq(assign_teams(&r, &t, days, 2, used, v, 2, seed, a,
-					  &err), 0, "seed %u: %s", s, diag_text(&err));
+		cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, days, 2, used, v, 2}, seed, a, &err), 0, "seed %u: %s", s, diag_text(&err));
 		check_rules(&r, &t, days, 2, v, 2, a);
 		cr_assert_eq(a[1].day, days[0], "V can only go on the first day");
 		cr_assert_eq(a[0].day, days[1]);
@@ -466,7 +464,7 @@ Test(assign, plain_teams_on_one_day_are_placed_whenever_possible)
 		struct assignment a[6];
 		int32_t day = 20780;
 		uint8_t seed[32] = {(uint8_t)run, (uint8_t)(run >> 8)};
-		int rc = assign_teams(&r, &t, &day, 1, NULL, v, n, seed, a, &err);
+		int rc = assign_teams(&(struct team_draw){&r, &t, &day, 1, NULL, v, n}, seed, a, &err);
 		cr_assert_eq(rc == 0, possible, "run %d: %s", run,
 			     diag_text(&err));
 		if (rc == 0)
@@ -501,8 +499,7 @@ Test(assign, capacity_counts_other_campaigns_visits)
 		uint8_t seed[32] = {s};
 		diag_init(&err);
 		/* 5 visits x 2 = 10 slots; 1 + 5 + 5 + 5 = 16 are left. */
-		cr_assert_eq(assign_teams(&r, &t, &day, 1, used, v, 5, seed, a,
-					  &err), 0, "%s", diag_text(&err));
+		cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, &day, 1, used, v, 5}, seed, a, &err), 0, "%s", diag_text(&err));
 		unsigned sent[6] = {0};
 		for (int k = 0; k < 5; k++)
 			for (unsigned m = 0; m < a[k].n; m++)
@@ -544,8 +541,7 @@ static void run_example(const struct example *e)
 	struct assignment a[2];
 	struct diag err;
 	diag_init(&err);
-	cr_assert_eq(assign_teams(&r, &t, e->days, e->n_days, NULL, e->v, 2,
-				  seed, a, &err), 0, "%s", diag_text(&err));
+	cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, e->days, e->n_days, NULL, e->v, 2}, seed, a, &err), 0, "%s", diag_text(&err));
 	for (size_t k = 0; k < 2; k++) {
 		char ids[64], got[80], day[11];
 		assignment_ids(&r, &a[k], ids, sizeof(ids));

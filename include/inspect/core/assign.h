@@ -44,15 +44,24 @@ struct assignment {
 size_t assign_offered_days(const struct roster *r,
 			   const struct team_rules *rules, size_t n_days);
 
-/* Assigns every visit a day among days[] (the window's working days) and
- * a team, with every rule of docs/ALGORITHM.md; out has n slots. used, if
- * not NULL, holds the visits other campaigns already gave each inspector
- * each day (used[inspector * n_days + day]), taken off the capacity.
- * Returns 0, or -1 with the bottleneck in err when no assignment was
- * found. */
-int assign_teams(const struct roster *r, const struct team_rules *rules,
-		 const int32_t *days, size_t n_days, const uint16_t *used,
-		 const struct visit *v, size_t n, const uint8_t seed[32],
+/* A team draw's inputs: the roster and the campaign's rules, the
+ * window's working days, the visits other campaigns already gave each
+ * inspector each day (used[inspector * n_days + day], taken off the
+ * capacity; NULL: none), and the visits. */
+struct team_draw {
+	const struct roster *roster;
+	const struct team_rules *rules;
+	const int32_t *days;
+	size_t n_days;
+	const uint16_t *used;
+	const struct visit *v;
+	size_t n;
+};
+
+/* Assigns every visit a day among in->days and a team, with every rule of
+ * docs/ALGORITHM.md; out has n slots. Returns 0, or -1 with the
+ * bottleneck in err when no assignment was found. */
+int assign_teams(const struct team_draw *in, const uint8_t seed[32],
 		 struct assignment *out, struct diag *err);
 
 /* The team's inspector ids joined by ';' ("i7;i9"), as the published

@@ -61,11 +61,10 @@ struct team_inputs {
 void outcome_commitment(const char *salt, const char *outcome, size_t len,
 			char hex[65]);
 
-/* Writes the inputs of a team draw (as assign_teams took them). */
-void team_inputs_format(struct strbuf *b, const struct team_rules *rules,
-			const struct roster *r, int32_t window_from,
-			int32_t window_to, const int32_t *days, size_t n_days,
-			const uint16_t *used, const struct visit *v, size_t n);
+/* Writes the inputs of a team draw (as assign_teams takes them), its
+ * window from..to. */
+void team_inputs_format(struct strbuf *b, const struct team_draw *in,
+			int32_t window_from, int32_t window_to);
 int team_inputs_parse(const char *origin, const char *text, size_t len,
 		      struct team_inputs *ret, struct diag *err);
 void team_inputs_finish(struct team_inputs *t);
