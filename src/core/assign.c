@@ -59,13 +59,14 @@ bool assign_excluded(const struct work *w, const struct visit *v, uint32_t i,
 }
 
 static bool qualifies(const struct work *w, const struct visit *v,
-		      uint32_t i, size_t d, const struct assignment *a,
-		      int dept, int qual)
+		      uint32_t i, const struct assignment *a,
+		      struct seat_ask s)
 {
 	const struct inspector *in = &w->r->v[i];
-	return w->left[i * w->n_days + d] > 0 && !assign_excluded(w, v, i, a) &&
-	       (dept < 0 || w->dept_of[i] == dept) &&
-	       (qual < 0 || (in->qualifications >> qual & 1));
+	return w->left[i * w->n_days + s.d] > 0 &&
+	       !assign_excluded(w, v, i, a) &&
+	       (s.dept < 0 || w->dept_of[i] == s.dept) &&
+	       (s.qual < 0 || (in->qualifications >> s.qual & 1));
 }
 
 #define PICK_TRIES 32
@@ -77,17 +78,17 @@ static bool qualifies(const struct work *w, const struct visit *v,
  * and a uniform draw among them. Either way the pick is uniform among
  * those who qualify, and a large pool costs a few draws, not a scan. */
 static long pick(struct work *w, const struct region_pool *p,
-		 const struct visit *v, size_t d, const struct assignment *a,
-		 int dept, int qual)
+		 const struct visit *v, const struct assignment *a,
+		 struct seat_ask s)
 {
 	for (int t = 0; t < PICK_TRIES && p->n; t++) {
 		uint32_t i = p->who[rng_bounded(&w->rng, p->n)];
-		if (qualifies(w, v, i, d, a, dept, qual))
+		if (qualifies(w, v, i, a, s))
 			return i;
 	}
 	size_t n = 0;
 	for (size_t k = 0; k < p->n; k++)
-		if (qualifies(w, v, p->who[k], d, a, dept, qual))
+		if (qualifies(w, v, p->who[k], a, s))
 			w->cand[n++] = p->who[k];
 	return n ? (long)w->cand[rng_bounded(&w->rng, n)] : -1;
 }
@@ -95,18 +96,18 @@ static long pick(struct work *w, const struct region_pool *p,
 /* Seats one more member on visit v's team a on day d: a pick, or with
  * repair, an inspector whose seat an augmenting path freed. */
 static bool seat(struct work *w, const struct region_pool *p,
-		 const struct visit *v, size_t d, struct assignment *a,
-		 int dept, int qual, bool repair)
+		 const struct visit *v, struct assignment *a,
+		 struct seat_ask s, bool repair)
 {
 	if (a->n == TEAM_MAX)
 		return false;
-	long i = pick(w, p, v, d, a, dept, qual);
+	long i = pick(w, p, v, a, s);
 	if (i < 0 && repair)
-		i = assign_free_seat(w, p, v, d, a, dept, qual);
+		i = assign_free_seat(w, p, v, a, s);
 	if (i < 0)
 		return false;
 	a->member[a->n++] = (uint32_t)i;
-	w->left[(size_t)i * w->n_days + d]--;
+	w->left[(size_t)i * w->n_days + s.d]--;
 	return true;
 }
 
@@ -117,19 +118,19 @@ static bool fill_team(struct work *w, const struct region_pool *p,
 	const struct team_rules *rules = w->rules;
 	uint64_t held = 0;
 	for (unsigned dep = 0; dep < rules->n_departments; dep++) {
-		if (!seat(w, p, v, d, a, (int)dep, -1, repair))
+		if (!seat(w, p, v, a, (struct seat_ask){d, (int)dep, -1}, repair))
 			return false;
 		held |= w->r->v[a->member[a->n - 1]].qualifications;
 	}
 	for (int q = 0; q < 64; q++) {
 		if (!(rules->qualifications >> q & 1) || (held >> q & 1))
 			continue;
-		if (!seat(w, p, v, d, a, -1, q, repair))
+		if (!seat(w, p, v, a, (struct seat_ask){d, -1, q}, repair))
 			return false;
 		held |= w->r->v[a->member[a->n - 1]].qualifications;
 	}
 	while (a->n < rules->team_size)
-		if (!seat(w, p, v, d, a, -1, -1, repair))
+		if (!seat(w, p, v, a, (struct seat_ask){d, -1, -1}, repair))
 			return false;
 	return true;
 }

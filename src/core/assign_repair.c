@@ -156,9 +156,11 @@ static uint32_t reroute(struct work *w, size_t d, uint32_t y)
 }
 
 long assign_free_seat(struct work *w, const struct region_pool *p,
-		      const struct visit *v, size_t d,
-		      const struct assignment *a, int dept, int qual)
+		      const struct visit *v, const struct assignment *a,
+		      struct seat_ask ask)
 {
+	size_t d = ask.d;
+	int dept = ask.dept, qual = ask.qual;
 	struct repair *rp = &w->repair;
 	if (ensure_scratch(w) < 0)
 		return -1;

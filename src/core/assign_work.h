@@ -55,14 +55,19 @@ struct region_pool *assign_pool_for(struct work *w, uint32_t region);
 /* On the team already, on the previous team, or in conflict. */
 bool assign_excluded(const struct work *w, const struct visit *v, uint32_t i,
 		     const struct assignment *a);
-/* Frees a seat on day d for visit v, whose team so far is a, among the
- * pool's inspectors of the department dept (or any, -1) holding the
- * qualification qual (or any, -1): re-routes placed visits of that day
- * along a shortest augmenting path. Returns the inspector who now has
- * capacity left on day d, or -1 if no path exists (or out of memory). */
+/* A seat to fill on day d: by an inspector of the department dept (or
+ * any, -1) holding the qualification qual (or any, -1). */
+struct seat_ask {
+	size_t d;
+	int dept, qual;
+};
+/* Frees a seat as asked for visit v, whose team so far is a, among the
+ * pool's inspectors: re-routes placed visits of that day along a shortest
+ * augmenting path. Returns the inspector who now has capacity left on the
+ * day, or -1 if no path exists (or out of memory). */
 long assign_free_seat(struct work *w, const struct region_pool *p,
-		      const struct visit *v, size_t d,
-		      const struct assignment *a, int dept, int qual);
+		      const struct visit *v, const struct assignment *a,
+		      struct seat_ask s);
 void assign_repair_finish(struct repair *rp);
 
 #endif
