@@ -40,7 +40,6 @@ static int check_entry(const char *const *value, bool entropy,
 	}
 	struct config cfg;
 	struct catalog cat;
-	char why[512];
 	if (entropy || cli_config_load(ro, &cfg))
 		return EXIT_OK;
 	if (catalog_load(&cfg, &cat, &err) < 0) {
@@ -50,12 +49,16 @@ static int check_entry(const char *const *value, bool entropy,
 		return EXIT_OK;
 	}
 	int32_t today = cli_today(cfg.time_zone);
-	int r = campaign_check(&c, &cat, today, today, cfg.max_backdate_days,
-			       cfg.visit_days, why, sizeof(why));
+	const struct campaign_dates dates = {today, today,
+					     cfg.max_backdate_days,
+					     cfg.visit_days};
+	diag_init(&err);
+	int r = campaign_check(&c, &cat, &dates, &err);
 	catalog_finish(&cat);
 	if (r == 0)
 		return EXIT_OK;
-	fprintf(stderr, "inspectctl: not sent: %s\n", why);
+	fprintf(stderr, "inspectctl: not sent: %.*s\n",
+		(int)strcspn(diag_text(&err), "\n"), diag_text(&err));
 	return EXIT_INPUT;
 }
 

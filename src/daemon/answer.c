@@ -261,11 +261,12 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	/* The window's calendars too: a notice added before the entropy
 	 * leaves the plan's working days as committed. */
 	struct audit_refs cal = {0};
-	int32_t from, to;
+	struct day_span span;
+	struct diag err;
+	diag_init(&err);
 	if (campaign_window(a->c, &w->cat->calendar, rec->date,
-			    w->cfg->visit_days, &from, &to, why,
-			    sizeof(why)) == 0 &&
-	    plan_keep_calendars(w, &t, from, to, &cal) < 0)
+			    w->cfg->visit_days, &span, &err) == 0 &&
+	    plan_keep_calendars(w, &t, span.from, span.to, &cal) < 0)
 		cal.calendars[0] = cal.provisional[0] = '\0';
 	struct kv_list l, ev;
 	answer_record_fields(&l, "frozen", a, rec, &x);

@@ -181,10 +181,13 @@ static int new_campaign(struct worker *w, struct answer *a)
 					 strtoll(a->entry_id, NULL, 10) / 1000);
 	if (submitted > w->today) /* an id from the future: not believed */
 		submitted = w->today;
-	if (campaign_check(a->c, w->cat, w->today, submitted,
-			   w->cfg->max_backdate_days, w->cfg->visit_days, why,
-			   sizeof(why)) < 0)
-		return reject(w, a, why);
+	const struct campaign_dates dates = {w->today, submitted,
+					     w->cfg->max_backdate_days,
+					     w->cfg->visit_days};
+	struct diag err;
+	diag_init(&err);
+	if (campaign_check(a->c, w->cat, &dates, &err) < 0)
+		return reject(w, a, first_line(&err, why, sizeof(why)));
 	rec.policy = policy_set_find(&w->cat->policies, a->c->policy);
 	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;
 	struct population pop = {NULL, 0};

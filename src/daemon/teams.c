@@ -190,10 +190,15 @@ static long window_days(const struct worker *w, const struct campaign *c,
 			int32_t date, struct visit_plan *p, char *why,
 			size_t size)
 {
-	int32_t from, to;
-	if (campaign_window(c, p->cal, date, w->cfg->visit_days, &from, &to,
-			    why, size) < 0)
-		return -1;
+	struct day_span span;
+	struct diag err;
+	diag_init(&err);
+	if (campaign_window(c, p->cal, date, w->cfg->visit_days, &span,
+			    &err) < 0)
+		return -refuse(why, size, "%.*s",
+			       (int)strcspn(diag_text(&err), "\n"),
+			       diag_text(&err));
+	int32_t from = span.from, to = span.to;
 	long n = calendar_working_days(p->cal, from, to, p->days,
 				       PLAN_MAX_DAYS);
 	char a[11], b[11];
