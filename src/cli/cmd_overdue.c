@@ -45,8 +45,8 @@ static int one_campaign(struct store *s, const struct config *cfg,
 		fprintf(stderr, "inspectctl: %s", diag_text(&err));
 		return EXIT_INPUT;
 	}
-	r = campaign_view_deadlines(&v, cal, today, within, n, print_row,
-				    (void *)id);
+	const struct deadline_day on = {cal, today, within};
+	r = campaign_view_deadlines(&v, &on, n, print_row, (void *)id);
 	if (r == 0)
 		printf("campaign %s: %zu visits: %zu on time, %zu late, %zu "
 		       "pending, %zu at risk, %zu overdue, %zu beyond the "

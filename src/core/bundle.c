@@ -468,11 +468,21 @@ static int compare_refusal(const struct text *t, bool staffed,
 	return 0;
 }
 
+/* The entity draw a bundle's team draw follows: the population, the
+ * draw and its seed. */
+struct entity_draw {
+	const struct population *pop;
+	const struct draw *d;
+	const uint8_t *seed;
+};
+
 static int check_teams(struct bundle *b, const struct policy *p,
-		       const struct population *pop, const struct draw *d,
-		       const uint8_t seed[32], const struct outcome_row *o,
-		       struct diag *err)
+		       const struct entity_draw *x,
+		       const struct outcome_row *o, struct diag *err)
 {
+	const struct population *pop = x->pop;
+	const struct draw *d = x->d;
+	const uint8_t *seed = x->seed;
 	struct roster r = {0};
 	struct team_inputs ti = {0};
 	struct team_rules rules;
@@ -509,7 +519,8 @@ static int check_teams(struct bundle *b, const struct policy *p,
 		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
 				      pop->v[d->chosen[k]].region, NULL, 0};
 	if (rc == 0)
-		rc = team_inputs_apply(&ti, &r, &rules, &used, v, n, prev, err);
+		rc = team_inputs_apply(&ti, &r, &rules, &used,
+				       &(struct visits_in){v, n, prev}, err);
 	char label[32 * 66 + 8];
 	rules.label = requirement_label(&ti, label, sizeof(label));
 	struct diag refused;
@@ -615,7 +626,9 @@ int bundle_verify(struct bundle *b, struct diag *err)
 		rc = diag_add(err, "selection: the draw selects %zu, the "
 			      "MANIFEST says %zu", d.n_chosen, b->m.selected);
 	if (rc == 0)
-		rc = check_teams(b, &p, &pop, &d, seed, o, err);
+		rc = check_teams(b, &p,
+				 &(struct entity_draw){&pop, &d, seed}, o,
+				 err);
 	if (rc == 0)
 		rc = check_files(b, err);
 	if (drawn)

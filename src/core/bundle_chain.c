@@ -143,34 +143,43 @@ static int by_previous(const void *a, const void *b)
 		      ((const struct previous_entry *)b)->uscc);
 }
 
+/* One bundle of the chain as its previous teams are checked: the chain
+ * before it, its roster (by id too) and its name. */
+struct link_check {
+	const struct chain *c;
+	const struct roster *r;
+	const struct roster_id *by_id;
+	const char *name;
+};
+
 /* The previous team teams.txt claims for uscc ("" for none) against the
  * last team the earlier outcomes give it, as far as it is on the roster. */
-static int same_previous(const struct chain *c, const struct roster *r,
-			 const struct roster_id *by_id, const char *uscc,
-			 const char *claimed, const char *name,
-			 struct diag *err)
+static int same_previous(const struct link_check *lc, const char *uscc,
+			 const char *claimed, struct diag *err)
 {
 	char want[TEAM_MAX * 34] = "";
-	const char *last = last_team_of(c, uscc);
+	const char *last = last_team_of(lc->c, uscc);
 	if (last)
-		on_roster(last, r, by_id, want, sizeof(want));
+		on_roster(last, lc->r, lc->by_id, want, sizeof(want));
 	if (strcmp(want, claimed))
 		return diag_add(err, "%s: teams.txt gives %s the previous "
 				"team '%s', the earlier bundles' outcomes give "
-				"'%s'", name, uscc, claimed, want);
+				"'%s'", lc->name, uscc, claimed, want);
 	return 0;
 }
 
 /* Each visit's previous team as claimed (none claimed: none), then every
  * claim, also those of a refused campaign, which has no outcome. */
 static int check_previous(const struct chain *c, const struct team_inputs *ti,
-			  const struct roster *r, const char *outcome,
-			  size_t len, const char *name, struct diag *err)
+			  const struct roster *r, const struct bundle_link *l,
+			  struct diag *err)
 {
 	struct roster_id *by_id = roster_by_id(r);
 	int rc = by_id ? 0 : diag_add(err, "out of memory");
+	const struct link_check lc = {c, r, by_id, l->name};
 	/* A refusal has no outcome (NULL). */
-	const char *at = outcome ? outcome : "", *end = at + len;
+	const char *at = l->outcome.s ? l->outcome.s : "";
+	const char *end = at + l->outcome.len;
 	for (size_t line = 1; rc == 0 && at < end; line++) {
 		const char *nl = memchr(at, '\n', (size_t)(end - at));
 		if (line > 1 && (nl ? nl : end) - at > USCC_LEN) {
@@ -184,14 +193,14 @@ static int check_previous(const struct chain *c, const struct team_inputs *ti,
 						  by_previous)
 					: NULL;
 			/* ascending by uscc: team_inputs_parse */
-			rc = same_previous(c, r, by_id, key.uscc,
-					   p ? p->ids : "", name, err);
+			rc = same_previous(&lc, key.uscc, p ? p->ids : "",
+					   err);
 		}
 		at = nl ? nl + 1 : end;
 	}
 	for (size_t i = 0; rc == 0 && i < ti->n_previous; i++)
-		rc = same_previous(c, r, by_id, ti->previous[i].uscc,
-				   ti->previous[i].ids, name, err);
+		rc = same_previous(&lc, ti->previous[i].uscc,
+				   ti->previous[i].ids, err);
 	free(by_id);
 	return rc;
 }
@@ -272,8 +281,7 @@ int bundle_chain_check(const struct bundle_link *links, size_t n,
 		if (rc == 0)
 			rc = check_load(&c, &ti, &r, l->name, err);
 		if (rc == 0)
-			rc = check_previous(&c, &ti, &r, l->outcome.s,
-					    l->outcome.len, l->name, err);
+			rc = check_previous(&c, &ti, &r, l, err);
 		if (rc == 0 && add_outcome(&c, l->outcome.s, l->outcome.len,
 					   i) < 0)
 			rc = diag_add(err, "%s: outcome.csv does not read",

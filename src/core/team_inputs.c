@@ -224,9 +224,11 @@ static int previous_of(const struct team_inputs *t, const struct roster *r,
 
 int team_inputs_apply(const struct team_inputs *t, const struct roster *r,
 		      struct team_rules *rules, uint16_t **used,
-		      struct visit *v, size_t n, uint32_t (*prev)[TEAM_MAX],
-		      struct diag *err)
+		      const struct visits_in *in, struct diag *err)
 {
+	struct visit *v = in->v;
+	size_t n = in->n;
+	uint32_t(*prev)[TEAM_MAX] = in->prev;
 	memset(rules, 0, sizeof(*rules));
 	rules->team_size = t->team_size;
 	rules->n_departments = t->n_departments;

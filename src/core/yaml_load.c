@@ -77,8 +77,8 @@ void yaml_doc_free(const cyaml_schema_value_t *schema, void *data)
 		cyaml_free(&config, schema, data, 0);
 }
 
-int yaml_doc_error(const char *origin, const char *text, size_t len,
-		   const char *path, struct diag *err, const char *fmt, ...)
+int yaml_doc_error(const struct yaml_doc *d, const char *path,
+		   const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
@@ -86,8 +86,8 @@ int yaml_doc_error(const char *origin, const char *text, size_t len,
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	unsigned line, col;
-	if (yaml_doc_where(text, len, path, &line, &col))
-		return diag_add(err, "%s:%u:%u: %s: %s", origin, line, col,
-				path, why);
-	return diag_add(err, "%s: %s: %s", origin, path, why);
+	if (yaml_doc_where(d->text, d->len, path, &line, &col))
+		return diag_add(d->err, "%s:%u:%u: %s: %s", d->origin, line,
+				col, path, why);
+	return diag_add(d->err, "%s: %s: %s", d->origin, path, why);
 }

@@ -39,9 +39,9 @@ static int log_deadlines(struct worker *w, const char *id)
 		return ENTRY_LOST;
 	if (r < 0)
 		return 0; /* not published (any more): nothing is due */
-	if (campaign_view_deadlines(&v, &w->cat->calendar, w->today,
-				    OVERDUE_WARN_DAYS, counts, NULL,
-				    NULL) < 0)
+	const struct deadline_day on = {&w->cat->calendar, w->today,
+					OVERDUE_WARN_DAYS};
+	if (campaign_view_deadlines(&v, &on, counts, NULL, NULL) < 0)
 		log_error("campaign visits unreadable", "campaign=%s", id);
 	else if (counts[RESULT_OVERDUE] || counts[RESULT_AT_RISK] ||
 		 counts[RESULT_NO_CALENDAR])

@@ -230,8 +230,8 @@ static int recorded_campaign(const redisReply *rec, const char *id,
 /* The frozen population: its chunks joined, parsed, and checked against
  * the digest published at freeze time. */
 static int load_frozen(struct worker *w, const redisReply *recd,
-		       const char *id, struct population *pop,
-		       struct campaign_record *rec, char *why, size_t size)
+		       struct population *pop, struct campaign_record *rec,
+		       char *why, size_t size)
 {
 	unsigned chunks = (unsigned)number_or(field_str(recd, "frozen_chunks"),
 					      UINT32_MAX, 0);
@@ -257,8 +257,8 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 		freeReplyObject(r);
 		if (!t) {
 			free(text);
-			snprintf(why, size, "frozen population of %s is "
-				 "missing chunk %u", id, k);
+			snprintf(why, size, "the frozen population is missing "
+				 "chunk %u", k);
 			return -1;
 		}
 	}
@@ -275,16 +275,15 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 		r = -1;
 	}
 	if (r < 0) {
-		snprintf(why, size, "frozen population of %s is unreadable",
-			 id);
+		snprintf(why, size, "the frozen population is unreadable");
 		return -1;
 	}
 	population_digest(pop, digest);
 	seed_hex(digest, 32, hex);
 	if (strcmp(hex, field_str(recd, "population_digest")) != 0) {
 		population_finish(pop);
-		snprintf(why, size, "frozen population of %s does not match "
-			 "its published digest", id);
+		snprintf(why, size, "the frozen population does not match "
+			 "its published digest");
 		return -1;
 	}
 	memcpy(rec->population_digest, digest, 32);
@@ -350,8 +349,7 @@ static int entropy_for(struct worker *w, struct answer *a)
 		snprintf(why, sizeof(why), "the campaign record of %s is "
 			 "unreadable", a->c->id);
 	else if (recorded_policy(recd, &pe, why, sizeof(why)) == 0)
-		r = load_frozen(w, recd, a->c->id, &pop, &rec, why,
-				sizeof(why));
+		r = load_frozen(w, recd, &pop, &rec, why, sizeof(why));
 	date_parse(field_str(recd, "date"), 10, &rec.date);
 	snprintf(rec.roster_hex, sizeof(rec.roster_hex), "%s",
 		 field_str(recd, "roster_digest"));

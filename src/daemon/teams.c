@@ -295,8 +295,10 @@ static int read_rotation(struct worker *w, const struct population *pop,
 	free(buckets);
 	if (rc == 0)
 		rc = store_hget_each(&w->store, d->n_chosen, KEY_LASTTEAM,
-				     rotation_bucket, rotation_uscc,
-				     rotation_reply, &rr);
+				     &(struct hget_calls){rotation_bucket,
+							  rotation_uscc,
+							  rotation_reply},
+				     &rr);
 	return rc ? ENTRY_LOST : 0;
 }
 

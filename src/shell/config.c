@@ -223,12 +223,12 @@ static int read_password(const char *origin, const struct y_redis *y,
 	return 0;
 }
 
-static int apply_redis(const char *origin, const char *text, size_t len,
-		       const struct y_redis *y, struct redis_config *r,
-		       struct diag *err)
+static int apply_redis(const struct yaml_doc *doc, const struct y_redis *y,
+		       struct redis_config *r)
 {
+	struct diag *err = doc->err;
 	if (y->address && config_redis_url(y->address, r, err) < 0)
-		return yaml_doc_error(origin, text, len, "redis.address", err,
+		return yaml_doc_error(doc, "redis.address",
 				      "use redis://HOST:PORT or unix:///PATH");
 	if (y->user)
 		snprintf(r->user, sizeof(r->user), "%s", y->user);
@@ -236,15 +236,14 @@ static int apply_redis(const char *origin, const char *text, size_t len,
 		r->connect_timeout_ms = (int)y->connect_timeout_ms;
 	if (y->command_timeout_ms)
 		r->command_timeout_ms = (int)y->command_timeout_ms;
-	return read_password(origin, y, r, err);
+	return read_password(doc->origin, y, r, err);
 }
 
-static int apply(const char *origin, const char *text, size_t len,
-		 const struct y_config *y, struct config *c, struct diag *err)
+static int apply(const struct yaml_doc *doc, const struct y_config *y,
+		 struct config *c)
 {
 	static const char *levels[] = {"debug", "info", "warn", "error"};
-	if (y->redis && apply_redis(origin, text, len, y->redis, &c->redis,
-				    err) < 0)
+	if (y->redis && apply_redis(doc, y->redis, &c->redis) < 0)
 		return -1;
 #define COPY(f)                                                  \
 	if (y->f)                                                \
@@ -253,7 +252,7 @@ static int apply(const char *origin, const char *text, size_t len,
 	COPY(time_zone) COPY(items) COPY(calendars)
 #undef COPY
 	if (!config_has_hash_tag(c->prefix))
-		return yaml_doc_error(origin, text, len, "prefix", err,
+		return yaml_doc_error(doc, "prefix",
 				      "'%s' has no hash tag: inspectd's keys "
 				      "share one, so that each transaction "
 				      "touches one Redis Cluster slot, e.g. "
@@ -264,7 +263,7 @@ static int apply(const char *origin, const char *text, size_t len,
 	if (y->visit_days)
 		c->visit_days = y->visit_days > 366 ? 366 : y->visit_days;
 	if (y->feed_hour && *y->feed_hour > 23)
-		return yaml_doc_error(origin, text, len, "feed_hour", err,
+		return yaml_doc_error(doc, "feed_hour",
 				      "%u is not an hour from 0 to 23",
 				      *y->feed_hour);
 	if (y->feed_hour)
@@ -289,8 +288,7 @@ static int apply(const char *origin, const char *text, size_t len,
 			if (strcmp(y->log_level, levels[i]) == 0)
 				l = i;
 		if (l < 0)
-			return yaml_doc_error(origin, text, len, "log_level",
-					      err, "'%s' is not debug, info, "
+			return yaml_doc_error(doc, "log_level", "'%s' is not debug, info, "
 					      "warn or error", y->log_level);
 		c->log_level = (enum log_level)l;
 	}
@@ -327,7 +325,7 @@ int config_load(const char *path, struct config *c, struct diag *err)
 	int r = yaml_doc_load(path, text, len, &config_schema, (void **)&y,
 			      err);
 	if (r == 0) {
-		r = apply(path, text, len, y, c, err);
+		r = apply(&(struct yaml_doc){path, text, len, err}, y, c);
 		yaml_doc_free(&config_schema, y);
 	}
 	free(text);

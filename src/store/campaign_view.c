@@ -109,9 +109,9 @@ void campaign_view_finish(struct campaign_view *v)
 }
 
 int campaign_view_deadlines(const struct campaign_view *v,
-			    const struct calendar *cal, int32_t today,
-			    unsigned within, size_t counts[RESULT_STATUSES],
-			    deadline_each each, void *ctx)
+			    const struct deadline_day *on,
+			    size_t counts[RESULT_STATUSES], deadline_each each,
+			    void *ctx)
 {
 	struct planned_visit visit;
 	struct result_record result;
@@ -122,7 +122,8 @@ int campaign_view_deadlines(const struct campaign_view *v,
 			return -1;
 		int32_t deadline;
 		enum result_status st = result_status_of(
-			cal, today, within, visit.date, has ? &result : NULL,
+			on->cal, on->today, on->within, visit.date,
+			has ? &result : NULL,
 			&deadline);
 		counts[st]++;
 		if (each)

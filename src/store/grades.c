@@ -77,11 +77,22 @@ static int grow(struct population *p, size_t *cap, size_t more)
 	return 0;
 }
 
+struct bucket_read {
+	struct store *s;
+	const struct meta *m;
+	struct population *p;
+	size_t cap;
+	struct diag *err;
+};
+
 /* One bucket's HGETALL reply into the population. */
-static int take_bucket(const redisReply *r, uint32_t b, uint32_t buckets,
-		       const char *key, struct population *p, size_t *cap,
-		       struct diag *err)
+static int take_bucket(const redisReply *r, uint32_t b, const char *key,
+		       struct bucket_read *br)
 {
+	struct population *p = br->p;
+	struct diag *err = br->err;
+	uint32_t buckets = br->m->buckets;
+	size_t *cap = &br->cap;
 	if (r->type != REDIS_REPLY_ARRAY)
 		return diag_add(err, "%s: not a hash", key);
 	if (grow(p, cap, r->elements / 2) < 0)
@@ -102,14 +113,6 @@ static int take_bucket(const redisReply *r, uint32_t b, uint32_t buckets,
 	return 0;
 }
 
-struct bucket_read {
-	struct store *s;
-	const struct meta *m;
-	struct population *p;
-	size_t cap;
-	struct diag *err;
-};
-
 static void bucket_key(size_t b, char *out, size_t size, void *ctx)
 {
 	const struct bucket_read *br = ctx;
@@ -121,8 +124,7 @@ static void take_reply(size_t b, const redisReply *r, void *ctx)
 	struct bucket_read *br = ctx;
 	char key[128];
 	bucket_key(b, key, sizeof(key), ctx);
-	take_bucket(r, (uint32_t)b, br->m->buckets, key, br->p, &br->cap,
-		    br->err);
+	take_bucket(r, (uint32_t)b, key, br);
 }
 
 static int read_buckets(struct store *s, const struct meta *m,

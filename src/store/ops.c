@@ -7,13 +7,19 @@
 #include "inspect/store/grades.h"
 
 /* A command on the key of kind k: command, key, then the rest. */
+/* A key by its kind and arguments. */
+struct key_ref {
+	enum key_kind k;
+	const char *a, *b;
+};
+
 static redisReply *run_on(struct store *s, const char *command,
-			  enum key_kind k, const char *a, const char *b,
-			  const char *const *rest, size_t n)
+			  struct key_ref ref, const char *const *rest,
+			  size_t n)
 {
 	char key[256];
 	struct args x;
-	key_name(key, sizeof(key), s->cfg, k, a, b);
+	key_name(key, sizeof(key), s->cfg, ref.k, ref.a, ref.b);
 	args_init(&x);
 	args_add(&x, command);
 	args_add(&x, key);
@@ -38,7 +44,7 @@ static int status_of(struct store *s, redisReply *r)
 
 int store_watch(struct store *s, enum key_kind k, const char *arg)
 {
-	return status_of(s, run_on(s, "WATCH", k, arg, NULL, NULL, 0));
+	return status_of(s, run_on(s, "WATCH", (struct key_ref){k, arg, NULL}, NULL, 0));
 }
 
 int store_unwatch(struct store *s)
@@ -48,41 +54,41 @@ int store_unwatch(struct store *s)
 
 redisReply *store_get(struct store *s, enum key_kind k, const char *arg)
 {
-	return run_on(s, "GET", k, arg, NULL, NULL, 0);
+	return run_on(s, "GET", (struct key_ref){k, arg, NULL}, NULL, 0);
 }
 
 redisReply *store_get2(struct store *s, enum key_kind k, const char *a,
 		       const char *b)
 {
-	return run_on(s, "GET", k, a, b, NULL, 0);
+	return run_on(s, "GET", (struct key_ref){k, a, b}, NULL, 0);
 }
 
 redisReply *store_hget(struct store *s, enum key_kind k, const char *arg,
 		       const char *field)
 {
-	return run_on(s, "HGET", k, arg, NULL, &field, 1);
+	return run_on(s, "HGET", (struct key_ref){k, arg, NULL}, &field, 1);
 }
 
 redisReply *store_hmget(struct store *s, enum key_kind k, const char *arg,
 			const char *const *fields, size_t n)
 {
-	return run_on(s, "HMGET", k, arg, NULL, fields, n);
+	return run_on(s, "HMGET", (struct key_ref){k, arg, NULL}, fields, n);
 }
 
 redisReply *store_hgetall(struct store *s, enum key_kind k, const char *arg)
 {
-	return run_on(s, "HGETALL", k, arg, NULL, NULL, 0);
+	return run_on(s, "HGETALL", (struct key_ref){k, arg, NULL}, NULL, 0);
 }
 
 redisReply *store_smembers(struct store *s, enum key_kind k)
 {
-	return run_on(s, "SMEMBERS", k, NULL, NULL, NULL, 0);
+	return run_on(s, "SMEMBERS", (struct key_ref){k, NULL, NULL}, NULL, 0);
 }
 
 redisReply *store_xrange(struct store *s, enum key_kind k, const char *arg)
 {
 	static const char *const all[] = {"-", "+"};
-	return run_on(s, "XRANGE", k, arg, NULL, all, 2);
+	return run_on(s, "XRANGE", (struct key_ref){k, arg, NULL}, all, 2);
 }
 
 int store_set(struct store *s, enum key_kind k, const char *a, const char *b,
@@ -125,16 +131,15 @@ int store_xadd(struct store *s, enum key_kind k, const struct kv *f,
 int store_ack(struct store *s, enum key_kind stream, const char *entry_id)
 {
 	const char *ack[] = {INTAKE_GROUP, entry_id};
-	int rc = status_of(s, run_on(s, "XACK", stream, NULL, NULL, ack, 2));
-	return rc ? rc
-		  : status_of(s, run_on(s, "XDEL", stream, NULL, NULL,
-					&entry_id, 1));
+	const struct key_ref key = {stream, NULL, NULL};
+	int rc = status_of(s, run_on(s, "XACK", key, ack, 2));
+	return rc ? rc : status_of(s, run_on(s, "XDEL", key, &entry_id, 1));
 }
 
 int store_is_stream(struct store *s, enum key_kind k, const char *arg,
 		    bool *ok)
 {
-	redisReply *r = run_on(s, "TYPE", k, arg, NULL, NULL, 0);
+	redisReply *r = run_on(s, "TYPE", (struct key_ref){k, arg, NULL}, NULL, 0);
 	if (!r)
 		return STORE_LOST;
 	*ok = r->type == REDIS_REPLY_STATUS &&
@@ -157,7 +162,7 @@ redisReply *store_zfirst_in(struct store *s, enum key_kind k, long long lo,
 	snprintf(a, sizeof(a), "%lld", lo);
 	snprintf(b, sizeof(b), "%lld", hi);
 	const char *rest[] = {a, b, "LIMIT", "0", "1"};
-	return run_on(s, "ZRANGEBYSCORE", k, NULL, NULL, rest, 5);
+	return run_on(s, "ZRANGEBYSCORE", (struct key_ref){k, NULL, NULL}, rest, 5);
 }
 
 int store_watch_all(struct store *s, enum key_kind k,
@@ -208,12 +213,9 @@ static void each_hget(size_t i, const redisReply *r, void *ctx)
 }
 
 int store_hget_each(struct store *s, size_t n, enum key_kind k,
-		    const char *(*arg)(size_t i, void *ctx),
-		    const char *(*field)(size_t i, size_t *len, void *ctx),
-		    void (*each)(size_t i, const redisReply *r, void *ctx),
-		    void *ctx)
+		    const struct hget_calls *f, void *ctx)
 {
-	struct hget_each e = {k, arg, field, each, ctx, s, ""};
+	struct hget_each e = {k, f->arg, f->field, f->each, ctx, s, ""};
 	return store_pipeline_each(s, n, build_hget, each_hget, &e) < 0
 		       ? STORE_LOST : 0;
 }

@@ -69,13 +69,19 @@ int team_inputs_parse(const char *origin, const char *text, size_t len,
 		      struct team_inputs *ret, struct diag *err);
 void team_inputs_finish(struct team_inputs *t);
 
+/* The visits of a draw (their uscc set) and room for each one's previous
+ * team (prev[k], TEAM_MAX each). */
+struct visits_in {
+	struct visit *v;
+	size_t n;
+	uint32_t (*prev)[TEAM_MAX];
+};
 /* The draw's arguments from parsed inputs and a roster: rules, the used
  * matrix (calloc'd, [inspector * n_days + day]) and each visit's previous
- * team (prev[k], TEAM_MAX each, for the visits v, whose uscc is set).
+ * team (in in->prev).
  * Returns 0, or -1 naming an id or qualification the roster lacks. */
 int team_inputs_apply(const struct team_inputs *t, const struct roster *r,
 		      struct team_rules *rules, uint16_t **used,
-		      struct visit *v, size_t n, uint32_t (*prev)[TEAM_MAX],
-		      struct diag *err);
+		      const struct visits_in *in, struct diag *err);
 
 #endif

@@ -23,12 +23,6 @@ void yaml_doc_free(const cyaml_schema_value_t *schema, void *data);
 bool yaml_doc_where(const char *text, size_t len, const char *path,
 		    unsigned *ret_line, unsigned *ret_col);
 
-/* Adds "origin:line:col: path: reason" (or "origin: path: reason" when the
- * path is not in the document) to err; returns -1. */
-int yaml_doc_error(const char *origin, const char *text, size_t len,
-		   const char *path, struct diag *err, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
 /* A document being checked after its load, for yaml_doc_error. */
 struct yaml_doc {
 	const char *origin, *text;
@@ -36,8 +30,11 @@ struct yaml_doc {
 	struct diag *err;
 };
 
-#define YAML_DOC_FAIL(d, path, ...)                                      \
-	yaml_doc_error((d)->origin, (d)->text, (d)->len, path, (d)->err, \
-		       __VA_ARGS__)
+/* Adds "origin:line:col: path: reason" (or "origin: path: reason" when the
+ * path is not in the document) to d->err; returns -1. */
+int yaml_doc_error(const struct yaml_doc *d, const char *path,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#define YAML_DOC_FAIL(d, path, ...) yaml_doc_error(d, path, __VA_ARGS__)
 
 #endif

@@ -44,9 +44,16 @@ typedef void (*deadline_each)(const struct campaign_row *row,
 /* Counts the visits by result status on today (result_status_of), and
  * calls each for every visit if not NULL. Returns 0, or -1 if a stored
  * visit or result does not parse. */
+/* The day results are counted on: today, by the calendar, due within
+ * `within` working days. */
+struct deadline_day {
+	const struct calendar *cal;
+	int32_t today;
+	unsigned within;
+};
 int campaign_view_deadlines(const struct campaign_view *v,
-			    const struct calendar *cal, int32_t today,
-			    unsigned within, size_t counts[RESULT_STATUSES],
-			    deadline_each each, void *ctx);
+			    const struct deadline_day *on,
+			    size_t counts[RESULT_STATUSES], deadline_each each,
+			    void *ctx);
 
 #endif

@@ -46,11 +46,13 @@ int store_watch_all(struct store *s, enum key_kind k,
 		    const char *const *args, size_t n);
 /* HGET of field(i) in the key of kind k and arg(i), pipelined for i < n;
  * each(i, reply) in order. 0 or STORE_LOST. */
+struct hget_calls {
+	const char *(*arg)(size_t i, void *ctx);
+	const char *(*field)(size_t i, size_t *len, void *ctx);
+	void (*each)(size_t i, const redisReply *r, void *ctx);
+};
 int store_hget_each(struct store *s, size_t n, enum key_kind k,
-		    const char *(*arg)(size_t i, void *ctx),
-		    const char *(*field)(size_t i, size_t *len, void *ctx),
-		    void (*each)(size_t i, const redisReply *r, void *ctx),
-		    void *ctx);
+		    const struct hget_calls *f, void *ctx);
 /* n HSETs on keys of kind k, pipelined: build(i, &arg, f, ctx) fills the
  * i-th, its key's argument and up to 8 fields into f, and returns how
  * many. Calls build in order. 0, STORE_LOST or STORE_REFUSED. */
