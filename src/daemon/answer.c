@@ -216,20 +216,65 @@ static void add_commitments(struct kv_list *l, const char *roster,
 	kv_add(l, "calendars", calendars);
 }
 
+/* The copies a freeze commits the team draw to, kept in the transaction:
+ * the roster and the item list it will read, and the window's calendars
+ * (a notice added before the entropy leaves the plan's working days as
+ * committed). Their digests into refs. */
+static void keep_commitments(struct worker *w, struct tx *t,
+			     const struct answer *a, int32_t date,
+			     const redisReply *roster, struct audit_refs *refs)
+{
+	struct day_span span;
+	struct diag err;
+	answer_keep_copy(t, KEY_ROSTER_COPY, roster->str, roster->len,
+			 refs->roster_hex);
+	answer_keep_copy(t, KEY_ITEMS_COPY, w->cat->items_text,
+			 w->cat->items_len, refs->items_hex);
+	diag_init(&err);
+	refs->calendars[0] = refs->provisional[0] = '\0';
+	if (campaign_window(a->c, &w->cat->calendar, date, w->cfg->visit_days,
+			    &span, &err) == 0 &&
+	    plan_keep_calendars(w, t, span.from, span.to, refs) < 0)
+		refs->calendars[0] = refs->provisional[0] = '\0';
+}
+
+/* The frozen record and its public event, with the commitments. */
+static void frozen_record(struct tx *t, const struct answer *a,
+			  const struct campaign_record *rec, size_t population,
+			  long chunks, const struct audit_refs *refs)
+{
+	struct record_texts x;
+	struct kv_list l, ev;
+	answer_record_fields(&l, "frozen", a, rec, &x);
+	add_commitments(&l, refs->roster_hex, refs->items_hex,
+			refs->calendars);
+	kv_add(&l, "calendar_provisional", refs->provisional);
+	kv_addu(&l, "frozen_chunks", (unsigned long long)chunks);
+	kv_addn(&l, "policy_text", rec->policy->text, rec->policy->len);
+	tx_hset_list(t, KEY_CAMPAIGN, a->c->id, &l);
+	answer_event(&ev, "frozen", a->c->id);
+	kv_add(&ev, "department", a->c->department);
+	kv_addu(&ev, "population", population);
+	kv_add(&ev, "population_digest", x.population_digest);
+	kv_add(&ev, "policy_digest", x.policy_digest);
+	add_commitments(&ev, refs->roster_hex, refs->items_hex,
+			refs->calendars);
+	tx_xadd_list(t, KEY_PUBLIC, NULL, &ev);
+	kv_finish(&l);
+	kv_finish(&ev);
+}
+
 int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop)
 {
-	char hex[65], roster_hex[65], items_hex[65];
-	struct record_texts x;
-	struct tx t;
-	/* The roster and the item list the team draw will read, committed
-	 * before the entropy like the population: nobody can choose them
-	 * once the entropy is known. */
+	char hex[65], why[512];
+	/* The roster the team draw will read, committed before the entropy
+	 * like the population: nobody can choose it once the entropy is
+	 * known. */
 	redisReply *roster = store_get(&w->store, KEY_ROSTER, NULL);
 	if (!roster)
 		return ENTRY_LOST;
-	char why[512];
 	if (roster->type != REDIS_REPLY_STRING)
 		snprintf(why, sizeof(why), "no inspector roster: import one "
 			 "with inspectctl import --inspectors");
@@ -252,38 +297,12 @@ int answer_freeze(struct worker *w, const struct answer *a,
 		freeReplyObject(roster);
 		return ENTRY_LOST;
 	}
+	struct tx t;
+	struct audit_refs refs;
 	tx_begin(&t, &w->store);
-	answer_keep_copy(&t, KEY_ROSTER_COPY, roster->str, roster->len,
-			 roster_hex);
+	keep_commitments(w, &t, a, rec->date, roster, &refs);
 	freeReplyObject(roster);
-	answer_keep_copy(&t, KEY_ITEMS_COPY, w->cat->items_text,
-			 w->cat->items_len, items_hex);
-	/* The window's calendars too: a notice added before the entropy
-	 * leaves the plan's working days as committed. */
-	struct audit_refs cal = {0};
-	struct day_span span;
-	struct diag err;
-	diag_init(&err);
-	if (campaign_window(a->c, &w->cat->calendar, rec->date,
-			    w->cfg->visit_days, &span, &err) == 0 &&
-	    plan_keep_calendars(w, &t, span.from, span.to, &cal) < 0)
-		cal.calendars[0] = cal.provisional[0] = '\0';
-	struct kv_list l, ev;
-	answer_record_fields(&l, "frozen", a, rec, &x);
-	add_commitments(&l, roster_hex, items_hex, cal.calendars);
-	kv_add(&l, "calendar_provisional", cal.provisional);
-	kv_addu(&l, "frozen_chunks", (unsigned long long)chunks);
-	kv_addn(&l, "policy_text", rec->policy->text, rec->policy->len);
-	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);
-	answer_event(&ev, "frozen", a->c->id);
-	kv_add(&ev, "department", a->c->department);
-	kv_addu(&ev, "population", pop->n);
-	kv_add(&ev, "population_digest", x.population_digest);
-	kv_add(&ev, "policy_digest", x.policy_digest);
-	add_commitments(&ev, roster_hex, items_hex, cal.calendars);
-	tx_xadd_list(&t, KEY_PUBLIC, NULL, &ev);
-	kv_finish(&l);
-	kv_finish(&ev);
+	frozen_record(&t, a, rec, pop->n, chunks, &refs);
 	tx_ack(&t, KEY_INTAKE, a->entry_id);
 	return answer_commit(w, &t, "freeze");
 }

@@ -11,15 +11,63 @@
 #include "answer.h"
 #include "inspect/core/date.h"
 
+/* What the draw was made with, in the record and the public event alike:
+ * the texts live in x until both are sent. */
+struct drawn_texts {
+	char seed[65], selected[24], visit_window[24];
+	struct kv kv[9];
+};
+
+static void drawn_fields(const struct answer *a, const struct drawn *x,
+			 const struct audit_refs *refs, struct drawn_texts *d)
+{
+	char from[11], to[11];
+	seed_hex(x->seed, 32, d->seed);
+	date_format(x->plan->window_from, from);
+	date_format(x->plan->window_to, to);
+	snprintf(d->visit_window, sizeof(d->visit_window), "%s..%s", from, to);
+	snprintf(d->selected, sizeof(d->selected), "%zu", x->d->n_chosen);
+	const struct kv kv[9] = {
+		KV("seed", d->seed),
+		KV("entropy", a->c->entropy),
+		KV("selected", d->selected),
+		KV("visit_window", d->visit_window),
+		KV("roster_digest", refs->roster_hex),
+		KV("items_digest", refs->items_hex),
+		KV("team_inputs_digest", refs->team_inputs_hex),
+		KV("calendars", refs->calendars),
+		KV("calendar_provisional", refs->provisional),
+	};
+	memcpy(d->kv, kv, sizeof(kv));
+}
+
+/* The record, rejected, with what the draw read, and its audit key. */
+static void refused_record(struct worker *w, struct tx *t,
+			   const struct answer *a,
+			   const struct campaign_record *rec,
+			   const struct drawn_texts *d,
+			   struct record_texts *rt)
+{
+	char audit[200];
+	struct kv_list l;
+	key_name(audit, sizeof(audit), w->cfg, KEY_AUDIT, a->c->id, NULL);
+	answer_record_fields(&l, "rejected", a, rec, rt);
+	for (size_t i = 0; i < 9; i++)
+		kv_add(&l, d->kv[i].name, d->kv[i].value);
+	kv_add(&l, "refused_by", "teams");
+	kv_add(&l, "audit", audit);
+	tx_hset_list(t, KEY_CAMPAIGN, a->c->id, &l);
+	kv_finish(&l);
+}
+
 int answer_refuse_drawn(struct worker *w, const struct answer *a,
 			const struct campaign_record *rec,
 			const struct drawn *x, const char *why)
 {
-	char seedhex[65], pophex[65], audit[200], from[11], to[11];
-	char visit_window[24];
+	char pophex[65];
 	struct audit_refs refs;
 	struct record_texts rt;
-	seed_hex(x->seed, 32, seedhex);
+	struct drawn_texts d;
 	seed_hex(rec->population_digest, 32, pophex);
 	long chunks = rec->frozen ? 0 : answer_population_kept(w, pophex);
 	if (!rec->frozen && chunks == 0)
@@ -33,48 +81,28 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
 		return ENTRY_LOST;
 	}
-	key_name(audit, sizeof(audit), w->cfg, KEY_AUDIT, a->c->id, NULL);
-	date_format(x->plan->window_from, from);
-	date_format(x->plan->window_to, to);
-	snprintf(visit_window, sizeof(visit_window), "%s..%s", from, to);
-	char selected[24];
-	snprintf(selected, sizeof(selected), "%zu", x->d->n_chosen);
-	/* In the record and the public event alike. */
-	const struct kv drawn[] = {
-		KV("seed", seedhex),
-		KV("entropy", a->c->entropy),
-		KV("selected", selected),
-		KV("visit_window", visit_window),
-		KV("roster_digest", refs.roster_hex),
-		KV("items_digest", refs.items_hex),
-		KV("team_inputs_digest", refs.team_inputs_hex),
-		KV("calendars", refs.calendars),
-		KV("calendar_provisional", refs.provisional),
-	};
-	const size_t n_drawn = sizeof(drawn) / sizeof(*drawn);
-	struct kv_list l, ev;
-	answer_record_fields(&l, "rejected", a, rec, &rt);
-	for (size_t i = 0; i < n_drawn; i++)
-		kv_add(&l, drawn[i].name, drawn[i].value);
-	kv_add(&l, "error", why);
-	kv_add(&l, "refused_by", "teams");
-	kv_add(&l, "audit", audit);
+	drawn_fields(a, x, &refs, &d);
+	refused_record(w, &t, a, rec, &d, &rt);
+	struct kv_list extra, ev;
+	kv_init(&extra);
+	kv_add(&extra, "error", why);
 	if (!rec->frozen) { /* a frozen record has them already */
-		kv_addn(&l, "policy_text", rec->policy->text, rec->policy->len);
-		kv_addu(&l, "frozen_chunks", (unsigned long long)chunks);
+		kv_addn(&extra, "policy_text", rec->policy->text,
+			rec->policy->len);
+		kv_addu(&extra, "frozen_chunks", (unsigned long long)chunks);
 	}
-	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);
+	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &extra);
+	kv_finish(&extra);
 	answer_refusal_begin(w, &t, a, why, &ev);
 	kv_add(&ev, "department", a->c->department);
 	kv_add(&ev, "items", rt.items);
 	kv_add(&ev, "date", rt.date);
 	kv_add(&ev, "population_digest", rt.population_digest);
 	kv_add(&ev, "policy_digest", rt.policy_digest);
-	for (size_t i = 0; i < n_drawn; i++)
-		kv_add(&ev, drawn[i].name, drawn[i].value);
+	for (size_t i = 0; i < 9; i++)
+		kv_add(&ev, d.kv[i].name, d.kv[i].value);
 	kv_addu(&ev, "population", x->pop->n);
 	tx_xadd_list(&t, KEY_PUBLIC, NULL, &ev);
-	kv_finish(&l);
 	kv_finish(&ev);
 	tx_ack(&t, KEY_INTAKE, a->entry_id);
 	return answer_commit(w, &t, "refuse after the draw");
