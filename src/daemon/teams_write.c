@@ -218,75 +218,63 @@ int plan_add_rotation(struct tx *t,
 	return rc;
 }
 
+/* The visits of day dd as "<campaign>|<uscc>" -> "name SEP address SEP
+ * items SEP ids SEP team" (SEP 0x1f), appended to b, each NUL-terminated,
+ * their offsets into at (field, value, ...). Returns how many. */
+static size_t day_fields(const struct plan_out *o, size_t dd,
+			 struct strbuf *b, size_t *at)
+{
+	const struct visit_plan *p = o->p;
+	size_t n = 0;
+	for (size_t k = 0; k < o->d->n_chosen; k++) {
+		if (p->a[k].day != p->days[dd])
+			continue;
+		char team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
+		plan_team_text(p, k, team, sizeof(team));
+		assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
+		at[2 * n] = b->len;
+		sb_printf(b, "%s|%.18s", o->campaign,
+			  o->pop->v[o->d->chosen[k]].uscc);
+		sb_add(b, "", 1);
+		at[2 * n + 1] = b->len;
+		sb_printf(b, "%s\x1f%s\x1f%s\x1f%s\x1f%s", o->name(k, o->ctx),
+			  o->address(k, o->ctx), o->items, ids, team);
+		sb_add(b, "", 1);
+		n++;
+	}
+	return n;
+}
+
 int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 {
-	const struct draw *d = o->d;
 	const struct visit_plan *p = o->p;
-	const char *items = o->items;
-	size_t cap = 4096;
-	char *text = malloc(cap), day[11];
-	/* One text buffer a day's fields are appended from: the command is
-	 * sent (copied out) before the next day reuses it. */
-	size_t *at = malloc((d->n_chosen + 1) * 2 * sizeof(*at));
-	struct kv *f = malloc((d->n_chosen + 1) * sizeof(*f));
-	if (!text || !at || !f) {
-		free(text);
-		free(at);
-		free(f);
-		return -1;
-	}
-	for (size_t dd = 0; dd < p->n_days; dd++) {
-		size_t used = 0, n = 0;
-		for (size_t k = 0; k < d->n_chosen; k++) {
-			if (p->a[k].day != p->days[dd])
-				continue;
-			char team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
-			plan_team_text(p, k, team, sizeof(team));
-			assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
-			size_t need = used + 3000 + strlen(o->name(k, o->ctx)) +
-				      strlen(o->address(k, o->ctx)) +
-				      strlen(items);
-			if (need > cap) {
-				char *g = realloc(text, 2 * need);
-				if (!g) {
-					free(text);
-					free(at);
-					free(f);
-					return -1;
-				}
-				text = g;
-				cap = 2 * need;
-			}
-			at[2 * n] = used;
-			used += (size_t)sprintf(text + used, "%s|%.18s",
-						o->campaign,
-						o->pop->v[d->chosen[k]].uscc) +
-				1;
-			at[2 * n + 1] = used;
-			used += (size_t)sprintf(text + used,
-						"%s\x1f%s\x1f%s\x1f%s\x1f%s",
-						o->name(k, o->ctx),
-						o->address(k, o->ctx), items,
-						ids, team) +
-				1;
-			n++;
-		}
+	/* One buffer a day's fields are written to: the command is sent
+	 * (copied out) before the next day reuses it. */
+	struct strbuf b = {0};
+	size_t *at = malloc((o->d->n_chosen + 1) * 2 * sizeof(*at));
+	struct kv *f = malloc((o->d->n_chosen + 1) * sizeof(*f));
+	char day[11];
+	for (size_t dd = 0; at && f && !b.failed && dd < p->n_days; dd++) {
+		b.len = 0;
+		size_t n = day_fields(o, dd, &b, at);
 		/* A back-dated record's days already past are on record,
 		 * never in today's feeds. */
-		if (n == 0 || (p->backdated && p->days[dd] < w->today))
+		if (b.failed || n == 0 ||
+		    (p->backdated && p->days[dd] < w->today))
 			continue;
 		date_format(p->days[dd], day);
 		for (size_t i = 0; i < n; i++)
-			f[i] = (struct kv)KV(text + at[2 * i],
-					     text + at[2 * i + 1]);
+			f[i] = (struct kv)KV(b.s + at[2 * i],
+					     b.s + at[2 * i + 1]);
 		tx_hset(t, KEY_DAY, day, f, n);
 		/* The days with visits not yet delivered, by day number. */
 		tx_zadd(t, KEY_DAYS, (unsigned long long)p->days[dd], day);
 	}
-	free(text);
+	int rc = at && f && !b.failed ? 0 : -1;
+	sb_finish(&b);
 	free(at);
 	free(f);
-	return 0;
+	return rc;
 }
 
 int plan_add_visits(struct tx *t, const struct plan_out *o)
