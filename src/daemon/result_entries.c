@@ -106,73 +106,100 @@ static int accept(struct worker *w, const struct result_answer *a,
 	return rc;
 }
 
-/* The campaign's record, its visit of the entity and any result already
- * in, read after WATCHing the results hash. */
-static int check_and_answer(struct worker *w, const struct result_answer *a)
+/* What a result is checked against: the campaign's record (status,
+ * visit window, department), the visit of the entity, a result already
+ * in; then the visit parsed and the result's deadline. */
+struct result_context {
+	redisReply *rec, *visit, *old;
+	struct planned_visit v;
+	int32_t deadline;
+};
+
+/* Read after WATCHing the campaign's results. 0 or ENTRY_LOST. */
+static int read_context(struct worker *w, const struct result_entry *r,
+			struct result_context *x)
 {
-	const struct result_entry *r = a->r;
-	char why[512];
-	struct diag err;
-	diag_init(&err);
 	static const char *const fields[] = {"status", "visit_window",
 					     "department"};
-	int x = store_watch(&w->store, KEY_CAMPAIGN_RESULTS, r->campaign);
-	redisReply *rec = x == 0 ? store_hmget(&w->store, KEY_CAMPAIGN,
-					      r->campaign, fields, 3)
-				 : NULL;
-	redisReply *visit = rec ? store_hget(&w->store, KEY_VISITS,
-					     r->campaign, r->uscc)
-				: NULL;
-	redisReply *old = visit ? store_hget(&w->store, KEY_CAMPAIGN_RESULTS,
-					     r->campaign, r->uscc)
-				: NULL;
-	if (!old) {
-		freeReplyObject(rec);
-		freeReplyObject(visit);
-		return ENTRY_LOST;
-	}
-	const char *status = reply_str(rec, 0), *window = reply_str(rec, 1);
-	struct planned_visit v;
+	memset(x, 0, sizeof(*x));
+	int rc = store_watch(&w->store, KEY_CAMPAIGN_RESULTS, r->campaign);
+	x->rec = rc == 0 ? store_hmget(&w->store, KEY_CAMPAIGN, r->campaign,
+				       fields, 3)
+			 : NULL;
+	x->visit = x->rec ? store_hget(&w->store, KEY_VISITS, r->campaign,
+				       r->uscc)
+			  : NULL;
+	x->old = x->visit ? store_hget(&w->store, KEY_CAMPAIGN_RESULTS,
+				       r->campaign, r->uscc)
+			  : NULL;
+	return x->old ? 0 : ENTRY_LOST;
+}
+
+static void context_finish(struct result_context *x)
+{
+	freeReplyObject(x->rec);
+	freeReplyObject(x->visit);
+	freeReplyObject(x->old);
+}
+
+/* Whether the result can be recorded; if not, why. */
+static bool acceptable(const struct worker *w, const struct result_entry *r,
+		       struct result_context *x, char *why, size_t size)
+{
+	const char *status = reply_str(x->rec, 0);
+	const char *window = reply_str(x->rec, 1);
 	struct result_record prior;
-	int32_t from = DATE_NONE, to = DATE_NONE, deadline = DATE_NONE;
-	bool have_visit = visit->type == REDIS_REPLY_STRING;
-	int rc = 1;
+	struct diag err;
+	int32_t from = DATE_NONE, to = DATE_NONE;
+	bool have_visit = x->visit->type == REDIS_REPLY_STRING;
+	diag_init(&err);
+	x->deadline = DATE_NONE;
 	if (!status || strcmp(status, "published"))
-		snprintf(why, sizeof(why), "field campaign: %.64s is %s",
-			 r->campaign, status ? "not published" : "unknown");
+		snprintf(why, size, "field campaign: %.64s is %s", r->campaign,
+			 status ? "not published" : "unknown");
 	else if (!window || strlen(window) != 22 ||
 		 !date_parse(window, 10, &from) ||
 		 !date_parse(window + 12, 10, &to))
-		snprintf(why, sizeof(why), "campaign %.64s has no visit window",
+		snprintf(why, size, "campaign %.64s has no visit window",
 			 r->campaign);
-	else if (have_visit &&
-		 planned_visit_parse(visit->str, visit->len, &v) < 0)
-		snprintf(why, sizeof(why), "the visit record of %.18s is "
-			 "unreadable", r->uscc);
-	else if (old->type == REDIS_REPLY_STRING)
-		snprintf(why, sizeof(why), "field uscc: a result for %.18s in "
-			 "%.64s is already recorded (entry %.47s)", r->uscc,
+	else if (have_visit && planned_visit_parse(x->visit->str,
+						   x->visit->len, &x->v) < 0)
+		snprintf(why, size, "the visit record of %.18s is unreadable",
+			 r->uscc);
+	else if (x->old->type == REDIS_REPLY_STRING)
+		snprintf(why, size, "field uscc: a result for %.18s in %.64s "
+			 "is already recorded (entry %.47s)", r->uscc,
 			 r->campaign,
-			 result_record_parse(old->str, old->len, &prior) == 0
+			 result_record_parse(x->old->str, x->old->len,
+					     &prior) == 0
 				 ? prior.entry : "unreadable");
-	else if (result_check(r, have_visit ? &v : NULL, from, to, w->today,
-			      &err) < 0)
-		snprintf(why, sizeof(why), "%.*s",
+	else if (result_check(r, have_visit ? &x->v : NULL, from, to,
+			      w->today, &err) < 0)
+		snprintf(why, size, "%.*s",
 			 (int)strcspn(diag_text(&err), "\n"), diag_text(&err));
-	else if ((deadline = result_deadline(&w->cat->calendar, r->date)) ==
+	else if ((x->deadline = result_deadline(&w->cat->calendar, r->date)) ==
 		 DATE_NONE)
-		snprintf(why, sizeof(why), "field date: no working-day "
-			 "calendar reaches the deadline of %.18s", r->uscc);
+		snprintf(why, size, "field date: no working-day calendar "
+			 "reaches the deadline of %.18s", r->uscc);
 	else
-		rc = 0;
-	if (rc == 0)
-		rc = accept(w, a, &v, reply_str(rec, 2) ? reply_str(rec, 2) : "",
-			    deadline);
-	else
+		return true;
+	return false;
+}
+
+/* The campaign's record, its visit of the entity and any result already
+ * in, read after WATCHing the results hash; then recorded or refused. */
+static int check_and_answer(struct worker *w, const struct result_answer *a)
+{
+	struct result_context x;
+	char why[512];
+	int rc = read_context(w, a->r, &x);
+	if (rc == 0 && acceptable(w, a->r, &x, why, sizeof(why)))
+		rc = accept(w, a, &x.v,
+			    reply_str(x.rec, 2) ? reply_str(x.rec, 2) : "",
+			    x.deadline);
+	else if (rc == 0)
 		rc = refuse(w, a, why);
-	freeReplyObject(rec);
-	freeReplyObject(visit);
-	freeReplyObject(old);
+	context_finish(&x);
 	return rc;
 }
 
