@@ -183,19 +183,15 @@ static int copy_calendars(const struct config *cfg, struct bundle_out *o,
 }
 
 /* The population kept in chunks under its digest. */
-static int population_text(struct store *s, const struct config *cfg,
-			   const struct campaign_view *v, const char *digest,
-			   struct strbuf *out)
+static int population_text(struct store *s, const struct campaign_view *v,
+			   const char *digest, struct strbuf *out)
 {
 	unsigned chunks = (unsigned)number_or(
 		campaign_field(v, "frozen_chunks"), UINT32_MAX, 0);
-	for (unsigned k = 0; k < chunks; k++) {
-		char n[16];
-		snprintf(n, sizeof(n), "%u", k);
-		if (!get_text(s, KEY_POPULATION_CHUNK, digest, n, out))
-			return -1;
-	}
-	return 0;
+	int r = store_population_text(s, digest, chunks, out);
+	if (r < 0)
+		fprintf(stderr, "inspectctl: %s\n", s->err);
+	return r < 0 ? -1 : 0;
 }
 
 /* The files of the bundle: policy, population, roster, team inputs, the
@@ -216,7 +212,7 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	else
 		policy_numbers_format(&p, add_file(o, "policy.txt"));
 	if (rc == 0)
-		rc = population_text(s, cfg, v, m->population_digest,
+		rc = population_text(s, v, m->population_digest,
 				     add_file(o, "population.csv"));
 	if (rc == 0 && !get_text(s, KEY_ROSTER_COPY, m->roster_digest, NULL,
 				 add_file(o, "roster.csv")))

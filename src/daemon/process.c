@@ -235,45 +235,28 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 {
 	unsigned chunks = (unsigned)number_or(field_str(recd, "frozen_chunks"),
 					      UINT32_MAX, 0);
-	char *text = NULL;
-	size_t len = 0;
-	for (unsigned k = 0; k < chunks; k++) {
-		char suffix[16];
-		snprintf(suffix, sizeof(suffix), "%u", k);
-		redisReply *r = store_get2(&w->store, KEY_POPULATION_CHUNK,
-					   field_str(recd, "population_digest"),
-					   suffix);
-		if (!r) {
-			free(text);
-			return ENTRY_LOST;
-		}
-		char *t = r->type == REDIS_REPLY_STRING
-				  ? realloc(text, len + r->len + 1) : NULL;
-		if (t) {
-			memcpy(t + len, r->str, r->len);
-			len += r->len;
-			text = t;
-		}
-		freeReplyObject(r);
-		if (!t) {
-			free(text);
-			snprintf(why, size, "the frozen population is missing "
-				 "chunk %u", k);
-			return -1;
-		}
+	struct strbuf text = {0};
+	int r = store_population_text(&w->store,
+				      field_str(recd, "population_digest"),
+				      chunks, &text);
+	if (r == STORE_LOST) {
+		sb_finish(&text);
+		return ENTRY_LOST;
 	}
 	struct diag err;
 	diag_init(&err);
 	uint8_t digest[32];
 	char hex[65];
-	int r = text ? population_parse_csv("frozen population", text, len,
-					    pop, &err)
-		     : -1;
-	free(text);
+	if (r == 0 && (text.failed || !text.len))
+		r = -1;
+	if (r == 0)
+		r = population_parse_csv("frozen population", text.s, text.len,
+					 pop, &err);
 	if (r == 0 && population_canonicalize(pop, "frozen", 0, &err) < 0) {
 		population_finish(pop);
 		r = -1;
 	}
+	sb_finish(&text);
 	if (r < 0) {
 		snprintf(why, size, "the frozen population is unreadable");
 		return -1;

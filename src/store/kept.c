@@ -4,7 +4,9 @@
 
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
+#include "inspect/core/strbuf.h"
 #include "inspect/store/keys.h"
+#include "inspect/store/ops.h"
 #include "inspect/store/store.h"
 
 redisReply *store_kept_copy(struct store *s, enum key_kind kind,
@@ -27,4 +29,26 @@ redisReply *store_kept_copy(struct store *s, enum key_kind kind,
 	freeReplyObject(r);
 	*ret_bad = true;
 	return NULL;
+}
+
+int store_population_text(struct store *s, const char *hex, unsigned chunks,
+			  struct strbuf *out)
+{
+	for (unsigned k = 0; k < chunks; k++) {
+		char n[16];
+		snprintf(n, sizeof(n), "%u", k);
+		redisReply *r = store_get2(s, KEY_POPULATION_CHUNK, hex, n);
+		if (!r)
+			return STORE_LOST;
+		bool ok = r->type == REDIS_REPLY_STRING;
+		if (ok)
+			sb_add(out, r->str, r->len);
+		freeReplyObject(r);
+		if (!ok) {
+			snprintf(s->err, sizeof(s->err), "the population %.16s... "
+				 "is missing chunk %u of %u", hex, k, chunks);
+			return STORE_BAD_DATA;
+		}
+	}
+	return 0;
 }

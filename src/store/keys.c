@@ -29,7 +29,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_POPULATION_CHUNK, "<p>population:<sha256>:<k>",
 	  "population:%s:%s", 2, "STRING",
 	  "daemon/answer.c",
-	  "cli/export_bundle.c, daemon/process.c"),
+	  "store/kept.c"),
 	K(KEY_POPULATION, "<p>population:<sha256>",
 	  "population:%s", 1, "STRING",
 	  "daemon/answer.c",

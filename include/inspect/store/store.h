@@ -78,6 +78,12 @@ int store_hgetall_each(struct store *s, size_t n,
  * KEY_CALENDAR_COPY), kept under its SHA-256 hex, checked against it; its
  * key into key[size]. NULL with *ret_bad set if it is missing or altered,
  * or NULL on a lost connection (reason in s->err). */
+/* The population kept under its digest (hex) in `chunks` chunks, joined
+ * into out. 0, STORE_LOST, or STORE_BAD_DATA when a chunk is missing
+ * (s->err names it). */
+struct strbuf;
+int store_population_text(struct store *s, const char *hex, unsigned chunks,
+			  struct strbuf *out);
 redisReply *store_kept_copy(struct store *s, enum key_kind kind,
 			    const char *hex, char *key, size_t size,
 			    bool *ret_bad);
