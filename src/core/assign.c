@@ -325,48 +325,73 @@ static void teams_seed(const uint8_t seed[32], struct rng *r)
 	rng_seed(r, d);
 }
 
-int assign_teams(const struct team_draw *in, const uint8_t seed[32],
-		 struct assignment *out, struct diag *err)
+/* The work's arrays for n visits; false when out of memory (what was
+ * allocated is freed by work_finish). */
+static bool work_init(struct work *w)
 {
-	const struct roster *r = in->roster;
-	const struct team_rules *rules = in->rules;
-	const struct visit *v = in->v;
-	size_t n_days = in->n_days, n = in->n;
-	struct work w = {.r = r, .rules = rules, .days = in->days,
-			 .n_days = n_days, .used = in->used, .v = v,
-			 .out = out, .n = n};
-	int rc = 0;
-	if (n_days == 0 || n_days > 400)
-		return diag_add(err, "the window has %zu working days (1 to "
-				"400 are possible)", n_days);
-	if (rules->team_size < 2 || rules->team_size > TEAM_MAX)
-		return diag_add(err, "team_size must be from 2 to %d",
-				TEAM_MAX);
-	size_t *order = malloc((n ? n : 1) * sizeof(*order));
-	w.left = malloc((r->n ? r->n : 1) * n_days * sizeof(*w.left));
-	w.dept_of = malloc((r->n ? r->n : 1) * sizeof(*w.dept_of));
-	w.pools = calloc(n ? n : 1, sizeof(*w.pools));
-	w.cand = malloc((r->n ? r->n : 1) * sizeof(*w.cand));
-	w.first_on_day = malloc(n_days * sizeof(*w.first_on_day));
-	w.next_on_day = malloc((n ? n : 1) * sizeof(*w.next_on_day));
-	if (!order || !w.left || !w.dept_of || !w.pools || !w.cand ||
-	    !w.first_on_day || !w.next_on_day) {
-		rc = diag_add(err, "out of memory assigning %zu visits", n);
-		goto out;
-	}
-	for (size_t i = 0; i < r->n; i++)
-		w.dept_of[i] = dept_index(rules, r->v[i].department);
-	teams_seed(seed, &w.rng);
-	/* Visits in random order: who is served first when capacity binds
-	 * is left to chance, not to the order of codes. */
+	size_t n = w->n, ni = w->r->n ? w->r->n : 1;
+	w->left = malloc(ni * w->n_days * sizeof(*w->left));
+	w->dept_of = malloc(ni * sizeof(*w->dept_of));
+	w->pools = calloc(n ? n : 1, sizeof(*w->pools));
+	w->cand = malloc(ni * sizeof(*w->cand));
+	w->first_on_day = malloc(w->n_days * sizeof(*w->first_on_day));
+	w->next_on_day = malloc((n ? n : 1) * sizeof(*w->next_on_day));
+	if (!w->left || !w->dept_of || !w->pools || !w->cand ||
+	    !w->first_on_day || !w->next_on_day)
+		return false;
+	for (size_t i = 0; i < w->r->n; i++)
+		w->dept_of[i] = dept_index(w->rules, w->r->v[i].department);
+	return true;
+}
+
+static void work_finish(struct work *w)
+{
+	for (size_t p = 0; w->pools && p < w->n_pools; p++)
+		free(w->pools[p].who);
+	free(w->pools);
+	free(w->cand);
+	free(w->first_on_day);
+	free(w->next_on_day);
+	assign_repair_finish(&w->repair);
+	free(w->dept_of);
+	free(w->left);
+}
+
+/* Visits in random order: who is served first when capacity binds is
+ * left to chance, not to the order of codes. */
+static void shuffle(struct rng *r, size_t *order, size_t n)
+{
 	for (size_t k = 0; k < n; k++)
 		order[k] = k;
 	for (size_t k = n; k > 1; k--) {
-		size_t j = (size_t)rng_bounded(&w.rng, k);
+		size_t j = (size_t)rng_bounded(r, k);
 		size_t t = order[k - 1];
 		order[k - 1] = order[j];
 		order[j] = t;
 	}
+}
+
+int assign_teams(const struct team_draw *in, const uint8_t seed[32],
+		 struct assignment *out, struct diag *err)
+{
+	size_t n = in->n;
+	struct work w = {.r = in->roster, .rules = in->rules,
+			 .days = in->days, .n_days = in->n_days,
+			 .used = in->used, .v = in->v, .out = out, .n = n};
+	if (w.n_days == 0 || w.n_days > 400)
+		return diag_add(err, "the window has %zu working days (1 to "
+				"400 are possible)", w.n_days);
+	if (w.rules->team_size < 2 || w.rules->team_size > TEAM_MAX)
+		return diag_add(err, "team_size must be from 2 to %d",
+				TEAM_MAX);
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	int rc = 0;
+	if (!order || !work_init(&w)) {
+		rc = diag_add(err, "out of memory assigning %zu visits", n);
+		goto out;
+	}
+	teams_seed(seed, &w.rng);
+	shuffle(&w.rng, order, n);
 	/* A random pass, then if a visit found no team, the scarcest-first
 	 * pass; a region short of inspector-days is refused without either. */
 	size_t failed = short_region(&w);
@@ -374,7 +399,7 @@ int assign_teams(const struct team_draw *in, const uint8_t seed[32],
 	if (!short_of_days)
 		failed = run_pass(&w, order);
 	if (!short_of_days && failed < n) {
-		if (scarcest_first(&w, v, order, n) < 0) {
+		if (scarcest_first(&w, in->v, order, n) < 0) {
 			rc = diag_add(err, "out of memory assigning %zu "
 				      "visits", n);
 			goto out;
@@ -382,17 +407,9 @@ int assign_teams(const struct team_draw *in, const uint8_t seed[32],
 		failed = run_pass(&w, order);
 	}
 	if (failed < n)
-		rc = diagnose(&w, &v[failed], err);
+		rc = diagnose(&w, &in->v[failed], err);
 out:
-	for (size_t p = 0; w.pools && p < w.n_pools; p++)
-		free(w.pools[p].who);
-	free(w.pools);
-	free(w.cand);
-	free(w.first_on_day);
-	free(w.next_on_day);
-	assign_repair_finish(&w.repair);
-	free(w.dept_of);
-	free(w.left);
+	work_finish(&w);
 	free(order);
 	return rc;
 }
