@@ -324,28 +324,11 @@ static void csp_hash(const char *text, char out[60])
 	strcpy(o - 1, "='"); /* 32 bytes: 43 characters and one '=' */
 }
 
-void disclosure_html(const struct disclosure *d, struct strbuf *b)
+/* The plan: campaign, department, items, window, calendars, date and
+ * counts. */
+static void html_plan(const struct disclosure *d, struct strbuf *b)
 {
-	char count[32], style[60], script[60];
-	csp_hash(html_style, style);
-	csp_hash(html_script, script);
-	sb_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
-		   "<meta charset=\"utf-8\">\n");
-	/* Nothing but this page's own style and script runs, and nothing is
-	 * fetched: a name that slipped markup past the escaping could do
-	 * nothing. */
-	sb_printf(b, "<meta http-equiv=\"Content-Security-Policy\" content=\""
-		  "default-src 'none'; style-src %s; script-src %s; "
-		  "base-uri 'none'; form-action 'none'\">\n", style, script);
-	sb_puts(b, "<meta name=\"viewport\" "
-		   "content=\"width=device-width, initial-scale=1\">\n"
-		   "<title>双随机抽查结果公示 · ");
-	html_text(b, d->campaign);
-	sb_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
-		  html_style);
-	sb_puts(b, "<header><h1>“双随机、一公开”抽查检查结果公示</h1>\n"
-		   "<p>Random inspection plan and results, campaign ");
-	html_text(b, d->campaign);
+	char count[32];
 	sb_puts(b, "</p></header>\n<section id=\"plan\"><h2>抽查计划 Plan</h2>"
 		   "<dl>\n");
 	html_pair(b, "抽查任务 Campaign", d->campaign, NULL);
@@ -372,6 +355,11 @@ void disclosure_html(const struct disclosure *d, struct strbuf *b)
 	html_pair(b, "抽查范围 Population", count, NULL);
 	snprintf(count, sizeof(count), "%zu 户", d->selected);
 	html_pair(b, "抽取户数 Selected", count, NULL);
+}
+
+/* What a verifier compares an audit bundle with. */
+static void html_commitments(const struct disclosure *d, struct strbuf *b)
+{
 	sb_puts(b, "</dl></section>\n<section id=\"commitment\"><h2>随机抽取"
 		   "复核 Verification</h2><dl>\n");
 	html_pair(b, "算法 Algorithm", d->algorithm, NULL);
@@ -388,6 +376,33 @@ void disclosure_html(const struct disclosure *d, struct strbuf *b)
 		html_pair(b, "抽取结果摘要 Outcome digest", d->outcome_digest,
 			  "digest");
 	}
+}
+
+void disclosure_html(const struct disclosure *d, struct strbuf *b)
+{
+
+	char style[60], script[60];
+	csp_hash(html_style, style);
+	csp_hash(html_script, script);
+	sb_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
+		   "<meta charset=\"utf-8\">\n");
+	/* Nothing but this page's own style and script runs, and nothing is
+	 * fetched: a name that slipped markup past the escaping could do
+	 * nothing. */
+	sb_printf(b, "<meta http-equiv=\"Content-Security-Policy\" content=\""
+		  "default-src 'none'; style-src %s; script-src %s; "
+		  "base-uri 'none'; form-action 'none'\">\n", style, script);
+	sb_puts(b, "<meta name=\"viewport\" "
+		   "content=\"width=device-width, initial-scale=1\">\n"
+		   "<title>双随机抽查结果公示 · ");
+	html_text(b, d->campaign);
+	sb_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+		  html_style);
+	sb_puts(b, "<header><h1>“双随机、一公开”抽查检查结果公示</h1>\n"
+		   "<p>Random inspection plan and results, campaign ");
+	html_text(b, d->campaign);
+	html_plan(d, b);
+	html_commitments(d, b);
 	sb_puts(b, "</dl><p>名录摘要在公开随机数之前公布；任何人可按公开的"
 		   "算法说明复核抽取结果。The population digest was published "
 		   "before the entropy; the draw can be re-run from the "
