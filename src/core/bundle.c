@@ -476,45 +476,53 @@ struct entity_draw {
 	const uint8_t *seed;
 };
 
+/* roster.csv and teams.txt read and checked: the roster's digest, the
+ * policy's team_size, the window's days by the calendars, the departments
+ * and qualifications by the item list. */
+static int read_team_inputs(struct bundle *b, const struct policy *p,
+			    struct roster *r, struct team_inputs *ti,
+			    struct diag *err)
+{
+	uint8_t digest[32];
+	sha256(b->roster.s, b->roster.len, digest);
+	if (!same_hex(digest, b->m.roster_digest))
+		return diag_add(err, "roster.csv: its SHA-256 is not the roster "
+				"digest of the MANIFEST");
+	if (roster_parse_csv("roster.csv", b->roster.s, b->roster.len, r,
+			     err) < 0 ||
+	    team_inputs_parse("teams.txt", b->teams.s, b->teams.len, ti,
+			      err) < 0)
+		return -1;
+	memcpy(b->outcome_salt, ti->salt, sizeof(b->outcome_salt));
+	if (ti->team_size != p->team_size)
+		return diag_add(err, "teams.txt: team_size %u, the policy says "
+				"%u", ti->team_size, p->team_size);
+	if (check_days(b, ti, err) < 0)
+		return -1;
+	if (b->items.s)
+		return check_items(b, ti, err);
+	if (ti->n_items)
+		return diag_add(err, "teams.txt names its items, but the bundle "
+				"has no items.yaml");
+	return 0;
+}
+
 static int check_teams(struct bundle *b, const struct policy *p,
 		       const struct entity_draw *x,
 		       const struct outcome_row *o, struct diag *err)
 {
 	const struct population *pop = x->pop;
 	const struct draw *d = x->d;
-	const uint8_t *seed = x->seed;
 	struct roster r = {0};
 	struct team_inputs ti = {0};
 	struct team_rules rules;
-	uint8_t digest[32];
 	uint16_t *used = NULL;
 	size_t n = d->n_chosen;
 	struct visit *v = calloc(n + 1, sizeof(*v));
 	uint32_t (*prev)[TEAM_MAX] = calloc(n + 1, sizeof(*prev));
 	struct assignment *a = calloc(n + 1, sizeof(*a));
-	int rc = v && prev && a ? 0 : diag_add(err, "out of memory");
-	sha256(b->roster.s, b->roster.len, digest);
-	if (rc == 0 && !same_hex(digest, b->m.roster_digest))
-		rc = diag_add(err, "roster.csv: its SHA-256 is not the roster "
-			      "digest of the MANIFEST");
-	if (rc == 0)
-		rc = roster_parse_csv("roster.csv", b->roster.s, b->roster.len,
-				      &r, err);
-	if (rc == 0)
-		rc = team_inputs_parse("teams.txt", b->teams.s, b->teams.len,
-				       &ti, err);
-	if (rc == 0)
-		memcpy(b->outcome_salt, ti.salt, sizeof(b->outcome_salt));
-	if (rc == 0 && ti.team_size != p->team_size)
-		rc = diag_add(err, "teams.txt: team_size %u, the policy says "
-			      "%u", ti.team_size, p->team_size);
-	if (rc == 0)
-		rc = check_days(b, &ti, err);
-	if (rc == 0 && b->items.s)
-		rc = check_items(b, &ti, err);
-	else if (rc == 0 && ti.n_items)
-		rc = diag_add(err, "teams.txt names its items, but the bundle "
-			      "has no items.yaml");
+	int rc = v && prev && a ? read_team_inputs(b, p, &r, &ti, err)
+				: diag_add(err, "out of memory");
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
 				      pop->v[d->chosen[k]].region, NULL, 0};
@@ -525,7 +533,10 @@ static int check_teams(struct bundle *b, const struct policy *p,
 	rules.label = requirement_label(&ti, label, sizeof(label));
 	struct diag refused;
 	diag_init(&refused);
-	bool staffed = rc == 0 && assign_teams(&(struct team_draw){&r, &rules, ti.days, ti.n_days, used, v, n}, seed, a, &refused) == 0;
+	const struct team_draw in = {&r, &rules, ti.days, ti.n_days,
+				     used, v,	   n};
+	bool staffed = rc == 0 &&
+		       assign_teams(&in, x->seed, a, &refused) == 0;
 	if (rc == 0 && b->refusal.s)
 		rc = compare_refusal(&b->refusal, staffed, &refused, err);
 	else if (rc == 0 && !staffed)
