@@ -48,13 +48,13 @@ int answer_commit(struct worker *w, struct tx *t, const char *what)
 	int r = tx_commit(t);
 	if (r == 0)
 		return ENTRY_DONE;
-	if (r < 0)
-		snprintf(w->store.err, sizeof(w->store.err), "%s: %.200s",
-			 what, t->why);
-	else
+	if (r == STORE_CONFLICT)
 		snprintf(w->store.err, sizeof(w->store.err),
 			 "%s: a watched key changed meanwhile", what);
-	return r < 0 ? ENTRY_LOST : ENTRY_RETRY;
+	else
+		snprintf(w->store.err, sizeof(w->store.err), "%s: %.200s",
+			 what, t->why);
+	return r == STORE_CONFLICT ? ENTRY_RETRY : ENTRY_LOST;
 }
 
 void answer_refusal_begin(struct worker *w, struct tx *t,

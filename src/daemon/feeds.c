@@ -69,8 +69,8 @@ static int deliver(struct worker *w, const char *d)
 	freeReplyObject(plan);
 	tx_del(&t, KEY_DAY, d);
 	tx_zrem(&t, KEY_DAYS, d);
-	int rc = tx_commit(&t);
-	if (rc < 0) {
+	int rc = tx_commit(&t); /* STORE_CONFLICT: another instance did */
+	if (rc < 0 && rc != STORE_CONFLICT) {
 		snprintf(w->store.err, sizeof(w->store.err), "feeds: %.200s",
 			 t.why);
 		return ENTRY_LOST;

@@ -120,12 +120,12 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	double t_teams = clock_seconds();
 	struct drawn in = {a->c, pop, &d, NULL, seed, rec->date};
 	int r = plan_visits(w, rec, &in, &plan, why2, sizeof(why2));
-	if (r == 1 && plan.refused_by_draw) {
+	if (r == ENTRY_REFUSED && plan.refused_by_draw) {
 		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
 			 a->entry_id, a->c->id, log_quote(why2));
 		struct drawn x = {a->c, pop, &d, &plan, seed, rec->date};
 		r = answer_refuse_drawn(w, a, rec, &x, why2);
-	} else if (r == 1) {
+	} else if (r == ENTRY_REFUSED) {
 		r = reject(w, a, why2);
 	} else if (r == 0) {
 		r = 1; /* planned: published below */

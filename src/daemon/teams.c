@@ -27,7 +27,7 @@ static int refuse(char *why, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, size, fmt, ap);
 	va_end(ap);
-	return 1;
+	return ENTRY_REFUSED;
 }
 
 /* A copy kept under its digest (store_kept_copy); NULL with why set if it
@@ -59,7 +59,7 @@ static int read_roster(struct worker *w, const struct campaign_record *rec,
 		? kept_copy(w, KEY_ROSTER_COPY, rec->roster_hex, why, size)
 		: store_get(&w->store, KEY_ROSTER, NULL);
 	if (!rep)
-		return why[0] ? 1 : ENTRY_LOST;
+		return why[0] ? ENTRY_REFUSED : ENTRY_LOST;
 	int rc = 0;
 	if (rep->type != REDIS_REPLY_STRING)
 		rc = refuse(why, size, "no inspector roster in %s: import one "
@@ -76,7 +76,7 @@ static int read_roster(struct worker *w, const struct campaign_record *rec,
 }
 
 /* The item list: the catalog's, or for a campaign frozen with one, the
- * committed copy. Returns 0, ENTRY_LOST, or 1 with why. */
+ * committed copy. Returns 0, ENTRY_LOST, or ENTRY_REFUSED with why. */
 static int item_list_of(struct worker *w, const struct campaign_record *rec,
 			struct visit_plan *p, char *why, size_t size)
 {
@@ -87,7 +87,7 @@ static int item_list_of(struct worker *w, const struct campaign_record *rec,
 		return 0;
 	redisReply *rep = kept_copy(w, KEY_ITEMS_COPY, rec->items_hex, why, size);
 	if (!rep)
-		return why[0] ? 1 : ENTRY_LOST;
+		return why[0] ? ENTRY_REFUSED : ENTRY_LOST;
 	struct diag err;
 	diag_init(&err);
 	p->frozen_items_text = malloc(rep->len + 1);
@@ -149,7 +149,7 @@ static int team_rules_of(struct visit_plan *p, const struct campaign *c,
 /* The calendar of the working days: for a campaign frozen with its
  * calendars, the committed documents ("cn-YYYY.yaml:<sha256>,...", in year
  * order), so that a notice added after the freeze does not change the
- * plan; else the catalog's. Returns 0, ENTRY_LOST, or 1 with why. */
+ * plan; else the catalog's. Returns 0, ENTRY_LOST, or ENTRY_REFUSED with why. */
 static int calendar_of(struct worker *w, const struct campaign_record *rec,
 		       struct visit_plan *p, char *why, size_t size)
 {
@@ -170,7 +170,7 @@ static int calendar_of(struct worker *w, const struct campaign_record *rec,
 		*colon = '\0';
 		redisReply *doc = kept_copy(w, KEY_CALENDAR_COPY, colon + 1, why, size);
 		if (!doc)
-			return why[0] ? 1 : ENTRY_LOST;
+			return why[0] ? ENTRY_REFUSED : ENTRY_LOST;
 		if (calendar_add_year(&p->frozen_cal, one, doc->str, doc->len,
 				      &err) < 0)
 			rc = refuse(why, size, "%.300s", diag_text(&err));
@@ -195,7 +195,7 @@ static long window_days(const struct worker *w, const struct campaign *c,
 	diag_init(&err);
 	if (campaign_window(c, p->cal, date, w->cfg->visit_days, &span,
 			    &err) < 0)
-		return -refuse(why, size, "%.*s",
+		return refuse(why, size, "%.*s",
 			       (int)strcspn(diag_text(&err), "\n"),
 			       diag_text(&err));
 	int32_t from = span.from, to = span.to;
@@ -205,10 +205,10 @@ static long window_days(const struct worker *w, const struct campaign *c,
 	date_format(from, a);
 	date_format(to, b);
 	if (n < 0)
-		return -refuse(why, size, "no working-day calendar covers "
+		return refuse(why, size, "no working-day calendar covers "
 			       "%s..%s", a, b);
 	if (n == 0)
-		return -refuse(why, size, "field window: no working day "
+		return refuse(why, size, "field window: no working day "
 			       "between %s and %s", a, b);
 	p->window_from = from;
 	p->window_to = to;
@@ -376,7 +376,7 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 	rc = team_rules_of(out, c, rec->policy->policy.team_size, why, size);
 	long n_days = rc ? 0 : window_days(w, c, rec->date, out, why, size);
 	if (rc || n_days < 0)
-		return 1;
+		return ENTRY_REFUSED;
 	out->n_days = (size_t)n_days;
 	size_t n = d->n_chosen, ni = out->roster.n;
 	struct roster_id *ids = roster_by_id(&out->roster);
@@ -401,7 +401,10 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 				       i ? "," : "item ", c->items[i]);
 	out->rules.label = label;
 	diag_init(&err);
-	if (rc == 0 && assign_teams(&(struct team_draw){&out->roster, &out->rules, out->days, out->n_days, out->used, out->v, n}, x->seed, out->a, &err) < 0) {
+	const struct team_draw in = {&out->roster, &out->rules, out->days,
+				     out->n_days,  out->used,	out->v,
+				     n};
+	if (rc == 0 && assign_teams(&in, x->seed, out->a, &err) < 0) {
 		rc = refuse(why, size, "%.*s",
 			    (int)strcspn(diag_text(&err), "\n"),
 			    diag_text(&err));
@@ -434,7 +437,7 @@ int plan_precheck(struct worker *w, const struct campaign *c,
 	rc = team_rules_of(&p, c, pol->team_size, why, size);
 	long n_days = rc ? 0 : window_days(w, c, rec->date, &p, why, size);
 	if (n_days < 0)
-		rc = 1;
+		rc = ENTRY_REFUSED;
 	/* A pps design draws exactly its size. */
 	size_t visits = c->size ? c->size : pol->size;
 	size_t offered = rc ? 0 : assign_offered_days(&p.roster, &p.rules,

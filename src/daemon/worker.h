@@ -38,8 +38,14 @@ struct worker {
 /* Results of handling one entry: answered; not answered because the
  * connection failed; not answered because another writer changed a
  * watched key first (contention: tried again, not held against the
- * entry). */
-enum { ENTRY_DONE = 0, ENTRY_LOST = -1, ENTRY_RETRY = -2 };
+ * entry); and, from the steps before an answer, that the entry is to be
+ * refused (the reason in the step's why). */
+enum {
+	ENTRY_DONE = 0,
+	ENTRY_LOST = -1,
+	ENTRY_RETRY = -2,
+	ENTRY_REFUSED = -3
+};
 
 /* Failures of one entry, with the connection up, before it is refused. */
 #define ENTRY_MAX_FAILURES 5

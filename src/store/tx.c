@@ -53,7 +53,7 @@ void tx_send(struct tx *t)
 int tx_commit(struct tx *t)
 {
 	bool exec = !t->failed;
-	int rc = -1;
+	int rc = STORE_REFUSED;
 	args_reset(&t->a);
 	args_add(&t->a, exec ? "EXEC" : "DISCARD");
 	if (store_connected(t->s) && store_append(t->s, &t->a) == 0) {
@@ -65,7 +65,7 @@ int tx_commit(struct tx *t)
 		else if (r->type == REDIS_REPLY_ERROR)
 			note(t, r->str);
 		else if (exec && !t->failed)
-			rc = r->type == REDIS_REPLY_NIL ? 1 : 0;
+			rc = r->type == REDIS_REPLY_NIL ? STORE_CONFLICT : 0;
 		/* Redis applies the rest of a transaction when one of its
 		 * commands fails at EXEC (a key of the wrong type): nothing
 		 * can be undone, but it is not passed over in silence. */
@@ -78,7 +78,7 @@ int tx_commit(struct tx *t)
 		freeReplyObject(r);
 	}
 	args_finish(&t->a);
-	return rc;
+	return rc == STORE_REFUSED && !store_connected(t->s) ? STORE_LOST : rc;
 }
 
 void tx_discard(struct tx *t)

@@ -14,8 +14,15 @@
 /* What the store's operations return besides 0, across the floor:
  * STORE_BAD_DATA, what Redis holds does not read (the reason in a struct
  * diag); STORE_LOST, the connection failed (s->err); STORE_REFUSED, Redis
- * answered a command with an error (s->err), the connection is fine. */
-enum { STORE_BAD_DATA = -1, STORE_LOST = -2, STORE_REFUSED = -3 };
+ * answered a command with an error (s->err), the connection is fine;
+ * STORE_CONFLICT, a transaction was not applied because a key it watched
+ * changed (try again). */
+enum {
+	STORE_BAD_DATA = -1,
+	STORE_LOST = -2,
+	STORE_REFUSED = -3,
+	STORE_CONFLICT = -4
+};
 
 struct store {
 	redisContext *c;

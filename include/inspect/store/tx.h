@@ -90,8 +90,9 @@ void tx_del(struct tx *t, enum key_kind k, const char *arg);
  * answer is on record, so the stream keeps only what is pending. */
 void tx_ack(struct tx *t, enum key_kind stream, const char *entry_id);
 
-/* EXEC. Returns 0 (applied), 1 (not applied: a watched key changed), or
- * -1 (connection lost, or a command was refused: t->why). */
+/* EXEC. Returns 0 (applied), STORE_CONFLICT (not applied: a watched key
+ * changed), STORE_LOST (the connection failed) or STORE_REFUSED (a
+ * command was refused, or out of memory); the reason in t->why. */
 int tx_commit(struct tx *t);
 /* Abandons a transaction that was never committed. */
 void tx_discard(struct tx *t);
