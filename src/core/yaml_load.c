@@ -1,7 +1,9 @@
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "inspect/core/number.h"
 #include "inspect/core/yaml_doc.h"
 
 /* libcyaml reports a failure as an error line followed by a backtrace of
@@ -23,7 +25,16 @@ static void capture_log(cyaml_log_t level, void *ctx, const char *fmt,
 	msg[strcspn(msg, "\n")] = '\0';
 	const char *at = strstr(msg, "(line: ");
 	if (at && c->line == 0) {
-		sscanf(at, "(line: %u, column: %u)", &c->line, &c->col);
+		/* libyaml's "(line: L, column: C)" */
+		const char *col = strstr(at, ", column: ");
+		unsigned long long l, k;
+		if (col && number_parse(at + 7, strspn(at + 7, "0123456789"),
+					UINT_MAX, &l) &&
+		    number_parse(col + 10, strspn(col + 10, "0123456789"),
+				 UINT_MAX, &k)) {
+			c->line = (unsigned)l;
+			c->col = (unsigned)k;
+		}
 		return;
 	}
 	if (c->reason[0] || at)

@@ -1,5 +1,6 @@
 /* What each intake entry gets: a refusal with a reason, a frozen
  * population (two-phase), or a published draw. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,8 +178,10 @@ static int new_campaign(struct worker *w, struct answer *a)
 	/* How far back a date may lie counts from the day the entry was
 	 * submitted (its id's time), not from a later day a backlog or an
 	 * outage let it wait to. */
+	unsigned long long ms = 0; /* "ms-seq" */
+	number_parse(a->entry_id, strcspn(a->entry_id, "-"), LLONG_MAX, &ms);
 	int32_t submitted = clock_day_of(w->cfg->time_zone,
-					 strtoll(a->entry_id, NULL, 10) / 1000);
+					 (long long)(ms / 1000));
 	if (submitted > w->today) /* an id from the future: not believed */
 		submitted = w->today;
 	const struct campaign_dates dates = {w->today, submitted,
