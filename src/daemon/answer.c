@@ -154,7 +154,7 @@ void answer_record_fields(struct kv_list *l, const char *status,
 	kv_addu(l, "generation", rec->generation);
 }
 
-long answer_population_kept(struct worker *w, const char *hex)
+static long population_kept(struct worker *w, const char *hex)
 {
 	redisReply *r = store_get(&w->store, KEY_POPULATION, hex);
 	if (!r)
@@ -165,7 +165,7 @@ long answer_population_kept(struct worker *w, const char *hex)
 	return chunks > 0 ? chunks : 0;
 }
 
-long answer_keep_population(struct worker *w, const char *hex,
+static long keep_population(struct worker *w, const char *hex,
 			    const struct population *pop)
 {
 	char suffix[16];
@@ -195,6 +195,18 @@ long answer_keep_population(struct worker *w, const char *hex,
 		ok = store_set(&w->store, KEY_POPULATION, hex, NULL, count,
 			       strlen(count)) == 0;
 	return ok ? (long)chunks : -1;
+}
+
+long answer_population_chunks(struct worker *w,
+			      const struct campaign_record *rec,
+			      const struct population *pop)
+{
+	char hex[65];
+	if (rec->frozen)
+		return 0;
+	seed_hex(rec->population_digest, 32, hex);
+	long chunks = population_kept(w, hex);
+	return chunks ? chunks : keep_population(w, hex, pop);
 }
 
 void answer_keep_copy(struct tx *t, enum key_kind kind, const char *text,
@@ -268,7 +280,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop)
 {
-	char hex[65], why[512];
+	char why[512];
 	/* The roster the team draw will read, committed before the entropy
 	 * like the population: nobody can choose it once the entropy is
 	 * known. */
@@ -289,10 +301,7 @@ int answer_freeze(struct worker *w, const struct answer *a,
 			 a->entry_id, a->c->id, log_quote(why));
 		return answer_reject(w, a, why);
 	}
-	seed_hex(rec->population_digest, 32, hex);
-	long chunks = answer_population_kept(w, hex);
-	if (chunks == 0)
-		chunks = answer_keep_population(w, hex, pop);
+	long chunks = answer_population_chunks(w, rec, pop);
 	if (chunks < 0) {
 		freeReplyObject(roster);
 		return ENTRY_LOST;

@@ -53,16 +53,16 @@ void answer_record_fields(struct kv_list *l, const char *status,
 			  const struct answer *a,
 			  const struct campaign_record *rec,
 			  struct record_texts *x);
-/* The chunk count of the population with this digest (hex) if it is
- * kept already, else 0; -1 on a lost connection. Call before tx_begin. */
-long answer_population_kept(struct worker *w, const char *hex);
 /* Keeps the canonical population text under its digest
  * (<p>population:<hex>:<k>, chunk 0 starting with the header, then
- * <p>population:<hex> = the count), outside any transaction: the copy is
- * immutable and named by its content, so one left by a crash before EXEC
- * is simply found kept, and campaigns drawing from the same population
- * share it. Returns the count, or -1 (reason in store.err). */
-long answer_keep_population(struct worker *w, const char *hex,
-			    const struct population *pop);
+ * <p>population:<hex> = the count) unless it is kept already, outside any
+ * transaction (call before tx_begin): the copy is immutable and named by
+ * its content, so one left by a crash before EXEC is simply found kept,
+ * and campaigns drawing from the same population share it. Returns the
+ * count, 0 for a frozen record (kept when it was frozen), or -1 (reason
+ * in store.err). */
+long answer_population_chunks(struct worker *w,
+			      const struct campaign_record *rec,
+			      const struct population *pop);
 
 #endif

@@ -300,7 +300,7 @@ static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 int answer_publish(struct worker *w, const struct answer *a,
 		   const struct campaign_record *rec, const struct drawn *x)
 {
-	char seedhex[65], pophex[65], audit[200], visits[200];
+	char seedhex[65], audit[200], visits[200];
 	char from[11], to[11], visit_window[24];
 	struct audit_refs refs;
 	struct record_texts rt;
@@ -310,10 +310,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	    streams_usable(w, a->c->department) < 0)
 		goto out;
 	seed_hex(x->seed, 32, seedhex);
-	seed_hex(rec->population_digest, 32, pophex);
-	long chunks = rec->frozen ? 0 : answer_population_kept(w, pophex);
-	if (!rec->frozen && chunks == 0)
-		chunks = answer_keep_population(w, pophex, x->pop);
+	long chunks = answer_population_chunks(w, rec, x->pop);
 	if (chunks < 0)
 		goto out;
 	struct tx t;

@@ -64,14 +64,10 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 			const struct campaign_record *rec,
 			const struct drawn *x, const char *why)
 {
-	char pophex[65];
 	struct audit_refs refs;
 	struct record_texts rt;
 	struct drawn_texts d;
-	seed_hex(rec->population_digest, 32, pophex);
-	long chunks = rec->frozen ? 0 : answer_population_kept(w, pophex);
-	if (!rec->frozen && chunks == 0)
-		chunks = answer_keep_population(w, pophex, x->pop);
+	long chunks = answer_population_chunks(w, rec, x->pop);
 	if (chunks < 0)
 		return ENTRY_LOST;
 	struct tx t;
