@@ -43,6 +43,19 @@ void answer_event(struct kv_list *ev, const char *type, const char *campaign)
 	kv_add(ev, "campaign", campaign);
 }
 
+int answer_streams_usable(struct worker *w, const enum key_kind *kinds,
+			  const char *const *args, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool ok;
+		if (store_watch(&w->store, kinds[i], args[i]) < 0 ||
+		    store_is_stream(&w->store, kinds[i], args[i], &ok) < 0 ||
+		    !ok)
+			return -1; /* the reason in store.err */
+	}
+	return 0;
+}
+
 int answer_commit(struct worker *w, struct tx *t, const char *what)
 {
 	int r = tx_commit(t);

@@ -197,6 +197,7 @@ static int new_campaign(struct worker *w, struct answer *a)
 	int r = load_population(w, a, &pop, &rec);
 	if (r != 1)
 		return r;
+	a->read = &rec; /* a refusal from now on names what was read */
 	if (a->c->has_entropy)
 		r = draw_and_publish(w, a, &rec, &pop);
 	else if ((r = answer_freeze(w, a, &rec, &pop)) == ENTRY_DONE)
@@ -262,7 +263,7 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 	sb_finish(&text);
 	if (r < 0) {
 		snprintf(why, size, "the frozen population is unreadable");
-		return -1;
+		return ENTRY_REFUSED;
 	}
 	population_digest(pop, digest);
 	seed_hex(digest, 32, hex);
@@ -270,7 +271,7 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 		population_finish(pop);
 		snprintf(why, size, "the frozen population does not match "
 			 "its published digest");
-		return -1;
+		return ENTRY_REFUSED;
 	}
 	memcpy(rec->population_digest, digest, 32);
 	rec->population = pop->n;
@@ -312,19 +313,20 @@ static int entropy_for(struct worker *w, struct answer *a)
 	if (!recd)
 		return ENTRY_LOST;
 	const char *status = field_str(recd, "status");
-	int r = -1;
+	/* Answered before: only the acknowledgement was lost. */
+	bool answered = strcmp(status, "published") == 0 &&
+			strcmp(field_str(recd, "published_entry"),
+			       a->entry_id) == 0;
 	why[0] = '\0';
-	if (strcmp(status, "published") == 0 &&
-	    strcmp(field_str(recd, "published_entry"), a->entry_id) == 0)
-		r = ack_only(w, a->entry_id);
-	else if (strcmp(status, "frozen") != 0)
+	if (!answered && strcmp(status, "frozen") != 0)
 		snprintf(why, sizeof(why), "field id: campaign %s is not "
 			 "waiting for entropy (%s)", a->c->id,
 			 status[0] ? status : "no such campaign");
-	if (r != -1 || why[0]) {
+	if (answered || why[0]) {
 		freeReplyObject(recd);
-		return r != -1 ? r : reject(w, a, why);
+		return answered ? ack_only(w, a->entry_id) : reject(w, a, why);
 	}
+	int r = ENTRY_REFUSED;
 	struct campaign c;
 	struct policy_entry pe;
 	struct population pop = {NULL, 0};

@@ -202,26 +202,6 @@ static const char *same_day(size_t k, void *ctx)
 	return ctx;
 }
 
-/* Inside MULTI a key of the wrong type fails only at EXEC, and Redis
- * applies the rest of the transaction. So the streams are WATCHed and
- * their types checked first: a change after the check aborts EXEC. */
-static int streams_usable(struct worker *w, const char *department)
-{
-	const struct {
-		enum key_kind k;
-		const char *arg;
-	} streams[] = {{KEY_DEPT, department}, {KEY_PUBLIC, NULL}};
-	for (size_t i = 0; i < 2; i++) {
-		bool ok;
-		if (store_watch(&w->store, streams[i].k, streams[i].arg) < 0 ||
-		    store_is_stream(&w->store, streams[i].k, streams[i].arg,
-				    &ok) < 0)
-			return -1;
-		if (!ok)
-			return -1; /* the reason in store.err */
-	}
-	return 0;
-}
 
 /* The record's fields of a publication. */
 static void published_record(struct kv_list *l, const struct answer *a,
@@ -307,7 +287,11 @@ int answer_publish(struct worker *w, const struct answer *a,
 	struct details det = {0};
 	int rc = ENTRY_LOST;
 	if (read_details(w, x->pop, x->d, &det) < 0 ||
-	    streams_usable(w, a->c->department) < 0)
+	    answer_streams_usable(w, (const enum key_kind[]){KEY_DEPT,
+							       KEY_PUBLIC},
+				  (const char *const[]){a->c->department,
+							NULL},
+				  2) < 0)
 		goto out;
 	seed_hex(x->seed, 32, seedhex);
 	long chunks = answer_population_chunks(w, rec, x->pop);

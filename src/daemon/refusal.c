@@ -74,7 +74,9 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 	tx_begin(&t, &w->store);
 	if (plan_add_refusal_audit(w, &t, a->c->id, x->plan, &refs) < 0) {
 		tx_discard(&t);
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		snprintf(w->store.err, sizeof(w->store.err), "what the draw "
+			 "read could not be kept (out of memory, or a calendar "
+			 "document missing)");
 		return ENTRY_LOST;
 	}
 	drawn_fields(a, x, &refs, &d);

@@ -67,6 +67,13 @@ static int accept(struct worker *w, const struct result_answer *a,
 	snprintf(value, sizeof(value),
 		 "%s\x1f%s\x1f%.32s\x1f%.47s\x1f%s\x1f%.1024s", day,
 		 r->result->code, r->inspector, a->entry_id, today, r->note);
+	/* The public stream and the outbox: streams, or nothing is written
+	 * (a result recorded without its event would be lost to the credit
+	 * platform). */
+	if (answer_streams_usable(w, (const enum key_kind[]){KEY_PUBLIC,
+							     KEY_OUTBOX},
+				  (const char *const[]){NULL, NULL}, 2) < 0)
+		return ENTRY_LOST;
 	tx_begin(&t, &w->store);
 	const struct kv result[] = {KV(uscc, value)};
 	tx_hset(&t, KEY_CAMPAIGN_RESULTS, r->campaign, result, 1);

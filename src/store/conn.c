@@ -220,8 +220,15 @@ static int append_round(struct store *s, struct args *a, size_t first,
 	for (size_t i = first; i < last; i++) {
 		args_reset(a);
 		build(i, a, ctx);
-		if (store_append(s, a) < 0)
+		if (store_append(s, a) < 0) {
+			/* Replies of the commands sent before are still
+			 * due: the connection is out of step, and closed. */
+			char why[sizeof(s->err)];
+			snprintf(why, sizeof(why), "%s", s->err);
+			store_close(s);
+			snprintf(s->err, sizeof(s->err), "%s", why);
 			return -1;
+		}
 	}
 	return 0;
 }

@@ -44,92 +44,183 @@ static void match_of(const char *prefix, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* The new key exists already: fine if a run cut short before its DEL
- * restored it (the same value); anything else is not overwritten. */
-static int same_value(struct store *s, const char *key,
-		      const redisReply *dump, const char *old)
+/* Elements of an array reply, or of its pairs (by = 2), sorted, for a
+ * comparison that does not depend on a hash's or a set's inner order. */
+static int by_element(const void *a, const void *b)
 {
-	redisReply *now = store_runv(s, "DUMP", key, NULL);
-	if (!now)
-		return STORE_LOST;
-	bool same = now->type == REDIS_REPLY_STRING && now->len == dump->len &&
-		    !memcmp(now->str, dump->str, dump->len);
-	freeReplyObject(now);
-	if (!same)
-		snprintf(s->err, sizeof(s->err), "%.100s and %.100s both hold "
-			 "values, not the same: move one by hand", old, key);
-	return same ? 0 : STORE_REFUSED;
+	const redisReply *x = *(const redisReply *const *)a;
+	const redisReply *y = *(const redisReply *const *)b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->str, y->str, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* A campaign record names its visits and audit keys: renamed too. */
-static int rename_fields(struct store *s, const char *key, const char *old,
-			 size_t from_len)
+static bool same_elements(const redisReply *a, const redisReply *b,
+			  size_t by, bool sorted)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == REDIS_REPLY_STRING)
+		return a->len == b->len && !memcmp(a->str, b->str, a->len);
+	if (a->type != REDIS_REPLY_ARRAY || a->elements != b->elements)
+		return a->type == REDIS_REPLY_NIL && b->type == REDIS_REPLY_NIL;
+	if (sorted) { /* by its first element of each group of `by` */
+		qsort(a->element, a->elements / by, by * sizeof(*a->element),
+		      by_element);
+		qsort(b->element, b->elements / by, by * sizeof(*b->element),
+		      by_element);
+	}
+	for (size_t i = 0; i < a->elements; i++)
+		if (!same_elements(a->element[i], b->element[i], 1, false))
+			return false;
+	return true;
+}
+
+/* Whether keys a and b hold the same value, whatever its type. 1, 0, or
+ * STORE_LOST. */
+static int same_content(struct store *s, const char *a, const char *b)
+{
+	redisReply *t = store_runv(s, "TYPE", a, NULL);
+	if (!t)
+		return STORE_LOST;
+	static const struct {
+		const char *type, *command, *arg1, *arg2, *arg3;
+		size_t by;
+	} reads[] = {
+		{"string", "GET", NULL, NULL, NULL, 1},
+		{"hash", "HGETALL", NULL, NULL, NULL, 2},
+		{"set", "SMEMBERS", NULL, NULL, NULL, 1},
+		{"zset", "ZRANGE", "0", "-1", "WITHSCORES", 0},
+		{"list", "LRANGE", "0", "-1", NULL, 0},
+		{"stream", "XRANGE", "-", "+", NULL, 0},
+	};
+	size_t k = 0;
+	while (k < 6 && (t->type != REDIS_REPLY_STATUS ||
+			 strcmp(t->str, reads[k].type)))
+		k++;
+	freeReplyObject(t);
+	if (k == 6)
+		return 0;
+	redisReply *x = store_runv(s, reads[k].command, a, reads[k].arg1,
+				   reads[k].arg2, reads[k].arg3, NULL);
+	redisReply *y = x ? store_runv(s, reads[k].command, b, reads[k].arg1,
+				       reads[k].arg2, reads[k].arg3, NULL)
+			  : NULL;
+	int rc = !y ? STORE_LOST
+		    : same_elements(x, y, reads[k].by ? reads[k].by : 1,
+				    reads[k].by != 0);
+	freeReplyObject(x);
+	freeReplyObject(y);
+	return rc;
+}
+
+/* The new key exists already: fine if a run cut short before its DEL
+ * restored it (the same value); anything else is not overwritten. */
+static int same_value(struct store *s, const char *key, const char *old)
+{
+	int same = same_content(s, key, old);
+	if (same == 0)
+		snprintf(s->err, sizeof(s->err), "%.100s and %.100s both hold "
+			 "values, not the same: move one by hand", old, key);
+	return same < 0 ? same : same ? 0 : STORE_REFUSED;
+}
+
+/* 0 for a reply, STORE_LOST for none, STORE_REFUSED (with what and the
+ * key in s->err) for an error reply; the reply freed. */
+static int reply_status(struct store *s, redisReply *r, const char *what,
+			const char *key)
+{
+	int rc = !r ? STORE_LOST
+		     : r->type == REDIS_REPLY_ERROR ? STORE_REFUSED : 0;
+	if (rc == STORE_REFUSED)
+		snprintf(s->err, sizeof(s->err), "%s %.150s: %.80s", what, key,
+			 r->str);
+	freeReplyObject(r);
+	return rc;
+}
+
+/* A campaign record names its visits and audit keys: renamed in the old
+ * record itself, before it is copied, so that the copy equals what is
+ * left behind (a second run compares them). */
+static int rename_fields(struct store *s, const char *old, size_t from_len)
 {
 	static const char *const fields[] = {"visits", "audit"};
-	char prefix_old[64];
-	snprintf(prefix_old, sizeof(prefix_old), "%.*s", (int)from_len, old);
-	for (size_t i = 0; i < 2; i++) {
-		redisReply *v = store_runv(s, "HGET", key, fields[i], NULL);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < 2; i++) {
+		redisReply *v = store_runv(s, "HGET", old, fields[i], NULL);
 		if (!v)
 			return STORE_LOST;
 		char now[512] = "";
 		if (v->type == REDIS_REPLY_STRING &&
-		    !strncmp(v->str, prefix_old, from_len))
+		    !strncmp(v->str, old, from_len))
 			snprintf(now, sizeof(now), "%s%s", s->cfg->prefix,
 				 v->str + from_len);
 		freeReplyObject(v);
-		redisReply *r = now[0] ? store_runv(s, "HSET", key, fields[i],
-						    now, NULL)
-				       : NULL;
-		if (now[0] && !r)
-			return STORE_LOST;
-		freeReplyObject(r);
+		if (now[0])
+			rc = reply_status(s, store_runv(s, "HSET", old,
+							fields[i], now, NULL),
+					  "HSET", old);
 	}
-	return 0;
+	return rc;
 }
 
-/* old -> the configured prefix + its rest. */
+/* RESTORE of dump (with ttl) as key; a key there already is fine only if
+ * a run cut short before its DEL restored it. */
+static int restore(struct store *s, const char *key, const char *old,
+		   const redisReply *dump, const redisReply *ttl)
+{
+	char ms[24];
+	snprintf(ms, sizeof(ms), "%lld",
+		 ttl->type == REDIS_REPLY_INTEGER && ttl->integer > 0
+			 ? ttl->integer : 0);
+	struct args a;
+	args_init(&a);
+	args_add(&a, "RESTORE");
+	args_add(&a, key);
+	args_add(&a, ms);
+	args_addn(&a, dump->str, dump->len);
+	redisReply *r = store_run(s, &a);
+	args_finish(&a);
+	if (r && r->type == REDIS_REPLY_ERROR && !strncmp(r->str, "BUSYKEY", 7)) {
+		freeReplyObject(r);
+		return same_value(s, key, old);
+	}
+	return reply_status(s, r, "RESTORE", key);
+}
+
+/* old -> the configured prefix + its rest: copied, then deleted, never
+ * deleted unless the copy is there. */
 static int move_key(struct store *s, const char *old, size_t from_len)
 {
 	char key[512];
 	snprintf(key, sizeof(key), "%s%s", s->cfg->prefix, old + from_len);
-	redisReply *dump = store_runv(s, "DUMP", old, NULL);
+	int rc = !strncmp(old + from_len, "campaign:", 9)
+			 ? rename_fields(s, old, from_len) : 0;
+	redisReply *dump = rc == 0 ? store_runv(s, "DUMP", old, NULL) : NULL;
 	redisReply *ttl = dump ? store_runv(s, "PTTL", old, NULL) : NULL;
-	int rc = ttl ? 0 : STORE_LOST;
-	if (rc == 0 && dump->type == REDIS_REPLY_STRING) {
-		char ms[24];
-		snprintf(ms, sizeof(ms), "%lld",
-			 ttl->type == REDIS_REPLY_INTEGER && ttl->integer > 0
-				 ? ttl->integer : 0);
-		struct args a;
-		args_init(&a);
-		args_add(&a, "RESTORE");
-		args_add(&a, key);
-		args_add(&a, ms);
-		args_addn(&a, dump->str, dump->len);
-		redisReply *r = store_run(s, &a);
-		args_finish(&a);
-		if (!r)
-			rc = STORE_LOST;
-		else if (r->type == REDIS_REPLY_ERROR &&
-			 !strncmp(r->str, "BUSYKEY", 7))
-			rc = same_value(s, key, dump, old);
-		else if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(s->err, sizeof(s->err), "%.100s -> %.100s: "
-				 "%.40s", old, key, r->str);
-			rc = STORE_REFUSED;
-		}
-		freeReplyObject(r);
-	}
-	if (rc == 0 && !strncmp(old + from_len, "campaign:", 9))
-		rc = rename_fields(s, key, old, from_len);
-	redisReply *d = rc == 0 ? store_runv(s, "DEL", old, NULL) : NULL;
-	if (rc == 0 && !d)
+	if (rc == 0 && !ttl)
 		rc = STORE_LOST;
-	freeReplyObject(d);
+	else if (rc == 0 && dump->type == REDIS_REPLY_ERROR)
+		rc = reply_status(s, dump, "DUMP", old), dump = NULL;
+	/* NIL: gone since the scan; nothing to copy or delete. */
+	if (rc == 0 && dump->type == REDIS_REPLY_STRING) {
+		rc = restore(s, key, old, dump, ttl);
+		if (rc == 0)
+			rc = reply_status(s, store_runv(s, "DEL", old, NULL),
+					  "DEL", old);
+	}
 	freeReplyObject(dump);
 	freeReplyObject(ttl);
 	return rc;
+}
+
+/* The keys whose presence tells daemons that an older layout is there
+ * (store_legacy_layout): moved last, so that they wait until the rest is
+ * moved. */
+static bool sentinel(const char *rest)
+{
+	return !strcmp(rest, "intake") || !strcmp(rest, "public") ||
+	       !strcmp(rest, "roster");
 }
 
 int store_migrate(struct store *s, const char *from, size_t *moved)
@@ -154,15 +245,30 @@ int store_migrate(struct store *s, const char *from, size_t *moved)
 			snprintf(cursor, sizeof(cursor), "%s",
 				 r->element[0]->str);
 		const redisReply *keys = ok ? r->element[1] : NULL;
-		for (size_t i = 0; rc == 0 && keys && i < keys->elements; i++)
-			if ((rc = move_key(s, keys->element[i]->str,
-					   from_len)) == 0)
+		for (size_t i = 0; rc == 0 && keys && i < keys->elements; i++) {
+			const char *k = keys->element[i]->str;
+			if (sentinel(k + from_len))
+				continue;
+			if ((rc = move_key(s, k, from_len)) == 0)
 				(*moved)++;
+		}
 		freeReplyObject(r);
 		if (!ok && rc == 0) {
 			snprintf(s->err, sizeof(s->err), "SCAN: no cursor");
 			rc = STORE_REFUSED;
 		}
 	} while (rc == 0 && strcmp(cursor, "0"));
+	static const char *const last[] = {"roster", "public", "intake"};
+	for (size_t i = 0; rc == 0 && i < 3; i++) {
+		char k[80];
+		snprintf(k, sizeof(k), "%s%s", from, last[i]);
+		redisReply *e = store_runv(s, "EXISTS", k, NULL);
+		if (!e)
+			return STORE_LOST;
+		bool there = e->type == REDIS_REPLY_INTEGER && e->integer > 0;
+		freeReplyObject(e);
+		if (there && (rc = move_key(s, k, from_len)) == 0)
+			(*moved)++;
+	}
 	return rc;
 }

@@ -1,5 +1,6 @@
 #include "inspect/store/outbox.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,33 @@ static int last_event(struct store *s, const char *events, char out[48])
 	return 0;
 }
 
+/* Whether <g>events holds an entry of this id: 1, 0, or STORE_LOST. */
+static int has_event(struct store *s, const char *events, const char *id)
+{
+	redisReply *r = store_runv(s, "XRANGE", events, id, id, NULL);
+	if (!r)
+		return STORE_LOST;
+	int found = r->type == REDIS_REPLY_ARRAY && r->elements == 1;
+	freeReplyObject(r);
+	return found;
+}
+
+/* An entry no newer than <g>events' last: relayed before, if <g>events
+ * holds its id; else something other than the relay wrote a newer id to
+ * <g>events, and the entry is kept in the outbox (STORE_REFUSED), never
+ * dropped. */
+static int relayed_before(struct store *s, const char *events,
+			  const char *id)
+{
+	int has = has_event(s, events, id);
+	if (has == 0)
+		snprintf(s->err, sizeof(s->err), "outbox entry %.40s is older "
+			 "than the last of %.100s and not in it: something "
+			 "else writes there; it stays in the outbox", id,
+			 events);
+	return has < 0 ? has : has ? 0 : STORE_REFUSED;
+}
+
 static int relay_one(struct store *s, const char *events,
 		     const redisReply *entry)
 {
@@ -56,14 +84,15 @@ static int relay_one(struct store *s, const char *events,
 	if (!r)
 		return STORE_LOST;
 	/* "equal or smaller than the target stream top item": another relay
-	 * handed it over first. */
-	int rc = r->type == REDIS_REPLY_ERROR &&
-			 !strstr(r->str, "equal or smaller")
-		 ? STORE_REFUSED : 0;
+	 * handed it over first, if <g>events holds it. */
+	bool smaller = r->type == REDIS_REPLY_ERROR &&
+		       strstr(r->str, "equal or smaller");
+	int rc = r->type == REDIS_REPLY_ERROR && !smaller ? STORE_REFUSED : 0;
 	if (rc)
 		snprintf(s->err, sizeof(s->err), "%s: %s", events, r->str);
 	freeReplyObject(r);
-	return rc;
+	return smaller ? relayed_before(s, events, entry->element[0]->str)
+		       : rc;
 }
 
 int store_outbox_relay(struct store *s, size_t max)
@@ -77,11 +106,19 @@ int store_outbox_relay(struct store *s, size_t max)
 				   count, NULL);
 	if (!r)
 		return STORE_LOST;
+	if (r->type == REDIS_REPLY_ERROR) {
+		snprintf(s->err, sizeof(s->err), "%.60s: %.180s", outbox,
+			 r->str);
+		freeReplyObject(r);
+		return STORE_REFUSED;
+	}
 	size_t n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
 	int rc = n ? last_event(s, events, last) : 0;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (id_cmp(r->element[i]->element[0]->str, last) > 0)
-			rc = relay_one(s, events, r->element[i]);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *id = r->element[i]->element[0]->str;
+		rc = id_cmp(id, last) > 0 ? relay_one(s, events, r->element[i])
+					  : relayed_before(s, events, id);
+	}
 	struct args del;
 	args_init(&del);
 	args_add(&del, "XDEL");

@@ -3,9 +3,10 @@
  * (one hash slot with the rest of inspectd's keys), and relayed from there
  * to <g>events, which lives in the credit platform's slots, under the
  * same entry id. The relay is idempotent: it relays in id order and skips
- * what <g>events holds already (its last id), so a relay cut short by a
- * crash, or two relays at once, hand each event over exactly once.
- * <g>events is written by inspectd alone. */
+ * what <g>events holds already, so a relay cut short by a crash, or two
+ * relays at once, hand each event over exactly once. <g>events is
+ * written by inspectd alone; an outbox entry older than its last entry
+ * and not in it is kept and reported, never dropped. */
 #ifndef INSPECT_OUTBOX_H
 #define INSPECT_OUTBOX_H
 
