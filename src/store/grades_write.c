@@ -73,6 +73,20 @@ static uint32_t *by_bucket(const struct population *pop, uint32_t buckets,
 	return order;
 }
 
+/* Appends a's command, reading the replies of the last BATCH once that
+ * many are pending. 0, STORE_LOST or STORE_REFUSED. */
+static int send_batched(struct store *s, const struct args *a,
+			size_t *pending)
+{
+	if (store_append(s, a) < 0)
+		return STORE_LOST;
+	if (++*pending < BATCH)
+		return 0;
+	int rc = drain(s, *pending);
+	*pending = 0;
+	return rc;
+}
+
 static int write_buckets(struct store *s, const struct population *pop,
 			 uint64_t gen, uint32_t buckets, const char *lock,
 			 void (*progress)(size_t, size_t))
@@ -102,14 +116,8 @@ static int write_buckets(struct store *s, const struct population *pop,
 				args_addn(&a, rec[m] + USCC_LEN + 1,
 					  len - USCC_LEN - 2);
 			}
-			if (store_append(s, &a) < 0) {
-				rc = STORE_LOST;
+			if ((rc = send_batched(s, &a, &pending)) < 0)
 				break;
-			}
-			if (++pending == BATCH) {
-				rc = drain(s, pending);
-				pending = 0;
-			}
 		}
 		done = start[b + 1];
 		if ((b & 1023) == 1023) {
@@ -120,12 +128,7 @@ static int write_buckets(struct store *s, const struct population *pop,
 			args_add(&a, "PEXPIRE");
 			args_add(&a, lock);
 			args_add(&a, LOCK_MS);
-			if (store_append(s, &a) < 0)
-				rc = STORE_LOST;
-			else if (++pending == BATCH) {
-				rc = drain(s, pending);
-				pending = 0;
-			}
+			rc = send_batched(s, &a, &pending);
 		}
 	}
 	if (rc == 0 && pending)
@@ -151,11 +154,7 @@ static int remove_generation(struct store *s, uint64_t gen, uint32_t buckets)
 		args_reset(&a);
 		args_add(&a, "UNLINK");
 		args_add(&a, key);
-		rc = store_append(s, &a);
-		if (rc == 0 && ++pending == BATCH) {
-			rc = drain(s, pending);
-			pending = 0;
-		}
+		rc = send_batched(s, &a, &pending);
 	}
 	if (rc == 0)
 		rc = drain(s, pending);
