@@ -191,6 +191,36 @@ static int import_inspectors(struct store *s, const char *path)
 	return EXIT_OK;
 }
 
+/* The grade index from a population CSV: read whole and checked, then
+ * written as a new generation. */
+static int import_entities(struct store *s, const char *path)
+{
+	struct population pop = {NULL, 0};
+	struct mapped_file f;
+	struct diag err;
+	diag_init(&err);
+	int r = file_map(path, &f);
+	if (r < 0) {
+		perror(path);
+		return EXIT_INPUT;
+	}
+	r = population_parse_csv(path, f.data, f.len, &pop, &err);
+	file_unmap(&f);
+	if (r == 0 && population_canonicalize(&pop, path, 2, &err) < 0) {
+		population_finish(&pop);
+		r = -1;
+	}
+	if (r < 0) {
+		fputs(diag_text(&err), stderr);
+		return EXIT_INPUT;
+	}
+	r = grades_write(s, &pop, progress) < 0 ? EXIT_FAIL : EXIT_OK;
+	if (r)
+		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+	population_finish(&pop);
+	return r;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -213,41 +243,15 @@ int cmd_import(int argc, char **argv)
 			return cli_usage("import");
 		}
 	}
-	if ((!entities && !details && !inspectors) || optind != argc) {
+	if ((!entities && !details && !inspectors) || optind != argc)
 		return cli_usage("import");
-	}
 	struct config cfg;
 	struct store s;
 	int r = cli_store_open(&ro, &cfg, &s);
 	if (r)
 		return r;
-	if (entities) {
-		struct inputs in;
-		struct mapped_file f;
-		struct diag err;
-		diag_init(&err);
-		memset(&in, 0, sizeof(in));
-		r = file_map(entities, &f);
-		if (r < 0) {
-			perror(entities);
-			store_close(&s);
-			return EXIT_INPUT;
-		}
-		r = population_parse_csv(entities, f.data, f.len, &in.pop, &err);
-		file_unmap(&f);
-		if (r == 0 && population_canonicalize(&in.pop, entities, 2,
-						      &err) < 0)
-			population_finish(&in.pop), r = -1;
-		if (r < 0) {
-			fputs(diag_text(&err), stderr);
-			store_close(&s);
-			return EXIT_INPUT;
-		}
-		r = grades_write(&s, &in.pop, progress) < 0 ? EXIT_FAIL : 0;
-		if (r)
-			fprintf(stderr, "inspectctl: redis: %s\n", s.err);
-		population_finish(&in.pop);
-	}
+	if (entities)
+		r = import_entities(&s, entities);
 	if (r == 0 && details)
 		r = import_details(&s, details);
 	if (r == 0 && inspectors)
