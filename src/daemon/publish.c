@@ -138,8 +138,7 @@ static void add_public(struct tx *t, const struct answer *a,
 		KV("calendars", x->refs->calendars),
 		KV("calendar_provisional", x->refs->provisional),
 	};
-	for (size_t i = 0; i < sizeof(plan) / sizeof(*plan); i++)
-		kv_add(&ev, plan[i].name, plan[i].value);
+	kv_add_all(&ev, plan, sizeof(plan) / sizeof(*plan));
 	kv_addu(&ev, "population", pop->n);
 	kv_addu(&ev, "selected", d->n_chosen);
 	tx_xadd_list(t, KEY_PUBLIC, NULL, &ev);
@@ -226,8 +225,7 @@ static void published_record(struct kv_list *l, const struct answer *a,
 		KV("items_digest", p->refs->items_hex),
 		KV("outcome_digest", p->refs->outcome_hex),
 	};
-	for (size_t i = 0; i < sizeof(audit) / sizeof(*audit); i++)
-		kv_add(l, audit[i].name, audit[i].value);
+	kv_add_all(l, audit, sizeof(audit) / sizeof(*audit));
 	/* A one-shot campaign's population, kept like a frozen one's for its
 	 * audit bundle (once for every campaign of it). */
 	if (!rec->frozen)

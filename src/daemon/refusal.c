@@ -52,8 +52,7 @@ static void refused_record(struct worker *w, struct tx *t,
 	struct kv_list l;
 	key_name(audit, sizeof(audit), w->cfg, KEY_AUDIT, a->c->id, NULL);
 	answer_record_fields(&l, "rejected", a, rec, rt);
-	for (size_t i = 0; i < 9; i++)
-		kv_add(&l, d->kv[i].name, d->kv[i].value);
+	kv_add_all(&l, d->kv, 9);
 	kv_add(&l, "refused_by", "teams");
 	kv_add(&l, "audit", audit);
 	tx_hset_list(t, KEY_CAMPAIGN, a->c->id, &l);
@@ -97,8 +96,7 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 	kv_add(&ev, "date", rt.date);
 	kv_add(&ev, "population_digest", rt.population_digest);
 	kv_add(&ev, "policy_digest", rt.policy_digest);
-	for (size_t i = 0; i < 9; i++)
-		kv_add(&ev, d.kv[i].name, d.kv[i].value);
+	kv_add_all(&ev, d.kv, 9);
 	kv_addu(&ev, "population", x->pop->n);
 	tx_xadd_list(&t, KEY_PUBLIC, NULL, &ev);
 	kv_finish(&ev);

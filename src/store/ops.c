@@ -116,11 +116,7 @@ int store_xadd(struct store *s, enum key_kind k, const struct kv *f,
 	args_add(&x, "XADD");
 	args_add(&x, key);
 	args_add(&x, "*");
-	for (size_t i = 0; i < n; i++) {
-		args_add(&x, f[i].name);
-		args_addn(&x, f[i].value,
-			  f[i].len ? f[i].len : strlen(f[i].value));
-	}
+	args_add_kv(&x, f, n);
 	redisReply *r = store_run(s, &x);
 	args_finish(&x);
 	if (r && r->type == REDIS_REPLY_STRING && size)
@@ -280,14 +276,7 @@ static void build_hset(size_t i, struct args *a, void *ctx)
 	key_name(e->key, sizeof(e->key), e->s->cfg, e->k, arg, NULL);
 	args_add(a, "HSET");
 	args_add(a, e->key);
-	for (size_t j = 0; j < n && j < 8; j++) {
-		args_addn(a, e->f[j].name, e->f[j].name_len
-					      ? e->f[j].name_len
-					      : strlen(e->f[j].name));
-		args_addn(a, e->f[j].value, e->f[j].len
-					       ? e->f[j].len
-					       : strlen(e->f[j].value));
-	}
+	args_add_kv(a, e->f, n < 8 ? n : 8);
 }
 
 static void each_hset(size_t i, const redisReply *r, void *ctx)

@@ -146,12 +146,12 @@ static void begin(struct tx *t, const char *command, enum key_kind k,
 	args_add(&t->a, key);
 }
 
-static void add_fields(struct tx *t, const struct kv *f, size_t n)
+void args_add_kv(struct args *a, const struct kv *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		args_addn(&t->a, f[i].name,
+		args_addn(a, f[i].name,
 			  f[i].name_len ? f[i].name_len : strlen(f[i].name));
-		args_addn(&t->a, f[i].value,
+		args_addn(a, f[i].value,
 			  f[i].len ? f[i].len : strlen(f[i].value));
 	}
 }
@@ -161,7 +161,7 @@ void tx_hset(struct tx *t, enum key_kind k, const char *arg,
 {
 	char key[256];
 	begin(t, "HSET", k, arg, key);
-	add_fields(t, f, n);
+	args_add_kv(&t->a, f, n);
 	tx_send(t);
 }
 
@@ -171,7 +171,7 @@ void tx_xadd(struct tx *t, enum key_kind k, const char *arg,
 	char key[256];
 	begin(t, "XADD", k, arg, key);
 	args_add(&t->a, "*");
-	add_fields(t, f, n);
+	args_add_kv(&t->a, f, n);
 	tx_send(t);
 }
 
@@ -292,6 +292,12 @@ void kv_addn(struct kv_list *l, const char *name, const char *value,
 void kv_add(struct kv_list *l, const char *name, const char *value)
 {
 	kv_addn(l, name, value, strlen(value));
+}
+
+void kv_add_all(struct kv_list *l, const struct kv *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		kv_add(l, f[i].name, f[i].value);
 }
 
 void kv_addu(struct kv_list *l, const char *name, unsigned long long v)

@@ -44,6 +44,8 @@ struct kv {
 	size_t len;      /* of value; 0: NUL-terminated */
 	size_t name_len; /* of name; 0: NUL-terminated (a USCC is not) */
 };
+/* The fields as arguments of a command: name, value, ... */
+void args_add_kv(struct args *a, const struct kv *f, size_t n);
 #define KV(name, value) {(name), (value), 0, 0}
 #define KVN(name, value, len) {(name), (value), (len), 0}
 /* Fields gathered for one command, numbers formatted in its own room; the
@@ -61,6 +63,8 @@ void kv_add(struct kv_list *l, const char *name, const char *value);
 void kv_addn(struct kv_list *l, const char *name, const char *value,
 	     size_t len);
 void kv_addu(struct kv_list *l, const char *name, unsigned long long v);
+/* Adds n fields of NUL-terminated values. */
+void kv_add_all(struct kv_list *l, const struct kv *f, size_t n);
 /* A list that failed is not sent: the transaction fails (t->why). */
 void tx_hset_list(struct tx *t, enum key_kind k, const char *arg,
 		  const struct kv_list *l);
