@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 	cfg.redis.port = atoi(argv[1]);
 	cfg.redis.command_timeout_ms = 600000;
 	if (store_connect(&s, &cfg) < 0) {
-		fprintf(stderr, "%s\n", s.err);
+		fprintf(stderr, "%s\n", diag_reason(&s.err));
 		return 1;
 	}
 	redisReply *m = redisCommand(s.c, "HMGET credit:meta generation buckets");

@@ -139,7 +139,7 @@ static int plan_items(struct store *s, const struct config *cfg,
 	int rc = r ? 0 : -1;
 	if (!r)
 		fprintf(stderr, "inspectctl: %s: %s\n", key,
-			bad ? "missing or altered" : s->err);
+			bad ? "missing or altered" : diag_reason(&s->err));
 	else if (item_list_parse(key, r->str, r->len, ret, &err) < 0) {
 		fputs(diag_text(&err), stderr);
 		rc = -1;
@@ -227,8 +227,8 @@ int cmd_export(int argc, char **argv)
 		return r;
 	r = (a.bundle ? campaign_view_read_audit : campaign_view_read)(
 		&s, a.campaign, &v, &err);
-	if (r == STORE_LOST) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
+	if (r == FAIL_LOST) {
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&s.err));
 		r = EXIT_FAIL;
 	} else if (r < 0) {
 		fprintf(stderr, "inspectctl: %s", diag_text(&err));

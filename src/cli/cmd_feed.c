@@ -47,7 +47,7 @@ int cmd_feed(int argc, char **argv)
 		return r;
 	redisReply *rep = store_xrange(&s, KEY_FEED, inspector);
 	if (!rep) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&s.err));
 		store_close(&s);
 		return EXIT_FAIL;
 	}

@@ -37,20 +37,20 @@ static bool next_detail(struct detail_lines *l, struct details_line *d)
 		const char *s0 = l->f->data + l->pos;
 		const char *nl = memchr(s0, '\n', l->f->len - l->pos);
 		size_t n = nl ? (size_t)(nl - s0) : l->f->len - l->pos;
-		char why_buf[160];
+		struct diag why;
 		l->pos += n + 1;
 		if (n && s0[n - 1] == '\r')
 			n--;
 		if (l->line++ == 0 || n == 0)
 			continue; /* header */
-		const char *why = details_line_parse(s0, n, d, why_buf,
-						     sizeof(why_buf));
-		if (!why) {
+		diag_init(&why);
+		if (details_line_parse(s0, n, d, &why) == 0) {
 			snprintf(l->uscc, sizeof(l->uscc), "%.18s", s0);
 			return true;
 		}
 		if (l->bad++ < 20)
-			fprintf(stderr, "%s:%zu: %s\n", l->path, l->line, why);
+			fprintf(stderr, "%s:%zu: %s\n", l->path, l->line,
+				diag_reason(&why));
 	}
 	return false;
 }
@@ -101,7 +101,8 @@ static int import_details(struct store *s, const char *path)
 	r = store_hset_each(s, KEY_GRADES_ENT, good, detail_hset, &write);
 	file_unmap(&f);
 	if (r < 0) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+		fprintf(stderr, "inspectctl: redis: %s\n",
+			diag_reason(&s->err));
 		return EXIT_FAIL;
 	}
 	fprintf(stderr, "details written from %s\n", path);
@@ -178,11 +179,9 @@ static int import_inspectors(struct store *s, const char *path)
 	}
 	tx_set(&t, KEY_ROSTER, NULL, text, len);
 	int ok = tx_commit(&t) == 0;
-	if (!ok)
-		snprintf(s->err, sizeof(s->err), "%.200s", t.why);
 	free(text);
 	if (!ok) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&t.why));
 		roster_finish(&r);
 		return EXIT_FAIL;
 	}
@@ -216,7 +215,8 @@ static int import_entities(struct store *s, const char *path)
 	}
 	r = grades_write(s, &pop, progress) < 0 ? EXIT_FAIL : EXIT_OK;
 	if (r)
-		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+		fprintf(stderr, "inspectctl: redis: %s\n",
+			diag_reason(&s->err));
 	population_finish(&pop);
 	return r;
 }

@@ -40,8 +40,10 @@ int cmd_migrate(int argc, char **argv)
 		printf("moved %zu keys from '%s' to '%s'\n", moved, old,
 		       cfg.prefix);
 	else
-		fprintf(stderr, "inspectctl: %s (%zu keys moved before; run "
-			"it again once that is resolved)\n", s.err, moved);
+		fprintf(stderr,
+			"inspectctl: %s (%zu keys moved before; run "
+			"it again once that is resolved)\n",
+			diag_reason(&s.err), moved);
 	store_close(&s);
 	return r == 0 ? EXIT_OK : EXIT_FAIL;
 }

@@ -37,8 +37,9 @@ static int one_campaign(struct store *s, const struct config *cfg,
 	size_t n[RESULT_STATUSES];
 	diag_init(&err);
 	int r = campaign_view_read(s, id, &v, &err);
-	if (r == STORE_LOST) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+	if (r == FAIL_LOST) {
+		fprintf(stderr, "inspectctl: redis: %s\n",
+			diag_reason(&s->err));
 		return EXIT_FAIL;
 	}
 	if (r < 0) {
@@ -103,7 +104,8 @@ int cmd_overdue(int argc, char **argv)
 	} else {
 		redisReply *ids = store_smembers(&s, KEY_PUBLISHED);
 		if (!ids)
-			fprintf(stderr, "inspectctl: redis: %s\n", s.err);
+			fprintf(stderr, "inspectctl: redis: %s\n",
+				diag_reason(&s.err));
 		r = ids ? EXIT_OK : EXIT_FAIL;
 		if (ids && ids->type == REDIS_REPLY_ARRAY)
 			qsort(ids->element, ids->elements, sizeof(*ids->element),

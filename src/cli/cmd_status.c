@@ -15,7 +15,8 @@ static int show_refused(struct store *s, const struct config *cfg,
 	redisReply *r = store_get(s, KEY_REFUSED, id);
 	int rc = EXIT_INPUT;
 	if (!r) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s->err);
+		fprintf(stderr, "inspectctl: redis: %s\n",
+			diag_reason(&s->err));
 		rc = EXIT_FAIL;
 	} else if (r->type == REDIS_REPLY_STRING) {
 		printf("%-20s %s\n%-20s %s\n", "status", "refused", "error",
@@ -47,7 +48,7 @@ int cmd_status(int argc, char **argv)
 		return r;
 	redisReply *rep = store_hgetall(&s, KEY_CAMPAIGN, argv[optind]);
 	if (!rep) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&s.err));
 		r = EXIT_FAIL;
 	} else if (rep->type != REDIS_REPLY_ARRAY || rep->elements == 0) {
 		r = show_refused(&s, &cfg, argv[optind]);

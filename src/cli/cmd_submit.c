@@ -107,7 +107,7 @@ int cmd_submit(int argc, char **argv)
 		if (value[i])
 			f[n++] = (struct kv)KV(fields[i], value[i]);
 	if (store_xadd(&s, KEY_INTAKE, f, n, id, sizeof(id)) < 0) {
-		fprintf(stderr, "inspectctl: redis: %s\n", s.err);
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&s.err));
 		r = EXIT_FAIL;
 	} else {
 		printf("%s\n", id);

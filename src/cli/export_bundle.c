@@ -28,9 +28,9 @@ static bool get_text(struct store *s, enum key_kind k, const char *a,
 	if (ok)
 		sb_add(out, r->str, r->len);
 	else
-		fprintf(stderr, "inspectctl: %s %s%s%s: %s\n",
-			key_specs[k].doc, a ? a : "", b ? ":" : "", b ? b : "",
-			r ? "missing" : s->err);
+		fprintf(stderr, "inspectctl: %s %s%s%s: %s\n", key_specs[k].doc,
+			a ? a : "", b ? ":" : "", b ? b : "",
+			r ? "missing" : diag_reason(&s->err));
 	freeReplyObject(r);
 	return ok;
 }
@@ -110,7 +110,8 @@ static int kept_file(struct store *s, struct bundle_out *o,
 	redisReply *r = store_kept_copy(s, kind, hex, key, sizeof(key), &bad);
 	if (!r) {
 		fprintf(stderr, "inspectctl: %s: %s\n", key,
-			bad ? "missing or not matching its digest" : s->err);
+			bad ? "missing or not matching its digest"
+			    : diag_reason(&s->err));
 		return -1;
 	}
 	sb_add(add_file(o, name), r->str, r->len);
@@ -190,7 +191,7 @@ static int population_text(struct store *s, const struct campaign_view *v,
 		campaign_field(v, "frozen_chunks"), UINT32_MAX, 0);
 	int r = store_population_text(s, digest, chunks, out);
 	if (r < 0)
-		fprintf(stderr, "inspectctl: %s\n", s->err);
+		fprintf(stderr, "inspectctl: %s\n", diag_reason(&s->err));
 	return r < 0 ? -1 : 0;
 }
 

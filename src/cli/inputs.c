@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,7 @@
 #include "cli.h"
 #include "inspect/shell/clock.h"
 #include "inspect/core/date.h"
+#include "inspect/core/number.h"
 #include "inspect/shell/file.h"
 
 #define POLICY_MAX_BYTES (1 << 20)
@@ -84,10 +84,8 @@ int cli_date(const char *s, int32_t *day)
 
 int cli_count(const char *opt, const char *s, uint32_t max, uint32_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > max) {
+	unsigned long long v;
+	if (!number_parse_str(s, max, &v)) {
 		fprintf(stderr, "inspectctl: %s takes a whole number from 0 "
 			"to %u, not '%s'\n", opt, max, s);
 		return -1;

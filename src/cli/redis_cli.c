@@ -42,14 +42,14 @@ int cli_store_open(const struct redis_opts *o, struct config *cfg,
 		const struct redis_config *rc = &cfg->redis;
 		if (rc->unix_path[0])
 			fprintf(stderr, "inspectctl: redis at unix://%s: %s\n",
-				rc->unix_path, s->err);
+				rc->unix_path, diag_reason(&s->err));
 		else
 			fprintf(stderr, "inspectctl: redis at %s:%d: %s%s\n",
-				rc->host, rc->port, s->err,
+				rc->host, rc->port, diag_reason(&s->err),
 				o->config || o->redis
-					? ""
-					: " (no --config or --redis: the "
-					  "default address)");
+				    ? ""
+				    : " (no --config or --redis: the "
+				      "default address)");
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

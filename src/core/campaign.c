@@ -6,8 +6,9 @@
 #include "inspect/core/policy.h"
 #include "inspect/core/text.h"
 
-typedef const char *(*field_parser)(const char *v, size_t len,
-				    struct campaign *c);
+/* A field's value read into c: 0, or FAIL_INVALID with why not. */
+typedef int (*field_parser)(const char *v, size_t len, struct campaign *c,
+			    struct diag *why);
 
 bool code_chars(const char *v, size_t len, size_t max)
 {
@@ -31,36 +32,35 @@ static void copy(char *dst, const char *v, size_t len)
 
 #define CODE_RULE "1 to 64 letters, digits, '-', '_' or '.'"
 
-static const char *p_id(const char *v, size_t len, struct campaign *c)
+static int p_id(const char *v, size_t len, struct campaign *c, struct diag *why)
 {
 	if (!code_chars(v, len, SEED_MAX_ID))
-		return "must be " CODE_RULE;
+		return diag_add(why, "%s", "must be " CODE_RULE);
 	copy(c->id, v, len);
-	return NULL;
+	return 0;
 }
 
-static const char *p_department(const char *v, size_t len,
-				struct campaign *c)
+static int p_department(const char *v, size_t len, struct campaign *c,
+			struct diag *why)
 {
 	if (!code_chars(v, len, CAMPAIGN_MAX_NAME))
-		return "must be " CODE_RULE;
+		return diag_add(why, "%s", "must be " CODE_RULE);
 	copy(c->department, v, len);
-	return NULL;
+	return 0;
 }
 
-static const char *p_policy(const char *v, size_t len, struct campaign *c)
+static int p_policy(const char *v, size_t len, struct campaign *c,
+		    struct diag *why)
 {
 	if (!code_chars(v, len, CAMPAIGN_MAX_NAME))
-		return "must be " CODE_RULE;
+		return diag_add(why, "%s", "must be " CODE_RULE);
 	copy(c->policy, v, len);
-	return NULL;
+	return 0;
 }
 
 /* Calls each(item) for every comma-separated item; at most max items. */
-static const char *each_item(const char *v, size_t len, unsigned max,
-			     const char *(*each)(const char *, size_t,
-						 struct campaign *),
-			     struct campaign *c)
+static int each_item(const char *v, size_t len, unsigned max, field_parser each,
+		     struct campaign *c, struct diag *why)
 {
 	unsigned n = 0;
 	size_t start = 0;
@@ -68,132 +68,150 @@ static const char *each_item(const char *v, size_t len, unsigned max,
 		if (i < len && v[i] != ',')
 			continue;
 		if (++n > max)
-			return "has too many items";
-		const char *why = each(v + start, i - start, c);
-		if (why)
-			return why;
+			return diag_add(why, "%s", "has too many items");
+		if (each(v + start, i - start, c, why) < 0)
+			return FAIL_INVALID;
 		start = i + 1;
 	}
-	return NULL;
+	return 0;
 }
 
-static const char *one_item(const char *v, size_t len, struct campaign *c)
+static int one_item(const char *v, size_t len, struct campaign *c,
+		    struct diag *why)
 {
 	if (!code_chars(v, len, CAMPAIGN_MAX_NAME))
-		return "items are " CODE_RULE ", separated by commas";
+		return diag_add(why, "%s",
+				"items are " CODE_RULE ", separated by commas");
 	copy(c->items[c->n_items++], v, len);
-	return NULL;
+	return 0;
 }
 
-static const char *p_items(const char *v, size_t len, struct campaign *c)
+static int p_items(const char *v, size_t len, struct campaign *c,
+		   struct diag *why)
 {
-	return each_item(v, len, CAMPAIGN_MAX_ITEMS, one_item, c);
+	return each_item(v, len, CAMPAIGN_MAX_ITEMS, one_item, c, why);
 }
 
-static const char *one_region(const char *v, size_t len, struct campaign *c)
+static int one_region(const char *v, size_t len, struct campaign *c,
+		      struct diag *why)
 {
 	if (len == 0 || len > 6)
-		return "regions are 1 to 6 digit prefixes of a region code";
+		return diag_add(
+		    why, "%s",
+		    "regions are 1 to 6 digit prefixes of a region code");
 	for (size_t i = 0; i < len; i++)
 		if (v[i] < '0' || v[i] > '9')
-			return "regions are 1 to 6 digit prefixes of a region "
-			       "code";
+			return diag_add(
+			    why, "%s",
+			    "regions are 1 to 6 digit prefixes of a region "
+			    "code");
 	copy(c->scope.regions[c->scope.n_regions++], v, len);
-	return NULL;
+	return 0;
 }
 
-static const char *p_regions(const char *v, size_t len, struct campaign *c)
+static int p_regions(const char *v, size_t len, struct campaign *c,
+		     struct diag *why)
 {
-	return each_item(v, len, SCOPE_MAX_PREFIXES, one_region, c);
+	return each_item(v, len, SCOPE_MAX_PREFIXES, one_region, c, why);
 }
 
-static const char *one_industry(const char *v, size_t len,
-				struct campaign *c)
+static int one_industry(const char *v, size_t len, struct campaign *c,
+			struct diag *why)
 {
-	const char *why = "industries are GB/T 4754 prefixes such as C13";
+	static const char rule[] =
+	    "industries are GB/T 4754 prefixes such as C13";
 	if (len == 0 || len > 5 || v[0] < 'A' || v[0] > 'T')
-		return why;
+		return diag_add(why, "%s", rule);
 	for (size_t i = 1; i < len; i++)
 		if (v[i] < '0' || v[i] > '9')
-			return why;
+			return diag_add(why, "%s", rule);
 	copy(c->scope.industries[c->scope.n_industries++], v, len);
-	return NULL;
+	return 0;
 }
 
-static const char *p_industries(const char *v, size_t len,
-				struct campaign *c)
+static int p_industries(const char *v, size_t len, struct campaign *c,
+			struct diag *why)
 {
-	return each_item(v, len, SCOPE_MAX_PREFIXES, one_industry, c);
+	return each_item(v, len, SCOPE_MAX_PREFIXES, one_industry, c, why);
 }
 
-static const char *p_flags(const char *v, size_t len, struct campaign *c)
+static int p_flags(const char *v, size_t len, struct campaign *c,
+		   struct diag *why)
 {
 	for (size_t i = 0; i < len; i++) {
 		int f = policy_flag_index(v[i]);
 		if (f < 0)
-			return "may only hold B, R, P and E";
+			return diag_add(why, "%s",
+					"may only hold B, R, P and E");
 		c->scope.flags |= (uint8_t)(1u << f);
 	}
-	return NULL;
+	return 0;
 }
 
-static const char *p_size(const char *v, size_t len, struct campaign *c)
+static int p_size(const char *v, size_t len, struct campaign *c,
+		  struct diag *why)
 {
 	uint64_t n = 0;
 	if (len == 0 || len > 10)
-		return "is not a whole number from 1 to 268435456";
+		return diag_add(why, "%s",
+				"is not a whole number from 1 to 268435456");
 	for (size_t i = 0; i < len; i++) {
 		if (v[i] < '0' || v[i] > '9')
-			return "is not a whole number from 1 to 268435456";
+			return diag_add(
+			    why, "%s",
+			    "is not a whole number from 1 to 268435456");
 		n = n * 10 + (uint64_t)(v[i] - '0');
 	}
 	if (n == 0 || n > POLICY_MAX_SIZE)
-		return "is not a whole number from 1 to 268435456";
+		return diag_add(why, "%s",
+				"is not a whole number from 1 to 268435456");
 	c->size = (uint32_t)n;
-	return NULL;
+	return 0;
 }
 
-static const char *p_date(const char *v, size_t len, struct campaign *c)
+static int p_date(const char *v, size_t len, struct campaign *c,
+		  struct diag *why)
 {
 	return date_parse(v, (unsigned)len, &c->date)
-		       ? NULL
-		       : "is not a date YYYY-MM-DD";
+		   ? 0
+		   : diag_add(why, "is not a date YYYY-MM-DD");
 }
 
-static const char *p_window(const char *v, size_t len, struct campaign *c)
+static int p_window(const char *v, size_t len, struct campaign *c,
+		    struct diag *why)
 {
 	if (len != 22 || memcmp(v + 10, "..", 2) != 0 ||
 	    !date_parse(v, 10, &c->window_from) ||
 	    !date_parse(v + 12, 10, &c->window_to))
-		return "is not YYYY-MM-DD..YYYY-MM-DD";
+		return diag_add(why, "%s", "is not YYYY-MM-DD..YYYY-MM-DD");
 	if (c->window_to < c->window_from)
-		return "ends before it starts";
+		return diag_add(why, "%s", "ends before it starts");
 	if (c->window_to - c->window_from > 366)
-		return "is longer than a year";
-	return NULL;
+		return diag_add(why, "%s", "is longer than a year");
+	return 0;
 }
 
-static const char *p_backdated(const char *v, size_t len,
-			       struct campaign *c)
+static int p_backdated(const char *v, size_t len, struct campaign *c,
+		       struct diag *why)
 {
 	if (len == 3 && !memcmp(v, "yes", 3))
 		c->backdated = true;
 	else if (!(len == 2 && !memcmp(v, "no", 2)))
-		return "must be yes or no";
-	return NULL;
+		return diag_add(why, "%s", "must be yes or no");
+	return 0;
 }
 
-static const char *p_entropy(const char *v, size_t len, struct campaign *c)
+static int p_entropy(const char *v, size_t len, struct campaign *c,
+		     struct diag *why)
 {
 	if (len > SEED_MAX_ENTROPY)
-		return "is longer than 256 bytes";
+		return diag_add(why, "%s", "is longer than 256 bytes");
 	/* Published in the plan and the disclosure: text anyone can read. */
-	const char *bad = len ? text_invalid(v, len, SEED_MAX_ENTROPY) : NULL;
-	if (bad)
-		return bad;
+	if (len && text_check(v, len, SEED_MAX_ENTROPY, why) < 0)
+		return FAIL_INVALID;
 	copy(c->entropy, v, len);
 	c->has_entropy = true;
-	return NULL;
+	return 0;
 }
 
 static const struct rule {
@@ -258,7 +276,7 @@ int campaign_parse(const struct entry_field *f, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (f[i].name_len == 2 && memcmp(f[i].name, "id", 2) == 0 &&
 		    f[i].value_len <= SEED_MAX_ID)
-			p_id(f[i].value, f[i].value_len, c);
+			p_id(f[i].value, f[i].value_len, c, NULL);
 	if (parse_type(f, n, c, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -285,9 +303,11 @@ int campaign_parse(const struct entry_field *f, size_t n,
 		if (f[i].value_len > CAMPAIGN_MAX_VALUE)
 			return diag_add(err, "field %s: longer than %d bytes",
 					rules[r].name, CAMPAIGN_MAX_VALUE);
-		const char *why = rules[r].parse(f[i].value, f[i].value_len, c);
-		if (why)
-			return diag_add(err, "field %s: %s", rules[r].name, why);
+		struct diag why;
+		diag_init(&why);
+		if (rules[r].parse(f[i].value, f[i].value_len, c, &why) < 0)
+			return diag_add(err, "field %s: %s", rules[r].name,
+					diag_reason(&why));
 	}
 	if (c->backdated && c->date == DATE_NONE)
 		return diag_add(err, "field backdated: a back-dated record needs "

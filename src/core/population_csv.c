@@ -15,89 +15,99 @@ struct field {
 	unsigned len;
 };
 
-static const char *parse_score(struct field f, uint16_t *out)
+static int parse_score(struct field f, uint16_t *out, struct diag *why)
 {
 	unsigned v = 0;
 	if (f.len == 0) {
 		*out = SCORE_NONE;
-		return NULL;
+		return 0;
 	}
 	if (f.len > 4)
-		return "score must be an integer from 0 to 1000";
+		return diag_add(why, "%s",
+				"score must be an integer from 0 to 1000");
 	for (unsigned i = 0; i < f.len; i++) {
 		if (f.s[i] < '0' || f.s[i] > '9')
-			return "score must be an integer from 0 to 1000";
+			return diag_add(
+			    why, "%s",
+			    "score must be an integer from 0 to 1000");
 		v = v * 10 + (unsigned)(f.s[i] - '0');
 	}
 	if (v > 1000)
-		return "score must be an integer from 0 to 1000";
+		return diag_add(why, "%s",
+				"score must be an integer from 0 to 1000");
 	*out = (uint16_t)v;
-	return NULL;
+	return 0;
 }
 
-static const char *parse_region(struct field f, uint32_t *out)
+static int parse_region(struct field f, uint32_t *out, struct diag *why)
 {
 	uint32_t v = 0;
 	if (f.len != 6)
-		return "region must be a 6-digit administrative code";
+		return diag_add(why, "%s",
+				"region must be a 6-digit administrative code");
 	for (unsigned i = 0; i < 6; i++) {
 		if (f.s[i] < '0' || f.s[i] > '9')
-			return "region must be a 6-digit administrative code";
+			return diag_add(
+			    why, "%s",
+			    "region must be a 6-digit administrative code");
 		v = v * 10 + (uint32_t)(f.s[i] - '0');
 	}
 	*out = v;
-	return NULL;
+	return 0;
 }
 
 /* GB/T 4754: a section letter A..T, then up to four digits. */
-static const char *parse_industry(struct field f, char out[6])
+static int parse_industry(struct field f, char out[6], struct diag *why)
 {
-	const char *why = "industry must be a GB/T 4754 code such as C1311";
+	static const char rule[] =
+	    "industry must be a GB/T 4754 code such as C1311";
 	if (f.len > 5 || (f.len > 0 && (f.s[0] < 'A' || f.s[0] > 'T')))
-		return why;
+		return diag_add(why, "%s", rule);
 	for (unsigned i = 1; i < f.len; i++)
 		if (f.s[i] < '0' || f.s[i] > '9')
-			return why;
+			return diag_add(why, "%s", rule);
 	memcpy(out, f.s, f.len);
 	out[f.len] = '\0';
-	return NULL;
+	return 0;
 }
 
-static const char *parse_flags(struct field f, uint8_t *out)
+static int parse_flags(struct field f, uint8_t *out, struct diag *why)
 {
 	uint8_t v = 0;
 	for (unsigned i = 0; i < f.len; i++) {
 		int b = policy_flag_index(f.s[i]);
 		if (b < 0)
-			return "flags may only hold B, R, P and E";
+			return diag_add(why, "%s",
+					"flags may only hold B, R, P and E");
 		if (v & (1u << b))
-			return "a flag is repeated";
+			return diag_add(why, "%s", "a flag is repeated");
 		v |= (uint8_t)(1u << b);
 	}
 	*out = v;
-	return NULL;
+	return 0;
 }
 
 /* f[0] is the uscc, f[1..6] the rest of the record. */
-static const char *parse_row(const struct field *f, struct entity *e)
+static int parse_row(const struct field *f, struct entity *e, struct diag *why)
 {
-	const char *why = uscc_invalid(f[0].s, f[0].len);
-	if (why)
-		return why;
+	if (uscc_check(f[0].s, f[0].len, why) < 0)
+		return FAIL_INVALID;
 	memcpy(e->uscc, f[0].s, USCC_LEN);
 	int c = f[1].len == 1 ? policy_class_index(f[1].s[0]) : -1;
 	if (c < 0)
-		return "class must be A, B, C or D";
+		return diag_add(why, "%s", "class must be A, B, C or D");
 	e->cls = (uint8_t)c;
-	if ((why = parse_score(f[2], &e->score)) ||
-	    (why = parse_region(f[3], &e->region)) ||
-	    (why = parse_industry(f[4], e->industry)) ||
-	    (why = parse_flags(f[5], &e->flags)))
-		return why;
+	if (parse_score(f[2], &e->score, why) < 0 ||
+	    parse_region(f[3], &e->region, why) < 0 ||
+	    parse_industry(f[4], e->industry, why) < 0 ||
+	    parse_flags(f[5], &e->flags, why) < 0)
+		return FAIL_INVALID;
 	e->last_inspected = DATE_NONE;
 	if (f[6].len && !date_parse(f[6].s, f[6].len, &e->last_inspected))
-		return "last_inspected must be a date YYYY-MM-DD or empty";
-	return NULL;
+		return diag_add(
+		    why, "%s",
+		    "last_inspected must be a date YYYY-MM-DD or empty");
+	return 0;
 }
 
 /* Splits one line (without its newline) into fields from f[0] on; returns
@@ -125,20 +135,22 @@ static unsigned split(const char *s, size_t len, struct field *f)
  * never touched, so the bound costs address space only. */
 #define ROW_MIN_LEN 30
 
-const char *population_parse_record(const char *uscc, size_t uscc_len,
-				    const char *rest, size_t rest_len,
-				    struct entity *ret)
+int population_parse_record(const char *uscc, size_t uscc_len, const char *rest,
+			    size_t rest_len, struct entity *ret,
+			    struct diag *why)
 {
 	struct field f[FIELDS + 2]; /* split writes from f + 1 */
 	if (rest_len > LINE_MAX_LEN)
-		return "record longer than 256 bytes";
+		return diag_add(why, "%s", "record longer than 256 bytes");
 	unsigned nf = split(rest, rest_len, f + 1);
 	if (nf != FIELDS - 1)
-		return "a grade record has 6 fields: class,score,region,"
-		       "industry,flags,last_inspected";
+		return diag_add(
+		    why, "%s",
+		    "a grade record has 6 fields: class,score,region,"
+		    "industry,flags,last_inspected");
 	f[0].s = uscc;
 	f[0].len = (unsigned)(uscc_len < 64 ? uscc_len : 64);
-	return parse_row(f, ret);
+	return parse_row(f, ret, why);
 }
 
 static size_t row_bound(size_t len)
@@ -255,6 +267,8 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 				cap);
 	const char *s;
 	size_t slen;
+	struct diag why;
+	diag_init(&why);
 	while (next_line(text, len, &pos, &s, &slen)) {
 		struct field f[FIELDS + 1];
 		line++;
@@ -267,16 +281,18 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 			continue;
 		}
 		unsigned nf = split(s, slen, f);
-		const char *why = nf == FIELDS ? parse_row(f, &v[n]) : NULL;
+		int row = nf == FIELDS ? parse_row(f, &v[n], &why) : 0;
 		bool good = false;
 		if (nf != FIELDS)
 			diag_add(err, "%s:%u: expected %d fields, found %s%u",
 				 origin, line, FIELDS,
 				 nf > FIELDS ? "more than " : "",
 				 nf > FIELDS ? FIELDS : nf);
-		else if (why)
-			diag_add(err, "%s:%u: %s", origin, line, why);
-		else if (n >= POPULATION_MAX)
+		else if (row < 0) {
+			diag_add(err, "%s:%u: %s", origin, line,
+				 diag_reason(&why));
+			diag_init(&why);
+		} else if (n >= POPULATION_MAX)
 			diag_add(err, "%s:%u: more than %u entities", origin,
 				 line, POPULATION_MAX);
 		else

@@ -40,72 +40,81 @@ const struct result_code *result_code_find(const char *code, size_t len)
 	return NULL;
 }
 
-static const char *p_campaign(const char *v, size_t len,
-			      struct result_entry *r)
+static int p_campaign(const char *v, size_t len, struct result_entry *r,
+		      struct diag *why)
 {
 	if (!code_chars(v, len, SEED_MAX_ID))
-		return "must be 1 to 64 letters, digits, '-', '_' or '.'";
+		return diag_add(
+		    why, "%s",
+		    "must be 1 to 64 letters, digits, '-', '_' or '.'");
 	memcpy(r->campaign, v, len);
 	r->campaign[len] = '\0';
-	return NULL;
+	return 0;
 }
 
-static const char *p_uscc(const char *v, size_t len, struct result_entry *r)
+static int p_uscc(const char *v, size_t len, struct result_entry *r,
+		  struct diag *why)
 {
-	const char *why = len == USCC_LEN ? uscc_invalid(v, (unsigned)len)
-					  : "must be 18 characters";
-	if (!why) {
-		memcpy(r->uscc, v, USCC_LEN);
-		r->uscc[USCC_LEN] = '\0';
-	}
-	return why;
+	if (len != USCC_LEN)
+		return diag_add(why, "must be 18 characters");
+	if (uscc_check(v, (unsigned)len, why) < 0)
+		return FAIL_INVALID;
+	memcpy(r->uscc, v, USCC_LEN);
+	r->uscc[USCC_LEN] = '\0';
+	return 0;
 }
 
-static const char *p_inspector(const char *v, size_t len,
-			       struct result_entry *r)
+static int p_inspector(const char *v, size_t len, struct result_entry *r,
+		       struct diag *why)
 {
 	if (!code_chars(v, len, RESULT_ID_LEN))
-		return "must be an inspector id (1 to 32 letters, digits, "
-		       "'-', '_' or '.')";
+		return diag_add(
+		    why, "%s",
+		    "must be an inspector id (1 to 32 letters, digits, "
+		    "'-', '_' or '.')");
 	memcpy(r->inspector, v, len);
 	r->inspector[len] = '\0';
-	return NULL;
+	return 0;
 }
 
-static const char *p_date(const char *v, size_t len, struct result_entry *r)
+static int p_date(const char *v, size_t len, struct result_entry *r,
+		  struct diag *why)
 {
 	return date_parse(v, (unsigned)len, &r->date)
-		       ? NULL : "must be a date YYYY-MM-DD";
+		   ? 0
+		   : diag_add(why, "must be a date YYYY-MM-DD");
 }
 
-static const char *p_result(const char *v, size_t len,
-			    struct result_entry *r)
+static int p_result(const char *v, size_t len, struct result_entry *r,
+		    struct diag *why)
 {
 	r->result = result_code_find(v, len);
-	return r->result ? NULL
-			 : "must be a result code 01 to 11 (docs/REDIS.md)";
+	return r->result ? 0
+			 : diag_add(why, "must be a result code 01 to 11 "
+					 "(docs/REDIS.md)");
 }
 
-static const char *p_note(const char *v, size_t len, struct result_entry *r)
+static int p_note(const char *v, size_t len, struct result_entry *r,
+		  struct diag *why)
 {
 	if (len > RESULT_MAX_NOTE)
-		return "is longer than 1024 bytes";
+		return diag_add(why, "%s", "is longer than 1024 bytes");
 	for (size_t i = 0, n; i < len; i += n) {
 		uint32_t cp;
 		if (!(n = text_utf8_char(v + i, len - i, &cp)))
-			return "is not valid UTF-8";
+			return diag_add(why, "%s", "is not valid UTF-8");
 		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f))
-			return "holds a control character";
+			return diag_add(why, "%s", "holds a control character");
 	}
 	memcpy(r->note, v, len);
 	r->note[len] = '\0';
-	return NULL;
+	return 0;
 }
 
 static const struct {
 	const char *name;
-	const char *(*parse)(const char *v, size_t len,
-			     struct result_entry *r);
+	int (*parse)(const char *v, size_t len, struct result_entry *r,
+		     struct diag *why);
 	bool required;
 } fields[] = {
 	{"campaign", p_campaign, true}, {"uscc", p_uscc, true},
@@ -125,7 +134,7 @@ int result_parse(const struct entry_field *f, size_t n,
 				CAMPAIGN_MAX_FIELDS);
 	for (size_t i = 0; i < n; i++)
 		if (f[i].name_len == 8 && !memcmp(f[i].name, "campaign", 8))
-			p_campaign(f[i].value, f[i].value_len, r);
+			p_campaign(f[i].value, f[i].value_len, r, NULL);
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
 		while (k < N_FIELDS &&
@@ -144,9 +153,11 @@ int result_parse(const struct entry_field *f, size_t n,
 			return diag_add(err, "field %s: given twice",
 					fields[k].name);
 		seen[k] = true;
-		const char *why = fields[k].parse(f[i].value, f[i].value_len, r);
-		if (why)
-			return diag_add(err, "field %s: %s", fields[k].name, why);
+		struct diag why;
+		diag_init(&why);
+		if (fields[k].parse(f[i].value, f[i].value_len, r, &why) < 0)
+			return diag_add(err, "field %s: %s", fields[k].name,
+					diag_reason(&why));
 	}
 	for (size_t k = 0; k < N_FIELDS; k++)
 		if (fields[k].required && !seen[k])

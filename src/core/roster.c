@@ -19,69 +19,74 @@ static bool fits(struct field f, size_t max)
 	return f.len > 0 && f.len < max && !memchr(f.s, '"', f.len);
 }
 
-/* Calls each(item) for every ';'-separated item of f. */
-static const char *each(struct field f, const char *(*fn)(struct field,
-							   struct inspector *,
-							   struct roster *),
-			struct inspector *in, struct roster *r)
+/* One item of a list field read into in: 0, or FAIL_INVALID with why. */
+typedef int (*item_parser)(struct field f, struct inspector *in,
+			   struct roster *r, struct diag *why);
+
+/* Calls fn(item) for every ';'-separated item of f. */
+static int each(struct field f, item_parser fn, struct inspector *in,
+		struct roster *r, struct diag *why)
 {
 	size_t start = 0;
 	for (size_t i = 0; f.len && i <= f.len; i++) {
 		if (i < f.len && f.s[i] != ';')
 			continue;
-		const char *why = fn((struct field){f.s + start, i - start},
-				     in, r);
-		if (why)
-			return why;
+		if (fn((struct field){f.s + start, i - start}, in, r, why) < 0)
+			return FAIL_INVALID;
 		start = i + 1;
 	}
-	return NULL;
+	return 0;
 }
 
-static const char *jurisdiction(struct field f, struct inspector *in,
-				struct roster *r)
+static int jurisdiction(struct field f, struct inspector *in, struct roster *r,
+			struct diag *why)
 {
 	if (f.len == 0 || f.len > 6)
-		return "jurisdictions are 1 to 6 digit region prefixes";
+		return diag_add(
+		    why, "%s",
+		    "jurisdictions are 1 to 6 digit region prefixes");
 	for (size_t i = 0; i < f.len; i++)
 		if (f.s[i] < '0' || f.s[i] > '9')
-			return "jurisdictions are 1 to 6 digit region prefixes";
+			return diag_add(
+			    why, "%s",
+			    "jurisdictions are 1 to 6 digit region prefixes");
 	if (in->n_jurisdictions == ROSTER_MAX_PREFIXES)
-		return "more than 16 jurisdictions";
+		return diag_add(why, "%s", "more than 16 jurisdictions");
 	memcpy(in->jurisdictions[in->n_jurisdictions], f.s, f.len);
 	in->jurisdictions[in->n_jurisdictions++][f.len] = '\0';
-	return NULL;
+	return 0;
 }
 
-static const char *qualification(struct field f, struct inspector *in,
-				 struct roster *r)
+static int qualification(struct field f, struct inspector *in, struct roster *r,
+			 struct diag *why)
 {
 	char name[33];
 	if (!fits(f, sizeof(name)))
-		return "qualifications are names of 1 to 32 bytes";
+		return diag_add(why, "%s",
+				"qualifications are names of 1 to 32 bytes");
 	memcpy(name, f.s, f.len);
 	name[f.len] = '\0';
 	int q = roster_qualification(r, name);
 	if (q < 0) {
 		if (r->n_qualifications == ROSTER_MAX_QUALIFICATIONS)
-			return "more than 64 distinct qualifications";
+			return diag_add(why, "%s",
+					"more than 64 distinct qualifications");
 		q = (int)r->n_qualifications++;
 		memcpy(r->qualification[q], name, f.len + 1);
 	}
 	in->qualifications |= 1ULL << q;
-	return NULL;
+	return 0;
 }
 
-static const char *conflict(struct field f, struct inspector *in,
-			    struct roster *r)
+static int conflict(struct field f, struct inspector *in, struct roster *r,
+		    struct diag *why)
 {
-	const char *why = uscc_invalid(f.s, (unsigned)f.len);
-	if (why)
-		return "conflicts must be valid USCCs";
+	if (uscc_check(f.s, (unsigned)f.len, NULL) < 0)
+		return diag_add(why, "%s", "conflicts must be valid USCCs");
 	if (in->n_conflicts == ROSTER_MAX_CONFLICTS)
-		return "more than 64 conflicts";
+		return diag_add(why, "%s", "more than 64 conflicts");
 	memcpy(in->conflicts[in->n_conflicts++], f.s, USCC_LEN);
-	return NULL;
+	return 0;
 }
 
 static int cmp_uscc(const void *a, const void *b)
@@ -89,10 +94,9 @@ static int cmp_uscc(const void *a, const void *b)
 	return memcmp(a, b, USCC_LEN);
 }
 
-static const char *parse_row(const struct field *f, struct inspector *in,
-			     struct roster *r)
+static int parse_row(const struct field *f, struct inspector *in,
+		     struct roster *r, struct diag *why)
 {
-	const char *why;
 	memset(in, 0, sizeof(*in));
 	/* Ids and departments name keys (<p>feed:<id>, <p>dept:<d>). */
 	if (!fits(f[0], sizeof(in->id)) || !fits(f[2], sizeof(in->badge)) ||
@@ -100,38 +104,46 @@ static const char *parse_row(const struct field *f, struct inspector *in,
 	    !code_chars(f[0].s, f[0].len, 32) ||
 	    !code_chars(f[2].s, f[2].len, 32) ||
 	    !code_chars(f[3].s, f[3].len, 64))
-		return "id, badge and department are 1 to 32 (department 64) "
-		       "of A-Z a-z 0-9 - _ .";
+		return diag_add(
+		    why, "%s",
+		    "id, badge and department are 1 to 32 (department 64) "
+		    "of A-Z a-z 0-9 - _ .");
 	if (!fits(f[1], sizeof(in->name)) ||
-	    text_invalid(f[1].s, f[1].len, sizeof(in->name) - 1))
-		return "name is 1 to 96 bytes of UTF-8 without control "
-		       "characters";
+	    text_check(f[1].s, f[1].len, sizeof(in->name) - 1, NULL) < 0)
+		return diag_add(
+		    why, "%s",
+		    "name is 1 to 96 bytes of UTF-8 without control "
+		    "characters");
 	memcpy(in->id, f[0].s, f[0].len);
 	memcpy(in->name, f[1].s, f[1].len);
 	memcpy(in->badge, f[2].s, f[2].len);
 	memcpy(in->department, f[3].s, f[3].len);
 	if (f[4].len == 0)
-		return "jurisdictions: at least one region prefix";
-	if ((why = each(f[4], jurisdiction, in, r)) ||
-	    (why = each(f[5], qualification, in, r)) ||
-	    (why = each(f[7], conflict, in, r)))
-		return why;
+		return diag_add(why, "%s",
+				"jurisdictions: at least one region prefix");
+	if (each(f[4], jurisdiction, in, r, why) < 0 ||
+	    each(f[5], qualification, in, r, why) < 0 ||
+	    each(f[7], conflict, in, r, why) < 0)
+		return FAIL_INVALID;
 	unsigned cap = 0;
 	for (size_t i = 0; i < f[6].len; i++)
 		cap = f[6].s[i] >= '0' && f[6].s[i] <= '9' && cap < 1000
 			      ? cap * 10 + (unsigned)(f[6].s[i] - '0')
 			      : 1000;
 	if (f[6].len == 0 || cap < 1 || cap > ROSTER_MAX_CAPACITY)
-		return "daily_capacity must be a whole number from 1 to 50";
+		return diag_add(
+		    why, "%s",
+		    "daily_capacity must be a whole number from 1 to 50");
 	in->daily_capacity = cap;
 	if (f[8].len == 1 && (f[8].s[0] == '1' || f[8].s[0] == '0'))
 		in->active = f[8].s[0] == '1';
 	else if (f[8].len == 4 && !memcmp(f[8].s, "true", 4))
 		in->active = true;
 	else if (!(f[8].len == 5 && !memcmp(f[8].s, "false", 5)))
-		return "active must be 1, 0, true or false";
+		return diag_add(why, "%s",
+				"active must be 1, 0, true or false");
 	qsort(in->conflicts, in->n_conflicts, USCC_LEN, cmp_uscc);
-	return NULL;
+	return 0;
 }
 
 static unsigned split(const char *s, size_t len, struct field *f)
@@ -184,13 +196,18 @@ int roster_parse_csv(const char *origin, const char *text, size_t len,
 			cap *= 2;
 		}
 		unsigned nf = split(line.s, line.len, f);
-		const char *why = nf == FIELDS ? parse_row(f, &r.v[r.n], &r)
-					       : "expected 9 fields";
-		for (size_t k = 0; !why && k < r.n; k++)
+		struct diag why;
+		diag_init(&why);
+		if (nf != FIELDS)
+			diag_add(&why, "expected 9 fields");
+		else
+			parse_row(f, &r.v[r.n], &r, &why);
+		for (size_t k = 0; !why.count && k < r.n; k++)
 			if (!strcmp(r.v[k].id, r.v[r.n].id))
-				why = "id repeats an earlier row";
-		if (why)
-			diag_add(err, "%s:%u: %s", origin, no, why);
+				diag_add(&why, "id repeats an earlier row");
+		if (why.count)
+			diag_add(err, "%s:%u: %s", origin, no,
+				 diag_reason(&why));
 		else
 			r.n++;
 	}

@@ -36,22 +36,22 @@ static int is_control(uint32_t cp)
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
 }
 
-const char *text_invalid(const char *s, size_t len, size_t max)
+int text_check(const char *s, size_t len, size_t max, struct diag *why)
 {
 	if (len == 0)
-		return "is empty";
+		return diag_add(why, "%s", "is empty");
 	if (len > max)
-		return "is too long";
+		return diag_add(why, "%s", "is too long");
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		size_t n = utf8_char((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0)
-			return "is not valid UTF-8";
+			return diag_add(why, "%s", "is not valid UTF-8");
 		if (is_control(cp))
-			return "holds a control character";
+			return diag_add(why, "%s", "holds a control character");
 		i += n;
 	}
-	return NULL;
+	return 0;
 }
 
 size_t text_clean(const char *s, size_t len, char *out, size_t size)

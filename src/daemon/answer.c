@@ -51,7 +51,7 @@ int answer_streams_usable(struct worker *w, const enum key_kind *kinds,
 		if (store_watch(&w->store, kinds[i], args[i]) < 0 ||
 		    store_is_stream(&w->store, kinds[i], args[i], &ok) < 0 ||
 		    !ok)
-			return -1; /* the reason in store.err */
+			return FAIL_LOST; /* the reason in store.err */
 	}
 	return 0;
 }
@@ -60,14 +60,14 @@ int answer_commit(struct worker *w, struct tx *t, const char *what)
 {
 	int r = tx_commit(t);
 	if (r == 0)
-		return ENTRY_DONE;
-	if (r == STORE_CONFLICT)
-		snprintf(w->store.err, sizeof(w->store.err),
-			 "%s: a watched key changed meanwhile", what);
+		return 0;
+	if (r == FAIL_CONFLICT)
+		diag_set(&w->store.err, "%s: a watched key changed meanwhile",
+			 what);
 	else
-		snprintf(w->store.err, sizeof(w->store.err), "%s: %.200s",
-			 what, t->why);
-	return r == STORE_CONFLICT ? ENTRY_RETRY : ENTRY_LOST;
+		diag_set(&w->store.err, "%s: %.200s", what,
+			 diag_reason(&t->why));
+	return r == FAIL_CONFLICT ? FAIL_CONFLICT : FAIL_LOST;
 }
 
 void answer_refusal_begin(struct worker *w, struct tx *t,
@@ -81,9 +81,10 @@ void answer_refusal_begin(struct worker *w, struct tx *t,
 	kv_add(ev, "reason", why);
 }
 
-int answer_reject(struct worker *w, const struct answer *a, const char *why)
+int answer_reject(struct worker *w, const struct answer *a, struct diag *reason)
 {
 	const char *id = a->c->id;
+	const char *why = diag_reason(reason);
 	struct tx t;
 	struct kv_list ev;
 	char read[3][72];
@@ -122,9 +123,9 @@ int answer_junk(struct worker *w, const struct junk *j, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		tx_dead_letter(&t, KEY_INTAKE_REJECTED,
 			       w->cfg->dead_letters_kept, j[i].entry_id,
-			       j[i].why, j[i].fields);
+			       j[i].reason, j[i].fields);
 		if (j[i].id[0])
-			tx_set_expiring(&t, KEY_REFUSED, j[i].id, j[i].why,
+			tx_set_expiring(&t, KEY_REFUSED, j[i].id, j[i].reason,
 					REFUSED_TTL);
 		tx_ack(&t, KEY_INTAKE, j[i].entry_id);
 	}
@@ -132,7 +133,7 @@ int answer_junk(struct worker *w, const struct junk *j, size_t n)
 }
 
 int answer_unprocessable(struct worker *w, const char *entry_id,
-			 const redisReply *fields, const char *why)
+			 const redisReply *fields, struct diag *why)
 {
 	struct campaign c;
 	memset(&c, 0, sizeof(c));
@@ -187,7 +188,7 @@ static long keep_population(struct worker *w, const char *hex,
 	unsigned chunks = 0;
 	bool ok = text != NULL;
 	if (!text)
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		diag_set(&w->store.err, "out of memory");
 	size_t used = ok ? (size_t)snprintf(text, cap, "%s\n",
 					    POPULATION_HEADER) : 0;
 	for (size_t i = 0; ok && i <= pop->n; i++) {
@@ -293,31 +294,32 @@ int answer_freeze(struct worker *w, const struct answer *a,
 		  const struct campaign_record *rec,
 		  const struct population *pop)
 {
-	char why[512];
+	struct diag why;
+	diag_init(&why);
 	/* The roster the team draw will read, committed before the entropy
 	 * like the population: nobody can choose it once the entropy is
 	 * known. */
 	redisReply *roster = store_get(&w->store, KEY_ROSTER, NULL);
 	if (!roster)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	if (roster->type != REDIS_REPLY_STRING)
-		snprintf(why, sizeof(why), "no inspector roster: import one "
-			 "with inspectctl import --inspectors");
+		diag_add(&why, "no inspector roster: import one with "
+			       "inspectctl import --inspectors");
 	/* What the team draw would refuse whatever the entropy is refused
 	 * now, before any entropy is spent on it. */
 	if (roster->type != REDIS_REPLY_STRING ||
 	    plan_precheck(w, a->c, rec,
-			  &(struct text){roster->str, roster->len}, why,
-			  sizeof(why)) != 0) {
+			  &(struct text){roster->str, roster->len},
+			  &why) != 0) {
 		freeReplyObject(roster);
 		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
-			 a->entry_id, a->c->id, log_quote(why));
-		return answer_reject(w, a, why);
+			 a->entry_id, a->c->id, log_quote(diag_reason(&why)));
+		return answer_reject(w, a, &why);
 	}
 	long chunks = answer_population_chunks(w, rec, pop);
 	if (chunks < 0) {
 		freeReplyObject(roster);
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	}
 	struct tx t;
 	struct audit_refs refs;

@@ -38,15 +38,15 @@ int answer_publish(struct worker *w, const struct answer *a,
  * refusal (refusal.c). */
 int answer_refuse_drawn(struct worker *w, const struct answer *a,
 			const struct campaign_record *rec,
-			const struct drawn *x, const char *why);
+			const struct drawn *x, struct diag *why);
 /* Inside MULTI a key of the wrong type fails only at EXEC, and Redis
  * applies the rest of the transaction. So the streams a transaction adds
  * to (kinds[i] with args[i]) are WATCHed and their types checked first: a
- * change after the check aborts EXEC. Returns 0, or -1 (reason in
- * store.err). */
+ * change after the check aborts EXEC. Returns 0, or FAIL_LOST (reason
+ * in store.err). */
 int answer_streams_usable(struct worker *w, const enum key_kind *kinds,
 			  const char *const *args, size_t n);
-/* EXEC: ENTRY_DONE, ENTRY_LOST or ENTRY_RETRY, the reason in store.err. */
+/* EXEC: 0, FAIL_LOST or FAIL_CONFLICT, the reason in store.err. */
 int answer_commit(struct worker *w, struct tx *t, const char *what);
 /* The texts of a record's fields, which must live until it is sent. */
 struct record_texts {

@@ -59,7 +59,7 @@ static int deliver(struct worker *w, const char *d)
 				   ? store_hgetall(&w->store, KEY_DAY, d)
 				   : NULL;
 	if (!plan)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	struct tx t;
 	tx_begin(&t, &w->store);
 	size_t visits = 0;
@@ -69,11 +69,10 @@ static int deliver(struct worker *w, const char *d)
 	freeReplyObject(plan);
 	tx_del(&t, KEY_DAY, d);
 	tx_zrem(&t, KEY_DAYS, d);
-	int rc = tx_commit(&t); /* STORE_CONFLICT: another instance did */
-	if (rc < 0 && rc != STORE_CONFLICT) {
-		snprintf(w->store.err, sizeof(w->store.err), "feeds: %.200s",
-			 t.why);
-		return ENTRY_LOST;
+	int rc = tx_commit(&t); /* FAIL_CONFLICT: another instance did */
+	if (rc < 0 && rc != FAIL_CONFLICT) {
+		diag_set(&w->store.err, "feeds: %.200s", diag_reason(&t.why));
+		return FAIL_LOST;
 	}
 	if (rc == 0)
 		log_info("feeds delivered", "date=%s visits=%zu", d, visits);
@@ -97,7 +96,7 @@ int feeds_step(struct worker *w)
 		(long long)due - (long long)w->cfg->feed_catch_up_days + 1,
 		due);
 	if (!r)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	char d[16] = "";
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
 	    r->element[0]->len == 10)

@@ -120,20 +120,22 @@ static void job_done(uv_work_t *req, int status)
 	struct daemon *d = req->data;
 	d->busy = false;
 	uint64_t wait_ms = 0;
-	if (d->result == ENTRY_LOST) {
+	if (d->result < 0 && d->result != FAIL_CONFLICT) {
 		d->failures++;
-		log_warn("redis work failed; retrying", "reason=%s "
-			 "failures=%u", log_quote(d->worker.store.err),
+		log_warn("redis work failed; retrying",
+			 "reason=%s "
+			 "failures=%u",
+			 log_quote(diag_reason(&d->worker.store.err)),
 			 d->failures);
 		wait_ms = backoff_ms(d->failures);
 	} else {
 		d->failures = 0;
 	}
-	if (d->result == ENTRY_RETRY) {
+	if (d->result == FAIL_CONFLICT) {
 		/* Another instance wrote first: a short random pause, so two
 		 * instances do not keep colliding in step. */
 		log_info("contention; retrying", "reason=%s",
-			 log_quote(d->worker.store.err));
+			 log_quote(diag_reason(&d->worker.store.err)));
 		wait_ms = (uint64_t)rand() % 100;
 	}
 	if (d->stopping) {

@@ -25,10 +25,10 @@ size_t entry_fields(const redisReply *fields, struct entry_field *f)
 int intake_ensure_group(struct worker *w, enum key_kind stream)
 {
 	int r = store_group_create(&w->store, stream);
-	if (r == STORE_REFUSED)
+	if (r == FAIL_REFUSED)
 		log_warn("cannot create the intake group", "reason=%s",
-			 log_quote(w->store.err));
-	return r == STORE_LOST ? ENTRY_LOST : 0;
+			 log_quote(diag_reason(&w->store.err)));
+	return r == FAIL_LOST ? FAIL_LOST : 0;
 }
 
 /* Handles the first entry of an XREADGROUP/XAUTOCLAIM entry list. Returns
@@ -50,31 +50,36 @@ static int handle_first(struct worker *w, const redisReply *entries,
 	if (strcmp(w->failing, id) != 0)
 		w->failures = 0;
 	if (w->failures >= ENTRY_MAX_FAILURES) {
-		log_error("entry refused after repeated failures", "entry=%s "
-			  "reason=%s", id, log_quote(w->store.err));
+		log_error("entry refused after repeated failures",
+			  "entry=%s "
+			  "reason=%s",
+			  id, log_quote(diag_reason(&w->store.err)));
 		w->failures = 0;
-		char why[400];
-		snprintf(why, sizeof(why), "could not be answered after %d "
-			 "attempts: %.300s", ENTRY_MAX_FAILURES, w->store.err);
+		struct diag why;
+		diag_init(&why);
+		diag_add(&why,
+			 "could not be answered after %d attempts: "
+			 "%.300s",
+			 ENTRY_MAX_FAILURES, diag_reason(&w->store.err));
 		int r = handle == process_entry
-				? answer_unprocessable(w, id, fields, why)
-				: result_unprocessable(w, id, fields, why);
-		return r == ENTRY_DONE ? 1 : ENTRY_LOST;
+			    ? answer_unprocessable(w, id, fields, &why)
+			    : result_unprocessable(w, id, fields, &why);
+		return r == 0 ? 1 : FAIL_LOST;
 	}
 	int r = handle(w, id, fields);
-	if (r == ENTRY_LOST && store_connected(&w->store)) {
+	if (r < 0 && r != FAIL_CONFLICT && store_connected(&w->store)) {
 		/* Not a lost connection: the entry itself fails. */
 		snprintf(w->failing, sizeof(w->failing), "%s", id);
 		w->failures++;
 	}
-	return r == ENTRY_DONE ? 1 : r;
+	return r == 0 ? 1 : r;
 }
 
 /* Junk at the head of an intake read (entries that are no valid entry at
  * all) is answered in one transaction, so that a flood of it costs one
  * round trip and one fsync per read, not per entry, and a good entry
  * behind it waits little. Returns how many were answered (0 if the first
- * entry is not junk), or ENTRY_LOST. Reads are of one entry, and of
+ * entry is not junk), or FAIL_LOST. Reads are of one entry, and of
  * FLOOD_COUNT only while the last one was junk: the entries after the
  * first good one of such a read stay pending with this instance (the next
  * step reads them first), so only a flood pins up to FLOOD_COUNT entries
@@ -99,7 +104,7 @@ static int answer_junk_prefix(struct worker *w, const redisReply *entries)
 	if (n == 0)
 		return 0;
 	int r = answer_junk(w, j, n);
-	return r == ENTRY_DONE ? (int)n : r;
+	return r == 0 ? (int)n : r;
 }
 
 int intake_read(struct worker *w, enum key_kind stream, const char *from,
@@ -110,12 +115,12 @@ int intake_read(struct worker *w, enum key_kind stream, const char *from,
 	redisReply *r = store_read_group(&w->store, stream, w->cfg->consumer,
 					 from, count, block_ms);
 	if (!r)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	int rc = 0;
 	if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "LOADING", 7) == 0) {
 		/* Redis is back but still loading: wait, with the backoff. */
-		snprintf(w->store.err, sizeof(w->store.err), "%s", r->str);
-		rc = ENTRY_LOST;
+		diag_set(&w->store.err, "%s", r->str);
+		rc = FAIL_LOST;
 	} else if (r->type == REDIS_REPLY_ERROR) {
 		log_warn("stream read refused", "stream=%s reason=%s",
 			 key_specs[stream].doc, log_quote(r->str));
@@ -145,7 +150,7 @@ int intake_claim(struct worker *w, enum key_kind stream)
 	redisReply *r = store_claim(&w->store, stream, w->cfg->consumer,
 				    w->cfg->claim_idle_ms);
 	if (!r)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	int n = r->type == REDIS_REPLY_ARRAY && r->elements >= 2 &&
 			r->element[1]->type == REDIS_REPLY_ARRAY
 		? (int)r->element[1]->elements : 0;

@@ -26,7 +26,7 @@ static int log_deadlines(struct worker *w, const char *id)
 	 * not read. */
 	redisReply *n = store_hmget(&w->store, KEY_CAMPAIGN, id, fields, 2);
 	if (!n)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	const char *in = reply_str(n, 0), *all = reply_str(n, 1);
 	unsigned long long got, want;
 	bool complete = in && all && number_parse_str(in, SIZE_MAX, &got) &&
@@ -35,8 +35,8 @@ static int log_deadlines(struct worker *w, const char *id)
 	if (complete)
 		return 0;
 	int r = campaign_view_read(&w->store, id, &v, &err);
-	if (r == STORE_LOST)
-		return ENTRY_LOST;
+	if (r == FAIL_LOST)
+		return FAIL_LOST;
 	if (r < 0)
 		return 0; /* not published (any more): nothing is due */
 	const struct deadline_day on = {&w->cat->calendar, w->today,
@@ -60,7 +60,7 @@ int overdue_step(struct worker *w)
 		return 0;
 	redisReply *ids = store_smembers(&w->store, KEY_PUBLISHED);
 	if (!ids)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && ids->type == REDIS_REPLY_ARRAY &&
 			   i < ids->elements;

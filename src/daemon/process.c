@@ -24,21 +24,21 @@ static const char *field_str(const redisReply *hash, const char *name)
 	return r && r->type == REDIS_REPLY_STRING ? r->str : "";
 }
 
-static int reject(struct worker *w, struct answer *a, const char *why)
+/* The entry refused: the first line of why its reason. */
+static int reject(struct worker *w, struct answer *a, struct diag *why)
 {
-	log_warn("entry refused", "entry=%s campaign=%s reason=%s",
-		 a->entry_id, a->c->id[0] ? a->c->id : "-", log_quote(why));
+	log_warn("entry refused", "entry=%s campaign=%s reason=%s", a->entry_id,
+		 a->c->id[0] ? a->c->id : "-", log_quote(diag_reason(why)));
 	return answer_reject(w, a, why);
 }
 
-/* The first line of a diag, as a refusal reason. */
-static const char *first_line(struct diag *err, char *out, size_t size)
+/* The entry refused for a reason of one line. */
+static int reject_for(struct worker *w, struct answer *a, const char *why)
 {
-	const char *t = diag_text(err);
-	size_t n = strcspn(t, "\n");
-	snprintf(out, size, "%.*s%s", (int)n, t,
-		 err->count > 1 ? " (and more)" : "");
-	return out;
+	struct diag d;
+	diag_init(&d);
+	diag_add(&d, "%s", why);
+	return reject(w, a, &d);
 }
 
 /* WATCHes the campaign record and reads it (an empty array if absent).
@@ -52,11 +52,10 @@ static redisReply *watch_record(struct worker *w, const char *id)
 
 static int ack_only(struct worker *w, const char *entry_id)
 {
-	return store_unwatch(&w->store) == STORE_LOST ||
-			       store_ack(&w->store, KEY_INTAKE, entry_id) ==
-				       STORE_LOST
-		       ? ENTRY_LOST
-		       : ENTRY_DONE;
+	return store_unwatch(&w->store) == FAIL_LOST ||
+		       store_ack(&w->store, KEY_INTAKE, entry_id) == FAIL_LOST
+		   ? FAIL_LOST
+		   : 0;
 }
 
 /* The population a campaign draws from, canonical, scoped, digested. */
@@ -65,26 +64,27 @@ static int load_population(struct worker *w, struct answer *a,
 			   struct campaign_record *rec)
 {
 	struct diag err;
-	char why[512];
 	diag_init(&err);
 	struct grades_timing gt;
 	int r = grades_read(&w->store, pop, &rec->generation, &gt, &err);
 	w->t.fetch = gt.fetch;
 	w->t.order = gt.order;
 	w->t.merge = gt.merge;
-	if (r == STORE_LOST)
-		return ENTRY_LOST;
+	if (r == FAIL_LOST)
+		return FAIL_LOST;
 	if (r < 0)
-		return reject(w, a, first_line(&err, why, sizeof(why)));
+		return reject(w, a, &err);
 	scope_apply(&a->c->scope, pop);
 	if (pop->n == 0) {
 		population_finish(pop);
-		return reject(w, a, "fields regions, industries, flags: the "
-			      "scope holds no entities");
+		return reject_for(w, a,
+				  "fields regions, industries, flags: "
+				  "the scope holds no entities");
 	}
 	if (pop->n > w->cfg->max_population) {
 		population_finish(pop);
-		return reject(w, a, "the population is above max_population");
+		return reject_for(w, a,
+				  "the population is above max_population");
 	}
 	rec->population = pop->n;
 	double t0 = clock_seconds();
@@ -101,33 +101,32 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	uint8_t seed[32];
 	struct draw d;
 	struct diag err;
-	char why[512];
 	diag_init(&err);
 	struct seed_input si = {a->c->id, rec->policy->policy.digest,
 				rec->population_digest, rec->date,
 				a->c->entropy};
 	struct draw_params dp = {&rec->policy->policy, rec->date, a->c->size};
 	if (seed_derive(&si, seed) < 0)
-		return reject(w, a, "field entropy: too long");
+		return reject_for(w, a, "field entropy: too long");
 	double t0 = clock_seconds();
 	if (sampler_draw(pop, &dp, seed, &d, &err) < 0) {
-		char line[256];
-		snprintf(why, sizeof(why), "field size: %s",
-			 first_line(&err, line, sizeof(line)));
-		return reject(w, a, why);
+		struct diag why;
+		diag_init(&why);
+		diag_add(&why, "field size: %s", diag_reason(&err));
+		return reject(w, a, &why);
 	}
 	struct visit_plan plan;
-	char why2[3072]; /* the diagnosis names every item */
 	double t_teams = clock_seconds();
 	struct drawn in = {a->c, pop, &d, NULL, seed, rec->date};
-	int r = plan_visits(w, rec, &in, &plan, why2, sizeof(why2));
-	if (r == ENTRY_REFUSED && plan.refused_by_draw) {
+	diag_init(&err);
+	int r = plan_visits(w, rec, &in, &plan, &err);
+	if (r == FAIL_REFUSED && plan.refused_by_draw) {
 		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
-			 a->entry_id, a->c->id, log_quote(why2));
+			 a->entry_id, a->c->id, log_quote(diag_reason(&err)));
 		struct drawn x = {a->c, pop, &d, &plan, seed, rec->date};
-		r = answer_refuse_drawn(w, a, rec, &x, why2);
-	} else if (r == ENTRY_REFUSED) {
-		r = reject(w, a, why2);
+		r = answer_refuse_drawn(w, a, rec, &x, &err);
+	} else if (r == FAIL_REFUSED) {
+		r = reject(w, a, &err);
 	} else if (r == 0) {
 		r = 1; /* planned: published below */
 	}
@@ -143,7 +142,7 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	w->t.draw = t_teams - t0;
 	w->t.teams = t1 - t_teams;
 	w->t.publish = clock_seconds() - t1 - w->t.details;
-	if (r == ENTRY_DONE)
+	if (r == 0)
 		log_info("campaign published", "campaign=%s population=%zu "
 			 "selected=%zu fetch_s=%.3f order_s=%.3f merge_s=%.3f "
 			 "digest_s=%.3f draw_s=%.3f teams_s=%.3f details_s=%.3f "
@@ -156,23 +155,25 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 
 static int new_campaign(struct worker *w, struct answer *a)
 {
-	char why[512];
+	struct diag why;
+	diag_init(&why);
 	redisReply *old = watch_record(w, a->c->id);
 	if (!old)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	const char *status = field_str(old, "status");
 	const char *entry = field_str(old, "entry");
 	bool exists = old->type == REDIS_REPLY_ARRAY && old->elements > 0;
 	bool same = exists && strcmp(entry, a->entry_id) == 0;
 	if (exists && !same)
-		snprintf(why, sizeof(why), "field id: campaign %s was already "
-			 "used (status %s): a new draw needs a new id",
+		diag_add(&why,
+			 "field id: campaign %s was already used "
+			 "(status %s): a new draw needs a new id",
 			 a->c->id, status);
 	freeReplyObject(old);
 	if (same) /* answered before; only the acknowledgement was lost */
 		return ack_only(w, a->entry_id);
 	if (exists)
-		return reject(w, a, why);
+		return reject(w, a, &why);
 	a->id_unused = true;
 	struct campaign_record rec = {0};
 	/* How far back a date may lie counts from the day the entry was
@@ -187,10 +188,8 @@ static int new_campaign(struct worker *w, struct answer *a)
 	const struct campaign_dates dates = {w->today, submitted,
 					     w->cfg->max_backdate_days,
 					     w->cfg->visit_days};
-	struct diag err;
-	diag_init(&err);
-	if (campaign_check(a->c, w->cat, &dates, &err) < 0)
-		return reject(w, a, first_line(&err, why, sizeof(why)));
+	if (campaign_check(a->c, w->cat, &dates, &why) < 0)
+		return reject(w, a, &why);
 	rec.policy = policy_set_find(&w->cat->policies, a->c->policy);
 	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;
 	struct population pop = {NULL, 0};
@@ -200,7 +199,7 @@ static int new_campaign(struct worker *w, struct answer *a)
 	a->read = &rec; /* a refusal from now on names what was read */
 	if (a->c->has_entropy)
 		r = draw_and_publish(w, a, &rec, &pop);
-	else if ((r = answer_freeze(w, a, &rec, &pop)) == ENTRY_DONE)
+	else if ((r = answer_freeze(w, a, &rec, &pop)) == 0)
 		log_info("campaign frozen", "campaign=%s population=%zu",
 			 a->c->id, pop.n);
 	population_finish(&pop);
@@ -235,7 +234,7 @@ static int recorded_campaign(const redisReply *rec, const char *id,
  * the digest published at freeze time. */
 static int load_frozen(struct worker *w, const redisReply *recd,
 		       struct population *pop, struct campaign_record *rec,
-		       char *why, size_t size)
+		       struct diag *why)
 {
 	unsigned chunks = (unsigned)number_or(field_str(recd, "frozen_chunks"),
 					      UINT32_MAX, 0);
@@ -243,9 +242,9 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 	int r = store_population_text(&w->store,
 				      field_str(recd, "population_digest"),
 				      chunks, &text);
-	if (r == STORE_LOST) {
+	if (r == FAIL_LOST) {
 		sb_finish(&text);
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	}
 	struct diag err;
 	diag_init(&err);
@@ -262,16 +261,16 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 	}
 	sb_finish(&text);
 	if (r < 0) {
-		snprintf(why, size, "the frozen population is unreadable");
-		return ENTRY_REFUSED;
+		diag_add(why, "the frozen population is unreadable");
+		return FAIL_REFUSED;
 	}
 	population_digest(pop, digest);
 	seed_hex(digest, 32, hex);
 	if (strcmp(hex, field_str(recd, "population_digest")) != 0) {
 		population_finish(pop);
-		snprintf(why, size, "the frozen population does not match "
-			 "its published digest");
-		return ENTRY_REFUSED;
+		diag_add(why, "the frozen population does not match its "
+			      "published digest");
+		return FAIL_REFUSED;
 	}
 	memcpy(rec->population_digest, digest, 32);
 	rec->population = pop->n;
@@ -283,7 +282,7 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 /* The policy document recorded at freeze time, checked against its
  * published digest: a policy edited since does not change the draw. */
 static int recorded_policy(const redisReply *recd, struct policy_entry *pe,
-			   char *why, size_t size)
+			   struct diag *why)
 {
 	const redisReply *t = reply_field(recd, "policy_text");
 	struct diag err;
@@ -292,14 +291,12 @@ static int recorded_policy(const redisReply *recd, struct policy_entry *pe,
 	if (!t || t->type != REDIS_REPLY_STRING ||
 	    policy_parse("recorded policy", t->str, t->len, &pe->policy,
 			 &err) < 0) {
-		snprintf(why, size, "the recorded policy is unreadable");
-		return -1;
+		return diag_add(why, "the recorded policy is unreadable");
 	}
 	seed_hex(pe->policy.digest, 32, hex);
 	if (strcmp(hex, field_str(recd, "policy_digest")) != 0) {
-		snprintf(why, size, "the recorded policy does not match its "
-			 "published digest");
-		return -1;
+		return diag_add(why, "the recorded policy does not match its "
+				     "published digest");
 	}
 	pe->text = NULL;
 	pe->len = 0;
@@ -308,25 +305,26 @@ static int recorded_policy(const redisReply *recd, struct policy_entry *pe,
 
 static int entropy_for(struct worker *w, struct answer *a)
 {
-	char why[512];
+	struct diag why;
+	diag_init(&why);
 	redisReply *recd = watch_record(w, a->c->id);
 	if (!recd)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	const char *status = field_str(recd, "status");
 	/* Answered before: only the acknowledgement was lost. */
-	bool answered = strcmp(status, "published") == 0 &&
-			strcmp(field_str(recd, "published_entry"),
-			       a->entry_id) == 0;
-	why[0] = '\0';
+	bool answered =
+	    strcmp(status, "published") == 0 &&
+	    strcmp(field_str(recd, "published_entry"), a->entry_id) == 0;
 	if (!answered && strcmp(status, "frozen") != 0)
-		snprintf(why, sizeof(why), "field id: campaign %s is not "
-			 "waiting for entropy (%s)", a->c->id,
-			 status[0] ? status : "no such campaign");
-	if (answered || why[0]) {
+		diag_add(&why,
+			 "field id: campaign %s is not waiting for "
+			 "entropy (%s)",
+			 a->c->id, status[0] ? status : "no such campaign");
+	if (answered || why.count) {
 		freeReplyObject(recd);
-		return answered ? ack_only(w, a->entry_id) : reject(w, a, why);
+		return answered ? ack_only(w, a->entry_id) : reject(w, a, &why);
 	}
-	int r = ENTRY_REFUSED;
+	int r = FAIL_REFUSED;
 	struct campaign c;
 	struct policy_entry pe;
 	struct population pop = {NULL, 0};
@@ -334,10 +332,10 @@ static int entropy_for(struct worker *w, struct answer *a)
 	struct answer drawn = *a;
 	drawn.c = &c;
 	if (recorded_campaign(recd, a->c->id, a->c->entropy, &c) < 0)
-		snprintf(why, sizeof(why), "the campaign record of %s is "
-			 "unreadable", a->c->id);
-	else if (recorded_policy(recd, &pe, why, sizeof(why)) == 0)
-		r = load_frozen(w, recd, &pop, &rec, why, sizeof(why));
+		diag_add(&why, "the campaign record of %s is unreadable",
+			 a->c->id);
+	else if (recorded_policy(recd, &pe, &why) == 0)
+		r = load_frozen(w, recd, &pop, &rec, &why);
 	date_parse(field_str(recd, "date"), 10, &rec.date);
 	snprintf(rec.roster_hex, sizeof(rec.roster_hex), "%s",
 		 field_str(recd, "roster_digest"));
@@ -350,10 +348,10 @@ static int entropy_for(struct worker *w, struct answer *a)
 			 "teams are drawn on the current roster and item list",
 			 "campaign=%s", a->c->id);
 	freeReplyObject(recd);
-	if (r == ENTRY_LOST)
+	if (r == FAIL_LOST)
 		return r;
 	if (r != 1)
-		return reject(w, a, why);
+		return reject(w, a, &why);
 	r = draw_and_publish(w, &drawn, &rec, &pop);
 	population_finish(&pop);
 	return r;
@@ -362,9 +360,9 @@ static int entropy_for(struct worker *w, struct answer *a)
 void junk_of(const struct campaign *c, struct diag *err, struct junk *j)
 {
 	snprintf(j->id, sizeof(j->id), "%s", c->id);
-	first_line(err, j->why, sizeof(j->why));
-	log_warn("entry refused", "entry=%s campaign=%s reason=%s",
-		 j->entry_id, c->id[0] ? c->id : "-", log_quote(j->why));
+	snprintf(j->reason, sizeof(j->reason), "%s", diag_reason(err));
+	log_warn("entry refused", "entry=%s campaign=%s reason=%s", j->entry_id,
+		 c->id[0] ? c->id : "-", log_quote(j->reason));
 }
 
 bool entry_is_junk(const redisReply *fields, struct junk *j)

@@ -242,7 +242,7 @@ static int read_details(struct worker *w, const struct population *pop,
 				      take_details, det) < 0)
 		return -1;
 	if (!det->at || det->failed) {
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		diag_set(&w->store.err, "out of memory");
 		return -1;
 	}
 	w->t.details = clock_seconds() - t0;
@@ -283,7 +283,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	struct audit_refs refs;
 	struct record_texts rt;
 	struct details det = {0};
-	int rc = ENTRY_LOST;
+	int rc = FAIL_LOST;
 	if (read_details(w, x->pop, x->d, &det) < 0 ||
 	    answer_streams_usable(w, (const enum key_kind[]){KEY_DEPT,
 							       KEY_PUBLIC},
@@ -320,7 +320,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	goto out;
 no_memory:
 	tx_discard(&t);
-	snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+	diag_set(&w->store.err, "out of memory");
 out:
 	free(det.text);
 	free(det.at);

@@ -61,22 +61,24 @@ static void refused_record(struct worker *w, struct tx *t,
 
 int answer_refuse_drawn(struct worker *w, const struct answer *a,
 			const struct campaign_record *rec,
-			const struct drawn *x, const char *why)
+			const struct drawn *x, struct diag *reason)
 {
+	const char *why = diag_reason(reason);
 	struct audit_refs refs;
 	struct record_texts rt;
 	struct drawn_texts d;
 	long chunks = answer_population_chunks(w, rec, x->pop);
 	if (chunks < 0)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	struct tx t;
 	tx_begin(&t, &w->store);
 	if (plan_add_refusal_audit(w, &t, a->c->id, x->plan, &refs) < 0) {
 		tx_discard(&t);
-		snprintf(w->store.err, sizeof(w->store.err), "what the draw "
+		diag_set(&w->store.err,
+			 "what the draw "
 			 "read could not be kept (out of memory, or a calendar "
 			 "document missing)");
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	}
 	drawn_fields(a, x, &refs, &d);
 	refused_record(w, &t, a, rec, &d, &rt);

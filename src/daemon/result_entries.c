@@ -24,8 +24,9 @@ struct result_answer {
 /* Set aside on <p>results:rejected as it came, with the reason, and a
  * public "result_rejected" event. */
 static int refuse(struct worker *w, const struct result_answer *a,
-		  const char *why)
+		  struct diag *reason)
 {
+	const char *why = diag_reason(reason);
 	struct tx t;
 	log_warn("result refused", "entry=%s campaign=%s reason=%s",
 		 a->entry_id, a->r->campaign, log_quote(why));
@@ -42,7 +43,7 @@ static int refuse(struct worker *w, const struct result_answer *a,
 }
 
 int result_unprocessable(struct worker *w, const char *entry_id,
-			 const redisReply *fields, const char *why)
+			 const redisReply *fields, struct diag *why)
 {
 	struct result_entry r;
 	memset(&r, 0, sizeof(r));
@@ -73,7 +74,7 @@ static int accept(struct worker *w, const struct result_answer *a,
 	if (answer_streams_usable(w, (const enum key_kind[]){KEY_PUBLIC,
 							     KEY_OUTBOX},
 				  (const char *const[]){NULL, NULL}, 2) < 0)
-		return ENTRY_LOST;
+		return FAIL_LOST;
 	tx_begin(&t, &w->store);
 	const struct kv result[] = {KV(uscc, value)};
 	tx_hset(&t, KEY_CAMPAIGN_RESULTS, r->campaign, result, 1);
@@ -106,7 +107,7 @@ static int accept(struct worker *w, const struct result_answer *a,
 		tx_xadd(&t, KEY_OUTBOX, NULL, event, 10);
 	tx_ack(&t, KEY_RESULTS, a->entry_id);
 	int rc = answer_commit(w, &t, "record result");
-	if (rc == ENTRY_DONE)
+	if (rc == 0)
 		log_info("result recorded", "campaign=%s uscc=%s result=%s "
 			 "adverse=%d", r->campaign, r->uscc, r->result->code,
 			 r->result->adverse);
@@ -122,7 +123,7 @@ struct result_context {
 	int32_t deadline;
 };
 
-/* Read after WATCHing the campaign's results. 0 or ENTRY_LOST. */
+/* Read after WATCHing the campaign's results. 0 or FAIL_LOST. */
 static int read_context(struct worker *w, const struct result_entry *r,
 			struct result_context *x)
 {
@@ -139,7 +140,7 @@ static int read_context(struct worker *w, const struct result_entry *r,
 	x->old = x->visit ? store_hget(&w->store, KEY_CAMPAIGN_RESULTS,
 				       r->campaign, r->uscc)
 			  : NULL;
-	return x->old ? 0 : ENTRY_LOST;
+	return x->old ? 0 : FAIL_LOST;
 }
 
 static void context_finish(struct result_context *x)
@@ -151,7 +152,7 @@ static void context_finish(struct result_context *x)
 
 /* Whether the result can be recorded; if not, why. */
 static bool acceptable(const struct worker *w, const struct result_entry *r,
-		       struct result_context *x, char *why, size_t size)
+		       struct result_context *x, struct diag *why)
 {
 	const char *status = reply_str(x->rec, 0);
 	const char *window = reply_str(x->rec, 1);
@@ -162,32 +163,36 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 	diag_init(&err);
 	x->deadline = DATE_NONE;
 	if (!status || strcmp(status, "published"))
-		snprintf(why, size, "field campaign: %.64s is %s", r->campaign,
+		diag_add(why, "field campaign: %.64s is %s", r->campaign,
 			 status ? "not published" : "unknown");
 	else if (!window || strlen(window) != 22 ||
 		 !date_parse(window, 10, &from) ||
 		 !date_parse(window + 12, 10, &to))
-		snprintf(why, size, "campaign %.64s has no visit window",
+		diag_add(why, "campaign %.64s has no visit window",
 			 r->campaign);
 	else if (have_visit && planned_visit_parse(x->visit->str,
 						   x->visit->len, &x->v) < 0)
-		snprintf(why, size, "the visit record of %.18s is unreadable",
+		diag_add(why, "the visit record of %.18s is unreadable",
 			 r->uscc);
 	else if (x->old->type == REDIS_REPLY_STRING)
-		snprintf(why, size, "field uscc: a result for %.18s in %.64s "
-			 "is already recorded (entry %.47s)", r->uscc,
-			 r->campaign,
-			 result_record_parse(x->old->str, x->old->len,
-					     &prior) == 0
-				 ? prior.entry : "unreadable");
+		diag_add(
+		    why,
+		    "field uscc: a result for %.18s in %.64s "
+		    "is already recorded (entry %.47s)",
+		    r->uscc, r->campaign,
+		    result_record_parse(x->old->str, x->old->len, &prior) == 0
+			? prior.entry
+			: "unreadable");
 	else if (result_check(r, have_visit ? &x->v : NULL, from, to,
 			      w->today, &err) < 0)
-		snprintf(why, size, "%.*s",
-			 (int)strcspn(diag_text(&err), "\n"), diag_text(&err));
+		diag_add(why, "%.*s", (int)strcspn(diag_text(&err), "\n"),
+			 diag_text(&err));
 	else if ((x->deadline = result_deadline(&w->cat->calendar, r->date)) ==
 		 DATE_NONE)
-		snprintf(why, size, "field date: no working-day calendar "
-			 "reaches the deadline of %.18s", r->uscc);
+		diag_add(why,
+			 "field date: no working-day calendar "
+			 "reaches the deadline of %.18s",
+			 r->uscc);
 	else
 		return true;
 	return false;
@@ -198,14 +203,15 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 static int check_and_answer(struct worker *w, const struct result_answer *a)
 {
 	struct result_context x;
-	char why[512];
+	struct diag why;
+	diag_init(&why);
 	int rc = read_context(w, a->r, &x);
-	if (rc == 0 && acceptable(w, a->r, &x, why, sizeof(why)))
+	if (rc == 0 && acceptable(w, a->r, &x, &why))
 		rc = accept(w, a, &x.v,
 			    reply_str(x.rec, 2) ? reply_str(x.rec, 2) : "",
 			    x.deadline);
 	else if (rc == 0)
-		rc = refuse(w, a, why);
+		rc = refuse(w, a, &why);
 	context_finish(&x);
 	return rc;
 }
@@ -219,11 +225,7 @@ int process_result(struct worker *w, const char *entry_id,
 	size_t n = entry_fields(fields, f);
 	diag_init(&err);
 	struct result_answer a = {entry_id, fields, &r};
-	if (result_parse(f, n, &r, &err) < 0) {
-		char why[512];
-		snprintf(why, sizeof(why), "%.*s",
-			 (int)strcspn(diag_text(&err), "\n"), diag_text(&err));
-		return refuse(w, &a, why);
-	}
+	if (result_parse(f, n, &r, &err) < 0)
+		return refuse(w, &a, &err);
 	return check_and_answer(w, &a);
 }

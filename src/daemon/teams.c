@@ -18,57 +18,67 @@
 
 #define ROTATION_BUCKETS INSPECTED_BUCKETS
 
-static int refuse(char *why, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* The campaign is refused: the reason, one line, in why. */
+static int refuse(struct diag *why, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
-static int refuse(char *why, size_t size, const char *fmt, ...)
+static int refuse(struct diag *why, const char *fmt, ...)
 {
+	char line[sizeof(why->text)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	return ENTRY_REFUSED;
+	diag_set(why, "%s", line);
+	return FAIL_REFUSED;
 }
 
-/* A copy kept under its digest (store_kept_copy); NULL with why set if it
- * is missing or altered, or on a lost connection (why ""). */
+/* A copy kept under its digest (store_kept_copy); NULL with the reason in
+ * why if it is missing or altered, or on a lost connection (why empty). */
 static redisReply *kept_copy(struct worker *w, enum key_kind kind,
-			     const char *hex, char *why, size_t size)
+			     const char *hex, struct diag *why)
 {
 	char key[200];
 	bool bad;
 	redisReply *r = store_kept_copy(&w->store, kind, hex, key, sizeof(key),
 					&bad);
-	why[0] = '\0';
+	diag_init(why);
 	if (bad)
-		refuse(why, size, "the copy committed at freeze time (%s) is "
-		       "missing or altered", key);
+		refuse(why,
+		       "the copy committed at freeze time (%s) is "
+		       "missing or altered",
+		       key);
 	return r;
 }
 
 static int read_roster(struct worker *w, const struct campaign_record *rec,
-		       struct visit_plan *p, char *why, size_t size)
+		       struct visit_plan *p, struct diag *why)
 {
 	struct roster *r = &p->roster;
 	char key[128];
 	struct diag err;
 	diag_init(&err);
-	why[0] = '\0';
+	diag_init(why);
 	key_name(key, sizeof(key), w->cfg, KEY_ROSTER, NULL, NULL);
-	redisReply *rep = rec->roster_hex[0]
-		? kept_copy(w, KEY_ROSTER_COPY, rec->roster_hex, why, size)
+	redisReply *rep =
+	    rec->roster_hex[0]
+		? kept_copy(w, KEY_ROSTER_COPY, rec->roster_hex, why)
 		: store_get(&w->store, KEY_ROSTER, NULL);
 	if (!rep)
-		return why[0] ? ENTRY_REFUSED : ENTRY_LOST;
+		return why->count ? FAIL_REFUSED : FAIL_LOST;
 	int rc = 0;
 	if (rep->type != REDIS_REPLY_STRING)
-		rc = refuse(why, size, "no inspector roster in %s: import one "
-			    "with inspectctl import --inspectors", key);
+		rc = refuse(why,
+			    "no inspector roster in %s: import one "
+			    "with inspectctl import --inspectors",
+			    key);
 	else if (roster_parse_csv(key, rep->str, rep->len, r, &err) < 0)
-		rc = refuse(why, size, "the inspector roster is invalid: "
-			    "%.200s", diag_text(&err));
+		rc = refuse(why,
+			    "the inspector roster is invalid: "
+			    "%.200s",
+			    diag_text(&err));
 	else if (!(p->roster_text = malloc(rep->len + 1)))
-		rc = ENTRY_LOST;
+		rc = FAIL_LOST;
 	else
 		memcpy(p->roster_text, rep->str, p->roster_len = rep->len);
 	freeReplyObject(rep);
@@ -76,28 +86,28 @@ static int read_roster(struct worker *w, const struct campaign_record *rec,
 }
 
 /* The item list: the catalog's, or for a campaign frozen with one, the
- * committed copy. Returns 0, ENTRY_LOST, or ENTRY_REFUSED with why. */
+ * committed copy. Returns 0, FAIL_LOST, or FAIL_REFUSED with why. */
 static int item_list_of(struct worker *w, const struct campaign_record *rec,
-			struct visit_plan *p, char *why, size_t size)
+			struct visit_plan *p, struct diag *why)
 {
 	p->items = &w->cat->items;
 	p->items_text = w->cat->items_text;
 	p->items_len = w->cat->items_len;
 	if (!rec->items_hex[0])
 		return 0;
-	redisReply *rep = kept_copy(w, KEY_ITEMS_COPY, rec->items_hex, why, size);
+	redisReply *rep = kept_copy(w, KEY_ITEMS_COPY, rec->items_hex, why);
 	if (!rep)
-		return why[0] ? ENTRY_REFUSED : ENTRY_LOST;
+		return why->count ? FAIL_REFUSED : FAIL_LOST;
 	struct diag err;
 	diag_init(&err);
 	p->frozen_items_text = malloc(rep->len + 1);
-	int rc = p->frozen_items_text ? 0 : ENTRY_LOST;
+	int rc = p->frozen_items_text ? 0 : FAIL_LOST;
 	if (rc == 0) {
 		memcpy(p->frozen_items_text, rep->str, rep->len);
 		p->frozen_items_text[rep->len] = '\0';
 		if (item_list_parse("committed item list", rep->str, rep->len,
 				    &p->frozen_items, &err) < 0)
-			rc = refuse(why, size, "%.300s", diag_text(&err));
+			rc = refuse(why, "%.300s", diag_text(&err));
 	}
 	if (rc == 0) {
 		p->items = &p->frozen_items;
@@ -111,7 +121,7 @@ static int item_list_of(struct worker *w, const struct campaign_record *rec,
 /* Departments and qualifications from the items (all on the list: the
  * intake checked them). */
 static int team_rules_of(struct visit_plan *p, const struct campaign *c,
-			 unsigned team_size, char *why, size_t size)
+			 unsigned team_size, struct diag *why)
 {
 	const struct roster *r = &p->roster;
 	struct team_rules *t = &p->rules;
@@ -120,15 +130,18 @@ static int team_rules_of(struct visit_plan *p, const struct campaign *c,
 	for (unsigned i = 0; i < c->n_items; i++) {
 		const struct item *it = item_find(p->items, c->items[i]);
 		if (!it)
-			return refuse(why, size, "field items: %s is not on "
-				      "the committed item list", c->items[i]);
+			return refuse(why,
+				      "field items: %s is not on "
+				      "the committed item list",
+				      c->items[i]);
 		unsigned d = 0;
 		while (d < t->n_departments &&
 		       strcmp(t->departments[d], it->department))
 			d++;
 		if (d == t->n_departments) {
 			if (d == TEAM_MAX_DEPARTMENTS)
-				return refuse(why, size, "field items: more "
+				return refuse(why,
+					      "field items: more "
 					      "than %d departments",
 					      TEAM_MAX_DEPARTMENTS);
 			snprintf(t->departments[t->n_departments++], 65, "%s",
@@ -138,9 +151,11 @@ static int team_rules_of(struct visit_plan *p, const struct campaign *c,
 			continue;
 		int q = roster_qualification(r, it->qualification);
 		if (q < 0)
-			return refuse(why, size, "field items: item %s needs "
+			return refuse(why,
+				      "field items: item %s needs "
 				      "qualification %s, which no inspector "
-				      "holds", it->code, it->qualification);
+				      "holds",
+				      it->code, it->qualification);
 		t->qualifications |= 1ULL << q;
 	}
 	return 0;
@@ -149,9 +164,9 @@ static int team_rules_of(struct visit_plan *p, const struct campaign *c,
 /* The calendar of the working days: for a campaign frozen with its
  * calendars, the committed documents ("cn-YYYY.yaml:<sha256>,...", in year
  * order), so that a notice added after the freeze does not change the
- * plan; else the catalog's. Returns 0, ENTRY_LOST, or ENTRY_REFUSED with why. */
+ * plan; else the catalog's. Returns 0, FAIL_LOST, or FAIL_REFUSED with why. */
 static int calendar_of(struct worker *w, const struct campaign_record *rec,
-		       struct visit_plan *p, char *why, size_t size)
+		       struct visit_plan *p, struct diag *why)
 {
 	p->cal = &w->cat->calendar;
 	if (!rec->calendars[0])
@@ -165,15 +180,16 @@ static int calendar_of(struct worker *w, const struct campaign_record *rec,
 	     one = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(one, ':');
 		if (!colon)
-			return refuse(why, size, "the committed calendars are "
-				      "unreadable");
+			return refuse(why, "the committed calendars are "
+					   "unreadable");
 		*colon = '\0';
-		redisReply *doc = kept_copy(w, KEY_CALENDAR_COPY, colon + 1, why, size);
+		redisReply *doc =
+		    kept_copy(w, KEY_CALENDAR_COPY, colon + 1, why);
 		if (!doc)
-			return why[0] ? ENTRY_REFUSED : ENTRY_LOST;
+			return why->count ? FAIL_REFUSED : FAIL_LOST;
 		if (calendar_add_year(&p->frozen_cal, one, doc->str, doc->len,
 				      &err) < 0)
-			rc = refuse(why, size, "%.300s", diag_text(&err));
+			rc = refuse(why, "%.300s", diag_text(&err));
 		freeReplyObject(doc);
 	}
 	if (rc == 0) {
@@ -187,17 +203,15 @@ static int calendar_of(struct worker *w, const struct campaign_record *rec,
 /* The window's working days, after the draw date; by default the next
  * visit_days working days. */
 static long window_days(const struct worker *w, const struct campaign *c,
-			int32_t date, struct visit_plan *p, char *why,
-			size_t size)
+			int32_t date, struct visit_plan *p, struct diag *why)
 {
 	struct day_span span;
 	struct diag err;
 	diag_init(&err);
 	if (campaign_window(c, p->cal, date, w->cfg->visit_days, &span,
 			    &err) < 0)
-		return refuse(why, size, "%.*s",
-			       (int)strcspn(diag_text(&err), "\n"),
-			       diag_text(&err));
+		return refuse(why, "%.*s", (int)strcspn(diag_text(&err), "\n"),
+			      diag_text(&err));
 	int32_t from = span.from, to = span.to;
 	long n = calendar_working_days(p->cal, from, to, p->days,
 				       PLAN_MAX_DAYS);
@@ -205,11 +219,15 @@ static long window_days(const struct worker *w, const struct campaign *c,
 	date_format(from, a);
 	date_format(to, b);
 	if (n < 0)
-		return refuse(why, size, "no working-day calendar covers "
-			       "%s..%s", a, b);
+		return refuse(why,
+			      "no working-day calendar covers "
+			      "%s..%s",
+			      a, b);
 	if (n == 0)
-		return refuse(why, size, "field window: no working day "
-			       "between %s and %s", a, b);
+		return refuse(why,
+			      "field window: no working day "
+			      "between %s and %s",
+			      a, b);
 	p->window_from = from;
 	p->window_to = to;
 	p->backdated = c->backdated;
@@ -285,9 +303,9 @@ static int read_rotation(struct worker *w, const struct population *pop,
 		buckets[n] = names[n];
 		n++;
 	}
-	int rc = touched && names && buckets ? 0 : STORE_LOST;
+	int rc = touched && names && buckets ? 0 : FAIL_LOST;
 	if (rc)
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		diag_set(&w->store.err, "out of memory");
 	if (rc == 0 && n)
 		rc = store_watch_all(&w->store, KEY_LASTTEAM, buckets, n);
 	free(touched);
@@ -299,7 +317,7 @@ static int read_rotation(struct worker *w, const struct population *pop,
 							  rotation_uscc,
 							  rotation_reply},
 				     &rr);
-	return rc ? ENTRY_LOST : 0;
+	return rc ? FAIL_LOST : 0;
 }
 
 struct load_read {
@@ -344,20 +362,19 @@ static int read_load(struct worker *w, const struct visit_plan *p,
 		date_format(p->days[d], days[d]);
 		args[d] = days[d];
 	}
-	int rc = days && args ? store_watch_all(&w->store, KEY_LOAD, args,
-						 p->n_days)
-			      : STORE_LOST;
+	int rc = days && args
+		     ? store_watch_all(&w->store, KEY_LOAD, args, p->n_days)
+		     : FAIL_LOST;
 	free(days);
 	free(args);
 	if (rc == 0 && store_hgetall_each(&w->store, p->n_days, load_key,
 					  load_reply, &lr) < 0)
-		rc = STORE_LOST;
-	return rc ? ENTRY_LOST : 0;
+		rc = FAIL_LOST;
+	return rc ? FAIL_LOST : 0;
 }
 
 int plan_visits(struct worker *w, const struct campaign_record *rec,
-		const struct drawn *x, struct visit_plan *out, char *why,
-		size_t size)
+		const struct drawn *x, struct visit_plan *out, struct diag *why)
 {
 	const struct campaign *c = x->c;
 	const struct population *pop = x->pop;
@@ -366,17 +383,17 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 	char label[2200];
 	memset(out, 0, sizeof(*out));
 	out->c = c;
-	int rc = read_roster(w, rec, out, why, size);
+	int rc = read_roster(w, rec, out, why);
 	if (rc == 0)
-		rc = item_list_of(w, rec, out, why, size);
+		rc = item_list_of(w, rec, out, why);
 	if (rc == 0)
-		rc = calendar_of(w, rec, out, why, size);
+		rc = calendar_of(w, rec, out, why);
 	if (rc)
 		return rc;
-	rc = team_rules_of(out, c, rec->policy->policy.team_size, why, size);
-	long n_days = rc ? 0 : window_days(w, c, rec->date, out, why, size);
+	rc = team_rules_of(out, c, rec->policy->policy.team_size, why);
+	long n_days = rc ? 0 : window_days(w, c, rec->date, out, why);
 	if (rc || n_days < 0)
-		return ENTRY_REFUSED;
+		return FAIL_REFUSED;
 	out->n_days = (size_t)n_days;
 	size_t n = d->n_chosen, ni = out->roster.n;
 	struct roster_id *ids = roster_by_id(&out->roster);
@@ -385,9 +402,9 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 	out->used = calloc(ni * out->n_days + 1, sizeof(*out->used));
 	out->a = calloc(n + 1, sizeof(*out->a));
 	out->n = n;
-	rc = out->v && out->prev && ids && out->used && out->a ? 0 : ENTRY_LOST;
+	rc = out->v && out->prev && ids && out->used && out->a ? 0 : FAIL_LOST;
 	if (rc)
-		snprintf(w->store.err, sizeof(w->store.err), "out of memory");
+		diag_set(&w->store.err, "out of memory");
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		out->v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
 					   pop->v[d->chosen[k]].region, NULL, 0};
@@ -405,8 +422,7 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 				     out->n_days,  out->used,	out->v,
 				     n};
 	if (rc == 0 && assign_teams(&in, x->seed, out->a, &err) < 0) {
-		rc = refuse(why, size, "%.*s",
-			    (int)strcspn(diag_text(&err), "\n"),
+		rc = refuse(why, "%.*s", (int)strcspn(diag_text(&err), "\n"),
 			    diag_text(&err));
 		out->refused_by_draw = true;
 	}
@@ -417,7 +433,7 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 
 int plan_precheck(struct worker *w, const struct campaign *c,
 		  const struct campaign_record *rec, const struct text *roster,
-		  char *why, size_t size)
+		  struct diag *why)
 {
 	const char *roster_csv = roster->s;
 	size_t len = roster->len;
@@ -431,24 +447,27 @@ int plan_precheck(struct worker *w, const struct campaign *c,
 	key_name(key, sizeof(key), w->cfg, KEY_ROSTER, NULL, NULL);
 	int rc = 0;
 	if (roster_parse_csv(key, roster_csv, len, &p.roster, &err) < 0)
-		return refuse(why, size, "the inspector roster is invalid: "
-			      "%.200s", diag_text(&err));
+		return refuse(why,
+			      "the inspector roster is invalid: "
+			      "%.200s",
+			      diag_text(&err));
 	const struct policy *pol = &rec->policy->policy;
-	rc = team_rules_of(&p, c, pol->team_size, why, size);
-	long n_days = rc ? 0 : window_days(w, c, rec->date, &p, why, size);
+	rc = team_rules_of(&p, c, pol->team_size, why);
+	long n_days = rc ? 0 : window_days(w, c, rec->date, &p, why);
 	if (n_days < 0)
-		rc = ENTRY_REFUSED;
+		rc = FAIL_REFUSED;
 	/* A pps design draws exactly its size. */
 	size_t visits = c->size ? c->size : pol->size;
 	size_t offered = rc ? 0 : assign_offered_days(&p.roster, &p.rules,
 						      (size_t)n_days);
 	if (rc == 0 && pol->design == DESIGN_PPS &&
 	    visits * pol->team_size > offered)
-		rc = refuse(why, size, "field size: %zu visits need %zu "
+		rc = refuse(why,
+			    "field size: %zu visits need %zu "
 			    "inspector-days; the roster's active inspectors of "
 			    "the campaign's departments offer %zu in the "
-			    "window's %ld working days", visits,
-			    visits * pol->team_size, offered, n_days);
+			    "window's %ld working days",
+			    visits, visits * pol->team_size, offered, n_days);
 	roster_finish(&p.roster);
 	return rc;
 }

@@ -51,19 +51,19 @@ struct visit_plan {
 	bool refused_by_draw; /* assign_teams found no team for a visit */
 };
 
-/* Draws the teams. Returns 0, ENTRY_LOST, or ENTRY_REFUSED with the reason the
+/* Draws the teams. Returns 0, FAIL_LOST, or FAIL_REFUSED with the reason the
  * campaign is refused in why. */
 int plan_visits(struct worker *w, const struct campaign_record *rec,
-		const struct drawn *x, struct visit_plan *out, char *why,
-		size_t size);
+		const struct drawn *x, struct visit_plan *out,
+		struct diag *why);
 void visit_plan_finish(struct visit_plan *p);
 /* What a freeze can refuse before the entropy, on the roster it commits
  * to: an invalid roster, an item whose qualification nobody holds, a
  * window without working days, a pps campaign of more inspector-days
- * than the roster offers. Returns 0, or ENTRY_REFUSED with why. */
+ * than the roster offers. Returns 0, or FAIL_REFUSED with why. */
 int plan_precheck(struct worker *w, const struct campaign *c,
 		  const struct campaign_record *rec, const struct text *roster,
-		  char *why, size_t size);
+		  struct diag *why);
 
 /* "name badge, name badge" of visit k's team. */
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,

@@ -11,18 +11,18 @@
 #define RELAY_MAX 256  /* outbox entries relayed in one step */
 
 /* Hands adverse results from the outbox to <g>events (outbox.h). Returns
- * 1 if it relayed any, 0 if the outbox was empty, ENTRY_LOST. */
+ * 1 if it relayed any, 0 if the outbox was empty, FAIL_LOST. */
 static int events_step(struct worker *w)
 {
 	int n = store_outbox_relay(&w->store, RELAY_MAX);
-	if (n == STORE_REFUSED) { /* logged; tried again next step */
+	if (n == FAIL_REFUSED) { /* logged; tried again next step */
 		log_error("events not handed over", "reason=%s",
-			  log_quote(w->store.err));
+			  log_quote(diag_reason(&w->store.err)));
 		return 0;
 	}
 	if (n > 0)
 		log_debug("events handed over", "count=%d", n);
-	return n < 0 ? ENTRY_LOST : n > 0;
+	return n < 0 ? FAIL_LOST : n > 0;
 }
 
 /* Keys of the layout before hash tags: nothing is served (nor a new
@@ -39,7 +39,7 @@ static bool legacy_keys(struct worker *w)
 			  "migrate, then this daemon goes on by itself",
 			  "old_prefix=%s prefix=%s", log_quote(old),
 			  log_quote(w->cfg->prefix));
-		snprintf(w->store.err, sizeof(w->store.err),
+		diag_set(&w->store.err,
 			 "keys under %s wait for inspectctl migrate", old);
 	}
 	if (r != 0)
@@ -52,13 +52,13 @@ int worker_step(struct worker *w)
 	const enum key_kind intake = KEY_INTAKE, results = KEY_RESULTS;
 	if (!store_connected(&w->store)) {
 		if (store_connect(&w->store, w->cfg) < 0)
-			return ENTRY_LOST;
+			return FAIL_LOST;
 		log_info("connected to redis", "consumer=%s", w->cfg->consumer);
 		if (legacy_keys(w))
-			return ENTRY_LOST;
+			return FAIL_LOST;
 		if (intake_ensure_group(w, intake) < 0 ||
 		    intake_ensure_group(w, results) < 0)
-			return ENTRY_LOST;
+			return FAIL_LOST;
 	}
 	w->jobs++;
 	int r = feeds_step(w); /* a due day's feeds come before new work */

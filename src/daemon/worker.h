@@ -35,23 +35,19 @@ struct worker {
 	} t; /* the last campaign's phases, seconds */
 };
 
-/* Results of handling one entry: answered; not answered because the
- * connection failed; not answered because another writer changed a
+/* Handling one entry returns 0 when it was answered, else a code of enum
+ * fail (diag.h): FAIL_LOST, not answered because the connection failed
+ * (or the entry's transaction failed with Redis up: held against the
+ * entry); FAIL_CONFLICT, not answered because another writer changed a
  * watched key first (contention: tried again, not held against the
- * entry); and, from the steps before an answer, that the entry is to be
- * refused (the reason in the step's why). */
-enum {
-	ENTRY_DONE = 0,
-	ENTRY_LOST = -1,
-	ENTRY_RETRY = -2,
-	ENTRY_REFUSED = -3
-};
+ * entry); and, from the steps before an answer, FAIL_REFUSED: the entry is
+ * to be refused, the reason in the step's struct diag. */
 
 /* Failures of one entry, with the connection up, before it is refused. */
 #define ENTRY_MAX_FAILURES 5
 
 /* Handles one intake entry: answers it and acknowledges it in the same
- * transaction, or returns ENTRY_LOST (connection gone or a concurrent
+ * transaction, or returns FAIL_LOST (connection gone or a concurrent
  * writer) and leaves it pending, to be handled again. */
 int process_entry(struct worker *w, const char *entry_id,
 		  const redisReply *fields);
@@ -69,31 +65,30 @@ typedef int (*entry_handler)(struct worker *w, const char *entry_id,
 int process_result(struct worker *w, const char *entry_id,
 		   const redisReply *fields);
 int result_unprocessable(struct worker *w, const char *entry_id,
-			 const redisReply *fields, const char *why);
+			 const redisReply *fields, struct diag *why);
 
 /* Once a day, logs the campaigns whose results are late or due soon
- * (results.c). Returns 0, or ENTRY_LOST. */
+ * (results.c). Returns 0, or FAIL_LOST. */
 int overdue_step(struct worker *w);
 
 /* Reading the intake and results streams (intake.c): the consumer group
  * made if missing; the first entry from `from` ("0": our pending ones,
  * ">": new ones), handled, waiting up to block_ms (1: one handled, 0:
- * none, or ENTRY_LOST); one entry another consumer left idle too long
- * taken over (its count, or ENTRY_LOST). */
+ * none, or FAIL_LOST); one entry another consumer left idle too long
+ * taken over (its count, or FAIL_LOST). */
 int intake_ensure_group(struct worker *w, enum key_kind stream);
 int intake_read(struct worker *w, enum key_kind stream, const char *from,
 		int block_ms, entry_handler handle);
 int intake_claim(struct worker *w, enum key_kind stream);
 
-/* One unit of work (worker.c): our own pending entries first, then others' stale
- * ones, then new ones (waiting up to block_ms). Returns 1 if an entry
- * was handled, 0 if there was none, ENTRY_LOST (negative) on a lost
- * connection. */
+/* One unit of work (worker.c): our own pending entries first, then others'
+ * stale ones, then new ones (waiting up to block_ms). Returns 1 if an entry was
+ * handled, 0 if there was none, FAIL_LOST (negative) on a lost connection. */
 int worker_step(struct worker *w);
 
 /* Delivers the oldest day of inspectors' feeds that is due and not yet
  * delivered (feeds.c). Returns 1 if it delivered one, 0 if none is due,
- * ENTRY_LOST on a lost connection. */
+ * FAIL_LOST on a lost connection. */
 int feeds_step(struct worker *w);
 
 /* The transactions that answer an entry (answer.c). */
@@ -113,7 +108,7 @@ struct junk {
 	const char *entry_id;
 	const redisReply *fields;
 	char id[SEED_MAX_ID + 1]; /* a valid id it gave, or "" */
-	char why[256];
+	char reason[256]; /* the first line of its diag, to be written */
 };
 
 /* Whether the entry is junk; if so j is filled (its entry_id set by the
@@ -130,13 +125,14 @@ int answer_junk(struct worker *w, const struct junk *j, size_t n);
 /* Refusal of a valid entry: the entry goes to <p>intake:rejected with the
  * reason, a "rejected" event to <p>public, and, when the id is unused, a
  * campaign record with status rejected. */
-int answer_reject(struct worker *w, const struct answer *a, const char *why);
+int answer_reject(struct worker *w, const struct answer *a,
+		  struct diag *reason);
 
 /* An entry that cannot be answered (its transaction fails every time,
  * with Redis up): refused with why, so that it neither loops nor is
  * lost. */
 int answer_unprocessable(struct worker *w, const char *entry_id,
-			 const redisReply *fields, const char *why);
+			 const redisReply *fields, struct diag *why);
 
 /* One HSET per bucket b (of INSPECTED_BUCKETS) of the key of kind and b:
  * each chosen entity's uscc -> value(k). */

@@ -9,6 +9,7 @@
 
 #include "inspect/shell/clock.h"
 #include "inspect/shell/file.h"
+#include "inspect/core/number.h"
 #include "inspect/core/yaml_doc.h"
 
 struct y_redis {
@@ -131,14 +132,14 @@ static int parse_host_port(const char *s, struct redis_config *r)
 		colon = strchr(s, ':');
 		n = colon ? (size_t)(colon - s) : 0;
 	}
-	char *end;
 	if (!colon || n == 0 || n >= sizeof(r->host) ||
 	    strcspn(host, s[0] == '[' ? "[]/@" : "[]/@:") < n)
 		return -1;
-	long port = strtol(colon + 1, &end, 10);
-	if (end == colon + 1 || (*end != '\0' && strcmp(end, "/") != 0))
-		return -1;
-	if (port < 1 || port > 65535)
+	const char *digits = colon + 1;
+	size_t len = strcspn(digits, "/");
+	unsigned long long port;
+	if (!number_parse(digits, len, 65535, &port) || port < 1 ||
+	    (digits[len] && strcmp(digits + len, "/") != 0))
 		return -1;
 	memcpy(r->host, host, n);
 	r->host[n] = '\0';

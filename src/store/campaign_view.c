@@ -38,7 +38,7 @@ static int view_read(struct store *s, const char *id,
 	v->results = v->visits ? store_runv(s, "HGETALL", key, NULL) : NULL;
 	if (!v->results) {
 		campaign_view_finish(v);
-		return STORE_LOST;
+		return FAIL_LOST;
 	}
 	const char *status = campaign_view_field(v, "status");
 	/* A campaign refused by its team draw has the record of a plan. */

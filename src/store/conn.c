@@ -13,10 +13,10 @@ static struct timeval tv_of(int ms)
 
 static int fail(struct store *s, const char *what)
 {
-	snprintf(s->err, sizeof(s->err), "%s: %s", what,
+	diag_set(&s->err, "%s: %s", what,
 		 s->c && s->c->errstr[0] ? s->c->errstr : strerror(errno));
 	store_close(s);
-	return -1;
+	return FAIL_LOST;
 }
 
 static int authenticate(struct store *s)
@@ -28,14 +28,14 @@ static int authenticate(struct store *s)
 						  r->password, NULL)
 				     : store_runv(s, "AUTH", r->password, NULL);
 	if (!rep)
-		return -1;
+		return FAIL_LOST;
 	int ok = rep->type != REDIS_REPLY_ERROR;
 	if (!ok)
-		snprintf(s->err, sizeof(s->err), "AUTH: %s", rep->str);
+		diag_set(&s->err, "AUTH: %s", rep->str);
 	freeReplyObject(rep);
 	if (!ok)
 		store_close(s);
-	return ok ? 0 : -1;
+	return ok ? 0 : FAIL_LOST;
 }
 
 int store_connect(struct store *s, const struct config *cfg)
@@ -43,7 +43,7 @@ int store_connect(struct store *s, const struct config *cfg)
 	const struct redis_config *r = &cfg->redis;
 	struct timeval ct = tv_of(r->connect_timeout_ms);
 	s->cfg = cfg;
-	s->err[0] = '\0';
+	diag_init(&s->err);
 	s->out = NULL; /* callers need not clear the struct */
 	s->out_cap = 0;
 	s->c = r->unix_path[0]
@@ -121,7 +121,7 @@ void args_addu(struct args *a, unsigned long long v)
 redisReply *store_run(struct store *s, const struct args *a)
 {
 	if (!s->c || a->failed) {
-		snprintf(s->err, sizeof(s->err), "%s",
+		diag_set(&s->err, "%s",
 			 a->failed ? "out of memory" : "not connected");
 		return NULL;
 	}
@@ -166,9 +166,9 @@ static char *put_count(char *o, char kind, size_t n)
 int store_append(struct store *s, const struct args *a)
 {
 	if (!s->c || a->failed) {
-		snprintf(s->err, sizeof(s->err), "%s",
+		diag_set(&s->err, "%s",
 			 a->failed ? "out of memory" : "not connected");
-		return -1;
+		return FAIL_LOST;
 	}
 	size_t need = 32;
 	for (int i = 0; i < a->n; i++)
@@ -176,8 +176,8 @@ int store_append(struct store *s, const struct args *a)
 	if (need > s->out_cap) {
 		char *p = realloc(s->out, need);
 		if (!p) {
-			snprintf(s->err, sizeof(s->err), "out of memory");
-			return -1;
+			diag_set(&s->err, "out of memory");
+			return FAIL_LOST;
 		}
 		s->out = p;
 		s->out_cap = need;
@@ -200,7 +200,7 @@ redisReply *store_next_reply(struct store *s)
 {
 	void *r = NULL;
 	if (!s->c) {
-		snprintf(s->err, sizeof(s->err), "not connected");
+		diag_set(&s->err, "not connected");
 		return NULL;
 	}
 	if (redisGetReply(s->c, &r) != REDIS_OK || !r) {
@@ -223,11 +223,8 @@ static int append_round(struct store *s, struct args *a, size_t first,
 		if (store_append(s, a) < 0) {
 			/* Replies of the commands sent before are still
 			 * due: the connection is out of step, and closed. */
-			char why[sizeof(s->err)];
-			snprintf(why, sizeof(why), "%s", s->err);
-			store_close(s);
-			snprintf(s->err, sizeof(s->err), "%s", why);
-			return -1;
+			store_close(s); /* keeps the reason in s->err */
+			return FAIL_LOST;
 		}
 	}
 	return 0;

@@ -34,7 +34,7 @@ static int read_meta(struct store *s, struct meta *m, struct diag *err)
 	key_name(key, sizeof(key), s->cfg, KEY_GRADES_META, NULL, NULL);
 	redisReply *r = store_runv(s, "HGETALL", key, NULL);
 	if (!r)
-		return STORE_LOST;
+		return FAIL_LOST;
 	const redisReply *schema = reply_field(r, "schema");
 	m->generation = reply_u64(reply_field(r, "generation"));
 	uint64_t buckets = reply_u64(reply_field(r, "buckets"));
@@ -97,18 +97,23 @@ static int take_bucket(const redisReply *r, uint32_t b, const char *key,
 		return diag_add(err, "%s: not a hash", key);
 	if (grow(p, cap, r->elements / 2) < 0)
 		return diag_add(err, "out of memory reading the grade index");
+	struct diag why;
+	diag_init(&why);
 	for (size_t i = 0; i + 1 < r->elements; i += 2) {
 		const redisReply *u = r->element[i], *v = r->element[i + 1];
 		struct entity *e = &p->v[p->n];
-		const char *why = population_parse_record(u->str, u->len,
-							  v->str, v->len, e);
-		if (!why && bucket_of(u->str, u->len, buckets) != b)
-			why = "stored in the wrong bucket";
-		if (why)
-			diag_add(err, "%s field %.*s: %s", key,
-				 (int)(u->len < 32 ? u->len : 32), u->str, why);
-		else
+		if (population_parse_record(u->str, u->len, v->str, v->len, e,
+					    &why) == 0 &&
+		    bucket_of(u->str, u->len, buckets) != b)
+			diag_add(&why, "stored in the wrong bucket");
+		if (why.count == 0) {
 			p->n++;
+			continue;
+		}
+		diag_add(err, "%s field %.*s: %s", key,
+			 (int)(u->len < 32 ? u->len : 32), u->str,
+			 diag_reason(&why));
+		diag_init(&why);
 	}
 	return 0;
 }
@@ -138,8 +143,8 @@ static int read_buckets(struct store *s, const struct meta *m,
 		return diag_add(err, "out of memory for %llu entities",
 				(unsigned long long)m->count);
 	if (store_hgetall_each(s, m->buckets, bucket_key, take_reply, &br) < 0)
-		return STORE_LOST;
-	return err->count == errors ? 0 : STORE_BAD_DATA;
+		return FAIL_LOST;
+	return err->count == errors ? 0 : FAIL_INVALID;
 }
 
 /* Finds a code in a canonical population; NULL if absent. */
@@ -190,7 +195,9 @@ static int merge_inspected(struct store *s, struct population *p)
 {
 	struct inspected_read ir = {s, p};
 	return store_hgetall_each(s, INSPECTED_BUCKETS, inspected_key,
-				  take_inspected, &ir) < 0 ? STORE_LOST : 0;
+				  take_inspected, &ir) < 0
+		   ? FAIL_LOST
+		   : 0;
 }
 
 int grades_read(struct store *s, struct population *ret,
@@ -216,16 +223,18 @@ int grades_read(struct store *s, struct population *ret,
 		 * removed under its meta) is a damaged index, not an empty
 		 * scope. */
 		if (r == 0 && p.n != before.count)
-			r = diag_add(err, "the grade index's generation %llu "
+			r = diag_add(err,
+				     "the grade index's generation %llu "
 				     "holds %zu entities, its meta says %llu: "
 				     "an incomplete index (import it again)",
-				     (unsigned long long)before.generation,
-				     p.n, (unsigned long long)before.count) < 0
-				    ? STORE_BAD_DATA : 0;
+				     (unsigned long long)before.generation, p.n,
+				     (unsigned long long)before.count) < 0
+				? FAIL_INVALID
+				: 0;
 		double t1 = clock_seconds();
 		if (r == 0 && population_canonicalize(&p, "grade index", 0,
 						      err) < 0)
-			r = STORE_BAD_DATA;
+			r = FAIL_INVALID;
 		double t2 = clock_seconds();
 		if (r == 0)
 			r = merge_inspected(s, &p);

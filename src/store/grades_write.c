@@ -23,18 +23,18 @@ static uint32_t bucket_count(size_t n)
 	return b;
 }
 
-/* Reads the replies of `pending` pipelined commands: 0, STORE_LOST, or
- * STORE_REFUSED if Redis answered one with an error (s->err). */
+/* Reads the replies of `pending` pipelined commands: 0, FAIL_LOST, or
+ * FAIL_REFUSED if Redis answered one with an error (s->err). */
 static int drain(struct store *s, size_t pending)
 {
 	int rc = 0;
 	for (size_t i = 0; i < pending; i++) {
 		redisReply *r = store_next_reply(s);
 		if (!r)
-			return STORE_LOST;
+			return FAIL_LOST;
 		if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(s->err, sizeof(s->err), "%s", r->str);
-			rc = STORE_REFUSED;
+			diag_set(&s->err, "%s", r->str);
+			rc = FAIL_REFUSED;
 		}
 		freeReplyObject(r);
 	}
@@ -74,12 +74,12 @@ static uint32_t *by_bucket(const struct population *pop, uint32_t buckets,
 }
 
 /* Appends a's command, reading the replies of the last BATCH once that
- * many are pending. 0, STORE_LOST or STORE_REFUSED. */
+ * many are pending. 0, FAIL_LOST or FAIL_REFUSED. */
 static int send_batched(struct store *s, const struct args *a,
 			size_t *pending)
 {
 	if (store_append(s, a) < 0)
-		return STORE_LOST;
+		return FAIL_LOST;
 	if (++*pending < BATCH)
 		return 0;
 	int rc = drain(s, *pending);
@@ -134,7 +134,7 @@ static int write_buckets(struct store *s, const struct population *pop,
 	if (rc == 0 && pending)
 		rc = drain(s, pending);
 	if (!order || !rec)
-		rc = STORE_LOST, snprintf(s->err, sizeof(s->err), "out of memory");
+		rc = FAIL_LOST, diag_set(&s->err, "out of memory");
 	args_finish(&a);
 	free(rec);
 	free(order);
@@ -185,25 +185,26 @@ static int remove_orphans(struct store *s, uint64_t keep_a, uint64_t keep_b)
 		redisReply *r = store_runv(s, "SCAN", cursor, "MATCH", match,
 					   "COUNT", "1000", NULL);
 		if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+			int rc = r ? FAIL_REFUSED : FAIL_LOST;
 			if (r)
-				snprintf(s->err, sizeof(s->err), "SCAN refused");
+				diag_set(&s->err, "SCAN refused");
 			freeReplyObject(r);
-			return STORE_LOST;
+			return rc;
 		}
 		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
 		const redisReply *keys = r->element[1];
 		for (size_t i = 0; i < keys->elements; i++) {
 			const char *k = keys->element[i]->str, *g = k + plen;
-			char *end;
-			uint64_t gen = strtoull(g, &end, 10);
+			size_t len = strcspn(g, ":");
+			unsigned long long gen;
 			/* Only <g>idx:<generation>:<bucket>, none kept. */
-			if (end == g || *end != ':' || gen == keep_a ||
-			    gen == keep_b)
+			if (!number_parse(g, len, UINT64_MAX, &gen) ||
+			    g[len] != ':' || gen == keep_a || gen == keep_b)
 				continue;
 			redisReply *u = store_runv(s, "UNLINK", k, NULL);
 			if (!u) {
 				freeReplyObject(r);
-				return STORE_LOST;
+				return FAIL_LOST;
 			}
 			freeReplyObject(u);
 		}
@@ -228,14 +229,16 @@ static int lock_import(struct store *s, struct import_lock *l)
 	redisReply *r = store_runv(s, "SET", l->key, l->token, "NX", "PX",
 				   LOCK_MS, NULL);
 	if (!r)
-		return STORE_LOST;
+		return FAIL_LOST;
 	bool taken = r->type == REDIS_REPLY_STATUS;
 	freeReplyObject(r);
 	if (!taken)
-		snprintf(s->err, sizeof(s->err), "another import holds %s (it "
+		diag_set(&s->err,
+			 "another import holds %s (it "
 			 "expires an hour after that import last renewed it; "
-			 "delete it if no import runs)", l->key);
-	return taken ? 0 : STORE_LOST;
+			 "delete it if no import runs)",
+			 l->key);
+	return taken ? 0 : FAIL_LOST;
 }
 
 static void unlock_import(struct store *s, const struct import_lock *l)
@@ -267,10 +270,10 @@ static int switch_generation(struct store *s, const struct import_lock *l,
 		"2", meta, l->key, GRADES_SCHEMA, bbuf, gbuf, nbuf, l->token,
 		NULL);
 	if (!r)
-		return STORE_LOST;
-	int rc = r->type == REDIS_REPLY_ERROR ? STORE_REFUSED : 0;
+		return FAIL_LOST;
+	int rc = r->type == REDIS_REPLY_ERROR ? FAIL_REFUSED : 0;
 	if (rc)
-		snprintf(s->err, sizeof(s->err), "%s", r->str);
+		diag_set(&s->err, "%s", r->str);
 	freeReplyObject(r);
 	return rc;
 }
@@ -306,7 +309,7 @@ static int write_generation(struct store *s, const struct population *pop,
 	if (!old || !next || next->type != REDIS_REPLY_INTEGER) {
 		freeReplyObject(old);
 		freeReplyObject(next);
-		return STORE_LOST;
+		return FAIL_LOST;
 	}
 	uint64_t gen = (uint64_t)next->integer;
 	uint64_t old_gen = number_or(old->element[0]->str, UINT64_MAX, 0);
@@ -359,5 +362,6 @@ int grades_details(struct store *s, const struct population *pop,
 {
 	struct details_read dr = {s, pop, which, each, ctx};
 	return store_hgetall_each(s, n, details_key, details_reply, &dr) < 0
-		       ? STORE_LOST : 0;
+		   ? FAIL_LOST
+		   : 0;
 }

@@ -39,15 +39,17 @@ int store_population_text(struct store *s, const char *hex, unsigned chunks,
 		snprintf(n, sizeof(n), "%u", k);
 		redisReply *r = store_get2(s, KEY_POPULATION_CHUNK, hex, n);
 		if (!r)
-			return STORE_LOST;
+			return FAIL_LOST;
 		bool ok = r->type == REDIS_REPLY_STRING;
 		if (ok)
 			sb_add(out, r->str, r->len);
 		freeReplyObject(r);
 		if (!ok) {
-			snprintf(s->err, sizeof(s->err), "the population %.16s... "
-				 "is missing chunk %u of %u", hex, k, chunks);
-			return STORE_BAD_DATA;
+			diag_set(&s->err,
+				 "the population %.16s... "
+				 "is missing chunk %u of %u",
+				 hex, k, chunks);
+			return FAIL_INVALID;
 		}
 	}
 	return 0;

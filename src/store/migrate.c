@@ -23,7 +23,7 @@ int store_legacy_layout(struct store *s, const char *from)
 		snprintf(key, sizeof(key), "%s%s", from, names[i]);
 		redisReply *r = store_runv(s, "EXISTS", key, NULL);
 		if (!r)
-			return STORE_LOST;
+			return FAIL_LOST;
 		found = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
 		freeReplyObject(r);
 	}
@@ -77,12 +77,12 @@ static bool same_elements(const redisReply *a, const redisReply *b,
 }
 
 /* Whether keys a and b hold the same value, whatever its type. 1, 0, or
- * STORE_LOST. */
+ * FAIL_LOST. */
 static int same_content(struct store *s, const char *a, const char *b)
 {
 	redisReply *t = store_runv(s, "TYPE", a, NULL);
 	if (!t)
-		return STORE_LOST;
+		return FAIL_LOST;
 	static const struct {
 		const char *type, *command, *arg1, *arg2, *arg3;
 		size_t by;
@@ -106,7 +106,7 @@ static int same_content(struct store *s, const char *a, const char *b)
 	redisReply *y = x ? store_runv(s, reads[k].command, b, reads[k].arg1,
 				       reads[k].arg2, reads[k].arg3, NULL)
 			  : NULL;
-	int rc = !y ? STORE_LOST
+	int rc = !y ? FAIL_LOST
 		    : same_elements(x, y, reads[k].by ? reads[k].by : 1,
 				    reads[k].by != 0);
 	freeReplyObject(x);
@@ -120,21 +120,23 @@ static int same_value(struct store *s, const char *key, const char *old)
 {
 	int same = same_content(s, key, old);
 	if (same == 0)
-		snprintf(s->err, sizeof(s->err), "%.100s and %.100s both hold "
-			 "values, not the same: move one by hand", old, key);
-	return same < 0 ? same : same ? 0 : STORE_REFUSED;
+		diag_set(&s->err,
+			 "%.100s and %.100s both hold "
+			 "values, not the same: move one by hand",
+			 old, key);
+	return same < 0 ? same : same ? 0 : FAIL_REFUSED;
 }
 
-/* 0 for a reply, STORE_LOST for none, STORE_REFUSED (with what and the
+/* 0 for a reply, FAIL_LOST for none, FAIL_REFUSED (with what and the
  * key in s->err) for an error reply; the reply freed. */
 static int reply_status(struct store *s, redisReply *r, const char *what,
 			const char *key)
 {
-	int rc = !r ? STORE_LOST
-		     : r->type == REDIS_REPLY_ERROR ? STORE_REFUSED : 0;
-	if (rc == STORE_REFUSED)
-		snprintf(s->err, sizeof(s->err), "%s %.150s: %.80s", what, key,
-			 r->str);
+	int rc = !r				? FAIL_LOST
+		 : r->type == REDIS_REPLY_ERROR ? FAIL_REFUSED
+						: 0;
+	if (rc == FAIL_REFUSED)
+		diag_set(&s->err, "%s %.150s: %.80s", what, key, r->str);
 	freeReplyObject(r);
 	return rc;
 }
@@ -149,7 +151,7 @@ static int rename_fields(struct store *s, const char *old, size_t from_len)
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
 		redisReply *v = store_runv(s, "HGET", old, fields[i], NULL);
 		if (!v)
-			return STORE_LOST;
+			return FAIL_LOST;
 		char now[512] = "";
 		if (v->type == REDIS_REPLY_STRING &&
 		    !strncmp(v->str, old, from_len))
@@ -199,7 +201,7 @@ static int move_key(struct store *s, const char *old, size_t from_len)
 	redisReply *dump = rc == 0 ? store_runv(s, "DUMP", old, NULL) : NULL;
 	redisReply *ttl = dump ? store_runv(s, "PTTL", old, NULL) : NULL;
 	if (rc == 0 && !ttl)
-		rc = STORE_LOST;
+		rc = FAIL_LOST;
 	else if (rc == 0 && dump->type == REDIS_REPLY_ERROR)
 		rc = reply_status(s, dump, "DUMP", old), dump = NULL;
 	/* NIL: gone since the scan; nothing to copy or delete. */
@@ -229,9 +231,9 @@ int store_migrate(struct store *s, const char *from, size_t *moved)
 	size_t from_len = strlen(from);
 	*moved = 0;
 	if (!from_len || !strcmp(from, s->cfg->prefix)) {
-		snprintf(s->err, sizeof(s->err), "nothing to move: the old "
-			 "prefix is empty or the configured one");
-		return STORE_REFUSED;
+		diag_set(&s->err, "nothing to move: the old "
+				  "prefix is empty or the configured one");
+		return FAIL_REFUSED;
 	}
 	match_of(from, match, sizeof(match));
 	int rc = 0;
@@ -239,7 +241,7 @@ int store_migrate(struct store *s, const char *from, size_t *moved)
 		redisReply *r = store_runv(s, "SCAN", cursor, "MATCH", match,
 					   "COUNT", "1000", NULL);
 		if (!r)
-			return STORE_LOST;
+			return FAIL_LOST;
 		bool ok = r->type == REDIS_REPLY_ARRAY && r->elements == 2;
 		if (ok)
 			snprintf(cursor, sizeof(cursor), "%s",
@@ -254,8 +256,8 @@ int store_migrate(struct store *s, const char *from, size_t *moved)
 		}
 		freeReplyObject(r);
 		if (!ok && rc == 0) {
-			snprintf(s->err, sizeof(s->err), "SCAN: no cursor");
-			rc = STORE_REFUSED;
+			diag_set(&s->err, "SCAN: no cursor");
+			rc = FAIL_REFUSED;
 		}
 	} while (rc == 0 && strcmp(cursor, "0"));
 	static const char *const last[] = {"roster", "public", "intake"};
@@ -264,7 +266,7 @@ int store_migrate(struct store *s, const char *from, size_t *moved)
 		snprintf(k, sizeof(k), "%s%s", from, last[i]);
 		redisReply *e = store_runv(s, "EXISTS", k, NULL);
 		if (!e)
-			return STORE_LOST;
+			return FAIL_LOST;
 		bool there = e->type == REDIS_REPLY_INTEGER && e->integer > 0;
 		freeReplyObject(e);
 		if (there && (rc = move_key(s, k, from_len)) == 0)

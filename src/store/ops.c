@@ -30,14 +30,15 @@ static redisReply *run_on(struct store *s, const char *command,
 	return r;
 }
 
-/* 0 for a reply, STORE_REFUSED for an error reply, STORE_LOST for none;
+/* 0 for a reply, FAIL_REFUSED for an error reply, FAIL_LOST for none;
  * the reply freed. */
 static int status_of(struct store *s, redisReply *r)
 {
-	int rc = !r ? STORE_LOST
-		     : r->type == REDIS_REPLY_ERROR ? STORE_REFUSED : 0;
-	if (rc == STORE_REFUSED)
-		snprintf(s->err, sizeof(s->err), "%.200s", r->str);
+	int rc = !r				? FAIL_LOST
+		 : r->type == REDIS_REPLY_ERROR ? FAIL_REFUSED
+						: 0;
+	if (rc == FAIL_REFUSED)
+		diag_set(&s->err, "%.200s", r->str);
 	freeReplyObject(r);
 	return rc;
 }
@@ -137,15 +138,16 @@ int store_is_stream(struct store *s, enum key_kind k, const char *arg,
 {
 	redisReply *r = run_on(s, "TYPE", (struct key_ref){k, arg, NULL}, NULL, 0);
 	if (!r)
-		return STORE_LOST;
+		return FAIL_LOST;
 	*ok = r->type == REDIS_REPLY_STATUS &&
 	      (!strcmp(r->str, "stream") || !strcmp(r->str, "none"));
 	if (!*ok) {
 		char key[256];
 		key_name(key, sizeof(key), s->cfg, k, arg, NULL);
-		snprintf(s->err, sizeof(s->err), "%.200s holds a %.20s, not a "
-			 "stream", key,
-			 r->type == REDIS_REPLY_STATUS ? r->str : "?");
+		diag_set(&s->err,
+			 "%.200s holds a %.20s, not a "
+			 "stream",
+			 key, r->type == REDIS_REPLY_STATUS ? r->str : "?");
 	}
 	freeReplyObject(r);
 	return 0;
@@ -174,7 +176,7 @@ int store_watch_all(struct store *s, enum key_kind k,
 	}
 	redisReply *r = keys ? store_run(s, &x) : NULL;
 	if (!keys)
-		snprintf(s->err, sizeof(s->err), "out of memory");
+		diag_set(&s->err, "out of memory");
 	args_finish(&x);
 	free(keys);
 	return status_of(s, r);
@@ -213,7 +215,8 @@ int store_hget_each(struct store *s, size_t n, enum key_kind k,
 {
 	struct hget_each e = {k, f->arg, f->field, f->each, ctx, s, ""};
 	return store_pipeline_each(s, n, build_hget, each_hget, &e) < 0
-		       ? STORE_LOST : 0;
+		   ? FAIL_LOST
+		   : 0;
 }
 
 int store_group_create(struct store *s, enum key_kind stream)
@@ -284,7 +287,7 @@ static void each_hset(size_t i, const redisReply *r, void *ctx)
 	struct hset_each *e = ctx;
 	if (r->type == REDIS_REPLY_ERROR && !e->refused) {
 		e->refused = true;
-		snprintf(e->s->err, sizeof(e->s->err), "%.200s", r->str);
+		diag_set(&e->s->err, "%.200s", r->str);
 	}
 }
 
@@ -295,6 +298,6 @@ int store_hset_each(struct store *s, enum key_kind k, size_t n,
 {
 	struct hset_each e = {s, k, build, ctx, false, "", {{0}}};
 	if (store_pipeline_each(s, n, build_hset, each_hset, &e) < 0)
-		return STORE_LOST;
-	return e.refused ? STORE_REFUSED : 0;
+		return FAIL_LOST;
+	return e.refused ? FAIL_REFUSED : 0;
 }

@@ -31,7 +31,7 @@ static int last_event(struct store *s, const char *events, char out[48])
 	redisReply *r = store_runv(s, "XREVRANGE", events, "+", "-", "COUNT",
 				   "1", NULL);
 	if (!r)
-		return STORE_LOST;
+		return FAIL_LOST;
 	snprintf(out, 48, "0-0");
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1)
 		snprintf(out, 48, "%s", r->element[0]->element[0]->str);
@@ -39,12 +39,12 @@ static int last_event(struct store *s, const char *events, char out[48])
 	return 0;
 }
 
-/* Whether <g>events holds an entry of this id: 1, 0, or STORE_LOST. */
+/* Whether <g>events holds an entry of this id: 1, 0, or FAIL_LOST. */
 static int has_event(struct store *s, const char *events, const char *id)
 {
 	redisReply *r = store_runv(s, "XRANGE", events, id, id, NULL);
 	if (!r)
-		return STORE_LOST;
+		return FAIL_LOST;
 	int found = r->type == REDIS_REPLY_ARRAY && r->elements == 1;
 	freeReplyObject(r);
 	return found;
@@ -52,18 +52,19 @@ static int has_event(struct store *s, const char *events, const char *id)
 
 /* An entry no newer than <g>events' last: relayed before, if <g>events
  * holds its id; else something other than the relay wrote a newer id to
- * <g>events, and the entry is kept in the outbox (STORE_REFUSED), never
+ * <g>events, and the entry is kept in the outbox (FAIL_REFUSED), never
  * dropped. */
 static int relayed_before(struct store *s, const char *events,
 			  const char *id)
 {
 	int has = has_event(s, events, id);
 	if (has == 0)
-		snprintf(s->err, sizeof(s->err), "outbox entry %.40s is older "
+		diag_set(&s->err,
+			 "outbox entry %.40s is older "
 			 "than the last of %.100s and not in it: something "
-			 "else writes there; it stays in the outbox", id,
-			 events);
-	return has < 0 ? has : has ? 0 : STORE_REFUSED;
+			 "else writes there; it stays in the outbox",
+			 id, events);
+	return has < 0 ? has : has ? 0 : FAIL_REFUSED;
 }
 
 static int relay_one(struct store *s, const char *events,
@@ -82,14 +83,14 @@ static int relay_one(struct store *s, const char *events,
 	redisReply *r = store_run(s, &a);
 	args_finish(&a);
 	if (!r)
-		return STORE_LOST;
+		return FAIL_LOST;
 	/* "equal or smaller than the target stream top item": another relay
 	 * handed it over first, if <g>events holds it. */
 	bool smaller = r->type == REDIS_REPLY_ERROR &&
 		       strstr(r->str, "equal or smaller");
-	int rc = r->type == REDIS_REPLY_ERROR && !smaller ? STORE_REFUSED : 0;
+	int rc = r->type == REDIS_REPLY_ERROR && !smaller ? FAIL_REFUSED : 0;
 	if (rc)
-		snprintf(s->err, sizeof(s->err), "%s: %s", events, r->str);
+		diag_set(&s->err, "%s: %s", events, r->str);
 	freeReplyObject(r);
 	return smaller ? relayed_before(s, events, entry->element[0]->str)
 		       : rc;
@@ -105,12 +106,11 @@ int store_outbox_relay(struct store *s, size_t max)
 	redisReply *r = store_runv(s, "XRANGE", outbox, "-", "+", "COUNT",
 				   count, NULL);
 	if (!r)
-		return STORE_LOST;
+		return FAIL_LOST;
 	if (r->type == REDIS_REPLY_ERROR) {
-		snprintf(s->err, sizeof(s->err), "%.60s: %.180s", outbox,
-			 r->str);
+		diag_set(&s->err, "%.60s: %.180s", outbox, r->str);
 		freeReplyObject(r);
-		return STORE_REFUSED;
+		return FAIL_REFUSED;
 	}
 	size_t n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
 	int rc = n ? last_event(s, events, last) : 0;
@@ -127,7 +127,7 @@ int store_outbox_relay(struct store *s, size_t max)
 		args_add(&del, r->element[i]->element[0]->str);
 	redisReply *d = rc == 0 && n ? store_run(s, &del) : NULL;
 	if (rc == 0 && n && !d)
-		rc = STORE_LOST;
+		rc = FAIL_LOST;
 	freeReplyObject(d);
 	args_finish(&del);
 	freeReplyObject(r);

@@ -9,7 +9,7 @@
 static void note(struct tx *t, const char *why)
 {
 	if (!t->failed)
-		snprintf(t->why, sizeof(t->why), "%s", why);
+		diag_set(&t->why, "%s", why);
 	t->failed = 1;
 }
 
@@ -20,7 +20,7 @@ static void read_queued(struct tx *t)
 		redisReply *r = store_next_reply(t->s);
 		t->unread--;
 		if (!r) {
-			note(t, t->s->err);
+			note(t, diag_reason(&t->s->err));
 			return;
 		}
 		if (r->type == REDIS_REPLY_ERROR)
@@ -41,7 +41,7 @@ void tx_begin(struct tx *t, struct store *s)
 void tx_send(struct tx *t)
 {
 	if (!store_connected(t->s) || store_append(t->s, &t->a) < 0) {
-		note(t, t->s->err);
+		note(t, diag_reason(&t->s->err));
 		args_reset(&t->a);
 		return;
 	}
@@ -53,7 +53,7 @@ void tx_send(struct tx *t)
 int tx_commit(struct tx *t)
 {
 	bool exec = !t->failed;
-	int rc = STORE_REFUSED;
+	int rc = FAIL_REFUSED;
 	args_reset(&t->a);
 	args_add(&t->a, exec ? "EXEC" : "DISCARD");
 	if (store_connected(t->s) && store_append(t->s, &t->a) == 0) {
@@ -61,11 +61,11 @@ int tx_commit(struct tx *t)
 		redisReply *r = store_connected(t->s) ? store_next_reply(t->s)
 						      : NULL;
 		if (!r)
-			note(t, t->s->err);
+			note(t, diag_reason(&t->s->err));
 		else if (r->type == REDIS_REPLY_ERROR)
 			note(t, r->str);
 		else if (exec && !t->failed)
-			rc = r->type == REDIS_REPLY_NIL ? STORE_CONFLICT : 0;
+			rc = r->type == REDIS_REPLY_NIL ? FAIL_CONFLICT : 0;
 		/* Redis applies the rest of a transaction when one of its
 		 * commands fails at EXEC (a key of the wrong type): nothing
 		 * can be undone, but it is not passed over in silence. */
@@ -78,7 +78,7 @@ int tx_commit(struct tx *t)
 		freeReplyObject(r);
 	}
 	args_finish(&t->a);
-	return rc == STORE_REFUSED && !store_connected(t->s) ? STORE_LOST : rc;
+	return rc == FAIL_REFUSED && !store_connected(t->s) ? FAIL_LOST : rc;
 }
 
 void tx_discard(struct tx *t)

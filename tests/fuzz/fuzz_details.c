@@ -7,9 +7,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct details_line d;
-	char why[160];
-	if (!details_line_parse((const char *)data, size, &d, why, sizeof(why))) {
-		if (text_invalid(d.name, d.name_len, TEXT_MAX_NAME) ||
+	if (details_line_parse((const char *)data, size, &d, NULL) == 0) {
+		if (text_check(d.name, d.name_len, TEXT_MAX_NAME, NULL) ||
 		    memchr(d.name, '\x1f', d.name_len) ||
 		    memchr(d.address, '\x1f', d.address_len))
 			abort();

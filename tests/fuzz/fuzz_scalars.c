@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort(); /* a date reads back as written */
 		}
 	} else if (data[0] == 'u') {
-		uscc_invalid(s, (unsigned)(size - 1));
+		uscc_check(s, (unsigned)(size - 1), NULL);
 	} else {
 		uint64_t units;
 		decimal_parse(s, 12, UINT64_MAX / 2, &units);

@@ -226,8 +226,8 @@ void load_population(int port, size_t n, unsigned seed, const char *csv)
 	struct store s;
 	config_defaults(&cfg);
 	cfg.redis.port = port;
-	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err);
-	cr_assert_eq(grades_write(&s, &p, NULL), 0, "%s", s.err);
+	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err.text);
+	cr_assert_eq(grades_write(&s, &p, NULL), 0, "%s", s.err.text);
 	redisContext *c = s.c;
 	store_roster(c);
 	for (size_t i = 0; i < n; i++) {

@@ -190,17 +190,30 @@ Test(scope, apply_keeps_order)
 	population_finish(&p);
 }
 
+/* NULL for a valid record, else the reason. */
+static const char *record_invalid(const char *uscc, size_t uscc_len,
+				  const char *rest, size_t rest_len,
+				  struct entity *e)
+{
+	static struct diag why;
+	diag_init(&why);
+	if (population_parse_record(uscc, uscc_len, rest, rest_len, e, &why) ==
+	    0)
+		return NULL;
+	cr_assert_eq(why.count, 1);
+	return diag_reason(&why);
+}
+
 Test(population, parses_a_grade_record)
 {
 	struct entity e;
 	const char *u = "91350100M000100Y43", *rec = "B,712,350102,C1311,RE,";
-	cr_assert_null(population_parse_record(u, 18, rec, strlen(rec), &e));
+	cr_assert_null(record_invalid(u, 18, rec, strlen(rec), &e));
 	cr_assert_eq(e.cls, CLASS_B);
 	cr_assert_eq(e.flags, 1u << FLAG_R | 1u << FLAG_E);
-	cr_assert_str_eq(population_parse_record(u, 18, "B,712", 5, &e),
+	cr_assert_str_eq(record_invalid(u, 18, "B,712", 5, &e),
 			 "a grade record has 6 fields: class,score,region,"
 			 "industry,flags,last_inspected");
-	cr_assert_str_eq(population_parse_record("9135", 4, rec, strlen(rec),
-						 &e),
+	cr_assert_str_eq(record_invalid("9135", 4, rec, strlen(rec), &e),
 			 "uscc must be 18 characters");
 }

@@ -3,7 +3,18 @@
 
 #include "inspect/core/text.h"
 
-#define INVALID(s, max) text_invalid(s, sizeof(s) - 1, max)
+/* NULL for valid text, else the reason. */
+static const char *invalid(const char *s, size_t len, size_t max)
+{
+	static struct diag why;
+	diag_init(&why);
+	if (text_check(s, len, max, &why) == 0)
+		return NULL;
+	cr_assert_eq(why.count, 1);
+	return diag_reason(&why);
+}
+
+#define INVALID(s, max) invalid(s, sizeof(s) - 1, max)
 
 Test(text, utf8_names_pass_and_length_is_in_bytes)
 {
@@ -11,7 +22,7 @@ Test(text, utf8_names_pass_and_length_is_in_bytes)
 	cr_assert_null(INVALID("A & B (Zhengzhou) Co., Ltd.", TEXT_MAX_NAME));
 	cr_assert_null(INVALID("\xf0\x9f\x8f\xad", 4)); /* U+1F3ED, 4 bytes */
 	cr_assert_str_eq(INVALID("\xf0\x9f\x8f\xad", 3), "is too long");
-	cr_assert_str_eq(text_invalid("", 0, 10), "is empty");
+	cr_assert_str_eq(invalid("", 0, 10), "is empty");
 }
 
 Test(text, separators_and_controls_are_refused)
@@ -43,7 +54,7 @@ Test(text, cleaning_replaces_and_cuts_at_a_character)
 	size_t n = text_clean(evil, sizeof(evil) - 1, out, sizeof(out));
 	cr_assert_str_eq(out, "EVIL\xef\xbf\xbdzz\xef\xbf\xbd");
 	cr_assert_eq(n, strlen(out));
-	cr_assert_null(text_invalid(out, n, sizeof(out)));
+	cr_assert_null(invalid(out, n, sizeof(out)));
 	/* 郑州 is 6 bytes: 5 bytes of room keep only 郑. */
 	char small[6];
 	n = text_clean("郑州", 6, small, sizeof(small));

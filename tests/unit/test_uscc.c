@@ -3,9 +3,15 @@
 
 #include "inspect/core/uscc.h"
 
+/* NULL for a valid code, else the reason. */
 static const char *invalid(const char *s)
 {
-	return uscc_invalid(s, (unsigned)strlen(s));
+	static struct diag why;
+	diag_init(&why);
+	if (uscc_check(s, (unsigned)strlen(s), &why) == 0)
+		return NULL;
+	cr_assert_eq(why.count, 1);
+	return diag_reason(&why);
 }
 
 /* The worked example of GB 32100-2015's appendix. */

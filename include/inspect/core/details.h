@@ -6,15 +6,16 @@
 
 #include <stddef.h>
 
+#include "inspect/core/diag.h"
+
 struct details_line {
 	const char *uscc, *name, *address; /* into the line */
 	size_t name_len, address_len;
 };
 
-/* NULL if line[0..len) (no line end) is a valid details line, filling
- * ret; else why not, written into why[size]. */
-const char *details_line_parse(const char *line, size_t len,
-			       struct details_line *ret, char *why,
-			       size_t size);
+/* 0 if line[0..len) (no line end) is a valid details line, filling ret;
+ * else FAIL_INVALID with why not added to why (which may be NULL). */
+int details_line_parse(const char *line, size_t len, struct details_line *ret,
+		       struct diag *why);
 
 #endif

@@ -42,10 +42,10 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 
 /* Parses one grade record as the Redis index holds it: the uscc, and the
  * rest of its CSV row ("class,score,region,industry,flags,last_inspected").
- * Returns NULL, or the reason it is invalid. */
-const char *population_parse_record(const char *uscc, size_t uscc_len,
-				    const char *rest, size_t rest_len,
-				    struct entity *ret);
+ * Returns 0, or FAIL_INVALID with the reason it is invalid added to why. */
+int population_parse_record(const char *uscc, size_t uscc_len, const char *rest,
+			    size_t rest_len, struct entity *ret,
+			    struct diag *why);
 
 /* Puts the records in canonical order and refuses duplicate USCCs. With
  * first_line > 0 a duplicate is reported "origin:LINE:" where entity k (in

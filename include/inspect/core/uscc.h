@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "inspect/core/diag.h"
+
 #define USCC_LEN 18
 
 /* A character's value plus one, 0 outside the alphabet. */
@@ -19,7 +21,8 @@ static inline int uscc_char_value(char c)
 }
 /* The check character for the first 17 characters. */
 char uscc_check_char(const char *first17);
-/* Returns NULL if s[0..17] is a valid code, else the reason. */
-const char *uscc_invalid(const char *s, unsigned len);
+/* 0 if s[0..len) is a valid code, else FAIL_INVALID with the reason added
+ * to why (which may be NULL when only the verdict is wanted). */
+int uscc_check(const char *s, unsigned len, struct diag *why);
 
 #endif

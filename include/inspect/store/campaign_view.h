@@ -21,7 +21,7 @@ struct campaign_view {
 };
 
 /* Returns 0, -1 with the reason in err (unknown or unpublished campaign,
- * an unreadable visit), or STORE_LOST (s->err) on a lost connection. */
+ * an unreadable visit), or FAIL_LOST (s->err) on a lost connection. */
 int campaign_view_read(struct store *s, const char *id,
 		       struct campaign_view *ret, struct diag *err);
 /* The same, also for a campaign its team draw refused (its record keeps

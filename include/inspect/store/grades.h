@@ -22,11 +22,10 @@
 #define GRADES_MAX_BUCKETS (1u << 20)
 #define INSPECTED_BUCKETS 1024u
 
-
 /* Reads the whole population, canonical, with inspectd's recorded
- * inspections merged into last_inspected. Returns 0, STORE_BAD_DATA with
+ * inspections merged into last_inspected. Returns 0, FAIL_INVALID with
  * reasons in err (a missing or malformed index, invalid records), or
- * STORE_LOST (the connection failed: s->err). */
+ * FAIL_LOST (the connection failed: s->err). */
 struct grades_timing {
 	double fetch, order, merge; /* seconds */
 };
@@ -37,13 +36,13 @@ int grades_read(struct store *s, struct population *ret,
 
 /* Writes pop as a new generation and switches to it, then removes the old
  * one (and any a killed import left), under the import lock <g>import.
- * progress(done, total) is called now and then. Returns 0, or STORE_LOST
+ * progress(done, total) is called now and then. Returns 0, or FAIL_LOST
  * (with the reason in s->err: the connection, or another import). */
 int grades_write(struct store *s, const struct population *pop,
 		 void (*progress)(size_t done, size_t total));
 
 /* Pipelines HGETALL <g>ent:<uscc> for the given entities and calls
- * each(i, reply) in order. Returns 0 or STORE_LOST. */
+ * each(i, reply) in order. Returns 0 or FAIL_LOST. */
 int grades_details(struct store *s, const struct population *pop,
 		   const uint32_t *which, size_t n,
 		   void (*each)(size_t k, const redisReply *hash, void *ctx),

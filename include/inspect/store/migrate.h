@@ -19,12 +19,12 @@
 void legacy_prefix(const char *prefix, char out[32]);
 
 /* Whether keys of the older layout `from` are there (its intake, public
- * stream or roster): 1, 0, or STORE_LOST. */
+ * stream or roster): 1, 0, or FAIL_LOST. */
 int store_legacy_layout(struct store *s, const char *from);
 
 /* Moves every key whose name starts with `from` to the configured prefix
  * (the rest of its name kept). Returns 0 with the count in *moved, or
- * STORE_LOST / STORE_REFUSED (s->err names the key). */
+ * FAIL_LOST / FAIL_REFUSED (s->err names the key). */
 int store_migrate(struct store *s, const char *from, size_t *moved);
 
 #endif

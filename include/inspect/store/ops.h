@@ -2,7 +2,7 @@
  * the reads the shells make, and the few writes that need no transaction.
  * The key is formatted here; the caller never names a command or a key.
  * Each returns the reply (the caller frees it; NULL: connection lost,
- * reason in s->err) or, for writes, 0 / STORE_LOST / STORE_REFUSED. */
+ * reason in s->err) or, for writes, 0 / FAIL_LOST / FAIL_REFUSED. */
 #ifndef INSPECT_OPS_H
 #define INSPECT_OPS_H
 
@@ -31,7 +31,7 @@ redisReply *store_zfirst_in(struct store *s, enum key_kind k, long long lo,
 /* XRANGE of the whole stream. */
 redisReply *store_xrange(struct store *s, enum key_kind k, const char *arg);
 /* Whether the key is a stream or absent (*ok), or another type: then
- * the reason in s->err. Returns 0 or STORE_LOST. */
+ * the reason in s->err. Returns 0 or FAIL_LOST. */
 int store_is_stream(struct store *s, enum key_kind k, const char *arg,
 		    bool *ok);
 /* SET outside a transaction (an immutable copy named by its content). */
@@ -45,7 +45,7 @@ int store_xadd(struct store *s, enum key_kind k, const struct kv *f,
 int store_watch_all(struct store *s, enum key_kind k,
 		    const char *const *args, size_t n);
 /* HGET of field(i) in the key of kind k and arg(i), pipelined for i < n;
- * each(i, reply) in order. 0 or STORE_LOST. */
+ * each(i, reply) in order. 0 or FAIL_LOST. */
 struct hget_calls {
 	const char *(*arg)(size_t i, void *ctx);
 	const char *(*field)(size_t i, size_t *len, void *ctx);
@@ -55,13 +55,13 @@ int store_hget_each(struct store *s, size_t n, enum key_kind k,
 		    const struct hget_calls *f, void *ctx);
 /* n HSETs on keys of kind k, pipelined: build(i, &arg, f, ctx) fills the
  * i-th, its key's argument and up to 8 fields into f, and returns how
- * many. Calls build in order. 0, STORE_LOST or STORE_REFUSED. */
+ * many. Calls build in order. 0, FAIL_LOST or FAIL_REFUSED. */
 int store_hset_each(struct store *s, enum key_kind k, size_t n,
 		    size_t (*build)(size_t i, const char **arg, struct kv *f,
 				    void *ctx),
 		    void *ctx);
 /* The consumer group INTAKE_GROUP of a stream, made (with the stream) if
- * missing: 0, STORE_LOST, or STORE_REFUSED with Redis's reason. */
+ * missing: 0, FAIL_LOST, or FAIL_REFUSED with Redis's reason. */
 int store_group_create(struct store *s, enum key_kind stream);
 /* XREADGROUP of up to count entries from `from` ("0": our pending ones,
  * ">": new ones) as consumer, blocking up to block_ms (0: not at all). */

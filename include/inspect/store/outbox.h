@@ -16,7 +16,7 @@
 
 /* Relays up to max of the oldest outbox entries and deletes them from the
  * outbox. Returns how many were taken from the outbox (0: it is empty),
- * or STORE_LOST / STORE_REFUSED (s->err). */
+ * or FAIL_LOST / FAIL_REFUSED (s->err). */
 int store_outbox_relay(struct store *s, size_t max);
 
 #endif

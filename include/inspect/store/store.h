@@ -8,31 +8,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "inspect/core/diag.h"
 #include "inspect/shell/config.h"
 #include "inspect/store/keys.h"
 
-/* What the store's operations return besides 0, across the floor:
- * STORE_BAD_DATA, what Redis holds does not read (the reason in a struct
- * diag); STORE_LOST, the connection failed (s->err); STORE_REFUSED, Redis
- * answered a command with an error (s->err), the connection is fine;
- * STORE_CONFLICT, a transaction was not applied because a key it watched
- * changed (try again). */
-enum {
-	STORE_BAD_DATA = -1,
-	STORE_LOST = -2,
-	STORE_REFUSED = -3,
-	STORE_CONFLICT = -4
-};
+/* The store's operations return 0 or a code of enum fail (diag.h):
+ * FAIL_INVALID, what Redis holds does not read (the reason in the
+ * caller's struct diag); FAIL_LOST, the connection failed (the reason in
+ * s->err); FAIL_REFUSED, Redis answered a command with an error (s->err),
+ * the connection is fine; FAIL_CONFLICT, a transaction was not applied
+ * because a key it watched changed (try again). */
 
 struct store {
 	redisContext *c;
 	const struct config *cfg;
-	char err[256];
+	struct diag err; /* why the last operation failed: one line */
 	char *out;      /* a command in the protocol, being written */
 	size_t out_cap;
 };
 
-/* Connects and authenticates. Returns 0, or -1 with the reason in s->err. */
+/* Connects and authenticates. Returns 0, or FAIL_LOST with the reason in
+ * s->err. */
 int store_connect(struct store *s, const struct config *cfg);
 void store_close(struct store *s);
 static inline bool store_connected(const struct store *s)
@@ -69,7 +65,7 @@ redisReply *store_next_reply(struct store *s);
 
 /* n commands pipelined in rounds, one round in flight ahead: build(i, a)
  * writes the i-th into a (reset), and each(i, reply) gets its reply, in
- * order. Returns 0, or -1 when the connection is lost (s->err). */
+ * order. Returns 0, or FAIL_LOST when the connection is lost (s->err). */
 int store_pipeline_each(struct store *s, size_t n,
 			void (*build)(size_t i, struct args *a, void *ctx),
 			void (*each)(size_t i, const redisReply *r, void *ctx),
@@ -86,7 +82,7 @@ int store_hgetall_each(struct store *s, size_t n,
  * key into key[size]. NULL with *ret_bad set if it is missing or altered,
  * or NULL on a lost connection (reason in s->err). */
 /* The population kept under its digest (hex) in `chunks` chunks, joined
- * into out. 0, STORE_LOST, or STORE_BAD_DATA when a chunk is missing
+ * into out. 0, FAIL_LOST, or FAIL_INVALID when a chunk is missing
  * (s->err names it). */
 struct strbuf;
 int store_population_text(struct store *s, const char *hex, unsigned chunks,

@@ -17,7 +17,7 @@ struct tx {
 	struct args a; /* the next command: reset, fill, tx_send */
 	size_t unread;
 	int failed;
-	char why[256];
+	struct diag why; /* the first command that failed, why */
 };
 
 void tx_begin(struct tx *t, struct store *s);
@@ -94,8 +94,8 @@ void tx_del(struct tx *t, enum key_kind k, const char *arg);
  * answer is on record, so the stream keeps only what is pending. */
 void tx_ack(struct tx *t, enum key_kind stream, const char *entry_id);
 
-/* EXEC. Returns 0 (applied), STORE_CONFLICT (not applied: a watched key
- * changed), STORE_LOST (the connection failed) or STORE_REFUSED (a
+/* EXEC. Returns 0 (applied), FAIL_CONFLICT (not applied: a watched key
+ * changed), FAIL_LOST (the connection failed) or FAIL_REFUSED (a
  * command was refused, or out of memory); the reason in t->why. */
 int tx_commit(struct tx *t);
 /* Abandons a transaction that was never committed. */
