@@ -35,7 +35,7 @@ static void copy(char *dst, const char *v, size_t len)
 static int p_id(const char *v, size_t len, struct campaign *c, struct diag *why)
 {
 	if (!code_chars(v, len, SEED_MAX_ID))
-		return diag_add(why, "%s", "must be " CODE_RULE);
+		return diag_add(why, "must be " CODE_RULE);
 	copy(c->id, v, len);
 	return 0;
 }
@@ -44,7 +44,7 @@ static int p_department(const char *v, size_t len, struct campaign *c,
 			struct diag *why)
 {
 	if (!code_chars(v, len, CAMPAIGN_MAX_NAME))
-		return diag_add(why, "%s", "must be " CODE_RULE);
+		return diag_add(why, "must be " CODE_RULE);
 	copy(c->department, v, len);
 	return 0;
 }
@@ -53,7 +53,7 @@ static int p_policy(const char *v, size_t len, struct campaign *c,
 		    struct diag *why)
 {
 	if (!code_chars(v, len, CAMPAIGN_MAX_NAME))
-		return diag_add(why, "%s", "must be " CODE_RULE);
+		return diag_add(why, "must be " CODE_RULE);
 	copy(c->policy, v, len);
 	return 0;
 }
@@ -68,7 +68,7 @@ static int each_item(const char *v, size_t len, unsigned max, field_parser each,
 		if (i < len && v[i] != ',')
 			continue;
 		if (++n > max)
-			return diag_add(why, "%s", "has too many items");
+			return diag_add(why, "has too many items");
 		if (each(v + start, i - start, c, why) < 0)
 			return FAIL_INVALID;
 		start = i + 1;
@@ -80,7 +80,7 @@ static int one_item(const char *v, size_t len, struct campaign *c,
 		    struct diag *why)
 {
 	if (!code_chars(v, len, CAMPAIGN_MAX_NAME))
-		return diag_add(why, "%s",
+		return diag_add(why,
 				"items are " CODE_RULE ", separated by commas");
 	copy(c->items[c->n_items++], v, len);
 	return 0;
@@ -95,16 +95,13 @@ static int p_items(const char *v, size_t len, struct campaign *c,
 static int one_region(const char *v, size_t len, struct campaign *c,
 		      struct diag *why)
 {
+	static const char rule[] =
+		"regions are 1 to 6 digit prefixes of a region code";
 	if (len == 0 || len > 6)
-		return diag_add(
-		    why, "%s",
-		    "regions are 1 to 6 digit prefixes of a region code");
+		return diag_add(why, "%s", rule);
 	for (size_t i = 0; i < len; i++)
 		if (v[i] < '0' || v[i] > '9')
-			return diag_add(
-			    why, "%s",
-			    "regions are 1 to 6 digit prefixes of a region "
-			    "code");
+			return diag_add(why, "%s", rule);
 	copy(c->scope.regions[c->scope.n_regions++], v, len);
 	return 0;
 }
@@ -141,8 +138,7 @@ static int p_flags(const char *v, size_t len, struct campaign *c,
 	for (size_t i = 0; i < len; i++) {
 		int f = policy_flag_index(v[i]);
 		if (f < 0)
-			return diag_add(why, "%s",
-					"may only hold B, R, P and E");
+			return diag_add(why, "may only hold B, R, P and E");
 		c->scope.flags |= (uint8_t)(1u << f);
 	}
 	return 0;
@@ -153,17 +149,16 @@ static int p_size(const char *v, size_t len, struct campaign *c,
 {
 	uint64_t n = 0;
 	if (len == 0 || len > 10)
-		return diag_add(why, "%s",
+		return diag_add(why,
 				"is not a whole number from 1 to 268435456");
 	for (size_t i = 0; i < len; i++) {
 		if (v[i] < '0' || v[i] > '9')
 			return diag_add(
-			    why, "%s",
-			    "is not a whole number from 1 to 268435456");
+			    why, "is not a whole number from 1 to 268435456");
 		n = n * 10 + (uint64_t)(v[i] - '0');
 	}
 	if (n == 0 || n > POLICY_MAX_SIZE)
-		return diag_add(why, "%s",
+		return diag_add(why,
 				"is not a whole number from 1 to 268435456");
 	c->size = (uint32_t)n;
 	return 0;
@@ -183,11 +178,11 @@ static int p_window(const char *v, size_t len, struct campaign *c,
 	if (len != 22 || memcmp(v + 10, "..", 2) != 0 ||
 	    !date_parse(v, 10, &c->window_from) ||
 	    !date_parse(v + 12, 10, &c->window_to))
-		return diag_add(why, "%s", "is not YYYY-MM-DD..YYYY-MM-DD");
+		return diag_add(why, "is not YYYY-MM-DD..YYYY-MM-DD");
 	if (c->window_to < c->window_from)
-		return diag_add(why, "%s", "ends before it starts");
+		return diag_add(why, "ends before it starts");
 	if (c->window_to - c->window_from > 366)
-		return diag_add(why, "%s", "is longer than a year");
+		return diag_add(why, "is longer than a year");
 	return 0;
 }
 
@@ -197,7 +192,7 @@ static int p_backdated(const char *v, size_t len, struct campaign *c,
 	if (len == 3 && !memcmp(v, "yes", 3))
 		c->backdated = true;
 	else if (!(len == 2 && !memcmp(v, "no", 2)))
-		return diag_add(why, "%s", "must be yes or no");
+		return diag_add(why, "must be yes or no");
 	return 0;
 }
 
@@ -205,7 +200,7 @@ static int p_entropy(const char *v, size_t len, struct campaign *c,
 		     struct diag *why)
 {
 	if (len > SEED_MAX_ENTROPY)
-		return diag_add(why, "%s", "is longer than 256 bytes");
+		return diag_add(why, "is longer than 256 bytes");
 	/* Published in the plan and the disclosure: text anyone can read. */
 	if (len && text_check(v, len, SEED_MAX_ENTROPY, why) < 0)
 		return FAIL_INVALID;

@@ -23,18 +23,15 @@ static int parse_score(struct field f, uint16_t *out, struct diag *why)
 		return 0;
 	}
 	if (f.len > 4)
-		return diag_add(why, "%s",
-				"score must be an integer from 0 to 1000");
+		return diag_add(why, "score must be an integer from 0 to 1000");
 	for (unsigned i = 0; i < f.len; i++) {
 		if (f.s[i] < '0' || f.s[i] > '9')
 			return diag_add(
-			    why, "%s",
-			    "score must be an integer from 0 to 1000");
+			    why, "score must be an integer from 0 to 1000");
 		v = v * 10 + (unsigned)(f.s[i] - '0');
 	}
 	if (v > 1000)
-		return diag_add(why, "%s",
-				"score must be an integer from 0 to 1000");
+		return diag_add(why, "score must be an integer from 0 to 1000");
 	*out = (uint16_t)v;
 	return 0;
 }
@@ -43,12 +40,12 @@ static int parse_region(struct field f, uint32_t *out, struct diag *why)
 {
 	uint32_t v = 0;
 	if (f.len != 6)
-		return diag_add(why, "%s",
+		return diag_add(why,
 				"region must be a 6-digit administrative code");
 	for (unsigned i = 0; i < 6; i++) {
 		if (f.s[i] < '0' || f.s[i] > '9')
 			return diag_add(
-			    why, "%s",
+			    why,
 			    "region must be a 6-digit administrative code");
 		v = v * 10 + (uint32_t)(f.s[i] - '0');
 	}
@@ -77,10 +74,10 @@ static int parse_flags(struct field f, uint8_t *out, struct diag *why)
 	for (unsigned i = 0; i < f.len; i++) {
 		int b = policy_flag_index(f.s[i]);
 		if (b < 0)
-			return diag_add(why, "%s",
+			return diag_add(why,
 					"flags may only hold B, R, P and E");
 		if (v & (1u << b))
-			return diag_add(why, "%s", "a flag is repeated");
+			return diag_add(why, "a flag is repeated");
 		v |= (uint8_t)(1u << b);
 	}
 	*out = v;
@@ -95,7 +92,7 @@ static int parse_row(const struct field *f, struct entity *e, struct diag *why)
 	memcpy(e->uscc, f[0].s, USCC_LEN);
 	int c = f[1].len == 1 ? policy_class_index(f[1].s[0]) : -1;
 	if (c < 0)
-		return diag_add(why, "%s", "class must be A, B, C or D");
+		return diag_add(why, "class must be A, B, C or D");
 	e->cls = (uint8_t)c;
 	if (parse_score(f[2], &e->score, why) < 0 ||
 	    parse_region(f[3], &e->region, why) < 0 ||
@@ -105,8 +102,7 @@ static int parse_row(const struct field *f, struct entity *e, struct diag *why)
 	e->last_inspected = DATE_NONE;
 	if (f[6].len && !date_parse(f[6].s, f[6].len, &e->last_inspected))
 		return diag_add(
-		    why, "%s",
-		    "last_inspected must be a date YYYY-MM-DD or empty");
+		    why, "last_inspected must be a date YYYY-MM-DD or empty");
 	return 0;
 }
 
@@ -141,13 +137,12 @@ int population_parse_record(const char *uscc, size_t uscc_len, const char *rest,
 {
 	struct field f[FIELDS + 2]; /* split writes from f + 1 */
 	if (rest_len > LINE_MAX_LEN)
-		return diag_add(why, "%s", "record longer than 256 bytes");
+		return diag_add(why, "record longer than 256 bytes");
 	unsigned nf = split(rest, rest_len, f + 1);
 	if (nf != FIELDS - 1)
 		return diag_add(
-		    why, "%s",
-		    "a grade record has 6 fields: class,score,region,"
-		    "industry,flags,last_inspected");
+		    why, "a grade record has 6 fields: class,score,region,"
+			 "industry,flags,last_inspected");
 	f[0].s = uscc;
 	f[0].len = (unsigned)(uscc_len < 64 ? uscc_len : 64);
 	return parse_row(f, ret, why);

@@ -45,8 +45,7 @@ static int p_campaign(const char *v, size_t len, struct result_entry *r,
 {
 	if (!code_chars(v, len, SEED_MAX_ID))
 		return diag_add(
-		    why, "%s",
-		    "must be 1 to 64 letters, digits, '-', '_' or '.'");
+		    why, "must be 1 to 64 letters, digits, '-', '_' or '.'");
 	memcpy(r->campaign, v, len);
 	r->campaign[len] = '\0';
 	return 0;
@@ -69,9 +68,8 @@ static int p_inspector(const char *v, size_t len, struct result_entry *r,
 {
 	if (!code_chars(v, len, RESULT_ID_LEN))
 		return diag_add(
-		    why, "%s",
-		    "must be an inspector id (1 to 32 letters, digits, "
-		    "'-', '_' or '.')");
+		    why, "must be an inspector id (1 to 32 letters, digits, "
+			 "'-', '_' or '.')");
 	memcpy(r->inspector, v, len);
 	r->inspector[len] = '\0';
 	return 0;
@@ -98,13 +96,13 @@ static int p_note(const char *v, size_t len, struct result_entry *r,
 		  struct diag *why)
 {
 	if (len > RESULT_MAX_NOTE)
-		return diag_add(why, "%s", "is longer than 1024 bytes");
+		return diag_add(why, "is longer than 1024 bytes");
 	for (size_t i = 0, n; i < len; i += n) {
 		uint32_t cp;
 		if (!(n = text_utf8_char(v + i, len - i, &cp)))
-			return diag_add(why, "%s", "is not valid UTF-8");
+			return diag_add(why, "is not valid UTF-8");
 		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f))
-			return diag_add(why, "%s", "holds a control character");
+			return diag_add(why, "holds a control character");
 	}
 	memcpy(r->note, v, len);
 	r->note[len] = '\0';

@@ -43,15 +43,14 @@ static int jurisdiction(struct field f, struct inspector *in, struct roster *r,
 {
 	if (f.len == 0 || f.len > 6)
 		return diag_add(
-		    why, "%s",
-		    "jurisdictions are 1 to 6 digit region prefixes");
+		    why, "jurisdictions are 1 to 6 digit region prefixes");
 	for (size_t i = 0; i < f.len; i++)
 		if (f.s[i] < '0' || f.s[i] > '9')
 			return diag_add(
-			    why, "%s",
+			    why,
 			    "jurisdictions are 1 to 6 digit region prefixes");
 	if (in->n_jurisdictions == ROSTER_MAX_PREFIXES)
-		return diag_add(why, "%s", "more than 16 jurisdictions");
+		return diag_add(why, "more than 16 jurisdictions");
 	memcpy(in->jurisdictions[in->n_jurisdictions], f.s, f.len);
 	in->jurisdictions[in->n_jurisdictions++][f.len] = '\0';
 	return 0;
@@ -62,14 +61,14 @@ static int qualification(struct field f, struct inspector *in, struct roster *r,
 {
 	char name[33];
 	if (!fits(f, sizeof(name)))
-		return diag_add(why, "%s",
+		return diag_add(why,
 				"qualifications are names of 1 to 32 bytes");
 	memcpy(name, f.s, f.len);
 	name[f.len] = '\0';
 	int q = roster_qualification(r, name);
 	if (q < 0) {
 		if (r->n_qualifications == ROSTER_MAX_QUALIFICATIONS)
-			return diag_add(why, "%s",
+			return diag_add(why,
 					"more than 64 distinct qualifications");
 		q = (int)r->n_qualifications++;
 		memcpy(r->qualification[q], name, f.len + 1);
@@ -82,9 +81,9 @@ static int conflict(struct field f, struct inspector *in, struct roster *r,
 		    struct diag *why)
 {
 	if (uscc_check(f.s, (unsigned)f.len, NULL) < 0)
-		return diag_add(why, "%s", "conflicts must be valid USCCs");
+		return diag_add(why, "conflicts must be valid USCCs");
 	if (in->n_conflicts == ROSTER_MAX_CONFLICTS)
-		return diag_add(why, "%s", "more than 64 conflicts");
+		return diag_add(why, "more than 64 conflicts");
 	memcpy(in->conflicts[in->n_conflicts++], f.s, USCC_LEN);
 	return 0;
 }
@@ -105,21 +104,19 @@ static int parse_row(const struct field *f, struct inspector *in,
 	    !code_chars(f[2].s, f[2].len, 32) ||
 	    !code_chars(f[3].s, f[3].len, 64))
 		return diag_add(
-		    why, "%s",
-		    "id, badge and department are 1 to 32 (department 64) "
-		    "of A-Z a-z 0-9 - _ .");
+		    why, "id, badge and department are 1 to 32 (department 64) "
+			 "of A-Z a-z 0-9 - _ .");
 	if (!fits(f[1], sizeof(in->name)) ||
 	    text_check(f[1].s, f[1].len, sizeof(in->name) - 1, NULL) < 0)
 		return diag_add(
-		    why, "%s",
-		    "name is 1 to 96 bytes of UTF-8 without control "
-		    "characters");
+		    why, "name is 1 to 96 bytes of UTF-8 without control "
+			 "characters");
 	memcpy(in->id, f[0].s, f[0].len);
 	memcpy(in->name, f[1].s, f[1].len);
 	memcpy(in->badge, f[2].s, f[2].len);
 	memcpy(in->department, f[3].s, f[3].len);
 	if (f[4].len == 0)
-		return diag_add(why, "%s",
+		return diag_add(why,
 				"jurisdictions: at least one region prefix");
 	if (each(f[4], jurisdiction, in, r, why) < 0 ||
 	    each(f[5], qualification, in, r, why) < 0 ||
@@ -132,16 +129,14 @@ static int parse_row(const struct field *f, struct inspector *in,
 			      : 1000;
 	if (f[6].len == 0 || cap < 1 || cap > ROSTER_MAX_CAPACITY)
 		return diag_add(
-		    why, "%s",
-		    "daily_capacity must be a whole number from 1 to 50");
+		    why, "daily_capacity must be a whole number from 1 to 50");
 	in->daily_capacity = cap;
 	if (f[8].len == 1 && (f[8].s[0] == '1' || f[8].s[0] == '0'))
 		in->active = f[8].s[0] == '1';
 	else if (f[8].len == 4 && !memcmp(f[8].s, "true", 4))
 		in->active = true;
 	else if (!(f[8].len == 5 && !memcmp(f[8].s, "false", 5)))
-		return diag_add(why, "%s",
-				"active must be 1, 0, true or false");
+		return diag_add(why, "active must be 1, 0, true or false");
 	qsort(in->conflicts, in->n_conflicts, USCC_LEN, cmp_uscc);
 	return 0;
 }

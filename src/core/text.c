@@ -39,16 +39,16 @@ static int is_control(uint32_t cp)
 int text_check(const char *s, size_t len, size_t max, struct diag *why)
 {
 	if (len == 0)
-		return diag_add(why, "%s", "is empty");
+		return diag_add(why, "is empty");
 	if (len > max)
-		return diag_add(why, "%s", "is too long");
+		return diag_add(why, "is too long");
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		size_t n = utf8_char((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0)
-			return diag_add(why, "%s", "is not valid UTF-8");
+			return diag_add(why, "is not valid UTF-8");
 		if (is_control(cp))
-			return diag_add(why, "%s", "holds a control character");
+			return diag_add(why, "holds a control character");
 		i += n;
 	}
 	return 0;

@@ -32,24 +32,23 @@ char uscc_check_char(const char *first17)
 int uscc_check(const char *s, unsigned len, struct diag *why)
 {
 	if (len != USCC_LEN)
-		return diag_add(why, "%s", "uscc must be 18 characters");
+		return diag_add(why, "uscc must be 18 characters");
 	unsigned sum = 0;
 	bool digits = true;
 	for (int i = 0; i < USCC_LEN; i++) {
 		int v = uscc_char_value(s[i]);
 		if (v < 0)
-			return diag_add(why, "%s",
-					"uscc has a character outside "
-					"GB 32100's alphabet");
+			return diag_add(why, "uscc has a character outside "
+					     "GB 32100's alphabet");
 		if (i < 17)
 			sum += (unsigned)v * weight[i];
 		if (i >= 2 && i < 8)
 			digits &= v < 10;
 	}
 	if (!digits)
-		return diag_add(why, "%s",
+		return diag_add(why,
 				"uscc characters 3-8 must be a region code");
 	if (alphabet[(31 - sum % 31) % 31] != s[17])
-		return diag_add(why, "%s", "uscc check character is wrong");
+		return diag_add(why, "uscc check character is wrong");
 	return 0;
 }
