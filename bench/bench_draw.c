@@ -3,7 +3,10 @@
  * time and entities per second. With WEIGHTS_OUT it also writes every
  * entity's π (float64) and the expected size there, for numpy to draw from
  * the same weights (bench/numpy_draw.py).
- * usage: bench_draw POLICY.yaml N [REPS] [SIZE] [WEIGHTS_OUT]
+ * With VISITED (a fraction), that share of the entities has a visit on
+ * record in the year before the draw (the history caps count), and the
+ * population's digest is timed too.
+ * usage: bench_draw POLICY.yaml N [REPS] [SIZE] [WEIGHTS_OUT|-] [VISITED]
  * (SIZE 0: the policy's) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,20 +62,34 @@ int main(int argc, char **argv)
 	}
 	size_t n = strtoull(argv[2], NULL, 10);
 	int reps = argc > 3 ? atoi(argv[3]) : 5;
-	struct population pop = {malloc(n * sizeof(struct entity)), n};
+	struct population pop = {.v = malloc(n * sizeof(struct entity)),
+				 .n = n};
 	struct rng r;
 	rng_init(&r, 1, 0x5851f42d4c957f2dULL);
 	int32_t today = date_from_civil(2026, 11, 1);
 	for (size_t i = 0; i < n; i++)
 		synth_entity(&r, today, &pop.v[i]);
+	double visited = argc > 6 ? strtod(argv[6], NULL) : 0;
+	static const char *const items[] = {"SC-001", "SC-002", "YJ-004"};
+	for (size_t i = 0; visited > 0 && i < n; i++)
+		if (rng_bounded(&r, 1000000) < (uint64_t)(visited * 1e6))
+			visits_add(&pop.visits, pop.v[i].uscc,
+				   today - (int32_t)rng_bounded(&r, 365),
+				   items[i % 3], 6, &err);
 	if (population_canonicalize(&pop, "synthetic", 0, &err) < 0) {
 		fputs(diag_text(&err), stderr);
 		return 1;
 	}
+	uint8_t digest[32];
+	double td = clock_seconds();
+	population_digest(&pop, digest);
+	td = clock_seconds() - td;
 	double *t = calloc((size_t)reps, sizeof(*t));
 	struct draw d;
 	uint32_t size = argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 10) : 0;
-	struct draw_params dp = {&policy, date_from_civil(2026, 11, 24), size};
+	static const char campaign_items[][65] = {"SC-001"};
+	struct draw_params dp = {
+	    &policy, date_from_civil(2026, 11, 24), size, {campaign_items, 1}};
 	for (int k = 0; k < reps; k++) {
 		uint8_t seed[32] = {(uint8_t)k};
 		double t0 = clock_seconds();
@@ -85,10 +102,12 @@ int main(int argc, char **argv)
 			draw_finish(&d);
 	}
 	qsort(t, (size_t)reps, sizeof(*t), cmp_double);
-	printf("policy %s entities %zu selected %zu median_s %.4f "
-	       "entities_per_s %.0f\n", policy.name, n, d.n_chosen,
-	       t[reps / 2], (double)n / t[reps / 2]);
-	if (argc > 5)
+	printf("policy %s entities %zu visits %zu selected %zu capped %llu "
+	       "median_s %.4f entities_per_s %.0f digest_s %.4f\n",
+	       policy.name, n, pop.visits.n, d.n_chosen,
+	       (unsigned long long)draw_capped(&d), t[reps / 2],
+	       (double)n / t[reps / 2], td);
+	if (argc > 5 && strcmp(argv[5], "-") != 0)
 		write_weights(argv[5], &d, n);
 	draw_finish(&d);
 	population_finish(&pop);

@@ -49,6 +49,16 @@ for n in "$@"; do
 	echo "| $n | core draw, stratified (henan-2021): median of 3 rounds of 11 | $t_core | $(awk -v n="$n" -v t="$t_core" 'BEGIN{printf "%.0f M entities/s", n/t/1e6}') |"
 	pps=$($b/bench/bench_draw policies/city-capacity-pps.yaml "$n" 11 $((n / 50)))
 	echo "| $n | core draw, pps, size N/50, median of 11 | $(field median_s "$pps") | $(field entities_per_s "$pps" | awk '{printf "%.0f M entities/s", $1/1e6}') |"
+	# Caps (issue 13): a tenth of the entities visited in the past year,
+	# held back by henan-2021's caps, against the same policy without caps
+	# on the same entities without visits (what inspectd reads for it).
+	sed '/^caps:/,$d' policies/henan-2021.yaml >$out/uncapped.yaml
+	plain=$($b/bench/bench_draw $out/uncapped.yaml "$n" 11 0 - 0)
+	caps=$($b/bench/bench_draw policies/henan-2021.yaml "$n" 11 0 - 0.1)
+	t_plain=$(awk -v a="$(field median_s "$plain")" -v b="$(field digest_s "$plain")" 'BEGIN{printf "%.4f", a+b}')
+	t_caps=$(awk -v a="$(field median_s "$caps")" -v b="$(field digest_s "$caps")" 'BEGIN{printf "%.4f", a+b}')
+	echo "| $n | digest and core draw without caps (henan-2021 less its caps), median of 11 | $t_plain | |"
+	echo "| $n | the same with caps, $(field visits "$caps") visits on record, $(field capped "$caps") held back | $t_caps | $(awk -v a="$t_caps" -v b="$t_plain" 'BEGIN{printf "%.2f", a/b}')× the time without caps |"
 	if [ $smoke -eq 0 ]; then
 		echo "| $n | numpy $(field numpy "$np") Generator.choice(p=π, replace=False), same weights: median of 3 rounds of 3 | $(median "${nps[@]}") | inspectd $(median "${ratios[@]}")× faster (rounds: ${ratios[*]}) |"
 	fi

@@ -39,6 +39,8 @@ MASK64 = (1 << 64) - 1
 MASK128 = (1 << 128) - 1
 DXSM_MULTIPLIER = 0xDA942042E4DD58B5
 HEADER = "uscc,class,score,region,industry,flags,last_inspected"
+VISITS_HEADER = "uscc,date,items"
+CAPS = ("any_item", "same_item")
 CLASSES = "ABCD"
 FLAGS = "BRPE"
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -158,15 +160,45 @@ def canonical_record(e):
         industry, flags, last)
 
 
+CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def parse_visit(line):
+    """One visit row into (uscc, day, items), items sorted, or a reason."""
+    f = line.split(",")
+    if len(f) != 3:
+        return "a visit is uscc,date,items"
+    uscc, date, items = f
+    problem = uscc_problem(uscc)
+    if problem:
+        return problem
+    day = day_number(date) if len(date) == 10 else None
+    if day is None:
+        return "the visit's date must be YYYY-MM-DD"
+    codes = items.split("+")
+    if not all(CODE.fullmatch(c) for c in codes):
+        return "items are 1 to 64 letters, digits, '-', '_' or '.', " \
+               "joined by '+'"
+    if len(codes) > 32:
+        return "more than 32 items"
+    codes.sort(key=str.encode)
+    if len(set(codes)) != len(codes):
+        return "an item is given twice"
+    return uscc, day, "+".join(codes)
+
+
 def read_population(text):
+    """Entities (canonical order), their visits by uscc (each list in
+    canonical order) and the digest of the canonical text (section 2)."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     lines = [l[:-1] if l.endswith("\r") else l for l in lines]
     if not lines or lines[0] != HEADER:
         raise Difference("population.csv:1: header must be " + HEADER)
+    end = lines.index(VISITS_HEADER) if VISITS_HEADER in lines else len(lines)
     entities = []
-    for no, line in enumerate(lines[1:], start=2):
+    for no, line in enumerate(lines[1:end], start=2):
         e = parse_entity(line)
         if isinstance(e, str):
             raise Difference("population.csv:%d: %s" % (no, e))
@@ -176,7 +208,24 @@ def read_population(text):
         if a[0] == b[0]:
             raise Difference("population.csv: uscc %s appears twice" % a[0])
     canonical = HEADER + "\n" + "".join(canonical_record(e) for e in entities)
-    return entities, hashlib.sha256(canonical.encode()).hexdigest()
+    visits = []
+    for no, line in enumerate(lines[end + 1:], start=end + 2):
+        v = parse_visit(line)
+        if isinstance(v, str):
+            raise Difference("population.csv:%d: %s" % (no, v))
+        visits.append(v)
+    records = sorted(("%s,%s,%s\n" % (u, date_text(d), i)
+                      for u, d, i in visits), key=str.encode)
+    codes = {e[0] for e in entities}
+    by_uscc = {}
+    for u, d, i in visits:
+        if u not in codes:
+            raise Difference("population.csv: visits: uscc %s is not in the "
+                             "population" % u)
+        by_uscc.setdefault(u, []).append((d, i))
+    if records:
+        canonical += VISITS_HEADER + "\n" + "".join(records)
+    return entities, by_uscc, hashlib.sha256(canonical.encode()).hexdigest()
 
 
 # ---- section 3: the policy, from policy.txt ----
@@ -185,7 +234,7 @@ def read_policy_numbers(text):
     lines = text.split("\n")
     if lines[0] != "inspectd-policy-numbers/1":
         raise Unreadable("policy.txt: not inspectd-policy-numbers/1")
-    policy = {"classes": {}, "flags": {}}
+    policy = {"classes": {}, "flags": {}, "caps": {}}
     for line in lines[1:]:
         f = line.split(" ")
         if f == [""]:
@@ -201,6 +250,10 @@ def read_policy_numbers(text):
         elif f[0] == "flag":
             policy["flags"][f[1]] = {"factor": int(f[3]),
                                      "certain": f[5] == "1"}
+        elif f[0] == "cap" and f[1] in CAPS:
+            policy["caps"][f[1]] = {"visits": int(f[3]), "days": int(f[5]),
+                                    "classes": f[7],
+                                    "exempt_flags": f[9].strip("-")}
         else:
             raise Unreadable("policy.txt: unknown line " + line)
     return policy
@@ -285,6 +338,12 @@ def check_policy_numbers(yaml_text, policy):
         "flags": {f: {"factor": units(flags.get(f, {}).get("factor", 1), 6),
                       "certain": flags.get(f, {}).get("certain") == "true"}
                   for f in FLAGS},
+        "caps": {k: {"visits": int(c["visits"]), "days": int(c["days"]),
+                     "classes": "".join(x for x in CLASSES
+                                        if x in c.get("classes", CLASSES)),
+                     "exempt_flags": "".join(
+                         x for x in FLAGS if x in c.get("exempt_flags", ""))}
+                 for k, c in (y.get("caps", {}) or {}).items()},
     }
     if stated != policy:
         raise Difference("policy.txt: does not state the numbers of "
@@ -298,8 +357,8 @@ CERTAIN = "certain"
 
 
 def group_value(policy, key):
-    c, bits, cooling = key & 3, key >> 2 & 15, key >> 6
-    if cooling:
+    c, bits, cooling, capped = key & 3, key >> 2 & 15, key >> 6 & 1, key >> 7
+    if cooling or capped:
         return 0
     present = [f for i, f in enumerate(FLAGS) if bits >> i & 1]
     if any(policy["flags"][f]["certain"] for f in present):
@@ -369,22 +428,42 @@ def floyd(rng, n, t):
     return chosen if m == t else set(range(n)) - chosen
 
 
-def draw(policy, entities, date, size, seed):
+def capped(policy, e, visits, items, date):
+    """Whether a cap of the policy holds entity e back (section 6)."""
+    for name, cap in policy["caps"].items():
+        if CLASSES[e[1]] not in cap["classes"] or any(
+                e[5] >> FLAGS.index(f) & 1 for f in cap["exempt_flags"]):
+            continue
+        count = sum(1 for day, its in visits.get(e[0], ())
+                    if abs(day - date) < cap["days"] and (
+                        name == "any_item" or set(its.split("+")) & items))
+        if count >= cap["visits"]:
+            return True
+    return False
+
+
+def draw(policy, population, date, size, seed, items=()):
+    entities, visits = population
     cooldown = [policy["classes"][c]["cooldown"] for c in CLASSES]
     keys = []
     for e in entities:
         cd = cooldown[e[1]]
         cooling = cd > 0 and e[6] is not None and e[6] > date - cd
-        keys.append(e[1] + 4 * e[5] + 64 * cooling)
-    count = [0] * 128
+        held = capped(policy, e, visits, set(items), date)
+        keys.append(e[1] + 4 * e[5] + 64 * cooling + 128 * held)
+    count = [0] * 256
     for k in keys:
         count[k] += 1
     stratum_of, strata = {}, []  # group key -> stratum; (value, N)
-    for key in range(128):
+    start = 0  # capped groups (keys from 128) join only their own strata
+    for key in range(256):
+        if key == 128:
+            start = len(strata)
         if not count[key]:
             continue
         v = group_value(policy, key)
-        h = next((i for i, (w, _) in enumerate(strata) if w == v), None)
+        h = next((i for i, (w, _) in enumerate(strata)
+                  if i >= start and w == v), None)
         if h is None:
             h = len(strata)
             strata.append((v, 0))
@@ -656,7 +735,8 @@ def verify(bundle):
     if not check_policy_numbers(read(bundle, "policy.yaml"), policy):
         print("note: policy.yaml uses YAML beyond what this script reads; "
               "its numbers were taken from policy.txt", file=sys.stderr)
-    entities, digest = read_population(read(bundle, "population.csv"))
+    entities, visits, digest = read_population(read(bundle,
+                                                    "population.csv"))
     if digest != m["population_digest"]:
         raise Difference("population.csv: its digest is not the population "
                          "digest of the MANIFEST (an entity, class, score or "
@@ -670,7 +750,9 @@ def verify(bundle):
                          "the MANIFEST says %s" % (seed.hex(), m["seed"]))
     date = day_number(m["date"])
     size = int(m["size"]) or policy["size"]
-    selected = draw(policy, entities, date, size, seed)
+    items = [l[5:] for l in read(bundle, "teams.txt").split("\n")
+             if l.startswith("item ")]
+    selected = draw(policy, (entities, visits), date, size, seed, items)
     has = {f: os.path.lexists("%s/%s" % (bundle, f))
            for f in ("outcome.csv", "refusal.txt", "items.yaml")}
     if has["outcome.csv"] == has["refusal.txt"]:

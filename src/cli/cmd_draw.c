@@ -17,21 +17,45 @@ struct draw_args {
 	uint32_t size;
 	bool all;
 	enum format format;
+	char items[CAMPAIGN_MAX_ITEMS][CAMPAIGN_MAX_NAME + 1];
+	unsigned n_items; /* the campaign's, for a cap by item */
 };
+
+/* --items CODE,CODE,...: the campaign's items. */
+static int parse_items(const char *list, struct draw_args *a)
+{
+	for (const char *s = list;; s++) {
+		size_t len = strcspn(s, ",");
+		if (a->n_items == CAMPAIGN_MAX_ITEMS ||
+		    !code_chars(s, len, CAMPAIGN_MAX_NAME)) {
+			fprintf(stderr,
+				"inspectctl: --items takes up to %d "
+				"item codes separated by commas\n",
+				CAMPAIGN_MAX_ITEMS);
+			return -1;
+		}
+		memcpy(a->items[a->n_items], s, len);
+		a->items[a->n_items++][len] = '\0';
+		s += len;
+		if (!*s)
+			return 0;
+	}
+}
 
 static int parse_args(int argc, char **argv, struct draw_args *a)
 {
 	static const struct option opts[] = {
-		{"policy", required_argument, 0, 'p'},
-		{"population", required_argument, 0, 'P'},
-		{"campaign", required_argument, 0, 'c'},
-		{"entropy", required_argument, 0, 'e'},
-		{"date", required_argument, 0, 'd'},
-		{"size", required_argument, 0, 's'},
-		{"time-zone", required_argument, 0, 'z'},
-		{"all", no_argument, 0, 'a'},
-		{"format", required_argument, 0, 'f'},
-		{0, 0, 0, 0},
+	    {"policy", required_argument, 0, 'p'},
+	    {"population", required_argument, 0, 'P'},
+	    {"campaign", required_argument, 0, 'c'},
+	    {"entropy", required_argument, 0, 'e'},
+	    {"date", required_argument, 0, 'd'},
+	    {"size", required_argument, 0, 's'},
+	    {"time-zone", required_argument, 0, 'z'},
+	    {"all", no_argument, 0, 'a'},
+	    {"format", required_argument, 0, 'f'},
+	    {"items", required_argument, 0, 'i'},
+	    {0, 0, 0, 0},
 	};
 	int c;
 	memset(a, 0, sizeof(*a));
@@ -45,6 +69,10 @@ static int parse_args(int argc, char **argv, struct draw_args *a)
 		case 'e': a->entropy = optarg; break;
 		case 'a': a->all = true; break;
 		case 'z': a->time_zone = optarg; break;
+		case 'i':
+			if (parse_items(optarg, a) < 0)
+				return -1;
+			break;
 		case 'd':
 			if (cli_date(optarg, &a->date) < 0)
 				return -1;
@@ -98,7 +126,8 @@ int cmd_draw(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	diag_init(&err);
-	struct draw_params dp = {&in.policy, a.date, a.size};
+	struct draw_params dp = {
+	    &in.policy, a.date, a.size, {a.items, a.n_items}};
 	double t0 = clock_seconds();
 	if (sampler_draw(&in.pop, &dp, seed, &d, &err) < 0) {
 		fprintf(stderr, "inspectctl: %s", diag_text(&err));

@@ -194,7 +194,7 @@ static int import_inspectors(struct store *s, const char *path)
  * written as a new generation. */
 static int import_entities(struct store *s, const char *path)
 {
-	struct population pop = {NULL, 0};
+	struct population pop = {0};
 	struct mapped_file f;
 	struct diag err;
 	diag_init(&err);

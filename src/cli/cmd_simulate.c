@@ -72,7 +72,7 @@ static int parse_args(int argc, char **argv, struct sim_args *a)
 static int run_all(const struct sim_args *a, const struct inputs *in,
 		   uint64_t drawn[SAMPLER_GROUPS], struct draw *last)
 {
-	struct draw_params dp = {&in->policy, a->date, a->size};
+	struct draw_params dp = {&in->policy, a->date, a->size, {0}};
 	for (uint32_t run = 1; run <= a->runs; run++) {
 		char entropy[SEED_MAX_ENTROPY + 16];
 		uint8_t seed[32];

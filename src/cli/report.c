@@ -54,8 +54,8 @@ void report_groups(FILE *out, const struct draw *d)
 {
 	u128 expected_all = 0;
 	uint64_t n_all = 0, drawn_all = 0;
-	fprintf(out, "%-5s %-5s %-8s %12s %-18s %14s %10s\n", "class",
-		"flags", "cooldown", "N", "pi", "expected", "drawn");
+	fprintf(out, "%-5s %-5s %-8s %-6s %12s %-18s %14s %10s\n", "class",
+		"flags", "cooldown", "capped", "N", "pi", "expected", "drawn");
 	for (unsigned g = 0; g < SAMPLER_GROUPS; g++) {
 		const struct sampler_group *gr = &d->group[g];
 		if (gr->n == 0)
@@ -72,14 +72,15 @@ void report_groups(FILE *out, const struct draw *d)
 		group_name(g, name);
 		snprintf(exp, sizeof(exp), "%.3f",
 			 (double)e / (double)PI_ONE);
-		fprintf(out, "%-5c %-5s %-8s %12llu %-18s %14s %10llu\n",
+		fprintf(out, "%-5c %-5s %-8s %-6s %12llu %-18s %14s %10llu\n",
 			POLICY_CLASS_LETTERS[g & 3], name,
 			g & GROUP_COOLDOWN ? "yes" : "no",
+			g & GROUP_CAPPED ? "yes" : "no",
 			(unsigned long long)gr->n, pi, exp,
 			(unsigned long long)gr->drawn);
 	}
-	fprintf(out, "%-5s %-5s %-8s %12llu %-18s %14.3f %10llu\n", "all", "",
-		"", (unsigned long long)n_all, "",
+	fprintf(out, "%-5s %-5s %-8s %-6s %12llu %-18s %14.3f %10llu\n", "all",
+		"", "", "", (unsigned long long)n_all, "",
 		(double)expected_all / (double)PI_ONE,
 		(unsigned long long)drawn_all);
 }

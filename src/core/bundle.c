@@ -196,6 +196,22 @@ void policy_numbers_format(const struct policy *p, struct strbuf *b)
 			  POLICY_FLAG_LETTERS[f],
 			  (unsigned long long)p->flag[f].factor,
 			  p->flag[f].certain);
+	static const char *const caps[] = POLICY_CAP_NAMES;
+	for (int k = 0; k < CAP_COUNT; k++) {
+		const struct cap_rule *r = &p->cap[k];
+		if (!r->visits)
+			continue;
+		sb_printf(b, "cap %s visits %u days %u classes ", caps[k],
+			  r->visits, r->days);
+		for (int c = 0; c < CLASS_COUNT; c++)
+			if (r->classes >> c & 1)
+				sb_printf(b, "%c", POLICY_CLASS_LETTERS[c]);
+		sb_puts(b, " exempt_flags ");
+		for (int f = 0; f < FLAG_COUNT; f++)
+			if (r->exempt_flags >> f & 1)
+				sb_printf(b, "%c", POLICY_FLAG_LETTERS[f]);
+		sb_puts(b, r->exempt_flags ? "\n" : "-\n");
+	}
 }
 
 /* ---- verification ---- */
@@ -621,9 +637,17 @@ int bundle_verify(struct bundle *b, struct diag *err)
 				      "entropy give %s, the MANIFEST says %s",
 				      hex, b->m.seed);
 	}
-	struct draw_params dp = {&p, b->m.date, b->m.size};
+	/* A cap by item compares visits with the campaign's items, which
+	 * teams.txt states. */
+	struct team_inputs ti = {0};
+	if (rc == 0 && caps_any(&p) && pop.visits.n)
+		rc = team_inputs_parse("teams.txt", b->teams.s, b->teams.len,
+				       &ti, err);
+	struct draw_params dp = {
+	    &p, b->m.date, b->m.size, {ti.items, ti.n_items}};
 	if (rc == 0)
 		rc = sampler_draw(&pop, &dp, seed, &d, err);
+	team_inputs_finish(&ti);
 	drawn = rc == 0;
 	if (rc == 0 && !b->outcome.s == !b->refusal.s)
 		rc = diag_add(err, "the bundle has %s of outcome.csv and "

@@ -20,6 +20,17 @@ struct y_flag {
 	bool certain;
 };
 
+struct y_cap {
+	unsigned visits;
+	unsigned days;
+	char *classes;
+	char *exempt_flags;
+};
+
+struct y_caps {
+	struct y_cap *of[CAP_COUNT];
+};
+
 struct y_classes {
 	struct y_class *of[CLASS_COUNT];
 };
@@ -36,6 +47,7 @@ struct y_policy {
 	bool disclose_inspectors;
 	struct y_classes classes;
 	struct y_flags flags;
+	struct y_caps caps;
 };
 
 static const cyaml_schema_field_t class_fields[] = {
@@ -56,6 +68,24 @@ static const cyaml_schema_field_t flag_fields[] = {
 			 certain),
 	CYAML_FIELD_END};
 
+static const cyaml_schema_field_t cap_fields[] = {
+    CYAML_FIELD_UINT("visits", CYAML_FLAG_DEFAULT, struct y_cap, visits),
+    CYAML_FIELD_UINT("days", CYAML_FLAG_DEFAULT, struct y_cap, days),
+    CYAML_FIELD_STRING_PTR("classes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			   struct y_cap, classes, 1, 8),
+    CYAML_FIELD_STRING_PTR("exempt_flags",
+			   CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			   struct y_cap, exempt_flags, 1, 8),
+    CYAML_FIELD_END};
+
+#define CAP_FIELD(L, i)                                                        \
+	CYAML_FIELD_MAPPING_PTR(L, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,   \
+				struct y_caps, of[i], cap_fields)
+
+static const cyaml_schema_field_t caps_fields[] = {
+    CAP_FIELD("any_item", CAP_ANY_ITEM), CAP_FIELD("same_item", CAP_SAME_ITEM),
+    CYAML_FIELD_END};
+
 #define CLASS_FIELD(L, i)                                                    \
 	CYAML_FIELD_MAPPING_PTR(L, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
 				struct y_classes, of[i], class_fields)
@@ -72,20 +102,22 @@ static const cyaml_schema_field_t flags_fields[] = {
 	FLAG_FIELD("E", 3), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t policy_fields[] = {
-	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct y_policy,
-			       name, 1, 63),
-	CYAML_FIELD_STRING_PTR("design", CYAML_FLAG_POINTER, struct y_policy,
-			       design, 1, 16),
-	CYAML_FIELD_UINT("size", CYAML_FLAG_OPTIONAL, struct y_policy, size),
-	CYAML_FIELD_UINT("team_size", CYAML_FLAG_OPTIONAL, struct y_policy,
-			 team_size),
-	CYAML_FIELD_BOOL("disclose_inspectors", CYAML_FLAG_OPTIONAL,
-			 struct y_policy, disclose_inspectors),
-	CYAML_FIELD_MAPPING("classes", CYAML_FLAG_DEFAULT, struct y_policy,
-			    classes, classes_fields),
-	CYAML_FIELD_MAPPING("flags", CYAML_FLAG_OPTIONAL, struct y_policy,
-			    flags, flags_fields),
-	CYAML_FIELD_END};
+    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct y_policy, name, 1,
+			   63),
+    CYAML_FIELD_STRING_PTR("design", CYAML_FLAG_POINTER, struct y_policy,
+			   design, 1, 16),
+    CYAML_FIELD_UINT("size", CYAML_FLAG_OPTIONAL, struct y_policy, size),
+    CYAML_FIELD_UINT("team_size", CYAML_FLAG_OPTIONAL, struct y_policy,
+		     team_size),
+    CYAML_FIELD_BOOL("disclose_inspectors", CYAML_FLAG_OPTIONAL,
+		     struct y_policy, disclose_inspectors),
+    CYAML_FIELD_MAPPING("classes", CYAML_FLAG_DEFAULT, struct y_policy, classes,
+			classes_fields),
+    CYAML_FIELD_MAPPING("flags", CYAML_FLAG_OPTIONAL, struct y_policy, flags,
+			flags_fields),
+    CYAML_FIELD_MAPPING("caps", CYAML_FLAG_OPTIONAL, struct y_policy, caps,
+			caps_fields),
+    CYAML_FIELD_END};
 
 static const cyaml_schema_value_t policy_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct y_policy,
@@ -175,6 +207,58 @@ static int check_flag(const struct yaml_doc *d, const struct y_flag *f, int i,
 	return 0;
 }
 
+/* letters (each of `alphabet` at most once) as bits; false if another
+ * letter or a repeat is among them. */
+static bool letter_bits(const char *letters, const char *alphabet, uint8_t *ret)
+{
+	uint8_t bits = 0;
+	for (const char *s = letters; *s; s++) {
+		const char *at = strchr(alphabet, *s);
+		if (!at || (bits >> (at - alphabet) & 1))
+			return false;
+		bits |= (uint8_t)(1u << (at - alphabet));
+	}
+	*ret = bits;
+	return true;
+}
+
+static int check_cap(const struct yaml_doc *d, const struct y_cap *c, int i,
+		     struct cap_rule *out)
+{
+	static const char *const names[] = POLICY_CAP_NAMES;
+	char path[40];
+	memset(out, 0, sizeof(*out));
+	if (!c)
+		return 0;
+	snprintf(path, sizeof(path), "caps.%s.visits", names[i]);
+	if (c->visits < 1 || c->visits > POLICY_MAX_CAP_VISITS)
+		return FAIL(d, path, "%u is not from 1 to %u", c->visits,
+			    POLICY_MAX_CAP_VISITS);
+	snprintf(path, sizeof(path), "caps.%s.days", names[i]);
+	if (c->days < 1 || c->days > POLICY_MAX_CAP_DAYS)
+		return FAIL(d, path, "%u is not from 1 to %u", c->days,
+			    POLICY_MAX_CAP_DAYS);
+	snprintf(path, sizeof(path), "caps.%s.classes", names[i]);
+	out->classes = (1u << CLASS_COUNT) - 1;
+	if (c->classes &&
+	    !letter_bits(c->classes, POLICY_CLASS_LETTERS, &out->classes))
+		return FAIL(d, path,
+			    "'%s' is not letters of %s, each at most "
+			    "once",
+			    c->classes, POLICY_CLASS_LETTERS);
+	snprintf(path, sizeof(path), "caps.%s.exempt_flags", names[i]);
+	if (c->exempt_flags &&
+	    !letter_bits(c->exempt_flags, POLICY_FLAG_LETTERS,
+			 &out->exempt_flags))
+		return FAIL(d, path,
+			    "'%s' is not letters of %s, each at most "
+			    "once",
+			    c->exempt_flags, POLICY_FLAG_LETTERS);
+	out->visits = c->visits;
+	out->days = c->days;
+	return 0;
+}
+
 /* The largest weight an entity can get must stay within POLICY_MAX_WEIGHT
  * (see docs/ALGORITHM.md for the arithmetic it keeps exact). */
 static int check_weight_range(const struct yaml_doc *d, const struct policy *p)
@@ -223,6 +307,9 @@ static int check_policy(const struct yaml_doc *d, const struct y_policy *y,
 			return -1;
 	for (int i = 0; i < FLAG_COUNT; i++)
 		if (check_flag(d, y->flags.of[i], i, &p->flag[i]) < 0)
+			return -1;
+	for (int i = 0; i < CAP_COUNT; i++)
+		if (check_cap(d, y->caps.of[i], i, &p->cap[i]) < 0)
 			return -1;
 	return p->design == DESIGN_PPS ? check_weight_range(d, p) : 0;
 }

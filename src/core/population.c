@@ -7,12 +7,14 @@
 #include "inspect/core/policy.h"
 #include "inspect/core/rng.h"
 #include "inspect/core/sha256.h"
+#include "inspect/core/strbuf.h"
 
 void population_finish(struct population *p)
 {
 	free(p->v);
-	p->v = NULL;
-	p->n = 0;
+	free(p->visits.v);
+	free(p->visits.pool);
+	memset(p, 0, sizeof(*p));
 }
 
 /* An order-preserving 90-bit image of a USCC: 5 bits per character, the
@@ -142,8 +144,8 @@ int population_canonicalize(struct population *p, const char *origin,
 	if (p->n > POPULATION_MAX)
 		return diag_add(err, "%s: more than %u entities", origin,
 				POPULATION_MAX);
-	if (in_strict_order(p))
-		return 0; /* already canonical, as exported files are */
+	if (in_strict_order(p)) /* already canonical, as exported files are */
+		return visits_canonicalize(p, origin, err);
 	u128 *keys = malloc(p->n * sizeof(*keys));
 	u128 *tmp = malloc(p->n * sizeof(*tmp));
 	u128 *sorted = NULL;
@@ -172,7 +174,23 @@ int population_canonicalize(struct population *p, const char *origin,
 				origin, p->n);
 	free(p->v);
 	p->v = v;
-	return 0;
+	return visits_canonicalize(p, origin, err);
+}
+
+struct entity *population_find(const struct population *p, const char *uscc)
+{
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(p->v[mid].uscc, uscc, USCC_LEN);
+		if (c == 0)
+			return &p->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 size_t population_format_record(const struct entity *e, char *out)
@@ -229,5 +247,9 @@ void population_digest(const struct population *p, uint8_t out[32])
 		used += population_format_record(&p->v[i], buf + used);
 	}
 	sha256_update(&h, buf, used);
+	struct strbuf visits = {0};
+	visits_format(&p->visits, &visits);
+	sha256_update(&h, visits.s, visits.len);
+	sb_finish(&visits);
 	sha256_final(&h, out);
 }

@@ -247,6 +247,42 @@ static void note_bad(uint32_t **bad, size_t *n, size_t *cap, unsigned line)
 	(*bad)[(*n)++] = line;
 }
 
+/* One visit row, "uscc,YYYY-MM-DD,items". */
+static int parse_visit(const char *s, size_t len, struct visit_history *h,
+		       struct diag *why)
+{
+	const char *c1 = memchr(s, ',', len);
+	const char *c2 =
+	    c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - s)) : NULL;
+	int32_t day;
+	if (!c2)
+		return diag_add(why, "a visit is uscc,date,items");
+	if (uscc_check(s, (unsigned)(c1 - s), why) < 0)
+		return FAIL_INVALID;
+	if (c2 - c1 - 1 != 10 || !date_parse(c1 + 1, 10, &day))
+		return diag_add(why, "the visit's date must be YYYY-MM-DD");
+	return visits_add(h, s, day, c2 + 1, len - (size_t)(c2 + 1 - s), why);
+}
+
+/* The visits section, after its header line (the text's last section). */
+static void parse_visits(const char *origin, const char *text, size_t len,
+			 size_t *pos, unsigned line, struct visit_history *h,
+			 struct diag *err)
+{
+	const char *s;
+	size_t slen;
+	struct diag why;
+	while (next_line(text, len, pos, &s, &slen)) {
+		line++;
+		if (slen == 0 && *pos >= len)
+			break;
+		diag_init(&why);
+		if (parse_visit(s, slen, h, &why) < 0)
+			diag_add(err, "%s:%u: %s", origin, line,
+				 diag_reason(&why));
+	}
+}
+
 int population_parse_csv(const char *origin, const char *text, size_t len,
 			 struct population *ret, struct diag *err)
 {
@@ -264,11 +300,17 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 	size_t slen;
 	struct diag why;
 	diag_init(&why);
+	bool visits = false;
 	while (next_line(text, len, &pos, &s, &slen)) {
 		struct field f[FIELDS + 1];
 		line++;
 		if (slen == 0 && pos >= len)
 			break; /* the newline that ends the last row */
+		if (slen == sizeof(VISITS_HEADER) - 1 &&
+		    memcmp(s, VISITS_HEADER, slen) == 0) {
+			visits = true;
+			break;
+		}
 		if (slen > LINE_MAX_LEN) {
 			diag_add(err, "%s:%u: line longer than %d bytes",
 				 origin, line, LINE_MAX_LEN);
@@ -297,14 +339,20 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 		else
 			note_bad(&bad, &n_bad, &bad_cap, line);
 	}
+	struct visit_history h = {0};
+	if (visits)
+		parse_visits(origin, text, len, &pos, line, &h, err);
 	if (err->count != errors) /* every problem at once: repeats too */
 		report_repeats(origin, v, n, bad, n_bad, err);
 	free(bad);
 	if (err->count != errors) {
 		free(v);
+		free(h.v);
+		free(h.pool);
 		return -1;
 	}
 	ret->v = v;
 	ret->n = n;
+	ret->visits = h;
 	return 0;
 }

@@ -24,6 +24,14 @@ static void assign_groups(const struct population *pop,
 			  const struct draw_params *dp, struct draw *d,
 			  uint64_t count[LANES][SAMPLER_GROUPS])
 {
+	/* The capped state first, in group_of itself (0 or GROUP_CAPPED). */
+	uint8_t *group_of = d->group_of;
+	memset(group_of, 0, pop->n);
+	if (pop->visits.n && caps_any(dp->policy)) {
+		caps_mark(dp->policy, pop, &dp->items, dp->date, group_of);
+		for (size_t i = 0; i < pop->n; i++)
+			group_of[i] = (uint8_t)(group_of[i] * GROUP_CAPPED);
+	}
 	int32_t cool_from[CLASS_COUNT];
 	for (int c = 0; c < CLASS_COUNT; c++) {
 		uint32_t days = dp->policy->cls[c].cooldown_days;
@@ -33,7 +41,6 @@ static void assign_groups(const struct population *pop,
 	/* Locals, not pop->... and d->...: a store through a byte pointer may
 	 * alias anything, and would make the compiler reload them each time. */
 	const struct entity *v = pop->v;
-	uint8_t *group_of = d->group_of;
 	size_t n = pop->n, len = lane_length(n);
 	for (size_t j = 0; j < len; j++) {
 		for (size_t lane = 0; lane < LANES; lane++) {
@@ -42,8 +49,9 @@ static void assign_groups(const struct population *pop,
 				break;
 			const struct entity *e = &v[i];
 			unsigned cool = e->last_inspected >= cool_from[e->cls];
-			uint8_t key = (uint8_t)(e->cls | e->flags << 2 |
-						cool * GROUP_COOLDOWN);
+			uint8_t key =
+			    (uint8_t)(e->cls | e->flags << 2 |
+				      cool * GROUP_COOLDOWN | group_of[i]);
 			group_of[i] = key;
 			count[lane][key]++;
 		}
@@ -78,7 +86,7 @@ static uint64_t scale_by_flags(const struct policy *p, unsigned g,
 static uint64_t group_value(const struct policy *p, unsigned g)
 {
 	bool pps = p->design == DESIGN_PPS;
-	if (g & GROUP_COOLDOWN)
+	if (g & (GROUP_COOLDOWN | GROUP_CAPPED))
 		return 0;
 	if (group_certain(p, g))
 		return pps ? UINT64_MAX : PI_ONE;
@@ -89,16 +97,21 @@ static uint64_t group_value(const struct policy *p, unsigned g)
 }
 
 /* Merges non-empty groups with equal value into strata, in key order; the
- * strata's values go to value[]. */
+ * strata's values go to value[]. Capped groups form a stratum of their
+ * own, so that the summary shows them apart (a stratum of value 0 draws
+ * no random number: it changes no other stratum's draw). */
 static void form_strata(const struct policy *p, struct draw *d,
 			uint64_t value[SAMPLER_GROUPS])
 {
+	unsigned from = 0; /* where a group's search for its stratum starts */
 	d->n_strata = 0;
 	for (unsigned g = 0; g < SAMPLER_GROUPS; g++) {
+		if (g == GROUP_CAPPED) /* every key from here on is capped */
+			from = d->n_strata;
 		if (d->group[g].n == 0)
 			continue;
 		uint64_t v = group_value(p, g);
-		unsigned s = 0;
+		unsigned s = from;
 		while (s < d->n_strata && value[s] != v)
 			s++;
 		if (s == d->n_strata) {
@@ -371,6 +384,14 @@ void draw_finish(struct draw *d)
 	free(d->chosen);
 	d->group_of = NULL;
 	d->chosen = NULL;
+}
+
+uint64_t draw_capped(const struct draw *d)
+{
+	uint64_t n = 0;
+	for (unsigned g = GROUP_CAPPED; g < SAMPLER_GROUPS; g++)
+		n += d->group[g].n;
+	return n;
 }
 
 void draw_group_pi(const struct draw *d, unsigned g, u128 *num, u128 *den)

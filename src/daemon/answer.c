@@ -202,6 +202,16 @@ static long keep_population(struct worker *w, const char *hex,
 		}
 	}
 	free(text);
+	if (ok && pop->visits.n) { /* the visits section, one chunk more */
+		struct strbuf v = {0};
+		visits_format(&pop->visits, &v);
+		snprintf(suffix, sizeof(suffix), "%u", chunks++);
+		ok = !v.failed && store_set(&w->store, KEY_POPULATION_CHUNK,
+					    hex, suffix, v.s, v.len) == 0;
+		if (v.failed)
+			diag_set(&w->store.err, "out of memory");
+		sb_finish(&v);
+	}
 	/* Written last: a reader that finds the count finds every chunk. */
 	char count[16];
 	snprintf(count, sizeof(count), "%u", chunks);

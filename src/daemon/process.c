@@ -5,15 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
+#include "inspect/core/date.h"
 #include "inspect/core/number.h"
+#include "inspect/core/sampler.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/shell/clock.h"
-#include "inspect/core/date.h"
-#include "inspect/store/keys.h"
-#include "inspect/store/grades.h"
 #include "inspect/shell/log.h"
-#include "inspect/core/sampler.h"
-#include "answer.h"
+#include "inspect/store/grades.h"
+#include "inspect/store/history.h"
+#include "inspect/store/keys.h"
 #include "inspect/store/ops.h"
 #include "teams.h"
 #include "worker.h"
@@ -58,6 +59,28 @@ static int ack_only(struct worker *w, const char *entry_id)
 		   : 0;
 }
 
+/* For a policy with caps, the visits on record within its longest cap's
+ * days of the draw date join the population (and so its digest). 1 when
+ * they did (or none were needed); else the population is freed and the
+ * entry refused (its answer's result) or the connection lost. */
+static int read_history(struct worker *w, struct answer *a,
+			struct population *pop,
+			const struct campaign_record *rec)
+{
+	const struct policy *p = &rec->policy->policy;
+	if (!caps_any(p))
+		return 1;
+	int32_t days = (int32_t)caps_horizon(p);
+	struct diag err;
+	diag_init(&err);
+	int r = history_read(&w->store, pop, rec->date - days, rec->date + days,
+			     &err);
+	if (r == 0)
+		return 1;
+	population_finish(pop);
+	return r == FAIL_LOST ? FAIL_LOST : reject(w, a, &err);
+}
+
 /* The population a campaign draws from, canonical, scoped, digested. */
 static int load_population(struct worker *w, struct answer *a,
 			   struct population *pop,
@@ -88,6 +111,11 @@ static int load_population(struct worker *w, struct answer *a,
 	}
 	rec->population = pop->n;
 	double t0 = clock_seconds();
+	r = read_history(w, a, pop, rec);
+	if (r != 1)
+		return r;
+	w->t.history = clock_seconds() - t0;
+	t0 = clock_seconds();
 	population_digest(pop, rec->population_digest);
 	w->t.digest = clock_seconds() - t0;
 	return 1; /* loaded */
@@ -105,7 +133,10 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	struct seed_input si = {a->c->id, rec->policy->policy.digest,
 				rec->population_digest, rec->date,
 				a->c->entropy};
-	struct draw_params dp = {&rec->policy->policy, rec->date, a->c->size};
+	struct draw_params dp = {&rec->policy->policy,
+				 rec->date,
+				 a->c->size,
+				 {a->c->items, a->c->n_items}};
 	if (seed_derive(&si, seed) < 0)
 		return reject_for(w, a, "field entropy: too long");
 	double t0 = clock_seconds();
@@ -143,12 +174,15 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	w->t.teams = t1 - t_teams;
 	w->t.publish = clock_seconds() - t1 - w->t.details;
 	if (r == 0)
-		log_info("campaign published", "campaign=%s population=%zu "
-			 "selected=%zu fetch_s=%.3f order_s=%.3f merge_s=%.3f "
-			 "digest_s=%.3f draw_s=%.3f teams_s=%.3f details_s=%.3f "
-			 "publish_s=%.3f", a->c->id, pop->n, d.n_chosen,
-			 w->t.fetch, w->t.order, w->t.merge, w->t.digest,
-			 w->t.draw, w->t.teams, w->t.details, w->t.publish);
+		log_info(
+		    "campaign published",
+		    "campaign=%s population=%zu "
+		    "selected=%zu fetch_s=%.3f order_s=%.3f merge_s=%.3f "
+		    "history_s=%.3f digest_s=%.3f draw_s=%.3f teams_s=%.3f "
+		    "details_s=%.3f publish_s=%.3f",
+		    a->c->id, pop->n, d.n_chosen, w->t.fetch, w->t.order,
+		    w->t.merge, w->t.history, w->t.digest, w->t.draw,
+		    w->t.teams, w->t.details, w->t.publish);
 	draw_finish(&d);
 	return r;
 }
@@ -192,7 +226,7 @@ static int new_campaign(struct worker *w, struct answer *a)
 		return reject(w, a, &why);
 	rec.policy = policy_set_find(&w->cat->policies, a->c->policy);
 	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;
-	struct population pop = {NULL, 0};
+	struct population pop = {0};
 	int r = load_population(w, a, &pop, &rec);
 	if (r != 1)
 		return r;
@@ -327,7 +361,7 @@ static int entropy_for(struct worker *w, struct answer *a)
 	int r = FAIL_REFUSED;
 	struct campaign c;
 	struct policy_entry pe;
-	struct population pop = {NULL, 0};
+	struct population pop = {0};
 	struct campaign_record rec = {.policy = &pe, .frozen = true};
 	struct answer drawn = *a;
 	drawn.c = &c;

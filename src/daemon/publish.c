@@ -105,6 +105,7 @@ struct plan_texts {
 	const struct record_texts *x;
 	const struct audit_refs *refs;
 	size_t selected;
+	uint64_t capped; /* entities a cap held back */
 	const char *visits, *audit, *visit_window;
 	unsigned long long chunks;
 };
@@ -141,6 +142,7 @@ static void add_public(struct tx *t, const struct answer *a,
 	kv_add_all(&ev, plan, sizeof(plan) / sizeof(*plan));
 	kv_addu(&ev, "population", pop->n);
 	kv_addu(&ev, "selected", d->n_chosen);
+	kv_addu(&ev, "capped", draw_capped(d));
 	tx_xadd_list(t, KEY_PUBLIC, NULL, &ev);
 	kv_finish(&ev);
 	for (size_t k = 0; k < d->n_chosen; k++) {
@@ -156,7 +158,7 @@ static void add_public(struct tx *t, const struct answer *a,
 
 int add_bucketed_hset(struct tx *t, enum key_kind kind,
 		      const struct population *pop, const struct draw *d,
-		      const char *(*value)(size_t k, void *ctx), void *ctx)
+		      const struct bucketed_fields *bf)
 {
 	size_t start[INSPECTED_BUCKETS + 1] = {0};
 	uint32_t *order = malloc((d->n_chosen + 1) * sizeof(*order));
@@ -183,10 +185,14 @@ int add_bucketed_hset(struct tx *t, enum key_kind kind,
 			continue;
 		char bucket[16];
 		snprintf(bucket, sizeof(bucket), "%u", b);
-		for (size_t i = start[b]; i < start[b + 1]; i++)
-			f[i - start[b]] = (struct kv){
-				pop->v[d->chosen[order[i]]].uscc,
-				value(order[i], ctx), 0, USCC_LEN};
+		for (size_t i = start[b]; i < start[b + 1]; i++) {
+			size_t k = order[i], len = USCC_LEN;
+			const char *name = bf->field
+					       ? bf->field(k, &len, bf->ctx)
+					       : pop->v[d->chosen[k]].uscc;
+			f[i - start[b]] =
+			    (struct kv){name, bf->value(k, bf->ctx), 0, len};
+		}
 		tx_hset(t, kind, bucket, f, start[b + 1] - start[b]);
 	}
 	int rc = f ? 0 : -1;
@@ -211,6 +217,7 @@ static void published_record(struct kv_list *l, const struct answer *a,
 	kv_add(l, "seed", p->seed);
 	kv_add(l, "entropy", p->entropy);
 	kv_addu(l, "selected", p->selected);
+	kv_addu(l, "capped", p->capped);
 	kv_add(l, "published_entry", a->entry_id);
 	kv_add(l, "visits", p->visits);
 	kv_add(l, "visit_window", p->visit_window);
@@ -266,13 +273,15 @@ static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
 						   : x->date,
 		    day);
-	return add_bucketed_hset(t, KEY_INSPECTED, x->pop, x->d, same_day,
-				 day) < 0 ||
-			       plan_add_rotation(t, x->pop, x->d, x->plan) < 0 ||
-			       plan_add_load(t, x->plan) < 0 ||
-			       plan_add_days(w, t, &o) < 0
-		       ? -1
-		       : 0;
+	return add_bucketed_hset(
+		   t, KEY_INSPECTED, x->pop, x->d,
+		   &(struct bucketed_fields){NULL, same_day, day}) < 0 ||
+		       plan_add_history(t, &o, a->c) < 0 ||
+		       plan_add_rotation(t, x->pop, x->d, x->plan) < 0 ||
+		       plan_add_load(t, x->plan) < 0 ||
+		       plan_add_days(w, t, &o) < 0
+		   ? -1
+		   : 0;
 }
 
 int answer_publish(struct worker *w, const struct answer *a,
@@ -304,10 +313,16 @@ int answer_publish(struct worker *w, const struct answer *a,
 	date_format(x->plan->window_from, from);
 	date_format(x->plan->window_to, to);
 	snprintf(visit_window, sizeof(visit_window), "%s..%s", from, to);
-	const struct plan_texts texts = {
-		seedhex,	a->c->entropy, &rt,   &refs,
-		x->d->n_chosen, visits,	       audit, visit_window,
-		(unsigned long long)chunks};
+	const struct plan_texts texts = {.seed = seedhex,
+					 .entropy = a->c->entropy,
+					 .x = &rt,
+					 .refs = &refs,
+					 .selected = x->d->n_chosen,
+					 .capped = draw_capped(x->d),
+					 .visits = visits,
+					 .audit = audit,
+					 .visit_window = visit_window,
+					 .chunks = (unsigned long long)chunks};
 	struct kv_list l;
 	published_record(&l, a, rec, &texts, &rt);
 	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);

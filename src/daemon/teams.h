@@ -87,6 +87,12 @@ struct plan_out {
  * increments, and one HINCRBY per inspector and day was 80,000 commands
  * for a campaign of 400,000 visits). */
 int plan_add_load(struct tx *t, const struct visit_plan *p);
+
+/* The visit history caps count (<p>history:<k>): for each visit,
+ * "<uscc>:<campaign>" -> "YYYY-MM-DD,ITEM+ITEM" (its day, the campaign's
+ * items ascending). */
+int plan_add_history(struct tx *t, const struct plan_out *o,
+		     const struct campaign *c);
 /* The plan of each visit day, read by the daily feeds: <p>day:<date>,
  * field "<campaign>|<uscc>" -> name, address, items, team ids and team
  * text, separated by unit separators (0x1f); and the day in the sorted

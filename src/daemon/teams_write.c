@@ -212,8 +212,9 @@ int plan_add_rotation(struct tx *t,
 		return -1;
 	for (size_t k = 0; k < d->n_chosen; k++)
 		assignment_ids(&p->roster, &p->a[k], ids[k], sizeof(ids[k]));
-	int rc = add_bucketed_hset(t, KEY_LASTTEAM, pop, d, team_ids,
-				   ids);
+	int rc =
+	    add_bucketed_hset(t, KEY_LASTTEAM, pop, d,
+			      &(struct bucketed_fields){NULL, team_ids, ids});
 	free(ids);
 	return rc;
 }
@@ -310,5 +311,70 @@ int plan_add_visits(struct tx *t, const struct plan_out *o)
 	}
 	int rc = b.failed ? -1 : 0;
 	sb_finish(&b);
+	return rc;
+}
+
+static int by_code(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The campaign's items, ascending by bytes, joined by '+'. */
+static void sorted_items(const struct campaign *c, struct strbuf *out)
+{
+	const char *code[CAMPAIGN_MAX_ITEMS];
+	for (unsigned i = 0; i < c->n_items; i++)
+		code[i] = c->items[i];
+	qsort(code, c->n_items, sizeof(*code), by_code);
+	for (unsigned i = 0; i < c->n_items; i++)
+		sb_printf(out, "%s%s", i ? "+" : "", code[i]);
+}
+
+struct history_fields {
+	char (*field)[USCC_LEN + 1 + CAMPAIGN_MAX_NAME + 1];
+	char **value;
+};
+
+static const char *history_field(size_t k, size_t *len, void *ctx)
+{
+	const struct history_fields *h = ctx;
+	*len = strlen(h->field[k]);
+	return h->field[k];
+}
+
+static const char *history_value(size_t k, void *ctx)
+{
+	return ((const struct history_fields *)ctx)->value[k];
+}
+
+int plan_add_history(struct tx *t, const struct plan_out *o,
+		     const struct campaign *c)
+{
+	size_t n = o->d->n_chosen;
+	struct strbuf items = {0}, values = {0};
+	struct history_fields h = {malloc((n + 1) * sizeof(*h.field)),
+				   malloc((n + 1) * sizeof(*h.value))};
+	sorted_items(c, &items);
+	for (size_t k = 0; h.field && k < n; k++) {
+		char day[11];
+		date_format(o->p->a[k].day, day);
+		snprintf(h.field[k], sizeof(h.field[k]), "%.18s:%s",
+			 o->pop->v[o->d->chosen[k]].uscc, o->campaign);
+		sb_printf(&values, "%s,%s%c", day, items.s, '\0');
+	}
+	int rc = h.field && h.value && !items.failed && !values.failed ? 0 : -1;
+	/* The values, NUL-separated in one buffer, each at its place. */
+	for (size_t k = 0, at = 0; rc == 0 && k < n; k++) {
+		h.value[k] = values.s + at;
+		at += strlen(values.s + at) + 1;
+	}
+	if (rc == 0)
+		rc = add_bucketed_hset(t, KEY_HISTORY, o->pop, o->d,
+				       &(struct bucketed_fields){
+					   history_field, history_value, &h});
+	free(h.field);
+	free(h.value);
+	sb_finish(&items);
+	sb_finish(&values);
 	return rc;
 }

@@ -30,8 +30,8 @@ struct worker {
 	int32_t overdue_logged; /* the day overdue results were last logged */
 	bool junk_read;        /* the last intake read began with junk */
 	struct {
-		double fetch, order, merge, digest, draw, teams, details,
-			publish;
+		double fetch, order, merge, history, digest, draw, teams,
+		    details, publish;
 	} t; /* the last campaign's phases, seconds */
 };
 
@@ -134,11 +134,19 @@ int answer_reject(struct worker *w, const struct answer *a,
 int answer_unprocessable(struct worker *w, const char *entry_id,
 			 const redisReply *fields, struct diag *why);
 
-/* One HSET per bucket b (of INSPECTED_BUCKETS) of the key of kind and b:
- * each chosen entity's uscc -> value(k). */
+/* The fields of chosen entity k: field(k) (its uscc when field is NULL)
+ * -> value(k). */
+struct bucketed_fields {
+	const char *(*field)(size_t k, size_t *len, void *ctx);
+	const char *(*value)(size_t k, void *ctx);
+	void *ctx;
+};
+
+/* One HSET per bucket b (of INSPECTED_BUCKETS, by each chosen entity's
+ * uscc) of the key of kind and b, of the fields f gives. */
 int add_bucketed_hset(struct tx *t, enum key_kind kind,
 		      const struct population *pop, const struct draw *d,
-		      const char *(*value)(size_t k, void *ctx), void *ctx);
+		      const struct bucketed_fields *f);
 
 /* What a drawn or frozen campaign's record says. */
 struct campaign_record {

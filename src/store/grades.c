@@ -147,23 +147,6 @@ static int read_buckets(struct store *s, const struct meta *m,
 	return err->count == errors ? 0 : FAIL_INVALID;
 }
 
-/* Finds a code in a canonical population; NULL if absent. */
-static struct entity *find(struct population *p, const char *uscc)
-{
-	size_t lo = 0, hi = p->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = memcmp(p->v[mid].uscc, uscc, USCC_LEN);
-		if (c == 0)
-			return &p->v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 struct inspected_read {
 	struct store *s;
 	struct population *p;
@@ -183,8 +166,8 @@ static void take_inspected(size_t k, const redisReply *r, void *ctx)
 	     i += 2) {
 		const redisReply *u = r->element[i], *d = r->element[i + 1];
 		int32_t day;
-		struct entity *e = u->len == USCC_LEN ? find(ir->p, u->str)
-						      : NULL;
+		struct entity *e =
+		    u->len == USCC_LEN ? population_find(ir->p, u->str) : NULL;
 		if (e && date_parse(d->str, (unsigned)d->len, &day) &&
 		    (e->last_inspected == DATE_NONE || day > e->last_inspected))
 			e->last_inspected = day;
@@ -208,7 +191,7 @@ int grades_read(struct store *s, struct population *ret,
 	t = t ? t : &ignored;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		struct meta before, after;
-		struct population p = {NULL, 0};
+		struct population p = {0};
 		double t0 = clock_seconds();
 		int r = read_meta(s, &before, err);
 		if (r == 0)

@@ -4,7 +4,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct population p = {NULL, 0};
+	struct population p = {0};
 	struct diag err;
 	diag_init(&err);
 	if (population_parse_csv("f", (const char *)data, size, &p, &err) == 0) {

@@ -202,7 +202,7 @@ void store_roster(redisContext *c)
 
 void load_population(int port, size_t n, unsigned seed, const char *csv)
 {
-	struct population p = {malloc(n * sizeof(struct entity)), n};
+	struct population p = {.v = malloc(n * sizeof(struct entity)), .n = n};
 	struct rng rr, names;
 	rng_init(&rr, seed, 0x5851f42d4c957f2dULL);
 	rng_init(&names, seed, 0x14057b7ef767814fULL);

@@ -37,6 +37,7 @@ void make_population(const unsigned counts[CLASS_COUNT], struct population *p)
 	size_t n = 0;
 	for (int c = 0; c < CLASS_COUNT; c++)
 		n += counts[c];
+	memset(p, 0, sizeof(*p));
 	p->v = malloc((n ? n : 1) * sizeof(*p->v));
 	p->n = n;
 	cr_assert_not_null(p->v);

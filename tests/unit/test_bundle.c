@@ -78,7 +78,7 @@ static void build(struct built *x)
 	cr_assert_eq(seed_derive(&si, seed), 0);
 	seed_hex(seed, 32, m->seed);
 	struct draw d;
-	struct draw_params dp = {&p, m->date, 0};
+	struct draw_params dp = {&p, m->date, 0, {0}};
 	cr_assert_eq(sampler_draw(&pop, &dp, seed, &d, &err), 0);
 	m->selected = d.n_chosen;
 	/* The team draw, with a previous team and another campaign's load. */

@@ -172,3 +172,48 @@ Test(policy, pps_weights_are_bounded_with_their_factors)
 			 "p.yaml:9:3: flags: class D weight times the flags' "
 			 "factors can exceed 1099511\n");
 }
+
+Test(policy, caps_are_read_and_checked_with_their_place)
+{
+	const char *text = "name: x\ndesign: stratified\n" CLASSES
+			   "caps:\n  any_item: {visits: 1, days: 365, "
+			   "classes: BA, exempt_flags: EB}\n"
+			   "  same_item: {visits: 2, days: 730}\n";
+	struct policy p;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(policy_parse("p.yaml", text, strlen(text), &p, &err), 0,
+		     "%s", diag_text(&err));
+	cr_assert_eq(p.cap[CAP_ANY_ITEM].visits, 1);
+	cr_assert_eq(p.cap[CAP_ANY_ITEM].days, 365);
+	cr_assert_eq(p.cap[CAP_ANY_ITEM].classes,
+		     1u << CLASS_A | 1u << CLASS_B);
+	cr_assert_eq(p.cap[CAP_ANY_ITEM].exempt_flags,
+		     1u << FLAG_B | 1u << FLAG_E);
+	cr_assert_eq(p.cap[CAP_SAME_ITEM].visits, 2);
+	cr_assert_eq(p.cap[CAP_SAME_ITEM].classes, 15); /* all by default */
+	cr_assert_eq(p.cap[CAP_SAME_ITEM].exempt_flags, 0);
+	cr_assert_str_eq(refusal("name: x\ndesign: stratified\n" CLASSES
+				 "caps:\n  any_item: {visits: 1, days: 731}\n"),
+			 "p.yaml:9:31: caps.any_item.days: 731 is not from 1 "
+			 "to 730\n");
+	cr_assert_str_eq(refusal("name: x\ndesign: stratified\n" CLASSES
+				 "caps:\n  same_item: {visits: 0, days: 9}\n"),
+			 "p.yaml:9:23: caps.same_item.visits: 0 is not from 1 "
+			 "to 100\n");
+	cr_assert_str_eq(refusal("name: x\ndesign: stratified\n" CLASSES
+				 "caps:\n  any_item: {visits: 1, days: 9, "
+				 "classes: AA}\n"),
+			 "p.yaml:9:43: caps.any_item.classes: 'AA' is not "
+			 "letters of ABCD, each at most once\n");
+	cr_assert_str_eq(refusal("name: x\ndesign: stratified\n" CLASSES
+				 "caps:\n  any_item: {visits: 1, days: 9, "
+				 "exempt_flags: X}\n"),
+			 "p.yaml:9:48: caps.any_item.exempt_flags: 'X' is not "
+			 "letters of BRPE, each at most once\n");
+	cr_assert_not_null(
+	    strstr(refusal("name: x\ndesign: stratified\n" CLASSES
+			   "caps:\n  any: {visits: 1, "
+			   "days: 9}\n"),
+		   "Unexpected key: any"));
+}

@@ -27,7 +27,7 @@ static int parse(const char *csv, struct population *p, struct diag *err)
 static const char *refusal(const char *csv)
 {
 	static struct diag err;
-	struct population p = {NULL, 0};
+	struct population p = {0};
 	cr_assert_eq(parse(csv, &p, &err), -1, "accepted:\n%s", csv);
 	return diag_text(&err);
 }
@@ -146,7 +146,7 @@ Test(population, bad_rows_and_repeats_are_reported_together)
 Test(population, canonical_order_is_bytewise_and_independent_of_input)
 {
 	enum { N = 5000 };
-	struct population p = {malloc(N * sizeof(struct entity)), N};
+	struct population p = {.v = malloc(N * sizeof(struct entity)), .n = N};
 	struct rng r;
 	rng_init(&r, 3, 5);
 	/* Codes over all of the alphabet, so that every radix pass works. */
@@ -208,4 +208,75 @@ Test(population, record_round_trips_through_the_parser)
 	cr_assert_eq(parse(rec, &p, &err), 0, "%s", diag_text(&err));
 	cr_assert(memcmp(&p.v[0], &e, sizeof(e)) == 0);
 	population_finish(&p);
+}
+
+Test(population, visits_are_canonical_and_in_the_digest)
+{
+	char a[19], b[19];
+	make_uscc(3, a);
+	make_uscc(7, b);
+	char csv[1024], canonical[1024], alone[512];
+	snprintf(alone, sizeof(alone),
+		 HEADER "%.18s,A,,440304,,,\n"
+			"%.18s,B,,440304,,,\n",
+		 a, b);
+	/* Visits out of order, items out of order: put in canonical order. */
+	snprintf(csv, sizeof(csv),
+		 "%s" VISITS_HEADER "\n%.18s,2026-05-01,"
+		 "SC-002+SC-001\n%.18s,2026-03-01,YJ-004\n%.18s,2026-05-01,"
+		 "SC-001\n",
+		 alone, b, a, b);
+	snprintf(canonical, sizeof(canonical),
+		 "%s" VISITS_HEADER "\n%.18s,"
+		 "2026-03-01,YJ-004\n%.18s,2026-05-01,SC-001\n%.18s,"
+		 "2026-05-01,SC-001+SC-002\n",
+		 alone, a, b, b);
+	struct population p, q;
+	struct diag err;
+	cr_assert_eq(parse(csv, &p, &err), 0, "%s", diag_text(&err));
+	cr_assert_eq(p.n, 2);
+	cr_assert_eq(p.visits.n, 3);
+	uint8_t got[32], want[32], without[32];
+	population_digest(&p, got);
+	crypto_hash_sha256(want, (unsigned char *)canonical, strlen(canonical));
+	cr_assert(memcmp(got, want, 32) == 0);
+	/* No visits: the digest of the entities alone, as before visits. */
+	cr_assert_eq(parse(alone, &q, &err), 0);
+	population_digest(&q, without);
+	crypto_hash_sha256(want, (unsigned char *)alone, strlen(alone));
+	cr_assert(memcmp(without, want, 32) == 0);
+	cr_assert(memcmp(without, got, 32) != 0);
+	population_finish(&p);
+	population_finish(&q);
+}
+
+Test(population, bad_visits_are_named_with_their_line)
+{
+	char a[19], b[19], csv[1024];
+	make_uscc(3, a);
+	make_uscc(7, b);
+	snprintf(csv, sizeof(csv),
+		 HEADER
+		 "%.18s,A,,440304,,,\n" VISITS_HEADER
+		 "\n%.18s,2026-02-30,SC-001\n%.18s,2026-03-01,SC-001+SC-001\n"
+		 "%.18s,2026-03-01,SC 1\n%.18s,2026-03-01,SC-001\n",
+		 a, a, a, a, b);
+	struct population p;
+	struct diag err;
+	cr_assert_eq(parse(csv, &p, &err), -1);
+	const char *t = diag_text(&err);
+	cr_assert(strstr(t, "pop.csv:4: the visit's date must be YYYY-MM-DD"),
+		  "%s", t);
+	cr_assert(strstr(t, "pop.csv:5: item SC-001 is given twice"), "%s", t);
+	cr_assert(strstr(t, "pop.csv:6: items are 1 to 64"), "%s", t);
+	/* A visit of no entity of the population is refused. */
+	snprintf(csv, sizeof(csv),
+		 HEADER "%.18s,A,,440304,,,\n" VISITS_HEADER
+			"\n%.18s,2026-03-01,SC-001\n",
+		 a, b);
+	cr_assert_eq(parse(csv, &p, &err), -1);
+	cr_assert(strstr(diag_text(&err), "visits: uscc"), "%s",
+		  diag_text(&err));
+	cr_assert(strstr(diag_text(&err), "is not in the population"), "%s",
+		  diag_text(&err));
 }

@@ -23,7 +23,7 @@ static void draw_ok(const struct population *pop, const struct policy *p,
 {
 	uint8_t seed[32];
 	struct diag err;
-	struct draw_params dp = {p, DAY, size};
+	struct draw_params dp = {p, DAY, size, {0}};
 	diag_init(&err);
 	seed_of(k, seed);
 	cr_assert_eq(sampler_draw(pop, &dp, seed, d, &err), 0, "%s",
@@ -36,7 +36,7 @@ static const char *draw_refusal(const struct population *pop,
 	static struct diag err;
 	struct draw d;
 	uint8_t seed[32] = {0};
-	struct draw_params dp = {p, DAY, size};
+	struct draw_params dp = {p, DAY, size, {0}};
 	diag_init(&err);
 	cr_assert_eq(sampler_draw(pop, &dp, seed, &d, &err), -1);
 	return diag_text(&err);
@@ -111,7 +111,8 @@ Test(sampler, stratified_fractional_expectation_rounds_to_floor_or_ceil)
 
 Test(sampler, blacklisted_always_and_cooldown_never)
 {
-	struct population pop = {malloc(6 * sizeof(struct entity)), 6};
+	struct population pop = {.v = malloc(6 * sizeof(struct entity)),
+				 .n = 6};
 	struct policy p;
 	policy_from_text(henan, &p);
 	pop.v[0] = make_entity(1, CLASS_A, 1u << FLAG_B); /* certain */
@@ -150,7 +151,8 @@ Test(sampler, groups_with_equal_pi_share_a_stratum)
 			 "  A: {rate: 0.01}\n  B: {rate: 0.03}\n"
 			 "  C: {rate: 0.1}\n  D: {rate: 0.3}\n"
 			 "flags:\n  E: {factor: 3}\n", &p);
-	struct population pop = {malloc(200 * sizeof(struct entity)), 200};
+	struct population pop = {.v = malloc(200 * sizeof(struct entity)),
+				 .n = 200};
 	for (size_t i = 0; i < 200; i++)
 		pop.v[i] = i % 2 ? make_entity(i, CLASS_A, 1u << FLAG_E)
 				 : make_entity(i, CLASS_B, 0);
@@ -167,7 +169,8 @@ Test(sampler, flag_factors_multiply_and_cap_at_one)
 {
 	struct policy p;
 	policy_from_text(henan, &p);
-	struct population pop = {malloc(3 * sizeof(struct entity)), 3};
+	struct population pop = {.v = malloc(3 * sizeof(struct entity)),
+				 .n = 3};
 	pop.v[0] = make_entity(1, CLASS_D, 1u << FLAG_E);              /* 0.9 */
 	pop.v[1] = make_entity(2, CLASS_D, 1u << FLAG_E | 1u << FLAG_R); /* .45 */
 	pop.v[2] = make_entity(3, CLASS_C, 1u << FLAG_R);             /* 0.05 */
@@ -353,6 +356,7 @@ static void mixed_population(struct population *pop)
 {
 	/* Classes and flags chosen so that expected counts are fractional
 	 * and some strata take more than half (the complement branch). */
+	memset(pop, 0, sizeof(*pop));
 	pop->n = 90;
 	pop->v = malloc(pop->n * sizeof(*pop->v));
 	for (size_t i = 0; i < pop->n; i++) {
@@ -394,8 +398,8 @@ Test(sampler, tiny_and_empty_populations)
 	struct policy p;
 	policy_from_text(henan, &p);
 	for (unsigned n = 0; n <= 9; n++) {
-		struct population pop = {malloc((n ? n : 1) *
-						sizeof(struct entity)), n};
+		struct population pop = {
+		    .v = malloc((n ? n : 1) * sizeof(struct entity)), .n = n};
 		for (unsigned i = 0; i < n; i++)
 			pop.v[i] = make_entity(i, CLASS_D,
 					       i % 2 ? 1u << FLAG_B : 0);
@@ -413,4 +417,75 @@ Test(sampler, tiny_and_empty_populations)
 		draw_finish(&d);
 		population_finish(&pop);
 	}
+}
+
+/* A visit of entity e of pop, days after DAY (negative: before). */
+static void visit(struct population *pop, size_t e, int days, const char *items)
+{
+	struct diag why;
+	diag_init(&why);
+	cr_assert_eq(visits_add(&pop->visits, pop->v[e].uscc, DAY + days, items,
+				strlen(items), &why),
+		     0, "%s", diag_text(&why));
+}
+
+Test(sampler, caps_hold_back_entities_by_their_visits)
+{
+	struct population pop = {.v = malloc(9 * sizeof(struct entity)),
+				 .n = 9};
+	struct policy p;
+	policy_from_text("name: c\ndesign: stratified\nclasses:\n"
+			 "  A: {rate: 1, cooldown_days: 30}\n  B: {rate: 1}\n"
+			 "  C: {rate: 1}\n  D: {rate: 1}\ncaps:\n"
+			 "  any_item: {visits: 1, days: 365, classes: AB, "
+			 "exempt_flags: E}\n"
+			 "  same_item: {visits: 2, days: 100, classes: C}\n",
+			 &p);
+	for (size_t i = 0; i < 9; i++)
+		pop.v[i] = make_entity(i, i < 4 ? CLASS_A : CLASS_C, 0);
+	pop.v[2].flags = 1u << FLAG_E;
+	pop.v[3].last_inspected = DAY - 3;  /* cooling, not capped */
+	visit(&pop, 0, -364, "SC-001");	    /* within 365 days: capped */
+	visit(&pop, 1, -365, "SC-001");	    /* 365 days before: free */
+	visit(&pop, 1, 365, "SC-001");	    /* and 365 after */
+	visit(&pop, 2, 10, "SC-001");	    /* exempt */
+	visit(&pop, 4, 5, "SC-001");	    /* class C: any_item is not its */
+	visit(&pop, 5, 5, "SC-001+SC-002"); /* two visits of SC-002: */
+	visit(&pop, 5, -99, "SC-002");	    /* capped */
+	visit(&pop, 6, 5, "SC-009");	    /* two, of other items: free */
+	visit(&pop, 6, 6, "SC-009");
+	visit(&pop, 7, 5, "SC-002"); /* one of SC-002, one too far */
+	visit(&pop, 7, 100, "SC-002");
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(population_canonicalize(&pop, "t", 0, &err), 0, "%s",
+		     diag_text(&err));
+	static const char items[][65] = {"SC-002", "SC-003"};
+	struct draw_params dp = {&p, DAY, 0, {items, 2}};
+	struct draw d;
+	uint8_t seed[32] = {1};
+	cr_assert_eq(sampler_draw(&pop, &dp, seed, &d, &err), 0, "%s",
+		     diag_text(&err));
+	static const bool capped[9] = {true, false, false, false, false,
+				       true, false, false, false};
+	for (size_t i = 0; i < 9; i++) {
+		cr_assert_eq(!!(d.group_of[i] & GROUP_CAPPED), capped[i],
+			     "entity %zu", i);
+		cr_assert_eq(pi_of(&d, d.group_of[i]),
+			     capped[i] || i == 3 ? 0.0 : 1.0, "entity %zu", i);
+	}
+	cr_assert_eq(draw_capped(&d), 2);
+	/* Held back by a cap and cooling: two strata of value 0. */
+	cr_assert_neq(d.group[d.group_of[0]].stratum,
+		      d.group[d.group_of[3]].stratum);
+	cr_assert_eq(d.group[d.group_of[0]].stratum,
+		     d.group[d.group_of[5]].stratum);
+	cr_assert_eq(d.n_chosen, 6);
+	draw_finish(&d);
+	/* Without the campaign's items, no same_item cap holds. */
+	dp.items = (struct cap_items){NULL, 0};
+	cr_assert_eq(sampler_draw(&pop, &dp, seed, &d, &err), 0);
+	cr_assert_eq(draw_capped(&d), 1);
+	draw_finish(&d);
+	population_finish(&pop);
 }

@@ -18,6 +18,8 @@ enum { FLAG_B, FLAG_R, FLAG_P, FLAG_E, FLAG_COUNT };
 #define POLICY_FLAG_LETTERS "BRPE"
 #define POLICY_MAX_SIZE (1u << 28)
 #define POLICY_MAX_COOLDOWN 3660
+#define POLICY_MAX_CAP_DAYS   730 /* a cap looks at most two years either way */
+#define POLICY_MAX_CAP_VISITS 100
 /* Largest weight x factors product, in 1e-6 units, so that the pps sums
  * fit 128-bit integers at the largest population (see docs/ALGORITHM.md). */
 #define POLICY_MAX_WEIGHT (1ULL << 40)
@@ -35,6 +37,24 @@ struct flag_rule {
 	bool certain;
 };
 
+/* A cap on random visits across campaigns and departments: an entity
+ * that already has `visits` visits within `days` days of the draw date
+ * (either side: planned visits of published campaigns count) is not drawn.
+ * CAP_ANY_ITEM counts every visit; CAP_SAME_ITEM only visits that share an
+ * item with the campaign. */
+enum { CAP_ANY_ITEM, CAP_SAME_ITEM, CAP_COUNT };
+#define POLICY_CAP_NAMES                                                       \
+	{                                                                      \
+		"any_item", "same_item"                                        \
+	}
+
+struct cap_rule {
+	uint32_t visits; /* 0: no such cap */
+	uint32_t days;
+	uint8_t classes;      /* bit c: the cap applies to class c */
+	uint8_t exempt_flags; /* bit f: an entity with flag f is never capped */
+};
+
 struct policy {
 	char name[64];
 	enum design design;
@@ -43,6 +63,7 @@ struct policy {
 	bool disclose_inspectors; /* the disclosure names the teams */
 	struct class_rule cls[CLASS_COUNT];
 	struct flag_rule flag[FLAG_COUNT];
+	struct cap_rule cap[CAP_COUNT];
 	uint8_t digest[32]; /* SHA-256 of the policy document's bytes */
 };
 

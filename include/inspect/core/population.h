@@ -26,12 +26,58 @@ struct entity {
 	uint8_t flags;          /* bit FLAG_x set for each list flag */
 };
 
+/* A random visit on record, of a published campaign: what a cap counts
+ * (policy.h). Its items are codes joined by '+', ascending by bytes, in the
+ * history's pool. */
+struct visit_rec {
+	char uscc[USCC_LEN];
+	int32_t day;
+	uint32_t items_at;
+	uint32_t items_len;
+};
+
+/* The visits of the population's entities that the draw may count, in
+ * canonical order once the population is canonical. */
+struct visit_history {
+	struct visit_rec *v;
+	size_t n, cap;
+	char *pool;
+	size_t pool_len, pool_cap;
+};
+
+#define VISITS_HEADER	 "uscc,date,items"
+#define VISITS_MAX_ITEMS 32 /* a campaign's items, CAMPAIGN_MAX_ITEMS */
+
 struct population {
 	struct entity *v;
 	size_t n;
+	struct visit_history visits; /* empty unless a cap needs them */
 };
 
 void population_finish(struct population *p);
+
+/* Adds a visit of uscc on day: items are 1 to VISITS_MAX_ITEMS codes of
+ * 1 to 64 letters, digits, '-', '_' or '.' joined by '+' (any order, no
+ * repeats); kept ascending. FAIL_INVALID with the reason in why. */
+int visits_add(struct visit_history *h, const char *uscc, int32_t day,
+	       const char *items, size_t items_len, struct diag *why);
+/* The visit's items, as kept. */
+static inline const char *visit_items(const struct visit_history *h,
+				      const struct visit_rec *v)
+{
+	return h->pool + v->items_at;
+}
+/* Sorts the visits in canonical order (by the bytes of their records) and
+ * refuses one whose uscc is not an entity of the (canonical) population. */
+int visits_canonicalize(struct population *p, const char *origin,
+			struct diag *err);
+/* Drops the visits whose uscc is not an entity of p (after a scope). */
+void visits_keep_population(struct population *p);
+/* Writes the visits section of the canonical text into out: nothing when
+ * there are no visits, else the line VISITS_HEADER and each visit as
+ * "uscc,YYYY-MM-DD,items", in canonical order, each ended by "\n". */
+struct strbuf;
+void visits_format(const struct visit_history *h, struct strbuf *out);
 
 /* Parses CSV text with the POPULATION_HEADER header. Every invalid row is
  * reported "origin:line: reason" (the diag keeps the first ones and counts
@@ -53,12 +99,17 @@ int population_parse_record(const char *uscc, size_t uscc_len, const char *rest,
 int population_canonicalize(struct population *p, const char *origin,
 			    unsigned first_line, struct diag *err);
 
+/* The entity of a canonical population with this code (USCC_LEN bytes),
+ * or NULL. */
+struct entity *population_find(const struct population *p, const char *uscc);
+
 /* Writes entity e as its canonical CSV record, newline included, into
  * out[RECORD_MAX]; returns its length. */
 size_t population_format_record(const struct entity *e, char *out);
 
 /* SHA-256 of the canonical CSV text: the header line, then every record in
- * canonical order. A canonical population file hashes to this digest. */
+ * canonical order, then the visits section (visits_format). A canonical
+ * population file hashes to this digest. */
 void population_digest(const struct population *p, uint8_t out[32]);
 
 #endif

@@ -7,15 +7,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inspect/core/caps.h"
 #include "inspect/core/diag.h"
 #include "inspect/core/policy.h"
 #include "inspect/core/population.h"
 #include "inspect/core/rng.h"
 
-/* A group is every entity with the same class, flags and cooldown state:
- * key = class | flags << 2 | in_cooldown << 6. */
-#define SAMPLER_GROUPS 128
+/* A group is every entity with the same class, flags, cooldown state and
+ * cap state: key = class | flags << 2 | in_cooldown << 6 | capped << 7. */
+#define SAMPLER_GROUPS 256
 #define GROUP_COOLDOWN 64
+#define GROUP_CAPPED   128
 
 struct sampler_group {
 	uint64_t n;       /* entities in the group */
@@ -35,6 +37,7 @@ struct draw_params {
 	const struct policy *policy;
 	int32_t date;  /* the draw date: cooldowns count back from it */
 	uint32_t size; /* pps: overrides the policy's size when not 0 */
+	struct cap_items items; /* the campaign's, for caps by item */
 };
 
 struct draw {
@@ -55,5 +58,7 @@ void draw_finish(struct draw *d);
 
 /* The inclusion probability of group g as a fraction num/den. */
 void draw_group_pi(const struct draw *d, unsigned g, u128 *num, u128 *den);
+/* The entities a cap held back (the groups with GROUP_CAPPED). */
+uint64_t draw_capped(const struct draw *d);
 
 #endif

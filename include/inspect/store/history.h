@@ -1,0 +1,19 @@
+/* The visits published campaigns planned, as caps count them: written by
+ * the publication (<p>history:<k>, docs/REDIS.md), read into a population's
+ * visit history before its digest. */
+#ifndef INSPECT_STORE_HISTORY_H
+#define INSPECT_STORE_HISTORY_H
+
+#include <stdint.h>
+
+#include "inspect/core/population.h"
+#include "inspect/store/store.h"
+
+/* Adds to p->visits every recorded visit of an entity of p (canonical)
+ * whose day lies strictly between from and to, and puts them in canonical
+ * order. Returns 0, FAIL_INVALID (an unreadable record, in err) or
+ * FAIL_LOST (s->err). */
+int history_read(struct store *s, struct population *p, int32_t from,
+		 int32_t to, struct diag *err);
+
+#endif
