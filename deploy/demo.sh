@@ -41,6 +41,10 @@ build/bench/gen_population 100000 1 demo/population.csv demo/details.csv
 		q=""; [ $((10#$i % 4)) -eq 0 ] && q=food-safety
 		echo "zz$i,${surnames[$((10#$i % 10))]}检$i,41010$i,SAMR-ZZ,4101,$q,4,,1"
 	done
+	# And the drug administration's (MPA-ZZ), pharmacists.
+	for i in $(seq -w 1 12); do
+		echo "yj$i,${surnames[$((10#$i % 10))]}药$i,42010$i,MPA-ZZ,4101,pharmacy,4,,1"
+	done
 } >demo/roster.csv
 $ctl import --config demo/inspectd.yaml --entities demo/population.csv \
 	--details demo/details.csv --inspectors demo/roster.csv
@@ -62,6 +66,17 @@ published "$id"
 echo
 echo "== campaign record ($ctl status $id)"
 $ctl status "$id" --config demo/inspectd.yaml
+echo
+echo "== another department's campaign on the same firms: the policy's caps"
+echo "   hold back the low-risk ones $id will already visit this year"
+mpa="$id-MPA"
+$ctl submit --config demo/inspectd.yaml --id "$mpa" --department MPA-ZZ \
+	--policy henan-2021 --items YJ-004 --regions 4101 \
+	--window "$(date -d '+7 days' +%F)..$(date -d '+37 days' +%F)" \
+	--entropy "$(date +%s)" >/dev/null
+published "$mpa"
+$ctl status "$mpa" --config demo/inspectd.yaml |
+	grep -E '^(id|department|status|population|selected|capped) '
 echo
 echo "== first tasks on {insp}:dept:SAMR-ZZ (of $(redis-cli -p "$port" XLEN {insp}:dept:SAMR-ZZ))"
 # Entries come as an id line, then field and value lines.

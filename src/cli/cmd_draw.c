@@ -45,17 +45,17 @@ static int parse_items(const char *list, struct draw_args *a)
 static int parse_args(int argc, char **argv, struct draw_args *a)
 {
 	static const struct option opts[] = {
-	    {"policy", required_argument, 0, 'p'},
-	    {"population", required_argument, 0, 'P'},
-	    {"campaign", required_argument, 0, 'c'},
-	    {"entropy", required_argument, 0, 'e'},
-	    {"date", required_argument, 0, 'd'},
-	    {"size", required_argument, 0, 's'},
-	    {"time-zone", required_argument, 0, 'z'},
-	    {"all", no_argument, 0, 'a'},
-	    {"format", required_argument, 0, 'f'},
-	    {"items", required_argument, 0, 'i'},
-	    {0, 0, 0, 0},
+		{"policy", required_argument, 0, 'p'},
+		{"population", required_argument, 0, 'P'},
+		{"campaign", required_argument, 0, 'c'},
+		{"entropy", required_argument, 0, 'e'},
+		{"date", required_argument, 0, 'd'},
+		{"size", required_argument, 0, 's'},
+		{"time-zone", required_argument, 0, 'z'},
+		{"all", no_argument, 0, 'a'},
+		{"format", required_argument, 0, 'f'},
+		{"items", required_argument, 0, 'i'},
+		{0, 0, 0, 0},
 	};
 	int c;
 	memset(a, 0, sizeof(*a));

@@ -12,62 +12,61 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary, *usage;
 } commands[] = {
-    {"draw", cmd_draw, "draw a campaign's entities from files",
-     "inspectctl draw --policy FILE --population FILE --campaign ID\n"
-     "                --entropy TEXT [--date YYYY-MM-DD] [--size N]\n"
-     "                [--all] [--format csv|jsonl] [--time-zone TZ]\n"
-     "                [--items CODE,CODE,...]\n"
-     "The date defaults to today in TZ (default Asia/Shanghai, as "
-     "inspectd's).\n"
-     "--items: the campaign's items, which a policy's same_item cap "
-     "compares\nthe population's visits with.\n"},
-    {"simulate", cmd_simulate,
-     "repeat a draw; observed against "
-     "published inclusion rates",
-     "inspectctl simulate --policy FILE --population FILE --campaign ID\n"
-     "                    [--entropy TEXT] [--runs R] [--date YYYY-MM-DD]\n"
-     "                    [--size N] [--time-zone TZ]\n"},
-    {"import", cmd_import, "write a population into the grade index",
-     "inspectctl import [--entities FILE.csv] [--details FILE.csv]\n"
-     "                  [--inspectors FILE.csv] " REDIS_OPTS "\n"
-     "details: header uscc,name,address (the address is the rest of the "
-     "line)\ninspectors: header " ROSTER_HEADER "\n"},
-    {"submit", cmd_submit, "post a campaign or its entropy to inspectd",
-     "inspectctl submit --id ID --department D --policy NAME --items A,B\n"
-     "                  [--regions P,..] [--industries P,..] [--flags BRPE]\n"
-     "                  [--size N] [--date YYYY-MM-DD] [--backdated]\n"
-     "                  [--window YYYY-MM-DD..YYYY-MM-DD] [--entropy TEXT]\n"
-     "                  " REDIS_OPTS "\n"
-     "       inspectctl submit --entropy-for ID --entropy TEXT " REDIS_OPTS "\n"
-     "The entry is checked first (fields, policy, items, window); one "
-     "the daemon\nwould refuse is not sent.\n"},
-    {"status", cmd_status, "show a campaign's record",
-     "inspectctl status ID " REDIS_OPTS "\n"},
-    {"feed", cmd_feed, "show an inspector's delivered visits",
-     "inspectctl feed --inspector ID [--date YYYY-MM-DD] " REDIS_OPTS "\n"},
-    {"overdue", cmd_overdue, "list results at risk or past their deadline",
-     "inspectctl overdue [--campaign ID] [--date YYYY-MM-DD]\n"
-     "                   [--within WORKING_DAYS] " REDIS_OPTS "\n"},
-    {"export", cmd_export, "write a campaign's disclosure or audit bundle",
-     "inspectctl export --campaign ID --format csv|json|html --out DIR\n"
-     "       inspectctl export --campaign ID --bundle --out DIR\n"
-     "                         " REDIS_OPTS "\n"},
-    {"verify", cmd_verify, "re-run a draw from its audit bundle",
-     "inspectctl verify BUNDLE_DIR\n"
-     "       inspectctl verify --chain BUNDLE_DIR...   (in publication "
-     "order, from the\n"
-     "       deployment's first campaign: each bundle's load and previous "
-     "teams\n       checked against the outcomes before it)\n"},
-    {"migrate", cmd_migrate, "move inspectd's keys from an older layout",
-     "inspectctl migrate [--from PREFIX] " REDIS_OPTS "\n"
-     "Moves every key under PREFIX (default: the configured prefix without "
-     "its\nhash tag, e.g. insp: for {insp}:) to the configured prefix, key "
-     "by key;\nrun it again if it is cut short.\n"},
-    {"calendar", cmd_calendar,
-     "show the working-day calendars: official "
-     "until when, provisional after",
-     "inspectctl calendar [--year YYYY] [--config FILE]\n"
-     "Exit status 3 when the official calendars end within 60 days.\n"},
+	{"draw", cmd_draw, "draw a campaign's entities from files",
+	 "inspectctl draw --policy FILE --population FILE --campaign ID\n"
+	 "                --entropy TEXT [--date YYYY-MM-DD] [--size N]\n"
+	 "                [--all] [--format csv|jsonl] [--time-zone TZ]\n"
+	 "                [--items CODE,CODE,...]\n"
+	 "The date defaults to today in TZ (default Asia/Shanghai, as "
+	 "inspectd's).\n"
+	 "--items: the campaign's items, which a policy's same_item cap "
+	 "compares\nthe population's visits with.\n"},
+	{"simulate", cmd_simulate, "repeat a draw; observed against "
+				   "published inclusion rates",
+	 "inspectctl simulate --policy FILE --population FILE --campaign ID\n"
+	 "                    [--entropy TEXT] [--runs R] [--date YYYY-MM-DD]\n"
+	 "                    [--size N] [--time-zone TZ]\n"},
+	{"import", cmd_import, "write a population into the grade index",
+	 "inspectctl import [--entities FILE.csv] [--details FILE.csv]\n"
+	 "                  [--inspectors FILE.csv] " REDIS_OPTS "\n"
+	 "details: header uscc,name,address (the address is the rest of the "
+	 "line)\ninspectors: header " ROSTER_HEADER "\n"},
+	{"submit", cmd_submit, "post a campaign or its entropy to inspectd",
+	 "inspectctl submit --id ID --department D --policy NAME --items A,B\n"
+	 "                  [--regions P,..] [--industries P,..] [--flags BRPE]\n"
+	 "                  [--size N] [--date YYYY-MM-DD] [--backdated]\n"
+	 "                  [--window YYYY-MM-DD..YYYY-MM-DD] [--entropy TEXT]\n"
+	 "                  " REDIS_OPTS "\n"
+	 "       inspectctl submit --entropy-for ID --entropy TEXT "
+	 REDIS_OPTS "\n"
+	 "The entry is checked first (fields, policy, items, window); one "
+	 "the daemon\nwould refuse is not sent.\n"},
+	{"status", cmd_status, "show a campaign's record",
+	 "inspectctl status ID " REDIS_OPTS "\n"},
+	{"feed", cmd_feed, "show an inspector's delivered visits",
+	 "inspectctl feed --inspector ID [--date YYYY-MM-DD] " REDIS_OPTS "\n"},
+	{"overdue", cmd_overdue, "list results at risk or past their deadline",
+	 "inspectctl overdue [--campaign ID] [--date YYYY-MM-DD]\n"
+	 "                   [--within WORKING_DAYS] " REDIS_OPTS "\n"},
+	{"export", cmd_export, "write a campaign's disclosure or audit bundle",
+	 "inspectctl export --campaign ID --format csv|json|html --out DIR\n"
+	 "       inspectctl export --campaign ID --bundle --out DIR\n"
+	 "                         " REDIS_OPTS "\n"},
+	{"verify", cmd_verify, "re-run a draw from its audit bundle",
+	 "inspectctl verify BUNDLE_DIR\n"
+	 "       inspectctl verify --chain BUNDLE_DIR...   (in publication "
+	 "order, from the\n"
+	 "       deployment's first campaign: each bundle's load and previous "
+	 "teams\n       checked against the outcomes before it)\n"},
+	{"migrate", cmd_migrate, "move inspectd's keys from an older layout",
+	 "inspectctl migrate [--from PREFIX] " REDIS_OPTS "\n"
+	 "Moves every key under PREFIX (default: the configured prefix without "
+	 "its\nhash tag, e.g. insp: for {insp}:) to the configured prefix, key "
+	 "by key;\nrun it again if it is cut short.\n"},
+	{"calendar", cmd_calendar, "show the working-day calendars: official "
+				   "until when, provisional after",
+	 "inspectctl calendar [--year YYYY] [--config FILE]\n"
+	 "Exit status 3 when the official calendars end within 60 days.\n"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(*commands))
 

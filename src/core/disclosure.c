@@ -157,8 +157,8 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 	}
 	sb_puts(b, "],");
 	json_member(b, "draw_date", d->draw_date, true);
-	sb_printf(b, "\"population\":%zu,\"selected\":%zu,", d->population,
-		  d->selected);
+	sb_printf(b, "\"population\":%zu,\"selected\":%zu,\"capped\":%zu,",
+		  d->population, d->selected, d->capped);
 	sb_puts(b, "\"commitment\":{");
 	json_member(b, "algorithm", d->algorithm, true);
 	json_member(b, "population_digest", d->population_digest, true);
@@ -355,6 +355,10 @@ static void html_plan(const struct disclosure *d, struct strbuf *b)
 	html_pair(b, "抽查范围 Population", count, NULL);
 	snprintf(count, sizeof(count), "%zu 户", d->selected);
 	html_pair(b, "抽取户数 Selected", count, NULL);
+	if (d->capped) { /* held back: visited often enough already */
+		snprintf(count, sizeof(count), "%zu 户", d->capped);
+		html_pair(b, "限次免抽 Held back by visit caps", count, NULL);
+	}
 }
 
 /* What a verifier compares an audit bundle with. */

@@ -69,22 +69,23 @@ static const cyaml_schema_field_t flag_fields[] = {
 	CYAML_FIELD_END};
 
 static const cyaml_schema_field_t cap_fields[] = {
-    CYAML_FIELD_UINT("visits", CYAML_FLAG_DEFAULT, struct y_cap, visits),
-    CYAML_FIELD_UINT("days", CYAML_FLAG_DEFAULT, struct y_cap, days),
-    CYAML_FIELD_STRING_PTR("classes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-			   struct y_cap, classes, 1, 8),
-    CYAML_FIELD_STRING_PTR("exempt_flags",
-			   CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-			   struct y_cap, exempt_flags, 1, 8),
-    CYAML_FIELD_END};
+	CYAML_FIELD_UINT("visits", CYAML_FLAG_DEFAULT, struct y_cap, visits),
+	CYAML_FIELD_UINT("days", CYAML_FLAG_DEFAULT, struct y_cap, days),
+	CYAML_FIELD_STRING_PTR("classes",
+			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct y_cap, classes, 1, 8),
+	CYAML_FIELD_STRING_PTR("exempt_flags",
+			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct y_cap, exempt_flags, 1, 8),
+	CYAML_FIELD_END};
 
-#define CAP_FIELD(L, i)                                                        \
-	CYAML_FIELD_MAPPING_PTR(L, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,   \
+#define CAP_FIELD(L, i)                                                      \
+	CYAML_FIELD_MAPPING_PTR(L, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
 				struct y_caps, of[i], cap_fields)
 
 static const cyaml_schema_field_t caps_fields[] = {
-    CAP_FIELD("any_item", CAP_ANY_ITEM), CAP_FIELD("same_item", CAP_SAME_ITEM),
-    CYAML_FIELD_END};
+	CAP_FIELD("any_item", CAP_ANY_ITEM),
+	CAP_FIELD("same_item", CAP_SAME_ITEM), CYAML_FIELD_END};
 
 #define CLASS_FIELD(L, i)                                                    \
 	CYAML_FIELD_MAPPING_PTR(L, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
@@ -102,22 +103,22 @@ static const cyaml_schema_field_t flags_fields[] = {
 	FLAG_FIELD("E", 3), CYAML_FIELD_END};
 
 static const cyaml_schema_field_t policy_fields[] = {
-    CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct y_policy, name, 1,
-			   63),
-    CYAML_FIELD_STRING_PTR("design", CYAML_FLAG_POINTER, struct y_policy,
-			   design, 1, 16),
-    CYAML_FIELD_UINT("size", CYAML_FLAG_OPTIONAL, struct y_policy, size),
-    CYAML_FIELD_UINT("team_size", CYAML_FLAG_OPTIONAL, struct y_policy,
-		     team_size),
-    CYAML_FIELD_BOOL("disclose_inspectors", CYAML_FLAG_OPTIONAL,
-		     struct y_policy, disclose_inspectors),
-    CYAML_FIELD_MAPPING("classes", CYAML_FLAG_DEFAULT, struct y_policy, classes,
-			classes_fields),
-    CYAML_FIELD_MAPPING("flags", CYAML_FLAG_OPTIONAL, struct y_policy, flags,
-			flags_fields),
-    CYAML_FIELD_MAPPING("caps", CYAML_FLAG_OPTIONAL, struct y_policy, caps,
-			caps_fields),
-    CYAML_FIELD_END};
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct y_policy,
+			       name, 1, 63),
+	CYAML_FIELD_STRING_PTR("design", CYAML_FLAG_POINTER, struct y_policy,
+			       design, 1, 16),
+	CYAML_FIELD_UINT("size", CYAML_FLAG_OPTIONAL, struct y_policy, size),
+	CYAML_FIELD_UINT("team_size", CYAML_FLAG_OPTIONAL, struct y_policy,
+			 team_size),
+	CYAML_FIELD_BOOL("disclose_inspectors", CYAML_FLAG_OPTIONAL,
+			 struct y_policy, disclose_inspectors),
+	CYAML_FIELD_MAPPING("classes", CYAML_FLAG_DEFAULT, struct y_policy,
+			    classes, classes_fields),
+	CYAML_FIELD_MAPPING("flags", CYAML_FLAG_OPTIONAL, struct y_policy,
+			    flags, flags_fields),
+	CYAML_FIELD_MAPPING("caps", CYAML_FLAG_OPTIONAL, struct y_policy,
+			    caps, caps_fields),
+	CYAML_FIELD_END};
 
 static const cyaml_schema_value_t policy_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct y_policy,
@@ -242,18 +243,14 @@ static int check_cap(const struct yaml_doc *d, const struct y_cap *c, int i,
 	out->classes = (1u << CLASS_COUNT) - 1;
 	if (c->classes &&
 	    !letter_bits(c->classes, POLICY_CLASS_LETTERS, &out->classes))
-		return FAIL(d, path,
-			    "'%s' is not letters of %s, each at most "
-			    "once",
-			    c->classes, POLICY_CLASS_LETTERS);
+		return FAIL(d, path, "'%s' is not letters of %s, each at most "
+			    "once", c->classes, POLICY_CLASS_LETTERS);
 	snprintf(path, sizeof(path), "caps.%s.exempt_flags", names[i]);
 	if (c->exempt_flags &&
 	    !letter_bits(c->exempt_flags, POLICY_FLAG_LETTERS,
 			 &out->exempt_flags))
-		return FAIL(d, path,
-			    "'%s' is not letters of %s, each at most "
-			    "once",
-			    c->exempt_flags, POLICY_FLAG_LETTERS);
+		return FAIL(d, path, "'%s' is not letters of %s, each at most "
+			    "once", c->exempt_flags, POLICY_FLAG_LETTERS);
 	out->visits = c->visits;
 	out->days = c->days;
 	return 0;

@@ -2,7 +2,9 @@
  * events, the daily deadline log, its own pending entries, results,
  * others' stale entries now and then, then new campaign entries. */
 #include "inspect/shell/log.h"
+#include "inspect/core/policy.h"
 #include "inspect/store/grades.h"
+#include "inspect/store/history.h"
 #include "inspect/store/migrate.h"
 #include "inspect/store/outbox.h"
 #include "worker.h"
@@ -23,6 +25,30 @@ static int events_step(struct worker *w)
 	if (n > 0)
 		log_debug("events handed over", "count=%d", n);
 	return n < 0 ? FAIL_LOST : n > 0;
+}
+
+/* Once a day, the visits no cap can count any more leave the history:
+ * older than the longest cap looks back from the earliest draw date a
+ * campaign may give (max_backdate_days). */
+static int history_step(struct worker *w)
+{
+	if (w->history_pruned == w->today)
+		return 0;
+	int32_t before = w->today - POLICY_MAX_CAP_DAYS -
+			 (int32_t)w->cfg->max_backdate_days;
+	long n = history_prune(&w->store, before);
+	if (n == FAIL_REFUSED) { /* logged; tried again tomorrow */
+		log_error("old visits not removed", "reason=%s",
+			  log_quote(diag_reason(&w->store.err)));
+		n = 0;
+	}
+	if (n < 0)
+		return FAIL_LOST;
+	if (n > 0)
+		log_info("old visits removed from the history", "count=%ld",
+			 n);
+	w->history_pruned = w->today;
+	return 0;
 }
 
 /* Keys of the layout before hash tags: nothing is served (nor a new
@@ -66,6 +92,8 @@ int worker_step(struct worker *w)
 		r = events_step(w);
 	if (r == 0)
 		r = overdue_step(w);
+	if (r == 0)
+		r = history_step(w);
 	if (r == 0) /* ours, left pending */
 		r = intake_read(w, intake, "0", 0, process_entry);
 	if (r == 0)

@@ -28,6 +28,7 @@ struct worker {
 	char failing[64];      /* an entry that failed with Redis connected */
 	unsigned failures;     /* its failures in a row */
 	int32_t overdue_logged; /* the day overdue results were last logged */
+	int32_t history_pruned; /* the day old visits were last removed */
 	bool junk_read;        /* the last intake read began with junk */
 	struct {
 		double fetch, order, merge, history, digest, draw, teams,

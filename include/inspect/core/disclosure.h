@@ -30,6 +30,7 @@ struct disclosure {
 	const struct disclosure_item *items;
 	unsigned n_items;
 	size_t population, selected;
+	size_t capped; /* entities the policy's caps held back */
 	/* The commitment anyone can check the draw against. */
 	const char *population_digest, *policy_digest, *seed, *entropy,
 		*algorithm;

@@ -16,4 +16,8 @@
 int history_read(struct store *s, struct population *p, int32_t from,
 		 int32_t to, struct diag *err);
 
+/* Removes the visits recorded for a day before `before` (an HDEL, safe to
+ * repeat). Returns how many, or FAIL_LOST / FAIL_REFUSED (s->err). */
+long history_prune(struct store *s, int32_t before);
+
 #endif
