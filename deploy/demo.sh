@@ -71,7 +71,7 @@ echo "== another department's campaign on the same firms: the policy's caps"
 echo "   hold back the low-risk ones $id will already visit this year"
 mpa="$id-MPA"
 $ctl submit --config demo/inspectd.yaml --id "$mpa" --department MPA-ZZ \
-	--policy henan-2021 --items YJ-004 --regions 4101 \
+	--policy city-capacity-pps --size 80 --items YJ-004 --regions 4101 \
 	--window "$(date -d '+7 days' +%F)..$(date -d '+37 days' +%F)" \
 	--entropy "$(date +%s)" >/dev/null
 published "$mpa"
