@@ -149,17 +149,17 @@ static int p_size(const char *v, size_t len, struct campaign *c,
 {
 	uint64_t n = 0;
 	if (len == 0 || len > 10)
-		return diag_add(why,
-				"is not a whole number from 1 to 268435456");
+		return diag_add(why, "is not a whole number from 1 to "
+				"268435456");
 	for (size_t i = 0; i < len; i++) {
 		if (v[i] < '0' || v[i] > '9')
-			return diag_add(
-			    why, "is not a whole number from 1 to 268435456");
+			return diag_add(why, "is not a whole number from 1 "
+					"to 268435456");
 		n = n * 10 + (uint64_t)(v[i] - '0');
 	}
 	if (n == 0 || n > POLICY_MAX_SIZE)
-		return diag_add(why,
-				"is not a whole number from 1 to 268435456");
+		return diag_add(why, "is not a whole number from 1 to "
+				"268435456");
 	c->size = (uint32_t)n;
 	return 0;
 }

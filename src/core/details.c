@@ -14,10 +14,8 @@ static int check_text(const char *what, const char *v, size_t len, size_t max,
 	diag_init(&bad);
 	if (text_check(v, len, max, &bad) == 0)
 		return 0;
-	return diag_add(why,
-			"%s %s (UTF-8 without control characters, at "
-			"most %zu bytes)",
-			what, diag_reason(&bad), max);
+	return diag_add(why, "%s %s (UTF-8 without control characters, at "
+			"most %zu bytes)", what, diag_reason(&bad), max);
 }
 
 int details_line_parse(const char *line, size_t len, struct details_line *ret,

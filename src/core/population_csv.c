@@ -26,8 +26,8 @@ static int parse_score(struct field f, uint16_t *out, struct diag *why)
 		return diag_add(why, "score must be an integer from 0 to 1000");
 	for (unsigned i = 0; i < f.len; i++) {
 		if (f.s[i] < '0' || f.s[i] > '9')
-			return diag_add(
-			    why, "score must be an integer from 0 to 1000");
+			return diag_add(why, "score must be an integer from "
+					"0 to 1000");
 		v = v * 10 + (unsigned)(f.s[i] - '0');
 	}
 	if (v > 1000)
@@ -40,13 +40,12 @@ static int parse_region(struct field f, uint32_t *out, struct diag *why)
 {
 	uint32_t v = 0;
 	if (f.len != 6)
-		return diag_add(why,
-				"region must be a 6-digit administrative code");
+		return diag_add(why, "region must be a 6-digit "
+				"administrative code");
 	for (unsigned i = 0; i < 6; i++) {
 		if (f.s[i] < '0' || f.s[i] > '9')
-			return diag_add(
-			    why,
-			    "region must be a 6-digit administrative code");
+			return diag_add(why, "region must be a 6-digit "
+					"administrative code");
 		v = v * 10 + (uint32_t)(f.s[i] - '0');
 	}
 	*out = v;
@@ -74,8 +73,8 @@ static int parse_flags(struct field f, uint8_t *out, struct diag *why)
 	for (unsigned i = 0; i < f.len; i++) {
 		int b = policy_flag_index(f.s[i]);
 		if (b < 0)
-			return diag_add(why,
-					"flags may only hold B, R, P and E");
+			return diag_add(why, "flags may only hold B, R, P "
+					"and E");
 		if (v & (1u << b))
 			return diag_add(why, "a flag is repeated");
 		v |= (uint8_t)(1u << b);
@@ -101,8 +100,8 @@ static int parse_row(const struct field *f, struct entity *e, struct diag *why)
 		return FAIL_INVALID;
 	e->last_inspected = DATE_NONE;
 	if (f[6].len && !date_parse(f[6].s, f[6].len, &e->last_inspected))
-		return diag_add(
-		    why, "last_inspected must be a date YYYY-MM-DD or empty");
+		return diag_add(why, "last_inspected must be a date "
+				"YYYY-MM-DD or empty");
 	return 0;
 }
 
@@ -140,9 +139,8 @@ int population_parse_record(const char *uscc, size_t uscc_len, const char *rest,
 		return diag_add(why, "record longer than 256 bytes");
 	unsigned nf = split(rest, rest_len, f + 1);
 	if (nf != FIELDS - 1)
-		return diag_add(
-		    why, "a grade record has 6 fields: class,score,region,"
-			 "industry,flags,last_inspected");
+		return diag_add(why, "a grade record has 6 fields: class,"
+				"score,region,industry,flags,last_inspected");
 	f[0].s = uscc;
 	f[0].len = (unsigned)(uscc_len < 64 ? uscc_len : 64);
 	return parse_row(f, ret, why);

@@ -44,8 +44,8 @@ static int p_campaign(const char *v, size_t len, struct result_entry *r,
 		      struct diag *why)
 {
 	if (!code_chars(v, len, SEED_MAX_ID))
-		return diag_add(
-		    why, "must be 1 to 64 letters, digits, '-', '_' or '.'");
+		return diag_add(why, "must be 1 to 64 letters, digits, '-', "
+				"'_' or '.'");
 	memcpy(r->campaign, v, len);
 	r->campaign[len] = '\0';
 	return 0;
@@ -67,9 +67,8 @@ static int p_inspector(const char *v, size_t len, struct result_entry *r,
 		       struct diag *why)
 {
 	if (!code_chars(v, len, RESULT_ID_LEN))
-		return diag_add(
-		    why, "must be an inspector id (1 to 32 letters, digits, "
-			 "'-', '_' or '.')");
+		return diag_add(why, "must be an inspector id (1 to 32 "
+				"letters, digits, '-', '_' or '.')");
 	memcpy(r->inspector, v, len);
 	r->inspector[len] = '\0';
 	return 0;

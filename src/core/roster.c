@@ -42,13 +42,12 @@ static int jurisdiction(struct field f, struct inspector *in, struct roster *r,
 			struct diag *why)
 {
 	if (f.len == 0 || f.len > 6)
-		return diag_add(
-		    why, "jurisdictions are 1 to 6 digit region prefixes");
+		return diag_add(why, "jurisdictions are 1 to 6 digit region "
+				"prefixes");
 	for (size_t i = 0; i < f.len; i++)
 		if (f.s[i] < '0' || f.s[i] > '9')
-			return diag_add(
-			    why,
-			    "jurisdictions are 1 to 6 digit region prefixes");
+			return diag_add(why, "jurisdictions are 1 to 6 digit "
+					"region prefixes");
 	if (in->n_jurisdictions == ROSTER_MAX_PREFIXES)
 		return diag_add(why, "more than 16 jurisdictions");
 	memcpy(in->jurisdictions[in->n_jurisdictions], f.s, f.len);
@@ -61,15 +60,15 @@ static int qualification(struct field f, struct inspector *in, struct roster *r,
 {
 	char name[33];
 	if (!fits(f, sizeof(name)))
-		return diag_add(why,
-				"qualifications are names of 1 to 32 bytes");
+		return diag_add(why, "qualifications are names of 1 to 32 "
+				"bytes");
 	memcpy(name, f.s, f.len);
 	name[f.len] = '\0';
 	int q = roster_qualification(r, name);
 	if (q < 0) {
 		if (r->n_qualifications == ROSTER_MAX_QUALIFICATIONS)
-			return diag_add(why,
-					"more than 64 distinct qualifications");
+			return diag_add(why, "more than 64 distinct "
+					"qualifications");
 		q = (int)r->n_qualifications++;
 		memcpy(r->qualification[q], name, f.len + 1);
 	}
@@ -103,21 +102,19 @@ static int parse_row(const struct field *f, struct inspector *in,
 	    !code_chars(f[0].s, f[0].len, 32) ||
 	    !code_chars(f[2].s, f[2].len, 32) ||
 	    !code_chars(f[3].s, f[3].len, 64))
-		return diag_add(
-		    why, "id, badge and department are 1 to 32 (department 64) "
-			 "of A-Z a-z 0-9 - _ .");
+		return diag_add(why, "id, badge and department are 1 to 32 "
+				"(department 64) of A-Z a-z 0-9 - _ .");
 	if (!fits(f[1], sizeof(in->name)) ||
 	    text_check(f[1].s, f[1].len, sizeof(in->name) - 1, NULL) < 0)
-		return diag_add(
-		    why, "name is 1 to 96 bytes of UTF-8 without control "
-			 "characters");
+		return diag_add(why, "name is 1 to 96 bytes of UTF-8 without "
+				"control characters");
 	memcpy(in->id, f[0].s, f[0].len);
 	memcpy(in->name, f[1].s, f[1].len);
 	memcpy(in->badge, f[2].s, f[2].len);
 	memcpy(in->department, f[3].s, f[3].len);
 	if (f[4].len == 0)
-		return diag_add(why,
-				"jurisdictions: at least one region prefix");
+		return diag_add(why, "jurisdictions: at least one region "
+				"prefix");
 	if (each(f[4], jurisdiction, in, r, why) < 0 ||
 	    each(f[5], qualification, in, r, why) < 0 ||
 	    each(f[7], conflict, in, r, why) < 0)
@@ -128,8 +125,8 @@ static int parse_row(const struct field *f, struct inspector *in,
 			      ? cap * 10 + (unsigned)(f[6].s[i] - '0')
 			      : 1000;
 	if (f[6].len == 0 || cap < 1 || cap > ROSTER_MAX_CAPACITY)
-		return diag_add(
-		    why, "daily_capacity must be a whole number from 1 to 50");
+		return diag_add(why, "daily_capacity must be a whole number "
+				"from 1 to 50");
 	in->daily_capacity = cap;
 	if (f[8].len == 1 && (f[8].s[0] == '1' || f[8].s[0] == '0'))
 		in->active = f[8].s[0] == '1';

@@ -46,8 +46,8 @@ int uscc_check(const char *s, unsigned len, struct diag *why)
 			digits &= v < 10;
 	}
 	if (!digits)
-		return diag_add(why,
-				"uscc characters 3-8 must be a region code");
+		return diag_add(why, "uscc characters 3-8 must be a region "
+				"code");
 	if (alphabet[(31 - sum % 31) % 31] != s[17])
 		return diag_add(why, "uscc check character is wrong");
 	return 0;

@@ -27,8 +27,7 @@ static int split_items(const char *items, size_t len, char *buf,
 			end = buf + len;
 		*end = '\0';
 		if (!code_chars(s, (size_t)(end - s), CAMPAIGN_MAX_NAME))
-			return diag_add(why,
-					"items are 1 to 64 letters, "
+			return diag_add(why, "items are 1 to 64 letters, "
 					"digits, '-', '_' or '.', joined by "
 					"'+'");
 		if (n == VISITS_MAX_ITEMS)
@@ -128,10 +127,8 @@ int visits_canonicalize(struct population *p, const char *origin,
 	int r = 0;
 	for (size_t i = 0; i < h->n; i++)
 		if (!population_find(p, h->v[i].uscc))
-			r = diag_add(err,
-				     "%s: visits: uscc %.18s is not in "
-				     "the population",
-				     origin, h->v[i].uscc);
+			r = diag_add(err, "%s: visits: uscc %.18s is not in "
+				     "the population", origin, h->v[i].uscc);
 	return r;
 }
 

@@ -57,10 +57,9 @@ static int handle_first(struct worker *w, const redisReply *entries,
 		w->failures = 0;
 		struct diag why;
 		diag_init(&why);
-		diag_add(&why,
-			 "could not be answered after %d attempts: "
-			 "%.300s",
-			 ENTRY_MAX_FAILURES, diag_reason(&w->store.err));
+		diag_add(&why, "could not be answered after %d attempts: "
+			 "%.300s", ENTRY_MAX_FAILURES,
+			 diag_reason(&w->store.err));
 		int r = handle == process_entry
 			    ? answer_unprocessable(w, id, fields, &why)
 			    : result_unprocessable(w, id, fields, &why);

@@ -199,10 +199,9 @@ static int new_campaign(struct worker *w, struct answer *a)
 	bool exists = old->type == REDIS_REPLY_ARRAY && old->elements > 0;
 	bool same = exists && strcmp(entry, a->entry_id) == 0;
 	if (exists && !same)
-		diag_add(&why,
-			 "field id: campaign %s was already used "
-			 "(status %s): a new draw needs a new id",
-			 a->c->id, status);
+		diag_add(&why, "field id: campaign %s was already used "
+			 "(status %s): a new draw needs a new id", a->c->id,
+			 status);
 	freeReplyObject(old);
 	if (same) /* answered before; only the acknowledgement was lost */
 		return ack_only(w, a->entry_id);
@@ -350,10 +349,9 @@ static int entropy_for(struct worker *w, struct answer *a)
 	    strcmp(status, "published") == 0 &&
 	    strcmp(field_str(recd, "published_entry"), a->entry_id) == 0;
 	if (!answered && strcmp(status, "frozen") != 0)
-		diag_add(&why,
-			 "field id: campaign %s is not waiting for "
-			 "entropy (%s)",
-			 a->c->id, status[0] ? status : "no such campaign");
+		diag_add(&why, "field id: campaign %s is not waiting for "
+			 "entropy (%s)", a->c->id,
+			 status[0] ? status : "no such campaign");
 	if (answered || why.count) {
 		freeReplyObject(recd);
 		return answered ? ack_only(w, a->entry_id) : reject(w, a, &why);

@@ -175,24 +175,19 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 		diag_add(why, "the visit record of %.18s is unreadable",
 			 r->uscc);
 	else if (x->old->type == REDIS_REPLY_STRING)
-		diag_add(
-		    why,
-		    "field uscc: a result for %.18s in %.64s "
-		    "is already recorded (entry %.47s)",
-		    r->uscc, r->campaign,
-		    result_record_parse(x->old->str, x->old->len, &prior) == 0
-			? prior.entry
-			: "unreadable");
+		diag_add(why, "field uscc: a result for %.18s in %.64s is "
+			 "already recorded (entry %.47s)", r->uscc, r->campaign,
+			 result_record_parse(x->old->str, x->old->len,
+					     &prior) == 0
+				 ? prior.entry : "unreadable");
 	else if (result_check(r, have_visit ? &x->v : NULL, from, to,
 			      w->today, &err) < 0)
 		diag_add(why, "%.*s", (int)strcspn(diag_text(&err), "\n"),
 			 diag_text(&err));
 	else if ((x->deadline = result_deadline(&w->cat->calendar, r->date)) ==
 		 DATE_NONE)
-		diag_add(why,
-			 "field date: no working-day calendar "
-			 "reaches the deadline of %.18s",
-			 r->uscc);
+		diag_add(why, "field date: no working-day calendar reaches "
+			 "the deadline of %.18s", r->uscc);
 	else
 		return true;
 	return false;

@@ -44,10 +44,8 @@ static redisReply *kept_copy(struct worker *w, enum key_kind kind,
 					&bad);
 	diag_init(why);
 	if (bad)
-		refuse(why,
-		       "the copy committed at freeze time (%s) is "
-		       "missing or altered",
-		       key);
+		refuse(why, "the copy committed at freeze time (%s) is "
+		       "missing or altered", key);
 	return r;
 }
 
@@ -68,14 +66,10 @@ static int read_roster(struct worker *w, const struct campaign_record *rec,
 		return why->count ? FAIL_REFUSED : FAIL_LOST;
 	int rc = 0;
 	if (rep->type != REDIS_REPLY_STRING)
-		rc = refuse(why,
-			    "no inspector roster in %s: import one "
-			    "with inspectctl import --inspectors",
-			    key);
+		rc = refuse(why, "no inspector roster in %s: import one with "
+			    "inspectctl import --inspectors", key);
 	else if (roster_parse_csv(key, rep->str, rep->len, r, &err) < 0)
-		rc = refuse(why,
-			    "the inspector roster is invalid: "
-			    "%.200s",
+		rc = refuse(why, "the inspector roster is invalid: %.200s",
 			    diag_text(&err));
 	else if (!(p->roster_text = malloc(rep->len + 1)))
 		rc = FAIL_LOST;
@@ -130,19 +124,16 @@ static int team_rules_of(struct visit_plan *p, const struct campaign *c,
 	for (unsigned i = 0; i < c->n_items; i++) {
 		const struct item *it = item_find(p->items, c->items[i]);
 		if (!it)
-			return refuse(why,
-				      "field items: %s is not on "
-				      "the committed item list",
-				      c->items[i]);
+			return refuse(why, "field items: %s is not on the "
+				      "committed item list", c->items[i]);
 		unsigned d = 0;
 		while (d < t->n_departments &&
 		       strcmp(t->departments[d], it->department))
 			d++;
 		if (d == t->n_departments) {
 			if (d == TEAM_MAX_DEPARTMENTS)
-				return refuse(why,
-					      "field items: more "
-					      "than %d departments",
+				return refuse(why, "field items: more than %d "
+					      "departments",
 					      TEAM_MAX_DEPARTMENTS);
 			snprintf(t->departments[t->n_departments++], 65, "%s",
 				 it->department);
@@ -151,11 +142,9 @@ static int team_rules_of(struct visit_plan *p, const struct campaign *c,
 			continue;
 		int q = roster_qualification(r, it->qualification);
 		if (q < 0)
-			return refuse(why,
-				      "field items: item %s needs "
+			return refuse(why, "field items: item %s needs "
 				      "qualification %s, which no inspector "
-				      "holds",
-				      it->code, it->qualification);
+				      "holds", it->code, it->qualification);
 		t->qualifications |= 1ULL << q;
 	}
 	return 0;
@@ -219,15 +208,11 @@ static long window_days(const struct worker *w, const struct campaign *c,
 	date_format(from, a);
 	date_format(to, b);
 	if (n < 0)
-		return refuse(why,
-			      "no working-day calendar covers "
-			      "%s..%s",
-			      a, b);
+		return refuse(why, "no working-day calendar covers %s..%s", a,
+			      b);
 	if (n == 0)
-		return refuse(why,
-			      "field window: no working day "
-			      "between %s and %s",
-			      a, b);
+		return refuse(why, "field window: no working day between %s "
+			      "and %s", a, b);
 	p->window_from = from;
 	p->window_to = to;
 	p->backdated = c->backdated;
@@ -447,9 +432,7 @@ int plan_precheck(struct worker *w, const struct campaign *c,
 	key_name(key, sizeof(key), w->cfg, KEY_ROSTER, NULL, NULL);
 	int rc = 0;
 	if (roster_parse_csv(key, roster_csv, len, &p.roster, &err) < 0)
-		return refuse(why,
-			      "the inspector roster is invalid: "
-			      "%.200s",
+		return refuse(why, "the inspector roster is invalid: %.200s",
 			      diag_text(&err));
 	const struct policy *pol = &rec->policy->policy;
 	rc = team_rules_of(&p, c, pol->team_size, why);
@@ -462,12 +445,11 @@ int plan_precheck(struct worker *w, const struct campaign *c,
 						      (size_t)n_days);
 	if (rc == 0 && pol->design == DESIGN_PPS &&
 	    visits * pol->team_size > offered)
-		rc = refuse(why,
-			    "field size: %zu visits need %zu "
-			    "inspector-days; the roster's active inspectors of "
-			    "the campaign's departments offer %zu in the "
-			    "window's %ld working days",
-			    visits, visits * pol->team_size, offered, n_days);
+		rc = refuse(why, "field size: %zu visits need %zu "
+			    "inspector-days; the roster's active inspectors "
+			    "of the campaign's departments offer %zu in the "
+			    "window's %ld working days", visits,
+			    visits * pol->team_size, offered, n_days);
 	roster_finish(&p.roster);
 	return rc;
 }
