@@ -73,9 +73,12 @@ int main(int argc, char **argv)
 	static const char *const items[] = {"SC-001", "SC-002", "YJ-004"};
 	for (size_t i = 0; visited > 0 && i < n; i++)
 		if (rng_bounded(&r, 1000000) < (uint64_t)(visited * 1e6))
-			visits_add(&pop.visits, pop.v[i].uscc,
-				   today - (int32_t)rng_bounded(&r, 365),
-				   items[i % 3], 6, &err);
+			visits_add(&pop.visits,
+				   &(struct visit_text){
+					   pop.v[i].uscc,
+					   today - (int32_t)rng_bounded(&r, 365),
+					   "BENCH-0", items[i % 3], 7, 6},
+				   &err);
 	if (population_canonicalize(&pop, "synthetic", 0, &err) < 0) {
 		fputs(diag_text(&err), stderr);
 		return 1;

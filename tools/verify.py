@@ -39,7 +39,7 @@ MASK64 = (1 << 64) - 1
 MASK128 = (1 << 128) - 1
 DXSM_MULTIPLIER = 0xDA942042E4DD58B5
 HEADER = "uscc,class,score,region,industry,flags,last_inspected"
-VISITS_HEADER = "uscc,date,items"
+VISITS_HEADER = "uscc,date,campaign,items"
 CAPS = ("any_item", "same_item")
 CLASSES = "ABCD"
 FLAGS = "BRPE"
@@ -164,17 +164,20 @@ CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def parse_visit(line):
-    """One visit row into (uscc, day, items), items sorted, or a reason."""
+    """One visit row into (uscc, day, campaign, items), items sorted, or a
+    reason."""
     f = line.split(",")
-    if len(f) != 3:
-        return "a visit is uscc,date,items"
-    uscc, date, items = f
+    if len(f) != 4:
+        return "a visit is uscc,date,campaign,items"
+    uscc, date, campaign, items = f
     problem = uscc_problem(uscc)
     if problem:
         return problem
     day = day_number(date) if len(date) == 10 else None
     if day is None:
         return "the visit's date must be YYYY-MM-DD"
+    if not CODE.fullmatch(campaign):
+        return "the campaign id is 1 to 64 letters, digits, '-', '_' or '.'"
     codes = items.split("+")
     if not all(CODE.fullmatch(c) for c in codes):
         return "items are 1 to 64 letters, digits, '-', '_' or '.', " \
@@ -184,7 +187,7 @@ def parse_visit(line):
     codes.sort(key=str.encode)
     if len(set(codes)) != len(codes):
         return "an item is given twice"
-    return uscc, day, "+".join(codes)
+    return uscc, day, campaign, "+".join(codes)
 
 
 def read_population(text):
@@ -214,15 +217,15 @@ def read_population(text):
         if isinstance(v, str):
             raise Difference("population.csv:%d: %s" % (no, v))
         visits.append(v)
-    records = sorted(("%s,%s,%s\n" % (u, date_text(d), i)
-                      for u, d, i in visits), key=str.encode)
+    records = sorted(("%s,%s,%s,%s\n" % (u, date_text(d), c, i)
+                      for u, d, c, i in visits), key=str.encode)
     codes = {e[0] for e in entities}
     by_uscc = {}
-    for u, d, i in visits:
+    for u, d, c, i in visits:
         if u not in codes:
             raise Difference("population.csv: visits: uscc %s is not in the "
                              "population" % u)
-        by_uscc.setdefault(u, []).append((d, i))
+        by_uscc.setdefault(u, []).append((d, c, i))
     if records:
         canonical += VISITS_HEADER + "\n" + "".join(records)
     return entities, by_uscc, hashlib.sha256(canonical.encode()).hexdigest()
@@ -434,7 +437,7 @@ def capped(policy, e, visits, items, date):
         if CLASSES[e[1]] not in cap["classes"] or any(
                 e[5] >> FLAGS.index(f) & 1 for f in cap["exempt_flags"]):
             continue
-        count = sum(1 for day, its in visits.get(e[0], ())
+        count = sum(1 for day, _, its in visits.get(e[0], ())
                     if abs(day - date) < cap["days"] and (
                         name == "any_item" or set(its.split("+")) & items))
         if count >= cap["visits"]:

@@ -245,21 +245,26 @@ static void note_bad(uint32_t **bad, size_t *n, size_t *cap, unsigned line)
 	(*bad)[(*n)++] = line;
 }
 
-/* One visit row, "uscc,YYYY-MM-DD,items". */
+/* One visit row, "uscc,YYYY-MM-DD,campaign,items". */
 static int parse_visit(const char *s, size_t len, struct visit_history *h,
 		       struct diag *why)
 {
-	const char *c1 = memchr(s, ',', len);
-	const char *c2 =
-	    c1 ? memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - s)) : NULL;
-	int32_t day;
-	if (!c2)
-		return diag_add(why, "a visit is uscc,date,items");
-	if (uscc_check(s, (unsigned)(c1 - s), why) < 0)
+	const char *c[3], *at = s, *end = s + len;
+	for (int i = 0; i < 3; i++) {
+		c[i] = at < end ? memchr(at, ',', (size_t)(end - at)) : NULL;
+		if (!c[i])
+			return diag_add(why, "a visit is uscc,date,campaign,"
+					"items");
+		at = c[i] + 1;
+	}
+	struct visit_text t = {s, 0, c[1] + 1, c[2] + 1,
+			       (size_t)(c[2] - c[1] - 1),
+			       (size_t)(end - c[2] - 1)};
+	if (uscc_check(s, (unsigned)(c[0] - s), why) < 0)
 		return FAIL_INVALID;
-	if (c2 - c1 - 1 != 10 || !date_parse(c1 + 1, 10, &day))
+	if (c[1] - c[0] - 1 != 10 || !date_parse(c[0] + 1, 10, &t.day))
 		return diag_add(why, "the visit's date must be YYYY-MM-DD");
-	return visits_add(h, s, day, c2 + 1, len - (size_t)(c2 + 1 - s), why);
+	return visits_add(h, &t, why);
 }
 
 /* The visits section, after its header line (the text's last section). */

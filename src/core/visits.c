@@ -58,26 +58,34 @@ static bool grow(void **p, size_t *cap, size_t need, size_t size)
 	return true;
 }
 
-int visits_add(struct visit_history *h, const char *uscc, int32_t day,
-	       const char *items, size_t items_len, struct diag *why)
+int visits_add(struct visit_history *h, const struct visit_text *t,
+	       struct diag *why)
 {
 	const char *code[VISITS_MAX_ITEMS];
 	unsigned n = 0;
+	size_t items_len = t->items_len;
+	if (!code_chars(t->campaign, t->campaign_len, CAMPAIGN_MAX_NAME))
+		return diag_add(why, "the campaign id is 1 to 64 letters, "
+				"digits, '-', '_' or '.'");
 	if (items_len > VISITS_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1))
 		return diag_add(why, "items are too long");
 	char *buf = malloc(items_len + 1);
 	if (!buf)
 		return diag_add(why, "out of memory");
-	int r = split_items(items, items_len, buf, code, &n, why);
+	int r = split_items(t->items, items_len, buf, code, &n, why);
+	size_t need = h->pool_len + t->campaign_len + items_len + 2;
 	if (r == 0 &&
 	    (!grow((void **)&h->v, &h->cap, h->n + 1, sizeof(*h->v)) ||
-	     !grow((void **)&h->pool, &h->pool_cap, h->pool_len + items_len + 1,
-		   1)))
+	     !grow((void **)&h->pool, &h->pool_cap, need, 1)))
 		r = diag_add(why, "out of memory");
 	if (r == 0) {
 		struct visit_rec *v = &h->v[h->n++];
-		memcpy(v->uscc, uscc, USCC_LEN);
-		v->day = day;
+		memcpy(v->uscc, t->uscc, USCC_LEN);
+		v->day = t->day;
+		v->campaign_at = (uint32_t)h->pool_len;
+		memcpy(h->pool + h->pool_len, t->campaign, t->campaign_len);
+		h->pool_len += t->campaign_len;
+		h->pool[h->pool_len++] = '\0';
 		v->items_at = (uint32_t)h->pool_len;
 		for (unsigned i = 0; i < n; i++) {
 			size_t l = strlen(code[i]);
@@ -86,17 +94,16 @@ int visits_add(struct visit_history *h, const char *uscc, int32_t day,
 			memcpy(h->pool + h->pool_len, code[i], l);
 			h->pool_len += l;
 		}
-		v->items_len = (uint32_t)(h->pool_len - v->items_at);
 		h->pool[h->pool_len++] = '\0';
 	}
 	free(buf);
 	return r;
 }
 
-/* A visit with its items at hand, for qsort (which has no context). */
+/* A visit with its texts at hand, for qsort (which has no context). */
 struct sortable {
 	struct visit_rec v;
-	const char *items;
+	const char *campaign, *items;
 };
 
 static int by_record(const void *a, const void *b)
@@ -105,7 +112,11 @@ static int by_record(const void *a, const void *b)
 	int c = memcmp(x->v.uscc, y->v.uscc, USCC_LEN);
 	if (c == 0)
 		c = (x->v.day > y->v.day) - (x->v.day < y->v.day);
-	if (c == 0) /* a code that is a prefix of the other sorts first */
+	/* A code that is a prefix of another sorts first, as its record
+	 * does: a code's bytes all come after ','. */
+	if (c == 0)
+		c = strcmp(x->campaign, y->campaign);
+	if (c == 0)
 		c = strcmp(x->items, y->items);
 	return c;
 }
@@ -119,7 +130,8 @@ int visits_canonicalize(struct population *p, const char *origin,
 		return diag_add(err, "%s: out of memory sorting visits",
 				origin);
 	for (size_t i = 0; i < h->n; i++)
-		t[i] = (struct sortable){h->v[i], visit_items(h, &h->v[i])};
+		t[i] = (struct sortable){h->v[i], visit_campaign(h, &h->v[i]),
+					 visit_items(h, &h->v[i])};
 	qsort(t, h->n, sizeof(*t), by_record);
 	for (size_t i = 0; i < h->n; i++)
 		h->v[i] = t[i].v;
@@ -152,6 +164,7 @@ void visits_format(const struct visit_history *h, struct strbuf *out)
 		char day[11];
 		date_format(v->day, day);
 		sb_add(out, v->uscc, USCC_LEN);
-		sb_printf(out, ",%s,%s\n", day, visit_items(h, v));
+		sb_printf(out, ",%s,%s,%s\n", day, visit_campaign(h, v),
+			  visit_items(h, v));
 	}
 }

@@ -35,8 +35,13 @@ static void take_visit(struct history_read *vr, const redisReply *f,
 	if (v->len < 12 || v->str[10] != ',' || !date_parse(v->str, 10, &day))
 		diag_add(&why, "not YYYY-MM-DD,items");
 	else if (day > vr->from && day < vr->to)
-		visits_add(&vr->p->visits, f->str, day, v->str + 11,
-			   v->len - 11, &why);
+		visits_add(&vr->p->visits,
+			   &(struct visit_text){f->str, day,
+						f->str + USCC_LEN + 1,
+						v->str + 11,
+						f->len - USCC_LEN - 1,
+						v->len - 11},
+			   &why);
 	if (why.count && vr->bad++ < 5)
 		diag_add(vr->err, "visit record %.*s: %s",
 			 (int)(f->len < 100 ? f->len : 100), f->str,

@@ -130,7 +130,7 @@ Test(caps, two_departments_visit_no_low_risk_entity_twice, .timeout = 300)
 	snprintf(b, sizeof(b), "%s/b-MPA-1", r.dir);
 	both_verify(d.config, b, "MPA-1");
 	cr_assert_eq(run(out, sizeof(out),
-			 "grep -c '^uscc,date,items$' "
+			 "grep -c '^uscc,date,campaign,items$' "
 			 "%s/population.csv",
 			 b),
 		     0, "%s", out);

@@ -221,21 +221,21 @@ Test(population, visits_are_canonical_and_in_the_digest)
 			"%.18s,B,,440304,,,\n",
 		 a, b);
 	/* Visits out of order, items out of order: put in canonical order. */
-	snprintf(csv, sizeof(csv),
-		 "%s" VISITS_HEADER "\n%.18s,2026-05-01,"
-		 "SC-002+SC-001\n%.18s,2026-03-01,YJ-004\n%.18s,2026-05-01,"
-		 "SC-001\n",
-		 alone, b, a, b);
-	snprintf(canonical, sizeof(canonical),
-		 "%s" VISITS_HEADER "\n%.18s,"
-		 "2026-03-01,YJ-004\n%.18s,2026-05-01,SC-001\n%.18s,"
-		 "2026-05-01,SC-001+SC-002\n",
-		 alone, a, b, b);
+	snprintf(csv, sizeof(csv), "%s" VISITS_HEADER "\n"
+		 "%.18s,2026-05-01,C-2,SC-002+SC-001\n"
+		 "%.18s,2026-03-01,C-1,YJ-004\n"
+		 "%.18s,2026-05-01,C-1,SC-001\n"
+		 "%.18s,2026-05-01,C-10,SC-001\n", alone, b, a, b, b);
+	snprintf(canonical, sizeof(canonical), "%s" VISITS_HEADER "\n"
+		 "%.18s,2026-03-01,C-1,YJ-004\n"
+		 "%.18s,2026-05-01,C-1,SC-001\n"
+		 "%.18s,2026-05-01,C-10,SC-001\n"
+		 "%.18s,2026-05-01,C-2,SC-001+SC-002\n", alone, a, b, b, b);
 	struct population p, q;
 	struct diag err;
 	cr_assert_eq(parse(csv, &p, &err), 0, "%s", diag_text(&err));
 	cr_assert_eq(p.n, 2);
-	cr_assert_eq(p.visits.n, 3);
+	cr_assert_eq(p.visits.n, 4);
 	uint8_t got[32], want[32], without[32];
 	population_digest(&p, got);
 	crypto_hash_sha256(want, (unsigned char *)canonical, strlen(canonical));
@@ -255,12 +255,12 @@ Test(population, bad_visits_are_named_with_their_line)
 	char a[19], b[19], csv[1024];
 	make_uscc(3, a);
 	make_uscc(7, b);
-	snprintf(csv, sizeof(csv),
-		 HEADER
-		 "%.18s,A,,440304,,,\n" VISITS_HEADER
-		 "\n%.18s,2026-02-30,SC-001\n%.18s,2026-03-01,SC-001+SC-001\n"
-		 "%.18s,2026-03-01,SC 1\n%.18s,2026-03-01,SC-001\n",
-		 a, a, a, a, b);
+	snprintf(csv, sizeof(csv), HEADER "%.18s,A,,440304,,,\n" VISITS_HEADER
+		 "\n%.18s,2026-02-30,C-1,SC-001\n"
+		 "%.18s,2026-03-01,C-1,SC-001+SC-001\n"
+		 "%.18s,2026-03-01,C-1,SC 1\n"
+		 "%.18s,2026-03-01,C 1,SC-001\n"
+		 "%.18s,2026-03-01,SC-001\n", a, a, a, a, a, a);
 	struct population p;
 	struct diag err;
 	cr_assert_eq(parse(csv, &p, &err), -1);
@@ -269,10 +269,13 @@ Test(population, bad_visits_are_named_with_their_line)
 		  "%s", t);
 	cr_assert(strstr(t, "pop.csv:5: item SC-001 is given twice"), "%s", t);
 	cr_assert(strstr(t, "pop.csv:6: items are 1 to 64"), "%s", t);
+	cr_assert(strstr(t, "pop.csv:7: the campaign id is 1 to 64"), "%s", t);
+	cr_assert(strstr(t, "pop.csv:8: a visit is uscc,date,campaign,items"),
+		  "%s", t);
 	/* A visit of no entity of the population is refused. */
 	snprintf(csv, sizeof(csv),
 		 HEADER "%.18s,A,,440304,,,\n" VISITS_HEADER
-			"\n%.18s,2026-03-01,SC-001\n",
+			"\n%.18s,2026-03-01,C-1,SC-001\n",
 		 a, b);
 	cr_assert_eq(parse(csv, &p, &err), -1);
 	cr_assert(strstr(diag_text(&err), "visits: uscc"), "%s",

@@ -424,9 +424,10 @@ static void visit(struct population *pop, size_t e, int days, const char *items)
 {
 	struct diag why;
 	diag_init(&why);
-	cr_assert_eq(visits_add(&pop->visits, pop->v[e].uscc, DAY + days, items,
-				strlen(items), &why),
-		     0, "%s", diag_text(&why));
+	const struct visit_text t = {pop->v[e].uscc, DAY + days, "C0", items,
+				     2, strlen(items)};
+	cr_assert_eq(visits_add(&pop->visits, &t, &why), 0, "%s",
+		     diag_text(&why));
 }
 
 Test(sampler, caps_hold_back_entities_by_their_visits)

@@ -27,13 +27,14 @@ struct entity {
 };
 
 /* A random visit on record, of a published campaign: what a cap counts
- * (policy.h). Its items are codes joined by '+', ascending by bytes, in the
+ * and a visit may join (policy.h). Its campaign id, then its items (codes
+ * joined by '+', ascending by bytes), each NUL-terminated in the
  * history's pool. */
 struct visit_rec {
 	char uscc[USCC_LEN];
 	int32_t day;
+	uint32_t campaign_at;
 	uint32_t items_at;
-	uint32_t items_len;
 };
 
 /* The visits of the population's entities that the draw may count, in
@@ -45,7 +46,7 @@ struct visit_history {
 	size_t pool_len, pool_cap;
 };
 
-#define VISITS_HEADER	 "uscc,date,items"
+#define VISITS_HEADER "uscc,date,campaign,items"
 #define VISITS_MAX_ITEMS 32 /* a campaign's items, CAMPAIGN_MAX_ITEMS */
 
 struct population {
@@ -56,12 +57,25 @@ struct population {
 
 void population_finish(struct population *p);
 
-/* Adds a visit of uscc on day: items are 1 to VISITS_MAX_ITEMS codes of
- * 1 to 64 letters, digits, '-', '_' or '.' joined by '+' (any order, no
- * repeats); kept ascending. FAIL_INVALID with the reason in why. */
-int visits_add(struct visit_history *h, const char *uscc, int32_t day,
-	       const char *items, size_t items_len, struct diag *why);
-/* The visit's items, as kept. */
+/* A visit as given to visits_add: campaign is a campaign id (1 to 64
+ * letters, digits, '-', '_' or '.'); items are 1 to VISITS_MAX_ITEMS
+ * such codes joined by '+' (any order, no repeats), kept ascending. */
+struct visit_text {
+	const char *uscc; /* USCC_LEN bytes */
+	int32_t day;
+	const char *campaign, *items;
+	size_t campaign_len, items_len;
+};
+
+/* Adds a visit; FAIL_INVALID with the reason in why. */
+int visits_add(struct visit_history *h, const struct visit_text *t,
+	       struct diag *why);
+/* The visit's campaign and items, as kept. */
+static inline const char *visit_campaign(const struct visit_history *h,
+					 const struct visit_rec *v)
+{
+	return h->pool + v->campaign_at;
+}
 static inline const char *visit_items(const struct visit_history *h,
 				      const struct visit_rec *v)
 {
@@ -75,7 +89,8 @@ int visits_canonicalize(struct population *p, const char *origin,
 void visits_keep_population(struct population *p);
 /* Writes the visits section of the canonical text into out: nothing when
  * there are no visits, else the line VISITS_HEADER and each visit as
- * "uscc,YYYY-MM-DD,items", in canonical order, each ended by "\n". */
+ * "uscc,YYYY-MM-DD,campaign,items", in canonical order, each ended by
+ * "\n". */
 struct strbuf;
 void visits_format(const struct visit_history *h, struct strbuf *out);
 
