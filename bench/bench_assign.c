@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 		struct entity e;
 		synth_entity(&g, today, &e);
 		memcpy(codes[k], e.uscc, 18);
-		v[k] = (struct visit){codes[k], e.region, NULL, 0};
+		v[k] = (struct visit){codes[k], e.region, NULL, 0, 0};
 	}
 	struct assignment *a = malloc(n * sizeof(*a));
 	struct diag err;

@@ -237,7 +237,7 @@ def read_policy_numbers(text):
     lines = text.split("\n")
     if lines[0] != "inspectd-policy-numbers/1":
         raise Unreadable("policy.txt: not inspectd-policy-numbers/1")
-    policy = {"classes": {}, "flags": {}, "caps": {}}
+    policy = {"classes": {}, "flags": {}, "caps": {}, "merge": None}
     for line in lines[1:]:
         f = line.split(" ")
         if f == [""]:
@@ -253,6 +253,8 @@ def read_policy_numbers(text):
         elif f[0] == "flag":
             policy["flags"][f[1]] = {"factor": int(f[3]),
                                      "certain": f[5] == "1"}
+        elif f[0] == "merge" and f[1] in ("join", "skip"):
+            policy["merge"] = f[1]
         elif f[0] == "cap" and f[1] in CAPS:
             policy["caps"][f[1]] = {"visits": int(f[3]), "days": int(f[5]),
                                     "classes": f[7],
@@ -347,6 +349,7 @@ def check_policy_numbers(yaml_text, policy):
                      "exempt_flags": "".join(
                          x for x in FLAGS if x in c.get("exempt_flags", ""))}
                  for k, c in (y.get("caps", {}) or {}).items()},
+        "merge": y.get("merge"),
     }
     if stated != policy:
         raise Difference("policy.txt: does not state the numbers of "
@@ -437,9 +440,9 @@ def capped(policy, e, visits, items, date):
         if CLASSES[e[1]] not in cap["classes"] or any(
                 e[5] >> FLAGS.index(f) & 1 for f in cap["exempt_flags"]):
             continue
-        count = sum(1 for day, _, its in visits.get(e[0], ())
-                    if abs(day - date) < cap["days"] and (
-                        name == "any_item" or set(its.split("+")) & items))
+        count = len({day for day, _, its in visits.get(e[0], ())
+                     if abs(day - date) < cap["days"] and (
+                         name == "any_item" or set(its.split("+")) & items)})
         if count >= cap["visits"]:
             return True
     return False

@@ -161,7 +161,11 @@ static bool place(struct work *w, size_t k)
 	size_t nd = w->n_days;
 	if (!p)
 		return false;
-	for (size_t d = 0; d < nd; d++)
+	if (v->fixed_day) { /* a joined visit: its day alone, no draw */
+		order[0] = v->fixed_day - 1u;
+		nd = 1;
+	}
+	for (size_t d = 0; d < nd && !v->fixed_day; d++)
 		order[d] = d;
 	for (size_t d = nd; d > 1; d--) {
 		size_t j = (size_t)rng_bounded(&w->rng, d);

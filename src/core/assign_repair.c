@@ -81,6 +81,8 @@ static bool move_elsewhere(struct work *w, size_t k, size_t d)
 {
 	struct assignment *a = &w->out[k];
 	size_t nd = w->n_days, to;
+	if (w->v[k].fixed_day) /* a joined visit keeps its day */
+		return false;
 	for (to = 0; to < nd; to++) {
 		if (to == d)
 			continue;

@@ -212,6 +212,9 @@ void policy_numbers_format(const struct policy *p, struct strbuf *b)
 				sb_printf(b, "%c", POLICY_FLAG_LETTERS[f]);
 		sb_puts(b, r->exempt_flags ? "\n" : "-\n");
 	}
+	if (p->merge != MERGE_NONE)
+		sb_printf(b, "merge %s\n",
+			  p->merge == MERGE_JOIN ? "join" : "skip");
 }
 
 /* ---- verification ---- */
@@ -541,7 +544,7 @@ static int check_teams(struct bundle *b, const struct policy *p,
 				: diag_add(err, "out of memory");
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
-				      pop->v[d->chosen[k]].region, NULL, 0};
+				      pop->v[d->chosen[k]].region, NULL, 0, 0};
 	if (rc == 0)
 		rc = team_inputs_apply(&ti, &r, &rules, &used,
 				       &(struct visits_in){v, n, prev}, err);

@@ -50,7 +50,11 @@ static bool rule_holds(const struct cap_view *c, int k, const struct entity *e,
 	if (!r->visits || !(r->classes >> e->cls & 1) ||
 	    (e->flags & r->exempt_flags))
 		return false;
+	/* Days with a visit that counts: visits of one day are one door
+	 * opened (a visit joined by another campaign's, or merged into it),
+	 * and the visits are in day order. */
 	uint32_t count = 0;
+	int32_t last = 0;
 	for (size_t i = first; i < end; i++) {
 		int64_t apart = (int64_t)h->v[i].day - c->date;
 		if (apart <= -(int64_t)r->days || apart >= (int64_t)r->days)
@@ -58,7 +62,9 @@ static bool rule_holds(const struct cap_view *c, int k, const struct entity *e,
 		if (k == CAP_SAME_ITEM &&
 		    !shares_item(visit_items(h, &h->v[i]), c->items))
 			continue;
-		count++;
+		if (count == 0 || h->v[i].day != last)
+			count++;
+		last = h->v[i].day;
 	}
 	return count >= r->visits;
 }

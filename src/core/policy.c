@@ -48,6 +48,7 @@ struct y_policy {
 	struct y_classes classes;
 	struct y_flags flags;
 	struct y_caps caps;
+	char *merge;
 };
 
 static const cyaml_schema_field_t class_fields[] = {
@@ -118,6 +119,8 @@ static const cyaml_schema_field_t policy_fields[] = {
 			    flags, flags_fields),
 	CYAML_FIELD_MAPPING("caps", CYAML_FLAG_OPTIONAL, struct y_policy,
 			    caps, caps_fields),
+	CYAML_FIELD_STRING_PTR("merge", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct y_policy, merge, 1, 16),
 	CYAML_FIELD_END};
 
 static const cyaml_schema_value_t policy_schema = {
@@ -308,6 +311,13 @@ static int check_policy(const struct yaml_doc *d, const struct y_policy *y,
 	for (int i = 0; i < CAP_COUNT; i++)
 		if (check_cap(d, y->caps.of[i], i, &p->cap[i]) < 0)
 			return -1;
+	p->merge = MERGE_NONE;
+	if (y->merge && strcmp(y->merge, "join") == 0)
+		p->merge = MERGE_JOIN;
+	else if (y->merge && strcmp(y->merge, "skip") == 0)
+		p->merge = MERGE_SKIP;
+	else if (y->merge)
+		return FAIL(d, "merge", "'%s' is not join or skip", y->merge);
 	return p->design == DESIGN_PPS ? check_weight_range(d, p) : 0;
 }
 

@@ -392,7 +392,7 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 		diag_set(&w->store.err, "out of memory");
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		out->v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
-					   pop->v[d->chosen[k]].region, NULL, 0};
+					   pop->v[d->chosen[k]].region, NULL, 0, 0};
 	if (rc == 0)
 		rc = read_load(w, out, ids, out->used);
 	if (rc == 0)

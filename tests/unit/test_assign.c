@@ -128,7 +128,7 @@ Test(assign, random_rosters_never_break_a_rule)
 			make_uscc(k, codes[k]);
 			prev[k][0] = (uint32_t)rng_bounded(&g, r.n);
 			v[k] = (struct visit){codes[k], regions[rng_bounded(&g, 4)],
-					      prev[k], 1};
+					      prev[k], 1, 0};
 		}
 		struct assignment a[40];
 		struct diag err;
@@ -173,7 +173,7 @@ Test(assign, eligible_inspectors_are_equally_likely)
 	strcpy(t.departments[0], "SAMR-A");
 	char code[19];
 	make_uscc(1, code);
-	struct visit v = {code, 440304, NULL, 0};
+	struct visit v = {code, 440304, NULL, 0, 0};
 	int32_t day = 20780;
 	unsigned hits[10] = {0};
 	for (uint32_t k = 0; k < 20000; k++) {
@@ -204,7 +204,7 @@ Test(assign, joint_campaigns_send_one_of_each_department)
 	struct visit v[30];
 	for (int k = 0; k < 30; k++) {
 		make_uscc((uint64_t)k, codes[k]);
-		v[k] = (struct visit){codes[k], 440304, NULL, 0};
+		v[k] = (struct visit){codes[k], 440304, NULL, 0, 0};
 	}
 	int32_t days[3] = {20780, 20781, 20782};
 	struct assignment a[30];
@@ -229,7 +229,7 @@ Test(assign, infeasible_plans_name_the_bottleneck)
 	struct visit v[12];
 	for (int k = 0; k < 12; k++) {
 		make_uscc((uint64_t)k, codes[k]);
-		v[k] = (struct visit){codes[k], 440304, NULL, 0};
+		v[k] = (struct visit){codes[k], 440304, NULL, 0, 0};
 	}
 	int32_t days[2] = {20780, 20781};
 	struct assignment a[12];
@@ -264,7 +264,8 @@ Test(assign, rotation_and_conflicts_are_respected)
 	struct team_rules t = plain_rules();
 	/* a conflicts, d is inactive: only b and c can go. */
 	uint32_t prev[1] = {1};
-	struct visit v = {code, 440304, NULL, 0}, again = {code, 440304, prev, 1};
+	struct visit v = {code, 440304, NULL, 0, 0},
+		     again = {code, 440304, prev, 1, 0};
 	int32_t day = 20780;
 	struct assignment x;
 	uint8_t seed[32] = {3};
@@ -351,7 +352,7 @@ Test(assign, scarce_regions_keep_their_only_inspectors)
 	for (int k = 0; k < 4; k++) {
 		make_uscc((uint64_t)k, codes[k]);
 		v[k] = (struct visit){codes[k], k == 3 ? 440305 : 440304, NULL,
-				      0};
+				      0, 0};
 	}
 	int32_t day = 20780;
 	for (uint8_t s = 0; s < 50; s++) {
@@ -382,7 +383,7 @@ Test(assign, a_visit_may_move_to_another_day_to_free_a_seat)
 	struct visit v[2];
 	for (int k = 0; k < 2; k++) {
 		make_uscc((uint64_t)k, codes[k]);
-		v[k] = (struct visit){codes[k], k ? 440304 : 440305, NULL, 0};
+		v[k] = (struct visit){codes[k], k ? 440304 : 440305, NULL, 0, 0};
 	}
 	int32_t days[2] = {20780, 20781};
 	uint16_t used[3 * 2] = {0, 0, 0, 0, 0, 1}; /* z, second day */
@@ -454,7 +455,7 @@ Test(assign, plain_teams_on_one_day_are_placed_whenever_possible)
 		for (size_t k = 0; k < n; k++) {
 			make_uscc(k, codes[k]);
 			v[k] = (struct visit){codes[k], where[rng_bounded(&g, 3)],
-					      NULL, 0};
+					      NULL, 0, 0};
 		}
 		unsigned left[9];
 		uint32_t team[2];
@@ -490,7 +491,7 @@ Test(assign, capacity_counts_other_campaigns_visits)
 	struct visit v[5];
 	for (int k = 0; k < 5; k++) {
 		make_uscc((uint64_t)k, codes[k]);
-		v[k] = (struct visit){codes[k], 440304, NULL, 0};
+		v[k] = (struct visit){codes[k], 440304, NULL, 0, 0};
 	}
 	int32_t day = 20780;
 	for (uint8_t s = 0; s < 30; s++) {
@@ -564,8 +565,8 @@ Test(assign, the_worked_examples_of_the_specification)
 		"d,丁,4,SAMR-B,44,food,1,,1\n",
 		"409b7b66642008fc9c13f8da743f5d10cd05602ef47bc036daab4a0a278d66db",
 		"food", {d0, d0 + 1}, 2,
-		{{"91440304MA5F0000A0", 440304, NULL, 0},
-		 {"91440304MA5F0000B3", 440305, NULL, 0}},
+		{{"91440304MA5F0000A0", 440304, NULL, 0, 0},
+		 {"91440304MA5F0000B3", 440305, NULL, 0, 0}},
 		{"2026-12-21 b;a", "2026-12-22 c;a"}};
 	const struct example two = {
 		"worked example repair 2",
@@ -576,8 +577,8 @@ Test(assign, the_worked_examples_of_the_specification)
 		"d,丁,4,SAMR-A,4403,,1,,1\n",
 		"271f17da6b979e91a796dd64f6fb8519a06fafd227b2dd3eda8e9de263b176f8",
 		NULL, {d0, 0}, 1,
-		{{"91440304MA5F0000A0", 440304, NULL, 0},
-		 {"91440106MA5F0000CQ", 440106, NULL, 0}},
+		{{"91440304MA5F0000A0", 440304, NULL, 0, 0},
+		 {"91440106MA5F0000CQ", 440106, NULL, 0, 0}},
 		{"2026-12-21 c;d", "2026-12-21 a;b"}};
 	run_example(&one);
 	run_example(&two);

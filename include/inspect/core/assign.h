@@ -29,6 +29,9 @@ struct visit {
 	/* Roster indices of the entity's previous team: not sent again. */
 	const uint32_t *previous;
 	unsigned n_previous;
+	/* A visit that joins another campaign's: 1 + the index of its day
+	 * (it is placed on that day only, and never moved); 0: any day. */
+	uint16_t fixed_day;
 };
 
 struct assignment {

@@ -48,6 +48,13 @@ enum { CAP_ANY_ITEM, CAP_SAME_ITEM, CAP_COUNT };
 		"any_item", "same_item"                                        \
 	}
 
+/* What a campaign does with a selected entity that another published
+ * campaign will already visit on one of its window's working days (a
+ * visit on record, population.h): nothing (MERGE_NONE); visit it that same
+ * day, one door for both (MERGE_JOIN); or leave it to that visit, where it
+ * counts as inspected (MERGE_SKIP). */
+enum merge_mode { MERGE_NONE, MERGE_JOIN, MERGE_SKIP };
+
 struct cap_rule {
 	uint32_t visits; /* 0: no such cap */
 	uint32_t days;
@@ -64,6 +71,7 @@ struct policy {
 	struct class_rule cls[CLASS_COUNT];
 	struct flag_rule flag[FLAG_COUNT];
 	struct cap_rule cap[CAP_COUNT];
+	enum merge_mode merge;
 	uint8_t digest[32]; /* SHA-256 of the policy document's bytes */
 };
 
