@@ -8,6 +8,7 @@
 #include "inspect/core/date.h"
 #include "inspect/core/decimal.h"
 #include "inspect/core/items.h"
+#include "inspect/core/merge.h"
 #include "inspect/core/number.h"
 #include "inspect/core/population.h"
 #include "inspect/core/roster.h"
@@ -430,6 +431,21 @@ static int check_items(const struct bundle *b, const struct team_inputs *ti,
 	return rc;
 }
 
+/* What the team draw of a bundle is set up with. */
+struct team_setup {
+	struct team_rules rules;
+	uint16_t *used;
+	struct merged_draw md;
+	uint32_t (*prev)[TEAM_MAX];
+};
+
+/* The entity draw a bundle's team draw follows. */
+struct bundle_draw {
+	const struct policy *p;
+	const struct population *pop;
+	const struct draw *d;
+};
+
 static int compare_teams(const struct roster *r, const struct assignment *a,
 			 const struct population *pop, const struct draw *d,
 			 const struct outcome_row *o, struct diag *err)
@@ -526,6 +542,58 @@ static int read_team_inputs(struct bundle *b, const struct policy *p,
 	return 0;
 }
 
+/* The merges teams.txt lists are those the policy gives from the
+ * population's visits and the window's days (docs/ALGORITHM.md, merged
+ * visits). */
+static int check_merges(const struct team_inputs *ti,
+			const struct merged_draw *md, struct diag *err)
+{
+	bool same = ti->n_merged == md->n_entries;
+	for (size_t i = 0; same && i < md->n_entries; i++) {
+		const struct merge_entry *x = &ti->merged[i], *y = &md->entries[i];
+		same = !strcmp(x->uscc, y->uscc) && x->day == y->day &&
+		       !strcmp(x->campaign, y->campaign) &&
+		       x->skipped == y->skipped;
+	}
+	return same ? 0 : diag_add(err, "teams.txt: its joined and skipped "
+				   "visits are not those the policy gives from "
+				   "population.csv's visits and the window's "
+				   "days");
+}
+
+/* The team draw's visits (md) from the selected entities and the merges,
+ * their previous teams from teams.txt. */
+static int team_visits(const struct bundle_draw *x, const struct team_inputs *ti,
+		       const struct roster *r, struct team_setup *ts,
+		       struct diag *err)
+{
+	const struct population *pop = x->pop;
+	size_t n = x->d->n_chosen;
+	struct visit *all = calloc(n + 1, sizeof(*all));
+	struct merge *m = x->p->merge != MERGE_NONE
+				  ? calloc(n + 1, sizeof(*m)) : NULL;
+	int rc = all && (m || x->p->merge == MERGE_NONE)
+			 ? 0 : diag_add(err, "out of memory");
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		all[k] = (struct visit){pop->v[x->d->chosen[k]].uscc,
+					pop->v[x->d->chosen[k]].region, NULL, 0,
+					0};
+	if (rc == 0 && m)
+		merge_find(pop, x->d->chosen, n, ti->days, ti->n_days, m);
+	if (rc == 0) {
+		merge_apply(x->p->merge, m, all, n, &ts->md);
+		rc = check_merges(ti, &ts->md, err);
+	}
+	if (rc == 0)
+		rc = team_inputs_apply(ti, r, &ts->rules, &ts->used,
+				       &(struct visits_in){ts->md.v, ts->md.n,
+							   ts->prev},
+				       err);
+	free(all);
+	free(m);
+	return rc;
+}
+
 static int check_teams(struct bundle *b, const struct policy *p,
 		       const struct entity_draw *x,
 		       const struct outcome_row *o, struct diag *err)
@@ -534,40 +602,45 @@ static int check_teams(struct bundle *b, const struct policy *p,
 	const struct draw *d = x->d;
 	struct roster r = {0};
 	struct team_inputs ti = {0};
-	struct team_rules rules;
-	uint16_t *used = NULL;
 	size_t n = d->n_chosen;
-	struct visit *v = calloc(n + 1, sizeof(*v));
-	uint32_t (*prev)[TEAM_MAX] = calloc(n + 1, sizeof(*prev));
+	struct team_setup ts = {
+		.md = {calloc(n + 1, sizeof(struct merge_entry)), 0,
+		       calloc(n + 1, sizeof(struct visit)), 0,
+		       calloc(n + 1, sizeof(size_t))},
+		.prev = calloc(n + 1, sizeof(*ts.prev))};
 	struct assignment *a = calloc(n + 1, sizeof(*a));
-	int rc = v && prev && a ? read_team_inputs(b, p, &r, &ti, err)
-				: diag_add(err, "out of memory");
-	for (size_t k = 0; rc == 0 && k < n; k++)
-		v[k] = (struct visit){pop->v[d->chosen[k]].uscc,
-				      pop->v[d->chosen[k]].region, NULL, 0, 0};
+	struct assignment *full = calloc(n + 1, sizeof(*full));
+	int rc = ts.md.entries && ts.md.v && ts.md.at && ts.prev && a && full
+			 ? read_team_inputs(b, p, &r, &ti, err)
+			 : diag_add(err, "out of memory");
 	if (rc == 0)
-		rc = team_inputs_apply(&ti, &r, &rules, &used,
-				       &(struct visits_in){v, n, prev}, err);
+		rc = team_visits(&(struct bundle_draw){p, pop, d}, &ti, &r, &ts,
+				 err);
 	char label[32 * 66 + 8];
-	rules.label = requirement_label(&ti, label, sizeof(label));
+	ts.rules.label = requirement_label(&ti, label, sizeof(label));
 	struct diag refused;
 	diag_init(&refused);
-	const struct team_draw in = {&r, &rules, ti.days, ti.n_days,
-				     used, v,	   n};
+	const struct team_draw in = {&r,	 &ts.rules, ti.days, ti.n_days,
+				     ts.used, ts.md.v,	 ts.md.n};
 	bool staffed = rc == 0 &&
 		       assign_teams(&in, x->seed, a, &refused) == 0;
 	if (rc == 0 && b->refusal.s)
 		rc = compare_refusal(&b->refusal, staffed, &refused, err);
 	else if (rc == 0 && !staffed)
 		rc = diag_add(err, "%s", diag_text(&refused));
-	else if (rc == 0)
-		rc = compare_teams(&r, a, pop, d, o, err);
+	else if (rc == 0) {
+		merge_scatter(&ts.md, a, full);
+		rc = compare_teams(&r, full, pop, d, o, err);
+	}
 	roster_finish(&r);
 	team_inputs_finish(&ti);
-	free(used);
-	free(v);
-	free(prev);
+	free(ts.used);
+	free(ts.md.entries);
+	free(ts.md.v);
+	free(ts.md.at);
+	free(ts.prev);
 	free(a);
+	free(full);
 	return rc;
 }
 

@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/core/campaign.h"
 #include "inspect/core/date.h"
 #include "inspect/core/number.h"
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
 
 void team_inputs_format(struct strbuf *b, const struct team_draw *in,
-			int32_t window_from, int32_t window_to)
+			int32_t window_from, int32_t window_to,
+			const struct merge_list *merges)
 {
 	const struct team_rules *rules = in->rules;
 	const struct roster *r = in->roster;
@@ -49,6 +51,12 @@ void team_inputs_format(struct strbuf *b, const struct team_draw *in,
 			sb_printf(b, "%s%s", m ? ";" : "",
 				  r->v[v[k].previous[m]].id);
 		sb_puts(b, "\n");
+	}
+	for (size_t k = 0; merges && k < merges->n; k++) {
+		const struct merge_entry *e = &merges->v[k];
+		date_format(e->day, day);
+		sb_printf(b, "%s %s %s %s\n", e->skipped ? "skipped" : "joined",
+			  e->uscc, day, e->campaign);
 	}
 }
 
@@ -122,6 +130,20 @@ static int parse_line(struct team_inputs *t, const char *key, char *rest,
 		strcpy(p->uscc, f[0]);
 		strcpy(p->ids, f[1]);
 		t->n_previous++;
+	} else if (!strcmp(key, "joined") || !strcmp(key, "skipped")) {
+		char *g[3];
+		struct merge_entry *e = &t->merged[t->n_merged];
+		if (!fields_of(rest, g, 3) || strlen(g[0]) != USCC_LEN ||
+		    !date_field(g[1], &e->day) ||
+		    !code_chars(g[2], strlen(g[2]), 64) ||
+		    (t->n_merged &&
+		     strcmp(g[0], t->merged[t->n_merged - 1].uscc) <= 0))
+			return *why = "joined and skipped must be: uscc date "
+				      "campaign, ascending by uscc", -1;
+		strcpy(e->uscc, g[0]);
+		strcpy(e->campaign, g[2]);
+		e->skipped = key[0] == 's';
+		t->n_merged++;
 	} else if (!strcmp(key, "item")) {
 		if (t->n_items == 32 || !*rest || strlen(rest) > 64)
 			return *why = "too many or bad items", -1;
@@ -145,7 +167,8 @@ int team_inputs_parse(const char *origin, const char *text, size_t len,
 		lines += text[i] == '\n';
 	t->used = calloc(lines, sizeof(*t->used));
 	t->previous = calloc(lines, sizeof(*t->previous));
-	if (!t->used || !t->previous) {
+	t->merged = calloc(lines, sizeof(*t->merged));
+	if (!t->used || !t->previous || !t->merged) {
 		team_inputs_finish(t);
 		return diag_add(err, "%s: out of memory", origin);
 	}
@@ -187,6 +210,8 @@ void team_inputs_finish(struct team_inputs *t)
 {
 	free(t->used);
 	free(t->previous);
+	free(t->merged);
+	t->merged = NULL;
 	t->used = NULL;
 	t->previous = NULL;
 }

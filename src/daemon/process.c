@@ -59,8 +59,9 @@ static int ack_only(struct worker *w, const char *entry_id)
 		   : 0;
 }
 
-/* For a policy with caps, the visits on record within its longest cap's
- * days of the draw date join the population (and so its digest). 1 when
+/* For a policy with caps or merges, the visits on record within its
+ * longest cap's days of the draw date (730 for merges) join the population
+ * (and so its digest). 1 when
  * they did (or none were needed); else the population is freed and the
  * entry refused (its answer's result) or the connection lost. */
 static int read_history(struct worker *w, struct answer *a,
@@ -68,9 +69,12 @@ static int read_history(struct worker *w, struct answer *a,
 			const struct campaign_record *rec)
 {
 	const struct policy *p = &rec->policy->policy;
-	if (!caps_any(p))
+	if (!caps_any(p) && p->merge == MERGE_NONE)
 		return 1;
-	int32_t days = (int32_t)caps_horizon(p);
+	/* A merge looks at the window's working days, which follow the
+	 * draw date within a year: the longest a cap may look covers them. */
+	int32_t days = p->merge != MERGE_NONE ? POLICY_MAX_CAP_DAYS
+					      : (int32_t)caps_horizon(p);
 	struct diag err;
 	diag_init(&err);
 	int r = history_read(&w->store, pop, rec->date - days, rec->date + days,

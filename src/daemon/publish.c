@@ -171,14 +171,16 @@ int add_bucketed_hset(struct tx *t, enum key_kind kind,
 	for (size_t k = 0; k < d->n_chosen; k++) {
 		b_of[k] = (uint16_t)bucket_of(pop->v[d->chosen[k]].uscc,
 					      USCC_LEN, INSPECTED_BUCKETS);
-		start[b_of[k] + 1]++;
+		if (!bf->keep || bf->keep(k, bf->ctx))
+			start[b_of[k] + 1]++;
 	}
 	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++)
 		start[b + 1] += start[b];
 	size_t next[INSPECTED_BUCKETS];
 	memcpy(next, start, sizeof(next));
 	for (size_t k = 0; k < d->n_chosen; k++)
-		order[next[b_of[k]]++] = (uint32_t)k;
+		if (!bf->keep || bf->keep(k, bf->ctx))
+			order[next[b_of[k]]++] = (uint32_t)k;
 	struct kv *f = malloc((d->n_chosen + 1) * sizeof(*f));
 	for (uint32_t b = 0; f && b < INSPECTED_BUCKETS; b++) {
 		if (start[b] == start[b + 1])
@@ -275,7 +277,7 @@ static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 		    day);
 	return add_bucketed_hset(
 		   t, KEY_INSPECTED, x->pop, x->d,
-		   &(struct bucketed_fields){NULL, same_day, day}) < 0 ||
+		   &(struct bucketed_fields){NULL, same_day, day, NULL}) < 0 ||
 		       plan_add_history(t, &o, a->c) < 0 ||
 		       plan_add_rotation(t, x->pop, x->d, x->plan) < 0 ||
 		       plan_add_load(t, x->plan) < 0 ||

@@ -358,6 +358,30 @@ static int read_load(struct worker *w, const struct visit_plan *p,
 	return rc ? FAIL_LOST : 0;
 }
 
+/* The draw's merges (docs/ALGORITHM.md, merged visits) and the team
+ * draw's visits. */
+static int plan_merges(struct worker *w, enum merge_mode mode,
+		       const struct drawn *x, struct visit_plan *out)
+{
+	size_t n = out->n;
+	out->md = (struct merged_draw){
+		calloc(n + 1, sizeof(struct merge_entry)), 0,
+		calloc(n + 1, sizeof(struct visit)), 0,
+		calloc(n + 1, sizeof(size_t))};
+	out->merge = mode != MERGE_NONE ? calloc(n + 1, sizeof(*out->merge))
+					: NULL;
+	if (!out->md.entries || !out->md.v || !out->md.at ||
+	    (mode != MERGE_NONE && !out->merge)) {
+		diag_set(&w->store.err, "out of memory");
+		return FAIL_LOST;
+	}
+	if (out->merge)
+		merge_find(x->pop, x->d->chosen, n, out->days, out->n_days,
+			   out->merge);
+	merge_apply(mode, out->merge, out->v, n, &out->md);
+	return 0;
+}
+
 int plan_visits(struct worker *w, const struct campaign_record *rec,
 		const struct drawn *x, struct visit_plan *out, struct diag *why)
 {
@@ -397,6 +421,11 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 		rc = read_load(w, out, ids, out->used);
 	if (rc == 0)
 		rc = read_rotation(w, pop, d, ids, out);
+	if (rc == 0)
+		rc = plan_merges(w, rec->policy->policy.merge, x, out);
+	struct assignment *ta = rc ? NULL : calloc(n + 1, sizeof(*ta));
+	if (rc == 0 && !ta)
+		rc = FAIL_LOST;
 	size_t at = 0;
 	for (unsigned i = 0; i < c->n_items && at < sizeof(label); i++)
 		at += (size_t)snprintf(label + at, sizeof(label) - at, "%s%s",
@@ -404,14 +433,17 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 	out->rules.label = label;
 	diag_init(&err);
 	const struct team_draw in = {&out->roster, &out->rules, out->days,
-				     out->n_days,  out->used,	out->v,
-				     n};
-	if (rc == 0 && assign_teams(&in, x->seed, out->a, &err) < 0) {
+				     out->n_days,  out->used,	out->md.v,
+				     out->md.n};
+	if (rc == 0 && assign_teams(&in, x->seed, ta, &err) < 0) {
 		rc = refuse(why, "%.*s", (int)strcspn(diag_text(&err), "\n"),
 			    diag_text(&err));
 		out->refused_by_draw = true;
+	} else if (rc == 0) {
+		merge_scatter(&out->md, ta, out->a);
 	}
 	out->rules.label = NULL; /* label goes out of scope */
+	free(ta);
 	free(ids);
 	return rc;
 }
@@ -462,6 +494,10 @@ void visit_plan_finish(struct visit_plan *p)
 	free(p->used);
 	free(p->v);
 	free(p->prev);
+	free(p->merge);
+	free(p->md.entries);
+	free(p->md.v);
+	free(p->md.at);
 	if (p->frozen_items_text)
 		item_list_finish(&p->frozen_items);
 	calendar_finish(&p->frozen_cal);

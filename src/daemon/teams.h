@@ -4,6 +4,7 @@
 #define INSPECTD_TEAMS_H
 
 #include "inspect/core/assign.h"
+#include "inspect/core/merge.h"
 #include "inspect/core/bundle.h"
 #include "inspect/store/tx.h"
 #include "worker.h"
@@ -43,6 +44,11 @@ struct visit_plan {
 	uint32_t (*prev)[TEAM_MAX];
 	struct assignment *a;      /* one per selected entity */
 	size_t n;
+	/* Merged visits (policy merge): each selected entity's visit on
+	 * record it joins or is left to (NULL without merges), and the team
+	 * draw's visits, the skipped ones left out. */
+	struct merge *merge;
+	struct merged_draw md;
 	int32_t window_from, window_to;
 	bool backdated;            /* a back-dated record: no past day fed */
 	int32_t days[PLAN_MAX_DAYS]; /* the window's working days */

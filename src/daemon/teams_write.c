@@ -143,7 +143,11 @@ static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
 {
 	struct strbuf b = {0};
 	uint8_t digest[32];
-	team_inputs_format(&b, &(struct team_draw){&p->roster, &p->rules, p->days, p->n_days, p->used, p->v, p->n}, p->window_from, p->window_to);
+	const struct team_draw in = {&p->roster, &p->rules, p->days, p->n_days,
+				     p->used,	  p->md.v,   p->md.n};
+	team_inputs_format(&b, &in, p->window_from, p->window_to,
+			   &(struct merge_list){p->md.entries,
+						p->md.n_entries});
 	for (unsigned i = 0; i < p->c->n_items; i++)
 		sb_printf(&b, "item %s\n", p->c->items[i]);
 	if (salt)
@@ -197,6 +201,13 @@ void plan_team_text(const struct visit_plan *p, size_t k, char *out,
 	}
 }
 
+/* Whether visit k has a team of this campaign (a skipped one has not:
+ * its previous team stays on record). */
+static bool visited(size_t k, void *ctx)
+{
+	return ((const char (*)[TEAM_MAX * 34])ctx)[k][0] != '\0';
+}
+
 static const char *team_ids(size_t k, void *ctx)
 {
 	return ((char (*)[TEAM_MAX * 34])ctx)[k];
@@ -214,7 +225,8 @@ int plan_add_rotation(struct tx *t,
 		assignment_ids(&p->roster, &p->a[k], ids[k], sizeof(ids[k]));
 	int rc =
 	    add_bucketed_hset(t, KEY_LASTTEAM, pop, d,
-			      &(struct bucketed_fields){NULL, team_ids, ids});
+			      &(struct bucketed_fields){NULL, team_ids, ids,
+							visited});
 	free(ids);
 	return rc;
 }
@@ -371,7 +383,8 @@ int plan_add_history(struct tx *t, const struct plan_out *o,
 	if (rc == 0)
 		rc = add_bucketed_hset(t, KEY_HISTORY, o->pop, o->d,
 				       &(struct bucketed_fields){
-					   history_field, history_value, &h});
+					       history_field, history_value,
+					       &h, NULL});
 	free(h.field);
 	free(h.value);
 	sb_finish(&items);

@@ -141,6 +141,7 @@ struct bucketed_fields {
 	const char *(*field)(size_t k, size_t *len, void *ctx);
 	const char *(*value)(size_t k, void *ctx);
 	void *ctx;
+	bool (*keep)(size_t k, void *ctx); /* NULL: every chosen entity */
 };
 
 /* One HSET per bucket b (of INSPECTED_BUCKETS, by each chosen entity's

@@ -100,7 +100,7 @@ static void build(struct built *x)
 				      pop.v[d.chosen[k]].region,
 				      k == 0 ? prev : NULL, k == 0 ? 2 : 0, 0};
 	cr_assert_eq(assign_teams(&(struct team_draw){&r, &rules, days, 10, used, v, d.n_chosen}, seed, a, &err), 0, "%s", diag_text(&err));
-	team_inputs_format(&x->teams, &(struct team_draw){&r, &rules, days, 10, used, v, d.n_chosen}, from, to);
+	team_inputs_format(&x->teams, &(struct team_draw){&r, &rules, days, 10, used, v, d.n_chosen}, from, to, NULL);
 	sb_puts(&x->outcome, OUTCOME_HEADER "\n");
 	for (size_t k = 0; k < d.n_chosen; k++) {
 		char day[11];

@@ -11,6 +11,8 @@
  *   day 2026-11-25               (each working day, ascending)
  *   used i0042 2026-11-25 3      (visits other campaigns planned)
  *   previous 91410100MA... i7;i9 (the entity's previous team)
+ *   joined 91410100MA... 2026-12-02 SAMR-7  (a visit merged with one on
+ *   skipped 91410100MA... 2026-12-03 MPA-2   record: docs/ALGORITHM.md)
  *   item SC-017                  (the campaign's items, in order)
  *   salt 3f0c...                 (64 hex digits: not an input of the
  *                                draw, the salt of the outcome's digest)
@@ -36,6 +38,22 @@ struct previous_entry {
 	char ids[TEAM_MAX * 34];
 };
 
+/* A selected entity merged with a visit on record: its visit joins it (on
+ * its day) or is skipped (left to it). */
+struct merge_entry {
+	char uscc[USCC_LEN + 1];
+	int32_t day;
+	char campaign[65];
+	bool skipped;
+	size_t k; /* the entity's index among the chosen (not in teams.txt) */
+};
+
+/* The merges of a draw in canonical order, for team_inputs_format. */
+struct merge_list {
+	const struct merge_entry *v;
+	size_t n;
+};
+
 struct team_inputs {
 	unsigned team_size;
 	char departments[TEAM_MAX_DEPARTMENTS][65];
@@ -49,6 +67,8 @@ struct team_inputs {
 	size_t n_used;
 	struct previous_entry *previous; /* ascending by uscc */
 	size_t n_previous;
+	struct merge_entry *merged; /* ascending by uscc */
+	size_t n_merged;
 	char salt[65]; /* "" in bundles made before it was kept */
 	char items[32][65]; /* the campaign's items (none in older bundles) */
 	unsigned n_items;
@@ -62,9 +82,10 @@ void outcome_commitment(const char *salt, const char *outcome, size_t len,
 			char hex[65]);
 
 /* Writes the inputs of a team draw (as assign_teams takes them), its
- * window from..to. */
+ * window from..to, and the visits merged with others (m, or NULL). */
 void team_inputs_format(struct strbuf *b, const struct team_draw *in,
-			int32_t window_from, int32_t window_to);
+			int32_t window_from, int32_t window_to,
+			const struct merge_list *m);
 int team_inputs_parse(const char *origin, const char *text, size_t len,
 		      struct team_inputs *ret, struct diag *err);
 void team_inputs_finish(struct team_inputs *t);
