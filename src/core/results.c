@@ -195,7 +195,10 @@ int planned_visit_parse(const char *value, size_t len,
 			return -1;
 		strcpy(v->ids[v->n_ids++], id);
 	}
-	return v->n_ids ? 0 : -1;
+	/* No team: a visit left to another campaign's (merged, skip). */
+	return v->n_ids || !strncmp(v->team, RESULT_MERGED_TEAM,
+				    sizeof(RESULT_MERGED_TEAM) - 1)
+		       ? 0 : -1;
 }
 
 int result_check(const struct result_entry *r,
@@ -206,6 +209,11 @@ int result_check(const struct result_entry *r,
 	if (!visit)
 		return diag_add(err, "field uscc: %s was not drawn in campaign "
 				"%s", r->uscc, r->campaign);
+	if (visit->n_ids == 0)
+		return diag_add(err, "field uscc: %s's visit in campaign %s "
+				"was left to another campaign's visit (a merged "
+				"visit): its result is entered there", r->uscc,
+				r->campaign);
 	bool member = false;
 	for (unsigned m = 0; m < visit->n_ids; m++)
 		member |= !strcmp(visit->ids[m], r->inspector);

@@ -74,6 +74,30 @@ static const char *address_cb(size_t k, void *ctx)
 	return address_of(ctx, k);
 }
 
+/* XADD of fields f[0..n) to the stream of kind and arg, and for a merged
+ * visit k also merge (join: one visit, one door, on the day of the visit
+ * on record; skip: left to it, counted as inspected), with (the campaign
+ * that planned it) and with_items (its items). */
+static void xadd_visit(struct tx *t, enum key_kind kind, const char *arg,
+		       const struct kv *f, size_t n,
+		       const struct merged_visit *mv)
+{
+	const char *with, *items;
+	enum merge_mode m = plan_merge_of(mv->p, mv->k, &with, &items);
+	if (m == MERGE_NONE) {
+		tx_xadd(t, kind, arg, f, n);
+		return;
+	}
+	struct kv_list l;
+	kv_init(&l);
+	kv_add_all(&l, f, n);
+	kv_add(&l, "merge", m == MERGE_JOIN ? "join" : "skip");
+	kv_add(&l, "with", with);
+	kv_add(&l, "with_items", items);
+	tx_xadd_list(t, kind, arg, &l);
+	kv_finish(&l);
+}
+
 static void add_tasks(struct tx *t, const struct answer *a,
 		      const struct plan_out *o, const struct record_texts *x)
 {
@@ -95,7 +119,8 @@ static void add_tasks(struct tx *t, const struct answer *a,
 			KV("date", day),
 			KV("team", team),
 		};
-		tx_xadd(t, KEY_DEPT, a->c->department, task, 8);
+		xadd_visit(t, KEY_DEPT, a->c->department, task, 8,
+			   &(struct merged_visit){p, k});
 	}
 }
 
@@ -106,6 +131,7 @@ struct plan_texts {
 	const struct audit_refs *refs;
 	size_t selected;
 	uint64_t capped; /* entities a cap held back */
+	size_t joined, skipped; /* visits merged with others' (teams.h) */
 	const char *visits, *audit, *visit_window;
 	unsigned long long chunks;
 };
@@ -152,7 +178,8 @@ static void add_public(struct tx *t, const struct answer *a,
 			KVN("uscc", pop->v[d->chosen[k]].uscc, USCC_LEN),
 			KV("name", name_of(det, k)),
 		};
-		tx_xadd(t, KEY_PUBLIC, NULL, entity, 4);
+		xadd_visit(t, KEY_PUBLIC, NULL, entity, 4,
+			   &(struct merged_visit){dr->plan, k});
 	}
 }
 
@@ -220,6 +247,10 @@ static void published_record(struct kv_list *l, const struct answer *a,
 	kv_add(l, "entropy", p->entropy);
 	kv_addu(l, "selected", p->selected);
 	kv_addu(l, "capped", p->capped);
+	if (p->joined || p->skipped) {
+		kv_addu(l, "joined", p->joined);
+		kv_addu(l, "skipped", p->skipped);
+	}
 	kv_add(l, "published_entry", a->entry_id);
 	kv_add(l, "visits", p->visits);
 	kv_add(l, "visit_window", p->visit_window);
@@ -258,6 +289,23 @@ static int read_details(struct worker *w, const struct population *pop,
 	return 0;
 }
 
+/* On each campaign a visit of this one joined or was left to: the entity
+ * and this campaign in <p>merged:<that id>, one more in its record's
+ * merged_in. */
+static void add_merged_in(struct tx *t, const char *id,
+			  const struct visit_plan *p)
+{
+	for (size_t i = 0; i < p->md.n_entries; i++) {
+		const struct merge_entry *e = &p->md.entries[i];
+		char value[CAMPAIGN_MAX_NAME + 8];
+		snprintf(value, sizeof(value), "%s,%s", id,
+			 e->skipped ? "skip" : "join");
+		const struct kv f[] = {KVN(e->uscc, value, 0)};
+		tx_hset(t, KEY_MERGED, e->campaign, f, 1);
+		tx_hincrby(t, KEY_CAMPAIGN, e->campaign, "merged_in", 1);
+	}
+}
+
 /* What the publication writes besides the record and the plan: visits,
  * tasks, inspections on record, rotation, load and day plans. */
 static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
@@ -271,6 +319,7 @@ static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 		return -1;
 	tx_sadd(t, KEY_PUBLISHED, a->c->id);
 	add_tasks(t, a, &o, rt);
+	add_merged_in(t, a->c->id, x->plan);
 	/* Inspected on the window's first day, else the draw date. */
 	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
 						   : x->date,
@@ -321,6 +370,8 @@ int answer_publish(struct worker *w, const struct answer *a,
 					 .refs = &refs,
 					 .selected = x->d->n_chosen,
 					 .capped = draw_capped(x->d),
+					 .joined = plan_merged(x->plan, false),
+					 .skipped = plan_merged(x->plan, true),
 					 .visits = visits,
 					 .audit = audit,
 					 .visit_window = visit_window,

@@ -375,11 +375,30 @@ static int plan_merges(struct worker *w, enum merge_mode mode,
 		diag_set(&w->store.err, "out of memory");
 		return FAIL_LOST;
 	}
+	out->merge_mode = mode;
 	if (out->merge)
 		merge_find(x->pop, x->d->chosen, n, out->days, out->n_days,
 			   out->merge);
 	merge_apply(mode, out->merge, out->v, n, &out->md);
 	return 0;
+}
+
+size_t plan_merged(const struct visit_plan *p, bool skipped)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->md.n_entries; i++)
+		n += p->md.entries[i].skipped == skipped;
+	return n;
+}
+
+enum merge_mode plan_merge_of(const struct visit_plan *p, size_t k,
+			      const char **campaign, const char **items)
+{
+	if (!p->merge || !p->merge[k].with)
+		return MERGE_NONE;
+	*campaign = p->merge[k].campaign;
+	*items = p->merge[k].items;
+	return p->merge_mode;
 }
 
 int plan_visits(struct worker *w, const struct campaign_record *rec,

@@ -48,6 +48,7 @@ struct visit_plan {
 	 * record it joins or is left to (NULL without merges), and the team
 	 * draw's visits, the skipped ones left out. */
 	struct merge *merge;
+	enum merge_mode merge_mode;
 	struct merged_draw md;
 	int32_t window_from, window_to;
 	bool backdated;            /* a back-dated record: no past day fed */
@@ -70,6 +71,20 @@ void visit_plan_finish(struct visit_plan *p);
 int plan_precheck(struct worker *w, const struct campaign *c,
 		  const struct campaign_record *rec, const struct text *roster,
 		  struct diag *why);
+
+/* Visit k of a plan. */
+struct merged_visit {
+	const struct visit_plan *p;
+	size_t k;
+};
+
+/* How many visits were skipped (or joined, skipped false). */
+size_t plan_merged(const struct visit_plan *p, bool skipped);
+
+/* How visit k is merged: MERGE_NONE, or the policy's mode with the
+ * campaign and items of the visit on record it joins or is left to. */
+enum merge_mode plan_merge_of(const struct visit_plan *p, size_t k,
+			      const char **campaign, const char **items);
 
 /* "name badge, name badge" of visit k's team. */
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,

@@ -8,6 +8,7 @@
 
 #include "inspect/core/bundle.h"
 #include "inspect/core/date.h"
+#include "inspect/core/results.h"
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
 #include "inspect/core/team_inputs.h"
@@ -193,7 +194,12 @@ void plan_team_text(const struct visit_plan *p, size_t k, char *out,
 		    size_t size)
 {
 	size_t n = 0;
+	const char *with, *items;
 	out[0] = '\0';
+	if (plan_merge_of(p, k, &with, &items) == MERGE_SKIP) {
+		snprintf(out, size, "%s%s", RESULT_MERGED_TEAM, with);
+		return;
+	}
 	for (unsigned m = 0; m < p->a[k].n && n < size; m++) {
 		const struct inspector *in = &p->roster.v[p->a[k].member[m]];
 		n += (size_t)snprintf(out + n, size - n, "%s%s %s",
@@ -231,6 +237,21 @@ int plan_add_rotation(struct tx *t,
 	return rc;
 }
 
+/* The items of visit k as its feed shows them: the campaign's, and for a
+ * visit that joined another (one door), that visit's too. */
+static void visit_items_text(const struct plan_out *o, size_t k, char *out,
+			     size_t size)
+{
+	const char *with, *theirs;
+	size_t ours = (size_t)snprintf(out, size, "%s", o->items);
+	if (plan_merge_of(o->p, k, &with, &theirs) != MERGE_JOIN)
+		return;
+	snprintf(out + ours, size - ours, ",%s", theirs);
+	for (char *c = out + ours; *c; c++)
+		if (*c == '+') /* their items are '+'-joined */
+			*c = ',';
+}
+
 /* The visits of day dd as "<campaign>|<uscc>" -> "name SEP address SEP
  * items SEP ids SEP team" (SEP 0x1f), appended to b, each NUL-terminated,
  * their offsets into at (field, value, ...). Returns how many. */
@@ -240,9 +261,12 @@ static size_t day_fields(const struct plan_out *o, size_t dd,
 	const struct visit_plan *p = o->p;
 	size_t n = 0;
 	for (size_t k = 0; k < o->d->n_chosen; k++) {
-		if (p->a[k].day != p->days[dd])
+		/* A skipped visit is the other campaign's team's to make. */
+		if (p->a[k].day != p->days[dd] || p->a[k].n == 0)
 			continue;
 		char team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
+		char items[2 * CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
+		visit_items_text(o, k, items, sizeof(items));
 		plan_team_text(p, k, team, sizeof(team));
 		assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
 		at[2 * n] = b->len;
@@ -251,7 +275,7 @@ static size_t day_fields(const struct plan_out *o, size_t dd,
 		sb_add(b, "", 1);
 		at[2 * n + 1] = b->len;
 		sb_printf(b, "%s\x1f%s\x1f%s\x1f%s\x1f%s", o->name(k, o->ctx),
-			  o->address(k, o->ctx), o->items, ids, team);
+			  o->address(k, o->ctx), items, ids, team);
 		sb_add(b, "", 1);
 		n++;
 	}

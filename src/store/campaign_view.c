@@ -120,6 +120,8 @@ int campaign_view_deadlines(const struct campaign_view *v,
 	for (size_t i = 0; i < v->n; i++) {
 		if (!campaign_row_parse(&v->rows[i], &visit, &result, &has))
 			return -1;
+		if (visit.n_ids == 0) /* merged: its result is another's */
+			continue;
 		int32_t deadline;
 		enum result_status st = result_status_of(
 			on->cal, on->today, on->within, visit.date,

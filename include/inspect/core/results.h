@@ -57,7 +57,12 @@ struct planned_visit {
 	char name[512];
 };
 
-/* Returns 0, or -1 if the value does not parse. */
+/* The team text of a visit left to another campaign's (a merged visit):
+ * this, then that campaign's id; it has no inspector ids. */
+#define RESULT_MERGED_TEAM "merged:"
+
+/* Returns 0, or -1 if the value does not parse. A visit without a team
+ * (n_ids 0, team RESULT_MERGED_TEAM...) was left to another campaign's. */
 int planned_visit_parse(const char *value, size_t len,
 			struct planned_visit *ret);
 
