@@ -788,7 +788,8 @@ def verify(bundle):
     calendars = sorted(f for f in os.listdir(bundle)
                        if re.fullmatch(r"cn-[0-9]{4}\.yaml", f))
     provisional = check_days(bundle, date)
-    check_teams(bundle, m, policy, entities, selected, outcome, seed)
+    check_teams(bundle, m, policy, (entities, visits), selected, outcome,
+                seed)
     check_files(bundle, m, ["policy.yaml", "policy.txt", "population.csv",
                             "roster.csv", "teams.txt"] +
                 [f for f in has if has[f]] + calendars)
@@ -868,9 +869,29 @@ def read_refusal(text):
     return lines[1][7:]
 
 
-def check_teams(bundle, m, policy, entities, selected, outcome, seed):
+def merges(policy, visits, selected, days):
+    """The merged visits (docs/ALGORITHM.md, team draw): for each selected
+    entity, in order, its earliest visit on record (in canonical order) on
+    one of the window's working days, as teams.txt lists them."""
+    if not policy["merge"]:
+        return []
+    out = []
+    for u in selected:
+        mine = sorted(visits.get(u, ()),
+                      key=lambda v: (v[0], v[1].encode(), v[2].encode()))
+        for day, campaign, _ in mine:
+            if date_text(day) in days:
+                out.append((u, date_text(day), campaign,
+                            policy["merge"] == "skip"))
+                break
+    return out
+
+
+def check_teams(bundle, m, policy, population, selected, outcome, seed):
     """The team draw again, from roster.csv and teams.txt: each visit's day
-    and team as outcome.csv has them."""
+    and team as outcome.csv has them; the visits merged with others' as
+    the policy gives them."""
+    entities, visits = population
     roster_text = read(bundle, "roster.csv")
     if hashlib.sha256(roster_text.encode()).hexdigest() != \
             m["roster_digest"]:
@@ -889,10 +910,17 @@ def check_teams(bundle, m, policy, entities, selected, outcome, seed):
     elif inputs["items"]:
         raise Difference("teams.txt names its items, but the bundle has no "
                          "items.yaml")
+    merged = merges(policy, visits, selected, inputs["days"])
+    if merged != inputs["merged"]:
+        raise Difference("teams.txt: its joined and skipped visits are not "
+                         "those the policy gives from population.csv's "
+                         "visits and the window's days")
+    skipped = {u: d for u, d, _, skip in merged if skip}
     region = {e[0]: int(e[3]) for e in entities}
     rng = Pcg64Dxsm(verify_teams.team_stream_seed(seed))
+    visited = [u for u in selected if u not in skipped]
     draw = verify_teams.TeamDraw(inspectors, quals, inputs,
-                                 [(u, region[u]) for u in selected], rng,
+                                 [(u, region[u]) for u in visited], rng,
                                  fail)
     try:
         teams = draw.draw()
@@ -909,12 +937,15 @@ def check_teams(bundle, m, policy, entities, selected, outcome, seed):
         raise Difference("refusal: the team draw staffs every visit, "
                          "refusal.txt says it refused: %s"
                          % read_refusal(read(bundle, "refusal.txt")))
-    for k, (uscc, (d, ids)) in enumerate(zip(selected, teams)):
-        mine = "%s,%s,%s" % (uscc, inputs["days"][d], ";".join(ids))
+    by_uscc = {u: (inputs["days"][d], ";".join(ids))
+               for u, (d, ids) in zip(visited, teams)}
+    by_uscc.update({u: (d, "") for u, d in skipped.items()})
+    for k, uscc in enumerate(selected):
+        day, ids = by_uscc[uscc]
+        mine = "%s,%s,%s" % (uscc, day, ids)
         if mine != outcome[k + 1]:
             raise Difference("teams: %s goes on %s with %s, outcome.csv "
-                             "line %d says %s" % (uscc, inputs["days"][d],
-                                                  ";".join(ids), k + 2,
+                             "line %d says %s" % (uscc, day, ids, k + 2,
                                                   outcome[k + 1]))
 
 
@@ -941,8 +972,10 @@ def check_chain(bundles):
                                      "have %d" % (b, got, ident, day, want))
         # A refused campaign has no outcome: its claims are checked all
         # the same, and it adds no load.
-        rows = [l.split(",") for l in
-                read(b, "outcome.csv").rstrip("\n").split("\n")[1:]] \
+        # A skipped visit ("uscc,day,": merged) had no team draw.
+        rows = [r for r in (l.split(",") for l in
+                            read(b, "outcome.csv").rstrip("\n")
+                            .split("\n")[1:]) if r[2]] \
             if os.path.lexists("%s/outcome.csv" % b) else []
         for uscc in [r[0] for r in rows] + sorted(inputs["previous"]):
             want = [i for i in last.get(uscc, []) if i in ids]

@@ -70,7 +70,7 @@ def read_team_inputs(text, fail):
 def parse_team_inputs(text, fail):
     t = {"team_size": 0, "departments": [], "qualifications": [],
          "days": [], "used": [], "previous": {}, "window": None,
-         "salt": None, "items": []}
+         "salt": None, "items": [], "merged": []}
     lines = text.split("\n")
     if lines[0] != "inspectd-team-inputs/1":
         fail("teams.txt:1: not inspectd-team-inputs/1")
@@ -103,6 +103,12 @@ def parse_team_inputs(text, fail):
             if len(f) != 2 or len(f[0]) != 18 or not f[1]:
                 fail("teams.txt:%d: previous must be: uscc ids" % no)
             t["previous"][f[0]] = f[1].split(";")
+        elif key in ("joined", "skipped"):
+            if len(f) != 3 or len(f[0]) != 18 or not date.fullmatch(f[1]) \
+                    or not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", f[2]):
+                fail("teams.txt:%d: %s must be: uscc date campaign"
+                     % (no, key))
+            t["merged"].append((f[0], f[1], f[2], key == "skipped"))
         elif key == "window":
             if len(f) != 2 or not all(date.fullmatch(x) for x in f):
                 fail("teams.txt:%d: window must be two dates" % no)
@@ -148,8 +154,14 @@ class TeamDraw:
             if ident not in index or day not in inputs["days"]:
                 fail("used: inspector %s or day not in the draw" % ident)
             self.used[index[ident]][inputs["days"].index(day)] = n
+        # A joined visit's day is fixed: the visit it joins.
+        fixed = {u: inputs["days"].index(d)
+                 for u, d, _, skipped in inputs["merged"]
+                 if not skipped and d in inputs["days"]}
+        self.fixed = []
         self.visits = []
         for uscc, region in visits:
+            self.fixed.append(fixed.get(uscc))
             prev = []
             for ident in inputs["previous"].get(uscc, []):
                 if ident not in index:
@@ -223,10 +235,13 @@ class TeamDraw:
 
     def place(self, k):
         pool = self.pool(self.visits[k][1])
-        order = list(range(self.nd))
-        for d in range(self.nd, 1, -1):
-            j = self.rng.bounded(d)
-            order[d - 1], order[j] = order[j], order[d - 1]
+        if self.fixed[k] is not None:  # joined: its day alone, no draw
+            order = [self.fixed[k]]
+        else:
+            order = list(range(self.nd))
+            for d in range(self.nd, 1, -1):
+                j = self.rng.bounded(d)
+                order[d - 1], order[j] = order[j], order[d - 1]
         for repair in (False, True):
             for d in order:
                 members = []
@@ -242,6 +257,8 @@ class TeamDraw:
     # -- step 3: the repair --
 
     def move_elsewhere(self, k, d):
+        if self.fixed[k] is not None:  # a joined visit keeps its day
+            return False
         members = self.out[k]
         to = next((t for t in range(self.nd) if t != d and
                    all(self.left[i][t] > 0 for i in members)), None)

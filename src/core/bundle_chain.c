@@ -182,7 +182,8 @@ static int check_previous(const struct chain *c, const struct team_inputs *ti,
 	const char *end = at + l->outcome.len;
 	for (size_t line = 1; rc == 0 && at < end; line++) {
 		const char *nl = memchr(at, '\n', (size_t)(end - at));
-		if (line > 1 && (nl ? nl : end) - at > USCC_LEN) {
+		/* A skipped visit (no team: "uscc,day,") had no draw. */
+		if (line > 1 && (nl ? nl : end) - at > USCC_LEN + 12) {
 			struct previous_entry key;
 			memcpy(key.uscc, at, USCC_LEN);
 			key.uscc[USCC_LEN] = '\0';
