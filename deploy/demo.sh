@@ -68,7 +68,9 @@ echo "== campaign record ($ctl status $id)"
 $ctl status "$id" --config demo/inspectd.yaml
 echo
 echo "== another department's campaign on the same firms: the policy's caps"
-echo "   hold back the low-risk ones $id will already visit this year"
+echo "   hold back the low-risk ones $id will already visit this year, and"
+echo "   a drawn firm $id visits in the window is visited the same day, one"
+echo "   door for both departments' items (joined)"
 mpa="$id-MPA"
 $ctl submit --config demo/inspectd.yaml --id "$mpa" --department MPA-ZZ \
 	--policy city-capacity-pps --size 80 --items YJ-004 --regions 4101 \
@@ -76,7 +78,7 @@ $ctl submit --config demo/inspectd.yaml --id "$mpa" --department MPA-ZZ \
 	--entropy "$(date +%s)" >/dev/null
 published "$mpa"
 $ctl status "$mpa" --config demo/inspectd.yaml |
-	grep -E '^(id|department|status|population|selected|capped) '
+	grep -E '^(department|status|population|selected|capped|joined) '
 echo
 echo "== first tasks on {insp}:dept:SAMR-ZZ (of $(redis-cli -p "$port" XLEN {insp}:dept:SAMR-ZZ))"
 # Entries come as an id line, then field and value lines.
