@@ -106,10 +106,13 @@ static int build_rows(const struct campaign_view *v, bool teams,
 	}
 	if (out->arena.failed)
 		return -1;
+	static const char merged[] = RESULT_MERGED_TEAM;
 	for (size_t k = 0; k < v->n; k++) {
+		const char *team = out->arena.s + out->at[2 * k + 1];
 		out->rows[k].name = out->arena.s + out->at[2 * k];
-		out->rows[k].team = teams ? out->arena.s + out->at[2 * k + 1]
-					  : NULL;
+		out->rows[k].team = teams ? team : NULL;
+		if (!strncmp(team, merged, sizeof(merged) - 1))
+			out->rows[k].merged_with = team + sizeof(merged) - 1;
 	}
 	return 0;
 }

@@ -7,6 +7,9 @@
 #include "inspect/core/sha256.h"
 #include "inspect/core/text.h"
 
+/* A visit left to another campaign's: its result is that campaign's. */
+#define MERGED_TEXT "合并检查，结果见"
+
 static const char *text_of(const struct result_code *r)
 {
 	return r ? r->zh : "";
@@ -95,7 +98,8 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 		if (d->teams_disclosed)
 			csv_field(b, r->team ? r->team : "", false);
 		csv_field(b, r->result ? r->result->code : "", false);
-		csv_field(b, text_of(r->result), false);
+		csv_field(b, r->merged_with ? MERGED_TEXT : text_of(r->result),
+			  false);
 		csv_field(b, rday, true);
 	}
 	b->failed |= items.failed;
@@ -182,6 +186,8 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 		json_member(b, "date", day, true);
 		if (d->teams_disclosed)
 			json_member(b, "team", r->team ? r->team : "", true);
+		if (r->merged_with)
+			json_member(b, "merged_with", r->merged_with, true);
 		sb_puts(b, "\"result\":");
 		if (r->result) {
 			sb_puts(b, "{");
@@ -293,11 +299,16 @@ static void html_rows(const struct disclosure *d, struct strbuf *b)
 			html_text(b, r->team ? r->team : "");
 			sb_puts(b, "</td>");
 		}
-		if (r->result)
+		if (r->result) {
 			sb_printf(b, "<td>%s %s</td><td>%s</td></tr>\n",
 				  r->result->code, r->result->zh, rday);
-		else
+		} else if (r->merged_with) {
+			sb_puts(b, "<td>" MERGED_TEXT " ");
+			html_text(b, r->merged_with);
+			sb_puts(b, "</td><td></td></tr>\n");
+		} else {
 			sb_puts(b, "<td>尚无结果</td><td></td></tr>\n");
+		}
 	}
 	sb_puts(b, "</tbody></table>\n");
 }

@@ -148,6 +148,11 @@ Test(merge, joined_and_skipped_visits_of_two_departments, .timeout = 300)
 			 "{insp}:results:rejected - + | grep -c 'left to "
 			 "another campaign'", r.port), 0, "%s", out);
 	freeReplyObject(keys);
+	/* The public record says where K1's results are. */
+	cr_assert_eq(run(out, sizeof(out), "%s export --config %s --campaign K1 "
+			 "--format json --out %s/public && cat %s/public/*K1*",
+			 INSPECTCTL_PATH, d.config, r.dir, r.dir), 0, "%s", out);
+	cr_assert(strstr(out, "\"merged_with\":\"J1\""), "%s", out);
 	/* Both verifiers re-run each draw, and the chain of the three. */
 	for (int k = 0; k < 3; k++)
 		both_verify(d.config, r.dir, ids[k]);

@@ -23,6 +23,9 @@ struct disclosure_row {
 	const char *team;                /* NULL when not disclosed */
 	const struct result_code *result; /* NULL while none is in */
 	int32_t result_date;
+	/* The campaign whose visit this one was left to (a merged visit:
+	 * its result is that campaign's), or NULL. */
+	const char *merged_with;
 };
 
 struct disclosure {
