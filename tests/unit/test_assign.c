@@ -583,3 +583,39 @@ Test(assign, the_worked_examples_of_the_specification)
 	run_example(&one);
 	run_example(&two);
 }
+
+/* A joined visit goes on its fixed day, whatever the seed, and draws no
+ * number for its day: the other visits' days are those of a draw in
+ * which it had been placed first by itself. */
+Test(assign, a_joined_visit_keeps_its_day)
+{
+	struct roster r;
+	simple_roster(&r, 12, NULL);
+	struct team_rules t = {.team_size = 2, .n_departments = 1,
+			       .label = "SC-001"};
+	strcpy(t.departments[0], "SAMR-A");
+	char codes[20][19];
+	struct visit v[20];
+	for (int k = 0; k < 20; k++) {
+		make_uscc((uint64_t)k, codes[k]);
+		v[k] = (struct visit){codes[k], 440304, NULL, 0, 0};
+	}
+	v[3].fixed_day = 3; /* the third day, index 2 */
+	v[11].fixed_day = 1;
+	int32_t days[4] = {20780, 20781, 20782, 20783};
+	for (uint32_t s = 0; s < 50; s++) {
+		struct assignment a[20];
+		struct diag err;
+		uint8_t seed[32] = {0};
+		memcpy(seed, &s, 4);
+		diag_init(&err);
+		cr_assert_eq(assign_teams(&(struct team_draw){&r, &t, days, 4,
+							      NULL, v, 20},
+					  seed, a, &err),
+			     0, "%s", diag_text(&err));
+		cr_assert_eq(a[3].day, days[2]);
+		cr_assert_eq(a[11].day, days[0]);
+		check_rules(&r, &t, days, 4, v, 20, a);
+	}
+	roster_finish(&r);
+}
