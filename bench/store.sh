@@ -31,6 +31,8 @@ for n in "$@"; do
 	mkdir -p "$dir/policies" && cp -r policies/. "$dir/policies"
 	sed -e 's/^name: henan-2021/name: uncapped/' -e '/^caps:/,$d' \
 		policies/henan-2021.yaml >"$dir/policies/uncapped.yaml"
+	sed -e 's/^name: city-capacity-pps/name: pps-plain/' -e '/^caps:/,$d' \
+		policies/city-capacity-pps.yaml >"$dir/policies/pps-plain.yaml"
 	cat >"$dir/inspectd.yaml" <<YAML
 redis:
   address: redis://127.0.0.1:$port
@@ -60,10 +62,11 @@ YAML
 	daemon=$!
 	sleep 0.3
 	# Submits a campaign and waits until the log says k were published.
-	campaign() { # id policy k log [window]
+	campaign() { # id policy k log [window [size]]
 		$b/src/cli/inspectctl submit --config "$dir/inspectd.yaml" --id "$1" \
 			--department SAMR-ZZ --policy "$2" --items SC-001 \
-			--date 2026-11-24 ${5:+--window "$5"} --entropy 1 >/dev/null
+			--date 2026-11-24 ${5:+--window "$5"} ${6:+--size "$6"} \
+			--entropy 1 >/dev/null
 		until [ "$(grep -c "campaign published" "$4")" -ge "$3" ]; do
 			kill -0 $daemon 2>/dev/null || { cat "$4" >&2; exit 1; }
 			if grep -q "entry refused" "$4"; then grep "entry refused" "$4" >&2; exit 1; fi
@@ -87,6 +90,16 @@ YAML
 	tp0=$(date +%s.%N)
 	campaign PLAIN-$n uncapped 2 "$dir/caps.log" 2027-03-01..2027-03-26
 	tp1=$(date +%s.%N)
+	# Merged visits: a pps campaign of N/200 in the first's window, whose
+	# entities the first visits there join those visits (city-capacity-pps
+	# merges with join), against the same without caps or merges.
+	w=$(redis-cli -p "$port" hget "{insp}:campaign:BENCH-$n" visit_window)
+	tj0=$(date +%s.%N)
+	campaign JOIN-$n city-capacity-pps 3 "$dir/caps.log" "$w" $((n / 200))
+	tj1=$(date +%s.%N)
+	tq0=$(date +%s.%N)
+	campaign PPS-$n pps-plain 4 "$dir/caps.log" "$w" $((n / 200))
+	tq1=$(date +%s.%N)
 	stop
 	line=$(grep "campaign published" "$dir/inspectd.log")
 	g() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
@@ -96,17 +109,20 @@ YAML
 	echo "| $n | campaign end to end, submit to published (fetch $(g fetch_s), order $(g order_s), merge $(g merge_s), digest $(g digest_s), draw $(g draw_s), teams $(g teams_s), details $(g details_s), publication $(g publish_s)) | $(printf "%.2f" "$(echo "$t1 - $t0" | bc)") | $sel selected |"
 	echo "| $n | publication: $entries stream entries in one transaction | $(g publish_s) | $(echo "$entries / $(g publish_s) / 1000" | bc) k entries/s |"
 	echo "| $n | inspectd peak memory (max RSS) | | $((peak / 1024)) MiB, $(echo "$peak * 1024 / $n" | bc) bytes/entity |"
-	for k in 1 2; do
+	for k in 1 2 3 4; do
 		l=$(grep "campaign published" "$dir/caps.log" | sed -n ${k}p)
 		h() { echo "$l" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
-		if [ $k = 1 ]; then
-			what="with henan-2021's caps on the first's $sel visits, $(redis-cli -p "$port" hget "{insp}:campaign:CAPS-$n" capped) held back"
-			t=$(echo "$tc1 - $tc0" | bc)
-		else
-			what="the same without caps (henan-2021 less its caps)"
-			t=$(echo "$tp1 - $tp0" | bc)
-		fi
-		echo "| $n | a second campaign $what (fetch $(h fetch_s), merge $(h merge_s), history $(h history_s), digest $(h digest_s), draw $(h draw_s), publication $(h publish_s)) | $(printf "%.2f" "$t") | $(h selected) selected |"
+		case $k in
+		1) what="with henan-2021's caps on the first's $sel visits, $(redis-cli -p "$port" hget "{insp}:campaign:CAPS-$n" capped) held back"
+		   t=$(echo "$tc1 - $tc0" | bc) ;;
+		2) what="the same without caps (henan-2021 less its caps and merges)"
+		   t=$(echo "$tp1 - $tp0" | bc) ;;
+		3) what="pps of $((n / 200)) in the first's window, with caps and merges (city-capacity-pps): $(redis-cli -p "$port" hget "{insp}:campaign:JOIN-$n" capped) held back, $(redis-cli -p "$port" hget "{insp}:campaign:JOIN-$n" joined) visits joined the first's"
+		   t=$(echo "$tj1 - $tj0" | bc) ;;
+		4) what="the same pps without caps or merges"
+		   t=$(echo "$tq1 - $tq0" | bc) ;;
+		esac
+		echo "| $n | a second campaign $what (fetch $(h fetch_s), merge $(h merge_s), history $(h history_s), digest $(h digest_s), draw $(h draw_s), teams $(h teams_s), publication $(h publish_s)) | $(printf "%.2f" "$t") | $(h selected) selected |"
 	done
 	# The peer: redis-benchmark pipelining XADDs of a task's shape, no
 	# MULTI, on the same server and persistence, as many as were published.
