@@ -606,3 +606,11 @@ const char *slots_check(const struct redis_proc *r)
 	}
 	return out;
 }
+
+void assert_published(redisContext *c, const char *id)
+{
+	bool ok = wait_status(c, id, "published", 30000);
+	redisReply *e = ok ? NULL : cmd(c, "HGET {insp}:campaign:%s error", id);
+	cr_assert(ok, "%s: %s", id, e && e->str ? e->str : "no answer");
+	freeReplyObject(e);
+}

@@ -72,6 +72,9 @@ void submit(redisContext *c, ...) __attribute__((sentinel));
 /* Polls the campaign's status until it is `status` or timeout_ms pass. */
 bool wait_status(redisContext *c, const char *id, const char *status,
 		 int timeout_ms);
+/* Waits up to 30 s for campaign id to be published; fails the test with
+ * the campaign's error if it is not. */
+void assert_published(redisContext *c, const char *id);
 /* Polls until XPENDING of the intake group is 0 and the stream has been
  * read up to its end, or timeout. */
 bool wait_drained(redisContext *c, int timeout_ms);

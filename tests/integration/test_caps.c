@@ -49,14 +49,6 @@ static void repeats(redisContext *c, const char *a, const char *b,
 	freeReplyObject(y);
 }
 
-static void published(redisContext *c, const char *id)
-{
-	bool ok = wait_status(c, id, "published", 30000);
-	redisReply *e = ok ? NULL : cmd(c, "HGET {insp}:campaign:%s error", id);
-	cr_assert(ok, "%s: %s", id, e && e->str ? e->str : "no answer");
-	freeReplyObject(e);
-}
-
 /* Both verifiers re-run the draw from the bundle. */
 static void both_verify(const char *config, const char *bundle, const char *id)
 {
@@ -104,17 +96,17 @@ Test(caps, two_departments_visit_no_low_risk_entity_twice, .timeout = 300)
 	       "policy", "national-default", "items", "SC-001", "date",
 	       "2026-12-14", "window", "2026-12-21..2027-03-26", "entropy",
 	       "s1", NULL);
-	published(c, "SAMR-1");
+	assert_published(c, "SAMR-1");
 	submit(c, "type", "campaign", "id", "MPA-1", "department", "MPA-ZZ",
 	       "policy", "national-default", "items", "YJ-004", "date",
 	       "2026-12-15", "window", "2026-12-21..2027-03-26", "entropy",
 	       "m1", NULL);
-	published(c, "MPA-1");
+	assert_published(c, "MPA-1");
 	/* The control: the same draw without caps repeats low-risk ones. */
 	submit(c, "type", "campaign", "id", "MPA-2", "department", "MPA-ZZ",
 	       "policy", "uncapped", "items", "YJ-004", "date", "2026-12-15",
 	       "window", "2026-12-21..2027-03-26", "entropy", "m1", NULL);
-	published(c, "MPA-2");
+	assert_published(c, "MPA-2");
 	size_t all, low;
 	repeats(c, "SAMR-1", "MPA-2", csv, &all, &low);
 	cr_assert_gt(low, 0,
@@ -192,7 +184,7 @@ Test(caps, a_cap_by_item_counts_only_visits_of_the_same_item, .timeout = 300)
 		       "SAMR-ZZ", "policy", "every", "items", items[k],
 		       "regions", "440304", "date", "2026-12-14", "window",
 		       "2027-01-04..2027-03-26", "entropy", ids[k], NULL);
-		published(c, ids[k]);
+		assert_published(c, ids[k]);
 	}
 	redisReply *n1 = visited(c, "I1"), *n2 = visited(c, "I2"),
 		   *n3 = visited(c, "I3");

@@ -13,14 +13,6 @@
 
 static char out[1 << 16];
 
-static void published(redisContext *c, const char *id)
-{
-	bool ok = wait_status(c, id, "published", 30000);
-	redisReply *e = ok ? NULL : cmd(c, "HGET {insp}:campaign:%s error", id);
-	cr_assert(ok, "%s: %s", id, e && e->str ? e->str : "no answer");
-	freeReplyObject(e);
-}
-
 /* The planned day of id's visit of uscc. */
 static void visit_day(redisContext *c, const char *id, const char *uscc,
 		      char day[11])
@@ -94,7 +86,7 @@ Test(merge, joined_and_skipped_visits_of_two_departments, .timeout = 300)
 		       depts[k], "policy", pols[k], "items", items[k],
 		       "regions", "440304", "date", "2026-12-14", "window",
 		       "2027-01-04..2027-01-15", "entropy", ids[k], NULL);
-		published(c, ids[k]);
+		assert_published(c, ids[k]);
 	}
 	long long n = field_ll(c, "S1", "selected");
 	cr_assert_gt(n, 0);

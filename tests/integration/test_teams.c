@@ -109,15 +109,6 @@ static void exact_roster(redisContext *c, size_t gd, size_t hn)
 	freeReplyObject(cmd(c, "SET {insp}:roster %b", csv, o));
 }
 
-/* Waits for id to be published; on failure, says why not. */
-static void published(redisContext *c, const char *id)
-{
-	bool ok = wait_status(c, id, "published", 20000);
-	redisReply *e = ok ? NULL : cmd(c, "HGET {insp}:campaign:%s error", id);
-	cr_assert(ok, "%s: %s", id, e && e->str ? e->str : "no answer");
-	freeReplyObject(e);
-}
-
 /* The value of field in campaign id's first event of the given type on
  * {insp}:public that has it ("" if none). */
 static void event_field(redisContext *c, const char *type, const char *id,
@@ -240,14 +231,14 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	       "policy", "team3", "items", "SC-017,YJ-004", "date",
 	       "2026-12-14", "window", "2026-12-21..2027-01-08", "entropy",
 	       "t1", NULL);
-	published(c, "T1");
+	assert_published(c, "T1");
 	/* Tight: 14 visits of two on 30 inspector-days of a week. */
 	tight_roster(c);
 	submit(c, "type", "campaign", "id", "T2", "department", "SAMR-ZZ",
 	       "policy", "city-capacity-pps", "items", "SC-001", "size", "14",
 	       "date", "2026-12-14", "window", "2026-12-21..2026-12-25",
 	       "entropy", "t2", NULL);
-	published(c, "T2");
+	assert_published(c, "T2");
 	/* Chained: two campaigns on one district, the second on the same
 	 * days (load) and on entities the first visited (previous teams). */
 	rich_roster(c, code, n);
@@ -255,12 +246,12 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	       "policy", "team3", "items", "SC-031", "regions", "440304",
 	       "size", "12", "date", "2026-12-14", "window",
 	       "2026-12-21..2026-12-31", "entropy", "t3", NULL);
-	published(c, "T3");
+	assert_published(c, "T3");
 	submit(c, "type", "campaign", "id", "T4", "department", "SAMR-ZZ",
 	       "policy", "team3", "items", "SC-031", "regions", "440304",
 	       "size", "12", "date", "2026-12-15", "window",
 	       "2026-12-21..2026-12-31", "entropy", "t4", NULL);
-	published(c, "T4");
+	assert_published(c, "T4");
 	redisReply *a = cmd(c, "GET {insp}:audit:T4");
 	cr_assert(strstr(a->str, "\nused ") && strstr(a->str, "\nprevious "),
 		  "T4 read no load or previous team:\n%s", a->str);
@@ -271,7 +262,7 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	       "policy", "every", "items", "SC-001", "regions",
 	       "440304,410102", "date", "2026-12-14", "window",
 	       "2027-01-11..2027-01-11", "entropy", "t5", NULL);
-	published(c, "T5");
+	assert_published(c, "T5");
 	/* Two-phase: the roster and item list are committed at freeze time;
 	 * a roster imported before the entropy does not change the teams. */
 	rich_roster(c, code, n);
@@ -289,7 +280,7 @@ Test(teams, both_verifiers_rerun_every_kind_of_team_draw, .timeout = 300)
 	freeReplyObject(fr);
 	tight_roster(c);
 	submit(c, "type", "entropy", "id", "T6", "entropy", "t6", NULL);
-	published(c, "T6");
+	assert_published(c, "T6");
 	plan_field(c, "T6", "roster_digest", v, sizeof(v));
 	cr_assert_str_eq(v, frozen_roster);
 	plan_field(c, "T6", "items_digest", v, sizeof(v));
@@ -414,7 +405,7 @@ Test(teams, a_refusal_is_on_record_and_verified, .timeout = 300)
 	       "policy", "city-capacity-pps", "items", "SC-001", "size", "8",
 	       "date", "2026-12-14", "window", "2026-12-21..2026-12-25",
 	       "entropy", "r4", NULL);
-	published(c, "R4");
+	assert_published(c, "R4");
 	submit(c, "type", "entropy", "id", "R3", "entropy", "r3", NULL);
 	reaches(c, &d, "R3", "rejected");
 	submit(c, "type", "entropy", "id", "R3", "entropy", "r3-again", NULL);
