@@ -144,16 +144,6 @@ int visits_canonicalize(struct population *p, const char *origin,
 	return r;
 }
 
-void visits_keep_population(struct population *p)
-{
-	struct visit_history *h = &p->visits;
-	size_t kept = 0;
-	for (size_t i = 0; i < h->n; i++)
-		if (population_find(p, h->v[i].uscc))
-			h->v[kept++] = h->v[i];
-	h->n = kept;
-}
-
 void visits_format(const struct visit_history *h, struct strbuf *out)
 {
 	if (h->n == 0)

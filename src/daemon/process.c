@@ -60,10 +60,10 @@ static int ack_only(struct worker *w, const char *entry_id)
 }
 
 /* For a policy with caps or merges, the visits on record within its
- * longest cap's days of the draw date (730 for merges) join the population
- * (and so its digest). 1 when
- * they did (or none were needed); else the population is freed and the
- * entry refused (its answer's result) or the connection lost. */
+ * longest cap's days of the draw date (730 for merges) join the
+ * population (and so its digest). 1 when they did (or none were needed);
+ * else the population is freed and the entry refused (its answer's
+ * result) or the connection lost. */
 static int read_history(struct worker *w, struct answer *a,
 			struct population *pop,
 			const struct campaign_record *rec)

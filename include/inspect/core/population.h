@@ -85,8 +85,6 @@ static inline const char *visit_items(const struct visit_history *h,
  * refuses one whose uscc is not an entity of the (canonical) population. */
 int visits_canonicalize(struct population *p, const char *origin,
 			struct diag *err);
-/* Drops the visits whose uscc is not an entity of p (after a scope). */
-void visits_keep_population(struct population *p);
 /* Writes the visits section of the canonical text into out: nothing when
  * there are no visits, else the line VISITS_HEADER and each visit as
  * "uscc,YYYY-MM-DD,campaign,items", in canonical order, each ended by
