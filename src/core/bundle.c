@@ -511,7 +511,8 @@ struct entity_draw {
 	const uint8_t *seed;
 };
 
-/* roster.csv and teams.txt read and checked: the roster's digest, the
+/* roster.csv and teams.txt read (teams.txt unless the draw read it
+ * already: ti has its days then) and checked: the roster's digest, the
  * policy's team_size, the window's days by the calendars, the departments
  * and qualifications by the item list. */
 static int read_team_inputs(struct bundle *b, const struct policy *p,
@@ -525,8 +526,9 @@ static int read_team_inputs(struct bundle *b, const struct policy *p,
 				"digest of the MANIFEST");
 	if (roster_parse_csv("roster.csv", b->roster.s, b->roster.len, r,
 			     err) < 0 ||
-	    team_inputs_parse("teams.txt", b->teams.s, b->teams.len, ti,
-			      err) < 0)
+	    (ti->n_days == 0 && team_inputs_parse("teams.txt", b->teams.s,
+						     b->teams.len, ti,
+						     err) < 0))
 		return -1;
 	memcpy(b->outcome_salt, ti->salt, sizeof(b->outcome_salt));
 	if (ti->team_size != p->team_size)
@@ -596,12 +598,12 @@ static int team_visits(const struct bundle_draw *x, const struct team_inputs *ti
 
 static int check_teams(struct bundle *b, const struct policy *p,
 		       const struct entity_draw *x,
-		       const struct outcome_row *o, struct diag *err)
+		       const struct outcome_row *o, struct team_inputs *ti,
+		       struct diag *err)
 {
 	const struct population *pop = x->pop;
 	const struct draw *d = x->d;
 	struct roster r = {0};
-	struct team_inputs ti = {0};
 	size_t n = d->n_chosen;
 	struct team_setup ts = {
 		.md = {calloc(n + 1, sizeof(struct merge_entry)), 0,
@@ -611,16 +613,16 @@ static int check_teams(struct bundle *b, const struct policy *p,
 	struct assignment *a = calloc(n + 1, sizeof(*a));
 	struct assignment *full = calloc(n + 1, sizeof(*full));
 	int rc = ts.md.entries && ts.md.v && ts.md.at && ts.prev && a && full
-			 ? read_team_inputs(b, p, &r, &ti, err)
+			 ? read_team_inputs(b, p, &r, ti, err)
 			 : diag_add(err, "out of memory");
 	if (rc == 0)
-		rc = team_visits(&(struct bundle_draw){p, pop, d}, &ti, &r, &ts,
+		rc = team_visits(&(struct bundle_draw){p, pop, d}, ti, &r, &ts,
 				 err);
 	char label[32 * 66 + 8];
-	ts.rules.label = requirement_label(&ti, label, sizeof(label));
+	ts.rules.label = requirement_label(ti, label, sizeof(label));
 	struct diag refused;
 	diag_init(&refused);
-	const struct team_draw in = {&r,	 &ts.rules, ti.days, ti.n_days,
+	const struct team_draw in = {&r,	 &ts.rules, ti->days, ti->n_days,
 				     ts.used, ts.md.v,	 ts.md.n};
 	bool staffed = rc == 0 &&
 		       assign_teams(&in, x->seed, a, &refused) == 0;
@@ -633,7 +635,6 @@ static int check_teams(struct bundle *b, const struct policy *p,
 		rc = compare_teams(&r, full, pop, d, o, err);
 	}
 	roster_finish(&r);
-	team_inputs_finish(&ti);
 	free(ts.used);
 	free(ts.md.entries);
 	free(ts.md.v);
@@ -714,7 +715,7 @@ int bundle_verify(struct bundle *b, struct diag *err)
 				      hex, b->m.seed);
 	}
 	/* A cap by item compares visits with the campaign's items, which
-	 * teams.txt states. */
+	 * teams.txt states: read now, and once. */
 	struct team_inputs ti = {0};
 	if (rc == 0 && caps_any(&p) && pop.visits.n)
 		rc = team_inputs_parse("teams.txt", b->teams.s, b->teams.len,
@@ -723,7 +724,6 @@ int bundle_verify(struct bundle *b, struct diag *err)
 	    &p, b->m.date, b->m.size, {ti.items, ti.n_items}};
 	if (rc == 0)
 		rc = sampler_draw(&pop, &dp, seed, &d, err);
-	team_inputs_finish(&ti);
 	drawn = rc == 0;
 	if (rc == 0 && !b->outcome.s == !b->refusal.s)
 		rc = diag_add(err, "the bundle has %s of outcome.csv and "
@@ -739,11 +739,12 @@ int bundle_verify(struct bundle *b, struct diag *err)
 	if (rc == 0)
 		rc = check_teams(b, &p,
 				 &(struct entity_draw){&pop, &d, seed}, o,
-				 err);
+				 &ti, err);
 	if (rc == 0)
 		rc = check_files(b, err);
 	if (drawn)
 		draw_finish(&d);
+	team_inputs_finish(&ti);
 	free(o);
 	population_finish(&pop);
 	return rc;

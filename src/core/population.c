@@ -13,7 +13,7 @@ void population_finish(struct population *p)
 {
 	free(p->v);
 	free(p->visits.v);
-	free(p->visits.pool);
+	sb_finish(&p->visits.pool);
 	memset(p, 0, sizeof(*p));
 }
 

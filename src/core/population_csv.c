@@ -351,7 +351,7 @@ int population_parse_csv(const char *origin, const char *text, size_t len,
 	if (err->count != errors) {
 		free(v);
 		free(h.v);
-		free(h.pool);
+		sb_finish(&h.pool);
 		return -1;
 	}
 	ret->v = v;

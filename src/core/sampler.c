@@ -24,14 +24,12 @@ static void assign_groups(const struct population *pop,
 			  const struct draw_params *dp, struct draw *d,
 			  uint64_t count[LANES][SAMPLER_GROUPS])
 {
-	/* The capped state first, in group_of itself (0 or GROUP_CAPPED). */
+	/* The capped state first, in group_of itself (0 or 1), read back
+	 * below; without visits to count, not written at all. */
 	uint8_t *group_of = d->group_of;
-	memset(group_of, 0, pop->n);
-	if (pop->visits.n && caps_any(dp->policy)) {
+	bool caps = pop->visits.n && caps_any(dp->policy);
+	if (caps)
 		caps_mark(dp->policy, pop, &dp->items, dp->date, group_of);
-		for (size_t i = 0; i < pop->n; i++)
-			group_of[i] = (uint8_t)(group_of[i] * GROUP_CAPPED);
-	}
 	int32_t cool_from[CLASS_COUNT];
 	for (int c = 0; c < CLASS_COUNT; c++) {
 		uint32_t days = dp->policy->cls[c].cooldown_days;
@@ -49,9 +47,10 @@ static void assign_groups(const struct population *pop,
 				break;
 			const struct entity *e = &v[i];
 			unsigned cool = e->last_inspected >= cool_from[e->cls];
-			uint8_t key =
-			    (uint8_t)(e->cls | e->flags << 2 |
-				      cool * GROUP_COOLDOWN | group_of[i]);
+			unsigned capped = caps ? group_of[i] : 0;
+			uint8_t key = (uint8_t)(e->cls | e->flags << 2 |
+						cool * GROUP_COOLDOWN |
+						capped * GROUP_CAPPED);
 			group_of[i] = key;
 			count[lane][key]++;
 		}

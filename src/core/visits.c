@@ -73,28 +73,25 @@ int visits_add(struct visit_history *h, const struct visit_text *t,
 	if (!buf)
 		return diag_add(why, "out of memory");
 	int r = split_items(t->items, items_len, buf, code, &n, why);
-	size_t need = h->pool_len + t->campaign_len + items_len + 2;
-	if (r == 0 &&
-	    (!grow((void **)&h->v, &h->cap, h->n + 1, sizeof(*h->v)) ||
-	     !grow((void **)&h->pool, &h->pool_cap, need, 1)))
+	struct strbuf *pool = &h->pool;
+	size_t campaign_at = pool->len, items_at = campaign_at +
+						   t->campaign_len + 1;
+	if (r == 0) {
+		sb_add(pool, t->campaign, t->campaign_len);
+		sb_add(pool, "", 1);
+		for (unsigned i = 0; i < n; i++)
+			sb_printf(pool, "%s%s", i ? "+" : "", code[i]);
+		sb_add(pool, "", 1);
+	}
+	if (r == 0 && (pool->failed || !grow((void **)&h->v, &h->cap,
+					     h->n + 1, sizeof(*h->v))))
 		r = diag_add(why, "out of memory");
 	if (r == 0) {
 		struct visit_rec *v = &h->v[h->n++];
 		memcpy(v->uscc, t->uscc, USCC_LEN);
 		v->day = t->day;
-		v->campaign_at = (uint32_t)h->pool_len;
-		memcpy(h->pool + h->pool_len, t->campaign, t->campaign_len);
-		h->pool_len += t->campaign_len;
-		h->pool[h->pool_len++] = '\0';
-		v->items_at = (uint32_t)h->pool_len;
-		for (unsigned i = 0; i < n; i++) {
-			size_t l = strlen(code[i]);
-			if (i)
-				h->pool[h->pool_len++] = '+';
-			memcpy(h->pool + h->pool_len, code[i], l);
-			h->pool_len += l;
-		}
-		h->pool[h->pool_len++] = '\0';
+		v->campaign_at = (uint32_t)campaign_at;
+		v->items_at = (uint32_t)items_at;
 	}
 	free(buf);
 	return r;

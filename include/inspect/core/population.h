@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "inspect/core/diag.h"
+#include "inspect/core/strbuf.h"
 #include "inspect/core/uscc.h"
 
 #define POPULATION_MAX (1u << 28) /* entities; 180 M fit with room */
@@ -42,8 +43,7 @@ struct visit_rec {
 struct visit_history {
 	struct visit_rec *v;
 	size_t n, cap;
-	char *pool;
-	size_t pool_len, pool_cap;
+	struct strbuf pool; /* each visit's campaign and items */
 };
 
 #define VISITS_HEADER "uscc,date,campaign,items"
@@ -74,12 +74,12 @@ int visits_add(struct visit_history *h, const struct visit_text *t,
 static inline const char *visit_campaign(const struct visit_history *h,
 					 const struct visit_rec *v)
 {
-	return h->pool + v->campaign_at;
+	return h->pool.s + v->campaign_at;
 }
 static inline const char *visit_items(const struct visit_history *h,
 				      const struct visit_rec *v)
 {
-	return h->pool + v->items_at;
+	return h->pool.s + v->items_at;
 }
 /* Sorts the visits in canonical order (by the bytes of their records) and
  * refuses one whose uscc is not an entity of the (canonical) population. */
@@ -89,7 +89,6 @@ int visits_canonicalize(struct population *p, const char *origin,
  * there are no visits, else the line VISITS_HEADER and each visit as
  * "uscc,YYYY-MM-DD,campaign,items", in canonical order, each ended by
  * "\n". */
-struct strbuf;
 void visits_format(const struct visit_history *h, struct strbuf *out);
 
 /* Parses CSV text with the POPULATION_HEADER header. Every invalid row is
