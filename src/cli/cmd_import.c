@@ -1,6 +1,7 @@
 /* inspectctl import: writes a population CSV into the grade index as a new
- * generation (readers see the old one or the new one, never half), and
- * entity details from a second CSV. */
+ * generation (readers see the old one or the new one, never half),
+ * entity details from a second CSV, the inspector roster, and approvals
+ * granted on a pledge. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,9 @@
 #include "inspect/shell/file.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/ops.h"
+#include "inspect/store/approvals.h"
 #include "inspect/store/grades.h"
+#include "inspect/shell/catalog.h"
 #include "inspect/core/roster.h"
 #include "inspect/core/details.h"
 
@@ -221,15 +224,57 @@ static int import_entities(struct store *s, const char *path)
 	return r;
 }
 
+/* Approvals granted on a pledge: the file checked whole against the
+ * item list's pledge items (a bad line refuses it, nothing written),
+ * then each approval not recorded yet recorded, to be planned by
+ * inspectd's next daily planning. */
+static int import_pledges(struct store *s, const struct config *cfg,
+			  const char *path)
+{
+	char *text;
+	size_t len;
+	struct catalog cat;
+	struct approval_list l = {0};
+	struct diag err;
+	diag_init(&err);
+	if (catalog_load(cfg, &cat, &err) < 0) {
+		fputs(diag_text(&err), stderr);
+		return EXIT_INPUT;
+	}
+	int r = file_read(path, 256u << 20, &text, &len);
+	if (r < 0)
+		perror(path);
+	else if (approvals_parse_csv(path, text, len, &cat.items, &l,
+				     &err) < 0)
+		fputs(diag_text(&err), stderr);
+	if (r == 0)
+		free(text);
+	catalog_finish(&cat);
+	if (r < 0 || err.count)
+		return EXIT_INPUT;
+	long n = approvals_record(s, &l, &err);
+	if (n == FAIL_INVALID)
+		fputs(diag_text(&err), stderr);
+	else if (n < 0)
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&s->err));
+	else
+		fprintf(stderr, "%ld approvals recorded (%zu in the file)\n", n,
+			l.n);
+	approval_list_finish(&l);
+	return n == FAIL_INVALID ? EXIT_INPUT : n < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"entities", required_argument, 0, 'e'},
 		{"details", required_argument, 0, 'd'},
 		{"inspectors", required_argument, 0, 'i'},
+		{"pledges", required_argument, 0, 'p'},
 		CLI_REDIS_OPTIONS,
 		{0, 0, 0, 0}};
-	const char *entities = NULL, *details = NULL, *inspectors = NULL;
+	const char *entities = NULL, *details = NULL, *inspectors = NULL,
+		   *pledges = NULL;
 	struct redis_opts ro = {0};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -237,13 +282,15 @@ int cmd_import(int argc, char **argv)
 		case 'e': entities = optarg; break;
 		case 'd': details = optarg; break;
 		case 'i': inspectors = optarg; break;
+		case 'p': pledges = optarg; break;
 		default:
 			if (cli_redis_option(c, optarg, &ro))
 				break;
 			return cli_usage("import");
 		}
 	}
-	if ((!entities && !details && !inspectors) || optind != argc)
+	if ((!entities && !details && !inspectors && !pledges) ||
+	    optind != argc)
 		return cli_usage("import");
 	struct config cfg;
 	struct store s;
@@ -256,6 +303,8 @@ int cmd_import(int argc, char **argv)
 		r = import_details(&s, details);
 	if (r == 0 && inspectors)
 		r = import_inspectors(&s, inspectors);
+	if (r == 0 && pledges)
+		r = import_pledges(&s, &cfg, pledges);
 	store_close(&s);
 	return r;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/core/pledges.h"
 #include "inspect/core/roster.h"
 
 #define REDIS_OPTS "[--config FILE] [--redis URL]"
@@ -28,9 +29,13 @@ static const struct command {
 	 "                    [--size N] [--time-zone TZ]\n"},
 	{"import", cmd_import, "write a population into the grade index",
 	 "inspectctl import [--entities FILE.csv] [--details FILE.csv]\n"
-	 "                  [--inspectors FILE.csv] " REDIS_OPTS "\n"
+	 "                  [--inspectors FILE.csv] [--pledges FILE.csv]\n"
+	 "                  " REDIS_OPTS "\n"
 	 "details: header uscc,name,address (the address is the rest of the "
-	 "line)\ninspectors: header " ROSTER_HEADER "\n"},
+	 "line)\ninspectors: header " ROSTER_HEADER "\n"
+	 "pledges: header " APPROVALS_HEADER " (approvals granted on a "
+	 "pledge,\nfor the item list's pledge items; inspectd plans their "
+	 "verification daily)\n"},
 	{"submit", cmd_submit, "post a campaign or its entropy to inspectd",
 	 "inspectctl submit --id ID --department D --policy NAME --items A,B\n"
 	 "                  [--regions P,..] [--industries P,..] [--flags BRPE]\n"
@@ -48,6 +53,14 @@ static const struct command {
 	{"overdue", cmd_overdue, "list results at risk or past their deadline",
 	 "inspectctl overdue [--campaign ID] [--date YYYY-MM-DD]\n"
 	 "                   [--within WORKING_DAYS] " REDIS_OPTS "\n"},
+	{"pledges", cmd_pledges, "list approvals granted on a pledge that "
+				 "still owe a verification",
+	 "inspectctl pledges [--date YYYY-MM-DD] [--within WORKING_DAYS]\n"
+	 "                   [--item CODE] [--all] " REDIS_OPTS "\n"
+	 "Each approval awaiting planning, planned, refused or with a visit "
+	 "and no\noutcome yet, with its deadline (due soon: within "
+	 "WORKING_DAYS, default 5;\noverdue: passed); --all lists the "
+	 "settled ones too. Then the counts.\n"},
 	{"export", cmd_export, "write a campaign's disclosure or audit bundle",
 	 "inspectctl export --campaign ID --format csv|json|html --out DIR\n"
 	 "       inspectctl export --campaign ID --bundle --out DIR\n"

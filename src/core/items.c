@@ -4,16 +4,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/core/campaign.h"
+#include "inspect/core/decimal.h"
 #include "inspect/core/yaml_doc.h"
+
+struct y_pledge {
+	char *verify;
+	unsigned deadline_working_days;
+};
 
 struct y_item {
 	char *code, *name, *department, *qualification;
+	struct y_pledge *pledge;
 };
 
 struct y_items {
 	struct y_item *items;
 	unsigned items_count;
 };
+
+static const cyaml_schema_field_t pledge_fields[] = {
+	CYAML_FIELD_STRING_PTR("verify", CYAML_FLAG_POINTER, struct y_pledge,
+			       verify, 1, 15),
+	CYAML_FIELD_UINT("deadline_working_days", CYAML_FLAG_DEFAULT,
+			 struct y_pledge, deadline_working_days),
+	CYAML_FIELD_END};
 
 static const cyaml_schema_field_t item_fields[] = {
 	CYAML_FIELD_STRING_PTR("code", CYAML_FLAG_POINTER, struct y_item, code,
@@ -25,6 +40,9 @@ static const cyaml_schema_field_t item_fields[] = {
 	CYAML_FIELD_STRING_PTR("qualification",
 			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			       struct y_item, qualification, 1, 32),
+	CYAML_FIELD_MAPPING_PTR("pledge",
+				CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+				struct y_item, pledge, pledge_fields),
 	CYAML_FIELD_END};
 
 static const cyaml_schema_value_t item_entry = {
@@ -39,6 +57,36 @@ static const cyaml_schema_field_t items_fields[] = {
 static const cyaml_schema_value_t items_schema = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct y_items, items_fields),
 };
+
+/* verify: "all", or a rate 0 < r <= 1 of at most 12 fraction digits;
+ * deadline_working_days: 1 to PLEDGE_MAX_DEADLINE_DAYS. */
+static int pledge_rule_of(const char *origin, const char *code,
+			  const struct y_pledge *y, struct pledge_rule *ret,
+			  struct diag *err)
+{
+	ret->on = true;
+	if (strlen(code) > PLEDGE_MAX_CODE)
+		return diag_add(err, "%s: items: %s: a pledge item's code is "
+				"at most %d bytes", origin, code,
+				PLEDGE_MAX_CODE);
+	snprintf(ret->verify, sizeof(ret->verify), "%s", y->verify);
+	ret->deadline_days = y->deadline_working_days;
+	if (!strcmp(y->verify, "all"))
+		ret->rate = PI_ONE;
+	else if (!decimal_parse(y->verify, PI_SCALE, PI_ONE, &ret->rate) ||
+		 ret->rate == 0)
+		return diag_add(err, "%s: items: %s: pledge.verify: '%s' is "
+				"neither all nor a rate above 0 and at most 1 "
+				"(at most 12 decimals)", origin, code,
+				y->verify);
+	if (ret->deadline_days < 1 ||
+	    ret->deadline_days > PLEDGE_MAX_DEADLINE_DAYS)
+		return diag_add(err, "%s: items: %s: pledge."
+				"deadline_working_days: %u is not from 1 to "
+				"%d", origin, code, ret->deadline_days,
+				PLEDGE_MAX_DEADLINE_DAYS);
+	return 0;
+}
 
 int item_list_parse(const char *origin, const char *text, size_t len,
 		    struct item_list *ret, struct diag *err)
@@ -58,7 +106,15 @@ int item_list_parse(const char *origin, const char *text, size_t len,
 			 yi->department);
 		snprintf(it->qualification, sizeof(it->qualification), "%s",
 			 yi->qualification ? yi->qualification : "");
-		if (item_find(&l, it->code))
+		if (!code_chars(yi->code, strlen(yi->code), 64))
+			r = diag_add(err, "%s: items: code %s: use letters, "
+				     "digits, '-', '_' or '.'", origin,
+				     yi->code);
+		else if (yi->pledge && pledge_rule_of(origin, yi->code,
+						      yi->pledge, &it->pledge,
+						      err) < 0)
+			r = -1;
+		else if (item_find(&l, it->code))
 			r = diag_add(err, "%s: items: code %s is listed twice",
 				     origin, it->code);
 		else

@@ -10,24 +10,31 @@
  * (随机抽查检查结果), with inspectd's two-digit codes. "Adverse" results
  * go to the credit platform as events. */
 const struct result_code result_codes[] = {
-	{"01", "未发现问题", "no problem found", false},
+	{"01", "未发现问题", "no problem found", false, false},
 	{"02", "未按规定公示应当公示的信息",
-	 "required information not published", true},
+	 "required information not published", true, false},
 	{"03", "公示信息隐瞒真实情况、弄虚作假", "published information false",
-	 true},
+	 true, false},
 	{"04", "通过登记的住所（经营场所）无法联系",
-	 "unreachable at the registered address", true},
+	 "unreachable at the registered address", true, false},
 	{"05", "发现问题已责令改正", "problem found and corrected on order",
-	 true},
+	 true, false},
 	{"06", "未发现开展本次抽查涉及的经营活动",
-	 "the activity under inspection not found", false},
+	 "the activity under inspection not found", false, false},
 	{"07", "不配合检查情节严重", "refused or obstructed the inspection",
-	 true},
-	{"08", "已注销", "deregistered", false},
-	{"09", "已被吊销营业执照", "business licence revoked", false},
-	{"10", "已迁出", "moved out of the jurisdiction", false},
+	 true, false},
+	{"08", "已注销", "deregistered", false, false},
+	{"09", "已被吊销营业执照", "business licence revoked", false, false},
+	{"10", "已迁出", "moved out of the jurisdiction", false, false},
 	{"11", "发现问题待后续处理", "problem found, further action pending",
+	 true, false},
+	/* Pledge verification's outcomes (告知承诺核查结果): kept; not met,
+	 * to be rectified by a set day (the approval stands meanwhile);
+	 * false, the approval revoked and a credit event (国发〔2021〕7号). */
+	{"21", "承诺属实", "pledge kept", false, true},
+	{"22", "限期整改", "pledge not met: to be rectified by a set day", false,
 	 true},
+	{"23", "承诺不实", "pledge false: approval revoked", true, true},
 };
 const size_t n_result_codes = sizeof(result_codes) / sizeof(*result_codes);
 
@@ -87,7 +94,8 @@ static int p_result(const char *v, size_t len, struct result_entry *r,
 {
 	r->result = result_code_find(v, len);
 	return r->result ? 0
-			 : diag_add(why, "must be a result code 01 to 11 "
+			 : diag_add(why, "must be a result code 01 to 11, "
+					 "or 21 to 23 for a pledge "
 					 "(docs/REDIS.md)");
 }
 
@@ -229,6 +237,18 @@ int result_check(const struct result_entry *r,
 	if (r->date > today)
 		return diag_add(err, "field date: in the future");
 	return 0;
+}
+
+int result_fits_campaign(const struct result_code *code, bool pledge,
+			 struct diag *err)
+{
+	if (code->pledge == pledge)
+		return 0;
+	return pledge ? diag_add(err, "field result: %s is no outcome of "
+				 "pledge verification (21 to 23)", code->code)
+		      : diag_add(err, "field result: %s is an outcome of "
+				 "pledge verification, and the campaign "
+				 "verifies no pledge", code->code);
 }
 
 int32_t result_deadline(const struct calendar *cal, int32_t day)

@@ -12,6 +12,7 @@
 #include "inspect/shell/campaign_check.h"
 #include "inspect/shell/clock.h"
 #include "inspect/shell/log.h"
+#include "inspect/store/approvals.h"
 #include "inspect/store/grades.h"
 #include "inspect/store/history.h"
 #include "inspect/store/keys.h"
@@ -85,6 +86,35 @@ static int read_history(struct worker *w, struct answer *a,
 	return r == FAIL_LOST ? FAIL_LOST : reject(w, a, &err);
 }
 
+/* A pledge campaign draws from the entities of the approvals the daily
+ * planning gave it (<p>pledged:<id>). 1, or the population freed and
+ * FAIL_LOST. */
+static int pledge_scope(struct worker *w, struct answer *a,
+			struct population *pop)
+{
+	if (strcmp(a->c->policy, PLEDGE_POLICY))
+		return 1;
+	struct approval_list l = {0};
+	struct diag err;
+	size_t bad;
+	diag_init(&err);
+	if (approvals_read(&w->store, KEY_PLEDGED, a->c->id, &w->cat->items,
+			   &l, &bad, &err) < 0) {
+		population_finish(pop);
+		return FAIL_LOST;
+	}
+	approval_list_sort(&l);
+	size_t missing = pledge_scope_apply(pop, &l);
+	if (missing || bad)
+		log_warn("approvals without an entity of the grade index, or "
+			 "unreadable: not verified by this campaign",
+			 "campaign=%s missing=%zu unreadable=%zu reason=%s",
+			 a->c->id, missing, bad,
+			 log_quote(bad ? diag_reason(&err) : "-"));
+	approval_list_finish(&l);
+	return 1;
+}
+
 /* The population a campaign draws from, canonical, scoped, digested. */
 static int load_population(struct worker *w, struct answer *a,
 			   struct population *pop,
@@ -102,6 +132,9 @@ static int load_population(struct worker *w, struct answer *a,
 	if (r < 0)
 		return reject(w, a, &err);
 	scope_apply(&a->c->scope, pop);
+	r = pledge_scope(w, a, pop);
+	if (r != 1)
+		return r;
 	if (pop->n == 0) {
 		population_finish(pop);
 		return reject_for(w, a,
@@ -227,7 +260,7 @@ static int new_campaign(struct worker *w, struct answer *a)
 					     w->cfg->visit_days};
 	if (campaign_check(a->c, w->cat, &dates, &why) < 0)
 		return reject(w, a, &why);
-	rec.policy = policy_set_find(&w->cat->policies, a->c->policy);
+	rec.policy = catalog_policy(w->cat, a->c);
 	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;
 	struct population pop = {0};
 	int r = load_population(w, a, &pop, &rec);

@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/store/approvals.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/core/date.h"
 #include "inspect/store/grades.h"
 #include "inspect/store/ops.h"
 #include "inspect/shell/log.h"
+#include "inspect/core/pledges.h"
 #include "inspect/core/results.h"
 #include "answer.h"
 
@@ -55,7 +57,7 @@ int result_unprocessable(struct worker *w, const char *entry_id,
  * outbox.h) if adverse. */
 static int accept(struct worker *w, const struct result_answer *a,
 		  const struct planned_visit *v, const char *department,
-		  int32_t deadline)
+		  int32_t deadline, const char *approvals)
 {
 	const struct result_entry *r = a->r;
 	char day[11], today[11], due[11], uscc[USCC_LEN + 1];
@@ -102,9 +104,12 @@ static int accept(struct worker *w, const struct result_answer *a,
 		KV("inspector", r->inspector),
 		KV("note", r->note),
 		KV("entry", a->entry_id),
+		KV("approvals", approvals),
 	};
+	/* A false pledge names the approvals to revoke. */
 	if (r->result->adverse)
-		tx_xadd(&t, KEY_OUTBOX, NULL, event, 10);
+		tx_xadd(&t, KEY_OUTBOX, NULL, event,
+			r->result->pledge ? 11 : 10);
 	tx_ack(&t, KEY_RESULTS, a->entry_id);
 	int rc = answer_commit(w, &t, "record result");
 	if (rc == 0)
@@ -128,11 +133,11 @@ static int read_context(struct worker *w, const struct result_entry *r,
 			struct result_context *x)
 {
 	static const char *const fields[] = {"status", "visit_window",
-					     "department"};
+					     "department", "policy"};
 	memset(x, 0, sizeof(*x));
 	int rc = store_watch(&w->store, KEY_CAMPAIGN_RESULTS, r->campaign);
 	x->rec = rc == 0 ? store_hmget(&w->store, KEY_CAMPAIGN, r->campaign,
-				       fields, 3)
+				       fields, 4)
 			 : NULL;
 	x->visit = x->rec ? store_hget(&w->store, KEY_VISITS, r->campaign,
 				       r->uscc)
@@ -156,6 +161,8 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 {
 	const char *status = reply_str(x->rec, 0);
 	const char *window = reply_str(x->rec, 1);
+	const char *policy = reply_str(x->rec, 3);
+	bool pledge = policy && !strcmp(policy, PLEDGE_POLICY);
 	struct result_record prior;
 	struct diag err;
 	int32_t from = DATE_NONE, to = DATE_NONE;
@@ -181,7 +188,8 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 					     &prior) == 0
 				 ? prior.entry : "unreadable");
 	else if (result_check(r, have_visit ? &x->v : NULL, from, to,
-			      w->today, &err) < 0)
+			      w->today, &err) < 0 ||
+		 result_fits_campaign(r->result, pledge, &err) < 0)
 		diag_add(why, "%.*s", (int)strcspn(diag_text(&err), "\n"),
 			 diag_text(&err));
 	else if ((x->deadline = result_deadline(&w->cat->calendar, r->date)) ==
@@ -193,18 +201,45 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 	return false;
 }
 
+/* The numbers of the approvals of r's entity that its pledge campaign
+ * verifies, joined by ';', into out. 0 or FAIL_LOST. */
+static int approvals_of(struct worker *w, const struct result_entry *r,
+			char *out, size_t size)
+{
+	struct approval_list l = {0};
+	struct diag err;
+	size_t bad, at = 0;
+	diag_init(&err);
+	out[0] = '\0';
+	if (approvals_read(&w->store, KEY_PLEDGED, r->campaign,
+			   &w->cat->items, &l, &bad, &err) < 0)
+		return FAIL_LOST;
+	approval_list_sort(&l);
+	for (size_t i = 0; i < l.n; i++)
+		if (!strcmp(l.v[i].uscc, r->uscc) &&
+		    at + strlen(l.v[i].number) + 2 < size)
+			at += (size_t)snprintf(out + at, size - at, "%s%s",
+					       at ? ";" : "", l.v[i].number);
+	approval_list_finish(&l);
+	return 0;
+}
+
 /* The campaign's record, its visit of the entity and any result already
  * in, read after WATCHing the results hash; then recorded or refused. */
 static int check_and_answer(struct worker *w, const struct result_answer *a)
 {
 	struct result_context x;
 	struct diag why;
+	char approvals[1024] = "";
 	diag_init(&why);
 	int rc = read_context(w, a->r, &x);
-	if (rc == 0 && acceptable(w, a->r, &x, &why))
+	bool ok = rc == 0 && acceptable(w, a->r, &x, &why);
+	if (ok && a->r->result->pledge && a->r->result->adverse)
+		rc = approvals_of(w, a->r, approvals, sizeof(approvals));
+	if (ok && rc == 0)
 		rc = accept(w, a, &x.v,
 			    reply_str(x.rec, 2) ? reply_str(x.rec, 2) : "",
-			    x.deadline);
+			    x.deadline, approvals);
 	else if (rc == 0)
 		rc = refuse(w, a, &why);
 	context_finish(&x);

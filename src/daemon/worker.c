@@ -1,6 +1,7 @@
 /* The worker's unit of work: a due day's feeds, the credit platform's
- * events, the daily deadline log, its own pending entries, results,
- * others' stale entries now and then, then new campaign entries. */
+ * events, the daily deadline log, the daily pledge verification plan, its
+ * own pending entries, results, others' stale entries now and then, then
+ * new campaign entries. */
 #include "inspect/shell/log.h"
 #include "inspect/core/policy.h"
 #include "inspect/store/grades.h"
@@ -94,6 +95,8 @@ int worker_step(struct worker *w)
 		r = overdue_step(w);
 	if (r == 0)
 		r = history_step(w);
+	if (r == 0)
+		r = pledges_step(w);
 	if (r == 0) /* ours, left pending */
 		r = intake_read(w, intake, "0", 0, process_entry);
 	if (r == 0)

@@ -72,6 +72,11 @@ int result_unprocessable(struct worker *w, const char *entry_id,
  * (results.c). Returns 0, or FAIL_LOST. */
 int overdue_step(struct worker *w);
 
+/* Once a day, and again after each import of approvals, the approvals
+ * not yet planned become pledge campaigns (pledges.c), sent to the
+ * intake stream. Returns 0, or FAIL_LOST. */
+int pledges_step(struct worker *w);
+
 /* Reading the intake and results streams (intake.c): the consumer group
  * made if missing; the first entry from `from` ("0": our pending ones,
  * ">": new ones), handled, waiting up to block_ms (1: one handled, 0:

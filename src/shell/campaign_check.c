@@ -2,7 +2,10 @@
 
 #include <stdio.h>
 
+#include <string.h>
+
 #include "inspect/core/date.h"
+#include "inspect/core/pledges.h"
 
 int campaign_window(const struct campaign *c, const struct calendar *cal,
 		    int32_t date, unsigned visit_days, struct day_span *ret,
@@ -55,13 +58,24 @@ static int back_dated(const struct campaign *c,
 int campaign_check(const struct campaign *c, const struct catalog *cat,
 		   const struct campaign_dates *t, struct diag *err)
 {
-	if (!policy_set_find(&cat->policies, c->policy))
-		return diag_add(err, "field policy: no policy named %s",
-				c->policy);
-	for (unsigned i = 0; i < c->n_items; i++)
-		if (!item_find(&cat->items, c->items[i]))
+	bool pledge = !strcmp(c->policy, PLEDGE_POLICY);
+	for (unsigned i = 0; i < c->n_items; i++) {
+		const struct item *it = item_find(&cat->items, c->items[i]);
+		if (!it)
 			return diag_add(err, "field items: %s is not on the "
 					"item list", c->items[i]);
+		if (it->pledge.on != pledge)
+			return diag_add(err, "field items: %s %s", c->items[i],
+					pledge ? "is not a pledge item"
+					       : "is a pledge item: inspectd "
+						 "plans its verification "
+						 "itself");
+	}
+	if (!catalog_policy(cat, c))
+		return pledge ? diag_add(err, "field items: a pledge campaign "
+					 "names one pledge item")
+			      : diag_add(err, "field policy: no policy named "
+					 "%s", c->policy);
 	if (back_dated(c, t, err) < 0)
 		return -1;
 	struct day_span w;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "inspect/core/number.h"
+#include "inspect/core/pledges.h"
 #include "inspect/shell/file.h"
 #include "inspect/core/strbuf.h"
 
@@ -128,6 +129,45 @@ const struct calendar_doc *catalog_calendar_doc(const struct catalog *c,
 	return NULL;
 }
 
+/* The policy of each pledge item's campaigns, parsed as any policy is. */
+static int load_pledge_policies(struct catalog *c, struct diag *err)
+{
+	if (policy_set_find(&c->policies, PLEDGE_POLICY))
+		return diag_add(err, "policy %s: the name is reserved for "
+				"pledge verification", PLEDGE_POLICY);
+	c->pledge_policies = calloc(c->items.n + 1, sizeof(struct policy_entry));
+	if (!c->pledge_policies)
+		return diag_add(err, "out of memory");
+	for (size_t i = 0; i < c->items.n; i++) {
+		const struct item *it = &c->items.v[i];
+		struct policy_entry *e = &c->pledge_policies[i];
+		struct strbuf b = {0};
+		if (!it->pledge.on)
+			continue;
+		pledge_policy_text(it, &b);
+		if (b.failed || policy_parse(it->code, b.s, b.len, &e->policy,
+					     err) < 0) {
+			sb_finish(&b);
+			return diag_add(err, "item %s: its pledge policy does "
+					"not parse", it->code);
+		}
+		e->text = b.s;
+		e->len = b.len;
+	}
+	return 0;
+}
+
+const struct policy_entry *catalog_policy(const struct catalog *cat,
+					  const struct campaign *c)
+{
+	if (strcmp(c->policy, PLEDGE_POLICY))
+		return policy_set_find(&cat->policies, c->policy);
+	const struct item *it =
+	    c->n_items == 1 ? item_find(&cat->items, c->items[0]) : NULL;
+	return it && it->pledge.on ? &cat->pledge_policies[it - cat->items.v]
+				   : NULL;
+}
+
 int catalog_load(const struct config *cfg, struct catalog *ret,
 		 struct diag *err)
 {
@@ -143,6 +183,8 @@ int catalog_load(const struct config *cfg, struct catalog *ret,
 	c.items_text = text;
 	c.items_len = r == 0 ? len : 0;
 	if (r == 0)
+		r = load_pledge_policies(&c, err);
+	if (r == 0)
 		r = load_calendars(cfg->calendars, &c, err);
 	if (r < 0) {
 		catalog_finish(&c);
@@ -154,6 +196,10 @@ int catalog_load(const struct config *cfg, struct catalog *ret,
 
 void catalog_finish(struct catalog *c)
 {
+	for (size_t i = 0; c->pledge_policies && i < c->items.n; i++)
+		free(c->pledge_policies[i].text);
+	free(c->pledge_policies);
+	c->pledge_policies = NULL;
 	policy_set_finish(&c->policies);
 	item_list_finish(&c->items);
 	free(c->items_text);

@@ -12,8 +12,8 @@
 /* clang-format off */
 const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_INTAKE, "<p>intake", "intake", 0, "STREAM",
-	  "cli/cmd_submit.c, daemon/answer.c, daemon/process.c, "
-	  "daemon/publish.c, daemon/refusal.c",
+	  "cli/cmd_submit.c, daemon/answer.c, daemon/pledges.c, "
+	  "daemon/process.c, daemon/publish.c, daemon/refusal.c",
 	  "daemon/worker.c"),
 	K(KEY_INTAKE_REJECTED, "<p>intake:rejected",
 	  "intake:rejected", 0, "STREAM",
@@ -25,8 +25,8 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_CAMPAIGN, "<p>campaign:<id>", "campaign:%s", 1, "HASH",
 	  "daemon/answer.c, daemon/publish.c, daemon/refusal.c, "
 	  "daemon/result_entries.c",
-	  "cli/cmd_status.c, daemon/overdue.c, daemon/process.c, "
-	  "store/campaign_view.c"),
+	  "cli/cmd_pledges.c, cli/cmd_status.c, daemon/overdue.c, "
+	  "daemon/process.c, store/campaign_view.c"),
 	K(KEY_POPULATION_CHUNK, "<p>population:<sha256>:<k>",
 	  "population:%s:%s", 2, "STRING",
 	  "daemon/answer.c",
@@ -106,6 +106,24 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_OUTBOX, "<p>outbox", "outbox", 0, "STREAM",
 	  "daemon/result_entries.c, store/outbox.c",
 	  "store/outbox.c"),
+	K(KEY_APPROVALS, "<p>approvals", "approvals", 0, "HASH",
+	  "store/approvals.c",
+	  "cli/cmd_pledges.c, store/approvals.c"),
+	K(KEY_APPROVALS_PENDING, "<p>approvals:pending",
+	  "approvals:pending", 0, "HASH",
+	  "daemon/pledges.c, store/approvals.c",
+	  "daemon/pledges.c, store/approvals.c"),
+	K(KEY_APPROVALS_CAMPAIGN, "<p>approvals:campaign",
+	  "approvals:campaign", 0, "HASH",
+	  "daemon/pledges.c",
+	  "cli/cmd_pledges.c"),
+	K(KEY_PLEDGED, "<p>pledged:<id>", "pledged:%s", 1, "HASH",
+	  "daemon/pledges.c",
+	  "cli/export_bundle.c, daemon/process.c, daemon/result_entries.c, "
+	  "store/approvals.c"),
+	K(KEY_PLEDGES_DAY, "<p>pledges:day", "pledges:day", 0, "STRING",
+	  "daemon/pledges.c, store/approvals.c",
+	  "daemon/pledges.c"),
 	K(KEY_GRADES_META, "<g>meta", "meta", 0, "HASH",
 	  "store/grades_write.c",
 	  "store/grades.c"),

@@ -25,6 +25,8 @@ struct result_code {
 	const char *zh;   /* as the national record form words it */
 	const char *en;
 	bool adverse;     /* handed to the credit platform */
+	bool pledge;      /* an outcome of pledge verification (告知承诺核查),
+			   * the only results a pledge campaign takes */
 };
 
 extern const struct result_code result_codes[];
@@ -72,6 +74,11 @@ int planned_visit_parse(const char *value, size_t len,
 int result_check(const struct result_entry *r,
 		 const struct planned_visit *visit, int32_t window_from,
 		 int32_t window_to, int32_t today, struct diag *err);
+
+/* Pledge campaigns (policy PLEDGE_POLICY) take the pledge outcomes, and
+ * only they do: 0, or FAIL_INVALID with the reason in err. */
+int result_fits_campaign(const struct result_code *code, bool pledge,
+			 struct diag *err);
 
 /* The last day a result of an inspection on day may be made public, or
  * DATE_NONE when the calendar does not reach it. */

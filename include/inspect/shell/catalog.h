@@ -4,6 +4,7 @@
 #define INSPECT_CATALOG_H
 
 #include "inspect/core/calendar.h"
+#include "inspect/core/campaign.h"
 #include "inspect/shell/config.h"
 #include "inspect/core/items.h"
 #include "inspect/shell/policy_set.h"
@@ -25,6 +26,10 @@ struct catalog {
 	struct calendar calendar;
 	struct calendar_doc calendar_docs[CALENDAR_MAX_YEARS];
 	unsigned n_calendar_docs;
+	/* For each item of items, in its order: the policy of its pledge
+	 * campaigns (pledge_policy_text; text NULL for an item that is not
+	 * a pledge item). */
+	struct policy_entry *pledge_policies;
 };
 
 /* Loads the *.yaml files of cfg->policies, cfg->items and every
@@ -34,6 +39,11 @@ struct catalog {
 int catalog_load(const struct config *cfg, struct catalog *ret,
 		 struct diag *err);
 void catalog_finish(struct catalog *c);
+/* The policy a campaign is drawn by: the policy set's of its name, or
+ * for policy PLEDGE_POLICY and one pledge item, that item's; NULL if
+ * there is none. */
+const struct policy_entry *catalog_policy(const struct catalog *cat,
+					  const struct campaign *c);
 /* The document of year's calendar, NULL if the catalog has none. */
 const struct calendar_doc *catalog_calendar_doc(const struct catalog *c,
 						int year);

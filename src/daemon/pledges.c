@@ -1,0 +1,147 @@
+/* Pledge verification planned each day, and again after each import
+ * (pledges.h): the approvals not yet planned become pledge campaigns,
+ * each an intake entry inspectd sends itself. The entries, the approvals each verifies (<p>pledged:<id>),
+ * their removal from <p>approvals:pending and the day's mark go in one
+ * transaction under a WATCH of the pending approvals and the mark: each
+ * approval is planned once, whatever is killed when; the entries are then
+ * drawn and published as any campaign is, exactly once. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect/core/date.h"
+#include "inspect/shell/log.h"
+#include "inspect/store/approvals.h"
+#include "inspect/store/ops.h"
+#include "answer.h"
+#include "worker.h"
+
+static bool any_pledge_item(const struct item_list *items)
+{
+	for (size_t i = 0; i < items->n; i++)
+		if (items->v[i].pledge.on)
+			return true;
+	return false;
+}
+
+/* The intake entry of one batch. */
+static void add_entry(struct tx *t, const struct pledge_batch *b,
+		      int32_t today)
+{
+	char date[11], from[11], to[11], window[24], entropy[48];
+	date_format(today, date);
+	date_format(today + 1, from);
+	date_format(b->window_end, to);
+	snprintf(window, sizeof(window), "%s..%s", from, to);
+	pledge_entropy(today, entropy, sizeof(entropy));
+	const struct kv entry[] = {
+		KV("type", "campaign"),
+		KV("id", b->id),
+		KV("department", b->item->department),
+		KV("policy", PLEDGE_POLICY),
+		KV("items", b->item->code),
+		KV("date", date),
+		KV("window", window),
+		KV("entropy", entropy),
+	};
+	tx_xadd(t, KEY_INTAKE, NULL, entry, sizeof(entry) / sizeof(*entry));
+}
+
+/* One batch's approvals: what it verifies, and where each went. */
+static void add_batch(struct tx *t, const struct pledge_plan *p,
+		      const struct pledge_batch *b)
+{
+	struct kv_list values, ids;
+	char (*v)[160] = NULL;
+	kv_init(&values);
+	kv_init(&ids);
+	const char **numbers = NULL;
+	if (b->n) {
+		v = calloc(b->n, sizeof(*v));
+		numbers = calloc(b->n, sizeof(*numbers));
+	}
+	for (size_t i = 0; v && numbers && i < b->n; i++) {
+		const struct approval *a = &p->approvals.v[b->first + i];
+		approval_value(a, v[i], sizeof(v[i]));
+		kv_add(&values, a->number, v[i]);
+		kv_add(&ids, a->number, b->id);
+		numbers[i] = a->number;
+	}
+	if (!v || !numbers)
+		values.failed = true; /* the transaction fails, nothing lost */
+	tx_hset_list(t, KEY_PLEDGED, b->id, &values);
+	tx_hset_list(t, KEY_APPROVALS_CAMPAIGN, NULL, &ids);
+	if (numbers)
+		tx_hdel(t, KEY_APPROVALS_PENDING, NULL, numbers, b->n);
+	kv_finish(&values);
+	kv_finish(&ids);
+	free(v);
+	free(numbers);
+}
+
+/* Plans today's campaigns, unless <p>pledges:day says they were planned
+ * (an import removes it): 1 planned or done before, 0 on a conflict (an
+ * import meanwhile: tried again at the next step), or FAIL_LOST. */
+static int plan_today(struct worker *w)
+{
+	char today[11];
+	date_format(w->today, today);
+	const enum key_kind watched[] = {KEY_PLEDGES_DAY,
+					 KEY_APPROVALS_PENDING};
+	for (size_t i = 0; i < 2; i++)
+		if (store_watch(&w->store, watched[i], NULL) < 0)
+			return FAIL_LOST;
+	redisReply *day = store_get(&w->store, KEY_PLEDGES_DAY, NULL);
+	if (!day)
+		return FAIL_LOST;
+	bool done = day->type == REDIS_REPLY_STRING && !strcmp(day->str, today);
+	freeReplyObject(day);
+	if (done)
+		return store_unwatch(&w->store) == FAIL_LOST ? FAIL_LOST : 1;
+	struct approval_list pending = {0};
+	struct pledge_plan plan;
+	struct diag err;
+	size_t bad = 0;
+	diag_init(&err);
+	if (approvals_read(&w->store, KEY_APPROVALS_PENDING, NULL,
+			   &w->cat->items, &pending, &bad, &err) < 0) {
+		approval_list_finish(&pending);
+		return FAIL_LOST;
+	}
+	if (bad)
+		log_warn("approvals pending that do not read (an item no "
+			 "longer a pledge item?): left pending",
+			 "count=%zu reason=%s", bad,
+			 log_quote(diag_reason(&err)));
+	int r = pledge_plan_make(pending.v, pending.n, &w->cat->items,
+				 &w->cat->calendar, w->today, &plan);
+	approval_list_finish(&pending);
+	if (r < 0) {
+		store_unwatch(&w->store);
+		log_error("pledge verification not planned: out of memory",
+			  "day=%s", today);
+		return 0;
+	}
+	struct tx t;
+	tx_begin(&t, &w->store);
+	for (size_t i = 0; i < plan.n_batches; i++) {
+		add_entry(&t, &plan.batches[i], w->today);
+		add_batch(&t, &plan, &plan.batches[i]);
+	}
+	tx_set(&t, KEY_PLEDGES_DAY, NULL, today, strlen(today));
+	r = answer_commit(w, &t, "plan pledge verification");
+	if (r == 0 && (plan.n_batches || plan.waiting))
+		log_info("pledge verification planned", "day=%s campaigns=%zu "
+			 "approvals=%zu waiting=%zu", today, plan.n_batches,
+			 plan.approvals.n, plan.waiting);
+	pledge_plan_finish(&plan);
+	return r == 0 ? 1 : r == FAIL_CONFLICT ? 0 : r;
+}
+
+int pledges_step(struct worker *w)
+{
+	if (!any_pledge_item(&w->cat->items))
+		return 0;
+	int r = plan_today(w);
+	return r < 0 ? r : 0;
+}

@@ -1,0 +1,174 @@
+/* Pledge verification: approvals imported with their dates are planned
+ * by inspectd itself, each once, across kill -9 of the daemon, visited
+ * before their deadline by a team qualified for the item (or sampled at
+ * the item's rate), listed while they owe a verification, and verified
+ * by both verifiers from the bundle. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char out[1 << 16];
+
+/* Today in the daemon's time zone, shifted by `days`, as YYYY-MM-DD. */
+static void day_from_today(int days, char d[11])
+{
+	cr_assert_eq(run(out, sizeof(out),
+			 "TZ=Asia/Shanghai date -d '%+d days' +%%F", days),
+		     0, "%s", out);
+	snprintf(d, 11, "%.10s", out);
+}
+
+/* The k-th entity of the population file (k from 0). */
+static void nth_uscc(const char *csv, size_t k, char u[19])
+{
+	const char *at = strchr(csv, '\n') + 1;
+	for (size_t i = 0; i < k; i++)
+		at = strchr(at, '\n') + 1;
+	snprintf(u, 19, "%.18s", at);
+}
+
+/* Approvals of three items: food (verify all, 20 working days), an
+ * address pledge (sampled at 0.2) and a production licence (all, 30),
+ * dated from today back over a week; and one of 90 days ago, overdue.
+ * Their count. */
+static size_t write_approvals(const char *csv, const char *path)
+{
+	static const char *const items[] = {"PL-FOOD-01", "PL-ADDR-01",
+					    "PL-PROD-01"};
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("uscc,item,date,number\n", f);
+	size_t n = 0;
+	char u[19], d[11];
+	for (size_t k = 0; k < 90; k++, n++) {
+		nth_uscc(csv, 7 * k + 3, u);
+		day_from_today(-(int)(k % 8), d);
+		fprintf(f, "%s,%s,%s,AP-%03zu\n", u, items[k % 3], d, k);
+	}
+	nth_uscc(csv, 900, u);
+	day_from_today(-90, d);
+	fprintf(f, "%s,PL-FOOD-01,%s,AP-LATE\n", u, d);
+	fclose(f);
+	return n + 1;
+}
+
+/* The pledge campaigns the approvals went to, each published. */
+static size_t pledge_campaigns(redisContext *c, char (*ids)[80], size_t max)
+{
+	redisReply *r = cmd(c, "HVALS {insp}:approvals:campaign");
+	size_t n = 0;
+	for (size_t i = 0; i < r->elements; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < n; j++)
+			seen |= !strcmp(ids[j], r->element[i]->str);
+		if (!seen && n < max)
+			snprintf(ids[n++], 80, "%s", r->element[i]->str);
+	}
+	freeReplyObject(r);
+	return n;
+}
+
+/* Every task of the department streams once per campaign and entity. */
+static void tasks_once(redisContext *c)
+{
+	static const char *const depts[] = {"SAMR-ZZ", "MPA-ZZ"};
+	for (int k = 0; k < 2; k++) {
+		redisReply *r = cmd(c, "XRANGE {insp}:dept:%s - +", depts[k]);
+		for (size_t i = 0; i < r->elements; i++)
+			for (size_t j = i + 1; j < r->elements; j++) {
+				redisReply *a = r->element[i]->element[1],
+					   *b = r->element[j]->element[1];
+				char x[160] = "", y[160] = "";
+				for (size_t m = 0; m + 1 < a->elements; m += 2)
+					if (!strcmp(a->element[m]->str, "campaign") ||
+					    !strcmp(a->element[m]->str, "uscc"))
+						strcat(x, a->element[m + 1]->str);
+				for (size_t m = 0; m + 1 < b->elements; m += 2)
+					if (!strcmp(b->element[m]->str, "campaign") ||
+					    !strcmp(b->element[m]->str, "uscc"))
+						strcat(y, b->element[m + 1]->str);
+				cr_assert_str_neq(x, y, "task %s published twice",
+						  x);
+			}
+		freeReplyObject(r);
+	}
+}
+
+Test(pledges, each_approval_verified_once_before_its_deadline_across_kill9,
+     .timeout = 400)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	char pop[160], approvals[160], policies[160];
+	redis_start(&r);
+	snprintf(pop, sizeof(pop), "%s/pop.csv", r.dir);
+	snprintf(approvals, sizeof(approvals), "%s/approvals.csv", r.dir);
+	load_population(r.port, 3000, 47, pop);
+	char *csv = slurp(pop);
+	size_t n = write_approvals(csv, approvals);
+	redisContext *c = redis_client(r.port);
+	store_roster(c);
+	snprintf(policies, sizeof(policies), "%s/../policies", POLICIES_DIR);
+	daemon_start(&d, r.dir, r.port, "pledges", POLICIES_DIR, NULL);
+	daemon_signal(&d, SIGTERM);
+	daemon_wait(&d);
+	/* Imported twice: recorded once. */
+	for (int k = 0; k < 2; k++)
+		cr_assert_eq(run(out, sizeof(out),
+				 "%s import --config %s --pledges %s",
+				 INSPECTCTL_PATH, d.config, approvals),
+			     0, "%s", out);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:approvals"), (long long)n);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:approvals:pending"), (long long)n);
+	/* The daemon killed again and again while it plans and publishes. */
+	for (int k = 0; k < 6; k++) {
+		daemon_start(&d, r.dir, r.port, "pledges", POLICIES_DIR, NULL);
+		sleep_ms(60 + 90 * k);
+		daemon_signal(&d, SIGKILL);
+		daemon_wait(&d);
+	}
+	daemon_start(&d, r.dir, r.port, "pledges", POLICIES_DIR, NULL);
+	cr_assert(daemon_await_log(&d, "connected to redis", 10000));
+	cr_assert(wait_drained(c, 60000));
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:approvals:pending"), 0);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:approvals:campaign"),
+		     (long long)n);
+	char ids[64][80];
+	size_t m = pledge_campaigns(c, ids, 64);
+	cr_assert_gt(m, 3);
+	size_t visits = 0;
+	for (size_t i = 0; i < m; i++) {
+		assert_published(c, ids[i]);
+		visits += (size_t)cmd_int(c, "HLEN {insp}:visits:%s", ids[i]);
+		/* Its window ends on its deadline (the id's second date). */
+		redisReply *w = cmd(c, "HGET {insp}:campaign:%s visit_window",
+				    ids[i]);
+		char end[9];
+		snprintf(end, sizeof(end), "%.4s%.2s%.2s", w->str + 12,
+			 w->str + 17, w->str + 20);
+		cr_assert(strstr(ids[i], end), "%s: window %s", ids[i],
+			  w->str);
+		freeReplyObject(w);
+	}
+	tasks_once(c);
+	/* All of food and production, about a fifth of the address pledges. */
+	cr_assert_geq(visits, 61);
+	cr_assert_leq(visits, 61 + 25);
+	cr_assert_eq(run(out, sizeof(out),
+			 "%s pledges --config %s --within 3", INSPECTCTL_PATH,
+			 d.config),
+		     0, "%s", out);
+	cr_assert(strstr(out, "AP-LATE"), "%s", out);
+	cr_assert(strstr(out, "overdue"), "%s", out);
+	cr_assert(strstr(out, "0 awaiting planning, 0 planned, 0 refused"),
+		  "%s", out);
+	free(csv);
+	daemon_signal(&d, SIGTERM);
+	daemon_wait(&d);
+	redisFree(c);
+	redis_finish(&r);
+}
