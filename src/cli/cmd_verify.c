@@ -15,7 +15,7 @@
 #include "inspect/core/team_inputs.h"
 
 struct bundle_maps {
-	struct mapped_file f[8], items, outcome, refusal;
+	struct mapped_file f[8], items, outcome, refusal, approvals;
 	struct mapped_file cal[CALENDAR_MAX_YEARS];
 	unsigned n_cal;
 };
@@ -74,6 +74,7 @@ static void unmap_all(struct bundle_maps *m)
 	for (unsigned i = 0; i < m->n_cal; i++)
 		file_unmap(&m->cal[i]);
 	file_unmap(&m->items);
+	file_unmap(&m->approvals);
 	file_unmap(&m->outcome);
 	file_unmap(&m->refusal);
 }
@@ -125,6 +126,9 @@ static int load_bundle(const char *dir, struct bundle *b,
 				  &b->refusal);
 	if (rc == 0)
 		rc = map_if_there(dir, "items.yaml", &maps->items, &b->items);
+	if (rc == 0) /* a pledge campaign's */
+		rc = map_if_there(dir, "approvals.csv", &maps->approvals,
+				  &b->approvals);
 	if (rc == 0 &&
 	    bundle_manifest_parse(manifest.s, manifest.len, &b->m, &err) < 0) {
 		fputs(diag_text(&err), stderr);

@@ -12,6 +12,7 @@
 #include "inspect/store/ops.h"
 #include "inspect/core/assign.h"
 #include "inspect/core/bundle.h"
+#include "inspect/store/approvals.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/core/date.h"
@@ -195,8 +196,40 @@ static int population_text(struct store *s, const struct campaign_view *v,
 	return r < 0 ? -1 : 0;
 }
 
+/* A pledge campaign's approvals (pledges.h), read with the item list the
+ * plan kept (the bundle's items.yaml, the last file added). */
+static int approvals_file(const char *id, struct store *s,
+			  struct bundle_out *o)
+{
+	struct item_list items;
+	struct approval_list l = {0};
+	struct diag err;
+	size_t bad = 0;
+	diag_init(&err);
+	if (o->n == 0 || strcmp(o->names[o->n - 1], "items.yaml") ||
+	    item_list_parse("items.yaml", o->text[o->n - 1].s,
+			    o->text[o->n - 1].len, &items, &err) < 0) {
+		fprintf(stderr, "inspectctl: pledge campaign %s: no item list "
+			"kept with its plan\n", id);
+		return -1;
+	}
+	int rc = approvals_read(s, KEY_PLEDGED, id, &items, &l, &bad, &err);
+	item_list_finish(&items);
+	if (rc == FAIL_LOST)
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&s->err));
+	else if (bad)
+		fprintf(stderr, "inspectctl: %s\n", diag_reason(&err));
+	if (rc == 0 && !bad) {
+		approval_list_sort(&l);
+		approvals_format(&l, add_file(o, "approvals.csv"));
+	}
+	approval_list_finish(&l);
+	return rc == 0 && !bad ? 0 : -1;
+}
+
 /* The files of the bundle: policy, population, roster, team inputs, the
- * outcome or the refusal, the item list and the calendars. */
+ * outcome or the refusal, the item list (and a pledge campaign's
+ * approvals) and the calendars. */
 static int gather(const char *id, const struct config *cfg, struct store *s,
 		  const struct campaign_view *v, struct bundle_out *o)
 {
@@ -232,6 +265,8 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 			     ? kept_file(s, o, KEY_ITEMS_COPY, items,
 					 "items.yaml")
 			     : -1;
+	if (rc == 0 && !strcmp(p.name, PLEDGE_POLICY))
+		rc = approvals_file(id, s, o);
 	const char *kept = campaign_field(v, "calendars");
 	if (rc == 0)
 		rc = kept[0] ? kept_calendars(s, cfg, o, kept)

@@ -10,6 +10,7 @@
 #include "inspect/core/items.h"
 #include "inspect/core/merge.h"
 #include "inspect/core/number.h"
+#include "inspect/core/pledges.h"
 #include "inspect/core/population.h"
 #include "inspect/core/roster.h"
 #include "inspect/core/sampler.h"
@@ -652,10 +653,11 @@ static int check_files(const struct bundle *b, struct diag *err)
 	struct bundle_manifest mine = {0};
 	const char *names[] = {"policy.yaml", "policy.txt", "population.csv",
 			       "roster.csv",  "teams.txt",  "outcome.csv",
-			       "refusal.txt", "items.yaml"};
+			       "refusal.txt", "items.yaml", "approvals.csv"};
 	const struct text *texts[] = {&b->policy_yaml, &b->policy_numbers,
 				      &b->population, &b->roster, &b->teams,
-				      &b->outcome, &b->refusal, &b->items};
+				      &b->outcome, &b->refusal, &b->items,
+				      &b->approvals};
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
 		if (texts[i]->s)
 			bundle_manifest_add_file(&mine, names[i], texts[i]->s,
@@ -715,11 +717,16 @@ int bundle_verify(struct bundle *b, struct diag *err)
 				      hex, b->m.seed);
 	}
 	/* A cap by item compares visits with the campaign's items, which
-	 * teams.txt states: read now, and once. */
+	 * teams.txt states, and a pledge campaign's window follows from its
+	 * approvals: read now, and once. */
 	struct team_inputs ti = {0};
-	if (rc == 0 && caps_any(&p) && pop.visits.n)
+	bool pledge = rc == 0 && (!strcmp(p.name, PLEDGE_POLICY) ||
+				  b->approvals.s);
+	if (rc == 0 && ((caps_any(&p) && pop.visits.n) || pledge))
 		rc = team_inputs_parse("teams.txt", b->teams.s, b->teams.len,
 				       &ti, err);
+	if (rc == 0 && pledge)
+		rc = bundle_check_pledges(b, &pop, &ti, err);
 	struct draw_params dp = {
 	    &p, b->m.date, b->m.size, {ti.items, ti.n_items}};
 	if (rc == 0)

@@ -90,7 +90,7 @@ static int read_history(struct worker *w, struct answer *a,
  * planning gave it (<p>pledged:<id>). 1, or the population freed and
  * FAIL_LOST. */
 static int pledge_scope(struct worker *w, struct answer *a,
-			struct population *pop)
+			struct population *pop, struct campaign_record *rec)
 {
 	if (strcmp(a->c->policy, PLEDGE_POLICY))
 		return 1;
@@ -104,6 +104,9 @@ static int pledge_scope(struct worker *w, struct answer *a,
 		return FAIL_LOST;
 	}
 	approval_list_sort(&l);
+	for (size_t i = 0; i < l.n; i++)
+		if (!rec->earliest_approval || l.v[i].date < rec->earliest_approval)
+			rec->earliest_approval = l.v[i].date;
 	size_t missing = pledge_scope_apply(pop, &l);
 	if (missing || bad)
 		log_warn("approvals without an entity of the grade index, or "
@@ -132,7 +135,7 @@ static int load_population(struct worker *w, struct answer *a,
 	if (r < 0)
 		return reject(w, a, &err);
 	scope_apply(&a->c->scope, pop);
-	r = pledge_scope(w, a, pop);
+	r = pledge_scope(w, a, pop, rec);
 	if (r != 1)
 		return r;
 	if (pop->n == 0) {

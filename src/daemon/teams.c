@@ -423,6 +423,10 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 	if (rc || n_days < 0)
 		return FAIL_REFUSED;
 	out->n_days = (size_t)n_days;
+	out->calendars_from = rec->earliest_approval != 0 &&
+				      rec->earliest_approval < out->window_from
+				  ? rec->earliest_approval
+				  : out->window_from;
 	size_t n = d->n_chosen, ni = out->roster.n;
 	struct roster_id *ids = roster_by_id(&out->roster);
 	out->v = calloc(n + 1, sizeof(*out->v));

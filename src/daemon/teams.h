@@ -51,6 +51,9 @@ struct visit_plan {
 	enum merge_mode merge_mode;
 	struct merged_draw md;
 	int32_t window_from, window_to;
+	/* The first day whose year's calendar the plan keeps: the window's
+	 * first, or a pledge campaign's earliest approval's date. */
+	int32_t calendars_from;
 	bool backdated;            /* a back-dated record: no past day fed */
 	int32_t days[PLAN_MAX_DAYS]; /* the window's working days */
 	size_t n_days;

@@ -81,13 +81,15 @@ int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
 }
 
 /* The calendars of the plan: those a frozen campaign committed to (kept
- * already), or the catalog's for the window's years, kept now. */
+ * already), or the catalog's for the window's years (and a pledge
+ * campaign's approvals' years, whose deadlines decide its window), kept
+ * now. */
 static int add_calendars(struct worker *w, struct tx *t,
 			 const struct visit_plan *p, struct audit_refs *ret)
 {
 	if (!p->frozen_calendars[0])
-		return plan_keep_calendars(w, t, p->window_from, p->window_to,
-					   ret);
+		return plan_keep_calendars(w, t, p->calendars_from,
+					   p->window_to, ret);
 	snprintf(ret->calendars, sizeof(ret->calendars), "%s",
 		 p->frozen_calendars);
 	ret->provisional[0] = '\0';

@@ -168,6 +168,8 @@ struct campaign_record {
 	 * draw reads these copies, not the current ones. */
 	char roster_hex[65], items_hex[65];
 	char calendars[8 * 80]; /* its calendar documents, likewise */
+	/* A pledge campaign's earliest approval date (0 for another). */
+	int32_t earliest_approval;
 };
 
 /* Two-phase, first half: stores the canonical population text in chunks,

@@ -166,6 +166,20 @@ Test(pledges, each_approval_verified_once_before_its_deadline_across_kill9,
 	cr_assert(strstr(out, "overdue"), "%s", out);
 	cr_assert(strstr(out, "0 awaiting planning, 0 planned, 0 refused"),
 		  "%s", out);
+	/* A campaign of each rule, and the late one, verified from their
+	 * bundles. */
+	for (size_t i = 0; i < m; i++) {
+		char b[200];
+		snprintf(b, sizeof(b), "%.60s/b-%.79s", r.dir, ids[i]);
+		cr_assert_eq(run(out, sizeof(out),
+				 "%s export --config %s --campaign %s --bundle "
+				 "--out %s",
+				 INSPECTCTL_PATH, d.config, ids[i], b),
+			     0, "%s", out);
+		if (getenv("PLEDGE_BUNDLES"))
+			run(out, sizeof(out), "cp -r %s %s/", b,
+			    getenv("PLEDGE_BUNDLES"));
+	}
 	free(csv);
 	daemon_signal(&d, SIGTERM);
 	daemon_wait(&d);

@@ -72,6 +72,7 @@ struct bundle {
 	 * one: exactly one has s set. */
 	struct text outcome, refusal;
 	struct text items;  /* items.yaml: the item list; s NULL if absent */
+	struct text approvals; /* approvals.csv of a pledge campaign, or none */
 	struct text calendars[CALENDAR_MAX_YEARS]; /* in year order */
 	char calendar_names[CALENDAR_MAX_YEARS][16]; /* cn-YYYY.yaml */
 	unsigned n_calendars;
@@ -81,6 +82,15 @@ struct bundle {
 	char provisional_years[48];
 	char outcome_salt[65];
 };
+
+/* A pledge campaign's bundle (docs/ALGORITHM.md, "Pledge verification"):
+ * its approvals, policy, entropy, id, population and window are those
+ * the rules give (bundle_pledges.c). 0, or FAIL_INVALID with the first
+ * difference in err. */
+struct population;
+struct team_inputs;
+int bundle_check_pledges(const struct bundle *b, const struct population *pop,
+			 const struct team_inputs *ti, struct diag *err);
 
 /* The file names of the files every bundle has, in the order above
  * (MANIFEST to teams.txt). */
