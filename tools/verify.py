@@ -678,10 +678,13 @@ def parse_calendar(name, text):
     return cal["year"], cal["provisional"], off, work
 
 
-def check_days(bundle, date):
-    """teams.txt's days are the window's working days by the bundle's
-    calendars; a provisional calendar follows the rule. Returns the
-    provisional years."""
+def read_calendars(bundle):
+    """Whether each day of the years the bundle's calendars cover is a
+    working day (a day of no calendar is not in the mapping: the caller
+    says what needed it), and the provisional years, each checked against
+    the provisional rule. Shared by the window's days and, for a pledge
+    campaign, the approvals' deadlines, which may reach back into an
+    earlier year."""
     names = sorted(n for n in os.listdir(bundle)
                    if re.fullmatch(r"cn-[0-9]{4}\.yaml", n))
     working, provisional = {}, []
@@ -701,6 +704,16 @@ def check_days(bundle, date):
                         "the provisional rule" % (year, date_text(day),
                                                   "off" if working[day]
                                                   else "a working day"))
+    return working, provisional
+
+
+def check_days(bundle, date):
+    """teams.txt's days are the window's working days by the bundle's
+    calendars; a provisional calendar follows the rule. Returns the
+    provisional years. The calendars must cover the window; they may
+    cover more (a pledge campaign's reach back to its earliest
+    approval)."""
+    working, provisional = read_calendars(bundle)
     window, days = None, []
     for line in read(bundle, "teams.txt").split("\n"):
         if line.startswith("window "):
@@ -754,13 +767,17 @@ def verify(bundle):
     if seed.hex() != m["seed"]:
         raise Difference("seed: campaign, digests, date and entropy give %s, "
                          "the MANIFEST says %s" % (seed.hex(), m["seed"]))
+    # Before the draw, as inspectctl verify does, so that both report the
+    # same first difference.
+    m["pledge"] = check_pledges(bundle, m, entities)
     date = day_number(m["date"])
     size = int(m["size"]) or policy["size"]
     items = [l[5:] for l in read(bundle, "teams.txt").split("\n")
              if l.startswith("item ")]
     selected = draw(policy, (entities, visits), date, size, seed, items)
     has = {f: os.path.lexists("%s/%s" % (bundle, f))
-           for f in ("outcome.csv", "refusal.txt", "items.yaml")}
+           for f in ("outcome.csv", "refusal.txt", "items.yaml",
+                     "approvals.csv")}
     if has["outcome.csv"] == has["refusal.txt"]:
         raise Difference("the bundle has %s of outcome.csv and refusal.txt; "
                          "it has one of them"
@@ -857,6 +874,230 @@ def check_items(text, inputs):
             quals != set(inputs["qualifications"]):
         raise Difference("teams.txt: its departments and qualifications are "
                          "not those of its items by items.yaml")
+
+
+# ---- pledge verification (inspectd-pledges/1) ----
+
+PLEDGE_POLICY = "pledge"
+PLEDGE_ENTROPY = "inspectd-pledges/1 "
+PLEDGE_LATE_DAYS = 10
+APPROVALS_HEADER = "uscc,item,date,number"
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def policy_name(text):
+    """The top-level `name:` of policy.yaml, read line by line, so that a
+    policy written with more YAML than yaml_subset reads still says
+    whether it is the pledge policy (only pledge campaigns take that
+    name, and their bundles are the ones with approvals.csv)."""
+    for raw in text.split("\n"):
+        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if line.startswith("name:"):
+            value = line[5:].strip()
+            if len(value) >= 2 and value[0] == value[-1] and \
+                    value[0] in "'\"":
+                value = value[1:-1]
+            return value
+    return None
+
+
+def pledge_rule(items, code):
+    """The item's `pledge` mapping as (verify as written, N): the policy
+    document and the deadlines follow from it alone, so an item without
+    one, or with one out of range, cannot have made the campaign."""
+    if code not in items:
+        raise Difference("items.yaml: no item %s (teams.txt's item)" % code)
+    if len(code.encode()) > 40:
+        raise Difference("items.yaml: pledge item %s: its code is longer "
+                         "than 40 bytes" % code)
+    text = items[code].get("pledge")
+    if text is None:
+        raise Difference("items.yaml: item %s has no pledge mapping: not a "
+                         "pledge item" % code)
+    try:
+        rule = yaml_flow_mapping(text)
+    except NotInSubset:
+        raise Unreadable("items.yaml: item %s's pledge is not a flow "
+                         "mapping {verify: ..., deadline_working_days: ...}"
+                         % code)
+    verify = rule.get("verify")
+    if verify != "all":
+        m = re.fullmatch(r"([0-9]+)(?:\.([0-9]{1,12}))?", verify or "")
+        r = m and int(m.group(1)) * PI_ONE + \
+            int((m.group(2) or "").ljust(12, "0"))
+        if not m or not 0 < r <= PI_ONE:
+            raise Difference("items.yaml: item %s: verify %s is neither "
+                             "all nor a rate 0 < r <= 1 of at most 12 "
+                             "fraction digits" % (code, verify))
+    n = rule.get("deadline_working_days", "")
+    if not digits(n) or len(n) > 3 or not 1 <= int(n) <= 250:
+        raise Difference("items.yaml: item %s: deadline_working_days %s is "
+                         "not a number from 1 to 250" % (code, n or "(none)"))
+    return verify, int(n)
+
+
+def pledge_policy(code, verify):
+    """The policy document every pledge campaign of the item has, byte for
+    byte: the rule fixes it, so nothing in it was chosen for the
+    campaign."""
+    rate = "1" if verify == "all" else verify
+    return ("# inspectd pledge verification of item %s: verify %s\n"
+            "name: pledge\n"
+            "design: stratified\n"
+            "team_size: 2\n"
+            "classes:\n" % (code, verify) +
+            "".join("  %s: {rate: %s}\n" % (c, rate) for c in CLASSES))
+
+
+def parse_approval(line, item):
+    """One approvals.csv row into (uscc, date as a day number, number), or
+    a reason: a valid USCC, the campaign's own item, a real date and a
+    number of 1 to 64 letters, digits, '-', '_' or '.'."""
+    f = line.split(",")
+    if len(f) != 4:
+        return "an approval is uscc,item,date,number"
+    uscc, its, date, number = f
+    problem = uscc_problem(uscc)
+    if problem:
+        return problem
+    if its != item:
+        return "item %s is not the campaign's item %s" % (its, item)
+    day = day_number(date) if DATE.fullmatch(date) else None
+    if day is None:
+        return "the date must be YYYY-MM-DD"
+    if not CODE.fullmatch(number):
+        return "the number is 1 to 64 letters, digits, '-', '_' or '.'"
+    return uscc, day, number
+
+
+def read_approvals(text, item):
+    """approvals.csv: its header, then one line per approval ascending by
+    uscc, then by number (bytes), each ended by a line feed, no number
+    twice (an approval is known by its number). The approvals as (uscc,
+    day, number)."""
+    lines = text.split("\n")
+    if lines[-1] != "":
+        raise Difference("approvals.csv: its last line is not ended by a "
+                         "line feed")
+    lines.pop()
+    if not lines or lines[0] != APPROVALS_HEADER:
+        raise Difference("approvals.csv: line 1: the header must be "
+                         + APPROVALS_HEADER)
+    out, seen = [], {}
+    for no, line in enumerate(lines[1:], start=2):
+        a = parse_approval(line, item)
+        if isinstance(a, str):
+            raise Difference("approvals.csv: line %d: %s" % (no, a))
+        if a[2] in seen:
+            raise Difference("approvals.csv: line %d: number %s is on line "
+                             "%d too" % (no, a[2], seen[a[2]]))
+        seen[a[2]] = no
+        if out and (a[0].encode(), a[2].encode()) <= \
+                (out[-1][0].encode(), out[-1][2].encode()):
+            raise Difference("approvals.csv: line %d: out of order (the "
+                             "lines ascend by uscc, then by number)" % no)
+        out.append(a)
+    return out
+
+
+def working_day_after(working, start, n, what):
+    """The n-th working day after day start (start not counted), by the
+    bundle's calendars; a day they do not cover is a difference, since
+    the verifier cannot tell what the plan counted on it."""
+    day = start
+    while n:
+        day += 1
+        if day not in working:
+            raise Difference("calendars: the bundle's calendars do not "
+                             "cover %s, which %s needs" % (date_text(day),
+                                                          what))
+        if working[day]:
+            n -= 1
+    return day
+
+
+def check_pledges(bundle, m, entities):
+    """A bundle has approvals.csv exactly when its policy is named pledge;
+    then everything the rule fixes is checked ("Pledge verification" in
+    docs/ALGORITHM.md): the item is a pledge item, the approvals parse,
+    the policy, entropy and id are the rule's, the population is the
+    approvals' entities and every approval's window end is the window's
+    last day. Returns (item, number of approvals), or None for a campaign
+    of another policy."""
+    has = os.path.lexists("%s/approvals.csv" % bundle)
+    name = policy_name(read(bundle, "policy.yaml"))
+    if has and name != PLEDGE_POLICY:
+        raise Difference("approvals.csv: the bundle has it, but its policy "
+                         "is named %s, not %s" % (name, PLEDGE_POLICY))
+    if not has and name == PLEDGE_POLICY:
+        raise Difference("approvals.csv: missing; the bundle of a campaign "
+                         "of the policy %s has one" % PLEDGE_POLICY)
+    if not has:
+        return None
+    if not os.path.lexists("%s/items.yaml" % bundle):
+        raise Difference("items.yaml: missing; a pledge campaign's bundle "
+                         "has the item list")
+    items = read_items(read(bundle, "items.yaml"))
+    if items is None:
+        raise Unreadable("items.yaml uses YAML beyond what this script "
+                         "reads (inspectctl verify reads it all)")
+
+    def fail(why):
+        raise Difference(why)
+    inputs = verify_teams.read_team_inputs(read(bundle, "teams.txt"), fail)
+    if len(inputs["items"]) != 1:
+        raise Difference("teams.txt: %d item lines; a pledge campaign has "
+                         "one" % len(inputs["items"]))
+    code = inputs["items"][0]
+    verify, n = pledge_rule(items, code)
+    approvals = read_approvals(read(bundle, "approvals.csv"), code)
+    if read(bundle, "policy.yaml", True) != pledge_policy(code, verify) \
+            .encode():
+        raise Difference("policy.yaml: not the pledge policy of item %s "
+                         "(verify %s)" % (code, verify))
+    draw = day_number(m["date"]) if DATE.fullmatch(m["date"]) else None
+    window = inputs["window"]
+    if draw is None:
+        raise Difference("MANIFEST: date %s is not YYYY-MM-DD" % m["date"])
+    if window is None or day_number(window[1]) is None:
+        raise Difference("teams.txt: no window line with a real last day")
+    end = day_number(window[1])
+    if m["entropy"] != PLEDGE_ENTROPY + date_text(draw):
+        raise Difference("MANIFEST: entropy %r, the rule's is %r"
+                         % (m["entropy"], PLEDGE_ENTROPY + date_text(draw)))
+    want = "PV-%s-%s-%s" % (date_text(draw).replace("-", ""),
+                            date_text(end).replace("-", ""), code)
+    if m["campaign"] != want:
+        raise Difference("MANIFEST: campaign %s, the rule's id for draw "
+                         "date %s, item %s and teams.txt's window end %s "
+                         "is %s" % (m["campaign"], date_text(draw), code,
+                                    date_text(end), want))
+    named = {a[0] for a in approvals}
+    for e in entities:
+        if e[0] not in named:
+            raise Difference("population.csv: %s is no approval's entity"
+                             % e[0])
+    working, _ = read_calendars(bundle)
+    first = working_day_after(working, draw, 1,
+                              "the first working day after the draw date")
+    late = None
+    for uscc, day, number in approvals:
+        deadline = working_day_after(working, day, n,
+                                     "%s's deadline" % number)
+        if deadline >= first:
+            mine = deadline
+        else:
+            if late is None:
+                late = working_day_after(
+                    working, draw, PLEDGE_LATE_DAYS,
+                    "a late approval's window end (%s)" % number)
+            mine = late
+        if mine != end:
+            raise Difference("approvals.csv: %s's window end is %s (its "
+                             "deadline %s), teams.txt's window ends %s"
+                             % (number, date_text(mine), date_text(deadline),
+                                date_text(end)))
+    return code, len(approvals)
 
 
 def read_refusal(text):

@@ -176,10 +176,125 @@ Test(pledges, each_approval_verified_once_before_its_deadline_across_kill9,
 				 "--out %s",
 				 INSPECTCTL_PATH, d.config, ids[i], b),
 			     0, "%s", out);
-		if (getenv("PLEDGE_BUNDLES"))
-			run(out, sizeof(out), "cp -r %s %s/", b,
-			    getenv("PLEDGE_BUNDLES"));
+		cr_assert_eq(run(out, sizeof(out), "%s verify %s",
+				 INSPECTCTL_PATH, b),
+			     0, "%s: %s", ids[i], out);
+		if (i == 0) { /* an approval taken out, its digest re-stated */
+			cr_assert_eq(run(out, sizeof(out),
+					 "cd %s && sed -i 2d approvals.csv && "
+					 "h=$(sha256sum approvals.csv | cut "
+					 "-c1-64) && sed -i \"s/^file: "
+					 "approvals.csv .*/file: approvals.csv "
+					 "$h/\" MANIFEST && %s verify .",
+					 b, INSPECTCTL_PATH),
+				     1, "%s", out);
+			cr_assert(strstr(out, "is no approval's entity"), "%s",
+				  out);
+		}
 	}
+	free(csv);
+	daemon_signal(&d, SIGTERM);
+	daemon_wait(&d);
+	redisFree(c);
+	redis_finish(&r);
+}
+
+/* A visit of campaign id: its entity, day and first inspector. */
+static void first_visit(redisContext *c, const char *id, size_t k,
+			char uscc[19], char day[11], char inspector[33])
+{
+	redisReply *h = cmd(c, "HGETALL {insp}:visits:%s", id);
+	cr_assert_gt(h->elements, 2 * k + 1);
+	const char *v = h->element[2 * k + 1]->str;
+	snprintf(uscc, 19, "%s", h->element[2 * k]->str);
+	snprintf(day, 11, "%.10s", v);
+	snprintf(inspector, 33, "%.*s", (int)strcspn(v + 11, ";\x1f"), v + 11);
+	freeReplyObject(h);
+}
+
+static void result(redisContext *c, const char *campaign, size_t k,
+		   const char *code, char uscc[19])
+{
+	char day[11], who[33];
+	first_visit(c, campaign, k, uscc, day, who);
+	freeReplyObject(cmd(c, "XADD {insp}:results * campaign %s uscc %s "
+			    "inspector %s date %s result %s note n",
+			    campaign, uscc, who, day, code));
+}
+
+Test(pledges, outcomes_kept_to_rectify_false_and_a_false_one_revokes,
+     .timeout = 120)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	char pop[160], u[3][19];
+	redis_start(&r);
+	snprintf(pop, sizeof(pop), "%s/pop.csv", r.dir);
+	load_population(r.port, 2000, 48, pop);
+	char *csv = slurp(pop);
+	redisContext *c = redis_client(r.port);
+	store_roster(c);
+	/* A pledge campaign of visits in October (a record of one planned
+	 * then), so that its results are not in the future; and an ordinary
+	 * campaign beside it. */
+	for (int k = 0; k < 3; k++)
+		nth_uscc(csv, 10 * (size_t)k + 1, u[k]);
+	freeReplyObject(cmd(c, "HSET {insp}:pledged:PV-REC AP-1 "
+			    "%s,PL-FOOD-01,2026-09-30 AP-2 %s,PL-FOOD-01,"
+			    "2026-09-30 AP-3 %s,PL-FOOD-01,2026-09-30 AP-4 "
+			    "%s,PL-FOOD-01,2026-09-29", u[0], u[1], u[2],
+			    u[0]));
+	daemon_start(&d, r.dir, r.port, "pledges", POLICIES_DIR, NULL);
+	submit(c, "type", "campaign", "id", "PV-REC", "department", "SAMR-ZZ",
+	       "policy", "pledge", "items", "PL-FOOD-01", "date", "2026-10-09",
+	       "window", "2026-10-12..2026-10-23", "entropy", "e", NULL);
+	assert_published(c, "PV-REC");
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:visits:PV-REC"), 3);
+	submit(c, "type", "campaign", "id", "N1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-10-09",
+	       "window", "2026-10-12..2026-10-23", "entropy", "n", NULL);
+	assert_published(c, "N1");
+	/* A department cannot name a pledge item, nor the pledge policy
+	 * for an ordinary item. */
+	submit(c, "type", "campaign", "id", "X1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "PL-FOOD-01", "entropy", "x",
+	       NULL);
+	submit(c, "type", "campaign", "id", "X2", "department", "SAMR-ZZ",
+	       "policy", "pledge", "items", "SC-001", "entropy", "x", NULL);
+	cr_assert(wait_status(c, "X1", "rejected", 10000));
+	cr_assert(wait_status(c, "X2", "rejected", 10000));
+	redisReply *e = cmd(c, "HGET {insp}:campaign:X1 error");
+	cr_assert(strstr(e->str, "is a pledge item"), "%s", e->str);
+	freeReplyObject(e);
+	char who[4][19];
+	result(c, "PV-REC", 0, "01", who[0]); /* no pledge outcome */
+	result(c, "N1", 0, "21", who[0]);     /* a pledge outcome, no pledge */
+	result(c, "PV-REC", 0, "21", who[0]);
+	result(c, "PV-REC", 1, "22", who[1]);
+	result(c, "PV-REC", 2, "23", who[2]);
+	cr_assert(wait_xlen(c, "{insp}:results:rejected", 2, 10000));
+	static char why[4][64];
+	stream_values(c, "{insp}:results:rejected", "reason", why, 4);
+	cr_assert(strstr(why[0], "no outcome of pledge verification"), "%s",
+		  why[0]);
+	cr_assert(strstr(why[1], "21 is an outcome of pledge"), "%s", why[1]);
+	for (int t = 0; t < 200 && cmd_int(c, "HLEN {insp}:results:PV-REC") < 3;
+	     t++)
+		sleep_ms(50);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:PV-REC"), 3);
+	/* Only the false pledge reaches the credit platform, naming the
+	 * approvals to revoke. */
+	cr_assert(wait_xlen(c, "credit:events", 1, 5000));
+	static char ev[4][64];
+	cr_assert_eq(stream_values(c, "credit:events", "uscc", ev, 4), 1);
+	cr_assert_str_eq(ev[0], who[2]);
+	stream_values(c, "credit:events", "result", ev, 4);
+	cr_assert_str_eq(ev[0], "23");
+	stream_values(c, "credit:events", "approvals", ev, 4);
+	const char *want = !strcmp(who[2], u[0])   ? "AP-1;AP-4"
+			   : !strcmp(who[2], u[1]) ? "AP-2"
+						   : "AP-3";
+	cr_assert_str_eq(ev[0], want);
 	free(csv);
 	daemon_signal(&d, SIGTERM);
 	daemon_wait(&d);
