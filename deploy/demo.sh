@@ -3,7 +3,9 @@
 # own on a free loopback port (data in demo/), imports a generated
 # population of 100,000 entities and a roster of 60 inspectors, starts
 # inspectd, submits a campaign under Henan's 2021 rates, prints the campaign
-# record and the first published tasks (each with its team and day); then
+# record, a second department's campaign (caps and merged visits), the
+# verification of approvals granted on a pledge, and the first published
+# tasks (each with its team and day); then
 # closes the loop on a campaign of last month: inspectors' results come
 # back, the disclosure is exported (demo/public/) with its audit bundle,
 # and both verifiers re-run the draw. Stops what it started.
@@ -79,6 +81,31 @@ $ctl submit --config demo/inspectd.yaml --id "$mpa" --department MPA-ZZ \
 published "$mpa"
 $ctl status "$mpa" --config demo/inspectd.yaml |
 	grep -E '^(department|status|population|selected|capped|joined) '
+echo
+echo "== pledge verification: approvals granted on a pledge (告知承诺) this"
+echo "   week, and one of two months ago; inspectd plans their verification"
+echo "   itself (all food and drug ones, a fifth of the address pledges),"
+echo "   before each deadline, with a team qualified for the item"
+{
+	echo "uscc,item,date,number"
+	awk -F, 'NR > 1 && $4 ~ /^4101/ { print $1 }' demo/population.csv |
+		head -24 | awk -v d0="$(date +%F)" '
+		BEGIN { split("PL-FOOD-01 PL-ADDR-01 PL-DRUG-01", item, " ") }
+		{ print $1 "," item[NR % 3 + 1] ",DAY" (NR % 5) ",FT-" 1000 + NR }' |
+		sed -e "s/DAY0/$(date +%F)/" -e "s/DAY1/$(date -d '-1 day' +%F)/" \
+			-e "s/DAY2/$(date -d '-2 days' +%F)/" \
+			-e "s/DAY3/$(date -d '-4 days' +%F)/" \
+			-e "s/DAY4/$(date -d '-60 days' +%F)/"
+} >demo/approvals.csv
+$ctl import --config demo/inspectd.yaml --pledges demo/approvals.csv
+for _ in $(seq 100); do
+	[ "$(redis-cli -p "$port" HLEN {insp}:approvals:pending)" = 0 ] && break
+	sleep 0.1
+done
+for pv in $(redis-cli -p "$port" --raw HVALS {insp}:approvals:campaign | sort -u); do
+	published "$pv"
+done
+$ctl pledges --config demo/inspectd.yaml | tail -9
 echo
 echo "== first tasks on {insp}:dept:SAMR-ZZ (of $(redis-cli -p "$port" XLEN {insp}:dept:SAMR-ZZ))"
 # Entries come as an id line, then field and value lines.

@@ -17,6 +17,10 @@ rest to stderr. The team draw is checked by `inspectctl verify`; this script
 checks the days it chose from: the window's working days in teams.txt
 against the bundle's calendars, and a calendar marked provisional against
 the provisional rule (section "Working days" of docs/ALGORITHM.md).
+A pledge campaign's bundle (policy `pledge`, with approvals.csv) is also
+checked against the rule that made it (section "Pledge verification"): its
+policy, entropy, id and population follow from its approvals, its item and
+its draw date, and every approval's window end is the window's last day.
 
 The policy's numbers come from policy.txt. The standard library reads no
 YAML, so this script reads the small part of YAML the policies use (block
@@ -1294,13 +1298,16 @@ def main(argv):
               "plan (type=plan on {insp}:public, and the disclosure)",
               "refused" if refused else "published"), file=out)
     print("verified: the entity draw of campaign %s, %d of %s entities, "
-          "seed %s; %s; the window's working days by the calendars%s"
+          "seed %s; %s; the window's working days by the calendars%s%s"
           % (m["campaign"], len(selected), m["population"], m["seed"],
              "the team draw refuses it: " +
              read_refusal(read(argv[1], "refusal.txt")) if refused else
              "each visit's team and day",
              " (provisional for %s, checked against the rule)"
-             % ",".join(map(str, provisional)) if provisional else ""),
+             % ",".join(map(str, provisional)) if provisional else "",
+             "; the pledge rule of item %s for its %d approvals (policy, "
+             "entropy, id, population and window end)" % m["pledge"]
+             if m["pledge"] else ""),
           file=out)
     return 0
 
