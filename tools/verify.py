@@ -1085,7 +1085,7 @@ def check_pledges(bundle, m, entities):
     first = working_day_after(working, draw, 1,
                               "the first working day after the draw date")
     late = None
-    for uscc, day, number in approvals:
+    for _, day, number in approvals:
         deadline = working_day_after(working, day, n,
                                      "%s's deadline" % number)
         if deadline >= first:
