@@ -911,9 +911,9 @@ def pledge_rule(items, code):
     one, or with one out of range, cannot have made the campaign."""
     if code not in items:
         raise Difference("items.yaml: no item %s (teams.txt's item)" % code)
-    if len(code.encode()) > 40:
+    if len(code.encode()) > 36:
         raise Difference("items.yaml: pledge item %s: its code is longer "
-                         "than 40 bytes" % code)
+                         "than 36 bytes" % code)
     text = items[code].get("pledge")
     if text is None:
         raise Difference("items.yaml: item %s has no pledge mapping: not a "
@@ -1071,11 +1071,16 @@ def check_pledges(bundle, m, entities):
                          % (m["entropy"], PLEDGE_ENTROPY + date_text(draw)))
     want = "PV-%s-%s-%s" % (date_text(draw).replace("-", ""),
                             date_text(end).replace("-", ""), code)
-    if m["campaign"] != want:
+    # A later planning run of the day numbers its ids: -2 to -999.
+    run = m["campaign"][len(want):]
+    if not m["campaign"].startswith(want) or \
+            (run and not re.fullmatch(r"-[1-9][0-9]{0,2}", run)) or \
+            run == "-1":
         raise Difference("MANIFEST: campaign %s, the rule's id for draw "
                          "date %s, item %s and teams.txt's window end %s "
-                         "is %s" % (m["campaign"], date_text(draw), code,
-                                    date_text(end), want))
+                         "is %s (or with -2, -3, ... after it)"
+                         % (m["campaign"], date_text(draw), code,
+                            date_text(end), want))
     named = {a[0] for a in approvals}
     for e in entities:
         if e[0] not in named:

@@ -75,11 +75,17 @@ static int check_rules(const struct bundle *b, const struct item *it,
 				"campaign is '%s'", entropy);
 	date_format(b->m.date, t);
 	date_format(ti->window_to, e);
-	snprintf(id, sizeof(id), "PV-%.4s%.2s%.2s-%.4s%.2s%.2s-%.40s", t,
-		 t + 5, t + 8, e, e + 5, e + 8, it->code);
-	if (strcmp(id, b->m.campaign))
+	int n = snprintf(id, sizeof(id), "PV-%.4s%.2s%.2s-%.4s%.2s%.2s-%.36s",
+			 t, t + 5, t + 8, e, e + 5, e + 8, it->code);
+	/* A later planning run of the day numbers its ids: -2 to -999. */
+	const char *run = b->m.campaign + n;
+	size_t digits = strspn(run + (*run == '-'), "0123456789");
+	bool numbered = *run == '-' && digits >= 1 && digits <= 3 &&
+			!run[1 + digits] && run[1] != '0' &&
+			strcmp(run, "-1");
+	if (strncmp(id, b->m.campaign, (size_t)n) || (*run && !numbered))
 		return diag_add(err, "MANIFEST: the id of this pledge campaign "
-				"is %s", id);
+				"is %s (or with -2, -3, ... after it)", id);
 	return 0;
 }
 

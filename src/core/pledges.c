@@ -276,9 +276,11 @@ static void compact(int32_t day, char out[9])
 
 int pledge_plan_make(const struct approval *pending, size_t n,
 		     const struct item_list *items, const struct calendar *cal,
-		     int32_t today, struct pledge_plan *ret)
+		     int32_t today, unsigned run, struct pledge_plan *ret)
 {
 	memset(ret, 0, sizeof(*ret));
+	if (run < 1 || run > PLEDGE_MAX_RUNS)
+		return FAIL_INVALID;
 	struct planned *p = malloc(n * sizeof(*p) + 1);
 	if (!p)
 		return FAIL_INVALID;
@@ -298,8 +300,11 @@ int pledge_plan_make(const struct approval *pending, size_t n,
 		}
 		compact(end, e);
 		p[m] = (struct planned){pending[i], it, end, ""};
-		snprintf(p[m].id, sizeof(p[m].id), "PV-%s-%s-%.40s", t, e,
-			 it->code);
+		int k = snprintf(p[m].id, sizeof(p[m].id), "PV-%s-%s-%.36s", t,
+				 e, it->code);
+		if (run > 1)
+			snprintf(p[m].id + k, sizeof(p[m].id) - (size_t)k,
+				 "-%u", run);
 		m++;
 	}
 	qsort(p, m, sizeof(*p), by_id_then_number);

@@ -76,6 +76,7 @@ void answer_refusal_begin(struct worker *w, struct tx *t,
 {
 	tx_dead_letter(t, KEY_INTAKE_REJECTED, w->cfg->dead_letters_kept,
 		       a->entry_id, why, a->fields);
+	pledges_requeue(t, a);
 	answer_event(ev, "rejected", a->c->id);
 	kv_add(ev, "entry", a->entry_id);
 	kv_add(ev, "reason", why);
@@ -137,7 +138,7 @@ int answer_unprocessable(struct worker *w, const char *entry_id,
 {
 	struct campaign c;
 	memset(&c, 0, sizeof(c));
-	struct answer a = {entry_id, fields, &c, false, NULL};
+	struct answer a = {entry_id, fields, &c, false, NULL, NULL};
 	return answer_reject(w, &a, why);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inspect/core/date.h"
+#include "inspect/core/number.h"
 #include "inspect/shell/log.h"
 #include "inspect/store/approvals.h"
 #include "inspect/store/ops.h"
@@ -86,16 +87,28 @@ static int plan_today(struct worker *w)
 {
 	char today[11];
 	date_format(w->today, today);
-	const enum key_kind watched[] = {KEY_PLEDGES_DAY,
+	const enum key_kind watched[] = {KEY_PLEDGES_DAY, KEY_PLEDGES_RUNS,
 					 KEY_APPROVALS_PENDING};
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < 3; i++)
 		if (store_watch(&w->store, watched[i], NULL) < 0)
 			return FAIL_LOST;
 	redisReply *day = store_get(&w->store, KEY_PLEDGES_DAY, NULL);
-	if (!day)
+	redisReply *runs = day ? store_hget(&w->store, KEY_PLEDGES_RUNS, NULL,
+					    today)
+			       : NULL;
+	if (!runs) {
+		freeReplyObject(day);
 		return FAIL_LOST;
+	}
 	bool done = day->type == REDIS_REPLY_STRING && !strcmp(day->str, today);
+	/* Campaign ids are unique: each run of a day that plans any has a
+	 * number of its own. */
+	unsigned run = 1 + (unsigned)number_or(runs->type == REDIS_REPLY_STRING
+						   ? runs->str
+						   : "",
+					       PLEDGE_MAX_RUNS, 0);
 	freeReplyObject(day);
+	freeReplyObject(runs);
 	if (done)
 		return store_unwatch(&w->store) == FAIL_LOST ? FAIL_LOST : 1;
 	struct approval_list pending = {0};
@@ -114,20 +127,19 @@ static int plan_today(struct worker *w)
 			 "count=%zu reason=%s", bad,
 			 log_quote(diag_reason(&err)));
 	int r = pledge_plan_make(pending.v, pending.n, &w->cat->items,
-				 &w->cat->calendar, w->today, &plan);
+				 &w->cat->calendar, w->today, run, &plan);
 	approval_list_finish(&pending);
-	if (r < 0) {
-		store_unwatch(&w->store);
-		log_error("pledge verification not planned: out of memory",
-			  "day=%s", today);
-		return 0;
-	}
+	if (r < 0) /* the day is marked: tried again after an import */
+		log_error("pledge verification not planned: out of memory, or "
+			  "too many runs today", "day=%s run=%u", today, run);
 	struct tx t;
 	tx_begin(&t, &w->store);
 	for (size_t i = 0; i < plan.n_batches; i++) {
 		add_entry(&t, &plan.batches[i], w->today);
 		add_batch(&t, &plan, &plan.batches[i]);
 	}
+	if (plan.n_batches)
+		tx_hincrby(&t, KEY_PLEDGES_RUNS, NULL, today, 1);
 	tx_set(&t, KEY_PLEDGES_DAY, NULL, today, strlen(today));
 	r = answer_commit(w, &t, "plan pledge verification");
 	if (r == 0 && (plan.n_batches || plan.waiting))
@@ -136,6 +148,47 @@ static int plan_today(struct worker *w)
 			 plan.approvals.n, plan.waiting);
 	pledge_plan_finish(&plan);
 	return r == 0 ? 1 : r == FAIL_CONFLICT ? 0 : r;
+}
+
+int pledges_of_refused(struct worker *w, struct answer *a,
+		       struct approval_list *l)
+{
+	struct diag err;
+	size_t bad;
+	memset(l, 0, sizeof(*l));
+	a->requeue = NULL;
+	if (strcmp(a->c->policy, PLEDGE_POLICY) || !a->id_unused)
+		return 0;
+	diag_init(&err);
+	if (approvals_read(&w->store, KEY_PLEDGED, a->c->id, &w->cat->items,
+			   l, &bad, &err) < 0)
+		return FAIL_LOST;
+	a->requeue = l;
+	return 0;
+}
+
+void pledges_requeue(struct tx *t, const struct answer *a)
+{
+	const struct approval_list *l = a->requeue;
+	if (!l || !l->n)
+		return;
+	struct kv_list values;
+	char (*v)[160] = calloc(l->n, sizeof(*v));
+	const char **numbers = calloc(l->n, sizeof(*numbers));
+	kv_init(&values);
+	for (size_t i = 0; v && numbers && i < l->n; i++) {
+		approval_value(&l->v[i], v[i], sizeof(v[i]));
+		kv_add(&values, l->v[i].number, v[i]);
+		numbers[i] = l->v[i].number;
+	}
+	if (!v || !numbers)
+		values.failed = true; /* the refusal fails, nothing lost */
+	tx_hset_list(t, KEY_APPROVALS_PENDING, NULL, &values);
+	if (numbers)
+		tx_hdel(t, KEY_APPROVALS_CAMPAIGN, NULL, numbers, l->n);
+	kv_finish(&values);
+	free(v);
+	free(numbers);
 }
 
 int pledges_step(struct worker *w)

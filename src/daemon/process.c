@@ -26,12 +26,18 @@ static const char *field_str(const redisReply *hash, const char *name)
 	return r && r->type == REDIS_REPLY_STRING ? r->str : "";
 }
 
-/* The entry refused: the first line of why its reason. */
+/* The entry refused: the first line of why its reason. A refused pledge
+ * campaign's approvals are planned afresh the next day. */
 static int reject(struct worker *w, struct answer *a, struct diag *why)
 {
+	struct approval_list requeue;
 	log_warn("entry refused", "entry=%s campaign=%s reason=%s", a->entry_id,
 		 a->c->id[0] ? a->c->id : "-", log_quote(diag_reason(why)));
-	return answer_reject(w, a, why);
+	int r = pledges_of_refused(w, a, &requeue);
+	if (r == 0)
+		r = answer_reject(w, a, why);
+	approval_list_finish(&requeue);
+	return r;
 }
 
 /* The entry refused for a reason of one line. */
@@ -195,7 +201,11 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 		log_warn("entry refused", "entry=%s campaign=%s reason=%s",
 			 a->entry_id, a->c->id, log_quote(diag_reason(&err)));
 		struct drawn x = {a->c, pop, &d, &plan, seed, rec->date};
-		r = answer_refuse_drawn(w, a, rec, &x, &err);
+		struct approval_list requeue;
+		r = pledges_of_refused(w, a, &requeue);
+		if (r == 0)
+			r = answer_refuse_drawn(w, a, rec, &x, &err);
+		approval_list_finish(&requeue);
 	} else if (r == FAIL_REFUSED) {
 		r = reject(w, a, &err);
 	} else if (r == 0) {
@@ -456,7 +466,7 @@ int process_entry(struct worker *w, const char *entry_id,
 	struct campaign c;
 	struct entry_field f[CAMPAIGN_MAX_FIELDS + 1];
 	struct diag err;
-	struct answer a = {entry_id, fields, &c, false, NULL};
+	struct answer a = {entry_id, fields, &c, false, NULL, NULL};
 	size_t n = entry_fields(fields, f);
 	diag_init(&err);
 	memset(&c, 0, sizeof(c));

@@ -106,7 +106,18 @@ struct answer {
 	/* Set once the population was read: a refusal from then on names
 	 * what it was read from (its digest, generation, the policy). */
 	const struct campaign_record *read;
+	/* A refused pledge campaign's approvals: pending again, planned
+	 * afresh the next day (pledges.c). NULL for any other. */
+	const struct approval_list *requeue;
 };
+
+/* The approvals of a pledge campaign about to be refused under an unused
+ * id, into l, and a->requeue set (l empty otherwise). 0 or FAIL_LOST. */
+struct approval_list;
+int pledges_of_refused(struct worker *w, struct answer *a,
+		       struct approval_list *l);
+/* In a refusal's transaction: a->requeue's approvals pending again. */
+void pledges_requeue(struct tx *t, const struct answer *a);
 
 /* An intake entry that is no valid entry at all (campaign_parse fails):
  * it names no campaign, so it leaves no record and no public event. */

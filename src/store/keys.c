@@ -119,10 +119,13 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "cli/cmd_pledges.c"),
 	K(KEY_PLEDGED, "<p>pledged:<id>", "pledged:%s", 1, "HASH",
 	  "daemon/pledges.c",
-	  "cli/export_bundle.c, daemon/process.c, daemon/result_entries.c, "
-	  "store/approvals.c"),
+	  "cli/export_bundle.c, daemon/pledges.c, daemon/process.c, "
+	  "daemon/result_entries.c"),
 	K(KEY_PLEDGES_DAY, "<p>pledges:day", "pledges:day", 0, "STRING",
 	  "daemon/pledges.c, store/approvals.c",
+	  "daemon/pledges.c"),
+	K(KEY_PLEDGES_RUNS, "<p>pledges:runs", "pledges:runs", 0, "HASH",
+	  "daemon/pledges.c",
 	  "daemon/pledges.c"),
 	K(KEY_GRADES_META, "<g>meta", "meta", 0, "HASH",
 	  "store/grades_write.c",

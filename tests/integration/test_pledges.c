@@ -179,6 +179,10 @@ Test(pledges, each_approval_verified_once_before_its_deadline_across_kill9,
 		cr_assert_eq(run(out, sizeof(out), "%s verify %s",
 				 INSPECTCTL_PATH, b),
 			     0, "%s: %s", ids[i], out);
+		cr_assert_eq(run(out, sizeof(out),
+				 "python3 %s/../tools/verify.py %s",
+				 POLICIES_DIR, b),
+			     0, "%s: %s", ids[i], out);
 		if (i == 0) { /* an approval taken out, its digest re-stated */
 			cr_assert_eq(run(out, sizeof(out),
 					 "cd %s && sed -i 2d approvals.csv && "
@@ -187,6 +191,12 @@ Test(pledges, each_approval_verified_once_before_its_deadline_across_kill9,
 					 "approvals.csv .*/file: approvals.csv "
 					 "$h/\" MANIFEST && %s verify .",
 					 b, INSPECTCTL_PATH),
+				     1, "%s", out);
+			cr_assert(strstr(out, "is no approval's entity"), "%s",
+				  out);
+			cr_assert_eq(run(out, sizeof(out),
+					 "python3 %s/../tools/verify.py %s",
+					 POLICIES_DIR, b),
 				     1, "%s", out);
 			cr_assert(strstr(out, "is no approval's entity"), "%s",
 				  out);
@@ -295,6 +305,94 @@ Test(pledges, outcomes_kept_to_rectify_false_and_a_false_one_revokes,
 			   : !strcmp(who[2], u[1]) ? "AP-2"
 						   : "AP-3";
 	cr_assert_str_eq(ev[0], want);
+	free(csv);
+	daemon_signal(&d, SIGTERM);
+	daemon_wait(&d);
+	redisFree(c);
+	redis_finish(&r);
+}
+
+/* Imports approvals of PL-FOOD-01 dated yesterday, numbered from first,
+ * of the population's entities from the k-th on. */
+static void import_food(const struct daemon_proc *d, const char *dir,
+			const char *csv, int first, int n)
+{
+	char path[200], u[19], day[11];
+	snprintf(path, sizeof(path), "%s/a%d.csv", dir, first);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("uscc,item,date,number\n", f);
+	day_from_today(-1, day);
+	for (int i = first; i < first + n; i++) {
+		nth_uscc(csv, (size_t)(5 * i + 2), u);
+		fprintf(f, "%s,PL-FOOD-01,%s,N-%d\n", u, day, i);
+	}
+	fclose(f);
+	cr_assert_eq(run(out, sizeof(out), "%s import --config %s --pledges %s",
+			 INSPECTCTL_PATH, d->config, path),
+		     0, "%s", out);
+}
+
+/* The campaign approval number went to ("" while pending), after
+ * waiting for the intake to drain. */
+static void campaign_of(redisContext *c, const char *number, char id[80])
+{
+	cr_assert(wait_drained(c, 20000));
+	redisReply *r = cmd(c, "HGET {insp}:approvals:campaign %s", number);
+	snprintf(id, 80, "%s", r->type == REDIS_REPLY_STRING ? r->str : "");
+	freeReplyObject(r);
+}
+
+Test(pledges, each_import_plans_again_and_a_refused_one_waits, .timeout = 200)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	char pop[160], roster[200], id1[80], id2[80], id3[80];
+	redis_start(&r);
+	snprintf(pop, sizeof(pop), "%s/pop.csv", r.dir);
+	load_population(r.port, 2000, 49, pop);
+	char *csv = slurp(pop);
+	redisContext *c = redis_client(r.port);
+	store_roster(c);
+	daemon_start(&d, r.dir, r.port, "pledges", POLICIES_DIR, NULL);
+	import_food(&d, r.dir, csv, 0, 2);
+	for (int t = 0; t < 200 && cmd_int(c, "HLEN {insp}:approvals:pending");
+	     t++)
+		sleep_ms(50);
+	campaign_of(c, "N-0", id1);
+	assert_published(c, id1);
+	/* A second import the same day: its own id, numbered. */
+	import_food(&d, r.dir, csv, 2, 1);
+	for (int t = 0; t < 200 && cmd_int(c, "HLEN {insp}:approvals:pending");
+	     t++)
+		sleep_ms(50);
+	campaign_of(c, "N-2", id2);
+	assert_published(c, id2);
+	cr_assert_eq(strlen(id2), strlen(id1) + 2, "%s after %s", id2, id1);
+	cr_assert(!strncmp(id1, id2, strlen(id1)) && !strcmp(id2 + strlen(id1),
+							       "-2"));
+	/* No inspector holds food-safety any more: the third is refused,
+	 * and its approval waits to be planned again. */
+	snprintf(roster, sizeof(roster), "%s/roster.csv", r.dir);
+	cr_assert_eq(run(out, sizeof(out),
+			 "redis-cli -p %d --raw GET {insp}:roster | sed "
+			 "s/food-safety// > %s && %s import --config %s "
+			 "--inspectors %s",
+			 r.port, roster, INSPECTCTL_PATH, d.config, roster),
+		     0, "%s", out);
+	import_food(&d, r.dir, csv, 3, 1);
+	char refused[80];
+	snprintf(refused, sizeof(refused), "%.77s-3", id1);
+	cr_assert(wait_status(c, refused, "rejected", 20000), "%s", refused);
+	cr_assert(wait_drained(c, 20000));
+	cr_assert_eq(cmd_int(c, "HEXISTS {insp}:approvals:pending N-3"), 1);
+	campaign_of(c, "N-3", id3);
+	cr_assert_str_eq(id3, "");
+	cr_assert_eq(run(out, sizeof(out), "%s pledges --config %s",
+			 INSPECTCTL_PATH, d.config),
+		     0, "%s", out);
+	cr_assert(strstr(out, "N-3 ") && strstr(out, "awaiting"), "%s", out);
+	cr_assert(strstr(out, "1 awaiting planning"), "%s", out);
 	free(csv);
 	daemon_signal(&d, SIGTERM);
 	daemon_wait(&d);

@@ -95,8 +95,8 @@ Test(pledges, a_bad_rule_is_refused_with_its_place)
 				      "251}", "P"), "251 is not from 1"));
 	cr_assert(strstr(item_refusal("{verify: all, deadline_working_days: "
 				      "5}", "P-0123456789012345678901234567890"
-				      "123456789"),
-			 "a pledge item's code is at most 40 bytes"));
+				      "12345"),
+			 "a pledge item's code is at most 36 bytes"));
 	cr_assert(strstr(item_refusal("{verify: all}", "P"),
 			 "deadline_working_days"));
 }
@@ -220,7 +220,7 @@ Test(pledges, planning_groups_by_item_and_window_end)
 	    {"91350100M000300Y2C", "SC-001", day("2030-01-07"), "N6"},
 	};
 	struct pledge_plan p;
-	cr_assert_eq(pledge_plan_make(v, 6, &items, &cal, day("2030-01-07"),
+	cr_assert_eq(pledge_plan_make(v, 6, &items, &cal, day("2030-01-07"), 1,
 				      &p),
 		     0);
 	cr_assert_eq(p.waiting, 2);
@@ -234,6 +234,15 @@ Test(pledges, planning_groups_by_item_and_window_end)
 	cr_assert_str_eq(p.approvals.v[p.batches[0].first].number, "N1");
 	cr_assert_str_eq(p.approvals.v[p.batches[0].first + 1].number, "N3");
 	pledge_plan_finish(&p);
+	/* A later run of the day numbers its ids. */
+	cr_assert_eq(pledge_plan_make(v, 1, &items, &cal, day("2030-01-07"), 2,
+				      &p),
+		     0);
+	cr_assert_str_eq(p.batches[0].id, "PV-20300107-20300109-PL-F-2");
+	pledge_plan_finish(&p);
+	cr_assert_eq(pledge_plan_make(v, 1, &items, &cal, day("2030-01-07"),
+				      PLEDGE_MAX_RUNS + 1, &p),
+		     FAIL_INVALID);
 }
 
 Test(pledges, the_scope_keeps_the_approvals_entities)

@@ -14,8 +14,8 @@
 #define ITEMS_MAX 1024
 #define PLEDGE_MAX_DEADLINE_DAYS 250 /* about a year of working days */
 /* A pledge item's code is at most this long, so that the id of its
- * campaigns (PV-YYYYMMDD-YYYYMMDD-<code>) fits 64 bytes. */
-#define PLEDGE_MAX_CODE 40
+ * campaigns (PV-YYYYMMDD-YYYYMMDD-<code>-<run>) fits 64 bytes. */
+#define PLEDGE_MAX_CODE 36
 
 /* A pledge item (告知承诺事项): approvals granted on the applicant's
  * pledge, verified after approval by inspectd's own daily campaigns

@@ -124,13 +124,16 @@ struct pledge_plan {
 			 * beyond the calendar */
 };
 
-/* The campaigns planning on `today` makes of the approvals not yet
- * planned (pending, in any order): those dated today or before, grouped
- * by item and window end; ids PV-<today>-<end>-<item> (dates as
- * YYYYMMDD), batches ascending by id. 0, or FAIL_INVALID (memory). */
+/* The campaigns the run-th planning of `today` that plans any (from 1)
+ * makes of the approvals not yet planned (pending, in any order): those
+ * dated today or before, grouped by item and window end; ids
+ * PV-<today>-<end>-<item> (dates as YYYYMMDD), followed by -<run> from
+ * the second run on; batches ascending by id. 0, or FAIL_INVALID
+ * (memory, or run beyond PLEDGE_MAX_RUNS). */
+#define PLEDGE_MAX_RUNS 999
 int pledge_plan_make(const struct approval *pending, size_t n,
 		     const struct item_list *items, const struct calendar *cal,
-		     int32_t today, struct pledge_plan *ret);
+		     int32_t today, unsigned run, struct pledge_plan *ret);
 void pledge_plan_finish(struct pledge_plan *p);
 /* The entropy of a pledge campaign planned on day: fixed by rule. */
 void pledge_entropy(int32_t day, char *out, size_t size);

@@ -51,6 +51,7 @@ enum key_kind {
 	KEY_APPROVALS_CAMPAIGN,
 	KEY_PLEDGED,
 	KEY_PLEDGES_DAY,
+	KEY_PLEDGES_RUNS,
 	/* under <g> (grades_prefix), the credit platform's */
 	KEY_GRADES_META,
 	KEY_GRADES_IDX,
