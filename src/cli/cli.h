@@ -64,6 +64,10 @@ int export_bundle(const char *id, const char *out, const struct config *cfg,
  * configuration names; on failure nothing is left open. */
 int cli_open_catalog(const struct redis_opts *o, struct config *cfg,
 		     struct store *s, struct catalog *cat);
+/* cli_open_catalog, and *today (if DATE_NONE: not given by --date) made
+ * today in the configured time zone. */
+int cli_open_catalog_on(const struct redis_opts *o, struct config *cfg,
+			struct store *s, struct catalog *cat, int32_t *today);
 
 /* A policy and a population loaded from files, canonical and digested. */
 struct inputs {

@@ -94,11 +94,9 @@ int cmd_overdue(int argc, char **argv)
 	struct config cfg;
 	struct store s;
 	struct catalog cat;
-	int r = cli_open_catalog(&ro, &cfg, &s, &cat);
+	int r = cli_open_catalog_on(&ro, &cfg, &s, &cat, &today);
 	if (r)
 		return r;
-	if (today == DATE_NONE)
-		today = cli_today(cfg.time_zone);
 	if (campaign) {
 		r = one_campaign(&s, &cfg, &cat.calendar, campaign, today, within);
 	} else {

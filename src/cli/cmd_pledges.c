@@ -199,11 +199,9 @@ int cmd_pledges(int argc, char **argv)
 	struct config cfg;
 	struct store s;
 	struct catalog cat;
-	int r = cli_open_catalog(&ro, &cfg, &s, &cat);
+	int r = cli_open_catalog_on(&ro, &cfg, &s, &cat, &today);
 	if (r)
 		return r;
-	if (today == DATE_NONE)
-		today = cli_today(cfg.time_zone);
 	struct pledges_read p = {0};
 	struct diag err;
 	size_t bad = 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inspect/core/date.h"
 #include "inspect/shell/catalog.h"
 
 bool cli_redis_option(int c, const char *arg, struct redis_opts *o)
@@ -69,4 +70,13 @@ int cli_open_catalog(const struct redis_opts *o, struct config *cfg,
 		return EXIT_INPUT;
 	}
 	return EXIT_OK;
+}
+
+int cli_open_catalog_on(const struct redis_opts *o, struct config *cfg,
+			struct store *s, struct catalog *cat, int32_t *today)
+{
+	int r = cli_open_catalog(o, cfg, s, cat);
+	if (r == 0 && *today == DATE_NONE)
+		*today = cli_today(cfg->time_zone);
+	return r;
 }

@@ -13,6 +13,17 @@
 
 static char out[1 << 16];
 
+/* Redis with a population of n entities (seed) and, with it, the tests'
+ * roster; the population file's text (its path into pop). */
+static char *start(struct redis_proc *r, size_t n, unsigned seed,
+		   char pop[160])
+{
+	redis_start(r);
+	snprintf(pop, 160, "%s/pop.csv", r->dir);
+	load_population(r->port, n, seed, pop);
+	return slurp(pop);
+}
+
 /* Today in the daemon's time zone, shifted by `days`, as YYYY-MM-DD. */
 static void day_from_today(int days, char d[11])
 {
@@ -103,16 +114,11 @@ Test(pledges, each_approval_verified_once_before_its_deadline_across_kill9,
 {
 	struct redis_proc r;
 	struct daemon_proc d;
-	char pop[160], approvals[160], policies[160];
-	redis_start(&r);
-	snprintf(pop, sizeof(pop), "%s/pop.csv", r.dir);
+	char pop[160], approvals[160];
+	char *csv = start(&r, 3000, 47, pop);
 	snprintf(approvals, sizeof(approvals), "%s/approvals.csv", r.dir);
-	load_population(r.port, 3000, 47, pop);
-	char *csv = slurp(pop);
 	size_t n = write_approvals(csv, approvals);
 	redisContext *c = redis_client(r.port);
-	store_roster(c);
-	snprintf(policies, sizeof(policies), "%s/../policies", POLICIES_DIR);
 	daemon_start(&d, r.dir, r.port, "pledges", POLICIES_DIR, NULL);
 	daemon_signal(&d, SIGTERM);
 	daemon_wait(&d);
@@ -238,12 +244,8 @@ Test(pledges, outcomes_kept_to_rectify_false_and_a_false_one_revokes,
 	struct redis_proc r;
 	struct daemon_proc d;
 	char pop[160], u[3][19];
-	redis_start(&r);
-	snprintf(pop, sizeof(pop), "%s/pop.csv", r.dir);
-	load_population(r.port, 2000, 48, pop);
-	char *csv = slurp(pop);
+	char *csv = start(&r, 2000, 48, pop);
 	redisContext *c = redis_client(r.port);
-	store_roster(c);
 	/* A pledge campaign of visits in October (a record of one planned
 	 * then), so that its results are not in the future; and an ordinary
 	 * campaign beside it. */
@@ -348,12 +350,8 @@ Test(pledges, each_import_plans_again_and_a_refused_one_waits, .timeout = 200)
 	struct redis_proc r;
 	struct daemon_proc d;
 	char pop[160], roster[200], id1[80], id2[80], id3[80];
-	redis_start(&r);
-	snprintf(pop, sizeof(pop), "%s/pop.csv", r.dir);
-	load_population(r.port, 2000, 49, pop);
-	char *csv = slurp(pop);
+	char *csv = start(&r, 2000, 49, pop);
 	redisContext *c = redis_client(r.port);
-	store_roster(c);
 	daemon_start(&d, r.dir, r.port, "pledges", POLICIES_DIR, NULL);
 	import_food(&d, r.dir, csv, 0, 2);
 	for (int t = 0; t < 200 && cmd_int(c, "HLEN {insp}:approvals:pending");
