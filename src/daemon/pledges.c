@@ -1,10 +1,12 @@
 /* Pledge verification planned each day, and again after each import
  * (pledges.h): the approvals not yet planned become pledge campaigns,
- * each an intake entry inspectd sends itself. The entries, the approvals each verifies (<p>pledged:<id>),
- * their removal from <p>approvals:pending and the day's mark go in one
- * transaction under a WATCH of the pending approvals and the mark: each
+ * each an intake entry inspectd sends itself. The entries, the approvals
+ * each verifies (<p>pledged:<id>), their removal from
+ * <p>approvals:pending and the day's mark go in one transaction under a
+ * WATCH of the pending approvals, the mark and the day's run count: each
  * approval is planned once, whatever is killed when; the entries are then
- * drawn and published as any campaign is, exactly once. */
+ * drawn and published as any campaign is, exactly once. A refused pledge
+ * campaign's approvals are pending again, in the refusal's transaction. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,36 +50,53 @@ static void add_entry(struct tx *t, const struct pledge_batch *b,
 	tx_xadd(t, KEY_INTAKE, NULL, entry, sizeof(entry) / sizeof(*entry));
 }
 
+/* Approvals as the fields of an HSET (number -> value) and their
+ * numbers, for a transaction. Out of memory, values.failed is set: the
+ * transaction then fails, and nothing is lost. */
+struct approval_fields {
+	struct kv_list values;
+	char (*v)[160];
+	const char **numbers;
+};
+
+static void fields_of(const struct approval *a, size_t n,
+		      struct approval_fields *f)
+{
+	kv_init(&f->values);
+	f->v = calloc(n + 1, sizeof(*f->v));
+	f->numbers = calloc(n + 1, sizeof(*f->numbers));
+	for (size_t i = 0; f->v && f->numbers && i < n; i++) {
+		approval_value(&a[i], f->v[i], sizeof(f->v[i]));
+		kv_add(&f->values, a[i].number, f->v[i]);
+		f->numbers[i] = a[i].number;
+	}
+	if (!f->v || !f->numbers)
+		f->values.failed = true;
+}
+
+static void fields_finish(struct approval_fields *f)
+{
+	kv_finish(&f->values);
+	free(f->v);
+	free(f->numbers);
+}
+
 /* One batch's approvals: what it verifies, and where each went. */
 static void add_batch(struct tx *t, const struct pledge_plan *p,
 		      const struct pledge_batch *b)
 {
-	struct kv_list values, ids;
-	char (*v)[160] = NULL;
-	kv_init(&values);
+	struct approval_fields f;
+	struct kv_list ids;
+	fields_of(&p->approvals.v[b->first], b->n, &f);
 	kv_init(&ids);
-	const char **numbers = NULL;
-	if (b->n) {
-		v = calloc(b->n, sizeof(*v));
-		numbers = calloc(b->n, sizeof(*numbers));
-	}
-	for (size_t i = 0; v && numbers && i < b->n; i++) {
-		const struct approval *a = &p->approvals.v[b->first + i];
-		approval_value(a, v[i], sizeof(v[i]));
-		kv_add(&values, a->number, v[i]);
-		kv_add(&ids, a->number, b->id);
-		numbers[i] = a->number;
-	}
-	if (!v || !numbers)
-		values.failed = true; /* the transaction fails, nothing lost */
-	tx_hset_list(t, KEY_PLEDGED, b->id, &values);
+	for (size_t i = 0; i < b->n; i++)
+		kv_add(&ids, p->approvals.v[b->first + i].number, b->id);
+	tx_hset_list(t, KEY_PLEDGED, b->id, &f.values);
 	tx_hset_list(t, KEY_APPROVALS_CAMPAIGN, NULL, &ids);
-	if (numbers)
-		tx_hdel(t, KEY_APPROVALS_PENDING, NULL, numbers, b->n);
-	kv_finish(&values);
+	if (f.numbers)
+		tx_hdel(t, KEY_APPROVALS_PENDING, NULL, f.numbers, b->n);
 	kv_finish(&ids);
-	free(v);
-	free(numbers);
+	fields_finish(&f);
 }
 
 /* Plans today's campaigns, unless <p>pledges:day says they were planned
@@ -172,23 +191,12 @@ void pledges_requeue(struct tx *t, const struct answer *a)
 	const struct approval_list *l = a->requeue;
 	if (!l || !l->n)
 		return;
-	struct kv_list values;
-	char (*v)[160] = calloc(l->n, sizeof(*v));
-	const char **numbers = calloc(l->n, sizeof(*numbers));
-	kv_init(&values);
-	for (size_t i = 0; v && numbers && i < l->n; i++) {
-		approval_value(&l->v[i], v[i], sizeof(v[i]));
-		kv_add(&values, l->v[i].number, v[i]);
-		numbers[i] = l->v[i].number;
-	}
-	if (!v || !numbers)
-		values.failed = true; /* the refusal fails, nothing lost */
-	tx_hset_list(t, KEY_APPROVALS_PENDING, NULL, &values);
-	if (numbers)
-		tx_hdel(t, KEY_APPROVALS_CAMPAIGN, NULL, numbers, l->n);
-	kv_finish(&values);
-	free(v);
-	free(numbers);
+	struct approval_fields f;
+	fields_of(l->v, l->n, &f);
+	tx_hset_list(t, KEY_APPROVALS_PENDING, NULL, &f.values);
+	if (f.numbers)
+		tx_hdel(t, KEY_APPROVALS_CAMPAIGN, NULL, f.numbers, l->n);
+	fields_finish(&f);
 }
 
 int pledges_step(struct worker *w)

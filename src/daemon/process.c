@@ -27,7 +27,7 @@ static const char *field_str(const redisReply *hash, const char *name)
 }
 
 /* The entry refused: the first line of why its reason. A refused pledge
- * campaign's approvals are planned afresh the next day. */
+ * campaign's approvals are planned again at the next planning. */
 static int reject(struct worker *w, struct answer *a, struct diag *why)
 {
 	struct approval_list requeue;
@@ -111,7 +111,8 @@ static int pledge_scope(struct worker *w, struct answer *a,
 	}
 	approval_list_sort(&l);
 	for (size_t i = 0; i < l.n; i++)
-		if (!rec->earliest_approval || l.v[i].date < rec->earliest_approval)
+		if (!rec->earliest_approval ||
+		    l.v[i].date < rec->earliest_approval)
 			rec->earliest_approval = l.v[i].date;
 	size_t missing = pledge_scope_apply(pop, &l);
 	if (missing || bad)
