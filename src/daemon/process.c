@@ -148,8 +148,12 @@ static int load_population(struct worker *w, struct answer *a,
 	if (pop->n == 0) {
 		population_finish(pop);
 		return reject_for(w, a,
-				  "fields regions, industries, flags: "
-				  "the scope holds no entities");
+				  strcmp(a->c->policy, PLEDGE_POLICY)
+				      ? "fields regions, industries, flags: "
+					"the scope holds no entities"
+				      : "field policy: no approval of the grade "
+					"index's entities was planned for "
+					"this pledge campaign");
 	}
 	if (pop->n > w->cfg->max_population) {
 		population_finish(pop);

@@ -273,11 +273,20 @@ Test(pledges, outcomes_kept_to_rectify_false_and_a_false_one_revokes,
 	       NULL);
 	submit(c, "type", "campaign", "id", "X2", "department", "SAMR-ZZ",
 	       "policy", "pledge", "items", "SC-001", "entropy", "x", NULL);
-	cr_assert(wait_status(c, "X1", "rejected", 10000));
-	cr_assert(wait_status(c, "X2", "rejected", 10000));
-	redisReply *e = cmd(c, "HGET {insp}:campaign:X1 error");
-	cr_assert(strstr(e->str, "is a pledge item"), "%s", e->str);
-	freeReplyObject(e);
+	/* Nor send a pledge campaign inspectd did not plan. */
+	submit(c, "type", "campaign", "id", "X3", "department", "SAMR-ZZ",
+	       "policy", "pledge", "items", "PL-FOOD-01", "entropy", "x", NULL);
+	static const char *const refused[][2] = {
+	    {"X1", "PL-FOOD-01 is a pledge item"},
+	    {"X2", "SC-001 is not a pledge item"},
+	    {"X3", "no approval of the grade index's entities was planned"}};
+	for (int k = 0; k < 3; k++) {
+		cr_assert(wait_status(c, refused[k][0], "rejected", 10000));
+		redisReply *e = cmd(c, "HGET {insp}:campaign:%s error",
+				    refused[k][0]);
+		cr_assert(strstr(e->str, refused[k][1]), "%s", e->str);
+		freeReplyObject(e);
+	}
 	char who[4][19];
 	result(c, "PV-REC", 0, "01", who[0]); /* no pledge outcome */
 	result(c, "N1", 0, "21", who[0]);     /* a pledge outcome, no pledge */
