@@ -7,7 +7,6 @@
 #include "inspect/core/campaign.h"
 #include "inspect/core/date.h"
 #include "inspect/core/decimal.h"
-#include "inspect/core/population.h"
 
 void approval_list_finish(struct approval_list *l)
 {
@@ -192,24 +191,6 @@ void approvals_format(const struct approval_list *l, struct strbuf *out)
 		approval_value(&l->v[i], v, sizeof(v));
 		sb_printf(out, "%s,%s\n", v, l->v[i].number);
 	}
-}
-
-size_t pledge_scope_apply(struct population *p, const struct approval_list *l)
-{
-	size_t kept = 0, missing = 0, j = 0;
-	for (size_t i = 0; i < l->n; i++) {
-		if (i && !strcmp(l->v[i].uscc, l->v[i - 1].uscc))
-			continue;
-		while (j < p->n && memcmp(p->v[j].uscc, l->v[i].uscc,
-					  USCC_LEN) < 0)
-			j++;
-		if (j < p->n && !memcmp(p->v[j].uscc, l->v[i].uscc, USCC_LEN))
-			p->v[kept++] = p->v[j++];
-		else
-			missing++;
-	}
-	p->n = kept;
-	return missing;
 }
 
 void pledge_policy_text(const struct item *it, struct strbuf *out)

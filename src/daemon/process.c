@@ -93,36 +93,40 @@ static int read_history(struct worker *w, struct answer *a,
 }
 
 /* A pledge campaign draws from the entities of the approvals the daily
- * planning gave it (<p>pledged:<id>). 1, or the population freed and
- * FAIL_LOST. */
-static int pledge_scope(struct worker *w, struct answer *a,
-			struct population *pop, struct campaign_record *rec)
+ * planning gave it (<p>pledged:<id>), read one by one from the grade
+ * index. 0, FAIL_INVALID (err) or FAIL_LOST. */
+static int read_pledged(struct worker *w, struct answer *a,
+			struct population *pop, struct campaign_record *rec,
+			struct diag *err)
 {
-	if (strcmp(a->c->policy, PLEDGE_POLICY))
-		return 1;
 	struct approval_list l = {0};
-	struct diag err;
-	size_t bad;
-	diag_init(&err);
+	struct diag why;
+	size_t bad, m = 0;
+	diag_init(&why);
 	if (approvals_read(&w->store, KEY_PLEDGED, a->c->id, &w->cat->items,
-			   &l, &bad, &err) < 0) {
-		population_finish(pop);
+			   &l, &bad, &why) < 0)
 		return FAIL_LOST;
-	}
 	approval_list_sort(&l);
-	for (size_t i = 0; i < l.n; i++)
+	char *usccs = malloc(l.n * USCC_LEN + 1);
+	for (size_t i = 0; usccs && i < l.n; i++) {
 		if (!rec->earliest_approval ||
 		    l.v[i].date < rec->earliest_approval)
 			rec->earliest_approval = l.v[i].date;
-	size_t missing = pledge_scope_apply(pop, &l);
-	if (missing || bad)
+		if (i == 0 || strcmp(l.v[i].uscc, l.v[i - 1].uscc))
+			memcpy(usccs + USCC_LEN * m++, l.v[i].uscc, USCC_LEN);
+	}
+	approval_list_finish(&l);
+	int r = usccs ? grades_read_some(&w->store, usccs, m, pop,
+					 &rec->generation, err)
+		      : diag_add(err, "out of memory");
+	free(usccs);
+	if (r == 0 && (pop->n < m || bad))
 		log_warn("approvals without an entity of the grade index, or "
 			 "unreadable: not verified by this campaign",
 			 "campaign=%s missing=%zu unreadable=%zu reason=%s",
-			 a->c->id, missing, bad,
-			 log_quote(bad ? diag_reason(&err) : "-"));
-	approval_list_finish(&l);
-	return 1;
+			 a->c->id, m - pop->n, bad,
+			 log_quote(bad ? diag_reason(&why) : "-"));
+	return r;
 }
 
 /* The population a campaign draws from, canonical, scoped, digested. */
@@ -132,9 +136,12 @@ static int load_population(struct worker *w, struct answer *a,
 {
 	struct diag err;
 	diag_init(&err);
-	struct grades_timing gt;
-	int r = grades_read(&w->store, pop, &rec->generation, &gt, &err);
-	w->t.fetch = gt.fetch;
+	struct grades_timing gt = {0};
+	double t0 = clock_seconds();
+	int r = strcmp(a->c->policy, PLEDGE_POLICY)
+		    ? grades_read(&w->store, pop, &rec->generation, &gt, &err)
+		    : read_pledged(w, a, pop, rec, &err);
+	w->t.fetch = gt.fetch ? gt.fetch : clock_seconds() - t0;
 	w->t.order = gt.order;
 	w->t.merge = gt.merge;
 	if (r == FAIL_LOST)
@@ -142,9 +149,6 @@ static int load_population(struct worker *w, struct answer *a,
 	if (r < 0)
 		return reject(w, a, &err);
 	scope_apply(&a->c->scope, pop);
-	r = pledge_scope(w, a, pop, rec);
-	if (r != 1)
-		return r;
 	if (pop->n == 0) {
 		population_finish(pop);
 		return reject_for(w, a,
@@ -161,7 +165,7 @@ static int load_population(struct worker *w, struct answer *a,
 				  "the population is above max_population");
 	}
 	rec->population = pop->n;
-	double t0 = clock_seconds();
+	t0 = clock_seconds();
 	r = read_history(w, a, pop, rec);
 	if (r != 1)
 		return r;

@@ -7,6 +7,7 @@
 #include "inspect/core/bucket.h"
 #include "inspect/shell/clock.h"
 #include "inspect/core/date.h"
+#include "inspect/store/store.h"
 
 struct meta {
 	uint64_t generation, count;
@@ -223,6 +224,102 @@ int grades_read(struct store *s, struct population *ret,
 			r = merge_inspected(s, &p);
 		*t = (struct grades_timing){t1 - t0, t2 - t1,
 					    clock_seconds() - t2};
+		if (r < 0) {
+			population_finish(&p);
+			return r;
+		}
+		*ret = p;
+		*ret_generation = before.generation;
+		return 0;
+	}
+	return diag_add(err, "the grade index was replaced three times while "
+			"being read");
+}
+
+/* A few entities by their codes (grades_read_some). */
+struct some_read {
+	struct store *s;
+	const struct meta *m;
+	const char *usccs; /* n codes of USCC_LEN bytes, one after the other */
+	struct population *p;
+	struct diag *err;
+	bool inspected; /* the second pass: <p>inspected:<k> */
+	char key[128];  /* the command being built's: it outlives build */
+};
+
+static void build_some(size_t i, struct args *a, void *ctx)
+{
+	struct some_read *sr = ctx;
+	const char *u = sr->usccs + i * USCC_LEN;
+	if (sr->inspected)
+		key_name_u(sr->key, sizeof(sr->key), sr->s->cfg, KEY_INSPECTED,
+			   bucket_of(u, USCC_LEN, INSPECTED_BUCKETS));
+	else
+		idx_key(sr->key, sizeof(sr->key), sr->s->cfg,
+			sr->m->generation,
+			bucket_of(u, USCC_LEN, sr->m->buckets));
+	args_add(a, "HGET");
+	args_add(a, sr->key); /* appended before the next build */
+	args_addn(a, u, USCC_LEN);
+}
+
+/* An entity's record (absent: not in the index), or the day inspectd
+ * recorded its inspection, which moves last_inspected forward. */
+static void take_some(size_t i, const redisReply *r, void *ctx)
+{
+	struct some_read *sr = ctx;
+	const char *u = sr->usccs + i * USCC_LEN;
+	if (r->type != REDIS_REPLY_STRING)
+		return;
+	struct entity *e;
+	int32_t day;
+	if (sr->inspected) {
+		e = population_find(sr->p, u);
+		if (e && date_parse(r->str, (unsigned)r->len, &day) &&
+		    (e->last_inspected == DATE_NONE || day > e->last_inspected))
+			e->last_inspected = day;
+		return;
+	}
+	struct diag why;
+	diag_init(&why);
+	e = &sr->p->v[sr->p->n];
+	if (population_parse_record(u, USCC_LEN, r->str, r->len, e, &why) == 0)
+		sr->p->n++;
+	else
+		diag_add(sr->err, "grade record %.18s: %s", u,
+			 diag_reason(&why));
+}
+
+int grades_read_some(struct store *s, const char *usccs, size_t n,
+		     struct population *ret, uint64_t *ret_generation,
+		     struct diag *err)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		struct meta before, after;
+		struct population p = {0};
+		p.v = calloc(n + 1, sizeof(struct entity));
+		struct some_read sr = {s, &before, usccs, &p, err, false, ""};
+		unsigned errors = err->count;
+		int r = p.v ? read_meta(s, &before, err)
+			    : diag_add(err, "out of memory");
+		if (r == 0 && store_pipeline_each(s, n, build_some, take_some,
+						  &sr) < 0)
+			r = FAIL_LOST;
+		if (r == 0)
+			r = read_meta(s, &after, err);
+		if (r == 0 && after.generation != before.generation) {
+			population_finish(&p); /* replaced while read: again */
+			continue;
+		}
+		if (r == 0 && err->count != errors)
+			r = FAIL_INVALID;
+		if (r == 0 && population_canonicalize(&p, "grade index", 0,
+						      err) < 0)
+			r = FAIL_INVALID;
+		sr.inspected = true;
+		if (r == 0 && store_pipeline_each(s, n, build_some, take_some,
+						  &sr) < 0)
+			r = FAIL_LOST;
 		if (r < 0) {
 			population_finish(&p);
 			return r;

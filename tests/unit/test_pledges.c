@@ -8,8 +8,6 @@
 #include "inspect/core/decimal.h"
 #include "inspect/core/pledges.h"
 #include "inspect/core/policy.h"
-#include "inspect/core/population.h"
-#include "inspect/core/sampler.h"
 
 static const char items_yaml[] =
     "items:\n"
@@ -243,35 +241,6 @@ Test(pledges, planning_groups_by_item_and_window_end)
 	cr_assert_eq(pledge_plan_make(v, 1, &items, &cal, day("2030-01-07"),
 				      PLEDGE_MAX_RUNS + 1, &p),
 		     FAIL_INVALID);
-}
-
-Test(pledges, the_scope_keeps_the_approvals_entities)
-{
-	const char *csv = POPULATION_HEADER "\n"
-			  "91350100M000100Y43,A,,350100,,,\n"
-			  "91350100M000200Y3P,B,,350100,,,\n"
-			  "91350100M000300Y2C,C,,350100,,,\n";
-	struct population pop;
-	struct diag err;
-	diag_init(&err);
-	cr_assert_eq(population_parse_csv("p", csv, strlen(csv), &pop, &err), 0,
-		     "%s", diag_text(&err));
-	struct approval_list l = {0};
-	struct approval a[] = {
-	    {"91350100M000300Y2C", "PL-F", 0, "N1"},
-	    {"91350100M000300Y2C", "PL-F", 0, "N2"},
-	    {"91350100M000400Y11", "PL-F", 0, "N3"},
-	    {"91350100M000100Y43", "PL-F", 0, "N4"},
-	};
-	for (int i = 0; i < 4; i++)
-		approval_list_add(&l, &a[i]);
-	approval_list_sort(&l);
-	cr_assert_eq(pledge_scope_apply(&pop, &l), 1);
-	cr_assert_eq(pop.n, 2);
-	cr_assert(!memcmp(pop.v[0].uscc, "91350100M000100Y43", 18));
-	cr_assert(!memcmp(pop.v[1].uscc, "91350100M000300Y2C", 18));
-	approval_list_finish(&l);
-	population_finish(&pop);
 }
 
 Test(pledges, timing_due_soon_and_overdue)

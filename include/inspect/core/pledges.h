@@ -65,12 +65,6 @@ int approval_from_value(const char *number, const char *value, size_t len,
  * a line feed, in the list's order. */
 void approvals_format(const struct approval_list *l, struct strbuf *out);
 
-/* Keeps, in place and in order, the entities of a canonical population
- * that an approval of l (sorted: approval_list_sort) names; returns how
- * many of l's distinct USCCs it does not hold. */
-struct population;
-size_t pledge_scope_apply(struct population *p, const struct approval_list *l);
-
 /* The policy document of a pledge campaign of item it: stratified, every
  * class at the item's rate, team_size 2. */
 void pledge_policy_text(const struct item *it, struct strbuf *out);

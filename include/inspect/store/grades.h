@@ -34,6 +34,15 @@ int grades_read(struct store *s, struct population *ret,
 		uint64_t *ret_generation, struct grades_timing *t,
 		struct diag *err);
 
+/* The entities of n codes (usccs: USCC_LEN bytes each, one after the
+ * other, none twice) as grades_read would give them, canonical, read one
+ * by one (a code the index lacks is left out): what a pledge campaign
+ * draws from, without reading the whole index. Returns 0, FAIL_INVALID
+ * (err) or FAIL_LOST. */
+int grades_read_some(struct store *s, const char *usccs, size_t n,
+		     struct population *ret, uint64_t *ret_generation,
+		     struct diag *err);
+
 /* Writes pop as a new generation and switches to it, then removes the old
  * one (and any a killed import left), under the import lock <g>import.
  * progress(done, total) is called now and then. Returns 0, or FAIL_LOST
