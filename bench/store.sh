@@ -101,7 +101,29 @@ YAML
 	campaign PPS-$n pps-plain 4 "$dir/caps.log" "$w" $((n / 200))
 	tq1=$(date +%s.%N)
 	stop
+	# Pledge verification (issue 13): 1,000 approvals of a pledge item
+	# (PL-PROD-01: verify all, no qualification) dated today, planned by
+	# the daemon itself; a pledge campaign reads its entities one by one
+	# from the grade index, not the whole index.
+	awk -F, -v d="$(TZ=Asia/Shanghai date +%F)" 'NR > 1 && NR % 997 == 0 && n < 1000 {
+		print $1 ",PL-PROD-01," d ",B-" n++ }
+		BEGIN { print "uscc,item,date,number" }' "$out/pop$n.csv" >"$dir/approvals.csv"
+	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --pledges "$dir/approvals.csv" 2>/dev/null
+	ts0=$(date +%s.%N)
+	$b/src/daemon/inspectd --config "$dir/inspectd.yaml" 2>"$dir/pledges.log" &
+	daemon=$!
+	until grep -q "campaign published" "$dir/pledges.log"; do
+		kill -0 $daemon 2>/dev/null || { cat "$dir/pledges.log" >&2; exit 1; }
+		if grep -q "entry refused" "$dir/pledges.log"; then grep "entry refused" "$dir/pledges.log" >&2; exit 1; fi
+		sleep 0.05
+	done
+	ts1=$(date +%s.%N)
+	stop
+	l=$(grep "campaign published" "$dir/pledges.log")
+	h() { echo "$l" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
 	line=$(grep "campaign published" "$dir/inspectd.log")
+	g() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
+	echo "| $n | pledge verification of $(h population) approvals, daemon start to published (fetch of their entities $(h fetch_s) against $(g fetch_s) for the whole index, digest $(h digest_s), draw $(h draw_s), teams $(h teams_s), publication $(h publish_s)) | $(printf "%.2f" "$(echo "$ts1 - $ts0" | bc)") | $(h selected) selected |"
 	g() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
 	sel=$(g selected)
 	entries=$((2 * sel + 1))

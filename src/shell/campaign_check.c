@@ -59,6 +59,9 @@ int campaign_check(const struct campaign *c, const struct catalog *cat,
 		   const struct campaign_dates *t, struct diag *err)
 {
 	bool pledge = !strcmp(c->policy, PLEDGE_POLICY);
+	if (!pledge && !catalog_policy(cat, c))
+		return diag_add(err, "field policy: no policy named %s",
+				c->policy);
 	for (unsigned i = 0; i < c->n_items; i++) {
 		const struct item *it = item_find(&cat->items, c->items[i]);
 		if (!it)
@@ -71,11 +74,9 @@ int campaign_check(const struct campaign *c, const struct catalog *cat,
 						 "plans its verification "
 						 "itself");
 	}
-	if (!catalog_policy(cat, c))
-		return pledge ? diag_add(err, "field items: a pledge campaign "
-					 "names one pledge item")
-			      : diag_add(err, "field policy: no policy named "
-					 "%s", c->policy);
+	if (pledge && !catalog_policy(cat, c))
+		return diag_add(err, "field items: a pledge campaign names one "
+				"pledge item");
 	if (back_dated(c, t, err) < 0)
 		return -1;
 	struct day_span w;
