@@ -85,7 +85,8 @@ echo
 echo "== pledge verification: approvals granted on a pledge (告知承诺) this"
 echo "   week, and one of two months ago; inspectd plans their verification"
 echo "   itself (all food and drug ones, a fifth of the address pledges),"
-echo "   before each deadline, with a team qualified for the item"
+echo "   by each deadline (the late one within 10 working days), with a"
+echo "   team qualified for the item"
 {
 	echo "uscc,item,date,number"
 	awk -F, 'NR > 1 && $4 ~ /^4101/ { print $1 }' demo/population.csv |

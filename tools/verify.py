@@ -934,9 +934,9 @@ def pledge_rule(items, code):
                              "all nor a rate 0 < r <= 1 of at most 12 "
                              "fraction digits" % (code, verify))
     n = rule.get("deadline_working_days", "")
-    if not digits(n) or len(n) > 3 or not 1 <= int(n) <= 250:
+    if not digits(n) or len(n) > 3 or not 1 <= int(n) <= 200:
         raise Difference("items.yaml: item %s: deadline_working_days %s is "
-                         "not a number from 1 to 250" % (code, n or "(none)"))
+                         "not a number from 1 to 200" % (code, n or "(none)"))
     return verify, int(n)
 
 
@@ -1069,18 +1069,19 @@ def check_pledges(bundle, m, entities):
     if m["entropy"] != PLEDGE_ENTROPY + date_text(draw):
         raise Difference("MANIFEST: entropy %r, the rule's is %r"
                          % (m["entropy"], PLEDGE_ENTROPY + date_text(draw)))
-    want = "PV-%s-%s-%s" % (date_text(draw).replace("-", ""),
-                            date_text(end).replace("-", ""), code)
-    # A later planning run of the day numbers its ids: -2 to -999.
-    run = m["campaign"][len(want):]
-    if not m["campaign"].startswith(want) or \
-            (run and not re.fullmatch(r"-[1-9][0-9]{0,2}", run)) or \
-            run == "-1":
+    want = "PV-%s-%s-" % (date_text(draw).replace("-", ""),
+                          date_text(end).replace("-", ""))
+    # The planning's run of the day (1 to 999) stands before the code.
+    if not re.fullmatch(re.escape(want) + r"[1-9][0-9]{0,2}-" +
+                        re.escape(code), m["campaign"]):
         raise Difference("MANIFEST: campaign %s, the rule's id for draw "
-                         "date %s, item %s and teams.txt's window end %s "
-                         "is %s (or with -2, -3, ... after it)"
-                         % (m["campaign"], date_text(draw), code,
-                            date_text(end), want))
+                         "date %s, teams.txt's window end %s and item %s "
+                         "is %s<run>-%s" % (m["campaign"], date_text(draw),
+                                            date_text(end), code, want,
+                                            code))
+    if day_number(window[0]) != draw + 1:
+        raise Difference("teams.txt: a pledge campaign's window starts the "
+                         "day after its date")
     named = {a[0] for a in approvals}
     for e in entities:
         if e[0] not in named:
@@ -1091,6 +1092,9 @@ def check_pledges(bundle, m, entities):
                               "the first working day after the draw date")
     late = None
     for _, day, number in approvals:
+        if day > draw:
+            raise Difference("approvals.csv: %s is dated after the "
+                             "campaign's date" % number)
         deadline = working_day_after(working, day, n,
                                      "%s's deadline" % number)
         if deadline >= first:

@@ -14,6 +14,7 @@
 #include "inspect/store/approvals.h"
 #include "inspect/store/grades.h"
 #include "inspect/shell/catalog.h"
+#include "inspect/core/date.h"
 #include "inspect/core/roster.h"
 #include "inspect/core/details.h"
 
@@ -224,6 +225,25 @@ static int import_entities(struct store *s, const char *path)
 	return r;
 }
 
+/* Every approval's deadline within the calendars (a mistyped year would
+ * otherwise wait, never planned): line k + 2 holds approval k. */
+static int deadlines_known(const char *path, const struct catalog *cat,
+			   const struct approval_list *l, struct diag *err)
+{
+	unsigned errors = err->count;
+	for (size_t i = 0; i < l->n; i++)
+		if (pledge_deadline(&cat->calendar,
+				    item_find(&cat->items, l->v[i].item),
+				    l->v[i].date) == DATE_NONE)
+			diag_add(err, "%s:%zu: field date: no working-day "
+				 "calendar reaches the deadline of approval %s",
+				 path, i + 2, l->v[i].number);
+	if (err->count == errors)
+		return 0;
+	approval_list_finish((struct approval_list *)l);
+	return FAIL_INVALID;
+}
+
 /* Approvals granted on a pledge: the file checked whole against the
  * item list's pledge items (a bad line refuses it, nothing written),
  * then each approval not recorded yet recorded, to be planned by
@@ -245,13 +265,16 @@ static int import_pledges(struct store *s, const struct config *cfg,
 	if (r < 0)
 		perror(path);
 	else if (approvals_parse_csv(path, text, len, &cat.items, &l,
-				     &err) < 0)
+				     &err) < 0 ||
+		 deadlines_known(path, &cat, &l, &err) < 0)
 		fputs(diag_text(&err), stderr);
 	if (r == 0)
 		free(text);
 	catalog_finish(&cat);
-	if (r < 0 || err.count)
+	if (r < 0 || err.count) {
+		approval_list_finish(&l);
 		return EXIT_INPUT;
+	}
 	long n = approvals_record(s, &l, &err);
 	if (n == FAIL_INVALID)
 		fputs(diag_text(&err), stderr);

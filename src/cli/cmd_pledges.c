@@ -1,6 +1,7 @@
 /* inspectctl pledges: approvals granted on a pledge that still owe a
- * verification (awaiting planning, planned, or a visit without outcome),
- * with their deadlines: due soon, overdue; and the counts of all. */
+ * verification (awaiting planning, planned, no entity, or a visit
+ * without outcome), with their deadlines: due soon, overdue; and the
+ * counts of all. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "cli.h"
 #include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
 #include "inspect/shell/catalog.h"
 #include "inspect/store/approvals.h"
 #include "inspect/store/campaign_view.h"
@@ -35,13 +37,18 @@ static const char *campaign_of(const struct pledges_read *p,
 	return f && f->type == REDIS_REPLY_STRING ? f->str : NULL;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct pledge_campaign *)a)->id,
+		      ((const struct pledge_campaign *)b)->id);
+}
+
+/* The campaigns are sorted by id once they are all known. */
 static struct pledge_campaign *find_campaign(struct pledges_read *p,
 					     const char *id)
 {
-	for (size_t i = 0; i < p->n_c; i++)
-		if (!strcmp(p->c[i].id, id))
-			return &p->c[i];
-	return NULL;
+	struct pledge_campaign key = {.id = id};
+	return bsearch(&key, p->c, p->n_c, sizeof(*p->c), by_id);
 }
 
 /* Each campaign an approval went to: its status, and if published, its
@@ -53,10 +60,18 @@ static int read_campaigns(struct store *s, struct pledges_read *p)
 		return FAIL_INVALID;
 	for (size_t i = 0; i < p->all.n; i++) {
 		const char *id = campaign_of(p, p->all.v[i].number);
-		if (!id || find_campaign(p, id))
-			continue;
-		struct pledge_campaign *c = &p->c[p->n_c++];
-		c->id = id;
+		if (id)
+			p->c[p->n_c++].id = id;
+	}
+	qsort(p->c, p->n_c, sizeof(*p->c), by_id);
+	size_t distinct = 0;
+	for (size_t i = 0; i < p->n_c; i++)
+		if (!distinct || strcmp(p->c[i].id, p->c[distinct - 1].id))
+			p->c[distinct++] = p->c[i];
+	p->n_c = distinct;
+	for (size_t i = 0; i < p->n_c; i++) {
+		struct pledge_campaign *c = &p->c[i];
+		const char *id = c->id;
 		static const char *const status[] = {"status"};
 		redisReply *r = store_hmget(s, KEY_CAMPAIGN, id, status, 1);
 		if (!r)
@@ -76,10 +91,17 @@ static int read_campaigns(struct store *s, struct pledges_read *p)
 	return 0;
 }
 
+static int row_by_uscc(const void *a, const void *b)
+{
+	return strcmp(((const struct campaign_row *)a)->uscc,
+		      ((const struct campaign_row *)b)->uscc);
+}
+
 /* Where approval a stands: its state, and its visit day (DATE_NONE if
  * none) and outcome. */
 static enum pledge_state state_of(struct pledges_read *p,
-				  const struct approval *a, int32_t *day,
+				  const struct approval *a,
+				  const struct item *it, int32_t *day,
 				  const struct result_code **outcome)
 {
 	*day = DATE_NONE;
@@ -92,24 +114,29 @@ static enum pledge_state state_of(struct pledges_read *p,
 		return PLEDGE_REFUSED;
 	if (!c->viewed)
 		return PLEDGE_PLANNED;
-	for (size_t k = 0; k < c->view.n; k++) {
-		struct planned_visit v;
-		struct result_record res;
-		bool has;
-		if (strcmp(c->view.rows[k].uscc, a->uscc) ||
-		    !campaign_row_parse(&c->view.rows[k], &v, &res, &has))
-			continue;
+	/* The view's rows are ascending by uscc. */
+	const struct campaign_row key = {a->uscc, NULL, NULL};
+	const struct campaign_row *row =
+	    bsearch(&key, c->view.rows, c->view.n, sizeof(key), row_by_uscc);
+	struct planned_visit v;
+	struct result_record res;
+	bool has;
+	if (row && campaign_row_parse(row, &v, &res, &has)) {
 		*day = v.date;
-		if (has)
-			*outcome = res.result;
+		*outcome = has ? res.result : NULL;
 		return has ? PLEDGE_VERIFIED : PLEDGE_VISIT;
 	}
-	return PLEDGE_NOT_SAMPLED;
+	/* An item verified in full draws every approval's entity there is. */
+	return it->pledge.rate == PI_ONE ? PLEDGE_NO_ENTITY
+					 : PLEDGE_NOT_SAMPLED;
 }
 
+/* One line: number, entity, item, dates, state (a visit's day, an
+ * outcome's code), campaign, and how the deadline stands. */
 static void print(const struct approval *a, const char *campaign,
 		  enum pledge_state st, enum pledge_timing tm,
-		  int32_t deadline, int32_t day)
+		  int32_t deadline, int32_t day,
+		  const struct result_code *outcome)
 {
 	static const char *const timing[] = {"", "", "due soon", "overdue"};
 	char approved[11], due[11] = "unknown", visit[11] = "-";
@@ -120,7 +147,10 @@ static void print(const struct approval *a, const char *campaign,
 		date_format(day, visit);
 	printf("%s  %s  %s  approved %s  due %s  %s %s  %s%s%s\n", a->number,
 	       a->uscc, a->item, approved, due, pledge_state_names[st],
-	       st == PLEDGE_VISIT ? visit : "", campaign ? campaign : "-",
+	       st == PLEDGE_VISIT	 ? visit
+	       : st == PLEDGE_VERIFIED ? outcome->code
+				       : "",
+	       campaign ? campaign : "-",
 	       tm >= PLEDGE_DUE ? "  " : "", timing[tm]);
 }
 
@@ -133,11 +163,11 @@ static int list(struct pledges_read *p, const struct catalog *cat,
 		const struct approval *a = &p->all.v[i];
 		if (item && strcmp(a->item, item))
 			continue;
-		int32_t day, deadline = pledge_deadline(
-				       &cat->calendar,
-				       item_find(&cat->items, a->item), a->date);
+		const struct item *it = item_find(&cat->items, a->item);
+		int32_t day, deadline = pledge_deadline(&cat->calendar, it,
+							a->date);
 		const struct result_code *outcome;
-		enum pledge_state st = state_of(p, a, &day, &outcome);
+		enum pledge_state st = state_of(p, a, it, &day, &outcome);
 		enum pledge_timing tm = pledge_timing_of(
 		    &cat->calendar, st, deadline, today, within);
 		states[st]++;
@@ -145,15 +175,16 @@ static int list(struct pledges_read *p, const struct catalog *cat,
 		overdue += tm == PLEDGE_OVERDUE;
 		if (all || tm != PLEDGE_SETTLED)
 			print(a, campaign_of(p, a->number), st, tm, deadline,
-			      day);
+			      day, outcome);
 	}
 	printf("approvals: %zu awaiting planning, %zu planned, %zu refused, "
-	       "%zu with a visit planned, %zu not sampled, %zu verified; %zu "
-	       "due within %u working days, %zu overdue\n",
+	       "%zu with a visit planned, %zu not sampled, %zu without an "
+	       "entity in the grade index, %zu verified; %zu due within %u "
+	       "working days, %zu overdue\n",
 	       states[PLEDGE_AWAITING], states[PLEDGE_PLANNED],
 	       states[PLEDGE_REFUSED], states[PLEDGE_VISIT],
-	       states[PLEDGE_NOT_SAMPLED], states[PLEDGE_VERIFIED], due, within,
-	       overdue);
+	       states[PLEDGE_NOT_SAMPLED], states[PLEDGE_NO_ENTITY],
+	       states[PLEDGE_VERIFIED], due, within, overdue);
 	return EXIT_OK;
 }
 

@@ -68,24 +68,19 @@ static int check_rules(const struct bundle *b, const struct item *it,
 	if (!same)
 		return diag_add(err, "policy.yaml: not the pledge policy of "
 				"item %s", it->code);
-	char entropy[64], t[11], e[11], id[SEED_MAX_ID + 1];
+	char entropy[64];
 	pledge_entropy(b->m.date, entropy, sizeof(entropy));
 	if (strcmp(entropy, b->m.entropy))
 		return diag_add(err, "MANIFEST: the entropy of a pledge "
 				"campaign is '%s'", entropy);
-	date_format(b->m.date, t);
-	date_format(ti->window_to, e);
-	int n = snprintf(id, sizeof(id), "PV-%.4s%.2s%.2s-%.4s%.2s%.2s-%.36s",
-			 t, t + 5, t + 8, e, e + 5, e + 8, it->code);
-	/* A later planning run of the day numbers its ids: -2 to -999. */
-	const char *run = b->m.campaign + n;
-	size_t digits = strspn(run + (*run == '-'), "0123456789");
-	bool numbered = *run == '-' && digits >= 1 && digits <= 3 &&
-			!run[1 + digits] && run[1] != '0' &&
-			strcmp(run, "-1");
-	if (strncmp(id, b->m.campaign, (size_t)n) || (*run && !numbered))
-		return diag_add(err, "MANIFEST: the id of this pledge campaign "
-				"is %s (or with -2, -3, ... after it)", id);
+	if (!pledge_id_run(b->m.campaign, b->m.date, ti->window_to,
+			   it->code))
+		return diag_add(err, "MANIFEST: campaign %s is not the id the "
+				"rule gives (PV-<date>-<window end>-<run>-%s)",
+				b->m.campaign, it->code);
+	if (ti->window_from != b->m.date + 1)
+		return diag_add(err, "teams.txt: a pledge campaign's window "
+				"starts the day after its date");
 	return 0;
 }
 
@@ -115,6 +110,11 @@ static int check_entities_and_window(const struct bundle *b,
 				       b->calendars[i].s, b->calendars[i].len,
 				       err);
 	for (size_t i = 0; rc == 0 && i < l->n; i++) {
+		if (l->v[i].date > b->m.date) {
+			rc = diag_add(err, "approvals.csv: %s is dated after the "
+				      "campaign's date", l->v[i].number);
+			break;
+		}
 		int32_t end = pledge_window_end(&cal, it, l->v[i].date,
 						b->m.date);
 		char want[11], got[24] = "beyond the calendars";

@@ -6,11 +6,12 @@
 
 #include "inspect/core/campaign.h"
 #include "inspect/core/decimal.h"
+#include "inspect/core/number.h"
 #include "inspect/core/yaml_doc.h"
 
 struct y_pledge {
 	char *verify;
-	unsigned deadline_working_days;
+	char *deadline_working_days;
 };
 
 struct y_item {
@@ -26,8 +27,10 @@ struct y_items {
 static const cyaml_schema_field_t pledge_fields[] = {
 	CYAML_FIELD_STRING_PTR("verify", CYAML_FLAG_POINTER, struct y_pledge,
 			       verify, 1, 15),
-	CYAML_FIELD_UINT("deadline_working_days", CYAML_FLAG_DEFAULT,
-			 struct y_pledge, deadline_working_days),
+	/* Read as text: decimal digits only (libcyaml would take 010 as
+	 * octal and 0x14 as hexadecimal). */
+	CYAML_FIELD_STRING_PTR("deadline_working_days", CYAML_FLAG_POINTER,
+			       struct y_pledge, deadline_working_days, 1, 8),
 	CYAML_FIELD_END};
 
 static const cyaml_schema_field_t item_fields[] = {
@@ -59,18 +62,29 @@ static const cyaml_schema_value_t items_schema = {
 };
 
 /* verify: "all", or a rate 0 < r <= 1 of at most 12 fraction digits;
- * deadline_working_days: 1 to PLEDGE_MAX_DEADLINE_DAYS. */
-static int pledge_rule_of(const char *origin, const char *code,
+ * deadline_working_days: 1 to PLEDGE_MAX_DEADLINE_DAYS, decimal; the
+ * department a campaign's department (code characters). */
+static int pledge_rule_of(const char *origin, const struct y_item *yi,
 			  const struct y_pledge *y, struct pledge_rule *ret,
 			  struct diag *err)
 {
+	const char *code = yi->code;
+	unsigned long long days = 0;
 	ret->on = true;
+	if (!code_chars(yi->department, strlen(yi->department), 64))
+		return diag_add(err, "%s: items: %s: a pledge item's department "
+				"is 1 to 64 letters, digits, '-', '_' or '.' "
+				"(it names its campaigns' department)", origin,
+				code);
 	if (strlen(code) > PLEDGE_MAX_CODE)
 		return diag_add(err, "%s: items: %s: a pledge item's code is "
 				"at most %d bytes", origin, code,
 				PLEDGE_MAX_CODE);
 	snprintf(ret->verify, sizeof(ret->verify), "%s", y->verify);
-	ret->deadline_days = y->deadline_working_days;
+	if (!number_parse_str(y->deadline_working_days,
+			      PLEDGE_MAX_DEADLINE_DAYS, &days))
+		days = 0;
+	ret->deadline_days = (unsigned)days;
 	if (!strcmp(y->verify, "all"))
 		ret->rate = PI_ONE;
 	else if (!decimal_parse(y->verify, PI_SCALE, PI_ONE, &ret->rate) ||
@@ -82,8 +96,9 @@ static int pledge_rule_of(const char *origin, const char *code,
 	if (ret->deadline_days < 1 ||
 	    ret->deadline_days > PLEDGE_MAX_DEADLINE_DAYS)
 		return diag_add(err, "%s: items: %s: pledge."
-				"deadline_working_days: %u is not from 1 to "
-				"%d", origin, code, ret->deadline_days,
+				"deadline_working_days: '%s' is not a whole "
+				"number from 1 to %d", origin, code,
+				y->deadline_working_days,
 				PLEDGE_MAX_DEADLINE_DAYS);
 	return 0;
 }
@@ -110,9 +125,8 @@ int item_list_parse(const char *origin, const char *text, size_t len,
 			r = diag_add(err, "%s: items: code %s: use letters, "
 				     "digits, '-', '_' or '.'", origin,
 				     yi->code);
-		else if (yi->pledge && pledge_rule_of(origin, yi->code,
-						      yi->pledge, &it->pledge,
-						      err) < 0)
+		else if (yi->pledge && pledge_rule_of(origin, yi, yi->pledge,
+						      &it->pledge, err) < 0)
 			r = -1;
 		else if (item_find(&l, it->code))
 			r = diag_add(err, "%s: items: code %s is listed twice",

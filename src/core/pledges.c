@@ -7,6 +7,7 @@
 #include "inspect/core/campaign.h"
 #include "inspect/core/date.h"
 #include "inspect/core/decimal.h"
+#include "inspect/core/number.h"
 
 void approval_list_finish(struct approval_list *l)
 {
@@ -195,7 +196,8 @@ void approvals_format(const struct approval_list *l, struct strbuf *out)
 
 void pledge_policy_text(const struct item *it, struct strbuf *out)
 {
-	const char *r = it->pledge.rate == PI_ONE ? "1" : it->pledge.verify;
+	const char *r = strcmp(it->pledge.verify, "all") ? it->pledge.verify
+							  : "1";
 	sb_printf(out,
 		  "# inspectd pledge verification of item %s: verify %s\n"
 		  "name: " PLEDGE_POLICY "\n"
@@ -233,6 +235,39 @@ void pledge_entropy(int32_t day, char *out, size_t size)
 	snprintf(out, size, "inspectd-pledges/1 %s", d);
 }
 
+static void compact(int32_t day, char out[9])
+{
+	char d[11];
+	date_format(day, d);
+	snprintf(out, 9, "%.4s%.2s%.2s", d, d + 5, d + 8);
+}
+
+void pledge_campaign_id(int32_t today, int32_t end, unsigned run,
+			const char *code, char id[SEED_MAX_ID + 1])
+{
+	char t[9], e[9];
+	compact(today, t);
+	compact(end, e);
+	snprintf(id, SEED_MAX_ID + 1, "PV-%s-%s-%u-%.36s", t, e, run, code);
+}
+
+unsigned pledge_id_run(const char *id, int32_t today, int32_t end,
+		       const char *code)
+{
+	char want[SEED_MAX_ID + 1];
+	pledge_campaign_id(today, end, 1, code, want);
+	size_t head = 21; /* PV-YYYYMMDD-YYYYMMDD- */
+	size_t digits = strspn(id + (strncmp(id, want, head) ? 0 : head),
+			       "0123456789");
+	unsigned long long run = 0;
+	if (strncmp(id, want, head) || digits < 1 || digits > 3 ||
+	    id[head] == '0' || id[head + digits] != '-' ||
+	    strcmp(id + head + digits + 1, code) ||
+	    !number_parse(id + head, digits, PLEDGE_MAX_RUNS, &run))
+		return 0;
+	return (unsigned)run;
+}
+
 /* An approval with the campaign it goes to, for sorting. */
 struct planned {
 	struct approval a;
@@ -248,12 +283,6 @@ static int by_id_then_number(const void *x, const void *y)
 	return c ? c : strcmp(a->a.number, b->a.number);
 }
 
-static void compact(int32_t day, char out[9])
-{
-	char d[11];
-	date_format(day, d);
-	snprintf(out, 9, "%.4s%.2s%.2s", d, d + 5, d + 8);
-}
 
 int pledge_plan_make(const struct approval *pending, size_t n,
 		     const struct item_list *items, const struct calendar *cal,
@@ -266,8 +295,6 @@ int pledge_plan_make(const struct approval *pending, size_t n,
 	if (!p)
 		return FAIL_INVALID;
 	size_t m = 0;
-	char t[9], e[9];
-	compact(today, t);
 	for (size_t i = 0; i < n; i++) {
 		const struct item *it = item_find(items, pending[i].item);
 		int32_t end = it && it->pledge.on && pending[i].date <= today
@@ -279,13 +306,8 @@ int pledge_plan_make(const struct approval *pending, size_t n,
 			ret->waiting++;
 			continue;
 		}
-		compact(end, e);
 		p[m] = (struct planned){pending[i], it, end, ""};
-		int k = snprintf(p[m].id, sizeof(p[m].id), "PV-%s-%s-%.36s", t,
-				 e, it->code);
-		if (run > 1)
-			snprintf(p[m].id + k, sizeof(p[m].id) - (size_t)k,
-				 "-%u", run);
+		pledge_campaign_id(today, end, run, it->code, p[m].id);
 		m++;
 	}
 	qsort(p, m, sizeof(*p), by_id_then_number);
@@ -325,7 +347,8 @@ void pledge_plan_finish(struct pledge_plan *p)
 }
 
 const char *const pledge_state_names[PLEDGE_STATES] = {
-	"awaiting", "planned", "refused", "visit", "not_sampled", "verified",
+	"awaiting", "planned",	  "refused",
+	"visit",    "not_sampled", "no_entity", "verified",
 };
 
 enum pledge_timing pledge_timing_of(const struct calendar *cal,

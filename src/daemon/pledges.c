@@ -99,6 +99,41 @@ static void add_batch(struct tx *t, const struct pledge_plan *p,
 	fields_finish(&f);
 }
 
+/* The plan of run `run` of today, or of a later run if a campaign record
+ * holds one of its ids already (an entry in a pledge campaign's place,
+ * made by the rule: campaign_check), each id's record WATCHed. 0,
+ * FAIL_INVALID (no plan), FAIL_LOST. */
+static int plan_free_ids(struct worker *w, const struct approval_list *l,
+			 unsigned run, struct pledge_plan *plan)
+{
+	static const char *const status[] = {"status"};
+	for (;; run++) {
+		if (pledge_plan_make(l->v, l->n, &w->cat->items,
+				     &w->cat->calendar, w->today, run,
+				     plan) < 0)
+			return FAIL_INVALID;
+		bool taken = false;
+		for (size_t i = 0; !taken && i < plan->n_batches; i++) {
+			const char *id = plan->batches[i].id;
+			redisReply *r = store_watch(&w->store, KEY_CAMPAIGN,
+						    id) == 0
+					    ? store_hmget(&w->store,
+							  KEY_CAMPAIGN, id,
+							  status, 1)
+					    : NULL;
+			if (!r) {
+				pledge_plan_finish(plan);
+				return FAIL_LOST;
+			}
+			taken = reply_str(r, 0) != NULL;
+			freeReplyObject(r);
+		}
+		if (!taken)
+			return 0;
+		pledge_plan_finish(plan);
+	}
+}
+
 /* Plans today's campaigns, unless <p>pledges:day says they were planned
  * (an import removes it): 1 planned or done before, 0 on a conflict (an
  * import meanwhile: tried again at the next step), or FAIL_LOST. */
@@ -121,11 +156,13 @@ static int plan_today(struct worker *w)
 	}
 	bool done = day->type == REDIS_REPLY_STRING && !strcmp(day->str, today);
 	/* Campaign ids are unique: each run of a day that plans any has a
-	 * number of its own. */
-	unsigned run = 1 + (unsigned)number_or(runs->type == REDIS_REPLY_STRING
-						   ? runs->str
-						   : "",
-					       PLEDGE_MAX_RUNS, 0);
+	 * number of its own. A count that does not read plans nothing (the
+	 * day is marked, and the error logged, below). */
+	unsigned long long before = 0;
+	bool counted = runs->type == REDIS_REPLY_NIL ||
+		       (runs->type == REDIS_REPLY_STRING &&
+			number_parse_str(runs->str, PLEDGE_MAX_RUNS, &before));
+	unsigned run = counted ? 1 + (unsigned)before : PLEDGE_MAX_RUNS + 1;
 	freeReplyObject(day);
 	freeReplyObject(runs);
 	if (done)
@@ -145,20 +182,29 @@ static int plan_today(struct worker *w)
 			 "longer a pledge item?): left pending",
 			 "count=%zu reason=%s", bad,
 			 log_quote(diag_reason(&err)));
-	int r = pledge_plan_make(pending.v, pending.n, &w->cat->items,
-				 &w->cat->calendar, w->today, run, &plan);
+	int r = plan_free_ids(w, &pending, run, &plan);
 	approval_list_finish(&pending);
+	if (r == FAIL_LOST)
+		return FAIL_LOST;
 	if (r < 0) /* the day is marked: tried again after an import */
 		log_error("pledge verification not planned: out of memory, or "
-			  "too many runs today", "day=%s run=%u", today, run);
+			  "no run of the day left (pledges:runs)", "day=%s "
+			  "run=%u", today, run);
 	struct tx t;
 	tx_begin(&t, &w->store);
 	for (size_t i = 0; i < plan.n_batches; i++) {
 		add_entry(&t, &plan.batches[i], w->today);
 		add_batch(&t, &plan, &plan.batches[i]);
 	}
-	if (plan.n_batches)
-		tx_hincrby(&t, KEY_PLEDGES_RUNS, NULL, today, 1);
+	char used[16];
+	snprintf(used, sizeof(used), "%u",
+		 plan.n_batches ? pledge_id_run(plan.batches[0].id, w->today,
+						plan.batches[0].window_end,
+						plan.batches[0].item->code)
+				: 0);
+	const struct kv last_run[] = {KV(today, used)};
+	if (plan.n_batches) /* the run the ids took: the next is after it */
+		tx_hset(&t, KEY_PLEDGES_RUNS, NULL, last_run, 1);
 	tx_set(&t, KEY_PLEDGES_DAY, NULL, today, strlen(today));
 	r = answer_commit(w, &t, "plan pledge verification");
 	if (r == 0 && (plan.n_batches || plan.waiting))

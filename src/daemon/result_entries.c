@@ -15,6 +15,7 @@
 #include "inspect/shell/log.h"
 #include "inspect/core/pledges.h"
 #include "inspect/core/results.h"
+#include "inspect/core/strbuf.h"
 #include "answer.h"
 
 struct result_answer {
@@ -204,22 +205,20 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 /* The numbers of the approvals of r's entity that its pledge campaign
  * verifies, joined by ';', into out. 0 or FAIL_LOST. */
 static int approvals_of(struct worker *w, const struct result_entry *r,
-			char *out, size_t size)
+			struct strbuf *out)
 {
 	struct approval_list l = {0};
 	struct diag err;
-	size_t bad, at = 0;
+	size_t bad;
 	diag_init(&err);
-	out[0] = '\0';
 	if (approvals_read(&w->store, KEY_PLEDGED, r->campaign,
 			   &w->cat->items, &l, &bad, &err) < 0)
 		return FAIL_LOST;
 	approval_list_sort(&l);
 	for (size_t i = 0; i < l.n; i++)
-		if (!strcmp(l.v[i].uscc, r->uscc) &&
-		    at + strlen(l.v[i].number) + 2 < size)
-			at += (size_t)snprintf(out + at, size - at, "%s%s",
-					       at ? ";" : "", l.v[i].number);
+		if (!strcmp(l.v[i].uscc, r->uscc))
+			sb_printf(out, "%s%s", out->len ? ";" : "",
+				  l.v[i].number);
 	approval_list_finish(&l);
 	return 0;
 }
@@ -230,19 +229,22 @@ static int check_and_answer(struct worker *w, const struct result_answer *a)
 {
 	struct result_context x;
 	struct diag why;
-	char approvals[1024] = "";
+	struct strbuf approvals = {0};
 	diag_init(&why);
 	int rc = read_context(w, a->r, &x);
 	bool ok = rc == 0 && acceptable(w, a->r, &x, &why);
 	if (ok && a->r->result->pledge && a->r->result->adverse)
-		rc = approvals_of(w, a->r, approvals, sizeof(approvals));
+		rc = approvals_of(w, a->r, &approvals);
+	if (approvals.failed) /* not a false pledge's event short of one */
+		rc = FAIL_LOST;
 	if (ok && rc == 0)
 		rc = accept(w, a, &x.v,
 			    reply_str(x.rec, 2) ? reply_str(x.rec, 2) : "",
-			    x.deadline, approvals);
+			    x.deadline, approvals.len ? approvals.s : "");
 	else if (rc == 0)
 		rc = refuse(w, a, &why);
 	context_finish(&x);
+	sb_finish(&approvals);
 	return rc;
 }
 

@@ -55,6 +55,34 @@ static int back_dated(const struct campaign *c,
 			t->max_backdate_days);
 }
 
+/* A pledge campaign is inspectd's own, and nothing of it is chosen: its
+ * id, date, window and entropy are the planning's rule's (pledges.h), so
+ * that an entry in its place could only be the same campaign. Ids
+ * beginning PV- are pledge campaigns'. */
+static int pledge_rule(const struct campaign *c, bool pledge,
+		       struct diag *err)
+{
+	char entropy[64];
+	if (!pledge)
+		return strncmp(c->id, "PV-", 3)
+			       ? 0
+			       : diag_add(err, "field id: ids beginning PV- "
+					  "are inspectd's pledge campaigns'");
+	if (c->date == DATE_NONE || c->window_from == DATE_NONE ||
+	    c->window_from != c->date + 1)
+		return diag_add(err, "field window: a pledge campaign's starts "
+				"the day after its date");
+	pledge_entropy(c->date, entropy, sizeof(entropy));
+	if (!c->has_entropy || strcmp(c->entropy, entropy))
+		return diag_add(err, "field entropy: a pledge campaign's is "
+				"'%s'", entropy);
+	if (!pledge_id_run(c->id, c->date, c->window_to, c->items[0]))
+		return diag_add(err, "field id: not the id the planning gives "
+				"a pledge campaign of this date, window and "
+				"item");
+	return 0;
+}
+
 int campaign_check(const struct campaign *c, const struct catalog *cat,
 		   const struct campaign_dates *t, struct diag *err)
 {
@@ -77,6 +105,8 @@ int campaign_check(const struct campaign *c, const struct catalog *cat,
 	if (pledge && !catalog_policy(cat, c))
 		return diag_add(err, "field items: a pledge campaign names one "
 				"pledge item");
+	if (pledge_rule(c, pledge, err) < 0)
+		return -1;
 	if (back_dated(c, t, err) < 0)
 		return -1;
 	struct day_span w;

@@ -126,8 +126,11 @@ int approvals_read(struct store *s, enum key_kind k, const char *arg,
 		struct approval a;
 		struct diag why;
 		diag_init(&why);
+		/* A NUL in a name or value would make it another approval
+		 * (the number is used as a C string): none reads. */
 		if (f->type != REDIS_REPLY_STRING ||
 		    v->type != REDIS_REPLY_STRING ||
+		    strlen(f->str) != f->len || strlen(v->str) != v->len ||
 		    approval_from_value(f->str, v->str, v->len, items, &a,
 					&why) < 0 ||
 		    approval_list_add(ret, &a) < 0) {
@@ -136,7 +139,7 @@ int approvals_read(struct store *s, enum key_kind k, const char *arg,
 					 f->type == REDIS_REPLY_STRING ? f->str
 								       : "?",
 					 why.count ? diag_reason(&why)
-						   : "out of memory");
+						   : "not text, or out of memory");
 		}
 	}
 	freeReplyObject(r);

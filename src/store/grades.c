@@ -269,6 +269,9 @@ static void take_some(size_t i, const redisReply *r, void *ctx)
 {
 	struct some_read *sr = ctx;
 	const char *u = sr->usccs + i * USCC_LEN;
+	if (r->type == REDIS_REPLY_ERROR) /* not a hash, as grades_read says */
+		diag_add(sr->err, "%s: %s", sr->inspected ? "inspected" : "grade "
+			 "index", r->str);
 	if (r->type != REDIS_REPLY_STRING)
 		return;
 	struct entity *e;

@@ -26,7 +26,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "daemon/answer.c, daemon/publish.c, daemon/refusal.c, "
 	  "daemon/result_entries.c",
 	  "cli/cmd_pledges.c, cli/cmd_status.c, daemon/overdue.c, "
-	  "daemon/process.c, store/campaign_view.c"),
+	  "daemon/pledges.c, daemon/process.c, store/campaign_view.c"),
 	K(KEY_POPULATION_CHUNK, "<p>population:<sha256>:<k>",
 	  "population:%s:%s", 2, "STRING",
 	  "daemon/answer.c",

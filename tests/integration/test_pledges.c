@@ -215,6 +215,9 @@ Test(pledges, each_approval_verified_once_before_its_deadline_across_kill9,
 	redis_finish(&r);
 }
 
+/* The October pledge campaign of the outcomes' test, by the rule. */
+#define PV "PV-20261009-20261023-1-PL-FOOD-01"
+
 /* A visit of campaign id: its entity, day and first inspector. */
 static void first_visit(redisContext *c, const char *id, size_t k,
 			char uscc[19], char day[11], char inspector[33])
@@ -251,17 +254,18 @@ Test(pledges, outcomes_kept_to_rectify_false_and_a_false_one_revokes,
 	 * campaign beside it. */
 	for (int k = 0; k < 3; k++)
 		nth_uscc(csv, 10 * (size_t)k + 1, u[k]);
-	freeReplyObject(cmd(c, "HSET {insp}:pledged:PV-REC AP-1 "
+	freeReplyObject(cmd(c, "HSET {insp}:pledged:" PV " AP-1 "
 			    "%s,PL-FOOD-01,2026-09-30 AP-2 %s,PL-FOOD-01,"
 			    "2026-09-30 AP-3 %s,PL-FOOD-01,2026-09-30 AP-4 "
 			    "%s,PL-FOOD-01,2026-09-29", u[0], u[1], u[2],
 			    u[0]));
 	daemon_start(&d, r.dir, r.port, "pledges", POLICIES_DIR, NULL);
-	submit(c, "type", "campaign", "id", "PV-REC", "department", "SAMR-ZZ",
+	submit(c, "type", "campaign", "id", PV, "department", "SAMR-ZZ",
 	       "policy", "pledge", "items", "PL-FOOD-01", "date", "2026-10-09",
-	       "window", "2026-10-12..2026-10-23", "entropy", "e", NULL);
-	assert_published(c, "PV-REC");
-	cr_assert_eq(cmd_int(c, "HLEN {insp}:visits:PV-REC"), 3);
+	       "window", "2026-10-10..2026-10-23", "entropy",
+	       "inspectd-pledges/1 2026-10-09", NULL);
+	assert_published(c, PV);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:visits:" PV), 3);
 	submit(c, "type", "campaign", "id", "N1", "department", "SAMR-ZZ",
 	       "policy", "henan-2021", "items", "SC-001", "date", "2026-10-09",
 	       "window", "2026-10-12..2026-10-23", "entropy", "n", NULL);
@@ -273,14 +277,25 @@ Test(pledges, outcomes_kept_to_rectify_false_and_a_false_one_revokes,
 	       NULL);
 	submit(c, "type", "campaign", "id", "X2", "department", "SAMR-ZZ",
 	       "policy", "pledge", "items", "SC-001", "entropy", "x", NULL);
-	/* Nor send a pledge campaign inspectd did not plan. */
+	/* Nor send a pledge campaign but by its rule, which inspectd did not
+	 * plan, nor take an id of the pledge campaigns'. */
 	submit(c, "type", "campaign", "id", "X3", "department", "SAMR-ZZ",
 	       "policy", "pledge", "items", "PL-FOOD-01", "entropy", "x", NULL);
+	submit(c, "type", "campaign", "id", "PV-20261009-20261023-2-PL-FOOD-01",
+	       "department", "SAMR-ZZ", "policy", "pledge", "items",
+	       "PL-FOOD-01", "date", "2026-10-09", "window",
+	       "2026-10-10..2026-10-23", "entropy",
+	       "inspectd-pledges/1 2026-10-09", NULL);
+	submit(c, "type", "campaign", "id", "PV-1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "entropy", "x", NULL);
 	static const char *const refused[][2] = {
 	    {"X1", "PL-FOOD-01 is a pledge item"},
 	    {"X2", "SC-001 is not a pledge item"},
-	    {"X3", "no approval of the grade index's entities was planned"}};
-	for (int k = 0; k < 3; k++) {
+	    {"X3", "a pledge campaign's starts the day after its date"},
+	    {"PV-20261009-20261023-2-PL-FOOD-01",
+	     "no approval of the grade index's entities was planned"},
+	    {"PV-1", "ids beginning PV- are inspectd's"}};
+	for (int k = 0; k < 5; k++) {
 		cr_assert(wait_status(c, refused[k][0], "rejected", 10000));
 		redisReply *e = cmd(c, "HGET {insp}:campaign:%s error",
 				    refused[k][0]);
@@ -288,21 +303,21 @@ Test(pledges, outcomes_kept_to_rectify_false_and_a_false_one_revokes,
 		freeReplyObject(e);
 	}
 	char who[4][19];
-	result(c, "PV-REC", 0, "01", who[0]); /* no pledge outcome */
+	result(c, PV, 0, "01", who[0]); /* no pledge outcome */
 	result(c, "N1", 0, "21", who[0]);     /* a pledge outcome, no pledge */
-	result(c, "PV-REC", 0, "21", who[0]);
-	result(c, "PV-REC", 1, "22", who[1]);
-	result(c, "PV-REC", 2, "23", who[2]);
+	result(c, PV, 0, "21", who[0]);
+	result(c, PV, 1, "22", who[1]);
+	result(c, PV, 2, "23", who[2]);
 	cr_assert(wait_xlen(c, "{insp}:results:rejected", 2, 10000));
 	static char why[4][64];
 	stream_values(c, "{insp}:results:rejected", "reason", why, 4);
 	cr_assert(strstr(why[0], "no outcome of pledge verification"), "%s",
 		  why[0]);
 	cr_assert(strstr(why[1], "21 is an outcome of pledge"), "%s", why[1]);
-	for (int t = 0; t < 200 && cmd_int(c, "HLEN {insp}:results:PV-REC") < 3;
+	for (int t = 0; t < 200 && cmd_int(c, "HLEN {insp}:results:" PV) < 3;
 	     t++)
 		sleep_ms(50);
-	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:PV-REC"), 3);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:" PV), 3);
 	/* Only the false pledge reaches the credit platform, naming the
 	 * approvals to revoke. */
 	cr_assert(wait_xlen(c, "credit:events", 1, 5000));
@@ -375,9 +390,9 @@ Test(pledges, each_import_plans_again_and_a_refused_one_waits, .timeout = 200)
 		sleep_ms(50);
 	campaign_of(c, "N-2", id2);
 	assert_published(c, id2);
-	cr_assert_eq(strlen(id2), strlen(id1) + 2, "%s after %s", id2, id1);
-	cr_assert(!strncmp(id1, id2, strlen(id1)) && !strcmp(id2 + strlen(id1),
-							       "-2"));
+	cr_assert(strstr(id1, "-1-PL-FOOD-01") && strstr(id2, "-2-PL-FOOD-01"),
+		  "%s after %s", id2, id1);
+	cr_assert(!strncmp(id1, id2, 21), "%s after %s", id2, id1);
 	/* No inspector holds food-safety any more: the third is refused,
 	 * and its approval waits to be planned again. */
 	snprintf(roster, sizeof(roster), "%s/roster.csv", r.dir);
@@ -389,7 +404,7 @@ Test(pledges, each_import_plans_again_and_a_refused_one_waits, .timeout = 200)
 		     0, "%s", out);
 	import_food(&d, r.dir, csv, 3, 1);
 	char refused[80];
-	snprintf(refused, sizeof(refused), "%.77s-3", id1);
+	snprintf(refused, sizeof(refused), "%.21s3-PL-FOOD-01", id1);
 	cr_assert(wait_status(c, refused, "rejected", 20000), "%s", refused);
 	cr_assert(wait_drained(c, 20000));
 	cr_assert_eq(cmd_int(c, "HEXISTS {insp}:approvals:pending N-3"), 1);

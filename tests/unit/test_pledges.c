@@ -88,9 +88,13 @@ Test(pledges, a_bad_rule_is_refused_with_its_place)
 			 "at most 12 decimals"));
 	cr_assert(strstr(item_refusal("{verify: all, deadline_working_days: "
 				      "0}", "P"),
-			 "deadline_working_days: 0 is not from 1 to 250"));
+			 "deadline_working_days: '0' is not a whole number "
+			 "from 1 to 200"));
 	cr_assert(strstr(item_refusal("{verify: all, deadline_working_days: "
-				      "251}", "P"), "251 is not from 1"));
+				      "201}", "P"), "'201' is not a whole"));
+	/* Decimal digits only: no octal, no hexadecimal. */
+	cr_assert(strstr(item_refusal("{verify: all, deadline_working_days: "
+				      "0x14}", "P"), "'0x14' is not a whole"));
 	cr_assert(strstr(item_refusal("{verify: all, deadline_working_days: "
 				      "5}", "P-0123456789012345678901234567890"
 				      "12345"),
@@ -185,6 +189,34 @@ Test(pledges, the_policy_of_a_pledge_campaign_draws_at_the_rate)
 	pledge_policy_text(item_find(&items, "PL-F"), &b);
 	cr_assert(strstr(b.s, "verify all\n") && strstr(b.s, "{rate: 1}\n"));
 	sb_finish(&b);
+	/* A rate of 1 written otherwise stays as written. */
+	struct item one = *item_find(&items, "PL-A");
+	snprintf(one.pledge.verify, sizeof(one.pledge.verify), "1.0");
+	one.pledge.rate = PI_ONE;
+	b = (struct strbuf){0};
+	pledge_policy_text(&one, &b);
+	cr_assert(strstr(b.s, "verify 1.0\n") && strstr(b.s, "{rate: 1.0}\n"),
+		  "%s", b.s);
+	sb_finish(&b);
+}
+
+Test(pledges, a_campaign_id_carries_its_run_before_the_code)
+{
+	int32_t t = day("2030-01-07"), e = day("2030-01-09");
+	char id[SEED_MAX_ID + 1];
+	pledge_campaign_id(t, e, 12, "X-2", id);
+	cr_assert_str_eq(id, "PV-20300107-20300109-12-X-2");
+	cr_assert_eq(pledge_id_run(id, t, e, "X-2"), 12);
+	/* Run 2 of item X and run 1 of item X-2 are two ids. */
+	pledge_campaign_id(t, e, 2, "X", id);
+	cr_assert_eq(pledge_id_run(id, t, e, "X"), 2);
+	cr_assert_eq(pledge_id_run(id, t, e, "X-2"), 0);
+	cr_assert_eq(pledge_id_run("PV-20300107-20300109-0-X", t, e, "X"), 0);
+	cr_assert_eq(pledge_id_run("PV-20300107-20300109-01-X", t, e, "X"), 0);
+	cr_assert_eq(pledge_id_run("PV-20300107-20300109-1000-X", t, e, "X"),
+		     0);
+	cr_assert_eq(pledge_id_run("PV-20300107-20300110-1-X", t, e, "X"), 0);
+	cr_assert_eq(pledge_id_run("PV-20300107-20300109-1-X", t, e, "X"), 1);
 }
 
 Test(pledges, deadlines_count_working_days_and_late_ones_get_ten)
@@ -223,9 +255,9 @@ Test(pledges, planning_groups_by_item_and_window_end)
 		     0);
 	cr_assert_eq(p.waiting, 2);
 	cr_assert_eq(p.n_batches, 3);
-	cr_assert_str_eq(p.batches[0].id, "PV-20300107-20300109-PL-F");
-	cr_assert_str_eq(p.batches[1].id, "PV-20300107-20300110-PL-F");
-	cr_assert_str_eq(p.batches[2].id, "PV-20300107-20300204-PL-A");
+	cr_assert_str_eq(p.batches[0].id, "PV-20300107-20300109-1-PL-F");
+	cr_assert_str_eq(p.batches[1].id, "PV-20300107-20300110-1-PL-F");
+	cr_assert_str_eq(p.batches[2].id, "PV-20300107-20300204-1-PL-A");
 	cr_assert_eq(p.batches[0].n, 2);
 	cr_assert_eq(p.batches[0].window_end, day("2030-01-09"));
 	/* Within a batch, by number. */
@@ -236,7 +268,7 @@ Test(pledges, planning_groups_by_item_and_window_end)
 	cr_assert_eq(pledge_plan_make(v, 1, &items, &cal, day("2030-01-07"), 2,
 				      &p),
 		     0);
-	cr_assert_str_eq(p.batches[0].id, "PV-20300107-20300109-PL-F-2");
+	cr_assert_str_eq(p.batches[0].id, "PV-20300107-20300109-2-PL-F");
 	pledge_plan_finish(&p);
 	cr_assert_eq(pledge_plan_make(v, 1, &items, &cal, day("2030-01-07"),
 				      PLEDGE_MAX_RUNS + 1, &p),

@@ -12,9 +12,11 @@
 #include "inspect/core/diag.h"
 
 #define ITEMS_MAX 1024
-#define PLEDGE_MAX_DEADLINE_DAYS 250 /* about a year of working days */
+/* Working days: a window from the day after planning to a deadline this
+ * far stays within the 366 days a campaign's window may span. */
+#define PLEDGE_MAX_DEADLINE_DAYS 200
 /* A pledge item's code is at most this long, so that the id of its
- * campaigns (PV-YYYYMMDD-YYYYMMDD-<code>-<run>) fits 64 bytes. */
+ * campaigns (PV-YYYYMMDD-YYYYMMDD-<run>-<code>) fits 64 bytes. */
 #define PLEDGE_MAX_CODE 36
 
 /* A pledge item (告知承诺事项): approvals granted on the applicant's

@@ -86,14 +86,16 @@ enum pledge_state {
 	PLEDGE_PLANNED,     /* its campaign is not drawn yet */
 	PLEDGE_REFUSED,     /* its campaign was refused */
 	PLEDGE_VISIT,       /* a visit is planned, no outcome yet */
-	PLEDGE_NOT_SAMPLED, /* its campaign did not draw it */
+	PLEDGE_NOT_SAMPLED, /* its campaign did not draw it (a rate) */
+	PLEDGE_NO_ENTITY,   /* nor could it: its entity was not in the grade
+			     * index when its campaign was drawn */
 	PLEDGE_VERIFIED,    /* its outcome is in */
 	PLEDGE_STATES
 };
 extern const char *const pledge_state_names[PLEDGE_STATES];
 
 /* Whether an approval still owes a verification (awaiting, planned,
- * refused, a visit without outcome) and, if so, how its deadline stands
+ * refused, no entity, a visit without outcome) and, if so, how its deadline stands
  * on today: PLEDGE_ON_TRACK, PLEDGE_DUE (within `within` working days,
  * deadline day included) or PLEDGE_OVERDUE (deadline passed). */
 enum pledge_timing { PLEDGE_SETTLED, PLEDGE_ON_TRACK, PLEDGE_DUE,
@@ -118,11 +120,22 @@ struct pledge_plan {
 			 * beyond the calendar */
 };
 
+/* The id of the campaign of item code the run-th planning of today makes
+ * for window end: PV-<today>-<end>-<run>-<code>, the dates as YYYYMMDD
+ * (the run between dates and code, so that no two differ only in where
+ * the code begins). */
+void pledge_campaign_id(int32_t today, int32_t end, unsigned run,
+			const char *code, char id[SEED_MAX_ID + 1]);
+
+/* The run of id if it is pledge_campaign_id(today, end, run, code) for a
+ * run from 1 to PLEDGE_MAX_RUNS, else 0. */
+unsigned pledge_id_run(const char *id, int32_t today, int32_t end,
+		       const char *code);
+
 /* The campaigns the run-th planning of `today` that plans any (from 1)
  * makes of the approvals not yet planned (pending, in any order): those
- * dated today or before, grouped by item and window end; ids
- * PV-<today>-<end>-<item> (dates as YYYYMMDD), followed by -<run> from
- * the second run on; batches ascending by id. 0, or FAIL_INVALID
+ * dated today or before, grouped by item and window end, each with
+ * pledge_campaign_id; batches ascending by id. 0, or FAIL_INVALID
  * (memory, or run beyond PLEDGE_MAX_RUNS). */
 #define PLEDGE_MAX_RUNS 999
 int pledge_plan_make(const struct approval *pending, size_t n,
