@@ -107,6 +107,11 @@ for pv in $(redis-cli -p "$port" --raw HVALS {insp}:approvals:campaign | sort -u
 	published "$pv"
 done
 $ctl pledges --config demo/inspectd.yaml | tail -9
+# One of them re-run from its audit bundle, the pledge rules checked.
+$ctl export --config demo/inspectd.yaml --campaign "$pv" --bundle \
+	--out "demo/bundle-$pv" >/dev/null
+$ctl verify "demo/bundle-$pv" | grep -E '^(verified|DIFFERENCE)'
+python3 tools/verify.py "demo/bundle-$pv" | tail -1
 echo
 echo "== first tasks on {insp}:dept:SAMR-ZZ (of $(redis-cli -p "$port" XLEN {insp}:dept:SAMR-ZZ))"
 # Entries come as an id line, then field and value lines.
