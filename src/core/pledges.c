@@ -291,6 +291,7 @@ int pledge_plan_make(const struct approval *pending, size_t n,
 	memset(ret, 0, sizeof(*ret));
 	if (run < 1 || run > PLEDGE_MAX_RUNS)
 		return FAIL_INVALID;
+	ret->run = run;
 	struct planned *p = malloc(n * sizeof(*p) + 1);
 	if (!p)
 		return FAIL_INVALID;

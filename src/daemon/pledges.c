@@ -197,11 +197,7 @@ static int plan_today(struct worker *w)
 		add_batch(&t, &plan, &plan.batches[i]);
 	}
 	char used[16];
-	snprintf(used, sizeof(used), "%u",
-		 plan.n_batches ? pledge_id_run(plan.batches[0].id, w->today,
-						plan.batches[0].window_end,
-						plan.batches[0].item->code)
-				: 0);
+	snprintf(used, sizeof(used), "%u", plan.run);
 	const struct kv last_run[] = {KV(today, used)};
 	if (plan.n_batches) /* the run the ids took: the next is after it */
 		tx_hset(&t, KEY_PLEDGES_RUNS, NULL, last_run, 1);

@@ -118,6 +118,7 @@ struct pledge_plan {
 	size_t n_batches;
 	size_t waiting; /* approvals left for later: dated after today, or
 			 * beyond the calendar */
+	unsigned run;   /* the run its ids carry */
 };
 
 /* The id of the campaign of item code the run-th planning of today makes
