@@ -169,6 +169,7 @@ static int export_disclosure(const struct export_args *a,
 	}
 	struct disclosure d = {
 		.campaign = a->campaign, .department = campaign_field(v, "department"),
+		.task_type = campaign_field(v, "task_type"),
 		.window = *campaign_field(v, "window") ? campaign_field(v, "window")
 					      : campaign_field(v, "visit_window"),
 		.draw_date = campaign_field(v, "date"), .items = items,

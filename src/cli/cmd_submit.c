@@ -8,11 +8,12 @@
 #include "inspect/store/ops.h"
 #include "inspect/shell/campaign_check.h"
 
-/* Entry fields straight from options of the same name (backdated takes
- * no argument: "yes"). */
+/* Entry fields straight from options of the same name, '-' for '_'
+ * (backdated takes no argument: "yes"). */
 static const char *const fields[] = {"id", "department", "policy", "items",
 				     "regions", "industries", "flags", "size",
-				     "date", "window", "entropy", "backdated"};
+				     "date", "window", "entropy", "task_type",
+				     "backdated"};
 #define N_FIELDS (sizeof(fields) / sizeof(*fields))
 
 /* What the daemon is certain to refuse is not sent: the fields as its
@@ -68,11 +69,16 @@ int cmd_submit(int argc, char **argv)
 	const struct option redis_opts[] = {CLI_REDIS_OPTIONS};
 	const char *value[N_FIELDS] = {0}, *entropy_for = NULL;
 	struct redis_opts ro = {0};
-	for (size_t i = 0; i < N_FIELDS; i++)
-		opts[i] = (struct option){fields[i],
+	char names[N_FIELDS][16];
+	for (size_t i = 0; i < N_FIELDS; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s", fields[i]);
+		for (char *u = strchr(names[i], '_'); u; u = strchr(u, '_'))
+			*u = '-';
+		opts[i] = (struct option){names[i],
 					  i == N_FIELDS - 1 ? no_argument
 							    : required_argument,
 					  0, (int)i + 1};
+	}
 	opts[N_FIELDS] = redis_opts[0];
 	opts[N_FIELDS + 1] = redis_opts[1];
 	opts[N_FIELDS + 2] = (struct option){"entropy-for", required_argument,

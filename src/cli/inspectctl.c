@@ -40,6 +40,7 @@ static const struct command {
 	 "inspectctl submit --id ID --department D --policy NAME --items A,B\n"
 	 "                  [--regions P,..] [--industries P,..] [--flags BRPE]\n"
 	 "                  [--size N] [--date YYYY-MM-DD] [--backdated]\n"
+	 "                  [--task-type directed|undirected]\n"
 	 "                  [--window YYYY-MM-DD..YYYY-MM-DD] [--entropy TEXT]\n"
 	 "                  " REDIS_OPTS "\n"
 	 "       inspectctl submit --entropy-for ID --entropy TEXT "

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "inspect/core/date.h"
+#include "inspect/core/pledges.h"
 #include "inspect/core/policy.h"
 #include "inspect/core/text.h"
 
@@ -196,6 +197,21 @@ static int p_backdated(const char *v, size_t len, struct campaign *c,
 	return 0;
 }
 
+const char *const task_type_names[TASK_TYPES] = {"undirected", "directed"};
+const char *const task_type_zh[TASK_TYPES] = {"不定向抽查", "定向抽查"};
+
+static int p_task_type(const char *v, size_t len, struct campaign *c,
+		       struct diag *why)
+{
+	for (int t = 0; t < TASK_TYPES; t++)
+		if (strlen(task_type_names[t]) == len &&
+		    !memcmp(v, task_type_names[t], len)) {
+			c->task_type = (enum task_type)t;
+			return 0;
+		}
+	return diag_add(why, "must be directed or undirected");
+}
+
 static int p_entropy(const char *v, size_t len, struct campaign *c,
 		     struct diag *why)
 {
@@ -226,6 +242,7 @@ static const struct rule {
 	{"date", p_date, true, false, false},
 	{"window", p_window, true, false, false},
 	{"backdated", p_backdated, true, false, false},
+	{"task_type", p_task_type, true, false, false},
 	{"entropy", p_entropy, true, true, false},
 };
 #define N_RULES (sizeof(rules) / sizeof(*rules))
@@ -237,6 +254,34 @@ static int rule_index(const struct entry_field *f)
 		    memcmp(rules[r].name, f->name, f->name_len) == 0)
 			return (int)r;
 	return -1;
+}
+
+static size_t rule_named(const char *name)
+{
+	size_t r = 0;
+	while (r < N_RULES && strcmp(rules[r].name, name) != 0)
+		r++;
+	return r;
+}
+
+/* A task that names industries or flags, or a pledge campaign's (its
+ * approvals' entities), draws from a chosen class: it is directed, and
+ * saying undirected is a contradiction. Regions alone do not make a task
+ * directed: a department's pool is its jurisdiction. */
+static int task_type_check(struct campaign *c, bool given, struct diag *err)
+{
+	bool chosen = c->scope.n_industries || c->scope.flags ||
+		      strcmp(c->policy, PLEDGE_POLICY) == 0;
+	if (c->type != ENTRY_CAMPAIGN || !chosen)
+		return 0;
+	if (given && c->task_type == TASK_UNDIRECTED)
+		return diag_add(err, "field task_type: undirected draws from "
+				"the whole pool, but the entry chooses %s",
+				c->scope.n_industries ? "industries"
+				: c->scope.flags      ? "list flags"
+						      : "a pledge's approvals");
+	c->task_type = TASK_DIRECTED;
+	return 0;
 }
 
 static int parse_type(const struct entry_field *f, size_t n,
@@ -307,6 +352,8 @@ int campaign_parse(const struct entry_field *f, size_t n,
 	if (c->backdated && c->date == DATE_NONE)
 		return diag_add(err, "field backdated: a back-dated record needs "
 				"its field date");
+	if (task_type_check(c, seen[rule_named("task_type")], err) < 0)
+		return -1;
 	for (size_t r = 0; r < N_RULES; r++) {
 		bool allowed = c->type == ENTRY_CAMPAIGN ? rules[r].campaign
 							 : rules[r].entropy;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inspect/core/campaign.h"
 #include "inspect/core/date.h"
 #include "inspect/core/sha256.h"
 #include "inspect/core/text.h"
@@ -79,7 +80,8 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 	items_line(d, &items, "; ");
 	char cal[64];
 	calendar_label(d, cal, sizeof(cal));
-	sb_puts(b, "campaign,department,items,window,calendar,uscc,name,date,");
+	sb_puts(b, "campaign,department,task_type,items,window,calendar,uscc,"
+		   "name,date,");
 	if (d->teams_disclosed)
 		sb_puts(b, "team,");
 	sb_puts(b, "result,result_text,result_date\r\n");
@@ -89,6 +91,7 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 		row_days(r, day, rday);
 		csv_field(b, d->campaign, false);
 		csv_field(b, d->department, false);
+		csv_field(b, d->task_type, false);
 		csv_field(b, items.s ? items.s : "", false);
 		csv_field(b, d->window, false);
 		csv_field(b, cal, false);
@@ -143,6 +146,7 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 	sb_puts(b, "{");
 	json_member(b, "campaign", d->campaign, true);
 	json_member(b, "department", d->department, true);
+	json_member(b, "task_type", d->task_type, true);
 	sb_puts(b, "\"items\":[");
 	for (unsigned i = 0; i < d->n_items; i++) {
 		sb_puts(b, i ? ",{" : "{");
@@ -335,6 +339,17 @@ static void csp_hash(const char *text, char out[60])
 	strcpy(o - 1, "='"); /* 32 bytes: 43 characters and one '=' */
 }
 
+/* "定向抽查 directed", or the text as it is if it names no type. */
+static const char *task_type_label(const char *t)
+{
+	static const char *const labels[TASK_TYPES] = {
+		"不定向抽查 undirected", "定向抽查 directed"};
+	for (int k = 0; k < TASK_TYPES; k++)
+		if (!strcmp(t, task_type_names[k]))
+			return labels[k];
+	return t;
+}
+
 /* The plan: campaign, department, items, window, calendars, date and
  * counts. */
 static void html_plan(const struct disclosure *d, struct strbuf *b)
@@ -344,6 +359,9 @@ static void html_plan(const struct disclosure *d, struct strbuf *b)
 		   "<dl>\n");
 	html_pair(b, "抽查任务 Campaign", d->campaign, NULL);
 	html_pair(b, "实施部门 Department", d->department, NULL);
+	if (d->task_type[0])
+		html_pair(b, "抽查类型 Type", task_type_label(d->task_type),
+			  NULL);
 	sb_puts(b, "<dt>抽查事项 Items</dt><dd><ul>");
 	for (unsigned i = 0; i < d->n_items; i++) {
 		sb_puts(b, "<li><span class=\"code\">");

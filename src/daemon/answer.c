@@ -160,6 +160,7 @@ void answer_record_fields(struct kv_list *l, const char *status,
 	kv_add(l, "policy", rec->policy->policy.name);
 	kv_add(l, "policy_digest", x->policy_digest);
 	kv_add(l, "items", x->items);
+	kv_add(l, "task_type", task_type_names[c->task_type]);
 	kv_add(l, "window", x->window);
 	kv_add(l, "date", x->date);
 	kv_add(l, "backdated", c->backdated ? "yes" : "no");

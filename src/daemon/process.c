@@ -304,8 +304,9 @@ static int recorded_campaign(const redisReply *rec, const char *id,
 			     const char *entropy, struct campaign *c)
 {
 	static const char *names[] = {"department", "policy", "items",
-				      "window", "size", "date", "backdated"};
-	struct entry_field f[11];
+				      "window", "size", "date", "backdated",
+				      "task_type"};
+	struct entry_field f[12];
 	size_t n = 0;
 	f[n++] = (struct entry_field){"type", "campaign", 4, 8};
 	f[n++] = (struct entry_field){"id", id, 2, strlen(id)};

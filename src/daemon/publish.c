@@ -115,11 +115,12 @@ static void add_tasks(struct tx *t, const struct answer *a,
 			KV("name", name_of(det, k)),
 			KV("address", address_of(det, k)),
 			KV("items", x->items),
+			KV("task_type", task_type_names[a->c->task_type]),
 			KV("window", x->window),
 			KV("date", day),
 			KV("team", team),
 		};
-		xadd_visit(t, KEY_DEPT, a->c->department, task, 8,
+		xadd_visit(t, KEY_DEPT, a->c->department, task, 9,
 			   &(struct merged_visit){p, k});
 	}
 }
@@ -151,6 +152,7 @@ static void add_public(struct tx *t, const struct answer *a,
 	const struct kv plan[] = {
 		KV("department", a->c->department),
 		KV("items", x->x->items),
+		KV("task_type", task_type_names[a->c->task_type]),
 		KV("window", x->x->window),
 		KV("date", x->x->date),
 		KV("population_digest", x->x->population_digest),

@@ -125,6 +125,33 @@ Test(campaign, every_bad_field_is_named)
 			 "'-', '_' or '.', separated by commas\n");
 }
 
+/* 定向 or 不定向: given, else directed exactly when the entry chooses a
+ * class of entities (industries, list flags, a pledge's approvals). */
+Test(campaign, task_types)
+{
+	struct campaign c;
+	cr_assert_str_eq(PARSE(&c, BASE, "regions=4101"), "");
+	cr_assert_eq(c.task_type, TASK_UNDIRECTED);
+	cr_assert_str_eq(PARSE(&c, BASE, "industries=C13"), "");
+	cr_assert_eq(c.task_type, TASK_DIRECTED);
+	cr_assert_str_eq(PARSE(&c, BASE, "flags=B"), "");
+	cr_assert_eq(c.task_type, TASK_DIRECTED);
+	cr_assert_str_eq(PARSE(&c, BASE, "task_type=directed"), "");
+	cr_assert_eq(c.task_type, TASK_DIRECTED);
+	cr_assert_str_eq(PARSE(&c, "type=campaign", "id=PV-1",
+			       "department=D", "policy=pledge", "items=i"), "");
+	cr_assert_eq(c.task_type, TASK_DIRECTED);
+	cr_assert_str_eq(PARSE(&c, BASE, "task_type=random"),
+			 "field task_type: must be directed or undirected\n");
+	cr_assert_str_eq(PARSE(&c, BASE, "industries=F",
+			       "task_type=undirected"),
+			 "field task_type: undirected draws from the whole "
+			 "pool, but the entry chooses industries\n");
+	cr_assert_str_eq(PARSE(&c, "type=entropy", "id=x", "entropy=1",
+			       "task_type=directed"),
+			 "field task_type: not a field of an entropy entry\n");
+}
+
 Test(campaign, refusal_keeps_the_campaign_id)
 {
 	struct campaign c;

@@ -197,7 +197,7 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	};
 	struct disclosure_item items[1] = {{"SC-001", "营业执照"}};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
-			       "2026-11-01", items, 1, 100, 2, 0, "aa", "bb", "cc",
+			       "2026-11-01", "directed", items, 1, 100, 2, 0, "aa", "bb", "cc",
 			       "7 3", "inspectd-draw/1", "2027", false, rows, 2,
 			       "dd", "ee", "ff"};
 	struct strbuf csv = {0}, json = {0}, html = {0};
@@ -225,6 +225,10 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	cr_assert(strstr(json.s, "\"calendar_provisional\":[2027]"), "%s",
 		  json.s);
 	cr_assert(strstr(html.s, "2027 年按暂定日历安排"), "%s", html.s);
+	/* The task's type, in each. */
+	cr_assert(strstr(csv.s, "\r\nC-1,SAMR,directed,"), "%s", csv.s);
+	cr_assert(strstr(json.s, "\"task_type\":\"directed\""), "%s", json.s);
+	cr_assert(strstr(html.s, "定向抽查 directed"), "%s", html.s);
 	/* Teams are left out unless disclosed. */
 	cr_assert_null(strstr(csv.s, "甲 A1"));
 	cr_assert_null(strstr(json.s, "甲 A1"));
@@ -252,7 +256,7 @@ Test(results, exports_defuse_formulas_and_bad_bytes)
 		{"91440304MA5F00000D", "\xb9\xab\xff公司", 0, NULL, NULL, 0, NULL},
 	};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
-			       "2026-11-01", NULL, 0, 100, 4, 0, "aa", "bb", "cc",
+			       "2026-11-01", "", NULL, 0, 100, 4, 0, "aa", "bb", "cc",
 			       "7 3", "inspectd-draw/1", "", false, rows, 4,
 			       NULL, NULL, NULL};
 	struct strbuf csv = {0}, json = {0};

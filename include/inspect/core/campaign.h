@@ -19,6 +19,14 @@
 
 enum entry_type { ENTRY_CAMPAIGN, ENTRY_ENTROPY };
 
+/* The task's type as the national record states it: undirected (不定向抽查)
+ * draws from the department's whole pool (its jurisdiction: regions may
+ * narrow it), directed (定向抽查) from a chosen class of entities (an
+ * industry, a list flag, the approvals of a pledge campaign). */
+enum task_type { TASK_UNDIRECTED, TASK_DIRECTED, TASK_TYPES };
+extern const char *const task_type_names[TASK_TYPES]; /* "undirected"... */
+extern const char *const task_type_zh[TASK_TYPES];    /* "不定向抽查"... */
+
 struct campaign {
 	enum entry_type type;
 	char id[SEED_MAX_ID + 1];
@@ -31,6 +39,7 @@ struct campaign {
 	int32_t date;           /* DATE_NONE: the day it is drawn */
 	int32_t window_from, window_to; /* DATE_NONE: not given */
 	bool backdated;         /* a record of a draw made on an earlier date */
+	enum task_type task_type; /* given, else directed by industries or flags */
 	bool has_entropy;
 	char entropy[SEED_MAX_ENTROPY + 1];
 };

@@ -30,6 +30,9 @@ struct disclosure_row {
 
 struct disclosure {
 	const char *campaign, *department, *window, *draw_date;
+	/* "directed" or "undirected"; "" for a campaign recorded before
+	 * task types were. */
+	const char *task_type;
 	const struct disclosure_item *items;
 	unsigned n_items;
 	size_t population, selected;
