@@ -62,6 +62,25 @@ static const struct command {
 	 "and no\noutcome yet, with its deadline (due soon: within "
 	 "WORKING_DAYS, default 5;\noverdue: passed); --all lists the "
 	 "settled ones too. Then the counts.\n"},
+	{"report", cmd_report, "a department's numbers, and class rates "
+			       "suggested from them",
+	 "inspectctl report [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+	 "                  [--department D] [--region PREFIX]\n"
+	 "                  [--format text|csv|json|html] [--out FILE]\n"
+	 "                  [--policy NAME] [--min-results N] "
+	 "[--max-change FACTOR]\n"
+	 "                  [--date YYYY-MM-DD] " REDIS_OPTS "\n"
+	 "The visits planned in the period (default: this year) by the "
+	 "department's\npublished campaigns (default: every department's), "
+	 "of entities in the region:\nthe pool and its coverage by credit "
+	 "class, visits per entity, results by code,\nproblem-found rates "
+	 "by class, task type, item and department (95% Wilson\n"
+	 "intervals), results on time, the inspectors' load; then the "
+	 "policy's class\nrates (--policy, default the one most used) "
+	 "suggested from the rates found:\nvisits proportional to pool x "
+	 "problem rate at the same workload, each class\nwithin "
+	 "--max-change (2) of today, classes with fewer than --min-results "
+	 "(30)\nresults kept. docs/REPORT.md defines every number.\n"},
 	{"export", cmd_export, "write a campaign's disclosure or audit bundle",
 	 "inspectctl export --campaign ID --format csv|json|html --out DIR\n"
 	 "       inspectctl export --campaign ID --bundle --out DIR\n"

@@ -20,6 +20,11 @@
 /* Results are public within this many working days of the inspection. */
 #define RESULT_DEADLINE_WORKING_DAYS 20
 
+/* What an inspection found, for the statistics: a problem (the rate
+ * risk classes are judged by), none, or nothing to inspect (deregistered,
+ * moved out, no such activity): left out of problem rates. */
+enum result_finding { FINDING_NONE, FINDING_PROBLEM, FINDING_NOT_INSPECTED };
+
 struct result_code {
 	const char *code; /* two digits */
 	const char *zh;   /* as the national record form words it */
@@ -27,6 +32,7 @@ struct result_code {
 	bool adverse;     /* handed to the credit platform */
 	bool pledge;      /* an outcome of pledge verification (告知承诺核查),
 			   * the only results a pledge campaign takes */
+	enum result_finding finding;
 };
 
 extern const struct result_code result_codes[];
