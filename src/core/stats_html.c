@@ -134,16 +134,18 @@ static void charts(const struct stats_report *r, struct strbuf *b)
 	column(t, (unsigned)col_of(t, "coverage"), &a);
 	chart(b, &(struct chart){"chart-coverage", "覆盖率 Coverage by class",
 				 a.labels, a.v, NULL, NULL, NULL, a.n, true});
-	/* Entities by how many visits they saw, every class together. */
+	/* Entities by how many visits they saw, every class together; those
+	 * with none, most of the pool, only in the table. */
 	const struct stats_table *p = t;
 	size_t all = p && p->n_rows ? p->n_rows - 1 : 0;
-	static const char *const bins[] = {"0", "1", "2", "3+"};
-	double nb[4] = {0};
-	for (unsigned k = 0; p && k < 4; k++)
-		nb[k] = atof(stats_cell(p, all, (unsigned)col_of(p, "visits_0") + k));
-	chart(b, &(struct chart){"chart-visits", "每户检查次数 Entities by "
-				 "visits", bins, nb, NULL, NULL, NULL, 4,
-				 false});
+	static const char *const bins[] = {"1", "2", "3+"};
+	double nb[3] = {0};
+	int v1 = col_of(p, "visits_1");
+	for (unsigned k = 0; p && v1 >= 0 && k < 3; k++)
+		nb[k] = atof(stats_cell(p, all, (unsigned)v1 + k));
+	chart(b, &(struct chart){"chart-visits", "受检次数 Entities visited "
+				 "once, twice, 3+ times", bins, nb, NULL, NULL,
+				 NULL, 3, false});
 	t = stats_report_table(r, "rate_by_class");
 	column(t, (unsigned)col_of(t, "problem_rate"), &a);
 	column(t, (unsigned)col_of(t, "ci_low"), &lo);
