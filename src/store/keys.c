@@ -25,8 +25,9 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_CAMPAIGN, "<p>campaign:<id>", "campaign:%s", 1, "HASH",
 	  "daemon/answer.c, daemon/publish.c, daemon/refusal.c, "
 	  "daemon/result_entries.c",
-	  "cli/cmd_pledges.c, cli/cmd_status.c, daemon/overdue.c, "
-	  "daemon/pledges.c, daemon/process.c, store/campaign_view.c"),
+	  "cli/cmd_pledges.c, cli/cmd_report.c, cli/cmd_status.c, "
+	  "daemon/overdue.c, daemon/pledges.c, daemon/process.c, "
+	  "store/campaign_view.c"),
 	K(KEY_POPULATION_CHUNK, "<p>population:<sha256>:<k>",
 	  "population:%s:%s", 2, "STRING",
 	  "daemon/answer.c",
@@ -92,7 +93,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "cli/export_bundle.c, daemon/teams.c"),
 	K(KEY_PUBLISHED, "<p>published", "published", 0, "SET",
 	  "daemon/publish.c",
-	  "cli/cmd_overdue.c, daemon/overdue.c"),
+	  "cli/cmd_overdue.c, cli/cmd_report.c, daemon/overdue.c"),
 	K(KEY_RESULTS, "<p>results", "results", 0, "STREAM",
 	  "daemon/result_entries.c",
 	  "daemon/worker.c"),
