@@ -370,16 +370,21 @@ static int render(struct report_run *x, const struct review *rv)
 	date_format(a->today, today);
 	const struct stats_scope scope = {from, to, a->department, a->region,
 					  today};
-	struct stats_report rep;
+	struct table_set rep;
 	struct strbuf out = {0};
 	stats_report_build(&rep, &x->st, rv, &scope);
-	void (*fmt[])(const struct stats_report *, struct strbuf *) = {
-		stats_text, stats_csv, stats_json, stats_html};
-	fmt[a->format](&rep, &out);
+	if (a->format == R_TEXT)
+		tables_text(&rep, "inspectd report", &out);
+	else if (a->format == R_CSV)
+		tables_csv(&rep, &out);
+	else if (a->format == R_JSON)
+		tables_json(&rep, &out);
+	else
+		stats_html(&rep, &out);
 	out.failed |= rep.failed;
 	int r = write_out(a, &out);
 	sb_finish(&out);
-	stats_report_free(&rep);
+	table_set_free(&rep);
 	return r;
 }
 

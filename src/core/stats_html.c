@@ -105,62 +105,54 @@ struct series {
 	size_t n;
 };
 
-static void column(const struct stats_table *t, unsigned col,
+static void column(const struct table *t, unsigned col,
 		   struct series *s)
 {
 	s->n = 0;
 	for (size_t i = 0; t && i < t->n_rows && s->n < 64; i++) {
-		if (!strcmp(stats_cell(t, i, 0), "all"))
+		if (!strcmp(table_cell(t, i, 0), "all"))
 			continue;
-		s->labels[s->n] = stats_cell(t, i, 0);
-		s->v[s->n++] = atof(stats_cell(t, i, col));
+		s->labels[s->n] = table_cell(t, i, 0);
+		s->v[s->n++] = atof(table_cell(t, i, col));
 	}
 }
 
-static int col_of(const struct stats_table *t, const char *name)
-{
-	for (unsigned c = 0; t && c < t->n_cols; c++)
-		if (!strcmp(t->cols[c], name))
-			return (int)c;
-	return -1;
-}
-
-static void charts(const struct stats_report *r, struct strbuf *b)
+static void charts(const struct table_set *r, struct strbuf *b)
 {
 	struct series a, lo, hi, x;
-	const struct stats_table *t = stats_report_table(r, "pool");
+	const struct table *t = table_find(r, "pool");
 	sb_puts(b, "<section id=\"charts\"><h2>图表 Charts</h2>"
 		   "<div class=\"charts\">\n");
-	column(t, (unsigned)col_of(t, "coverage"), &a);
+	column(t, (unsigned)table_col(t, "coverage"), &a);
 	chart(b, &(struct chart){"chart-coverage", "覆盖率 Coverage by class",
 				 a.labels, a.v, NULL, NULL, NULL, a.n, true});
 	/* Entities by how many visits they saw, every class together; those
 	 * with none, most of the pool, only in the table. */
-	const struct stats_table *p = t;
+	const struct table *p = t;
 	size_t all = p && p->n_rows ? p->n_rows - 1 : 0;
 	static const char *const bins[] = {"1", "2", "3+"};
 	double nb[3] = {0};
-	int v1 = col_of(p, "visits_1");
+	int v1 = table_col(p, "visits_1");
 	for (unsigned k = 0; p && v1 >= 0 && k < 3; k++)
-		nb[k] = atof(stats_cell(p, all, (unsigned)v1 + k));
+		nb[k] = atof(table_cell(p, all, (unsigned)v1 + k));
 	chart(b, &(struct chart){"chart-visits", "受检次数 Entities visited "
 				 "once, twice, 3+ times", bins, nb, NULL, NULL,
 				 NULL, 3, false});
-	t = stats_report_table(r, "rate_by_class");
-	column(t, (unsigned)col_of(t, "problem_rate"), &a);
-	column(t, (unsigned)col_of(t, "ci_low"), &lo);
-	column(t, (unsigned)col_of(t, "ci_high"), &hi);
+	t = table_find(r, "rate_by_class");
+	column(t, (unsigned)table_col(t, "problem_rate"), &a);
+	column(t, (unsigned)table_col(t, "ci_low"), &lo);
+	column(t, (unsigned)table_col(t, "ci_high"), &hi);
 	chart(b, &(struct chart){"chart-rates", "问题发现率（95%置信区间） "
 				 "Problem rate by class, 95% CI", a.labels,
 				 a.v, NULL, lo.v, hi.v, a.n, true});
-	t = stats_report_table(r, "results");
-	column(t, (unsigned)col_of(t, "results"), &a);
+	t = table_find(r, "results");
+	column(t, (unsigned)table_col(t, "results"), &a);
 	chart(b, &(struct chart){"chart-results", "检查结果 Results by code",
 				 a.labels, a.v, NULL, NULL, NULL, a.n, false});
-	t = stats_report_table(r, "review");
+	t = table_find(r, "review");
 	if (t) {
-		column(t, (unsigned)col_of(t, "expected_visits"), &a);
-		column(t, (unsigned)col_of(t, "expected_visits_after"), &x);
+		column(t, (unsigned)table_col(t, "expected_visits"), &a);
+		column(t, (unsigned)table_col(t, "expected_visits_after"), &x);
 		chart(b, &(struct chart){"chart-review", "预期检查户数：现行 / "
 					 "建议 Expected visits: today (blue) "
 					 "and suggested (orange)", a.labels,
@@ -169,54 +161,21 @@ static void charts(const struct stats_report *r, struct strbuf *b)
 	sb_puts(b, "</div></section>\n");
 }
 
-static void tables(const struct stats_report *r, struct strbuf *b)
+void stats_html(const struct table_set *r, struct strbuf *b)
 {
-	for (unsigned k = 0; k < r->n; k++) {
-		const struct stats_table *t = &r->t[k];
-		sb_printf(b, "<section><h2>%s</h2>\n<table id=\"t-%s\"><thead>"
-			  "<tr>", t->title, t->name);
-		for (unsigned c = 0; c < t->n_cols; c++)
-			sb_printf(b, "<th>%s</th>", t->cols[c]);
-		sb_puts(b, "</tr></thead><tbody>\n");
-		for (size_t i = 0; i < t->n_rows; i++) {
-			sb_puts(b, "<tr>");
-			for (unsigned c = 0; c < t->n_cols; c++) {
-				sb_puts(b, t->numeric >> c & 1 ? "<td class=\"n\">"
-							       : "<td>");
-				html_text(b, stats_cell(t, i, c));
-				sb_puts(b, "</td>");
-			}
-			sb_puts(b, "</tr>\n");
-		}
-		sb_puts(b, "</tbody></table></section>\n");
-	}
-}
-
-void stats_html(const struct stats_report *r, struct strbuf *b)
-{
-	char hash[60];
-	csp_hash(style, hash);
-	sb_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
-		   "<meta charset=\"utf-8\">\n");
-	sb_printf(b, "<meta http-equiv=\"Content-Security-Policy\" content=\""
-		  "default-src 'none'; style-src %s; base-uri 'none'; "
-		  "form-action 'none'\">\n", hash);
-	sb_puts(b, "<meta name=\"viewport\" content=\"width=device-width, "
-		   "initial-scale=1\">\n<title>双随机抽查统计 · Inspection "
-		   "report</title>\n<style>\n");
-	sb_printf(b, "%s</style>\n</head>\n<body>\n<header><h1>“双随机、一"
-		  "公开”抽查统计分析</h1>\n<p>Random inspections: coverage, "
-		  "results and the rates they suggest.</p><dl>\n", style);
-	const struct stats_scope *s = &r->scope;
-	html_pair(b, "统计期间 Period", s->from, NULL);
-	html_pair(b, "至 To", s->to, NULL);
-	html_pair(b, "实施部门 Department", *s->department ? s->department
-							   : "全部 all", NULL);
-	html_pair(b, "区域 Region", *s->region ? s->region : "全部 all", NULL);
-	html_pair(b, "生成日期 Generated", s->generated, NULL);
+	html_page_begin(b, "双随机抽查统计 · Inspection report", style);
+	sb_puts(b, "<header><h1>“双随机、一公开”抽查统计分析</h1>\n<p>Random "
+		   "inspections: coverage, results and the rates they suggest."
+		   "</p><dl>\n");
+	static const char *const labels[] = {
+		"统计期间 From", "至 To", "实施部门 Department", "区域 Region",
+		"生成日期 Generated"};
+	for (unsigned i = 0; i < r->n_head && i < 5; i++)
+		html_pair(b, labels[i], *r->head_values[i] ? r->head_values[i]
+							    : "全部 all", NULL);
 	sb_puts(b, "</dl></header>\n");
 	charts(r, b);
-	tables(r, b);
+	tables_html(r, b);
 	sb_puts(b, "<footer><p>内部资料：含企业信用风险分类，不予公开。For the "
 		   "department: this report carries credit classes and is not "
 		   "for publication. 建议比例仅供参考，不自动改变抽查规则。"

@@ -7,11 +7,14 @@
 #define MAX_DEPTH 16
 
 /* The containers above the current event: for a mapping, whether its next
- * scalar is a key and the last key seen (which names the value below it). */
+ * scalar is a key and the last key seen (which names the value below it);
+ * for a sequence, the index of its current element (a path names it
+ * "tasks.0.batches.1"). */
 struct frame {
 	bool mapping;
 	bool expect_key;
 	char key[64];
+	unsigned index;
 };
 
 struct walk {
@@ -25,11 +28,12 @@ static bool at_path(const struct walk *w)
 {
 	char buf[MAX_DEPTH * 65] = "";
 	for (int i = 0; i < w->depth; i++) {
-		if (!w->f[i].mapping)
-			return false; /* paths do not go through sequences */
 		if (i)
 			strcat(buf, ".");
-		strcat(buf, w->f[i].key);
+		if (w->f[i].mapping)
+			strcat(buf, w->f[i].key);
+		else
+			sprintf(buf + strlen(buf), "%u", w->f[i].index);
 	}
 	return w->depth > 0 && strcmp(buf, w->path) == 0;
 }
@@ -48,8 +52,11 @@ static bool value(struct walk *w, const yaml_mark_t *mark)
 
 static void value_done(struct walk *w)
 {
-	if (w->depth > 0 && w->f[w->depth - 1].mapping)
-		w->f[w->depth - 1].expect_key = true;
+	struct frame *top = w->depth > 0 ? &w->f[w->depth - 1] : NULL;
+	if (top && top->mapping)
+		top->expect_key = true;
+	else if (top)
+		top->index++;
 }
 
 static bool push(struct walk *w, bool mapping)
@@ -60,6 +67,7 @@ static bool push(struct walk *w, bool mapping)
 	f->mapping = mapping;
 	f->expect_key = mapping;
 	f->key[0] = '\0';
+	f->index = 0;
 	return true;
 }
 

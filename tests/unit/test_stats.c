@@ -250,19 +250,19 @@ Test(stats, formats_agree)
 	stats_visit_add(&s, &(struct stats_visit){pool.v[0].uscc, CLASS_A,
 		false, team, 2, code("02"), RESULT_ON_TIME});
 	cr_assert_eq(stats_finish(&s), 0);
-	struct stats_report rep;
+	struct table_set rep;
 	stats_report_build(&rep, &s, NULL, &(struct stats_scope){
 		"2026-01-01", "2026-12-31", "", "41", "2026-12-01"});
 	cr_assert(!rep.failed);
-	const struct stats_table *t = stats_report_table(&rep, "pool");
-	cr_assert_str_eq(stats_cell(t, 0, 2), "1");        /* A inspected */
-	cr_assert_str_eq(stats_cell(t, 4, 1), "5");        /* all entities */
-	cr_assert_str_eq(stats_cell(t, 0, 3), "0.500000"); /* coverage */
+	const struct table *t = table_find(&rep, "pool");
+	cr_assert_str_eq(table_cell(t, 0, 2), "1");        /* A inspected */
+	cr_assert_str_eq(table_cell(t, 4, 1), "5");        /* all entities */
+	cr_assert_str_eq(table_cell(t, 0, 3), "0.500000"); /* coverage */
 	struct strbuf csv = {0}, json = {0}, html = {0}, text = {0};
-	stats_csv(&rep, &csv);
-	stats_json(&rep, &json);
+	tables_csv(&rep, &csv);
+	tables_json(&rep, &json);
 	stats_html(&rep, &html);
-	stats_text(&rep, &text);
+	tables_text(&rep, "report", &text);
 	cr_assert(strstr(csv.s, "pool,0,coverage,0.500000\r\n"), "%s", csv.s);
 	cr_assert(strstr(csv.s, "scope,0,region,41\r\n"));
 	cr_assert(strstr(json.s, "{\"class\":\"A\",\"entities\":2,\"inspected\":1,"
@@ -283,7 +283,7 @@ Test(stats, formats_agree)
 	sb_finish(&json);
 	sb_finish(&html);
 	sb_finish(&text);
-	stats_report_free(&rep);
+	table_set_free(&rep);
 	stats_free(&s);
 	population_finish(&pool);
 }

@@ -16,6 +16,7 @@
 #include "inspect/core/population.h"
 #include "inspect/core/results.h"
 #include "inspect/core/strbuf.h"
+#include "inspect/core/tables.h"
 
 #define STATS_MAX_CODES 32  /* result codes: n_result_codes or fewer */
 #define STATS_VISIT_BINS 4  /* entities with 0, 1, 2, 3 or more visits */
@@ -150,49 +151,20 @@ struct review_params {
 int review_suggest(const struct review_params *p, struct review *ret,
 		   struct diag *err);
 
-/* ---- What the report shows, as tables (every format writes these). ---- */
+/* ---- What the report shows, as tables (tables.h). ---- */
 
-#define STATS_CELL 72
-#define STATS_MAX_COLS 12
-
-struct stats_table {
-	const char *name;          /* "pool", "rate_by_class"...: machines' */
-	const char *title;         /* people's, Chinese and English */
-	char cols[STATS_MAX_COLS][24];
-	unsigned n_cols;
-	unsigned numeric;          /* bit i: column i is a number */
-	char (*cells)[STATS_CELL]; /* row-major */
-	size_t n_rows, cap_rows;
-};
-
-/* The report's scope, as its header states it. */
+/* The report's scope, as its heading states it. */
 struct stats_scope {
 	const char *from, *to, *department, *region, *generated;
 };
 
-struct stats_report {
-	struct stats_scope scope;
-	struct stats_table t[12];
-	unsigned n;
-	bool failed; /* out of memory */
-};
-
-/* Builds the tables from finished statistics and, when not NULL, the
- * review. */
-void stats_report_build(struct stats_report *r, const struct stats *s,
+/* Builds the report's tables from finished statistics and, when not
+ * NULL, the review; the heading "scope" holds the scope. Out of memory:
+ * r->failed. Free with table_set_free. */
+void stats_report_build(struct table_set *r, const struct stats *s,
 			const struct review *rv,
 			const struct stats_scope *scope);
-const struct stats_table *stats_report_table(const struct stats_report *r,
-					     const char *name);
-const char *stats_cell(const struct stats_table *t, size_t row,
-		       unsigned col);
-void stats_report_free(struct stats_report *r);
-
-void stats_text(const struct stats_report *r, struct strbuf *out);
-/* One long table: table,row,column,value. */
-void stats_csv(const struct stats_report *r, struct strbuf *out);
-void stats_json(const struct stats_report *r, struct strbuf *out);
-/* One static page with inline SVG charts: nothing fetched. */
-void stats_html(const struct stats_report *r, struct strbuf *out);
+/* One static page with inline SVG charts, then the tables. */
+void stats_html(const struct table_set *r, struct strbuf *out);
 
 #endif

@@ -18,7 +18,8 @@ int yaml_doc_load(const char *origin, const char *text, size_t len,
 void yaml_doc_free(const cyaml_schema_value_t *schema, void *data);
 
 /* 1-based line and column of the value at a dotted key path
- * ("classes.A.rate"), or of the first key named k at any depth ("**.k");
+ * ("classes.A.rate"; a sequence's elements by index from 0:
+ * "tasks.0.batches.1.window"), or of the first key named k at any depth ("**.k");
  * false if the path is not in the document. */
 bool yaml_doc_where(const char *text, size_t len, const char *path,
 		    unsigned *ret_line, unsigned *ret_col);
