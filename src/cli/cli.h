@@ -23,6 +23,7 @@ int cmd_feed(int argc, char **argv);
 int cmd_overdue(int argc, char **argv);
 int cmd_pledges(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);

@@ -62,6 +62,18 @@ static const struct command {
 	 "and no\noutcome yet, with its deadline (due soon: within "
 	 "WORKING_DAYS, default 5;\noverdue: passed); --all lists the "
 	 "settled ones too. Then the counts.\n"},
+	{"plan", cmd_plan, "check, file and follow a department's annual plan",
+	 "inspectctl plan check FILE [--config FILE]\n"
+	 "       inspectctl plan submit FILE " REDIS_OPTS "\n"
+	 "       inspectctl plan show ID [--format text|csv|json|html] "
+	 "[--out FILE]\n"
+	 "                            " REDIS_OPTS "\n"
+	 "A plan (YAML: deploy/plan.example.yaml) is checked whole, each "
+	 "error with its\nline and column, each batch's campaign as inspectd "
+	 "will check it on its freeze\nday; submit files it (public, once); "
+	 "inspectd freezes each batch on its day\nand draws it when its "
+	 "entropy is given (submit --entropy-for ID). show: each\nbatch as "
+	 "it stands, visits and results against the tasks' quantities.\n"},
 	{"report", cmd_report, "a department's numbers, and class rates "
 			       "suggested from them",
 	 "inspectctl report [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"

@@ -97,6 +97,8 @@ int worker_step(struct worker *w)
 		r = history_step(w);
 	if (r == 0)
 		r = pledges_step(w);
+	if (r == 0)
+		r = plans_step(w);
 	if (r == 0) /* ours, left pending */
 		r = intake_read(w, intake, "0", 0, process_entry);
 	if (r == 0)

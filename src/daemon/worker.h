@@ -76,6 +76,9 @@ int overdue_step(struct worker *w);
  * not yet planned become pledge campaigns (pledges.c), sent to the
  * intake stream. Returns 0, or FAIL_LOST. */
 int pledges_step(struct worker *w);
+/* Sends the intake entries of the annual plans' batches due (plans.c),
+ * once a day and after each filing. 0 or FAIL_LOST. */
+int plans_step(struct worker *w);
 
 /* Reading the intake and results streams (intake.c): the consumer group
  * made if missing; the first entry from `from` ("0": our pending ones,

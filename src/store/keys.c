@@ -12,8 +12,9 @@
 /* clang-format off */
 const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_INTAKE, "<p>intake", "intake", 0, "STREAM",
-	  "cli/cmd_submit.c, daemon/answer.c, daemon/pledges.c, "
-	  "daemon/process.c, daemon/publish.c, daemon/refusal.c",
+	  "cli/cmd_submit.c, daemon/answer.c, daemon/plans.c, "
+	  "daemon/pledges.c, daemon/process.c, daemon/publish.c, "
+	  "daemon/refusal.c",
 	  "daemon/worker.c"),
 	K(KEY_INTAKE_REJECTED, "<p>intake:rejected",
 	  "intake:rejected", 0, "STREAM",
@@ -25,8 +26,8 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_CAMPAIGN, "<p>campaign:<id>", "campaign:%s", 1, "HASH",
 	  "daemon/answer.c, daemon/publish.c, daemon/refusal.c, "
 	  "daemon/result_entries.c",
-	  "cli/cmd_pledges.c, cli/cmd_report.c, cli/cmd_status.c, "
-	  "daemon/overdue.c, daemon/pledges.c, daemon/process.c, "
+	  "cli/cmd_plan.c, cli/cmd_pledges.c, cli/cmd_report.c, "
+	  "cli/cmd_status.c, daemon/overdue.c, daemon/pledges.c, daemon/process.c, "
 	  "store/campaign_view.c"),
 	K(KEY_POPULATION_CHUNK, "<p>population:<sha256>:<k>",
 	  "population:%s:%s", 2, "STRING",
@@ -41,7 +42,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  ""),
 	K(KEY_PUBLIC, "<p>public", "public", 0, "STREAM",
 	  "daemon/answer.c, daemon/publish.c, daemon/refusal.c, "
-	  "daemon/result_entries.c",
+	  "daemon/result_entries.c, store/plans.c",
 	  ""),
 	K(KEY_INSPECTED, "<p>inspected:<k>", "inspected:%s", 1, "HASH",
 	  "daemon/publish.c",
@@ -128,6 +129,19 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_PLEDGES_RUNS, "<p>pledges:runs", "pledges:runs", 0, "HASH",
 	  "daemon/pledges.c",
 	  "daemon/pledges.c"),
+	K(KEY_PLAN, "<p>plan:<id>", "plan:%s", 1, "HASH",
+	  "store/plans.c",
+	  "cli/cmd_plan.c, daemon/plans.c"),
+	K(KEY_PLAN_BATCHES, "<p>plan:<id>:batches", "plan:%s:batches", 1,
+	  "HASH",
+	  "daemon/plans.c",
+	  "cli/cmd_plan.c, daemon/plans.c"),
+	K(KEY_PLANS, "<p>plans", "plans", 0, "SET",
+	  "store/plans.c",
+	  "daemon/plans.c"),
+	K(KEY_PLANS_DAY, "<p>plans:day", "plans:day", 0, "STRING",
+	  "daemon/plans.c, store/plans.c",
+	  "daemon/plans.c"),
 	K(KEY_GRADES_META, "<g>meta", "meta", 0, "HASH",
 	  "store/grades_write.c",
 	  "store/grades.c"),

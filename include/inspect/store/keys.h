@@ -52,6 +52,10 @@ enum key_kind {
 	KEY_PLEDGED,
 	KEY_PLEDGES_DAY,
 	KEY_PLEDGES_RUNS,
+	KEY_PLAN,
+	KEY_PLAN_BATCHES,
+	KEY_PLANS,
+	KEY_PLANS_DAY,
 	/* under <g> (grades_prefix), the credit platform's */
 	KEY_GRADES_META,
 	KEY_GRADES_IDX,
