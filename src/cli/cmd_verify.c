@@ -15,7 +15,7 @@
 #include "inspect/core/team_inputs.h"
 
 struct bundle_maps {
-	struct mapped_file f[8], items, outcome, refusal, approvals;
+	struct mapped_file f[8], items, outcome, refusal, approvals, plan;
 	struct mapped_file cal[CALENDAR_MAX_YEARS];
 	unsigned n_cal;
 };
@@ -75,6 +75,7 @@ static void unmap_all(struct bundle_maps *m)
 		file_unmap(&m->cal[i]);
 	file_unmap(&m->items);
 	file_unmap(&m->approvals);
+	file_unmap(&m->plan);
 	file_unmap(&m->outcome);
 	file_unmap(&m->refusal);
 }
@@ -129,6 +130,8 @@ static int load_bundle(const char *dir, struct bundle *b,
 	if (rc == 0) /* a pledge campaign's */
 		rc = map_if_there(dir, "approvals.csv", &maps->approvals,
 				  &b->approvals);
+	if (rc == 0) /* an annual plan's batch's */
+		rc = map_if_there(dir, "plan.txt", &maps->plan, &b->plan);
 	if (rc == 0 &&
 	    bundle_manifest_parse(manifest.s, manifest.len, &b->m, &err) < 0) {
 		fputs(diag_text(&err), stderr);
@@ -159,6 +162,8 @@ static void print_verified(struct bundle *b)
 	if (b->items.s)
 		print_digest("items_digest", &b->items);
 	print_digest("team_inputs_digest", &b->teams);
+	if (b->plan.s) /* compare with the plan_filed and frozen events */
+		print_digest("plan_digest", &b->plan);
 	char hex[65];
 	if (b->outcome.s) {
 		outcome_commitment(b->outcome_salt, b->outcome.s,

@@ -13,6 +13,7 @@
 #include "inspect/core/assign.h"
 #include "inspect/core/bundle.h"
 #include "inspect/store/approvals.h"
+#include "inspect/core/plan.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/core/date.h"
@@ -227,6 +228,45 @@ static int approvals_file(const char *id, struct store *s,
 	return rc == 0 && !bad ? 0 : -1;
 }
 
+/* A plan batch's plan, as its canonical text: the one whose digest the
+ * campaign was frozen with. */
+static int plan_file(const struct campaign_view *v, struct store *s,
+		     struct bundle_out *o)
+{
+	static const char *const text[] = {"text"};
+	const char *id = campaign_field(v, "plan");
+	redisReply *r = store_hmget(s, KEY_PLAN, id, text, 1);
+	if (!r) {
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&s->err));
+		return -1;
+	}
+	struct plan p;
+	struct diag err;
+	char hex[65];
+	diag_init(&err);
+	const redisReply *d = r->element[0];
+	int rc = d->type == REDIS_REPLY_STRING &&
+			 plan_parse(id, d->str, d->len, &p, &err) == 0
+		 ? 0 : -1;
+	freeReplyObject(r);
+	if (rc < 0) {
+		fprintf(stderr, "inspectctl: plan %s: not filed, or does not "
+			"read: %s", id, diag_text(&err));
+		return -1;
+	}
+	plan_digest_hex(&p, hex);
+	if (strcmp(hex, campaign_field(v, "plan_digest"))) {
+		fprintf(stderr, "inspectctl: plan %s: its digest is %s, the "
+			"campaign was frozen with %s\n", id, hex,
+			campaign_field(v, "plan_digest"));
+		rc = -1;
+	} else {
+		plan_canonical(&p, add_file(o, "plan.txt"));
+	}
+	plan_finish(&p);
+	return rc;
+}
+
 /* The files of the bundle: policy, population, roster, team inputs, the
  * outcome or the refusal, the item list (and a pledge campaign's
  * approvals) and the calendars. */
@@ -267,6 +307,8 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 			     : -1;
 	if (rc == 0 && !strcmp(p.name, PLEDGE_POLICY))
 		rc = approvals_file(id, s, o);
+	if (rc == 0 && campaign_field(v, "plan")[0])
+		rc = plan_file(v, s, o);
 	const char *kept = campaign_field(v, "calendars");
 	if (rc == 0)
 		rc = kept[0] ? kept_calendars(s, cfg, o, kept)

@@ -653,11 +653,12 @@ static int check_files(const struct bundle *b, struct diag *err)
 	struct bundle_manifest mine = {0};
 	const char *names[] = {"policy.yaml", "policy.txt", "population.csv",
 			       "roster.csv",  "teams.txt",  "outcome.csv",
-			       "refusal.txt", "items.yaml", "approvals.csv"};
+			       "refusal.txt", "items.yaml", "approvals.csv",
+			       "plan.txt"};
 	const struct text *texts[] = {&b->policy_yaml, &b->policy_numbers,
 				      &b->population, &b->roster, &b->teams,
 				      &b->outcome, &b->refusal, &b->items,
-				      &b->approvals};
+				      &b->approvals, &b->plan};
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
 		if (texts[i]->s)
 			bundle_manifest_add_file(&mine, names[i], texts[i]->s,
@@ -722,11 +723,13 @@ int bundle_verify(struct bundle *b, struct diag *err)
 	struct team_inputs ti = {0};
 	bool pledge = rc == 0 && (!strcmp(p.name, PLEDGE_POLICY) ||
 				  b->approvals.s);
-	if (rc == 0 && ((caps_any(&p) && pop.visits.n) || pledge))
+	if (rc == 0 && ((caps_any(&p) && pop.visits.n) || pledge || b->plan.s))
 		rc = team_inputs_parse("teams.txt", b->teams.s, b->teams.len,
 				       &ti, err);
 	if (rc == 0 && pledge)
 		rc = bundle_check_pledges(b, &pop, &ti, err);
+	if (rc == 0 && b->plan.s)
+		rc = bundle_check_plan(b, &pop, &ti, err);
 	struct draw_params dp = {
 	    &p, b->m.date, b->m.size, {ti.items, ti.n_items}};
 	if (rc == 0)

@@ -212,6 +212,16 @@ static int p_task_type(const char *v, size_t len, struct campaign *c,
 	return diag_add(why, "must be directed or undirected");
 }
 
+static int p_plan(const char *v, size_t len, struct campaign *c,
+		  struct diag *why)
+{
+	if (!code_chars(v, len, CAMPAIGN_MAX_PLAN))
+		return diag_add(why, "must be 1 to %d letters, digits, '-', "
+				"'_' or '.'", CAMPAIGN_MAX_PLAN);
+	copy(c->plan, v, len);
+	return 0;
+}
+
 static int p_entropy(const char *v, size_t len, struct campaign *c,
 		     struct diag *why)
 {
@@ -243,6 +253,7 @@ static const struct rule {
 	{"window", p_window, true, false, false},
 	{"backdated", p_backdated, true, false, false},
 	{"task_type", p_task_type, true, false, false},
+	{"plan", p_plan, true, false, false},
 	{"entropy", p_entropy, true, true, false},
 };
 #define N_RULES (sizeof(rules) / sizeof(*rules))

@@ -235,7 +235,7 @@ static int batch_of(const struct yaml_doc *d, const struct plan *p,
 	b->window_from = c.window_from;
 	b->window_to = c.window_to;
 	if (bi == 0)
-		t->scope = c;
+		t->entry = c;
 	snprintf(at, sizeof(at), "%s.window", path);
 	if (b->window_from <= b->entropy_date)
 		return yaml_doc_error(d, at, "visits start after the draw, so "
@@ -390,5 +390,69 @@ void plan_batch_entry(const struct plan *p, const struct plan_task *t,
 	ADD("task_type", task_type_names[t->type]);
 	ADD("window", e->window);
 	ADD("size", e->size);
+	ADD("plan", p->id);
 #undef ADD
+}
+
+const struct plan_batch *plan_find_batch(const struct plan *p, const char *id,
+					 const struct plan_task **task)
+{
+	for (unsigned k = 0; k < p->n_tasks; k++)
+		for (unsigned i = 0; i < p->tasks[k].n_batches; i++)
+			if (!strcmp(p->tasks[k].batches[i].id, id)) {
+				*task = &p->tasks[k];
+				return &p->tasks[k].batches[i];
+			}
+	return NULL;
+}
+
+static bool same_scope(const struct scope *a, const struct scope *b)
+{
+	if (a->n_regions != b->n_regions ||
+	    a->n_industries != b->n_industries || a->flags != b->flags)
+		return false;
+	for (unsigned i = 0; i < a->n_regions; i++)
+		if (strcmp(a->regions[i], b->regions[i]))
+			return false;
+	for (unsigned i = 0; i < a->n_industries; i++)
+		if (strcmp(a->industries[i], b->industries[i]))
+			return false;
+	return true;
+}
+
+int plan_batch_matches(const struct plan *p, const struct campaign *c,
+		       struct diag *why)
+{
+	const struct plan_task *t;
+	const struct plan_batch *b = plan_find_batch(p, c->id, &t);
+	if (!b)
+		return diag_add(why, "field plan: plan %s has no batch %s",
+				p->id, c->id);
+	struct plan_entry e;
+	struct campaign x;
+	plan_batch_entry(p, t, b, &e);
+	if (campaign_parse(e.f, e.n, &x, why) < 0)
+		return FAIL_INVALID;
+	bool items = x.n_items == c->n_items;
+	for (unsigned i = 0; items && i < x.n_items; i++)
+		items = !strcmp(x.items[i], c->items[i]);
+	const char *differs =
+		strcmp(x.department, c->department) ? "department"
+		: strcmp(x.policy, c->policy)       ? "policy"
+		: !items                            ? "items"
+		: !same_scope(&x.scope, &c->scope)  ? "scope"
+		: x.task_type != c->task_type       ? "task_type"
+		: x.window_from != c->window_from ||
+				x.window_to != c->window_to
+						    ? "window"
+		: x.size != c->size                 ? "size"
+		: c->date != DATE_NONE || c->backdated ? "date"
+		: c->has_entropy                    ? "entropy"
+						    : NULL;
+	if (differs)
+		return diag_add(why, "field plan: the entry's %s is not that of "
+				"batch %s of plan %s (a plan's batches are "
+				"sent by inspectd, frozen on their day)",
+				differs, c->id, p->id);
+	return 0;
 }

@@ -161,6 +161,10 @@ void answer_record_fields(struct kv_list *l, const char *status,
 	kv_add(l, "policy_digest", x->policy_digest);
 	kv_add(l, "items", x->items);
 	kv_add(l, "task_type", task_type_names[c->task_type]);
+	if (c->plan[0]) { /* a batch of an annual plan, checked against it */
+		kv_add(l, "plan", c->plan);
+		kv_add(l, "plan_digest", c->plan_digest);
+	}
 	kv_add(l, "window", x->window);
 	kv_add(l, "date", x->date);
 	kv_add(l, "backdated", c->backdated ? "yes" : "no");
@@ -297,6 +301,10 @@ static void frozen_record(struct tx *t, const struct answer *a,
 	kv_add(&ev, "policy_digest", x.policy_digest);
 	add_commitments(&ev, refs->roster_hex, refs->items_hex,
 			refs->calendars);
+	if (a->c->plan[0]) {
+		kv_add(&ev, "plan", a->c->plan);
+		kv_add(&ev, "plan_digest", a->c->plan_digest);
+	}
 	tx_xadd_list(t, KEY_PUBLIC, NULL, &ev);
 	kv_finish(&l);
 	kv_finish(&ev);

@@ -8,6 +8,7 @@
 #include "answer.h"
 #include "inspect/core/date.h"
 #include "inspect/core/number.h"
+#include "inspect/core/plan.h"
 #include "inspect/core/sampler.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/shell/clock.h"
@@ -246,7 +247,36 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	return r;
 }
 
-static int new_campaign(struct worker *w, struct answer *a)
+/* An entry naming an annual plan is that filed plan's batch of its id,
+ * field for field; the plan's digest goes with it into the record and
+ * the freeze event. 0, FAIL_INVALID (why) or FAIL_LOST. */
+static int plan_of(struct worker *w, struct campaign *c, struct diag *why)
+{
+	static const char *const text[] = {"text"};
+	redisReply *r = store_hmget(&w->store, KEY_PLAN, c->plan, text, 1);
+	if (!r)
+		return FAIL_LOST;
+	struct plan p;
+	struct diag err;
+	diag_init(&err);
+	const redisReply *d = r->element[0];
+	int rc = 0;
+	if (d->type != REDIS_REPLY_STRING)
+		rc = diag_add(why, "field plan: no plan %s is filed", c->plan);
+	else if (plan_parse(c->plan, d->str, d->len, &p, &err) < 0)
+		rc = diag_add(why, "field plan: plan %s does not read: %s",
+			      c->plan, diag_reason(&err));
+	else {
+		rc = plan_batch_matches(&p, c, why);
+		plan_digest_hex(&p, c->plan_digest);
+		plan_finish(&p);
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+/* c is a->c, which a plan's digest is written into. */
+static int new_campaign(struct worker *w, struct answer *a, struct campaign *c)
 {
 	struct diag why;
 	diag_init(&why);
@@ -282,10 +312,13 @@ static int new_campaign(struct worker *w, struct answer *a)
 					     w->cfg->visit_days};
 	if (campaign_check(a->c, w->cat, &dates, &why) < 0)
 		return reject(w, a, &why);
+	int r = c->plan[0] ? plan_of(w, c, &why) : 0;
+	if (r != 0)
+		return r == FAIL_LOST ? FAIL_LOST : reject(w, a, &why);
 	rec.policy = catalog_policy(w->cat, a->c);
 	rec.date = a->c->date != DATE_NONE ? a->c->date : w->today;
 	struct population pop = {0};
-	int r = load_population(w, a, &pop, &rec);
+	r = load_population(w, a, &pop, &rec);
 	if (r != 1)
 		return r;
 	a->read = &rec; /* a refusal from now on names what was read */
@@ -305,8 +338,8 @@ static int recorded_campaign(const redisReply *rec, const char *id,
 {
 	static const char *names[] = {"department", "policy", "items",
 				      "window", "size", "date", "backdated",
-				      "task_type"};
-	struct entry_field f[12];
+				      "task_type", "plan"};
+	struct entry_field f[13];
 	size_t n = 0;
 	f[n++] = (struct entry_field){"type", "campaign", 4, 8};
 	f[n++] = (struct entry_field){"id", id, 2, strlen(id)};
@@ -320,7 +353,11 @@ static int recorded_campaign(const redisReply *rec, const char *id,
 	}
 	struct diag err;
 	diag_init(&err);
-	return campaign_parse(f, n, c, &err);
+	if (campaign_parse(f, n, c, &err) < 0)
+		return -1;
+	snprintf(c->plan_digest, sizeof(c->plan_digest), "%s",
+		 field_str(rec, "plan_digest"));
+	return 0;
 }
 
 /* The frozen population: its chunks joined, parsed, and checked against
@@ -485,6 +522,6 @@ int process_entry(struct worker *w, const char *entry_id,
 		junk_of(&c, &err, &j);
 		return answer_junk(w, &j, 1);
 	}
-	return c.type == ENTRY_CAMPAIGN ? new_campaign(w, &a)
+	return c.type == ENTRY_CAMPAIGN ? new_campaign(w, &a, &c)
 					: entropy_for(w, &a);
 }

@@ -168,6 +168,10 @@ static void add_public(struct tx *t, const struct answer *a,
 		KV("calendar_provisional", x->refs->provisional),
 	};
 	kv_add_all(&ev, plan, sizeof(plan) / sizeof(*plan));
+	if (a->c->plan[0]) { /* a batch of an annual plan */
+		kv_add(&ev, "plan", a->c->plan);
+		kv_add(&ev, "plan_digest", a->c->plan_digest);
+	}
 	kv_addu(&ev, "population", pop->n);
 	kv_addu(&ev, "selected", d->n_chosen);
 	kv_addu(&ev, "capped", draw_capped(d));

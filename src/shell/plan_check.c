@@ -18,7 +18,7 @@ static bool joins(const struct plan *p, const char *department)
 static int items_check(const struct plan *p, unsigned ti,
 		       const struct yaml_doc *d, const struct catalog *cat)
 {
-	const struct campaign *c = &p->tasks[ti].scope;
+	const struct campaign *c = &p->tasks[ti].entry;
 	char at[64];
 	snprintf(at, sizeof(at), "tasks.%u.items", ti);
 	for (unsigned i = 0; i < c->n_items; i++) {

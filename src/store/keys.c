@@ -131,7 +131,8 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "daemon/pledges.c"),
 	K(KEY_PLAN, "<p>plan:<id>", "plan:%s", 1, "HASH",
 	  "store/plans.c",
-	  "cli/cmd_plan.c, daemon/plans.c"),
+	  "cli/cmd_plan.c, cli/export_bundle.c, daemon/plans.c, "
+	  "daemon/process.c"),
 	K(KEY_PLAN_BATCHES, "<p>plan:<id>:batches", "plan:%s:batches", 1,
 	  "HASH",
 	  "daemon/plans.c",

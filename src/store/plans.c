@@ -30,12 +30,13 @@ int plans_file(struct store *s, const struct plan *p, const char *text,
 	}
 	freeReplyObject(r);
 	uint8_t d[32];
-	char hex[65], day[11], year[8], tasks[16], batches[16];
+	char hex[65], canonical[65], day[11], year[8], tasks[16], batches[16];
 	struct sha256 h;
 	sha256_init(&h);
 	sha256_update(&h, text, len);
 	sha256_final(&h, d);
 	seed_hex(d, 32, hex);
+	plan_digest_hex(p, canonical);
 	date_format(today, day);
 	snprintf(year, sizeof(year), "%d", p->year);
 	unsigned n = 0;
@@ -46,13 +47,15 @@ int plans_file(struct store *s, const struct plan *p, const char *text,
 	const struct kv rec[] = {
 		KV("department", p->department), KV("year", year),
 		KV("title", p->title),           KV("filed", day),
-		KV("digest", hex),               KVN("text", text, len),
+		KV("digest", hex),               KV("plan_digest", canonical),
+		KVN("text", text, len),
 	};
 	const struct kv event[] = {
 		KV("type", "plan_filed"), KV("plan", p->id),
 		KV("department", p->department), KV("year", year),
 		KV("title", p->title), KV("tasks", tasks),
 		KV("batches", batches), KV("digest", hex),
+		KV("plan_digest", canonical),
 	};
 	struct tx t;
 	tx_begin(&t, s);

@@ -183,6 +183,44 @@ Test(plans, a_plan_runs_end_to_end_across_kill9, .timeout = 300)
 			 INSPECTCTL_PATH, atoi(year) + 1, d.config),
 		     0, "%s", out);
 	cr_assert(strstr(out, "scheduled"), "%s", out);
+	/* The directed batch's bundle: verified against its plan by both
+	 * verifiers, with the digest the plan was filed under. */
+	char b[200], filed[80];
+	snprintf(b, sizeof(b), "%s/bundle", r.dir);
+	cr_assert_eq(run(out, sizeof(out), "%s export --config %s --campaign %s "
+			 "--bundle --out %s", INSPECTCTL_PATH, d.config, id[1],
+			 b), 0, "%s", out);
+	cr_assert_eq(stream_values(c, "{insp}:public", "plan_digest", events,
+				   8), 6, "filed twice, frozen and drawn twice");
+	/* (stream_values keeps 63 of its 64 digits) */
+	snprintf(filed, sizeof(filed), "plan_digest %.63s", events[0]);
+	cr_assert_eq(run(out, sizeof(out), "%s verify %s", INSPECTCTL_PATH, b),
+		     0, "%s", out);
+	cr_assert(strstr(out, filed), "%s\nnot %s", out, filed);
+	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py %s",
+			 POLICIES_DIR, b), 0, "%s", out);
+	cr_assert(strstr(out, filed), "%s\nnot %s", out, filed);
+	/* The plan said otherwise (digests restated): refused by both. */
+	static const char *const edits[] = {
+		"s/^\\(batch [^ ]*-MFG-1 MFG [^ ]* [^ ]* [^ ]*\\) [^ ]*/\\1 2099-01-01/",
+		"s/^\\(task MFG [^ ]* [^ ]* [^ ]* [^ ]*\\) C /\\1 F /",
+	};
+	static const char *const why[] = {"window", "outside task MFG's scope"};
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(run(out, sizeof(out), "rm -rf %s-x && cp -r %s %s-x "
+				 "&& cd %s-x && sed -i '%s' plan.txt && h=$("
+				 "sha256sum plan.txt | cut -c1-64) && sed -i "
+				 "\"s/^file: plan.txt .*/file: plan.txt $h/\" "
+				 "MANIFEST", b, b, b, b, edits[k]), 0, "%s", out);
+		cr_assert_eq(run(out, sizeof(out), "%s verify %s-x",
+				 INSPECTCTL_PATH, b), 1, "%s", out);
+		cr_assert(strstr(out, why[k]), "%s", out);
+		cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/"
+				 "verify.py %s-x", POLICIES_DIR, b), 1, "%s",
+			     out);
+		cr_assert(strstr(out, "plan.txt") || strstr(out, "population"),
+			  "%s", out);
+	}
 	/* The public page holds no class. */
 	cr_assert_eq(run(out, sizeof(out), "%s plan show P%s --format html "
 			 "--out %s/plan.html --config %s", INSPECTCTL_PATH,

@@ -73,6 +73,7 @@ struct bundle {
 	struct text outcome, refusal;
 	struct text items;  /* items.yaml: the item list; s NULL if absent */
 	struct text approvals; /* approvals.csv of a pledge campaign, or none */
+	struct text plan;      /* plan.txt of an annual plan's batch, or none */
 	struct text calendars[CALENDAR_MAX_YEARS]; /* in year order */
 	char calendar_names[CALENDAR_MAX_YEARS][16]; /* cn-YYYY.yaml */
 	unsigned n_calendars;
@@ -91,6 +92,13 @@ struct population;
 struct team_inputs;
 int bundle_check_pledges(const struct bundle *b, const struct population *pop,
 			 const struct team_inputs *ti, struct diag *err);
+
+/* An annual plan's batch (docs/ALGORITHM.md, "Annual plans"): plan.txt
+ * is canonical, the campaign is a batch of it field for field, and its
+ * population lies in the batch's scope (bundle_plan.c). 0, or
+ * FAIL_INVALID with the first difference in err. */
+int bundle_check_plan(const struct bundle *b, const struct population *pop,
+		      const struct team_inputs *ti, struct diag *err);
 
 /* The file names of the files every bundle has, in the order above
  * (MANIFEST to teams.txt). */

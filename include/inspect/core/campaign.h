@@ -16,6 +16,7 @@
 #define CAMPAIGN_MAX_VALUE 2048
 #define CAMPAIGN_MAX_ITEMS 32
 #define CAMPAIGN_MAX_NAME 64
+#define CAMPAIGN_MAX_PLAN 32 /* an annual plan's id (plan.h) */
 
 enum entry_type { ENTRY_CAMPAIGN, ENTRY_ENTROPY };
 
@@ -40,6 +41,11 @@ struct campaign {
 	int32_t window_from, window_to; /* DATE_NONE: not given */
 	bool backdated;         /* a record of a draw made on an earlier date */
 	enum task_type task_type; /* given, else directed by industries or flags */
+	/* A batch of an annual plan (plan.h): the plan's id, "" for none;
+	 * and, not an entry field, the digest of the plan it was checked
+	 * against (set when frozen, from the filed plan). */
+	char plan[CAMPAIGN_MAX_PLAN + 1];
+	char plan_digest[65];
 	bool has_entropy;
 	char entropy[SEED_MAX_ENTROPY + 1];
 };

@@ -13,8 +13,9 @@
 #include "inspect/core/campaign.h"
 #include "inspect/core/policy.h"
 #include "inspect/core/diag.h"
+#include "inspect/core/strbuf.h"
 
-#define PLAN_MAX_ID 32      /* "<plan>-<task>-<batch>" fits a campaign id */
+#define PLAN_MAX_ID CAMPAIGN_MAX_PLAN /* "<plan>-<task>-<n>" fits an id */
 #define PLAN_MAX_TASK_ID 24
 #define PLAN_MAX_TASKS 64
 #define PLAN_MAX_BATCHES 12
@@ -42,7 +43,7 @@ struct plan_task {
 	uint32_t quantity; /* visits planned over the year; 0: not stated */
 	struct plan_batch batches[PLAN_MAX_BATCHES];
 	unsigned n_batches;
-	struct campaign scope; /* the first batch's entry, parsed */
+	struct campaign entry; /* its first batch's entry, parsed */
 };
 
 struct plan {
@@ -73,6 +74,27 @@ struct plan_entry {
 };
 void plan_batch_entry(const struct plan *p, const struct plan_task *t,
 		      const struct plan_batch *b, struct plan_entry *ret);
+
+/* The plan's canonical text (docs/ALGORITHM.md, "Annual plans"): what
+ * its public digest commits to and audit bundles carry as plan.txt. */
+#define PLAN_FORMAT "inspectd-plan/1"
+void plan_canonical(const struct plan *p, struct strbuf *out);
+/* SHA-256 of the canonical text, as 64 lower-case hex digits. */
+void plan_digest_hex(const struct plan *p, char hex[65]);
+/* Reads a canonical text back (its fields, each task's entry parsed);
+ * 0, or FAIL_INVALID with the line at fault in err. Whether it is
+ * canonical is for the caller to check: written again, the same bytes. */
+int plan_text_parse(const char *origin, const char *text, size_t len,
+		    struct plan *ret, struct diag *err);
+
+/* The batch whose campaign is id, or NULL (its task into *task). */
+const struct plan_batch *plan_find_batch(const struct plan *p, const char *id,
+					 const struct plan_task **task);
+/* A campaign entry naming plan p is p's batch of its id, field for field
+ * (department, policy, items, scope, task type, window, size; no date,
+ * no entropy): 0, or FAIL_INVALID with the first difference in why. */
+int plan_batch_matches(const struct plan *p, const struct campaign *c,
+		       struct diag *why);
 
 /* Where in the document a batch is: "tasks.<t>.batches.<b>". */
 void plan_batch_path(unsigned t, unsigned b, char *out, size_t size);
