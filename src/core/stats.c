@@ -216,7 +216,8 @@ int stats_finish(struct stats *s)
 	}
 	/* The same inspector at the same door twice in the period: sorted
 	 * (entity, inspector) pairs, each repeat counted once per visit. */
-	qsort(s->pairs, s->n_pairs, sizeof(*s->pairs), by_u64);
+	if (s->n_pairs)
+		qsort(s->pairs, s->n_pairs, sizeof(*s->pairs), by_u64);
 	for (size_t i = 1; i < s->n_pairs; i++)
 		s->repeat_pairs += s->pairs[i] == s->pairs[i - 1];
 	s->load_min = s->n_inspectors ? UINT64_MAX : 0;

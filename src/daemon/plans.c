@@ -114,7 +114,8 @@ int plans_step(struct worker *w)
 				  "");
 		return store_unwatch(&w->store) == FAIL_LOST ? FAIL_LOST : 0;
 	}
-	qsort(ids->element, n, sizeof(*ids->element), by_str);
+	if (n > 1) /* an empty array's element is NULL */
+		qsort(ids->element, n, sizeof(*ids->element), by_str);
 	int r = 0;
 	size_t read = 0;
 	while (r == 0 && read < n)
