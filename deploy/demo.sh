@@ -178,6 +178,43 @@ $ctl export --config demo/inspectd.yaml --campaign "$past" --bundle \
 $ctl verify "demo/bundle-$past"
 python3 tools/verify.py "demo/bundle-$past"
 echo
+echo "== the department's annual plan (年度抽查计划): filed and public, then"
+echo "   its first batches: inspectd freezes them on their day (today), the"
+echo "   department gives the entropy the plan names (here at once), and"
+echo "   they are drawn and published"
+plan="ZZ$(date +%Y)-$(date +%H%M%S)"
+{
+	echo "plan: $plan"
+	echo "department: SAMR-ZZ"
+	echo "year: $(date +%Y)"
+	echo "title: 郑州市市场监督管理局$(date +%Y)年度双随机抽查工作计划（演示）"
+	echo "tasks:"
+	echo "  - {id: LIC, name: 营业执照规范使用检查, type: undirected,"
+	echo "     items: [SC-001], policy: henan-2021, regions: ['410102'],"
+	echo "     quantity: 400, batches: ["
+	echo "       {freeze: $(date +%F), window: $(date -d '+2 days' +%F)..$(date -d '+40 days' +%F),"
+	echo "        entropy: {date: $(date -d '+1 day' +%F), source: 上证综指收盘点位}}]}"
+	echo "  - {id: RETAIL, name: 批发零售业定向检查, type: directed,"
+	echo "     items: [SC-001], policy: national-default, regions: ['410102'],"
+	echo "     industries: [F], quantity: 100, batches: ["
+	echo "       {freeze: $(date +%F), window: $(date -d '+2 days' +%F)..$(date -d '+40 days' +%F),"
+	echo "        entropy: {date: $(date -d '+1 day' +%F), source: 公开摇号}}]}"
+} >demo/plan.yaml
+$ctl plan submit demo/plan.yaml --config demo/inspectd.yaml
+for batch in "$plan-LIC-1" "$plan-RETAIL-1"; do
+	for _ in $(seq 100); do
+		[ "$($ctl status "$batch" --config demo/inspectd.yaml 2>/dev/null |
+			awk '$1=="status"{print $2}')" = frozen ] && break
+		sleep 0.1
+	done
+	$ctl submit --config demo/inspectd.yaml --entropy-for "$batch" \
+		--entropy "$(date +%s) $batch" >/dev/null
+	published "$batch"
+done
+$ctl plan show "$plan" --config demo/inspectd.yaml
+$ctl plan show "$plan" --config demo/inspectd.yaml --format html \
+	--out demo/public/plan.html
+echo
 echo "== the department's numbers ($ctl report --department SAMR-ZZ; HTML in"
 echo "   demo/public/report.html)"
 span=(--from "$(date -d '-60 days' +%F)" --to "$(date -d '+60 days' +%F)")
