@@ -21,6 +21,9 @@ A pledge campaign's bundle (policy `pledge`, with approvals.csv) is also
 checked against the rule that made it (section "Pledge verification"): its
 policy, entropy, id and population follow from its approvals, its item and
 its draw date, and every approval's window end is the window's last day.
+An annual plan's batch (a bundle with plan.txt) is checked against its
+plan (section "Annual plans"): the plan's canonical text, the batch of the
+campaign's id field for field, and the population within the task's scope.
 
 The policy's numbers come from policy.txt. The standard library reads no
 YAML, so this script reads the small part of YAML the policies use (block
@@ -774,6 +777,8 @@ def verify(bundle):
     # Before the draw, as inspectctl verify does, so that both report the
     # same first difference.
     m["pledge"] = check_pledges(bundle, m, entities)
+    if os.path.lexists("%s/plan.txt" % bundle):
+        check_plan(bundle, m, entities)
     date = day_number(m["date"])
     size = int(m["size"]) or policy["size"]
     items = [l[5:] for l in read(bundle, "teams.txt").split("\n")
@@ -781,7 +786,7 @@ def verify(bundle):
     selected = draw(policy, (entities, visits), date, size, seed, items)
     has = {f: os.path.lexists("%s/%s" % (bundle, f))
            for f in ("outcome.csv", "refusal.txt", "items.yaml",
-                     "approvals.csv")}
+                     "approvals.csv", "plan.txt")}
     if has["outcome.csv"] == has["refusal.txt"]:
         raise Difference("the bundle has %s of outcome.csv and refusal.txt; "
                          "it has one of them"
@@ -815,6 +820,153 @@ def verify(bundle):
                             "roster.csv", "teams.txt"] +
                 [f for f in has if has[f]] + calendars)
     return m, selected, provisional
+
+
+# ---- annual plans: a batch's bundle against its plan (plan.txt) ----
+
+PLAN_FORMAT = "inspectd-plan/1"
+DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+PLAN_TASK = re.compile(r"task (%s) (directed|undirected) (%s) (\S+) (\S+) "
+                       r"(\S+) (\S+) ([0-9]+) (.+)" % (CODE.pattern,
+                                                       CODE.pattern))
+PLAN_BATCH = re.compile(r"batch (%s) (%s) (%s) (%s) (%s) (%s) ([0-9]+) (.+)"
+                        % (CODE.pattern, CODE.pattern, DAY, DAY, DAY, DAY))
+
+
+def plan_list(text, each, what, most):
+    """A comma-joined list of a task line, "-" for an empty one."""
+    if text == "-":
+        return []
+    v = text.split(",")
+    if len(v) > most or not all(each(x) for x in v):
+        raise Difference("plan.txt: %s %r are not %s" % (what, text, what))
+    return v
+
+
+def read_plan(text):
+    """plan.txt, strictly (docs/ALGORITHM.md, "Annual plans"): its
+    department, and its tasks, each a dict with its batches."""
+    if not text.startswith(PLAN_FORMAT + "\n"):
+        raise Difference("plan.txt: line 1: not " + PLAN_FORMAT)
+    if not text.endswith("\n"):
+        raise Difference("plan.txt: not a line of text ended by a line feed")
+    lines = text[:-1].split("\n")
+    head = {}
+    tasks = []
+    for no, line in enumerate(lines[1:], start=2):
+        if any(ord(c) < 32 or ord(c) == 127 for c in line):
+            raise Difference("plan.txt: line %d: not a line of text ended "
+                             "by a line feed" % no)
+        key = ("plan", "department", "year", "title")
+        if no - 2 < 4:
+            k = key[no - 2]
+            if not line.startswith(k + " "):
+                raise Difference("plan.txt: line %d: '%s' is not a line of "
+                                 "%s here" % (no, line[:60], PLAN_FORMAT))
+            head[k] = line[len(k) + 1:]
+            continue
+        t = PLAN_TASK.fullmatch(line)
+        b = PLAN_BATCH.fullmatch(line)
+        if line.startswith("joining ") and not tasks:
+            head.setdefault("joining", []).append(line[8:])
+        elif t:
+            tid, kind, policy, items, regions, industries, flags, quantity, \
+                name = t.groups()
+            tasks.append({
+                "id": tid, "type": kind, "policy": policy, "name": name,
+                "items": plan_list(items, CODE.fullmatch, "items", 32),
+                "regions": plan_list(regions, lambda r: re.fullmatch(
+                    r"[0-9]{1,6}", r), "regions", 64),
+                "industries": plan_list(industries, lambda r: re.fullmatch(
+                    r"[A-T][0-9]{0,4}", r), "industries", 64),
+                "flags": "" if flags == "-" else flags,
+                "quantity": quantity, "batches": [], "raw": t.groups()})
+            if any(c not in FLAGS for c in tasks[-1]["flags"]):
+                raise Difference("plan.txt: task %s's flags may only hold "
+                                 "B, R, P and E" % tid)
+        elif b and tasks and b.group(2) == tasks[-1]["id"]:
+            days = [day_number(d) for d in b.groups()[2:6]]
+            if None in days:
+                raise Difference("plan.txt: line %d: a day is not "
+                                 "YYYY-MM-DD" % no)
+            tasks[-1]["batches"].append({"id": b.group(1), "days": days,
+                                         "size": b.group(7),
+                                         "raw": b.groups()})
+        else:
+            raise Difference("plan.txt: line %d: '%s' is not a line of %s "
+                             "here" % (no, line[:60], PLAN_FORMAT))
+    if len(head) < 4:
+        raise Difference("plan.txt: the plan's head is cut short")
+    for t in tasks:
+        if not t["batches"]:
+            raise Difference("plan.txt: task %s has no batch" % t["id"])
+    # Canonical: written again from what it states, the same bytes.
+    again = "%s\nplan %s\ndepartment %s\nyear %s\ntitle %s\n" % (
+        PLAN_FORMAT, head["plan"], head["department"],
+        int(head["year"]) if digits(head["year"]) else head["year"],
+        head["title"])
+    again += "".join("joining %s\n" % j for j in head.get("joining", []))
+    for t in tasks:
+        r = t["raw"]
+        again += "task %s %s %s %s %s %s %s %d %s\n" % (
+            r[0], r[1], r[2], ",".join(t["items"]),
+            ",".join(t["regions"]) or "-", ",".join(t["industries"]) or "-",
+            t["flags"] or "-", int(t["quantity"]), t["name"])
+        for b in t["batches"]:
+            r = b["raw"]
+            again += "batch %s %s %s %d %s\n" % (
+                r[0], r[1], " ".join(date_text(d) for d in b["days"]),
+                int(b["size"]), r[7])
+    if again != text:
+        raise Difference("plan.txt: not the canonical text of the plan it "
+                         "states")
+    return head, tasks
+
+
+def check_plan(bundle, m, entities):
+    """The campaign is the plan's batch of its id, field for field, and
+    drew from the task's scope."""
+    head, tasks = read_plan(read(bundle, "plan.txt"))
+    found = [(t, b) for t in tasks for b in t["batches"]
+             if b["id"] == m["campaign"]]
+    if not found:
+        raise Difference("plan.txt: plan %s has no batch %s"
+                         % (head["plan"], m["campaign"]))
+    t, b = found[0]
+    teams = read(bundle, "teams.txt").split("\n")
+    items = [l[5:] for l in teams if l.startswith("item ")]
+    window = [l[7:] for l in teams if l.startswith("window ")]
+    freeze, _, first, last = b["days"]
+    if head["department"] != m["department"]:
+        raise Difference("plan.txt: the plan is %s's, the campaign %s's"
+                         % (head["department"], m["department"]))
+    if t["policy"] != m["policy"]:
+        raise Difference("plan.txt: task %s's policy is %s, the campaign's "
+                         "%s" % (t["id"], t["policy"], m["policy"]))
+    if t["items"] != items:
+        raise Difference("plan.txt: task %s's items are %s, not the item "
+                         "lines of teams.txt" % (t["id"],
+                                                 ",".join(t["items"])))
+    if window != ["%s %s" % (date_text(first), date_text(last))]:
+        raise Difference("plan.txt: batch %s's window is not teams.txt's"
+                         % b["id"])
+    if int(b["size"]) != int(m["size"]):
+        raise Difference("plan.txt: batch %s's size is %d, the MANIFEST's "
+                         "%s" % (b["id"], int(b["size"]), m["size"]))
+    if day_number(m["date"]) < freeze:
+        raise Difference("plan.txt: batch %s is frozen on %s, the campaign "
+                         "was drawn before" % (b["id"], date_text(freeze)))
+    bits = sum(1 << FLAGS.index(c) for c in set(t["flags"]))
+    for e in sorted(entities, key=lambda e: e[0].encode()):
+        uscc, _, _, region, industry, flags = e[:6]
+        inside = flags & bits == bits and \
+            (not t["regions"] or any(region.startswith(r)
+                                     for r in t["regions"])) and \
+            (not t["industries"] or any(industry.startswith(i)
+                                        for i in t["industries"]))
+        if not inside:
+            raise Difference("population.csv: %s is outside task %s's scope"
+                             % (uscc, t["id"]))
 
 
 def outcome_commitment(bundle):
@@ -1292,7 +1444,8 @@ def main(argv):
         out = sys.stderr
     for name, f in (("roster_digest", "roster.csv"),
                     ("items_digest", "items.yaml"),
-                    ("team_inputs_digest", "teams.txt")):
+                    ("team_inputs_digest", "teams.txt"),
+                    ("plan_digest", "plan.txt")):
         if os.path.lexists("%s/%s" % (argv[1], f)):
             print("%s %s" % (name, hashlib.sha256(read(argv[1], f, True))
                              .hexdigest()), file=out)
