@@ -16,6 +16,7 @@
 
 struct bundle_maps {
 	struct mapped_file f[8], items, outcome, refusal, approvals, plan;
+	struct mapped_file visit_items;
 	struct mapped_file cal[CALENDAR_MAX_YEARS];
 	unsigned n_cal;
 };
@@ -76,6 +77,7 @@ static void unmap_all(struct bundle_maps *m)
 	file_unmap(&m->items);
 	file_unmap(&m->approvals);
 	file_unmap(&m->plan);
+	file_unmap(&m->visit_items);
 	file_unmap(&m->outcome);
 	file_unmap(&m->refusal);
 }
@@ -132,6 +134,9 @@ static int load_bundle(const char *dir, struct bundle *b,
 				  &b->approvals);
 	if (rc == 0) /* an annual plan's batch's */
 		rc = map_if_there(dir, "plan.txt", &maps->plan, &b->plan);
+	if (rc == 0) /* a campaign whose items have shares */
+		rc = map_if_there(dir, "visit_items.csv", &maps->visit_items,
+				  &b->visit_items);
 	if (rc == 0 &&
 	    bundle_manifest_parse(manifest.s, manifest.len, &b->m, &err) < 0) {
 		fputs(diag_text(&err), stderr);

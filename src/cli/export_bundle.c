@@ -14,6 +14,7 @@
 #include "inspect/core/bundle.h"
 #include "inspect/store/approvals.h"
 #include "inspect/core/plan.h"
+#include "inspect/core/visit_items.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/core/date.h"
@@ -101,6 +102,33 @@ static struct strbuf *add_file(struct bundle_out *o, const char *name)
 	}
 	o->names[o->n] = name;
 	return &o->text[o->n++];
+}
+
+/* visit_items.csv, for a campaign whose items have shares: each visit's
+ * items as published (drawn again from the record's seed, as the daemon
+ * drew them). */
+static int visit_items_of(const struct campaign_view *v,
+			  struct bundle_out *o)
+{
+	struct campaign c;
+	uint32_t *mask;
+	struct diag err;
+	diag_init(&err);
+	if (campaign_view_items(v, &c, &mask, &err) < 0) {
+		fprintf(stderr, "inspectctl: %s", diag_text(&err));
+		return -1;
+	}
+	if (!mask)
+		return 0;
+	const char **uscc = calloc(v->n + 1, sizeof(*uscc));
+	for (size_t k = 0; uscc && k < v->n; k++)
+		uscc[k] = v->rows[k].uscc;
+	if (uscc)
+		visit_items_format(add_file(o, "visit_items.csv"), uscc, v->n,
+				   mask, c.items);
+	free(uscc);
+	free(mask);
+	return uscc ? 0 : -1;
 }
 
 /* <p><kind>:<hex> as the file name, checked against its digest. */
@@ -297,7 +325,8 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	if (rc == 0 && strcmp(campaign_field(v, "status"), "rejected") == 0)
 		sb_printf(add_file(o, "refusal.txt"), "%s\nreason %s\n",
 			  REFUSAL_HEADER, campaign_field(v, "error"));
-	else if (rc == 0 && outcome_of(v, add_file(o, "outcome.csv")) < 0)
+	else if (rc == 0 && (outcome_of(v, add_file(o, "outcome.csv")) < 0 ||
+			     visit_items_of(v, o) < 0))
 		rc = -1;
 	const char *items = campaign_field(v, "items_digest");
 	if (rc == 0 && items[0])

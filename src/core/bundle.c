@@ -217,6 +217,9 @@ void policy_numbers_format(const struct policy *p, struct strbuf *b)
 	if (p->merge != MERGE_NONE)
 		sb_printf(b, "merge %s\n",
 			  p->merge == MERGE_JOIN ? "join" : "skip");
+	if (p->general_share_max && p->general_share_max != FACTOR_ONE)
+		sb_printf(b, "general_items_max_share %u\n",
+			  (unsigned)p->general_share_max);
 }
 
 /* ---- verification ---- */
@@ -654,11 +657,11 @@ static int check_files(const struct bundle *b, struct diag *err)
 	const char *names[] = {"policy.yaml", "policy.txt", "population.csv",
 			       "roster.csv",  "teams.txt",  "outcome.csv",
 			       "refusal.txt", "items.yaml", "approvals.csv",
-			       "plan.txt"};
+			       "plan.txt",    "visit_items.csv"};
 	const struct text *texts[] = {&b->policy_yaml, &b->policy_numbers,
 				      &b->population, &b->roster, &b->teams,
 				      &b->outcome, &b->refusal, &b->items,
-				      &b->approvals, &b->plan};
+				      &b->approvals, &b->plan, &b->visit_items};
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
 		if (texts[i]->s)
 			bundle_manifest_add_file(&mine, names[i], texts[i]->s,
@@ -750,6 +753,8 @@ int bundle_verify(struct bundle *b, struct diag *err)
 		rc = check_teams(b, &p,
 				 &(struct entity_draw){&pop, &d, seed}, o,
 				 &ti, err);
+	if (rc == 0)
+		rc = bundle_check_visit_items(b, &p, &pop, &d, seed, err);
 	if (rc == 0)
 		rc = check_files(b, err);
 	if (drawn)

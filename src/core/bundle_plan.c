@@ -39,7 +39,8 @@ static int check_batch(const struct bundle *b, const struct plan *p,
 	char want[11];
 	bool items = ti->n_items == t->entry.n_items;
 	for (unsigned i = 0; items && i < ti->n_items; i++)
-		items = !strcmp(ti->items[i], t->entry.items[i]);
+		items = !strcmp(ti->items[i], t->entry.items[i]) &&
+			ti->item_share[i] == t->entry.item_share[i];
 	date_format(x->freeze, want);
 	if (strcmp(p->department, b->m.department))
 		return diag_add(err, "plan.txt: the plan is %s's, the campaign "

@@ -1,8 +1,10 @@
 #include "inspect/core/campaign.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
 #include "inspect/core/pledges.h"
 #include "inspect/core/policy.h"
 #include "inspect/core/text.h"
@@ -77,20 +79,96 @@ static int each_item(const char *v, size_t len, unsigned max, field_parser each,
 	return 0;
 }
 
+/* CODE, or CODE:SHARE: the share of the campaign's visits that check
+ * the item (docs/ALGORITHM.md, "Items per visit"), a decimal of at most 6
+ * places from 0.000001 to 1; without one, every visit checks it. */
 static int one_item(const char *v, size_t len, struct campaign *c,
 		    struct diag *why)
 {
-	if (!code_chars(v, len, CAMPAIGN_MAX_NAME))
-		return diag_add(why,
-				"items are " CODE_RULE ", separated by commas");
-	copy(c->items[c->n_items++], v, len);
+	const char *colon = memchr(v, ':', len);
+	size_t code = colon ? (size_t)(colon - v) : len;
+	if (!code_chars(v, code, CAMPAIGN_MAX_NAME))
+		return diag_add(why, "items are " CODE_RULE ", separated by "
+				"commas, each with its share after a colon "
+				"or none");
+	for (unsigned i = 0; i < c->n_items; i++)
+		if (strlen(c->items[i]) == code &&
+		    !memcmp(c->items[i], v, code))
+			return diag_add(why, "names item %.*s twice",
+					(int)code, v);
+	uint64_t share = ITEM_SHARE_ONE;
+	char text[16];
+	size_t tl = colon ? len - code - 1 : 0;
+	if (colon && (tl == 0 || tl >= sizeof(text)))
+		return diag_add(why, "an item's share is a decimal from "
+				"0.000001 to 1");
+	if (colon) {
+		memcpy(text, colon + 1, tl);
+		text[tl] = '\0';
+		if (!decimal_parse(text, FACTOR_SCALE, ITEM_SHARE_ONE,
+				   &share) || share == 0)
+			return diag_add(why, "item %.*s's share '%s' is not a "
+					"decimal from 0.000001 to 1",
+					(int)code, v, text);
+	}
+	c->item_share[c->n_items] = (uint32_t)share;
+	copy(c->items[c->n_items++], v, code);
 	return 0;
 }
 
 static int p_items(const char *v, size_t len, struct campaign *c,
 		   struct diag *why)
 {
-	return each_item(v, len, CAMPAIGN_MAX_ITEMS, one_item, c, why);
+	if (each_item(v, len, CAMPAIGN_MAX_ITEMS, one_item, c, why) < 0)
+		return FAIL_INVALID;
+	/* Every visit checks something: one item, at least, has no share. */
+	for (unsigned i = 0; i < c->n_items; i++)
+		if (c->item_share[i] == ITEM_SHARE_ONE)
+			return 0;
+	return diag_add(why, "every item has a share below 1: at least one "
+			"is checked at every visit");
+}
+
+int campaign_items_parse(const char *text, struct campaign *c,
+			 struct diag *why)
+{
+	c->n_items = 0;
+	return p_items(text, strlen(text), c, why);
+}
+
+bool campaign_has_shares(const struct campaign *c)
+{
+	for (unsigned i = 0; i < c->n_items; i++)
+		if (c->item_share[i] != ITEM_SHARE_ONE)
+			return true;
+	return false;
+}
+
+void item_share_text(uint32_t share, char sep, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (share == ITEM_SHARE_ONE || size < 2)
+		return;
+	out[0] = sep;
+	decimal_format(share, FACTOR_SCALE, out + 1, size - 1);
+}
+
+void campaign_items_text(const struct campaign *c, uint32_t mask,
+			 bool shares, char sep, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < c->n_items && n < size; i++) {
+		if (!(mask >> i & 1))
+			continue;
+		char share[24] = "";
+		if (shares)
+			item_share_text(c->item_share[i], ':', share,
+					sizeof(share));
+		n += (size_t)snprintf(out + n, size - n, "%s%s%s",
+				      n ? (char[]){sep, 0} : "", c->items[i],
+				      share);
+	}
 }
 
 static int one_region(const char *v, size_t len, struct campaign *c,

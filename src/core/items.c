@@ -15,7 +15,7 @@ struct y_pledge {
 };
 
 struct y_item {
-	char *code, *name, *department, *qualification;
+	char *code, *name, *department, *qualification, *kind;
 	struct y_pledge *pledge;
 };
 
@@ -43,6 +43,8 @@ static const cyaml_schema_field_t item_fields[] = {
 	CYAML_FIELD_STRING_PTR("qualification",
 			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			       struct y_item, qualification, 1, 32),
+	CYAML_FIELD_STRING_PTR("kind", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct y_item, kind, 1, 16),
 	CYAML_FIELD_MAPPING_PTR("pledge",
 				CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 				struct y_item, pledge, pledge_fields),
@@ -121,10 +123,14 @@ int item_list_parse(const char *origin, const char *text, size_t len,
 			 yi->department);
 		snprintf(it->qualification, sizeof(it->qualification), "%s",
 			 yi->qualification ? yi->qualification : "");
+		it->key = yi->kind && !strcmp(yi->kind, "key");
 		if (!code_chars(yi->code, strlen(yi->code), 64))
 			r = diag_add(err, "%s: items: code %s: use letters, "
 				     "digits, '-', '_' or '.'", origin,
 				     yi->code);
+		else if (yi->kind && !it->key && strcmp(yi->kind, "general"))
+			r = diag_add(err, "%s: items: %s: kind '%s' is not key "
+				     "or general", origin, it->code, yi->kind);
 		else if (yi->pledge && pledge_rule_of(origin, yi, yi->pledge,
 						      &it->pledge, err) < 0)
 			r = -1;

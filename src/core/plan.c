@@ -38,8 +38,9 @@ struct y_plan {
 	unsigned tasks_count;
 };
 
+/* A code, or an item's "CODE:SHARE" (campaign.h). */
 static const cyaml_schema_value_t code_entry = {
-	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CAMPAIGN_MAX_NAME),
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CAMPAIGN_MAX_NAME + 16),
 };
 
 #define STR(name, type, member, max)                                           \
@@ -435,7 +436,8 @@ int plan_batch_matches(const struct plan *p, const struct campaign *c,
 		return FAIL_INVALID;
 	bool items = x.n_items == c->n_items;
 	for (unsigned i = 0; items && i < x.n_items; i++)
-		items = !strcmp(x.items[i], c->items[i]);
+		items = !strcmp(x.items[i], c->items[i]) &&
+			x.item_share[i] == c->item_share[i];
 	const char *differs =
 		strcmp(x.department, c->department) ? "department"
 		: strcmp(x.policy, c->policy)       ? "policy"

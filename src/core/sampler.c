@@ -223,29 +223,6 @@ static bool bit(const uint64_t *b, uint64_t i)
 	return b[i >> 6] >> (i & 63) & 1;
 }
 
-static void set_bit(uint64_t *b, uint64_t i)
-{
-	b[i >> 6] |= 1ULL << (i & 63);
-}
-
-/* Floyd's algorithm: a uniform random m-subset of [0, n) as a bitmap. When
- * more than half is taken, the complement is drawn and the bitmap inverted,
- * so at most n/2 random numbers are used. */
-static void sample_ranks(uint64_t *bits, uint64_t n, uint64_t take,
-			 struct rng *r)
-{
-	size_t words = (size_t)((n + 63) / 64);
-	bool invert = take > n - take;
-	uint64_t m = invert ? n - take : take;
-	for (uint64_t j = n - m; j < n; j++) {
-		uint64_t t = rng_bounded(r, j + 1);
-		set_bit(bits, bit(bits, t) ? j : t);
-	}
-	if (invert)
-		for (size_t w = 0; w < words; w++)
-			bits[w] = ~bits[w];
-}
-
 /* Where each lane's rank counters start: the entities of each stratum in
  * the lanes before it. */
 static void lane_ranks(const struct draw *d,
@@ -314,7 +291,7 @@ static int select_entities(const struct population *pop, struct draw *d,
 				total);
 	}
 	for (unsigned s = 0; s < d->n_strata; s++)
-		sample_ranks(bits + offset[s], d->stratum[s].n,
+		rng_subset(bits + offset[s], d->stratum[s].n,
 			     d->stratum[s].take, r);
 	const uint64_t *map[SAMPLER_GROUPS];
 	for (unsigned g = 0; g < SAMPLER_GROUPS; g++)

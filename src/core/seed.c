@@ -64,3 +64,20 @@ int seed_derive(const struct seed_input *in, uint8_t seed[32])
 	sha256(buf, len, seed);
 	return 0;
 }
+
+bool seed_unhex(const char *hex, uint8_t out[32])
+{
+	for (int i = 0; i < 64; i++) {
+		char ch = hex[i];
+		int v = ch >= '0' && ch <= '9'	 ? ch - '0'
+			: ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+						 : -1;
+		if (v < 0)
+			return false;
+		if (i % 2 == 0)
+			out[i / 2] = (uint8_t)(v << 4);
+		else
+			out[i / 2] |= (uint8_t)v;
+	}
+	return hex[64] == '\0';
+}

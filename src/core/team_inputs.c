@@ -6,6 +6,7 @@
 
 #include "inspect/core/campaign.h"
 #include "inspect/core/date.h"
+#include "inspect/core/decimal.h"
 #include "inspect/core/number.h"
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
@@ -145,9 +146,25 @@ static int parse_line(struct team_inputs *t, const char *key, char *rest,
 		e->skipped = key[0] == 's';
 		t->n_merged++;
 	} else if (!strcmp(key, "item")) {
-		if (t->n_items == 32 || !*rest || strlen(rest) > 64)
+		/* CODE, or CODE SHARE for a share below 1, written as
+		 * decimal_format writes it. */
+		const char *sp = strchr(rest, ' ');
+		size_t code = sp ? (size_t)(sp - rest) : strlen(rest);
+		uint64_t share = ITEM_SHARE_ONE;
+		char again[24];
+		if (sp && (!decimal_parse(sp + 1, FACTOR_SCALE, ITEM_SHARE_ONE,
+					  &share) || share == 0 ||
+			   share == ITEM_SHARE_ONE ||
+			   (decimal_format(share, FACTOR_SCALE, again,
+					   sizeof(again)),
+			    strcmp(again, sp + 1))))
+			return *why = "an item's share is a decimal below 1, "
+				      "as 0.25", -1;
+		if (t->n_items == 32 || !code_chars(rest, code, 64))
 			return *why = "too many or bad items", -1;
-		strcpy(t->items[t->n_items++], rest);
+		memcpy(t->items[t->n_items], rest, code);
+		t->items[t->n_items][code] = '\0';
+		t->item_share[t->n_items++] = (uint32_t)share;
 	} else if (!strcmp(key, "salt")) {
 		if (strlen(rest) != 64 || strspn(rest, "0123456789abcdef") != 64)
 			return *why = "salt must be 64 hex digits", -1;

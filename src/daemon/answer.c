@@ -16,15 +16,6 @@
 #include "inspect/store/ops.h"
 #include "answer.h"
 
-static void items_text(const struct campaign *c, char *out, size_t size)
-{
-	size_t n = 0;
-	out[0] = '\0';
-	for (unsigned i = 0; i < c->n_items && n < size; i++)
-		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : "",
-				      c->items[i]);
-}
-
 static void window_text(const struct campaign *c, char out[32])
 {
 	char a[11], b[11];
@@ -150,7 +141,9 @@ void answer_record_fields(struct kv_list *l, const char *status,
 	const struct campaign *c = a->c;
 	kv_init(l);
 	kv_add(l, "status", status);
-	items_text(c, x->items, sizeof(x->items));
+	/* As the entry gives them: each with its share (below 1). */
+	campaign_items_text(c, UINT32_MAX, true, ',', x->items,
+			    sizeof(x->items));
 	window_text(c, x->window);
 	seed_hex(rec->policy->policy.digest, 32, x->policy_digest);
 	seed_hex(rec->population_digest, 32, x->population_digest);

@@ -107,14 +107,16 @@ static void add_tasks(struct tx *t, const struct answer *a,
 	const struct details *det = o->ctx;
 	for (size_t k = 0; k < d->n_chosen; k++) {
 		char day[11], team[TEAM_MAX * 140];
+		char items[CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
 		date_format(p->a[k].day, day);
 		plan_team_text(p, k, team, sizeof(team));
+		plan_visit_items(p, k, ',', items, sizeof(items));
 		const struct kv task[] = {
 			KV("campaign", a->c->id),
 			KVN("uscc", pop->v[d->chosen[k]].uscc, USCC_LEN),
 			KV("name", name_of(det, k)),
 			KV("address", address_of(det, k)),
-			KV("items", x->items),
+			KV("items", items),
 			KV("task_type", task_type_names[a->c->task_type]),
 			KV("window", x->window),
 			KV("date", day),
@@ -318,8 +320,8 @@ static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 		    const struct drawn *x, const struct details *det,
 		    const struct record_texts *rt)
 {
-	const struct plan_out o = {a->c->id, rt->items,	 x->pop,    x->d,
-				   x->plan,  name_cb,	 address_cb, (void *)det};
+	const struct plan_out o = {a->c->id, x->pop,	  x->d,		x->plan,
+				   name_cb,  address_cb, (void *)det};
 	char day[11];
 	if (plan_add_visits(t, &o) < 0)
 		return -1;

@@ -12,6 +12,7 @@
 #include "inspect/core/bucket.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/core/date.h"
+#include "inspect/core/visit_items.h"
 #include "inspect/store/ops.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
@@ -401,6 +402,13 @@ enum merge_mode plan_merge_of(const struct visit_plan *p, size_t k,
 	return p->merge_mode;
 }
 
+void plan_visit_items(const struct visit_plan *p, size_t k, char sep,
+		      char *out, size_t size)
+{
+	campaign_items_text(p->c, p->item_mask ? p->item_mask[k] : UINT32_MAX,
+			    false, sep, out, size);
+}
+
 int plan_visits(struct worker *w, const struct campaign_record *rec,
 		const struct drawn *x, struct visit_plan *out, struct diag *why)
 {
@@ -433,8 +441,14 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 	out->prev = calloc(n + 1, sizeof(*out->prev));
 	out->used = calloc(ni * out->n_days + 1, sizeof(*out->used));
 	out->a = calloc(n + 1, sizeof(*out->a));
+	out->item_mask = calloc(n + 1, sizeof(*out->item_mask));
 	out->n = n;
-	rc = out->v && out->prev && ids && out->used && out->a ? 0 : FAIL_LOST;
+	rc = out->v && out->prev && ids && out->used && out->a &&
+		     out->item_mask &&
+		     visit_items_draw(x->seed, c->item_share, c->n_items, n,
+				      out->item_mask) == 0
+		 ? 0
+		 : FAIL_LOST;
 	if (rc)
 		diag_set(&w->store.err, "out of memory");
 	for (size_t k = 0; rc == 0 && k < n; k++)
@@ -514,6 +528,7 @@ void visit_plan_finish(struct visit_plan *p)
 	roster_finish(&p->roster);
 	free(p->roster_text);
 	free(p->a);
+	free(p->item_mask);
 	free(p->used);
 	free(p->v);
 	free(p->prev);

@@ -43,6 +43,7 @@ struct visit_plan {
 	struct visit *v;           /* the draw's visits, with previous teams */
 	uint32_t (*prev)[TEAM_MAX];
 	struct assignment *a;      /* one per selected entity */
+	uint32_t *item_mask;       /* each one's items (bit i: c->items[i]) */
 	size_t n;
 	/* Merged visits (policy merge): each selected entity's visit on
 	 * record it joins or is left to (NULL without merges), and the team
@@ -89,14 +90,18 @@ size_t plan_merged(const struct visit_plan *p, bool skipped);
 enum merge_mode plan_merge_of(const struct visit_plan *p, size_t k,
 			      const char **campaign, const char **items);
 
+/* The items visit k checks (docs/ALGORITHM.md, "Items per visit"), in
+ * the campaign's order, joined by sep. */
+void plan_visit_items(const struct visit_plan *p, size_t k, char sep,
+		      char *out, size_t size);
 /* "name badge, name badge" of visit k's team. */
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,
 		    size_t size);
-/* What a publication writes its plan from: the campaign, its items (as
- * recorded), the selected entities and their plan, and each one's name
- * and address (name(k, ctx), address(k, ctx)). */
+/* What a publication writes its plan from: the campaign, the selected
+ * entities and their plan (each visit's items in it), and each one's
+ * name and address (name(k, ctx), address(k, ctx)). */
 struct plan_out {
-	const char *campaign, *items;
+	const char *campaign;
 	const struct population *pop;
 	const struct draw *d;
 	const struct visit_plan *p;
@@ -113,8 +118,8 @@ struct plan_out {
 int plan_add_load(struct tx *t, const struct visit_plan *p);
 
 /* The visit history caps count (<p>history:<k>): for each visit,
- * "<uscc>:<campaign>" -> "YYYY-MM-DD,ITEM+ITEM" (its day, the campaign's
- * items ascending). */
+ * "<uscc>:<campaign>" -> "YYYY-MM-DD,ITEM+ITEM" (its day, the items it
+ * checks, ascending). */
 int plan_add_history(struct tx *t, const struct plan_out *o,
 		     const struct campaign *c);
 /* The plan of each visit day, read by the daily feeds: <p>day:<date>,

@@ -151,8 +151,12 @@ static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
 	team_inputs_format(&b, &in, p->window_from, p->window_to,
 			   &(struct merge_list){p->md.entries,
 						p->md.n_entries});
-	for (unsigned i = 0; i < p->c->n_items; i++)
-		sb_printf(&b, "item %s\n", p->c->items[i]);
+	for (unsigned i = 0; i < p->c->n_items; i++) {
+		char share[24];
+		item_share_text(p->c->item_share[i], ' ', share,
+				sizeof(share));
+		sb_printf(&b, "item %s%s\n", p->c->items[i], share);
+	}
 	if (salt)
 		sb_printf(&b, "salt %s\n", salt);
 	if (b.failed) {
@@ -239,13 +243,15 @@ int plan_add_rotation(struct tx *t,
 	return rc;
 }
 
-/* The items of visit k as its feed shows them: the campaign's, and for a
- * visit that joined another (one door), that visit's too. */
+/* The items of visit k as its feed shows them: its own (the campaign's,
+ * or those drawn for it), and for a visit that joined another (one door),
+ * that visit's too. */
 static void visit_items_text(const struct plan_out *o, size_t k, char *out,
 			     size_t size)
 {
 	const char *with, *theirs;
-	size_t ours = (size_t)snprintf(out, size, "%s", o->items);
+	plan_visit_items(o->p, k, ',', out, size);
+	size_t ours = strlen(out);
 	if (plan_merge_of(o->p, k, &with, &theirs) != MERGE_JOIN)
 		return;
 	snprintf(out + ours, size - ours, ",%s", theirs);
@@ -357,14 +363,18 @@ static int by_code(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The campaign's items, ascending by bytes, joined by '+'. */
-static void sorted_items(const struct campaign *c, struct strbuf *out)
+/* The items of mask (bit i: c->items[i]), ascending by bytes, joined by
+ * '+'. */
+static void sorted_items(const struct campaign *c, uint32_t mask,
+			 struct strbuf *out)
 {
 	const char *code[CAMPAIGN_MAX_ITEMS];
+	unsigned n = 0;
 	for (unsigned i = 0; i < c->n_items; i++)
-		code[i] = c->items[i];
-	qsort(code, c->n_items, sizeof(*code), by_code);
-	for (unsigned i = 0; i < c->n_items; i++)
+		if (mask >> i & 1)
+			code[n++] = c->items[i];
+	qsort(code, n, sizeof(*code), by_code);
+	for (unsigned i = 0; i < n; i++)
 		sb_printf(out, "%s%s", i ? "+" : "", code[i]);
 }
 
@@ -392,13 +402,16 @@ int plan_add_history(struct tx *t, const struct plan_out *o,
 	struct strbuf items = {0}, values = {0};
 	struct history_fields h = {malloc((n + 1) * sizeof(*h.field)),
 				   malloc((n + 1) * sizeof(*h.value))};
-	sorted_items(c, &items);
 	for (size_t k = 0; h.field && k < n; k++) {
 		char day[11];
 		date_format(o->p->a[k].day, day);
 		snprintf(h.field[k], sizeof(h.field[k]), "%.18s:%s",
 			 o->pop->v[o->d->chosen[k]].uscc, o->campaign);
-		sb_printf(&values, "%s,%s%c", day, items.s, '\0');
+		/* The items this visit checks: a cap by item counts them. */
+		items.len = 0;
+		sorted_items(c, o->p->item_mask[k], &items);
+		sb_printf(&values, "%s,%s%c", day, items.s ? items.s : "",
+			  '\0');
 	}
 	int rc = h.field && h.value && !items.failed && !values.failed ? 0 : -1;
 	/* The values, NUL-separated in one buffer, each at its place. */

@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect/core/campaign.h"
+#include "inspect/core/seed.h"
+#include "inspect/core/visit_items.h"
 #include "inspect/store/grades.h"
 
 static int by_uscc(const void *a, const void *b)
@@ -130,6 +133,31 @@ int campaign_view_deadlines(const struct campaign_view *v,
 		counts[st]++;
 		if (each)
 			each(&v->rows[i], &visit, st, deadline, ctx);
+	}
+	return 0;
+}
+
+int campaign_view_items(const struct campaign_view *v, struct campaign *c,
+			uint32_t **mask, struct diag *err)
+{
+	uint8_t seed[32];
+	const char *items = campaign_view_field(v, "items");
+	const char *hex = campaign_view_field(v, "seed");
+	*mask = NULL;
+	memset(c, 0, sizeof(*c));
+	if (!items || campaign_items_parse(items, c, err) < 0)
+		return diag_add(err, "the record's items do not read");
+	if (!campaign_has_shares(c))
+		return 0;
+	if (!hex || !seed_unhex(hex, seed))
+		return diag_add(err, "the record has no seed to draw its "
+				"visits' items from");
+	*mask = calloc(v->n + 1, sizeof(**mask));
+	if (!*mask || visit_items_draw(seed, c->item_share, c->n_items, v->n,
+				       *mask) < 0) {
+		free(*mask);
+		*mask = NULL;
+		return diag_add(err, "out of memory");
 	}
 	return 0;
 }

@@ -74,6 +74,8 @@ struct bundle {
 	struct text items;  /* items.yaml: the item list; s NULL if absent */
 	struct text approvals; /* approvals.csv of a pledge campaign, or none */
 	struct text plan;      /* plan.txt of an annual plan's batch, or none */
+	/* visit_items.csv: each visit's items, when an item has a share */
+	struct text visit_items;
 	struct text calendars[CALENDAR_MAX_YEARS]; /* in year order */
 	char calendar_names[CALENDAR_MAX_YEARS][16]; /* cn-YYYY.yaml */
 	unsigned n_calendars;
@@ -97,6 +99,18 @@ int bundle_check_pledges(const struct bundle *b, const struct population *pop,
  * is canonical, the campaign is a batch of it field for field, and its
  * population lies in the batch's scope (bundle_plan.c). 0, or
  * FAIL_INVALID with the first difference in err. */
+/* Items per visit (docs/ALGORITHM.md): when teams.txt gives an item a
+ * share, visit_items.csv is each visit's items as the draw gives them and
+ * no general item's share is above the policy's limit; without shares
+ * the bundle has no visit_items.csv (bundle_items.c). 0, or FAIL_INVALID
+ * with the first difference in err. */
+struct draw;
+struct policy;
+int bundle_check_visit_items(const struct bundle *b, const struct policy *p,
+			     const struct population *pop,
+			     const struct draw *d, const uint8_t seed[32],
+			     struct diag *err);
+
 int bundle_check_plan(const struct bundle *b, const struct population *pop,
 		      const struct team_inputs *ti, struct diag *err);
 

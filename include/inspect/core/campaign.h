@@ -17,6 +17,7 @@
 #define CAMPAIGN_MAX_ITEMS 32
 #define CAMPAIGN_MAX_NAME 64
 #define CAMPAIGN_MAX_PLAN 32 /* an annual plan's id (plan.h) */
+#define ITEM_SHARE_ONE 1000000u /* an item's share: every visit */
 
 enum entry_type { ENTRY_CAMPAIGN, ENTRY_ENTROPY };
 
@@ -34,6 +35,10 @@ struct campaign {
 	char department[CAMPAIGN_MAX_NAME + 1];
 	char policy[CAMPAIGN_MAX_NAME + 1];
 	char items[CAMPAIGN_MAX_ITEMS][CAMPAIGN_MAX_NAME + 1];
+	/* The share of the visits that check each item, in millionths
+	 * (ITEM_SHARE_ONE: every visit; docs/ALGORITHM.md, "Items per
+	 * visit"); one item at least has ITEM_SHARE_ONE. */
+	uint32_t item_share[CAMPAIGN_MAX_ITEMS];
 	unsigned n_items;
 	struct scope scope;
 	uint32_t size;          /* 0: the policy's */
@@ -66,5 +71,19 @@ bool code_chars(const char *v, size_t len, size_t max);
  * a refused entry can be answered under its campaign when it named one. */
 int campaign_parse(const struct entry_field *f, size_t n,
 		   struct campaign *ret, struct diag *err);
+
+/* An items field ("SC-001,SC-017:0.3", as a record keeps it) read into
+ * c's items and shares, as campaign_parse reads it. 0 or -1 (why). */
+int campaign_items_parse(const char *text, struct campaign *c,
+			 struct diag *why);
+/* Whether an item has a share below 1 (the visits' items are drawn). */
+bool campaign_has_shares(const struct campaign *c);
+/* sep and the share as a decimal ("0.25"), or "" for ITEM_SHARE_ONE. */
+void item_share_text(uint32_t share, char sep, char *out, size_t size);
+/* The items whose bits are set in mask (bit i: c->items[i]), in the
+ * campaign's order, joined by sep, each with ":SHARE" when shares is true
+ * and its share is below 1 (the entry's own form). */
+void campaign_items_text(const struct campaign *c, uint32_t mask,
+			 bool shares, char sep, char *out, size_t size);
 
 #endif

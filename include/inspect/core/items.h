@@ -34,6 +34,10 @@ struct item {
 	char name[257];
 	char department[65];
 	char qualification[33]; /* "" if none */
+	/* A key item (重点检查事项, kind: key) is checked at any share of a
+	 * campaign's visits; a general one (一般检查事项, the default) at
+	 * most at the policy's general_items_max_share. */
+	bool key;
 	struct pledge_rule pledge;
 };
 

@@ -35,7 +35,7 @@ struct plan_task {
 	char id[PLAN_MAX_TASK_ID + 1];
 	char name[PLAN_MAX_TEXT + 1];
 	enum task_type type;
-	char items[CAMPAIGN_MAX_VALUE + 1];      /* codes, comma-separated */
+	char items[CAMPAIGN_MAX_VALUE + 1];      /* CODE[:SHARE], comma-joined */
 	char policy[CAMPAIGN_MAX_NAME + 1];
 	char regions[CAMPAIGN_MAX_VALUE + 1];    /* "" for all */
 	char industries[CAMPAIGN_MAX_VALUE + 1]; /* "" for all */

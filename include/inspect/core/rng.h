@@ -34,5 +34,8 @@ static inline uint64_t rng_next(struct rng *r)
 uint64_t rng_bounded(struct rng *r, uint64_t bound);
 /* Uniform double in [0, 1): (x >> 11) * 2^-53. */
 double rng_double(struct rng *r);
+/* A uniform random take-subset of [0, n), set in the zeroed bitmap bits
+ * ((n + 63) / 64 words; bits past n in the last word may be set too). */
+void rng_subset(uint64_t *bits, uint64_t n, uint64_t take, struct rng *r);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef INSPECT_SEED_H
 #define INSPECT_SEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +27,8 @@ size_t seed_encode(const struct seed_input *in, char *out, size_t size);
 int seed_derive(const struct seed_input *in, uint8_t seed[32]);
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void seed_hex(const uint8_t *bytes, size_t n, char *out);
+/* A seed's 64 lower-case hex digits (and nothing after them) into out;
+ * false if hex is not that. */
+bool seed_unhex(const char *hex, uint8_t out[32]);
 
 #endif

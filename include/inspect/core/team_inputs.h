@@ -13,7 +13,8 @@
  *   previous 91410100MA... i7;i9 (the entity's previous team)
  *   joined 91410100MA... 2026-12-02 SAMR-7  (a visit merged with one on
  *   skipped 91410100MA... 2026-12-03 MPA-2   record: docs/ALGORITHM.md)
- *   item SC-017                  (the campaign's items, in order)
+ *   item SC-017                  (the campaign's items, in order;
+ *   item SC-020 0.25              one a share of the visits check)
  *   salt 3f0c...                 (64 hex digits: not an input of the
  *                                draw, the salt of the outcome's digest)
  */
@@ -71,6 +72,7 @@ struct team_inputs {
 	size_t n_merged;
 	char salt[65]; /* "" in bundles made before it was kept */
 	char items[32][65]; /* the campaign's items (none in older bundles) */
+	uint32_t item_share[32]; /* each one's share (campaign.h) */
 	unsigned n_items;
 };
 

@@ -36,6 +36,13 @@ bool campaign_row_parse(const struct campaign_row *row,
 			struct planned_visit *visit,
 			struct result_record *result, bool *has_result);
 void campaign_view_finish(struct campaign_view *v);
+/* The items each visit checks (docs/ALGORITHM.md, "Items per visit"):
+ * the record's items read into c, and *mask[k] for row k (rows are in
+ * canonical order) drawn from the record's seed when an item has a
+ * share, else *mask NULL (every visit checks every item). Returns 0, or
+ * -1 with the reason in err. */
+int campaign_view_items(const struct campaign_view *v, struct campaign *c,
+			uint32_t **mask, struct diag *err);
 
 typedef void (*deadline_each)(const struct campaign_row *row,
 			      const struct planned_visit *visit,

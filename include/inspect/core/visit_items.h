@@ -1,0 +1,41 @@
+/* Which of a campaign's items each visit checks (docs/ALGORITHM.md,
+ * "Items per visit"): an item with a share below 1 is checked at a random
+ * subset of the visits, of that share of them, so that an entity's chance
+ * of being checked for it is its chance of being drawn times the share. */
+#ifndef INSPECT_VISIT_ITEMS_H
+#define INSPECT_VISIT_ITEMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect/core/diag.h"
+#include "inspect/core/items.h"
+#include "inspect/core/strbuf.h"
+
+#define ITEMS_ALGORITHM "inspectd-items/1"
+
+/* mask[k], for the n visits k (the selected entities in canonical order):
+ * bit i set when visit k checks item i of share[0..n_items) (millionths;
+ * ITEM_SHARE_ONE: every visit). seed is the campaign's (section 4).
+ * Draws nothing when no share is below 1. Returns 0, or -1 out of
+ * memory. */
+int visit_items_draw(const uint8_t seed[32], const uint32_t *share,
+		     unsigned n_items, size_t n, uint32_t *mask);
+
+/* Whether a general item of items[0..n) (codes of 64 bytes at most, on
+ * the list) has a share above max (millionths; 0 or ITEM_SHARE_ONE: no
+ * limit): 0, or -1 with "<where>: ..." in err. A key item has no
+ * limit. */
+int visit_items_check(const char *where, const char (*items)[65],
+		      const uint32_t *share, unsigned n,
+		      const struct item_list *list, uint32_t max,
+		      struct diag *err);
+
+#define VISIT_ITEMS_HEADER "uscc,items"
+/* The audit bundle's visit_items.csv: the header, then a line
+ * "<uscc>,<item>+<item>" for each visit, in canonical order, its items in
+ * the campaign's order. */
+void visit_items_format(struct strbuf *b, const char *const *uscc, size_t n,
+			const uint32_t *mask, const char (*items)[65]);
+
+#endif
