@@ -262,6 +262,9 @@ def read_policy_numbers(text):
                                      "certain": f[5] == "1"}
         elif f[0] == "merge" and f[1] in ("join", "skip"):
             policy["merge"] = f[1]
+        elif f[0] == "general_items_max_ratio" and len(f) == 2 and \
+                digits(f[1]) and 0 < int(f[1]) < 10**6:
+            policy["general_ratio_max"] = int(f[1])
         elif f[0] == "cap" and f[1] in CAPS:
             policy["caps"][f[1]] = {"visits": int(f[3]), "days": int(f[5]),
                                     "classes": f[7],
@@ -358,6 +361,9 @@ def check_policy_numbers(yaml_text, policy):
                  for k, c in (y.get("caps", {}) or {}).items()},
         "merge": y.get("merge"),
     }
+    ratio = units(y.get("general_items_max_ratio", 1), 6)
+    if 0 < ratio < 10**6:
+        stated["general_ratio_max"] = ratio
     if stated != policy:
         raise Difference("policy.txt: does not state the numbers of "
                          "policy.yaml")
@@ -456,6 +462,8 @@ def capped(policy, e, visits, items, date):
 
 
 def draw(policy, population, date, size, seed, items=()):
+    """The selection, in canonical order, and the expected visits (the
+    sum of the strata's E_h, in PI_ONE units)."""
     entities, visits = population
     cooldown = [policy["classes"][c]["cooldown"] for c in CLASSES]
     keys = []
@@ -493,7 +501,7 @@ def draw(policy, population, date, size, seed, items=()):
         if seen[h] in ranks[h]:
             selected.append(e[0])
         seen[h] += 1
-    return selected
+    return selected, sum(expected)
 
 
 # ---- section 4 and the bundle ----
@@ -781,9 +789,10 @@ def verify(bundle):
         check_plan(bundle, m, entities)
     date = day_number(m["date"])
     size = int(m["size"]) or policy["size"]
-    items = [l[5:] for l in read(bundle, "teams.txt").split("\n")
-             if l.startswith("item ")]
-    selected = draw(policy, (entities, visits), date, size, seed, items)
+    items = [l[5:].split(" ")[0] for l in read(bundle, "teams.txt")
+             .split("\n") if l.startswith("item ")]
+    selected, expected = draw(policy, (entities, visits), date, size, seed,
+                              items)
     has = {f: os.path.lexists("%s/%s" % (bundle, f))
            for f in ("outcome.csv", "refusal.txt", "items.yaml",
                      "approvals.csv", "plan.txt")}
@@ -816,10 +825,128 @@ def verify(bundle):
     provisional = check_days(bundle, date)
     check_teams(bundle, m, policy, (entities, visits), selected, outcome,
                 seed)
+    has["visit_items.csv"] = os.path.lexists("%s/visit_items.csv" % bundle)
+    check_visit_items(bundle, policy, selected, seed, has, expected,
+                      len(entities))
     check_files(bundle, m, ["policy.yaml", "policy.txt", "population.csv",
                             "roster.csv", "teams.txt"] +
                 [f for f in has if has[f]] + calendars)
     return m, selected, provisional
+
+
+# ---- items per visit (inspectd-items/1) ----
+
+ITEMS_ALGORITHM = "inspectd-items/1"
+ITEM_SHARE_ONE = 10**6
+
+
+def item_share(text):
+    """CODE or CODE:SHARE into (code, share in millionths), None if it is
+    neither: SHARE a decimal of at most 6 places from 0.000001 to 1."""
+    code, colon, share = text.partition(":")
+    if not CODE.fullmatch(code):
+        return None
+    if not colon:
+        return code, ITEM_SHARE_ONE
+    m = re.fullmatch(r"([0-9]+)(?:\.([0-9]{1,6}))?", share)
+    if not m:
+        return None
+    units = int(m.group(1)) * ITEM_SHARE_ONE + \
+        int((m.group(2) or "").ljust(6, "0"))
+    return (code, units) if 0 < units <= ITEM_SHARE_ONE else None
+
+
+def visit_items(seed, shares, n):
+    """Each visit's items as a set of item numbers (section "Items per
+    visit"): an item of share s below 1 at a uniform random subset of
+    floor(s n) visits, or one more with the chance of the remainder."""
+    every = {i for i, s in enumerate(shares) if s == ITEM_SHARE_ONE}
+    out = [set(every) for _ in range(n)]
+    if len(every) == len(shares) or n == 0:
+        return out
+    text = "%d:%s,64:%s," % (len(ITEMS_ALGORITHM), ITEMS_ALGORITHM,
+                              seed.hex())
+    rng = Pcg64Dxsm(hashlib.sha256(text.encode()).digest())
+    for i, s in enumerate(shares):
+        if s == ITEM_SHARE_ONE:
+            continue
+        take, rest = divmod(s * n, ITEM_SHARE_ONE)
+        if rest and rng.bounded(ITEM_SHARE_ONE) < rest:
+            take += 1
+        for k in floyd(rng, n, take):
+            out[k].add(i)
+    return out
+
+
+def check_visit_items(bundle, policy, selected, seed, has, expected, pool):
+    """No general item reaches more of the pool than the policy allows;
+    with item shares in teams.txt, visit_items.csv is each visit's items
+    as the draw gives them."""
+    def fail(why):
+        raise Difference(why)
+    inputs = verify_teams.read_team_inputs(read(bundle, "teams.txt"), fail)
+    shares = inputs["item_shares"]
+    drawn = any(s != ITEM_SHARE_ONE for s in shares)
+    if not drawn and has["visit_items.csv"]:
+        fail("visit_items.csv: teams.txt gives no item a share: every "
+             "visit checks every item")
+    if drawn and ITEM_SHARE_ONE not in shares:
+        fail("teams.txt: every item has a share: none is checked at every "
+             "visit")
+    if drawn and has["outcome.csv"] and not has["visit_items.csv"]:
+        fail("teams.txt gives items shares, but the bundle has no "
+             "visit_items.csv")
+    if drawn and not has["outcome.csv"] and has["visit_items.csv"]:
+        fail("visit_items.csv: a refused campaign has no visits")
+    limit = policy.get("general_ratio_max")
+    if limit:
+        if not has["items.yaml"]:
+            fail("the policy limits general items, but the bundle has no "
+                 "items.yaml")
+        listed = read_items(read(bundle, "items.yaml")) or {}
+        for code, s in zip(inputs["items"], shares):
+            # s/10^6 × expected/10^12 / pool <= limit/10^6
+            if code in listed and listed[code].get("kind") != "key" and \
+                    s * expected > limit * pool * PI_ONE:
+                fail("teams.txt: %s is a general item: the draw would "
+                     "check it at %s of the pool, above the policy's "
+                     "general_items_max_ratio %s (a key item has no limit)"
+                     % (code, ratio_text(s * expected,
+                                         ITEM_SHARE_ONE * pool * PI_ONE),
+                        share_text(limit)))
+    if not drawn or not has["outcome.csv"]:
+        return
+    want = "uscc,items\n" + "".join(
+        "%s,%s\n" % (u, "+".join(c for i, c in enumerate(inputs["items"])
+                                 if i in got))
+        for u, got in zip(selected, visit_items(seed, shares,
+                                                len(selected))))
+    theirs = read(bundle, "visit_items.csv")
+    if want != theirs:
+        line = 1 + want[:next((i for i, (a, b) in
+                               enumerate(zip(want, theirs)) if a != b),
+                              min(len(want), len(theirs)))].count("\n")
+        fail("visit_items.csv: line %d is not the items the draw gives "
+             "(docs/ALGORITHM.md, \"Items per visit\")" % line)
+
+
+def ratio_text(num, den):
+    """num/den (0 < num < den) in decimal: its digits after "0." up to
+    the 15th significant one, truncated, trailing zeros dropped."""
+    if num == 0 or num >= den:
+        return "0" if num == 0 else "1"
+    digits_, significant, r = "", 0, num
+    while significant < 15 and r:
+        r *= 10
+        digits_ += str(r // den)
+        r %= den
+        significant += significant > 0 or digits_[-1] != "0"
+    return "0." + digits_.rstrip("0")
+
+
+def share_text(units):
+    return ("%d.%06d" % divmod(units, ITEM_SHARE_ONE)).rstrip("0") \
+        .rstrip(".")
 
 
 # ---- annual plans: a batch's bundle against its plan (plan.txt) ----
@@ -874,7 +1001,7 @@ def read_plan(text):
                 name = t.groups()
             tasks.append({
                 "id": tid, "type": kind, "policy": policy, "name": name,
-                "items": plan_list(items, CODE.fullmatch, "items", 32),
+                "items": plan_list(items, item_share, "items", 32),
                 "regions": plan_list(regions, lambda r: re.fullmatch(
                     r"[0-9]{1,6}", r), "regions", 64),
                 "industries": plan_list(industries, lambda r: re.fullmatch(
@@ -934,7 +1061,8 @@ def check_plan(bundle, m, entities):
                          % (head["plan"], m["campaign"]))
     t, b = found[0]
     teams = read(bundle, "teams.txt").split("\n")
-    items = [l[5:] for l in teams if l.startswith("item ")]
+    items = [item_share(l[5:].replace(" ", ":")) for l in teams
+             if l.startswith("item ")]
     window = [l[7:] for l in teams if l.startswith("window ")]
     freeze, _, first, last = b["days"]
     if head["department"] != m["department"]:
@@ -943,7 +1071,7 @@ def check_plan(bundle, m, entities):
     if t["policy"] != m["policy"]:
         raise Difference("plan.txt: task %s's policy is %s, the campaign's "
                          "%s" % (t["id"], t["policy"], m["policy"]))
-    if t["items"] != items:
+    if [item_share(i) for i in t["items"]] != items:
         raise Difference("plan.txt: task %s's items are %s, not the item "
                          "lines of teams.txt" % (t["id"],
                                                  ",".join(t["items"])))

@@ -70,7 +70,7 @@ def read_team_inputs(text, fail):
 def parse_team_inputs(text, fail):
     t = {"team_size": 0, "departments": [], "qualifications": [],
          "days": [], "used": [], "previous": {}, "window": None,
-         "salt": None, "items": [], "merged": []}
+         "salt": None, "items": [], "item_shares": [], "merged": []}
     lines = text.split("\n")
     if lines[0] != "inspectd-team-inputs/1":
         fail("teams.txt:1: not inspectd-team-inputs/1")
@@ -116,7 +116,15 @@ def parse_team_inputs(text, fail):
         elif key == "salt":
             t["salt"] = rest
         elif key == "item":
-            t["items"].append(rest)
+            # CODE, or CODE SHARE: a share below 1 in millionths, written
+            # as 0. and its digits without trailing zeros.
+            code, _, share = rest.partition(" ")
+            if share and not re.fullmatch(r"0\.[0-9]{0,5}[1-9]", share):
+                fail("teams.txt:%d: an item's share is a decimal below 1, "
+                     "as 0.25" % no)
+            t["items"].append(code)
+            t["item_shares"].append(
+                int(share[2:].ljust(6, "0")) if share else 10**6)
         elif line == "" and no == len(lines):
             continue
         else:

@@ -217,9 +217,9 @@ void policy_numbers_format(const struct policy *p, struct strbuf *b)
 	if (p->merge != MERGE_NONE)
 		sb_printf(b, "merge %s\n",
 			  p->merge == MERGE_JOIN ? "join" : "skip");
-	if (p->general_share_max && p->general_share_max != FACTOR_ONE)
-		sb_printf(b, "general_items_max_share %u\n",
-			  (unsigned)p->general_share_max);
+	if (p->general_ratio_max && p->general_ratio_max != FACTOR_ONE)
+		sb_printf(b, "general_items_max_ratio %u\n",
+			  (unsigned)p->general_ratio_max);
 }
 
 /* ---- verification ---- */

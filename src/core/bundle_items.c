@@ -1,7 +1,7 @@
 /* The audit bundle's items per visit (docs/ALGORITHM.md, "Items per
  * visit"): teams.txt states each item's share; visit_items.csv must be
- * the items the draw gives each visit, and the shares within the
- * policy's limit for general items. */
+ * the items the draw gives each visit; and the general items within the
+ * policy's limit on the pool. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,21 +85,23 @@ int bundle_check_visit_items(const struct bundle *b, const struct policy *p,
 	else if (shares && !b->outcome.s && b->visit_items.s)
 		rc = diag_add(err, "visit_items.csv: a refused campaign has "
 			      "no visits");
-	if (rc == 0 && shares && p->general_share_max &&
-	    p->general_share_max != ITEM_SHARE_ONE) {
+	if (rc == 0 && p->general_ratio_max &&
+	    p->general_ratio_max != ITEM_SHARE_ONE) {
 		struct item_list list = {0};
+		u128 expected = 0;
+		for (unsigned s = 0; s < d->n_strata; s++)
+			expected += d->stratum[s].expected;
 		if (!b->items.s)
-			rc = diag_add(err, "teams.txt gives items shares under "
-				      "a limit, but the bundle has no "
-				      "items.yaml");
+			rc = diag_add(err, "the policy limits general items, "
+				      "but the bundle has no items.yaml");
 		else if (item_list_parse("items.yaml", b->items.s,
 					 b->items.len, &list, err) < 0)
 			rc = FAIL_INVALID;
 		else
 			rc = visit_items_check("teams.txt", ti.items,
 					       ti.item_share, ti.n_items,
-					       &list, p->general_share_max,
-					       err);
+					       &list, p->general_ratio_max,
+					       expected, pop->n, err);
 		item_list_finish(&list);
 	}
 	if (rc == 0 && shares && b->outcome.s)

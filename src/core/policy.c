@@ -49,7 +49,7 @@ struct y_policy {
 	struct y_flags flags;
 	struct y_caps caps;
 	char *merge;
-	char *general_items_max_share;
+	char *general_items_max_ratio;
 };
 
 static const cyaml_schema_field_t class_fields[] = {
@@ -122,9 +122,9 @@ static const cyaml_schema_field_t policy_fields[] = {
 			    caps, caps_fields),
 	CYAML_FIELD_STRING_PTR("merge", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			       struct y_policy, merge, 1, 16),
-	CYAML_FIELD_STRING_PTR("general_items_max_share",
+	CYAML_FIELD_STRING_PTR("general_items_max_ratio",
 			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
-			       struct y_policy, general_items_max_share, 1, 16),
+			       struct y_policy, general_items_max_ratio, 1, 16),
 	CYAML_FIELD_END};
 
 static const cyaml_schema_value_t policy_schema = {
@@ -322,14 +322,14 @@ static int check_policy(const struct yaml_doc *d, const struct y_policy *y,
 		p->merge = MERGE_SKIP;
 	else if (y->merge)
 		return FAIL(d, "merge", "'%s' is not join or skip", y->merge);
-	uint64_t share = FACTOR_ONE;
-	if (y->general_items_max_share &&
-	    (!decimal_parse(y->general_items_max_share, FACTOR_SCALE,
-			    FACTOR_ONE, &share) || share == 0))
-		return FAIL(d, "general_items_max_share", "'%s' is not a "
+	uint64_t ratio = FACTOR_ONE;
+	if (y->general_items_max_ratio &&
+	    (!decimal_parse(y->general_items_max_ratio, FACTOR_SCALE,
+			    FACTOR_ONE, &ratio) || ratio == 0))
+		return FAIL(d, "general_items_max_ratio", "'%s' is not a "
 			    "decimal from 0.000001 to 1",
-			    y->general_items_max_share);
-	p->general_share_max = (uint32_t)share;
+			    y->general_items_max_ratio);
+	p->general_ratio_max = (uint32_t)ratio;
 	return p->design == DESIGN_PPS ? check_weight_range(d, p) : 0;
 }
 

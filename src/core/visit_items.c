@@ -67,19 +67,24 @@ int visit_items_draw(const uint8_t seed[32], const uint32_t *share,
 int visit_items_check(const char *where, const char (*items)[65],
 		      const uint32_t *share, unsigned n,
 		      const struct item_list *list, uint32_t max,
-		      struct diag *err)
+		      u128 expected, uint64_t pool, struct diag *err)
 {
+	/* share/10^6 × (expected/10^12) / pool <= max/10^6, in integers:
+	 * at most 2^20 × 2^68 on either side. */
+	u128 limit = (u128)max * pool * PI_ONE;
 	for (unsigned i = 0; max && max != ITEM_SHARE_ONE && i < n; i++) {
 		const struct item *it = item_find(list, items[i]);
-		if (!it || it->key || share[i] <= max)
+		u128 reach = (u128)share[i] * expected;
+		if (!it || it->key || reach <= limit)
 			continue;
-		char s[24], m[24];
-		decimal_format(share[i], FACTOR_SCALE, s, sizeof(s));
+		char r[32], m[24];
+		decimal_format_ratio(reach, (u128)ITEM_SHARE_ONE * pool * PI_ONE,
+				     r, sizeof(r));
 		decimal_format(max, FACTOR_SCALE, m, sizeof(m));
-		return diag_add(err, "%s: %s is a general item: its share %s "
-				"is above the policy's general_items_max_share "
-				"%s (a key item has no limit)", where,
-				items[i], s, m);
+		return diag_add(err, "%s: %s is a general item: the draw "
+				"would check it at %s of the pool, above the "
+				"policy's general_items_max_ratio %s (a key "
+				"item has no limit)", where, items[i], r, m);
 	}
 	return 0;
 }

@@ -402,6 +402,23 @@ enum merge_mode plan_merge_of(const struct visit_plan *p, size_t k,
 	return p->merge_mode;
 }
 
+/* The policy's limit on general items, on the draw's expected visits
+ * and the item list the teams are drawn on. */
+static int general_items_check(const struct campaign_record *rec,
+			       const struct drawn *x,
+			       const struct visit_plan *p, struct diag *why)
+{
+	u128 expected = 0;
+	for (unsigned s = 0; s < x->d->n_strata; s++)
+		expected += x->d->stratum[s].expected;
+	return visit_items_check("field items", x->c->items,
+				 x->c->item_share, x->c->n_items, p->items,
+				 rec->policy->policy.general_ratio_max,
+				 expected, x->pop->n, why) < 0
+		       ? FAIL_REFUSED
+		       : 0;
+}
+
 void plan_visit_items(const struct visit_plan *p, size_t k, char sep,
 		      char *out, size_t size)
 {
@@ -424,6 +441,8 @@ int plan_visits(struct worker *w, const struct campaign_record *rec,
 		rc = item_list_of(w, rec, out, why);
 	if (rc == 0)
 		rc = calendar_of(w, rec, out, why);
+	if (rc == 0)
+		rc = general_items_check(rec, x, out, why);
 	if (rc)
 		return rc;
 	rc = team_rules_of(out, c, rec->policy->policy.team_size, why);

@@ -5,7 +5,6 @@
 
 #include "inspect/core/date.h"
 #include "inspect/core/pledges.h"
-#include "inspect/core/visit_items.h"
 
 int campaign_window(const struct campaign *c, const struct calendar *cal,
 		    int32_t date, unsigned visit_days, struct day_span *ret,
@@ -105,13 +104,6 @@ int campaign_check(const struct campaign *c, const struct catalog *cat,
 	if (pledge && !catalog_policy(cat, c))
 		return diag_add(err, "field items: a pledge campaign names one "
 				"pledge item");
-	const struct policy_entry *p = catalog_policy(cat, c);
-	if (!pledge && visit_items_check("field items", c->items,
-					 c->item_share, c->n_items,
-					 &cat->items,
-					 p->policy.general_share_max,
-					 err) < 0)
-		return -1;
 	if (pledge_rule(c, pledge, err) < 0)
 		return -1;
 	if (back_dated(c, t, err) < 0)

@@ -100,9 +100,9 @@ int bundle_check_pledges(const struct bundle *b, const struct population *pop,
  * population lies in the batch's scope (bundle_plan.c). 0, or
  * FAIL_INVALID with the first difference in err. */
 /* Items per visit (docs/ALGORITHM.md): when teams.txt gives an item a
- * share, visit_items.csv is each visit's items as the draw gives them and
- * no general item's share is above the policy's limit; without shares
- * the bundle has no visit_items.csv (bundle_items.c). 0, or FAIL_INVALID
+ * share, visit_items.csv is each visit's items as the draw gives them
+ * (without shares the bundle has none); no general item reaches more of
+ * the pool than the policy allows (bundle_items.c). 0, or FAIL_INVALID
  * with the first difference in err. */
 struct draw;
 struct policy;

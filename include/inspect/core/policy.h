@@ -72,9 +72,10 @@ struct policy {
 	struct flag_rule flag[FLAG_COUNT];
 	struct cap_rule cap[CAP_COUNT];
 	enum merge_mode merge;
-	/* The largest share of a campaign's visits that may check a general
-	 * item (items.h), in millionths; FACTOR_ONE: no limit. */
-	uint32_t general_share_max;
+	/* The largest expected share of a campaign's pool that a general item
+	 * (items.h) may be checked at, in millionths; 0 or FACTOR_ONE: no
+	 * limit (docs/ALGORITHM.md, "Items per visit"). */
+	uint32_t general_ratio_max;
 	uint8_t digest[32]; /* SHA-256 of the policy document's bytes */
 };
 

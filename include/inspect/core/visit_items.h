@@ -10,6 +10,7 @@
 
 #include "inspect/core/diag.h"
 #include "inspect/core/items.h"
+#include "inspect/core/rng.h"
 #include "inspect/core/strbuf.h"
 
 #define ITEMS_ALGORITHM "inspectd-items/1"
@@ -22,14 +23,16 @@
 int visit_items_draw(const uint8_t seed[32], const uint32_t *share,
 		     unsigned n_items, size_t n, uint32_t *mask);
 
-/* Whether a general item of items[0..n) (codes of 64 bytes at most, on
- * the list) has a share above max (millionths; 0 or ITEM_SHARE_ONE: no
- * limit): 0, or -1 with "<where>: ..." in err. A key item has no
- * limit. */
+/* The policy's limit on general items: a general item of items[0..n)
+ * (codes of 64 bytes at most, on the list) is checked at an expected
+ * share of the pool of share × expected / pool (share in millionths,
+ * expected the draw's expected visits in PI_ONE units, pool its
+ * entities), at most max (millionths; 0 or ITEM_SHARE_ONE: no limit).
+ * Returns 0, or -1 with "<where>: ..." in err. A key item has no limit. */
 int visit_items_check(const char *where, const char (*items)[65],
 		      const uint32_t *share, unsigned n,
 		      const struct item_list *list, uint32_t max,
-		      struct diag *err);
+		      u128 expected, uint64_t pool, struct diag *err);
 
 #define VISIT_ITEMS_HEADER "uscc,items"
 /* The audit bundle's visit_items.csv: the header, then a line
