@@ -277,15 +277,19 @@ static int one_campaign(struct store *s, struct report_run *x,
 		campaign_view_finish(&v);
 		return FAIL_LOST;
 	}
-	char items[CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
+	/* Each visit's items: the campaign's, or those drawn for it when
+	 * an item has a share (rows are in canonical order). */
+	struct campaign items;
 	const char *item[CAMPAIGN_MAX_ITEMS];
-	unsigned n_items = 0;
-	snprintf(items, sizeof(items), "%s", campaign_field(&v, "items"));
-	for (char *save, *t = strtok_r(items, ",", &save);
-	     t && n_items < CAMPAIGN_MAX_ITEMS; t = strtok_r(NULL, ",", &save))
-		item[n_items++] = t;
+	uint32_t *mask = NULL;
+	diag_init(&err);
+	if (campaign_view_items(&v, &items, &mask, &err) < 0)
+		fprintf(stderr, "inspectctl: note: campaign %s: %s", c->id,
+			diag_text(&err));
+	for (unsigned i = 0; i < items.n_items; i++)
+		item[i] = items.items[i];
 	const struct stats_campaign sc = {c->id, c->department, c->type, item,
-					  n_items};
+					  items.n_items};
 	bool begun = false;
 	for (size_t i = 0; i < v.n && r == 0; i++) {
 		struct planned_visit pv;
@@ -316,10 +320,12 @@ static int one_campaign(struct store *s, struct report_run *x,
 			.result = has ? rr.result : NULL,
 			.status = result_status_of(x->cal, x->a->today, 5,
 						   pv.date, has ? &rr : NULL,
-						   &deadline)};
+						   &deadline),
+			.items = mask ? mask[i] : 0};
 		if (r == 0)
 			r = stats_visit_add(&x->st, &sv);
 	}
+	free(mask);
 	campaign_view_finish(&v);
 	return r;
 }

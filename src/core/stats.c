@@ -172,7 +172,8 @@ int stats_visit_add(struct stats *s, const struct stats_visit *v)
 	count(&s->by_type[s->cur_type], v->result);
 	count(&s->by_department[s->cur_department].c, v->result);
 	for (unsigned j = 0; j < s->cur_n_items; j++)
-		count(&s->by_item[s->cur_items[j]].c, v->result);
+		if (!v->items || v->items >> j & 1)
+			count(&s->by_item[s->cur_items[j]].c, v->result);
 	if (v->result)
 		s->by_code[v->result - result_codes]++;
 	s->by_status[v->status]++;

@@ -124,6 +124,18 @@ Test(items, shares_of_the_visits_drawn_published_and_verified,
 			 "%d hgetall \"$k\"; done | grep -c ',SC-001+SC-017$'",
 			 r.port, r.port), 0, "%s", out);
 	cr_assert_eq((size_t)atol(out), with, "%s", out);
+	/* The report counts SC-001 at the visits that check it. */
+	cr_assert_eq(run(out, sizeof(out), "%s report --config %s --from "
+			 "2000-01-01 --to 2100-12-31 --department SAMR-ZZ "
+			 "--format csv", INSPECTCTL_PATH, d.config), 0, "%s",
+		     out);
+	char row[96];
+	cr_assert(strstr(out, "rate_by_item,0,item,SC-017"), "%s", out);
+	cr_assert(strstr(out, "rate_by_item,1,item,SC-001"), "%s", out);
+	snprintf(row, sizeof(row), "rate_by_item,0,visits,%zu\r\n", n);
+	cr_assert(strstr(out, row), "no %s in\n%s", row, out);
+	snprintf(row, sizeof(row), "rate_by_item,1,visits,%zu\r\n", with);
+	cr_assert(strstr(out, row), "no %s in\n%s", row, out);
 	/* A visit's items changed, or a share restated: refused by both. */
 	static const char *const edits[][2] = {
 		{"awk 'NR == 2 && !sub(/[+]SC-001$/, \"\") { $0 = $0 "

@@ -67,13 +67,15 @@ Test(stats, counts_on_known_data)
 
 	cr_assert_eq(stats_campaign_begin(&s, &(struct stats_campaign){
 		"C1", "SAMR", TASK_DIRECTED, items1, 2}), 0);
+	/* C1's item Y has a share: checked at the visits of 4 and 9 (and
+	 * at the stranger's, whose items are all: 0). */
 	const struct stats_visit v1[] = {
-		{pool.v[0].uscc, CLASS_A, false, team, 2, code("01"), RESULT_ON_TIME},
-		{pool.v[4].uscc, CLASS_B, false, team, 2, code("02"), RESULT_ON_TIME},
-		{pool.v[7].uscc, CLASS_C, false, team + 1, 2, code("05"), RESULT_LATE},
-		{pool.v[9].uscc, CLASS_D, false, team + 1, 2, NULL, RESULT_OVERDUE},
+		{pool.v[0].uscc, CLASS_A, false, team, 2, code("01"), RESULT_ON_TIME, 1},
+		{pool.v[4].uscc, CLASS_B, false, team, 2, code("02"), RESULT_ON_TIME, 3},
+		{pool.v[7].uscc, CLASS_C, false, team + 1, 2, code("05"), RESULT_LATE, 1},
+		{pool.v[9].uscc, CLASS_D, false, team + 1, 2, NULL, RESULT_OVERDUE, 3},
 		{stranger, STATS_CLASS_UNKNOWN, false, team, 1, code("08"),
-		 RESULT_ON_TIME},
+		 RESULT_ON_TIME, 0},
 	};
 	for (size_t i = 0; i < 5; i++)
 		cr_assert_eq(stats_visit_add(&s, &v1[i]), 0);
@@ -81,10 +83,10 @@ Test(stats, counts_on_known_data)
 		"C2", "MPA", TASK_UNDIRECTED, items2, 1}), 0);
 	const struct stats_visit v2[] = {
 		/* The same door again, t1 among its team again. */
-		{pool.v[0].uscc, CLASS_A, false, team, 2, code("01"), RESULT_ON_TIME},
-		{pool.v[9].uscc, CLASS_D, false, team + 2, 1, code("11"), RESULT_PENDING},
-		{pool.v[9].uscc, CLASS_D, false, team, 2, code("03"), RESULT_ON_TIME},
-		{pool.v[5].uscc, CLASS_B, true, NULL, 0, NULL, RESULT_PENDING},
+		{pool.v[0].uscc, CLASS_A, false, team, 2, code("01"), RESULT_ON_TIME, 0},
+		{pool.v[9].uscc, CLASS_D, false, team + 2, 1, code("11"), RESULT_PENDING, 0},
+		{pool.v[9].uscc, CLASS_D, false, team, 2, code("03"), RESULT_ON_TIME, 0},
+		{pool.v[5].uscc, CLASS_B, true, NULL, 0, NULL, RESULT_PENDING, 0},
 	};
 	for (size_t i = 0; i < 4; i++)
 		cr_assert_eq(stats_visit_add(&s, &v2[i]), 0);
@@ -118,7 +120,9 @@ Test(stats, counts_on_known_data)
 	cr_assert_eq(s.n_items, 2);
 	cr_assert_str_eq(s.by_item[0].key, "X");
 	cr_assert_eq(s.by_item[0].c.visits, 8);
-	cr_assert_eq(s.by_item[1].c.visits, 5);
+	cr_assert_eq(s.by_item[0].c.problems, 4);
+	cr_assert_eq(s.by_item[1].c.visits, 3, "Y at 3 of C1's 5 visits");
+	cr_assert_eq(s.by_item[1].c.problems, 1, "02 at 4; none yet at 9");
 	cr_assert_eq(s.n_departments, 2);
 	cr_assert_eq(s.by_department[1].c.visits, 3);
 	cr_assert_eq(s.by_code[result_code_find("01", 2) - result_codes], 2);
@@ -248,7 +252,7 @@ Test(stats, formats_agree)
 	stats_campaign_begin(&s, &(struct stats_campaign){"C", "D<&>", 0,
 							  items, 1});
 	stats_visit_add(&s, &(struct stats_visit){pool.v[0].uscc, CLASS_A,
-		false, team, 2, code("02"), RESULT_ON_TIME});
+		false, team, 2, code("02"), RESULT_ON_TIME, 0});
 	cr_assert_eq(stats_finish(&s), 0);
 	struct table_set rep;
 	stats_report_build(&rep, &s, NULL, &(struct stats_scope){

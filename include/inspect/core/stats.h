@@ -64,6 +64,8 @@ struct stats_visit {
 	unsigned n_inspectors;
 	const struct result_code *result; /* NULL while none is in */
 	enum result_status status;        /* where its result stands */
+	uint32_t items; /* the campaign's items it checks (bit i: items[i]);
+			 * 0: all of them */
 };
 
 struct stats {
