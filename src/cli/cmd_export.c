@@ -12,6 +12,7 @@
 #include "inspect/core/assign.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/shell/catalog.h"
+#include "inspect/core/decimal.h"
 #include "inspect/core/disclosure.h"
 #include "inspect/shell/file.h"
 #include "inspect/store/grades.h"
@@ -156,7 +157,8 @@ static int export_disclosure(const struct export_args *a,
 			     const struct campaign_view *v)
 {
 	struct disclosure_item items[CAMPAIGN_MAX_ITEMS];
-	char codes[CAMPAIGN_MAX_ITEMS * 66], name[128];
+	char share[CAMPAIGN_MAX_ITEMS][24], name[128];
+	struct campaign c;
 	struct policy p;
 	struct diag err;
 	struct disclosure_rows rows;
@@ -187,12 +189,19 @@ static int export_disclosure(const struct export_args *a,
 		.roster_digest = campaign_field(v, "roster_digest"),
 		.team_inputs_digest = campaign_field(v, "team_inputs_digest"),
 		.outcome_digest = campaign_field(v, "outcome_digest")};
-	snprintf(codes, sizeof(codes), "%s", campaign_field(v, "items"));
-	for (char *save, *c = strtok_r(codes, ",", &save);
-	     c && d.n_items < CAMPAIGN_MAX_ITEMS; c = strtok_r(NULL, ",", &save)) {
-		const struct item *it = item_find(item_list, c);
-		items[d.n_items++] = (struct disclosure_item){c, it ? it->name
-								    : ""};
+	if (campaign_items_parse(campaign_field(v, "items"), &c, &err) < 0) {
+		fprintf(stderr, "inspectctl: campaign %s: its items: %s",
+			a->campaign, diag_text(&err));
+		return EXIT_FAIL;
+	}
+	for (unsigned i = 0; i < c.n_items; i++) {
+		const struct item *it = item_find(item_list, c.items[i]);
+		share[i][0] = '\0';
+		if (c.item_share[i] != ITEM_SHARE_ONE)
+			decimal_format(c.item_share[i], FACTOR_SCALE, share[i],
+				       sizeof(share[i]));
+		items[d.n_items++] = (struct disclosure_item){
+			c.items[i], it ? it->name : "", share[i]};
 	}
 	if (build_rows(v, d.teams_disclosed, &rows) < 0) {
 		rows_finish(&rows);

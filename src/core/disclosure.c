@@ -31,9 +31,12 @@ static void row_days(const struct disclosure_row *r, char day[11],
 static void items_line(const struct disclosure *d, struct strbuf *b,
 		       const char *sep)
 {
-	for (unsigned i = 0; i < d->n_items; i++)
+	for (unsigned i = 0; i < d->n_items; i++) {
 		sb_printf(b, "%s%s %s", i ? sep : "", d->items[i].code,
 			  d->items[i].name);
+		if (d->items[i].share[0]) /* checked at that share of visits */
+			sb_printf(b, " (share %s)", d->items[i].share);
+	}
 }
 
 /* "official", or "provisional 2027" when some working days came from a
@@ -95,7 +98,10 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 	for (unsigned i = 0; i < d->n_items; i++) {
 		sb_puts(b, i ? ",{" : "{");
 		json_member(b, "code", d->items[i].code, true);
-		json_member(b, "name", d->items[i].name, false);
+		json_member(b, "name", d->items[i].name,
+			    d->items[i].share[0] != '\0');
+		if (d->items[i].share[0])
+			json_member(b, "share", d->items[i].share, false);
 		sb_puts(b, "}");
 	}
 	sb_puts(b, "],");
@@ -268,6 +274,12 @@ static void html_plan(const struct disclosure *d, struct strbuf *b)
 		html_text(b, d->items[i].code);
 		sb_puts(b, "</span> ");
 		html_text(b, d->items[i].name);
+		if (d->items[i].share[0]) {
+			sb_puts(b, " <span class=\"share\">（抽取比例 share of "
+				   "visits ");
+			html_text(b, d->items[i].share);
+			sb_puts(b, "）</span>");
+		}
 		sb_puts(b, "</li>");
 	}
 	sb_puts(b, "</ul></dd>\n");

@@ -195,7 +195,7 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 		{"91440304MA5F00000B", "某公司\n分店", day("2026-11-04"), NULL,
 		 NULL, 0, NULL},
 	};
-	struct disclosure_item items[1] = {{"SC-001", "营业执照"}};
+	struct disclosure_item items[1] = {{"SC-001", "营业执照", "0.25"}};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", "directed", items, 1, 100, 2, 0, "aa", "bb", "cc",
 			       "7 3", "inspectd-draw/1", "2027", false, rows, 2,
@@ -229,6 +229,11 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	cr_assert(strstr(csv.s, "\r\nC-1,SAMR,directed,"), "%s", csv.s);
 	cr_assert(strstr(json.s, "\"task_type\":\"directed\""), "%s", json.s);
 	cr_assert(strstr(html.s, "定向抽查 directed"), "%s", html.s);
+	/* An item checked at a share of the visits says so in each. */
+	cr_assert(strstr(csv.s, "SC-001 营业执照 (share 0.25)"), "%s", csv.s);
+	cr_assert(strstr(json.s, "\"name\":\"营业执照\",\"share\":\"0.25\""),
+		  "%s", json.s);
+	cr_assert(strstr(html.s, "share of visits 0.25"), "%s", html.s);
 	/* Teams are left out unless disclosed. */
 	cr_assert_null(strstr(csv.s, "甲 A1"));
 	cr_assert_null(strstr(json.s, "甲 A1"));

@@ -15,6 +15,7 @@
 
 struct disclosure_item {
 	const char *code, *name;
+	const char *share; /* of the visits that check it: "0.25"; "" all */
 };
 
 struct disclosure_row {
