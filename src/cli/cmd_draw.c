@@ -21,25 +21,21 @@ struct draw_args {
 	unsigned n_items; /* the campaign's, for a cap by item */
 };
 
-/* --items CODE,CODE,...: the campaign's items. */
+/* --items CODE,CODE:SHARE,...: the campaign's items as an entry gives
+ * them (a share changes which visits check the item, never who is drawn:
+ * the codes are for a cap by item). */
 static int parse_items(const char *list, struct draw_args *a)
 {
-	for (const char *s = list;; s++) {
-		size_t len = strcspn(s, ",");
-		if (a->n_items == CAMPAIGN_MAX_ITEMS ||
-		    !code_chars(s, len, CAMPAIGN_MAX_NAME)) {
-			fprintf(stderr,
-				"inspectctl: --items takes up to %d "
-				"item codes separated by commas\n",
-				CAMPAIGN_MAX_ITEMS);
-			return -1;
-		}
-		memcpy(a->items[a->n_items], s, len);
-		a->items[a->n_items++][len] = '\0';
-		s += len;
-		if (!*s)
-			return 0;
+	struct campaign c;
+	struct diag err;
+	diag_init(&err);
+	if (campaign_items_parse(list, &c, &err) < 0) {
+		fprintf(stderr, "inspectctl: --items: %s", diag_text(&err));
+		return -1;
 	}
+	memcpy(a->items, c.items, sizeof(a->items));
+	a->n_items = c.n_items;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct draw_args *a)
