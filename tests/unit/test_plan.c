@@ -36,7 +36,7 @@ Test(plan, the_example_reads)
 	cr_assert_eq(p.n_tasks, 2);
 	const struct plan_task *t = &p.tasks[1];
 	cr_assert_eq(t->type, TASK_DIRECTED);
-	cr_assert_str_eq(t->items, "SC-017,YJ-004");
+	cr_assert_str_eq(t->items, "SC-017,YJ-004,SC-001:0.2");
 	cr_assert_str_eq(t->industries, "F52");
 	cr_assert_eq(t->quantity, 300);
 	cr_assert_eq(p.tasks[0].n_batches, 2);
@@ -53,7 +53,8 @@ Test(plan, the_example_reads)
 		     diag_text(&err));
 	cr_assert_str_eq(c.id, "SAMR-ZZ-2027-FOOD-1");
 	cr_assert_str_eq(c.policy, "national-default");
-	cr_assert_eq(c.n_items, 2);
+	cr_assert_eq(c.n_items, 3);
+	cr_assert_eq(c.item_share[2], 200000, "SC-001 at a fifth");
 	cr_assert_eq(c.task_type, TASK_DIRECTED);
 	cr_assert_eq(c.window_from, date_from_civil(2027, 4, 12));
 	cr_assert_eq(c.date, DATE_NONE);
