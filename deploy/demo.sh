@@ -194,8 +194,8 @@ plan="ZZ$(date +%Y)-$(date +%H%M%S)"
 	echo "     quantity: 400, batches: ["
 	echo "       {freeze: $(date +%F), window: $(date -d '+2 days' +%F)..$(date -d '+40 days' +%F),"
 	echo "        entropy: {date: $(date -d '+1 day' +%F), source: 上证综指收盘点位}}]}"
-	echo "  - {id: RETAIL, name: 批发零售业定向检查, type: directed,"
-	echo "     items: [SC-001], policy: national-default, regions: ['410102'],"
+	echo "  - {id: RETAIL, name: 批发零售业食品安全定向检查, type: directed,"
+	echo "     items: [SC-017, 'SC-001:0.3'], policy: national-default, regions: ['410102'],"
 	echo "     industries: [F], quantity: 100, batches: ["
 	echo "       {freeze: $(date +%F), window: $(date -d '+2 days' +%F)..$(date -d '+40 days' +%F),"
 	echo "        entropy: {date: $(date -d '+1 day' +%F), source: 公开摇号}}]}"
@@ -212,6 +212,14 @@ for batch in "$plan-LIC-1" "$plan-RETAIL-1"; do
 	published "$batch"
 done
 $ctl plan show "$plan" --config demo/inspectd.yaml
+echo
+echo "== items per visit: the retail batch checks SC-017 at every visit and"
+echo "   SC-001 at 30% of them, drawn from its seed (its first tasks)"
+redis-cli -p "$port" --raw xrange "{insp}:dept:SAMR-ZZ" - + |
+	awk -v c="$plan-RETAIL-1" 'k == "campaign" { cur = $0 }
+		k == "uscc" { u = $0 }
+		k == "items" && cur == c && n++ < 6 { print "  " u "  " $0 }
+		{ k = $0 }'
 $ctl plan show "$plan" --config demo/inspectd.yaml --format html \
 	--out demo/public/plan.html
 echo

@@ -296,8 +296,14 @@ void kv_add(struct kv_list *l, const char *name, const char *value)
 
 void kv_add_all(struct kv_list *l, const struct kv *f, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		kv_add(l, f[i].name, f[i].value);
+	for (size_t i = 0; i < n; i++) {
+		/* Lengths kept: a USCC field is not NUL-terminated. */
+		size_t at = l->n;
+		kv_addn(l, f[i].name, f[i].value,
+			f[i].len ? f[i].len : strlen(f[i].value));
+		if (l->n > at)
+			l->v[at].name_len = f[i].name_len;
+	}
 }
 
 void kv_addu(struct kv_list *l, const char *name, unsigned long long v)

@@ -115,6 +115,14 @@ Test(merge, joined_and_skipped_visits_of_two_departments, .timeout = 300)
 	freeReplyObject(keys);
 	cr_assert_eq(entries_with(c, "{insp}:dept:MPA-ZZ", "merge", "join"),
 		     (size_t)n);
+	/* A merged visit's task names its entity as any other (its USCC,
+	 * 18 characters: the field is not NUL-terminated in memory). */
+	static char usccs[4096][64];
+	size_t nu = stream_values(c, "{insp}:dept:MPA-ZZ", "uscc", usccs, 4096);
+	cr_assert_gt(nu, 0);
+	for (size_t i = 0; i < nu; i++)
+		cr_assert_eq(strlen(usccs[i]), 18, "task %zu's uscc: %s", i,
+			     usccs[i]);
 	/* K1: every visit left to one already planned that day: no team of
 	 * its own, no result owed, none accepted. */
 	cr_assert_eq(field_ll(c, "K1", "skipped"), n);

@@ -63,7 +63,7 @@ void kv_add(struct kv_list *l, const char *name, const char *value);
 void kv_addn(struct kv_list *l, const char *name, const char *value,
 	     size_t len);
 void kv_addu(struct kv_list *l, const char *name, unsigned long long v);
-/* Adds n fields of NUL-terminated values. */
+/* Adds n fields, each with its lengths (KVN's, or NUL-terminated). */
 void kv_add_all(struct kv_list *l, const struct kv *f, size_t n);
 /* A list that failed is not sent: the transaction fails (t->why). */
 void tx_hset_list(struct tx *t, enum key_kind k, const char *arg,
