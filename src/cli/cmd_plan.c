@@ -205,11 +205,7 @@ static int progress(struct store *s, const struct plan *p,
 }
 
 static const char page_style[] =
-	"body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
-	"\"WenQuanYi Micro Hei\",\"PingFang SC\",\"Microsoft YaHei\","
-	"sans-serif;margin:2em auto;max-width:80em;padding:0 1em;color:#222;"
-	"line-height:1.5}\n"
-	"h1{font-size:1.6em}h2{font-size:1.2em;border-bottom:1px solid #ccc}\n"
+	PAGE_STYLE
 	"table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px "
 	"solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
 	"th{background:#f2f2f2}td.n{text-align:right}\n"

@@ -7,7 +7,6 @@
 
 #include "assign_work.h"
 #include "inspect/core/seed.h"
-#include "inspect/core/sha256.h"
 
 static int dept_index(const struct team_rules *rules, const char *dept)
 {
@@ -316,19 +315,6 @@ static size_t run_pass(struct work *w, const size_t *order)
 	return w->n;
 }
 
-static void teams_seed(const uint8_t seed[32], struct rng *r)
-{
-	/* A stream of its own, so that the team draw never shares numbers
-	 * with the entity draw. */
-	char hex[65], buf[128];
-	uint8_t d[32];
-	seed_hex(seed, 32, hex);
-	int n = snprintf(buf, sizeof(buf), "%zu:%s,64:%s,",
-			 strlen(ASSIGN_ALGORITHM), ASSIGN_ALGORITHM, hex);
-	sha256(buf, (size_t)n, d);
-	rng_seed(r, d);
-}
-
 /* The work's arrays for n visits; false when out of memory (what was
  * allocated is freed by work_finish). */
 static bool work_init(struct work *w)
@@ -394,7 +380,9 @@ int assign_teams(const struct team_draw *in, const uint8_t seed[32],
 		rc = diag_add(err, "out of memory assigning %zu visits", n);
 		goto out;
 	}
-	teams_seed(seed, &w.rng);
+	/* A stream of its own: the team draw never shares numbers with
+	 * the entity draw. */
+	seed_stream(seed, ASSIGN_ALGORITHM, &w.rng);
 	shuffle(&w.rng, order, n);
 	/* A random pass, then if a visit found no team, the scarcest-first
 	 * pass; a region short of inspector-days is refused without either. */

@@ -160,14 +160,7 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
  * small script adds the search and the result filter. ---- */
 
 static const char html_style[] =
-	"body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
-	"\"WenQuanYi Micro Hei\",\"PingFang SC\",\"Microsoft YaHei\","
-	"sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222;"
-	"line-height:1.5}\n"
-	"h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;"
-	"border-bottom:1px solid #ccc}\n"
-	"dl{display:grid;grid-template-columns:max-content 1fr;"
-	"gap:.2em 1em}dt{color:#555}dd{margin:0}\n"
+	PAGE_STYLE
 	".code,.digest{font-family:monospace}.digest{word-break:break-all}\n"
 	"table{border-collapse:collapse;width:100%}th,td{border:1px solid "
 	"#ccc;padding:.3em .5em;text-align:left;vertical-align:top}"

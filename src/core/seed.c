@@ -65,6 +65,18 @@ int seed_derive(const struct seed_input *in, uint8_t seed[32])
 	return 0;
 }
 
+void seed_stream(const uint8_t seed[32], const char *algorithm,
+		 struct rng *r)
+{
+	char hex[65], buf[160];
+	uint8_t d[32];
+	seed_hex(seed, 32, hex);
+	int n = snprintf(buf, sizeof(buf), "%zu:%s,64:%s,", strlen(algorithm),
+			 algorithm, hex);
+	sha256(buf, (size_t)n, d);
+	rng_seed(r, d);
+}
+
 bool seed_unhex(const char *hex, uint8_t out[32])
 {
 	for (int i = 0; i < 64; i++) {

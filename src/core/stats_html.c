@@ -10,14 +10,7 @@
 #include "inspect/core/stats.h"
 
 static const char style[] =
-	"body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
-	"\"WenQuanYi Micro Hei\",\"PingFang SC\",\"Microsoft YaHei\","
-	"sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222;"
-	"line-height:1.5}\n"
-	"h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;"
-	"border-bottom:1px solid #ccc}\n"
-	"dl{display:grid;grid-template-columns:max-content 1fr;"
-	"gap:.2em 1em}dt{color:#555}dd{margin:0}\n"
+	PAGE_STYLE
 	"table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px "
 	"solid #ccc;padding:.2em .5em;text-align:left}th{background:#f2f2f2}"
 	"td.n{text-align:right;font-variant-numeric:tabular-nums}\n"

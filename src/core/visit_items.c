@@ -8,20 +8,6 @@
 #include "inspect/core/decimal.h"
 #include "inspect/core/rng.h"
 #include "inspect/core/seed.h"
-#include "inspect/core/sha256.h"
-
-/* A stream of its own, as the team draw's: neither draw's numbers change
- * when a campaign gives its items shares. */
-static void items_seed(const uint8_t seed[32], struct rng *r)
-{
-	char hex[65], buf[128];
-	uint8_t d[32];
-	seed_hex(seed, 32, hex);
-	int n = snprintf(buf, sizeof(buf), "%zu:%s,64:%s,",
-			 strlen(ITEMS_ALGORITHM), ITEMS_ALGORITHM, hex);
-	sha256(buf, (size_t)n, d);
-	rng_seed(r, d);
-}
 
 int visit_items_draw(const uint8_t seed[32], const uint32_t *share,
 		     unsigned n_items, size_t n, uint32_t *mask)
@@ -42,7 +28,9 @@ int visit_items_draw(const uint8_t seed[32], const uint32_t *share,
 	if (!bits)
 		return -1;
 	struct rng r;
-	items_seed(seed, &r);
+	/* A stream of its own: neither draw's numbers change when a
+	 * campaign gives its items shares. */
+	seed_stream(seed, ITEMS_ALGORITHM, &r);
 	for (unsigned i = 0; i < n_items; i++) {
 		if (share[i] == ITEM_SHARE_ONE)
 			continue;

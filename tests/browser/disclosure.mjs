@@ -3,7 +3,7 @@
 //   node disclosure.mjs PAGE.html USCC ROWS ROWS_WITH_01 SHOT.png
 // USCC is an entity of the page with a result; ROWS the visits, ROWS_WITH_01
 // how many have result 01. Prints "ok - ..." lines, exits 1 on a failure.
-import { chromium } from 'playwright-core';
+import { checker, launch } from './harness.mjs';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -13,19 +13,9 @@ if (!shot) {
 	process.exit(2);
 }
 const url = 'file://' + resolve(page_path);
-let failed = 0;
-function check(ok, what) {
-	console.log(`${ok ? 'ok' : 'not ok'} - ${what}`);
-	if (!ok)
-		failed++;
-}
+const { check, failures } = checker();
 
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-background-networking',
-	       '--disable-component-update', '--no-first-run'],
-});
+const browser = await launch();
 try {
 	const page = await browser.newPage();
 	const fetched = [], blocked = [];
@@ -71,4 +61,4 @@ try {
 } finally {
 	await browser.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failures() ? 1 : 0);

@@ -4,7 +4,7 @@
 // VISITS is the report's count of visits, COVERAGE_D class D's coverage as
 // the bar's label shows it ("2.3%"). Prints "ok - ..." lines, exits 1 on a
 // failure.
-import { chromium } from 'playwright-core';
+import { checker, launch } from './harness.mjs';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -14,19 +14,9 @@ if (!shot) {
 	process.exit(2);
 }
 const url = 'file://' + resolve(page_path);
-let failed = 0;
-function check(ok, what) {
-	console.log(`${ok ? 'ok' : 'not ok'} - ${what}`);
-	if (!ok)
-		failed++;
-}
+const { check, failures } = checker();
 
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-background-networking',
-	       '--disable-component-update', '--no-first-run'],
-});
+const browser = await launch();
 try {
 	// The page has no script: it must read the same with JavaScript off.
 	const context = await browser.newContext({ javaScriptEnabled: false });
@@ -66,4 +56,4 @@ try {
 } finally {
 	await browser.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failures() ? 1 : 0);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inspect/core/rng.h"
+
 #define ALGORITHM_VERSION "inspectd-draw/1"
 #define SEED_MAX_ID 64
 #define SEED_MAX_ENTROPY 256
@@ -27,6 +29,12 @@ size_t seed_encode(const struct seed_input *in, char *out, size_t size);
 int seed_derive(const struct seed_input *in, uint8_t seed[32]);
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void seed_hex(const uint8_t *bytes, size_t n, char *out);
+/* The stream of a draw of its own after the entity draw (the team draw,
+ * the visits' items): PCG64 DXSM seeded with the SHA-256 of
+ * "<len>:<algorithm>,64:<hex(seed)>," (docs/ALGORITHM.md), so that it
+ * never shares numbers with another. algorithm: at most 64 bytes. */
+void seed_stream(const uint8_t seed[32], const char *algorithm,
+		 struct rng *r);
 /* A seed's 64 lower-case hex digits (and nothing after them) into out;
  * false if hex is not that. */
 bool seed_unhex(const char *hex, uint8_t out[32]);
