@@ -15,14 +15,19 @@ static const char *text_of(const struct result_code *r)
 	return r ? r->zh : "";
 }
 
-/* A row's visit day, and its result's day ("" while none is in). */
+/* A row's day of inspection, as its result states it: "" until the
+ * visit took place and its result is in. The planned day is never
+ * public: before the visit it would tell the firm when the inspectors
+ * come. A visit left to another campaign's shows none: its result is
+ * that campaign's. */
 static void row_days(const struct disclosure_row *r, char day[11],
 		     char rday[11])
 {
-	date_format(r->planned, day);
-	rday[0] = '\0';
-	if (r->result)
-		date_format(r->result_date, rday);
+	day[0] = rday[0] = '\0';
+	if (!r->result || r->merged_with)
+		return;
+	date_format(r->result_date, day);
+	date_format(r->result_date, rday);
 }
 
 /* ---- CSV (RFC 4180: a field with a comma, quote or line break is

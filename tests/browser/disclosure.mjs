@@ -1,15 +1,16 @@
 // Opens an exported disclosure page in Debian's chromium (headless, no
 // sandbox, no background networking) and checks that it reads and works:
-//   node disclosure.mjs PAGE.html USCC ROWS ROWS_WITH_01 SHOT.png
+//   node disclosure.mjs PAGE.html USCC ROWS ROWS_WITH_01 SHOT.png TODAY
 // USCC is an entity of the page with a result; ROWS the visits, ROWS_WITH_01
-// how many have result 01. Prints "ok - ..." lines, exits 1 on a failure.
+// how many have result 01; TODAY the date (YYYY-MM-DD) no day on the page
+// may lie after. Prints "ok - ..." lines, exits 1 on a failure.
 import { checker, launch } from './harness.mjs';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const [page_path, uscc, rows, with01, shot] = process.argv.slice(2);
-if (!shot) {
-	console.error('usage: node disclosure.mjs PAGE USCC ROWS ROWS_WITH_01 SHOT');
+const [page_path, uscc, rows, with01, shot, today] = process.argv.slice(2);
+if (!today) {
+	console.error('usage: node disclosure.mjs PAGE USCC ROWS ROWS_WITH_01 SHOT TODAY');
 	process.exit(2);
 }
 const url = 'file://' + resolve(page_path);
@@ -39,6 +40,17 @@ try {
 	      'the count says how many are shown');
 	await page.selectOption('#result-filter', '');
 	check(await visible() === Number(rows), 'clearing the filter shows every row');
+
+	// No tip-off: a visit still to come shows no day, and no day on the
+	// page lies after today (the visits' planned days are weeks ahead).
+	const rowsText = await page.locator('#visits tbody tr').evaluateAll((trs) =>
+		trs.map((tr) => [tr.getAttribute('data-result') || '', tr.innerText]));
+	const dated = /\d{4}-\d{2}-\d{2}/;
+	check(rowsText.every(([res, text]) => res !== 'none' || !dated.test(text)),
+	      'a visit without its result shows no day');
+	const days = (await page.locator('#visits').innerText()).match(/\d{4}-\d{2}-\d{2}/g) || [];
+	check(days.length > 0 && days.every((d) => d <= today),
+	      `every day in the table is on or before ${today} (${days.length} days)`);
 
 	await page.emulateMedia({ media: 'print' });
 	check(!(await page.locator('#filters').isVisible()), 'the print layout leaves the search out');

@@ -343,7 +343,8 @@ Test(export, the_html_page_works_in_a_browser, .timeout = 180)
 	long long selected = cmd_int(f.c, "HGET {insp}:campaign:E1 selected");
 	redisReply *one = cmd(f.c, "HRANDFIELD {insp}:results:E1");
 	cr_assert_eq(run(out, sizeof(out), "node %s/../tests/browser/"
-			 "disclosure.mjs %s/public/E1.html %s %lld 3 %s/shot.png",
+			 "disclosure.mjs %s/public/E1.html %s %lld 3 %s/shot.png "
+			 "$(TZ=Asia/Shanghai date +%%F)",
 			 POLICIES_DIR, f.r.dir, one->str, selected, f.r.dir), 0,
 		     "%s", out);
 	freeReplyObject(one);

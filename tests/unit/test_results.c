@@ -229,6 +229,13 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	cr_assert(strstr(csv.s, "\r\nC-1,SAMR,directed,"), "%s", csv.s);
 	cr_assert(strstr(json.s, "\"task_type\":\"directed\""), "%s", json.s);
 	cr_assert(strstr(html.s, "定向抽查 directed"), "%s", html.s);
+	/* The second visit has no result yet: its planned day is no one's
+	 * business before it (no tip-off), in any format; the first's,
+	 * done, is public. */
+	cr_assert_null(strstr(csv.s, "2026-11-04"), "%s", csv.s);
+	cr_assert_null(strstr(json.s, "2026-11-04"), "%s", json.s);
+	cr_assert_null(strstr(html.s, "2026-11-04"), "%s", html.s);
+	cr_assert(strstr(json.s, "\"date\":\"2026-11-03\""), "%s", json.s);
 	/* An item checked at a share of the visits says so in each. */
 	cr_assert(strstr(csv.s, "SC-001 营业执照 (share 0.25)"), "%s", csv.s);
 	cr_assert(strstr(json.s, "\"name\":\"营业执照\",\"share\":\"0.25\""),
