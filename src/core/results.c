@@ -31,6 +31,12 @@ const struct result_code result_codes[] = {
 	 FINDING_NOT_INSPECTED},
 	{"11", "发现问题待后续处理", "problem found, further action pending",
 	 true, false, FINDING_PROBLEM},
+	/* Not inspected: the business has closed or is being wound up; and
+	 * the outcome of a product or quality check that failed. */
+	{"12", "已关闭停业或正在组织清算", "closed, or in liquidation", false,
+	 false, FINDING_NOT_INSPECTED},
+	{"13", "不合格", "non-compliant (product or quality check)", true,
+	 false, FINDING_PROBLEM},
 	/* Pledge verification's outcomes (告知承诺核查结果): kept; not met,
 	 * to be rectified by a set day (the approval stands meanwhile);
 	 * false, the approval revoked and a credit event (国发〔2021〕7号). */
@@ -98,7 +104,7 @@ static int p_result(const char *v, size_t len, struct result_entry *r,
 {
 	r->result = result_code_find(v, len);
 	return r->result ? 0
-			 : diag_add(why, "must be a result code 01 to 11, "
+			 : diag_add(why, "must be a result code 01 to 13, "
 					 "or 21 to 23 for a pledge "
 					 "(docs/REDIS.md)");
 }

@@ -113,7 +113,7 @@ Test(results, entries_are_parsed_and_bad_fields_named)
 	static const struct {
 		const char *name, *value, *says;
 	} bad[] = {
-		{"result", "12", "field result: must be a result code"},
+		{"result", "14", "field result: must be a result code"},
 		{"date", "2026-02-30", "field date: must be a date"},
 		{"uscc", "91440304MA5F000000", "field uscc: uscc check"},
 		{"inspector", "a b", "field inspector:"},
@@ -136,6 +136,12 @@ Test(results, entries_are_parsed_and_bad_fields_named)
 	const char *twice[] = {"campaign", "C", "campaign", "C"};
 	cr_assert_eq(parse(twice, 2, &r, &err), -1);
 	cr_assert(strstr(diag_text(&err), "field campaign: given twice"));
+	/* Closed or in liquidation: not inspected, not adverse; a failed
+	 * product check: a problem, adverse. */
+	cr_assert_eq(result_code_find("12", 2)->finding, FINDING_NOT_INSPECTED);
+	cr_assert(!result_code_find("12", 2)->adverse);
+	cr_assert_eq(result_code_find("13", 2)->finding, FINDING_PROBLEM);
+	cr_assert(result_code_find("13", 2)->adverse);
 	/* Every code is documented once, with both wordings. */
 	for (size_t i = 0; i < n_result_codes; i++) {
 		cr_assert_eq(strlen(result_codes[i].code), 2);
