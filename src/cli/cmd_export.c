@@ -47,7 +47,9 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 	}
 	bool format_ok = a->format && (!strcmp(a->format, "csv") ||
 				       !strcmp(a->format, "json") ||
-				       !strcmp(a->format, "html"));
+				       !strcmp(a->format, "html") ||
+				       !strcmp(a->format, "national-csv") ||
+				       !strcmp(a->format, "national-json"));
 	if (!a->campaign || !a->out || optind != argc ||
 	    a->bundle == format_ok || (a->format && !format_ok))
 		return -1;
@@ -154,6 +156,7 @@ static int plan_items(struct store *s, const struct config *cfg,
 
 static int export_disclosure(const struct export_args *a,
 			     const struct item_list *item_list,
+			     const struct department_list *departments,
 			     const struct campaign_view *v)
 {
 	struct disclosure_item items[CAMPAIGN_MAX_ITEMS];
@@ -188,7 +191,9 @@ static int export_disclosure(const struct export_args *a,
 		.teams_disclosed = p.disclose_inspectors,
 		.roster_digest = campaign_field(v, "roster_digest"),
 		.team_inputs_digest = campaign_field(v, "team_inputs_digest"),
-		.outcome_digest = campaign_field(v, "outcome_digest")};
+		.outcome_digest = campaign_field(v, "outcome_digest"),
+		.agency = department_name(departments,
+					  campaign_field(v, "department"))};
 	if (campaign_items_parse(campaign_field(v, "items"), &c, &err) < 0) {
 		fprintf(stderr, "inspectctl: campaign %s: its items: %s",
 			a->campaign, diag_text(&err));
@@ -213,9 +218,16 @@ static int export_disclosure(const struct export_args *a,
 		disclosure_csv(&d, &out);
 	else if (!strcmp(a->format, "json"))
 		disclosure_json(&d, &out);
+	else if (!strcmp(a->format, "national-csv"))
+		disclosure_national_csv(&d, &out);
+	else if (!strcmp(a->format, "national-json"))
+		disclosure_national_json(&d, &out);
 	else
 		disclosure_html(&d, &out);
-	snprintf(name, sizeof(name), "%s.%s", a->campaign, a->format);
+	/* C-1.csv, C-1.national.csv */
+	const char *ext = strrchr(a->format, '-');
+	snprintf(name, sizeof(name), "%s.%s%s", a->campaign,
+		 ext ? "national." : "", ext ? ext + 1 : a->format);
 	int r = out.failed ? -ENOMEM : cli_write_out(a->out, name, out.s, out.len);
 	if (r == 0)
 		printf("%s/%s\n", a->out, name);
@@ -256,7 +268,8 @@ int cmd_export(int argc, char **argv)
 		struct item_list kept = {0};
 		int k = plan_items(&s, &cfg, &v, &kept);
 		r = k < 0 ? EXIT_FAIL
-			  : export_disclosure(&a, k ? &cat.items : &kept, &v);
+			  : export_disclosure(&a, k ? &cat.items : &kept,
+					      &cat.departments, &v);
 		if (k == 0)
 			item_list_finish(&kept);
 	}

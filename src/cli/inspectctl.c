@@ -95,6 +95,10 @@ static const struct command {
 	 "(30)\nresults kept. docs/REPORT.md defines every number.\n"},
 	{"export", cmd_export, "write a campaign's disclosure or audit bundle",
 	 "inspectctl export --campaign ID --format csv|json|html --out DIR\n"
+	 "       inspectctl export --campaign ID --format national-csv|"
+	 "national-json --out DIR\n"
+	 "         (the national disclosure system's record: agency, type, "
+	 "date, result\n          of each visit that took place)\n"
 	 "       inspectctl export --campaign ID --bundle --out DIR\n"
 	 "                         " REDIS_OPTS "\n"},
 	{"verify", cmd_verify, "re-run a draw from its audit bundle",

@@ -15,6 +15,12 @@ static const char *text_of(const struct result_code *r)
 	return r ? r->zh : "";
 }
 
+/* The agency's name, or the department's code without one. */
+static const char *agency_of(const struct disclosure *d)
+{
+	return d->agency && d->agency[0] ? d->agency : d->department;
+}
+
 /* A row's day of inspection, as its result states it: "" until the
  * visit took place and its result is in. The planned day is never
  * public: before the visit it would tell the firm when the inspectors
@@ -62,8 +68,8 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 	items_line(d, &items, "; ");
 	char cal[64];
 	calendar_label(d, cal, sizeof(cal));
-	sb_puts(b, "campaign,department,task_type,items,window,calendar,uscc,"
-		   "name,date,");
+	sb_puts(b, "campaign,department,agency,task_type,items,window,calendar,"
+		   "uscc,name,date,");
 	if (d->teams_disclosed)
 		sb_puts(b, "team,");
 	sb_puts(b, "result,result_text,result_date\r\n");
@@ -73,6 +79,7 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 		row_days(r, day, rday);
 		csv_field(b, d->campaign, false);
 		csv_field(b, d->department, false);
+		csv_field(b, agency_of(d), false);
 		csv_field(b, d->task_type, false);
 		csv_field(b, items.s ? items.s : "", false);
 		csv_field(b, d->window, false);
@@ -98,6 +105,7 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 	sb_puts(b, "{");
 	json_member(b, "campaign", d->campaign, true);
 	json_member(b, "department", d->department, true);
+	json_member(b, "agency", agency_of(d), true);
 	json_member(b, "task_type", d->task_type, true);
 	sb_puts(b, "\"items\":[");
 	for (unsigned i = 0; i < d->n_items; i++) {
@@ -262,7 +270,12 @@ static void html_plan(const struct disclosure *d, struct strbuf *b)
 	sb_puts(b, "</p></header>\n<section id=\"plan\"><h2>抽查计划 Plan</h2>"
 		   "<dl>\n");
 	html_pair(b, "抽查任务 Campaign", d->campaign, NULL);
-	html_pair(b, "实施部门 Department", d->department, NULL);
+	char agency[400];
+	snprintf(agency, sizeof(agency), "%s", agency_of(d));
+	if (strcmp(agency, d->department))
+		snprintf(agency, sizeof(agency), "%s（%s）", agency_of(d),
+			 d->department);
+	html_pair(b, "检查实施机关 Agency", agency, NULL);
 	if (d->task_type[0])
 		html_pair(b, "抽查类型 Type", task_type_label(d->task_type),
 			  NULL);
@@ -359,4 +372,64 @@ void disclosure_html(const struct disclosure *d, struct strbuf *b)
 		   "<script>\n");
 	sb_puts(b, html_script);
 	sb_puts(b, "</script>\n</body>\n</html>\n");
+}
+
+/* ---- The national record (抽查检查结果信息) ---- */
+
+static const char *task_type_zh_of(const char *t)
+{
+	for (int k = 0; k < TASK_TYPES; k++)
+		if (!strcmp(t, task_type_names[k]))
+			return task_type_zh[k];
+	return "双随机抽查";
+}
+
+/* Whether row r is a visit that took place, this campaign's. */
+static bool national_row(const struct disclosure_row *r)
+{
+	return r->result && !r->merged_with;
+}
+
+void disclosure_national_csv(const struct disclosure *d, struct strbuf *b)
+{
+	sb_puts(b, "统一社会信用代码,企业名称,检查实施机关,类型,日期,结果\r\n");
+	for (size_t k = 0; k < d->n; k++) {
+		const struct disclosure_row *r = &d->rows[k];
+		char day[11], rday[11];
+		if (!national_row(r))
+			continue;
+		row_days(r, day, rday);
+		csv_field(b, r->uscc, false);
+		csv_field(b, r->name, false);
+		csv_field(b, agency_of(d), false);
+		csv_field(b, task_type_zh_of(d->task_type), false);
+		csv_field(b, day, false);
+		csv_field(b, r->result->zh, true);
+	}
+}
+
+void disclosure_national_json(const struct disclosure *d, struct strbuf *b)
+{
+	sb_puts(b, "{");
+	json_member(b, "campaign", d->campaign, true);
+	sb_puts(b, "\"records\":[");
+	bool first = true;
+	for (size_t k = 0; k < d->n; k++) {
+		const struct disclosure_row *r = &d->rows[k];
+		char day[11], rday[11];
+		if (!national_row(r))
+			continue;
+		row_days(r, day, rday);
+		sb_puts(b, first ? "\n{" : ",\n{");
+		first = false;
+		json_member(b, "uscc", r->uscc, true);
+		json_member(b, "name", r->name, true);
+		json_member(b, "agency", agency_of(d), true);
+		json_member(b, "type", task_type_zh_of(d->task_type), true);
+		json_member(b, "date", day, true);
+		json_member(b, "result_code", r->result->code, true);
+		json_member(b, "result", r->result->zh, false);
+		sb_puts(b, "}");
+	}
+	sb_puts(b, "]}\n");
 }

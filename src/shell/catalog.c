@@ -1,6 +1,7 @@
 #include "inspect/shell/catalog.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,23 @@ const struct policy_entry *catalog_policy(const struct catalog *cat,
 				   : NULL;
 }
 
+/* The departments list, if there is one: names for the public record. */
+static int load_departments(const char *path, struct department_list *ret,
+			    struct diag *err)
+{
+	char *text;
+	size_t len;
+	int r = file_read(path, 1 << 20, &text, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return diag_add(err, "%s: cannot read the departments list",
+				path);
+	r = department_list_parse(path, text, len, ret, err);
+	free(text);
+	return r;
+}
+
 int catalog_load(const struct config *cfg, struct catalog *ret,
 		 struct diag *err)
 {
@@ -182,6 +200,8 @@ int catalog_load(const struct config *cfg, struct catalog *ret,
 		r = item_list_parse(cfg->items, text, len, &c.items, err);
 	c.items_text = text;
 	c.items_len = r == 0 ? len : 0;
+	if (r == 0)
+		r = load_departments(cfg->departments, &c.departments, err);
 	if (r == 0)
 		r = load_pledge_policies(&c, err);
 	if (r == 0)
@@ -202,6 +222,7 @@ void catalog_finish(struct catalog *c)
 	c->pledge_policies = NULL;
 	policy_set_finish(&c->policies);
 	item_list_finish(&c->items);
+	department_list_finish(&c->departments);
 	free(c->items_text);
 	c->items_text = NULL;
 	calendar_finish(&c->calendar);

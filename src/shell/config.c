@@ -27,6 +27,7 @@ struct y_config {
 	char *grades_prefix;
 	char *policies;
 	char *items;
+	char *departments;
 	char *calendars;
 	unsigned visit_days;
 	unsigned *feed_hour;
@@ -63,6 +64,7 @@ static const cyaml_schema_field_t config_fields[] = {
 	STR("grades_prefix", struct y_config, grades_prefix, 31),
 	STR("policies", struct y_config, policies, 511),
 	STR("items", struct y_config, items, 511),
+	STR("departments", struct y_config, departments, 511),
 	STR("calendars", struct y_config, calendars, 511),
 	CYAML_FIELD_UINT("visit_days", CYAML_FLAG_OPTIONAL, struct y_config,
 			 visit_days),
@@ -250,7 +252,7 @@ static int apply(const struct yaml_doc *doc, const struct y_config *y,
 	if (y->f)                                                \
 		snprintf(c->f, sizeof(c->f), "%s", y->f);
 	COPY(prefix) COPY(grades_prefix) COPY(policies) COPY(consumer)
-	COPY(time_zone) COPY(items) COPY(calendars)
+	COPY(time_zone) COPY(items) COPY(departments) COPY(calendars)
 #undef COPY
 	if (!config_has_hash_tag(c->prefix))
 		return yaml_doc_error(doc, "prefix",
@@ -310,6 +312,9 @@ void config_finish_paths(struct config *c)
 	if (!c->items[0])
 		snprintf(c->items, sizeof(c->items), "%.490s/items/items.yaml",
 			 c->policies);
+	if (!c->departments[0])
+		snprintf(c->departments, sizeof(c->departments),
+			 "%.480s/items/departments.yaml", c->policies);
 	if (!c->calendars[0])
 		snprintf(c->calendars, sizeof(c->calendars), "%.490s/calendars",
 			 c->policies);

@@ -118,10 +118,11 @@ Test(export, the_disclosure_holds_what_the_public_may_see, .timeout = 180)
 	}
 	snprintf(path, sizeof(path), "%s/public/E1.csv", f.r.dir);
 	char *csv = slurp(path);
-	cr_assert(!strncmp(csv, "campaign,department,task_type,items,window,calendar,"
-			   "uscc,name,date,result,result_text,result_date\r\n",
-			   99),
-		  "%.100s", csv);
+	cr_assert(!strncmp(csv, "campaign,department,agency,task_type,items,window,"
+			   "calendar,uscc,name,date,result,result_text,"
+			   "result_date\r\n", 106),
+		  "%.110s", csv);
+	cr_assert(strstr(csv, ",SAMR-ZZ,郑州市市场监督管理局,"), "%.300s", csv);
 	cr_assert_eq((long long)count_of(csv, "\r\n"), selected + 1);
 	cr_assert_eq(count_of(csv, ",01,未发现问题,"), 3);
 	cr_assert_eq(count_of(csv, ",02,未按规定公示应当公示的信息,"), 3);
@@ -157,6 +158,27 @@ Test(export, the_disclosure_holds_what_the_public_may_see, .timeout = 180)
 	cr_assert_eq((long long)count_of(html, "<tr data-result="), selected);
 	cr_assert_null(strstr(html, "检查人员"));
 	free(html);
+	/* The national record: the six visits that took place, by the
+	 * agency's name. */
+	snprintf(args, sizeof(args), "export --campaign E1 --format "
+		 "national-csv --out %s/public", f.r.dir);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+	snprintf(path, sizeof(path), "%s/public/E1.national.csv", f.r.dir);
+	csv = slurp(path);
+	cr_assert(!strncmp(csv, "统一社会信用代码,企业名称,检查实施机关,类型,日期,"
+			   "结果\r\n", 70), "%.100s", csv);
+	cr_assert_eq(count_of(csv, "\r\n"), 7, "%s", csv);
+	cr_assert_eq(count_of(csv, ",郑州市市场监督管理局,"), 6, "%s", csv);
+	cr_assert_eq(count_of(csv, ",未发现问题\r\n"), 3, "%s", csv);
+	free(csv);
+	snprintf(args, sizeof(args), "export --campaign E1 --format "
+		 "national-json --out %s/public", f.r.dir);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "python3 -c 'import json,sys; "
+			 "d=json.load(open(sys.argv[1])); "
+			 "print(len(d[\"records\"]))' %s/public/E1.national.json",
+			 f.r.dir), 0, "%s", out);
+	cr_assert_eq(atoll(out), 6, "%s", out);
 	/* E2's policy names the teams. */
 	snprintf(args, sizeof(args), "export --campaign E2 --format csv --out "
 		 "%s/public", f.r.dir);

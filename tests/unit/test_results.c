@@ -4,6 +4,7 @@
 
 #include "helpers.h"
 #include "inspect/core/date.h"
+#include "inspect/core/departments.h"
 #include "inspect/core/disclosure.h"
 #include "inspect/core/results.h"
 
@@ -205,7 +206,7 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", "directed", items, 1, 100, 2, 0, "aa", "bb", "cc",
 			       "7 3", "inspectd-draw/1", "2027", false, rows, 2,
-			       "dd", "ee", "ff"};
+			       "dd", "ee", "ff", "郑州市市场监督管理局"};
 	struct strbuf csv = {0}, json = {0}, html = {0};
 	disclosure_csv(&d, &csv);
 	disclosure_json(&d, &json);
@@ -232,7 +233,7 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 		  json.s);
 	cr_assert(strstr(html.s, "2027 年按暂定日历安排"), "%s", html.s);
 	/* The task's type, in each. */
-	cr_assert(strstr(csv.s, "\r\nC-1,SAMR,directed,"), "%s", csv.s);
+	cr_assert(strstr(csv.s, "\r\nC-1,SAMR,郑州市市场监督管理局,directed,"), "%s", csv.s);
 	cr_assert(strstr(json.s, "\"task_type\":\"directed\""), "%s", json.s);
 	cr_assert(strstr(html.s, "定向抽查 directed"), "%s", html.s);
 	/* The second visit has no result yet: its planned day is no one's
@@ -242,6 +243,26 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	cr_assert_null(strstr(json.s, "2026-11-04"), "%s", json.s);
 	cr_assert_null(strstr(html.s, "2026-11-04"), "%s", html.s);
 	cr_assert(strstr(json.s, "\"date\":\"2026-11-03\""), "%s", json.s);
+	/* The agency by name (the CSV's above), the department's code
+	 * beside it. */
+	cr_assert(strstr(json.s, "\"agency\":\"郑州市市场监督管理局\""), "%s",
+		  json.s);
+	cr_assert(strstr(html.s, "郑州市市场监督管理局（SAMR）"), "%s", html.s);
+	/* The national record: the visit that took place, and only it. */
+	struct strbuf nat = {0}, natj = {0};
+	disclosure_national_csv(&d, &nat);
+	disclosure_national_json(&d, &natj);
+	cr_assert(!strncmp(nat.s, "统一社会信用代码,企业名称,检查实施机关,类型,"
+			   "日期,结果\r\n91440304MA5F00000A,", 70), "%s",
+		  nat.s);
+	cr_assert(strstr(nat.s, ",郑州市市场监督管理局,定向抽查,2026-11-03,"
+			 "公示信息隐瞒真实情况、弄虚作假\r\n"), "%s", nat.s);
+	cr_assert_null(strstr(nat.s, "91440304MA5F00000B"), "%s", nat.s);
+	cr_assert(strstr(natj.s, "\"type\":\"定向抽查\",\"date\":\"2026-11-03\","
+			 "\"result_code\":\"03\""), "%s", natj.s);
+	cr_assert_null(strstr(natj.s, "91440304MA5F00000B"), "%s", natj.s);
+	sb_finish(&nat);
+	sb_finish(&natj);
 	/* An item checked at a share of the visits says so in each. */
 	cr_assert(strstr(csv.s, "SC-001 营业执照 (share 0.25)"), "%s", csv.s);
 	cr_assert(strstr(json.s, "\"name\":\"营业执照\",\"share\":\"0.25\""),
@@ -276,7 +297,7 @@ Test(results, exports_defuse_formulas_and_bad_bytes)
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", "", NULL, 0, 100, 4, 0, "aa", "bb", "cc",
 			       "7 3", "inspectd-draw/1", "", false, rows, 4,
-			       NULL, NULL, NULL};
+			       NULL, NULL, NULL, NULL};
 	struct strbuf csv = {0}, json = {0};
 	disclosure_csv(&d, &csv);
 	disclosure_json(&d, &json);
@@ -289,4 +310,43 @@ Test(results, exports_defuse_formulas_and_bad_bytes)
 	cr_assert_null(strstr(json.s, "\xff"));
 	sb_finish(&csv);
 	sb_finish(&json);
+}
+
+/* The departments list: the agencies' names for the public record. */
+Test(results, departments_name_the_agencies)
+{
+	size_t len;
+	char *text = read_source_file("policies/items/departments.yaml", &len);
+	struct department_list l;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(department_list_parse("departments.yaml", text, len, &l,
+					   &err),
+		     0, "%s", diag_text(&err));
+	cr_assert_str_eq(department_name(&l, "SAMR-ZZ"), "郑州市市场监督管理局");
+	cr_assert_str_eq(department_find(&l, "SAMR-ZZ")->region, "410100");
+	cr_assert_str_eq(department_name(&l, "NOPE"), "NOPE", "by its code");
+	department_list_finish(&l);
+	free(text);
+	static const char *const bad[][2] = {
+		{"departments:\n  - {code: A, name: x, region: \"4101\"}\n",
+		 "region"},
+		{"departments:\n  - {code: A, name: x, region: \"41010a\"}\n",
+		 "departments.0: region 41010a is not a 6-digit"},
+		{"departments:\n  - {code: A, name: x, region: \"410100\"}\n"
+		 "  - {code: A, name: y, region: \"410100\"}\n",
+		 "code A is listed twice"},
+		{"departments:\n  - {code: A B, name: x, region: \"410100\"}\n",
+		 "code A B: use letters"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		diag_init(&err);
+		cr_assert_eq(department_list_parse("d.yaml", bad[i][0],
+						   strlen(bad[i][0]), &l, &err),
+			     -1, "%s", bad[i][0]);
+		cr_assert(strstr(diag_text(&err), bad[i][1]), "%s",
+			  diag_text(&err));
+		cr_assert(strstr(diag_text(&err), "d.yaml:"), "%s",
+			  diag_text(&err));
+	}
 }

@@ -51,10 +51,20 @@ struct disclosure {
 	 * before they were kept): the roster's, the team draw inputs' and
 	 * the outcome's digests, as in the audit bundle. */
 	const char *roster_digest, *team_inputs_digest, *outcome_digest;
+	/* The department's agency name (检查实施机关, the departments list);
+	 * NULL or "" names it by its code. */
+	const char *agency;
 };
 
 void disclosure_csv(const struct disclosure *d, struct strbuf *out);
 void disclosure_json(const struct disclosure *d, struct strbuf *out);
 void disclosure_html(const struct disclosure *d, struct strbuf *out);
+/* The record the national enterprise credit disclosure system shows of a
+ * random inspection (抽查检查结果信息: 检查实施机关, 类型, 日期, 结果), one
+ * line per visit that took place (its result in; a visit left to another
+ * campaign's is that campaign's), with the entity's USCC and name: CSV
+ * with Chinese headers, or JSON. */
+void disclosure_national_csv(const struct disclosure *d, struct strbuf *out);
+void disclosure_national_json(const struct disclosure *d, struct strbuf *out);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "inspect/core/calendar.h"
 #include "inspect/core/campaign.h"
+#include "inspect/core/departments.h"
 #include "inspect/shell/config.h"
 #include "inspect/core/items.h"
 #include "inspect/shell/policy_set.h"
@@ -21,6 +22,9 @@ struct calendar_doc {
 struct catalog {
 	struct policy_set policies;
 	struct item_list items;
+	/* The agencies' names (config departments; empty without the
+	 * file). */
+	struct department_list departments;
 	char *items_text; /* the item list's file, as read: kept with plans */
 	size_t items_len;
 	struct calendar calendar;

@@ -28,6 +28,9 @@ struct config {
 	char grades_prefix[32]; /* the credit platform's keys, "credit:" */
 	char policies[512];     /* directory of *.yaml policies */
 	char items[512];        /* the item list, <policies>/items/items.yaml */
+	/* The agencies' names, <policies>/items/departments.yaml (optional:
+	 * without it the public record names departments by code). */
+	char departments[512];
 	char calendars[512];    /* cn-YYYY.yaml, <policies>/calendars */
 	unsigned visit_days;    /* a window's length when none is given */
 	unsigned feed_hour;     /* local hour a day's feeds go out, 0-23 */
