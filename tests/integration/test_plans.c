@@ -204,8 +204,8 @@ Test(plans, a_plan_runs_end_to_end_across_kill9, .timeout = 300)
 	static const char *const edits[] = {
 		"s/^\\(batch [^ ]*-MFG-1 MFG [^ ]* [^ ]* [^ ]*\\) [^ ]*/\\1 2099-01-01/",
 		"s/^\\(task MFG [^ ]* [^ ]* [^ ]* [^ ]*\\) C /\\1 F /",
-		"s/^\\(batch [^ ]*-MFG-1 [^ ]* [^ ]* [^ ]* [^ ]* [^ ]*\\) "
-		"\\([0-9]*\\) /\\1 0\\2 /",
+		("s/^\\(batch [^ ]*-MFG-1 [^ ]* [^ ]* [^ ]* [^ ]* [^ ]*\\) "
+		 "\\([0-9]*\\) /\\1 0\\2 /"),
 	};
 	static const char *const why[] = {"window", "outside task MFG's scope",
 					  "not the canonical text"};
