@@ -98,6 +98,30 @@ static void xadd_visit(struct tx *t, enum key_kind kind, const char *arg,
 	kv_finish(&l);
 }
 
+/* A joint campaign's visit k on each other department's stream whose
+ * items it checks: the same task with that department's items, and lead
+ * naming the campaign's department (谁检查、谁录入: each enters its own). */
+static void add_partner_tasks(struct tx *t, const struct answer *a,
+			      const struct visit_plan *p, size_t k,
+			      const struct kv *task, const uint32_t *own)
+{
+	for (unsigned j = 0; j < p->rules.n_departments; j++) {
+		const char *dept = p->rules.departments[j];
+		uint32_t mine = p->item_mask[k] & own[j];
+		if (!strcmp(dept, a->c->department) || !mine)
+			continue;
+		char items[CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
+		campaign_items_text(p->c, mine, false, ',', items,
+				    sizeof(items));
+		struct kv f[10];
+		memcpy(f, task, 9 * sizeof(*f));
+		f[4] = (struct kv)KV("items", items);
+		f[9] = (struct kv)KV("lead", a->c->department);
+		xadd_visit(t, KEY_DEPT, dept, f, 10,
+			   &(struct merged_visit){p, k});
+	}
+}
+
 static void add_tasks(struct tx *t, const struct answer *a,
 		      const struct plan_out *o, const struct record_texts *x)
 {
@@ -105,6 +129,9 @@ static void add_tasks(struct tx *t, const struct answer *a,
 	const struct draw *d = o->d;
 	const struct visit_plan *p = o->p;
 	const struct details *det = o->ctx;
+	uint32_t own[TEAM_MAX_DEPARTMENTS];
+	for (unsigned j = 0; j < p->rules.n_departments; j++)
+		own[j] = plan_department_items(p, j);
 	for (size_t k = 0; k < d->n_chosen; k++) {
 		char day[11], team[TEAM_MAX * 140];
 		char items[CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
@@ -124,6 +151,7 @@ static void add_tasks(struct tx *t, const struct answer *a,
 		};
 		xadd_visit(t, KEY_DEPT, a->c->department, task, 9,
 			   &(struct merged_visit){p, k});
+		add_partner_tasks(t, a, p, k, task, own);
 	}
 }
 

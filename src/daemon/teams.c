@@ -419,6 +419,17 @@ static int general_items_check(const struct campaign_record *rec,
 		       : 0;
 }
 
+uint32_t plan_department_items(const struct visit_plan *p, unsigned j)
+{
+	uint32_t mask = 0;
+	for (unsigned i = 0; i < p->c->n_items; i++) {
+		const struct item *it = item_find(p->items, p->c->items[i]);
+		if (it && !strcmp(it->department, p->rules.departments[j]))
+			mask |= 1u << i;
+	}
+	return mask;
+}
+
 void plan_visit_items(const struct visit_plan *p, size_t k, char sep,
 		      char *out, size_t size)
 {

@@ -90,6 +90,9 @@ size_t plan_merged(const struct visit_plan *p, bool skipped);
 enum merge_mode plan_merge_of(const struct visit_plan *p, size_t k,
 			      const char **campaign, const char **items);
 
+/* The campaign's items (bit i: c->items[i]) of department j of the team
+ * rules (rules.departments[j]), by the item list the plan read. */
+uint32_t plan_department_items(const struct visit_plan *p, unsigned j);
 /* The items visit k checks (docs/ALGORITHM.md, "Items per visit"), in
  * the campaign's order, joined by sep. */
 void plan_visit_items(const struct visit_plan *p, size_t k, char sep,

@@ -14,13 +14,18 @@
 static void assert_feeds_exact(redisContext *c)
 {
 	static char uscc[4096][64], team[4096][64], date[4096][64];
+	static char campaign[4096][64];
 	size_t n = stream_values(c, "{insp}:dept:SAMR-ZZ", "uscc", uscc, 4096);
 	stream_values(c, "{insp}:dept:SAMR-ZZ", "team", team, 4096);
 	stream_values(c, "{insp}:dept:SAMR-ZZ", "date", date, 4096);
+	stream_values(c, "{insp}:dept:SAMR-ZZ", "campaign", campaign, 4096);
 	cr_assert_gt(n, 10);
 	long long members = 0, delivered = 0;
+	/* F1's tasks (SAMR-ZZ's queue also has F2's, whose item is its:
+	 * visits after today, not delivered yet). */
 	for (size_t k = 0; k < n; k++)
-		members += 1 + (long long)(strchr(team[k], ',') != NULL);
+		if (!strcmp(campaign[k], "F1"))
+			members += 1 + (long long)(strchr(team[k], ',') != NULL);
 	redisReply *keys = cmd(c, "KEYS {insp}:feed:*");
 	for (size_t i = 0; i < keys->elements; i++) {
 		const char *key = keys->element[i]->str;

@@ -158,6 +158,46 @@ Test(items, shares_of_the_visits_drawn_published_and_verified,
 		snprintf(x, sizeof(x), "%s-x", b);
 		both_verify(x, 1, edits[k][1]);
 	}
+	/* A joint campaign: MPA-ZZ's queue gets the visits that check its
+	 * item, with its item alone and SAMR-ZZ as the lead; SAMR-ZZ's has
+	 * every visit with all its items. */
+	submit(c, "type", "campaign", "id", "JT-1", "department", "SAMR-ZZ",
+	       "policy", "national-default", "items", "SC-017,YJ-004:0.5",
+	       "entropy", "j1", NULL);
+	assert_published(c, "JT-1");
+	redisReply *st = cmd(c, "XRANGE {insp}:dept:SAMR-ZZ - +");
+	size_t lead = 0, with_yj = 0;
+	for (size_t i = 0; i < st->elements; i++) {
+		redisReply *f = st->element[i]->element[1];
+		bool ours = false;
+		for (size_t k = 0; k + 1 < f->elements; k += 2) {
+			ours |= !strcmp(f->element[k]->str, "campaign") &&
+				!strcmp(f->element[k + 1]->str, "JT-1");
+			if (ours && !strcmp(f->element[k]->str, "items"))
+				with_yj += !!strstr(f->element[k + 1]->str,
+						    "YJ-004");
+		}
+		lead += ours;
+	}
+	freeReplyObject(st);
+	cr_assert_gt(with_yj, 0);
+	cr_assert_lt(with_yj, lead, "YJ-004 at half the visits");
+	st = cmd(c, "XRANGE {insp}:dept:MPA-ZZ - +");
+	cr_assert_eq(st->elements, with_yj);
+	for (size_t i = 0; i < st->elements; i++) {
+		redisReply *f = st->element[i]->element[1];
+		for (size_t k = 0; k + 1 < f->elements; k += 2) {
+			const char *name = f->element[k]->str;
+			const char *v = f->element[k + 1]->str;
+			if (!strcmp(name, "items"))
+				cr_assert_str_eq(v, "YJ-004");
+			if (!strcmp(name, "lead"))
+				cr_assert_str_eq(v, "SAMR-ZZ");
+			if (!strcmp(name, "campaign"))
+				cr_assert_str_eq(v, "JT-1");
+		}
+	}
+	freeReplyObject(st);
 	/* The limit: SC-001 is a general item, refused; SC-017 (key) is
 	 * not limited, and its bundle states the limit to both. */
 	submit(c, "type", "campaign", "id", "LIM-1", "department", "SAMR-ZZ",
