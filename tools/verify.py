@@ -952,6 +952,7 @@ def share_text(units):
 # ---- annual plans: a batch's bundle against its plan (plan.txt) ----
 
 PLAN_FORMAT = "inspectd-plan/1"
+PLAN_MAX_TEXT = 256
 DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 PLAN_TASK = re.compile(r"task (%s) (directed|undirected) (%s) (\S+) (\S+) "
                        r"(\S+) (\S+) ([0-9]+) (.+)" % (CODE.pattern,
@@ -991,9 +992,16 @@ def read_plan(text):
                 raise Difference("plan.txt: line %d: '%s' is not a line of "
                                  "%s here" % (no, line[:60], PLAN_FORMAT))
             head[k] = line[len(k) + 1:]
+            if k == "title" and len(head[k].encode()) > PLAN_MAX_TEXT:
+                raise Difference("plan.txt: line %d: '%s' is not a line of "
+                                 "%s here" % (no, line[:60], PLAN_FORMAT))
             continue
         t = PLAN_TASK.fullmatch(line)
         b = PLAN_BATCH.fullmatch(line)
+        # names, titles and sources: at most PLAN_MAX_TEXT bytes
+        if (t and len(t.group(9).encode()) > PLAN_MAX_TEXT) or \
+                (b and len(b.group(8).encode()) > PLAN_MAX_TEXT):
+            t = b = None
         if line.startswith("joining ") and not tasks:
             head.setdefault("joining", []).append(line[8:])
         elif t:

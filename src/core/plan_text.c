@@ -71,6 +71,13 @@ static bool word(const char **at, char *out, size_t size)
 	return true;
 }
 
+/* The rest of a line into out, whole: false if it does not fit (a text
+ * cut short would not be the plan's, and could end inside a character). */
+static bool rest(const char *at, char *out, size_t size)
+{
+	return snprintf(out, size, "%s", at) < (int)size;
+}
+
 static bool day_word(const char **at, int32_t *day)
 {
 	char d[11];
@@ -103,8 +110,8 @@ static bool task_line(const char *at, struct plan_task *t)
 		  word(&at, t->regions, sizeof(t->regions)) &&
 		  word(&at, t->industries, sizeof(t->industries)) &&
 		  word(&at, t->flags, sizeof(t->flags)) &&
-		  count_word(&at, &t->quantity) && *at;
-	snprintf(t->name, sizeof(t->name), "%s", at);
+		  count_word(&at, &t->quantity) && *at &&
+		  rest(at, t->name, sizeof(t->name));
 	undash(t->regions);
 	undash(t->industries);
 	undash(t->flags);
@@ -125,8 +132,7 @@ static bool batch_line(const char *at, struct plan_task *t)
 		  day_word(&at, &b->freeze) && day_word(&at, &b->entropy_date) &&
 		  day_word(&at, &b->window_from) &&
 		  day_word(&at, &b->window_to) && count_word(&at, &b->size) &&
-		  *at;
-	snprintf(b->entropy_source, sizeof(b->entropy_source), "%s", at);
+		  *at && rest(at, b->entropy_source, sizeof(b->entropy_source));
 	return ok;
 }
 
@@ -149,8 +155,7 @@ static bool line(const char *l, struct plan *p, unsigned no)
 					"%s", l) < (int)sizeof(p->department);
 		if (no == 2)
 			return (p->year = atoi(l)) >= 2000 && strlen(l) == 4;
-		snprintf(p->title, sizeof(p->title), "%s", l);
-		return true;
+		return rest(l, p->title, sizeof(p->title));
 	}
 	if (!strncmp(l, "joining ", 8) && !p->n_tasks &&
 	    p->n_joining < PLAN_MAX_JOINING)
