@@ -12,6 +12,7 @@
 #include "inspect/core/assign.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/shell/catalog.h"
+#include "inspect/core/date.h"
 #include "inspect/core/decimal.h"
 #include "inspect/core/disclosure.h"
 #include "inspect/shell/file.h"
@@ -80,7 +81,29 @@ struct disclosure_rows {
 	size_t *at; /* per row: name, team offsets */
 };
 
+/* A result as the public sees it today: none while it waits for review,
+ * its corrections and objection, the end of its publication. */
+static void public_result(struct disclosure_row *r,
+			  const struct result_record *rr,
+			  const struct result_rules *rules, int32_t today)
+{
+	if (rr->state != RESULT_PUBLISHED)
+		return;
+	int32_t until = result_public_until(rr, rules->adverse_years);
+	if (until != DATE_NONE && today >= until) {
+		r->publication_ended = until;
+		return;
+	}
+	r->result = rr->result;
+	r->result_date = rr->date;
+	r->corrected = rr->corrected == DATE_NONE ? 0 : rr->corrected;
+	r->objection = rr->objection;
+	r->objection_day = rr->objection == OBJECTION_NONE
+				   ? 0 : rr->objection_day;
+}
+
 static int build_rows(const struct campaign_view *v, bool teams,
+		      const struct result_rules *rules, int32_t today,
 		      struct disclosure_rows *out)
 {
 	struct planned_visit pv;
@@ -100,8 +123,8 @@ static int build_rows(const struct campaign_view *v, bool teams,
 		struct disclosure_row *r = &out->rows[k];
 		r->uscc = v->rows[k].uscc;
 		r->planned = pv.date;
-		r->result = has ? rr.result : NULL;
-		r->result_date = has ? rr.date : 0;
+		if (has)
+			public_result(r, &rr, rules, today);
 		out->at[2 * k] = out->arena.len;
 		sb_add(&out->arena, pv.name, strlen(pv.name) + 1);
 		out->at[2 * k + 1] = out->arena.len;
@@ -157,7 +180,7 @@ static int plan_items(struct store *s, const struct config *cfg,
 static int export_disclosure(const struct export_args *a,
 			     const struct item_list *item_list,
 			     const struct department_list *departments,
-			     const struct campaign_view *v)
+			     const struct campaign_view *v, int32_t today)
 {
 	struct disclosure_item items[CAMPAIGN_MAX_ITEMS];
 	char share[CAMPAIGN_MAX_ITEMS][24], name[128];
@@ -208,7 +231,7 @@ static int export_disclosure(const struct export_args *a,
 		items[d.n_items++] = (struct disclosure_item){
 			c.items[i], it ? it->name : "", share[i]};
 	}
-	if (build_rows(v, d.teams_disclosed, &rows) < 0) {
+	if (build_rows(v, d.teams_disclosed, &p.results, today, &rows) < 0) {
 		rows_finish(&rows);
 		return EXIT_FAIL;
 	}
@@ -248,7 +271,8 @@ int cmd_export(int argc, char **argv)
 	struct campaign_view v;
 	struct diag err;
 	diag_init(&err);
-	int r = cli_open_catalog(&a.ro, &cfg, &s, &cat);
+	int32_t today = DATE_NONE;
+	int r = cli_open_catalog_on(&a.ro, &cfg, &s, &cat, &today);
 	if (r)
 		return r;
 	r = (a.bundle ? campaign_view_read_audit : campaign_view_read)(
@@ -269,7 +293,7 @@ int cmd_export(int argc, char **argv)
 		int k = plan_items(&s, &cfg, &v, &kept);
 		r = k < 0 ? EXIT_FAIL
 			  : export_disclosure(&a, k ? &cat.items : &kept,
-					      &cat.departments, &v);
+					      &cat.departments, &v, today);
 		if (k == 0)
 			item_list_finish(&kept);
 	}

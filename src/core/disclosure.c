@@ -36,6 +36,21 @@ static void row_days(const struct disclosure_row *r, char day[11],
 	date_format(r->result_date, rday);
 }
 
+/* What followed the result's publication, in words: "已更正 corrected
+ * 2026-12-03", "异议处理中 objection pending since ...", "异议已答复：维持
+ * objection answered: upheld ...". */
+static const char *const objection_words[] = {
+	"", "异议处理中 objection pending since",
+	"异议已答复：维持 objection answered, result upheld,",
+	"异议已答复：更正 objection answered, result corrected,"};
+
+static void day_or_empty(int32_t day, char out[11])
+{
+	out[0] = '\0';
+	if (day)
+		date_format(day, out);
+}
+
 /* ---- CSV (RFC 4180: a field with a comma, quote or line break is
  * quoted, quotes doubled) ---- */
 
@@ -72,7 +87,8 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 		   "uscc,name,date,");
 	if (d->teams_disclosed)
 		sb_puts(b, "team,");
-	sb_puts(b, "result,result_text,result_date\r\n");
+	sb_puts(b, "result,result_text,result_date,corrected,objection,"
+		   "objection_date,publication_ended\r\n");
 	for (size_t k = 0; k < d->n; k++) {
 		const struct disclosure_row *r = &d->rows[k];
 		char day[11], rday[11];
@@ -92,7 +108,15 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 		csv_field(b, r->result ? r->result->code : "", false);
 		csv_field(b, r->merged_with ? MERGED_TEXT : text_of(r->result),
 			  false);
-		csv_field(b, rday, true);
+		csv_field(b, rday, false);
+		char corrected[11], objected[11], ended[11];
+		day_or_empty(r->corrected, corrected);
+		day_or_empty(r->objection_day, objected);
+		day_or_empty(r->publication_ended, ended);
+		csv_field(b, corrected, false);
+		csv_field(b, objection_state_names[r->objection], false);
+		csv_field(b, objected, false);
+		csv_field(b, ended, true);
 	}
 	b->failed |= items.failed;
 	sb_finish(&items);
@@ -160,8 +184,29 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 			sb_puts(b, "{");
 			json_member(b, "code", r->result->code, true);
 			json_member(b, "text", r->result->zh, true);
-			json_member(b, "date", rday, false);
+			json_member(b, "date", rday, r->corrected || r->objection);
+			char day2[11];
+			if (r->corrected) {
+				day_or_empty(r->corrected, day2);
+				json_member(b, "corrected", day2,
+					    r->objection != OBJECTION_NONE);
+			}
+			if (r->objection) {
+				day_or_empty(r->objection_day, day2);
+				sb_puts(b, "\"objection\":{");
+				json_member(b, "state",
+					    objection_state_names[r->objection],
+					    true);
+				json_member(b, "date", day2, false);
+				sb_puts(b, "}");
+			}
 			sb_puts(b, "}}");
+		} else if (r->publication_ended) {
+			char ended[11];
+			day_or_empty(r->publication_ended, ended);
+			sb_puts(b, "null,");
+			json_member(b, "publication_ended", ended, false);
+			sb_puts(b, "}");
 		} else {
 			sb_puts(b, "null}");
 		}
@@ -238,8 +283,26 @@ static void html_rows(const struct disclosure *d, struct strbuf *b)
 			sb_puts(b, "</td>");
 		}
 		if (r->result) {
-			sb_printf(b, "<td>%s %s</td><td>%s</td></tr>\n",
-				  r->result->code, r->result->zh, rday);
+			char when[11];
+			sb_printf(b, "<td>%s %s", r->result->code,
+				  r->result->zh);
+			if (r->corrected) {
+				day_or_empty(r->corrected, when);
+				sb_printf(b, " <span class=\"corrected\">已更正 "
+					  "corrected %s</span>", when);
+			}
+			if (r->objection) {
+				day_or_empty(r->objection_day, when);
+				sb_printf(b, " <span class=\"objection\">%s "
+					  "%s</span>",
+					  objection_words[r->objection], when);
+			}
+			sb_printf(b, "</td><td>%s</td></tr>\n", rday);
+		} else if (r->publication_ended) {
+			char when[11];
+			day_or_empty(r->publication_ended, when);
+			sb_printf(b, "<td class=\"ended\">已停止公示 publication "
+				  "ended %s</td><td></td></tr>\n", when);
 		} else if (r->merged_with) {
 			sb_puts(b, "<td>" MERGED_TEXT " ");
 			html_text(b, r->merged_with);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inspect/core/campaign.h"
 #include "inspect/core/decimal.h"
 #include "inspect/core/sha256.h"
 #include "inspect/core/yaml_doc.h"
@@ -39,6 +40,12 @@ struct y_flags {
 	struct y_flag *of[FLAG_COUNT];
 };
 
+struct y_results {
+	char *review_by;
+	unsigned *correction_working_days, *objection_working_days,
+		*adverse_public_years;
+};
+
 struct y_policy {
 	char *name;
 	char *design;
@@ -50,6 +57,7 @@ struct y_policy {
 	struct y_caps caps;
 	char *merge;
 	char *general_items_max_ratio;
+	struct y_results *results;
 };
 
 static const cyaml_schema_field_t class_fields[] = {
@@ -104,6 +112,19 @@ static const cyaml_schema_field_t flags_fields[] = {
 	FLAG_FIELD("B", 0), FLAG_FIELD("R", 1), FLAG_FIELD("P", 2),
 	FLAG_FIELD("E", 3), CYAML_FIELD_END};
 
+#define RESULT_DAYS(L, f)                                                    \
+	CYAML_FIELD_UINT_PTR(L, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,    \
+			     struct y_results, f)
+
+static const cyaml_schema_field_t results_fields[] = {
+	CYAML_FIELD_STRING_PTR("review_by",
+			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			       struct y_results, review_by, 1, 32),
+	RESULT_DAYS("correction_working_days", correction_working_days),
+	RESULT_DAYS("objection_working_days", objection_working_days),
+	RESULT_DAYS("adverse_public_years", adverse_public_years),
+	CYAML_FIELD_END};
+
 static const cyaml_schema_field_t policy_fields[] = {
 	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct y_policy,
 			       name, 1, 63),
@@ -125,6 +146,9 @@ static const cyaml_schema_field_t policy_fields[] = {
 	CYAML_FIELD_STRING_PTR("general_items_max_ratio",
 			       CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			       struct y_policy, general_items_max_ratio, 1, 16),
+	CYAML_FIELD_MAPPING_PTR("results",
+				CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+				struct y_policy, results, results_fields),
 	CYAML_FIELD_END};
 
 static const cyaml_schema_value_t policy_schema = {
@@ -281,6 +305,46 @@ static int check_weight_range(const struct yaml_doc *d, const struct policy *p)
 	return 0;
 }
 
+/* Corrections within 5 working days of publication and objections
+ * answered within 10: the defaults (docs/RESULTS.md says where they come
+ * from); an adverse result public for 3 years. */
+static int check_results(const struct yaml_doc *d, const struct y_results *y,
+			 struct result_rules *r)
+{
+	*r = (struct result_rules){"", 5, 10, 3};
+	if (!y)
+		return 0;
+	if (y->review_by && !code_chars(y->review_by, strlen(y->review_by),
+					32))
+		return FAIL(d, "results.review_by", "'%s' is not a "
+			    "qualification name (letters, digits, '-', '_', "
+			    "'.')", y->review_by);
+	if (y->review_by)
+		snprintf(r->review_by, sizeof(r->review_by), "%s",
+			 y->review_by);
+	const struct {
+		const char *path;
+		const unsigned *v;
+		uint32_t *to, min, max;
+	} n[] = {
+		{"results.correction_working_days", y->correction_working_days,
+		 &r->correction_days, 1, POLICY_MAX_RESULT_DAYS},
+		{"results.objection_working_days", y->objection_working_days,
+		 &r->objection_days, 1, POLICY_MAX_RESULT_DAYS},
+		{"results.adverse_public_years", y->adverse_public_years,
+		 &r->adverse_years, 0, POLICY_MAX_PUBLIC_YEARS},
+	};
+	for (size_t i = 0; i < sizeof(n) / sizeof(*n); i++) {
+		if (!n[i].v)
+			continue;
+		if (*n[i].v < n[i].min || *n[i].v > n[i].max)
+			return FAIL(d, n[i].path, "%u is not from %u to %u",
+				    *n[i].v, n[i].min, n[i].max);
+		*n[i].to = *n[i].v;
+	}
+	return 0;
+}
+
 static int check_policy(const struct yaml_doc *d, const struct y_policy *y,
 			struct policy *p)
 {
@@ -330,6 +394,8 @@ static int check_policy(const struct yaml_doc *d, const struct y_policy *y,
 			    "decimal from 0.000001 to 1",
 			    y->general_items_max_ratio);
 	p->general_ratio_max = (uint32_t)ratio;
+	if (check_results(d, y->results, &p->results) < 0)
+		return -1;
 	return p->design == DESIGN_PPS ? check_weight_range(d, p) : 0;
 }
 

@@ -1,6 +1,7 @@
 #include "inspect/core/results.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inspect/core/date.h"
@@ -109,8 +110,7 @@ static int p_result(const char *v, size_t len, struct result_entry *r,
 					 "(docs/REDIS.md)");
 }
 
-static int p_note(const char *v, size_t len, struct result_entry *r,
-		  struct diag *why)
+int result_text_check(const char *v, size_t len, struct diag *why)
 {
 	if (len > RESULT_MAX_NOTE)
 		return diag_add(why, "is longer than 1024 bytes");
@@ -121,6 +121,14 @@ static int p_note(const char *v, size_t len, struct result_entry *r,
 		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f))
 			return diag_add(why, "holds a control character");
 	}
+	return 0;
+}
+
+static int p_note(const char *v, size_t len, struct result_entry *r,
+		  struct diag *why)
+{
+	if (result_text_check(v, len, why) < 0)
+		return FAIL_INVALID;
 	memcpy(r->note, v, len);
 	r->note[len] = '\0';
 	return 0;
@@ -267,6 +275,54 @@ int32_t result_deadline(const struct calendar *cal, int32_t day)
 					 RESULT_DEADLINE_WORKING_DAYS);
 }
 
+const char *const objection_state_names[] = {"", "open", "upheld",
+					      "corrected"};
+
+/* A date part, or "" for DATE_NONE. */
+static bool date_part(const char **at, const char *end, int32_t *day)
+{
+	char s[16];
+	if (!next_part(at, end, s, sizeof(s)))
+		return false;
+	*day = DATE_NONE;
+	return !*s || date_parse(s, (unsigned)strlen(s), day);
+}
+
+/* The parts written since results are reviewed and corrected. */
+static bool lifecycle_parts(const char **at, const char *end,
+			    struct result_record *r)
+{
+	char state[16], version[8], objection[16];
+	if (!next_part(at, end, state, sizeof(state)) ||
+	    !next_part(at, end, version, sizeof(version)))
+		return false;
+	if (!strcmp(state, "published"))
+		r->state = RESULT_PUBLISHED;
+	else if (!strcmp(state, "submitted"))
+		r->state = RESULT_SUBMITTED;
+	else
+		return false;
+	char *stop;
+	unsigned long v = strtoul(version, &stop, 10);
+	if (!*version || *stop || v < 1 || v > 9999)
+		return false;
+	r->version = (unsigned)v;
+	if (!date_part(at, end, &r->published) ||
+	    !date_part(at, end, &r->corrected) ||
+	    !next_part(at, end, objection, sizeof(objection)))
+		return false;
+	unsigned k = 0;
+	while (k < 4 && strcmp(objection_state_names[k], objection))
+		k++;
+	if (k == 4)
+		return false;
+	r->objection = (enum objection_state)k;
+	return date_part(at, end, &r->objection_day) &&
+	       date_part(at, end, &r->objection_due) &&
+	       date_part(at, end, &r->repaired) && *at == end &&
+	       (r->state == RESULT_PUBLISHED) == (r->published != DATE_NONE);
+}
+
 int result_record_parse(const char *value, size_t len,
 			struct result_record *r)
 {
@@ -280,14 +336,75 @@ int result_record_parse(const char *value, size_t len,
 	    !next_part(&at, end, r->inspector, sizeof(r->inspector)) ||
 	    !next_part(&at, end, r->entry, sizeof(r->entry)) ||
 	    !next_part(&at, end, received, sizeof(received)) ||
-	    !date_parse(received, (unsigned)strlen(received), &r->received) ||
-	    !next_part(&at, end, r->note, sizeof(r->note)) || at != end)
+	    !date_parse(received, (unsigned)strlen(received), &r->received))
 		return -1;
-	return 0;
+	/* The note: up to the next part, or the end of a record of six. */
+	const char *sep = memchr(at, 0x1f, (size_t)(end - at));
+	bool six = !sep;
+	if (!next_part(&at, end, r->note, sizeof(r->note)))
+		return -1;
+	if (six) {
+		r->state = RESULT_PUBLISHED;
+		r->version = 1;
+		r->published = r->received;
+		r->corrected = r->objection_day = r->objection_due =
+			r->repaired = DATE_NONE;
+		return 0;
+	}
+	return lifecycle_parts(&at, end, r) ? 0 : -1;
+}
+
+static void date_or_none(struct strbuf *out, int32_t day)
+{
+	char s[11] = "";
+	if (day != DATE_NONE)
+		date_format(day, s);
+	sb_printf(out, "\x1f%s", s);
+}
+
+void result_record_format(const struct result_record *r, struct strbuf *out)
+{
+	char day[11], received[11];
+	date_format(r->date, day);
+	date_format(r->received, received);
+	sb_printf(out, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%u", day,
+		  r->result->code, r->inspector, r->entry, received, r->note,
+		  r->state == RESULT_PUBLISHED ? "published" : "submitted",
+		  r->version);
+	date_or_none(out, r->published);
+	date_or_none(out, r->corrected);
+	sb_printf(out, "\x1f%s", objection_state_names[r->objection]);
+	date_or_none(out, r->objection_day);
+	date_or_none(out, r->objection_due);
+	date_or_none(out, r->repaired);
+}
+
+int32_t result_public_until(const struct result_record *r,
+			    unsigned adverse_years)
+{
+	if (!r->result->adverse || r->state != RESULT_PUBLISHED)
+		return DATE_NONE;
+	int32_t end = DATE_NONE;
+	if (adverse_years) {
+		int y;
+		unsigned m, d;
+		date_to_civil(r->published, &y, &m, &d);
+		/* 29 February's anniversary in a common year: 28 February. */
+		if (m == 2 && d == 29 &&
+		    date_from_civil(y + (int)adverse_years, 3, 1) -
+				    date_from_civil(y + (int)adverse_years, 2,
+						    28) == 1)
+			d = 28;
+		end = date_from_civil(y + (int)adverse_years, m, d);
+	}
+	if (r->repaired != DATE_NONE && (end == DATE_NONE || r->repaired < end))
+		end = r->repaired;
+	return end;
 }
 
 const char *const result_status_names[] = {
 	"on time", "late", "pending", "at risk", "overdue", "no calendar",
+	"in review",
 };
 
 enum result_status result_status_of(const struct calendar *cal,
@@ -299,8 +416,10 @@ enum result_status result_status_of(const struct calendar *cal,
 	*deadline = result_deadline(cal, result ? result->date : planned);
 	if (*deadline == DATE_NONE)
 		return RESULT_NO_CALENDAR;
+	if (result && result->state == RESULT_SUBMITTED)
+		return RESULT_IN_REVIEW;
 	if (result)
-		return result->received <= *deadline ? RESULT_ON_TIME
+		return result->published <= *deadline ? RESULT_ON_TIME
 						     : RESULT_LATE;
 	if (today > *deadline)
 		return RESULT_OVERDUE;

@@ -15,29 +15,22 @@
 #include "inspect/shell/log.h"
 #include "inspect/core/pledges.h"
 #include "inspect/core/results.h"
+#include "inspect/core/result_steps.h"
 #include "inspect/core/strbuf.h"
-#include "answer.h"
+#include "result_answer.h"
 
-struct result_answer {
-	const char *entry_id;
-	const redisReply *fields;
-	const struct result_entry *r;
-};
-
-/* Set aside on <p>results:rejected as it came, with the reason, and a
- * public "result_rejected" event. */
-static int refuse(struct worker *w, const struct result_answer *a,
-		  struct diag *reason)
+int result_refuse(struct worker *w, const struct result_answer *a,
+		  const char *campaign, struct diag *reason)
 {
 	const char *why = diag_reason(reason);
 	struct tx t;
 	log_warn("result refused", "entry=%s campaign=%s reason=%s",
-		 a->entry_id, a->r->campaign, log_quote(why));
+		 a->entry_id, campaign, log_quote(why));
 	tx_begin(&t, &w->store);
 	tx_dead_letter(&t, KEY_RESULTS_REJECTED, w->cfg->dead_letters_kept,
 		       a->entry_id, why, a->fields);
 	const struct kv event[] = {KV("type", "result_rejected"),
-				   KV("campaign", a->r->campaign),
+				   KV("campaign", campaign),
 				   KV("entry", a->entry_id),
 				   KV("reason", why)};
 	tx_xadd(&t, KEY_PUBLIC, NULL, event, 4);
@@ -48,108 +41,178 @@ static int refuse(struct worker *w, const struct result_answer *a,
 int result_unprocessable(struct worker *w, const char *entry_id,
 			 const redisReply *fields, struct diag *why)
 {
-	struct result_entry r;
-	memset(&r, 0, sizeof(r));
-	struct result_answer a = {entry_id, fields, &r};
-	return refuse(w, &a, why);
+	struct result_answer a = {entry_id, fields, ACTION_RESULT};
+	return result_refuse(w, &a, "", why);
 }
 
-/* Recorded, public, and to the credit platform (by way of the outbox,
- * outbox.h) if adverse. */
-static int accept(struct worker *w, const struct result_answer *a,
-		  const struct planned_visit *v, const char *department,
-		  int32_t deadline, const char *approvals)
+void result_log(struct tx *t, const struct result_answer *a,
+		const char *campaign, const char *uscc, const char *by,
+		const struct result_record *after, const char *reason)
 {
-	const struct result_entry *r = a->r;
-	char day[11], today[11], due[11], uscc[USCC_LEN + 1];
-	char value[RESULT_MAX_NOTE + 256];
-	struct tx t;
-	date_format(r->date, day);
-	date_format(w->today, today);
-	date_format(deadline, due);
-	snprintf(uscc, sizeof(uscc), "%.18s", r->uscc);
-	snprintf(value, sizeof(value),
-		 "%s\x1f%s\x1f%.32s\x1f%.47s\x1f%s\x1f%.1024s", day,
-		 r->result->code, r->inspector, a->entry_id, today, r->note);
-	/* The public stream and the outbox: streams, or nothing is written
-	 * (a result recorded without its event would be lost to the credit
-	 * platform). */
-	if (answer_streams_usable(w, (const enum key_kind[]){KEY_PUBLIC,
-							     KEY_OUTBOX},
-				  (const char *const[]){NULL, NULL}, 2) < 0)
-		return FAIL_LOST;
-	tx_begin(&t, &w->store);
-	const struct kv result[] = {KV(uscc, value)};
-	tx_hset(&t, KEY_CAMPAIGN_RESULTS, r->campaign, result, 1);
-	tx_hincrby(&t, KEY_CAMPAIGN, r->campaign, "results", 1);
-	/* What the public sees: no note (it may name people), no inspector. */
-	const struct kv public[] = {
-		KV("type", "result"),
-		KV("campaign", r->campaign),
-		KV("uscc", r->uscc),
-		KV("name", v->name),
-		KV("date", day),
-		KV("result", r->result->code),
-		KV("result_text", r->result->zh),
-		KV("on_time", w->today <= deadline ? "1" : "0"),
-	};
-	tx_xadd(&t, KEY_PUBLIC, NULL, public, 8);
-	const struct kv event[] = {
-		KV("type", "inspection_result"),
-		KV("campaign", r->campaign),
-		KV("department", department),
-		KV("uscc", r->uscc),
-		KV("date", day),
-		KV("result", r->result->code),
-		KV("result_text", r->result->zh),
-		KV("inspector", r->inspector),
-		KV("note", r->note),
+	char version[16];
+	struct strbuf record = {0};
+	if (after)
+		result_record_format(after, &record);
+	snprintf(version, sizeof(version), "%u", after ? after->version : 0);
+	const struct kv ev[] = {
+		KV("action", result_action_names[a->action]),
+		KV("uscc", uscc),
 		KV("entry", a->entry_id),
-		KV("approvals", approvals),
+		KV("by", by),
+		KV("version", version),
+		KV("record", record.len ? record.s : ""),
+		KV("reason", reason),
 	};
-	/* A false pledge names the approvals to revoke. */
-	if (r->result->adverse)
-		tx_xadd(&t, KEY_OUTBOX, NULL, event,
-			r->result->pledge ? 11 : 10);
+	tx_xadd(t, KEY_RESULT_LOG, campaign, ev, 7);
+	sb_finish(&record);
+}
+
+void result_public_event(struct tx *t, const char *type,
+			 const char *campaign, const char *uscc,
+			 const char *name, const struct result_record *r,
+			 bool on_time)
+{
+	char day[11];
+	date_format(r->date, day);
+	const struct kv public[] = {
+		KV("type", type),
+		KV("campaign", campaign),
+		KV("uscc", uscc),
+		KV("name", name),
+		KV("date", day),
+		KV("result", r->result->code),
+		KV("result_text", r->result->zh),
+		KV("on_time", on_time ? "1" : "0"),
+	};
+	tx_xadd(t, KEY_PUBLIC, NULL, public, 8);
+}
+
+/* Recorded; then, unless the policy asks for review, public and to the
+ * credit platform (by way of the outbox, outbox.h) if adverse. */
+static int accept(struct worker *w, const struct result_answer *a,
+		  const struct result_entry *r,
+		  const struct result_context *x, const char *approvals)
+{
+	struct result_record rec = {
+		.date = r->date, .received = w->today, .result = r->result,
+		.state = *x->policy.results.review_by ? RESULT_SUBMITTED
+						      : RESULT_PUBLISHED,
+		.version = 1, .published = DATE_NONE,
+		.corrected = DATE_NONE, .objection_day = DATE_NONE,
+		.objection_due = DATE_NONE, .repaired = DATE_NONE};
+	snprintf(rec.inspector, sizeof(rec.inspector), "%s", r->inspector);
+	snprintf(rec.entry, sizeof(rec.entry), "%s", a->entry_id);
+	snprintf(rec.note, sizeof(rec.note), "%s", r->note);
+	if (rec.state == RESULT_PUBLISHED)
+		rec.published = w->today;
+	/* The public stream, the outbox and the log: streams, or nothing is
+	 * written (a result recorded without its event would be lost to the
+	 * credit platform). */
+	if (result_streams_usable(w, r->campaign) < 0)
+		return FAIL_LOST;
+	struct tx t;
+	tx_begin(&t, &w->store);
+	result_write(&t, r->campaign, r->uscc, &rec);
+	tx_hincrby(&t, KEY_CAMPAIGN, r->campaign, "results", 1);
+	result_log(&t, a, r->campaign, r->uscc, r->inspector, &rec, "");
+	if (rec.state == RESULT_PUBLISHED)
+		result_publish(&t, x, r->campaign, r->uscc, &rec, a->entry_id,
+			       approvals, w->today);
 	tx_ack(&t, KEY_RESULTS, a->entry_id);
 	int rc = answer_commit(w, &t, "record result");
 	if (rc == 0)
 		log_info("result recorded", "campaign=%s uscc=%s result=%s "
-			 "adverse=%d", r->campaign, r->uscc, r->result->code,
-			 r->result->adverse);
+			 "adverse=%d review=%d", r->campaign, r->uscc,
+			 r->result->code, r->result->adverse,
+			 rec.state == RESULT_SUBMITTED);
 	return rc;
 }
 
-/* What a result is checked against: the campaign's record (status,
- * visit window, department), the visit of the entity, a result already
- * in; then the visit parsed and the result's deadline. */
-struct result_context {
-	redisReply *rec, *visit, *old;
-	struct planned_visit v;
-	int32_t deadline;
-};
-
-/* Read after WATCHing the campaign's results. 0 or FAIL_LOST. */
-static int read_context(struct worker *w, const struct result_entry *r,
-			struct result_context *x)
+int result_streams_usable(struct worker *w, const char *campaign)
 {
-	static const char *const fields[] = {"status", "visit_window",
-					     "department", "policy"};
-	memset(x, 0, sizeof(*x));
-	int rc = store_watch(&w->store, KEY_CAMPAIGN_RESULTS, r->campaign);
-	x->rec = rc == 0 ? store_hmget(&w->store, KEY_CAMPAIGN, r->campaign,
-				       fields, 4)
-			 : NULL;
-	x->visit = x->rec ? store_hget(&w->store, KEY_VISITS, r->campaign,
-				       r->uscc)
-			  : NULL;
-	x->old = x->visit ? store_hget(&w->store, KEY_CAMPAIGN_RESULTS,
-				       r->campaign, r->uscc)
-			  : NULL;
-	return x->old ? 0 : FAIL_LOST;
+	return answer_streams_usable(
+		w, (const enum key_kind[]){KEY_PUBLIC, KEY_OUTBOX,
+					   KEY_RESULT_LOG},
+		(const char *const[]){NULL, NULL, campaign}, 3);
 }
 
-static void context_finish(struct result_context *x)
+void result_write(struct tx *t, const char *campaign, const char *uscc,
+		  const struct result_record *rec)
+{
+	struct strbuf value = {0};
+	result_record_format(rec, &value);
+	const struct kv result[] = {KVN(uscc, value.s, value.len)};
+	tx_hset(t, KEY_CAMPAIGN_RESULTS, campaign, result, 1);
+	sb_finish(&value);
+}
+
+void result_publish(struct tx *t, const struct result_context *x,
+		    const char *campaign, const char *uscc,
+		    const struct result_record *rec, const char *entry,
+		    const char *approvals, int32_t today)
+{
+	char day[11];
+	date_format(rec->date, day);
+	/* What the public sees: no note (it may name people), no inspector. */
+	result_public_event(t, "result", campaign, uscc, x->v.name, rec,
+			    today <= x->deadline);
+	const struct kv event[] = {
+		KV("type", "inspection_result"),
+		KV("campaign", campaign),
+		KV("department", x->department),
+		KV("uscc", uscc),
+		KV("date", day),
+		KV("result", rec->result->code),
+		KV("result_text", rec->result->zh),
+		KV("inspector", rec->inspector),
+		KV("note", rec->note),
+		KV("entry", entry),
+		KV("approvals", approvals),
+	};
+	/* A false pledge names the approvals to revoke. */
+	if (rec->result->adverse)
+		tx_xadd(t, KEY_OUTBOX, NULL, event,
+			rec->result->pledge ? 11 : 10);
+}
+
+int result_context_read(struct worker *w, const char *campaign,
+			const char *uscc, struct result_context *x)
+{
+	static const char *const fields[] = {"status", "visit_window",
+					     "department", "policy",
+					     "policy_text"};
+	memset(x, 0, sizeof(*x));
+	x->department = "";
+	int rc = store_watch(&w->store, KEY_CAMPAIGN_RESULTS, campaign);
+	x->rec = rc == 0 ? store_hmget(&w->store, KEY_CAMPAIGN, campaign,
+				       fields, 5)
+			 : NULL;
+	x->visit = x->rec ? store_hget(&w->store, KEY_VISITS, campaign, uscc)
+			  : NULL;
+	x->old = x->visit ? store_hget(&w->store, KEY_CAMPAIGN_RESULTS,
+				       campaign, uscc)
+			  : NULL;
+	if (!x->old)
+		return FAIL_LOST;
+	const char *department = reply_str(x->rec, 2);
+	const char *policy = reply_str(x->rec, 3);
+	const char *text = reply_str(x->rec, 4);
+	struct diag err;
+	diag_init(&err);
+	x->department = department ? department : "";
+	x->pledge = policy && !strcmp(policy, PLEDGE_POLICY);
+	/* Results follow the policy the campaign was drawn under. */
+	x->policy_ok = text && policy_parse("the campaign's policy", text,
+					    strlen(text), &x->policy,
+					    &err) == 0;
+	x->has_current = x->old->type == REDIS_REPLY_STRING;
+	x->current_ok = x->has_current &&
+			result_record_parse(x->old->str, x->old->len,
+					    &x->current) == 0;
+	return 0;
+}
+
+void result_context_finish(struct result_context *x)
 {
 	freeReplyObject(x->rec);
 	freeReplyObject(x->visit);
@@ -162,9 +225,6 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 {
 	const char *status = reply_str(x->rec, 0);
 	const char *window = reply_str(x->rec, 1);
-	const char *policy = reply_str(x->rec, 3);
-	bool pledge = policy && !strcmp(policy, PLEDGE_POLICY);
-	struct result_record prior;
 	struct diag err;
 	int32_t from = DATE_NONE, to = DATE_NONE;
 	bool have_visit = x->visit->type == REDIS_REPLY_STRING;
@@ -178,19 +238,23 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 		 !date_parse(window + 12, 10, &to))
 		diag_add(why, "campaign %.64s has no visit window",
 			 r->campaign);
+	else if (!x->policy_ok)
+		diag_add(why, "campaign %.64s has no readable policy",
+			 r->campaign);
 	else if (have_visit && planned_visit_parse(x->visit->str,
 						   x->visit->len, &x->v) < 0)
 		diag_add(why, "the visit record of %.18s is unreadable",
 			 r->uscc);
-	else if (x->old->type == REDIS_REPLY_STRING)
+	else if (x->has_current)
 		diag_add(why, "field uscc: a result for %.18s in %.64s is "
-			 "already recorded (entry %.47s)", r->uscc, r->campaign,
-			 result_record_parse(x->old->str, x->old->len,
-					     &prior) == 0
-				 ? prior.entry : "unreadable");
+			 "already recorded (entry %.47s%s)", r->uscc,
+			 r->campaign,
+			 x->current_ok ? x->current.entry : "unreadable",
+			 x->current_ok && x->current.state == RESULT_SUBMITTED
+				 ? ", waiting for review" : "");
 	else if (result_check(r, have_visit ? &x->v : NULL, from, to,
 			      w->today, &err) < 0 ||
-		 result_fits_campaign(r->result, pledge, &err) < 0)
+		 result_fits_campaign(r->result, x->pledge, &err) < 0)
 		diag_add(why, "%.*s", (int)strcspn(diag_text(&err), "\n"),
 			 diag_text(&err));
 	else if ((x->deadline = result_deadline(&w->cat->calendar, r->date)) ==
@@ -204,19 +268,19 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 
 /* The numbers of the approvals of r's entity that its pledge campaign
  * verifies, joined by ';', into out. 0 or FAIL_LOST. */
-static int approvals_of(struct worker *w, const struct result_entry *r,
-			struct strbuf *out)
+int result_approvals(struct worker *w, const char *campaign,
+		     const char *uscc, struct strbuf *out)
 {
 	struct approval_list l = {0};
 	struct diag err;
 	size_t bad;
 	diag_init(&err);
-	if (approvals_read(&w->store, KEY_PLEDGED, r->campaign,
+	if (approvals_read(&w->store, KEY_PLEDGED, campaign,
 			   &w->cat->items, &l, &bad, &err) < 0)
 		return FAIL_LOST;
 	approval_list_sort(&l);
 	for (size_t i = 0; i < l.n; i++)
-		if (!strcmp(l.v[i].uscc, r->uscc))
+		if (!strcmp(l.v[i].uscc, uscc))
 			sb_printf(out, "%s%s", out->len ? ";" : "",
 				  l.v[i].number);
 	approval_list_finish(&l);
@@ -225,25 +289,24 @@ static int approvals_of(struct worker *w, const struct result_entry *r,
 
 /* The campaign's record, its visit of the entity and any result already
  * in, read after WATCHing the results hash; then recorded or refused. */
-static int check_and_answer(struct worker *w, const struct result_answer *a)
+static int check_and_answer(struct worker *w, const struct result_answer *a,
+			    const struct result_entry *r)
 {
 	struct result_context x;
 	struct diag why;
 	struct strbuf approvals = {0};
 	diag_init(&why);
-	int rc = read_context(w, a->r, &x);
-	bool ok = rc == 0 && acceptable(w, a->r, &x, &why);
-	if (ok && a->r->result->pledge && a->r->result->adverse)
-		rc = approvals_of(w, a->r, &approvals);
+	int rc = result_context_read(w, r->campaign, r->uscc, &x);
+	bool ok = rc == 0 && acceptable(w, r, &x, &why);
+	if (ok && r->result->pledge && r->result->adverse)
+		rc = result_approvals(w, r->campaign, r->uscc, &approvals);
 	if (approvals.failed) /* not a false pledge's event short of one */
 		rc = FAIL_LOST;
 	if (ok && rc == 0)
-		rc = accept(w, a, &x.v,
-			    reply_str(x.rec, 2) ? reply_str(x.rec, 2) : "",
-			    x.deadline, approvals.len ? approvals.s : "");
+		rc = accept(w, a, r, &x, approvals.len ? approvals.s : "");
 	else if (rc == 0)
-		rc = refuse(w, a, &why);
-	context_finish(&x);
+		rc = result_refuse(w, a, r->campaign, &why);
+	result_context_finish(&x);
 	sb_finish(&approvals);
 	return rc;
 }
@@ -256,8 +319,13 @@ int process_result(struct worker *w, const char *entry_id,
 	struct diag err;
 	size_t n = entry_fields(fields, f);
 	diag_init(&err);
-	struct result_answer a = {entry_id, fields, &r};
+	struct result_answer a = {entry_id, fields,
+				  result_entry_action(f, n, &err)};
+	if (a.action != ACTION_RESULT)
+		return a.action == ACTIONS
+			       ? result_unprocessable(w, entry_id, fields, &err)
+			       : process_result_step(w, &a, f, n);
 	if (result_parse(f, n, &r, &err) < 0)
-		return refuse(w, &a, &err);
-	return check_and_answer(w, &a);
+		return result_refuse(w, &a, r.campaign, &err);
+	return check_and_answer(w, &a, &r);
 }

@@ -58,15 +58,24 @@ Test(results, status_follows_the_deadline)
 	load_calendar(&c);
 	int32_t due;
 	struct result_record r = {.date = day("2026-11-02"),
-				  .received = day("2026-11-30")};
+				  .received = day("2026-11-10"),
+				  .state = RESULT_PUBLISHED,
+				  .published = day("2026-11-30")};
 	r.result = result_code_find("01", 2);
 	cr_assert_eq(result_status_of(&c, day("2026-12-01"), 5,
 				      day("2026-11-02"), &r, &due),
 		     RESULT_ON_TIME);
-	r.received = day("2026-12-01");
+	/* Late by the day it went public, not the day it came in. */
+	r.published = day("2026-12-01");
 	cr_assert_eq(result_status_of(&c, day("2026-12-01"), 5,
 				      day("2026-11-02"), &r, &due),
 		     RESULT_LATE);
+	/* Waiting for review: public on none, whatever the deadline. */
+	r.state = RESULT_SUBMITTED;
+	r.published = DATE_NONE;
+	cr_assert_eq(result_status_of(&c, day("2026-12-01"), 5,
+				      day("2026-11-02"), &r, &due),
+		     RESULT_IN_REVIEW);
 	/* No result: pending, then at risk five working days before the
 	 * deadline (30 Nov), then overdue. */
 	cr_assert_eq(result_status_of(&c, day("2026-11-20"), 5,
@@ -198,9 +207,10 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	const struct result_code *adverse = result_code_find("03", 2);
 	struct disclosure_row rows[2] = {
 		{"91440304MA5F00000A", "A, \"B\" & <C>", day("2026-11-03"),
-		 "甲 A1, 乙 A2", adverse, day("2026-11-03"), NULL},
+		 "甲 A1, 乙 A2", adverse, day("2026-11-03"), NULL, 0,
+		 OBJECTION_NONE, 0, 0},
 		{"91440304MA5F00000B", "某公司\n分店", day("2026-11-04"), NULL,
-		 NULL, 0, NULL},
+		 NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0},
 	};
 	struct disclosure_item items[1] = {{"SC-001", "营业执照", "0.25"}};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
@@ -289,10 +299,13 @@ Test(results, exports_defuse_formulas_and_bad_bytes)
 {
 	struct disclosure_row rows[] = {
 		{"91440304MA5F00000A", "=HYPERLINK(\"http://x\",\"y\")",
-		 0, NULL, NULL, 0, NULL},
-		{"91440304MA5F00000B", "@SUM(A1)", 0, NULL, NULL, 0, NULL},
-		{"91440304MA5F00000C", "-1+2", 0, NULL, NULL, 0, NULL},
-		{"91440304MA5F00000D", "\xb9\xab\xff公司", 0, NULL, NULL, 0, NULL},
+		 0, NULL, NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0},
+		{"91440304MA5F00000B", "@SUM(A1)", 0, NULL, NULL, 0, NULL, 0,
+		 OBJECTION_NONE, 0, 0},
+		{"91440304MA5F00000C", "-1+2", 0, NULL, NULL, 0, NULL, 0,
+		 OBJECTION_NONE, 0, 0},
+		{"91440304MA5F00000D", "\xb9\xab\xff公司", 0, NULL, NULL, 0, NULL, 0,
+		 OBJECTION_NONE, 0, 0},
 	};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", "", NULL, 0, 100, 4, 0, "aa", "bb", "cc",
@@ -349,4 +362,49 @@ Test(results, departments_name_the_agencies)
 		cr_assert(strstr(diag_text(&err), "d.yaml:"), "%s",
 			  diag_text(&err));
 	}
+}
+
+/* After publication: a correction and an objection show with their days
+ * in each format; a result whose publication ended shows none, and is
+ * not in the national record. */
+Test(results, disclosures_show_corrections_objections_and_ended_ones)
+{
+	const struct result_code *ok = result_code_find("01", 2);
+	struct disclosure_row rows[2] = {
+		{.uscc = "91440304MA5F00000A", .name = "甲", .result = ok,
+		 .result_date = day("2026-11-03"),
+		 .corrected = day("2026-11-20"),
+		 .objection = OBJECTION_CORRECTED,
+		 .objection_day = day("2026-11-20")},
+		{.uscc = "91440304MA5F00000B", .name = "乙",
+		 .publication_ended = day("2026-11-25")},
+	};
+	struct disclosure d = {"C-1", "SAMR", "", "", "", NULL, 0, 0, 0, 0,
+			       "", "", "", "", "", "", false, rows, 2,
+			       "", "", "", ""};
+	struct strbuf csv = {0}, json = {0}, html = {0}, nat = {0};
+	disclosure_csv(&d, &csv);
+	disclosure_json(&d, &json);
+	disclosure_html(&d, &html);
+	disclosure_national_csv(&d, &nat);
+	cr_assert(strstr(csv.s, ",01,未发现问题,2026-11-03,2026-11-20,"
+			 "corrected,2026-11-20,\r\n"), "%s", csv.s);
+	cr_assert(strstr(csv.s, ",乙,,,,,,,,2026-11-25\r\n"), "%s", csv.s);
+	cr_assert(strstr(json.s, "\"date\":\"2026-11-03\",\"corrected\":"
+			 "\"2026-11-20\",\"objection\":{\"state\":"
+			 "\"corrected\",\"date\":\"2026-11-20\"}}"), "%s",
+		  json.s);
+	cr_assert(strstr(json.s, "\"result\":null,\"publication_ended\":"
+			 "\"2026-11-25\"}"), "%s", json.s);
+	cr_assert(strstr(html.s, "已更正 corrected 2026-11-20"), "%s", html.s);
+	cr_assert(strstr(html.s, "result corrected, 2026-11-20"), "%s",
+		  html.s);
+	cr_assert(strstr(html.s, "publication ended 2026-11-25"), "%s",
+		  html.s);
+	cr_assert(strstr(nat.s, "91440304MA5F00000A"), "%s", nat.s);
+	cr_assert_null(strstr(nat.s, "91440304MA5F00000B"), "%s", nat.s);
+	sb_finish(&csv);
+	sb_finish(&json);
+	sb_finish(&html);
+	sb_finish(&nat);
 }

@@ -27,6 +27,13 @@ struct disclosure_row {
 	/* The campaign whose visit this one was left to (a merged visit:
 	 * its result is that campaign's), or NULL. */
 	const char *merged_with;
+	/* After publication (docs/RESULTS.md), days or 0 for none: the last
+	 * correction; an objection's filing (open) or answer; the end of an
+	 * adverse result's publication, from which result is NULL. */
+	int32_t corrected;
+	enum objection_state objection;
+	int32_t objection_day;
+	int32_t publication_ended;
 };
 
 struct disclosure {

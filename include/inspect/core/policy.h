@@ -62,6 +62,20 @@ struct cap_rule {
 	uint8_t exempt_flags; /* bit f: an entity with flag f is never capped */
 };
 
+/* What becomes of a result after it is entered (docs/RESULTS.md): not
+ * part of the draw, so not in policy.txt; the campaign's record keeps the
+ * policy document it was drawn under, and its results follow that. */
+#define POLICY_MAX_RESULT_DAYS 60
+#define POLICY_MAX_PUBLIC_YEARS 10
+struct result_rules {
+	/* The roster qualification a reviewer holds: a result waits,
+	 * submitted, until one approves it. "": public on entry. */
+	char review_by[33];
+	uint32_t correction_days; /* working days after publication */
+	uint32_t objection_days;  /* working days to answer an objection */
+	uint32_t adverse_years;   /* an adverse result's publication; 0: no end */
+};
+
 struct policy {
 	char name[64];
 	enum design design;
@@ -76,6 +90,7 @@ struct policy {
 	 * (items.h) may be checked at, in millionths; 0 or FACTOR_ONE: no
 	 * limit (docs/ALGORITHM.md, "Items per visit"). */
 	uint32_t general_ratio_max;
+	struct result_rules results;
 	uint8_t digest[32]; /* SHA-256 of the policy document's bytes */
 };
 

@@ -13,6 +13,7 @@
 #include "inspect/core/calendar.h"
 #include "inspect/core/campaign.h"
 #include "inspect/core/diag.h"
+#include "inspect/core/strbuf.h"
 #include "inspect/core/uscc.h"
 
 #define RESULT_MAX_NOTE 1024
@@ -54,6 +55,10 @@ struct result_entry {
 int result_parse(const struct entry_field *f, size_t n,
 		 struct result_entry *ret, struct diag *err);
 
+/* A note or reason: at most RESULT_MAX_NOTE bytes of UTF-8, no control
+ * character but the newline. 0, or FAIL_INVALID with the reason. */
+int result_text_check(const char *v, size_t len, struct diag *why);
+
 /* A planned visit as the campaign's visits hash keeps it (value of
  * <p>visits:<campaign>, field uscc): "date\x1fids\x1fteam\x1fname", ids
  * separated by ';', team as "name badge, name badge". */
@@ -90,17 +95,51 @@ int result_fits_campaign(const struct result_code *code, bool pledge,
  * DATE_NONE when the calendar does not reach it. */
 int32_t result_deadline(const struct calendar *cal, int32_t day);
 
+/* Where a result stands (docs/RESULTS.md): waiting for a reviewer, or
+ * public. */
+enum result_state { RESULT_SUBMITTED, RESULT_PUBLISHED };
+
+/* An entity's objection (异议) to a published result. */
+enum objection_state {
+	OBJECTION_NONE,
+	OBJECTION_OPEN,      /* filed, not yet answered */
+	OBJECTION_UPHELD,    /* answered: the result stands */
+	OBJECTION_CORRECTED, /* answered: the result corrected */
+};
+extern const char *const objection_state_names[];
+
 /* An accepted result as <p>results:<campaign> keeps it (field uscc):
- * "date\x1fcode\x1finspector\x1fentry\x1freceived\x1fnote". */
+ * "date\x1fcode\x1finspector\x1fentry\x1freceived\x1fnote", then, for
+ * one written since results are reviewed and corrected,
+ * "\x1fstate\x1fversion\x1fpublished\x1fcorrected\x1fobjection
+ * \x1fobjection_day\x1fobjection_due\x1frepaired" (dates or "", state
+ * "submitted" or "published", objection as objection_state_names). A
+ * record of six parts is version 1, published on the day received. */
 struct result_record {
 	int32_t date, received;
 	const struct result_code *result;
 	char inspector[RESULT_ID_LEN + 1];
 	char entry[48]; /* a stream entry id */
 	char note[RESULT_MAX_NOTE + 1];
+	enum result_state state;
+	unsigned version;      /* 1, and one more for each correction */
+	int32_t published;     /* DATE_NONE while submitted */
+	int32_t corrected;     /* the last correction's day, or DATE_NONE */
+	enum objection_state objection;
+	int32_t objection_day; /* filed (open), else answered */
+	int32_t objection_due;
+	int32_t repaired;      /* publication ended on repair, or DATE_NONE */
 };
 int result_record_parse(const char *value, size_t len,
 			struct result_record *ret);
+/* The record's value, as result_record_parse reads it. */
+void result_record_format(const struct result_record *r, struct strbuf *out);
+
+/* The day an adverse result's publication ends under the policy's rules
+ * (adverse_years after publication, or its repair), or DATE_NONE while it
+ * has no end. A result that is not adverse is public for good. */
+int32_t result_public_until(const struct result_record *r,
+			    unsigned adverse_years);
 
 enum result_status {
 	RESULT_ON_TIME,   /* public by its deadline */
@@ -109,13 +148,14 @@ enum result_status {
 	RESULT_AT_RISK,   /* not in yet, deadline within `within` working days */
 	RESULT_OVERDUE,   /* not in yet, deadline passed */
 	RESULT_NO_CALENDAR, /* the calendar does not reach the deadline */
+	RESULT_IN_REVIEW, /* in, waiting for a reviewer (not yet public) */
 	RESULT_STATUSES
 };
 extern const char *const result_status_names[];
 
 /* Where a visit stands on today: result is NULL while none is in. Its
  * deadline is 20 working days after the inspection (the result's date,
- * else the planned day). */
+ * else the planned day); a result waiting for review is public on none. */
 enum result_status result_status_of(const struct calendar *cal,
 				    int32_t today, unsigned within,
 				    int32_t planned,

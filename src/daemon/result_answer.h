@@ -1,0 +1,75 @@
+/* What the answers to results entries share (result_entries.c: an
+ * inspector's result; result_steps.c: review, correction, objection,
+ * repair). Each answer is one transaction with the entry's XACK, under a
+ * WATCH of the campaign's results. */
+#ifndef INSPECTD_RESULT_ANSWER_H
+#define INSPECTD_RESULT_ANSWER_H
+
+#include <stdbool.h>
+
+#include "inspect/core/policy.h"
+#include "inspect/core/result_steps.h"
+#include "inspect/core/results.h"
+#include "inspect/core/strbuf.h"
+#include "answer.h"
+
+struct result_answer {
+	const char *entry_id;
+	const redisReply *fields;
+	enum result_action action;
+};
+
+/* What an entry about one entity's result is checked against, read after
+ * WATCHing the campaign's results: the campaign's record (status, visit
+ * window, department, policy), the visit, the result already in. */
+struct result_context {
+	redisReply *rec, *visit, *old;
+	const char *department; /* "" when the campaign has none */
+	bool pledge;
+	bool policy_ok;         /* the campaign's policy parsed */
+	struct policy policy;
+	bool has_current, current_ok;
+	struct result_record current;
+	struct planned_visit v;
+	int32_t deadline;       /* the result's: 20 working days */
+};
+int result_context_read(struct worker *w, const char *campaign,
+			const char *uscc, struct result_context *x);
+void result_context_finish(struct result_context *x);
+
+/* Set aside on <p>results:rejected as it came, with the reason, and a
+ * public "result_rejected" event. */
+int result_refuse(struct worker *w, const struct result_answer *a,
+		  const char *campaign, struct diag *why);
+
+/* WATCHes and checks the streams an answer adds to: 0 or FAIL_LOST. */
+int result_streams_usable(struct worker *w, const char *campaign);
+/* HSET of the record in the campaign's results. */
+void result_write(struct tx *t, const char *campaign, const char *uscc,
+		  const struct result_record *rec);
+/* The step on <p>result-log:<campaign>: the action, its entry, who took
+ * it, the record after it (NULL: taken back) and the reason given. */
+void result_log(struct tx *t, const struct result_answer *a,
+		const char *campaign, const char *uscc, const char *by,
+		const struct result_record *after, const char *reason);
+/* A public event of the result: type, the entity, its date and code. */
+void result_public_event(struct tx *t, const char *type,
+			 const char *campaign, const char *uscc,
+			 const char *name, const struct result_record *r,
+			 bool on_time);
+/* The result made public: its "result" event, and if adverse its event
+ * to the credit platform (approvals: a false pledge's, ';'-joined). */
+void result_publish(struct tx *t, const struct result_context *x,
+		    const char *campaign, const char *uscc,
+		    const struct result_record *rec, const char *entry,
+		    const char *approvals, int32_t today);
+/* The numbers of the approvals of the entity that its pledge campaign
+ * verifies, ';'-joined, into out. 0 or FAIL_LOST. */
+int result_approvals(struct worker *w, const char *campaign,
+		     const char *uscc, struct strbuf *out);
+
+/* A step entry (result_steps.c), its action already read. */
+int process_result_step(struct worker *w, const struct result_answer *a,
+			const struct entry_field *f, size_t n);
+
+#endif
