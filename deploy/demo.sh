@@ -7,7 +7,9 @@
 # verification of approvals granted on a pledge, and the first published
 # tasks (each with its team and day); then
 # closes the loop on a campaign of last month: inspectors' results come
-# back, the disclosure is exported (demo/public/) with its audit bundle,
+# back (one reviewed before publication, one corrected, one objected to),
+# the disclosure and the national record are exported (demo/public/) with
+# its audit bundle,
 # and both verifiers re-run the draw. Stops what it started.
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,10 +28,16 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
+# The shipped policies, and one for a department whose results are
+# reviewed before they go public (docs/RESULTS.md).
+rm -rf demo/policies && mkdir -p demo/policies && cp -r policies/. demo/policies/
+sed -e 's/^name: national-default/name: national-reviewed/' \
+	policies/national-default.yaml >demo/policies/national-reviewed.yaml
+printf 'results:\n  review_by: result-review\n' >>demo/policies/national-reviewed.yaml
 cat >demo/inspectd.yaml <<YAML
 redis:
   address: redis://127.0.0.1:$port
-policies: $PWD/policies
+policies: $PWD/demo/policies
 consumer: demo
 YAML
 ctl="build/src/cli/inspectctl"
@@ -43,6 +51,10 @@ build/bench/gen_population 100000 1 demo/population.csv demo/details.csv
 		q=""; [ $((10#$i % 4)) -eq 0 ] && q=food-safety
 		echo "zz$i,${surnames[$((10#$i % 10))]}检$i,41010$i,SAMR-ZZ,4101,$q,4,,1"
 	done
+	# Two of the office's reviewers of results (审核), not sent on visits
+	# (jurisdiction 4199 has no entities).
+	echo "zz91,郑审91,4101091,SAMR-ZZ,4199,result-review,1,,1"
+	echo "zz92,王审92,4101092,SAMR-ZZ,4199,result-review,1,,1"
 	# And the drug administration's (MPA-ZZ), pharmacists.
 	for i in $(seq -w 1 12); do
 		echo "yj$i,${surnames[$((10#$i % 10))]}药$i,42010$i,MPA-ZZ,4101,pharmacy,4,,1"
@@ -168,11 +180,67 @@ echo
 echo "== results due ($ctl overdue --campaign $past)"
 $ctl overdue --config demo/inspectd.yaml --campaign "$past" | tail -4
 echo
+echo "== results after entry (docs/RESULTS.md): reviewed, corrected, objected to"
+xadd() { redis-cli -p "$port" XADD {insp}:results '*' "$@" >/dev/null; }
+settle() { # waits until inspectd has answered every results entry
+	for _ in $(seq 100); do
+		[ "$(redis-cli -p "$port" XPENDING {insp}:results inspectd | head -1)" = 0 ] &&
+			[ "$(redis-cli -p "$port" XINFO GROUPS {insp}:results |
+				awk 'p { print; exit } $0 == "lag" { p = 1 }')" = 0 ] && break
+		sleep 0.1
+	done
+}
+# A campaign of a department that reviews its results before they go public.
+rev="$id-REVIEWED"
+$ctl submit --config demo/inspectd.yaml --id "$rev" --department SAMR-ZZ \
+	--policy national-reviewed --items SC-017 --regions 410105 \
+	--date "$(date -d '-40 days' +%F)" --backdated \
+	--window "$(date -d '-35 days' +%F)..$(date -d '-12 days' +%F)" \
+	--entropy "$(date +%s) reviewed" >/dev/null
+published "$rev"
+redis-cli -p "$port" --raw HGETALL "{insp}:visits:$rev" | paste - - | head -2 |
+	tr '\037' '\t' >demo/reviewed-visits.tsv
+while IFS=$'\t' read -r uscc day ids _; do
+	xadd campaign "$rev" uscc "$uscc" inspector "${ids%%;*}" date "$day" result 01
+done <demo/reviewed-visits.tsv
+settle
+$ctl overdue --config demo/inspectd.yaml --campaign "$rev" | tail -1
+first=$(head -1 demo/reviewed-visits.tsv | cut -f1)
+xadd action approve campaign "$rev" uscc "$first" reviewer zz91
+settle
+echo "approved by reviewer zz91: $first (public now); the other still waits:"
+$ctl overdue --config demo/inspectd.yaml --campaign "$rev" | tail -1
+# Last month's first result (01) corrected by its department: the record
+# keeps the old version, the public record shows the correction.
+read -r fixed _ < <(redis-cli -p "$port" --raw HGETALL "{insp}:visits:$past" | paste - - | head -1)
+xadd action correct campaign "$past" uscc "$fixed" department SAMR-ZZ \
+	result 05 note "录入错误：检查中发现问题，已责令改正"
+# Its second entity objects (异议); the department answers: upheld.
+read -r objector _ < <(redis-cli -p "$port" --raw HGETALL "{insp}:visits:$past" | paste - - | sed -n 2p)
+xadd action object campaign "$past" uscc "$objector" statement "我公司已按时公示年度报告"
+xadd action answer campaign "$past" uscc "$objector" department SAMR-ZZ \
+	outcome upheld note "经核查，年度报告逾期公示，结果维持"
+# A step that does not fit is refused with its reason.
+xadd action correct campaign "$past" uscc "$fixed" department MPA-ZZ \
+	result 01 note "not theirs"
+settle
+redis-cli -p "$port" --raw XREVRANGE {insp}:results:rejected + - COUNT 1 |
+	awk 'p { print "refused: " $0; exit } $0 == "reason" { p = 1 }'
+echo "public events: $(redis-cli -p "$port" --raw XRANGE {insp}:public - + |
+	grep -cx 'result_corrected') correction, $(redis-cli -p "$port" --raw \
+	XRANGE {insp}:public - + | grep -cx 'objection_answered') objection answered"
+echo "the log of $fixed's result:"
+redis-cli -p "$port" --raw XRANGE "{insp}:result-log:$past" - + |
+	awk -v u="$fixed" 'k == "action" { a = $0 } k == "uscc" { w = $0 }
+		k == "version" && w == u { print "  " a ", version " $0 } { k = $0 }'
+echo
 echo "== the public disclosure and the audit bundle"
-for f in csv json html; do
+for f in csv json html national-csv; do
 	$ctl export --config demo/inspectd.yaml --campaign "$past" --format $f \
 		--out demo/public
 done
+echo "the national record (国家企业信用信息公示系统's columns), first lines:"
+head -3 "demo/public/$past.national.csv"
 $ctl export --config demo/inspectd.yaml --campaign "$past" --bundle \
 	--out "demo/bundle-$past"
 $ctl verify "demo/bundle-$past"

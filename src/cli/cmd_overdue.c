@@ -51,9 +51,10 @@ static int one_campaign(struct store *s, const struct config *cfg,
 	if (r == 0)
 		printf("campaign %s: %zu visits: %zu on time, %zu late, %zu "
 		       "pending, %zu at risk, %zu overdue, %zu beyond the "
-		       "calendars\n", id, v.n, n[RESULT_ON_TIME],
-		       n[RESULT_LATE], n[RESULT_PENDING], n[RESULT_AT_RISK],
-		       n[RESULT_OVERDUE], n[RESULT_NO_CALENDAR]);
+		       "calendars, %zu in review\n", id, v.n,
+		       n[RESULT_ON_TIME], n[RESULT_LATE], n[RESULT_PENDING],
+		       n[RESULT_AT_RISK], n[RESULT_OVERDUE],
+		       n[RESULT_NO_CALENDAR], n[RESULT_IN_REVIEW]);
 	else
 		fprintf(stderr, "inspectctl: campaign %s: a stored visit or "
 			"result is unreadable\n", id);

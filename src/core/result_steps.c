@@ -121,7 +121,9 @@ static int p_reason(const char *v, size_t len, struct result_step *s,
 }
 
 /* Each field: the actions that take it and those that need it. The
- * entity's objection names its text `statement`; the others `reason`. */
+ * entity's objection names its text `statement`; the others give their
+ * reasons as `note` (a refused entry's dead letter has a `reason` of its
+ * own). */
 static const struct {
 	const char *name;
 	int (*parse)(const char *v, size_t len, struct result_step *s,
@@ -136,7 +138,7 @@ static const struct {
 	 BIT(ACTION_CORRECT)},
 	{"date", p_date, BIT(ACTION_CORRECT) | BIT(ACTION_ANSWER), 0},
 	{"outcome", p_outcome, BIT(ACTION_ANSWER), BIT(ACTION_ANSWER)},
-	{"reason", p_reason, REVIEW | BY_DEPT, BY_DEPT | BIT(ACTION_RETURN)},
+	{"note", p_reason, REVIEW | BY_DEPT, BY_DEPT | BIT(ACTION_RETURN)},
 	{"statement", p_reason, BIT(ACTION_OBJECT), BIT(ACTION_OBJECT)},
 };
 #define N_FIELDS (sizeof(fields) / sizeof(*fields))
@@ -349,10 +351,12 @@ int result_step_apply(const struct result_step *s,
 {
 	*removed = false;
 	bool review = s->action == ACTION_APPROVE || s->action == ACTION_RETURN;
-	if ((review ? check_reviewer(s, x, why)
-		    : (s->action != ACTION_OBJECT &&
-		       check_department(s, x, why) < 0) ||
-			      check_public(s, x, why)) < 0)
+	bool by_department = !review && s->action != ACTION_OBJECT;
+	if (review && check_reviewer(s, x, why) < 0)
+		return FAIL_INVALID;
+	if (by_department && check_department(s, x, why) < 0)
+		return FAIL_INVALID;
+	if (!review && check_public(s, x, why) < 0)
 		return FAIL_INVALID;
 	*next = *x->current;
 	return apply(s, x, next, removed, why);

@@ -61,7 +61,7 @@ void result_log(struct tx *t, const struct result_answer *a,
 		KV("by", by),
 		KV("version", version),
 		KV("record", record.len ? record.s : ""),
-		KV("reason", reason),
+		KV("note", reason),
 	};
 	tx_xadd(t, KEY_RESULT_LOG, campaign, ev, 7);
 	sb_finish(&record);

@@ -10,33 +10,40 @@
 #include <string.h>
 
 #include "inspect/core/date.h"
+#include "inspect/core/roster.h"
 #include "inspect/shell/log.h"
 #include "inspect/store/ops.h"
 #include "result_answer.h"
 
-/* The reviewer as the roster has them (<p>inspector:<id>). */
+/* The reviewer as the roster has them (<p>roster, the roster teams are
+ * drawn from). FAIL_LOST, or 0 (an unreadable roster knows no one). */
 static int read_reviewer(struct worker *w, const struct result_step *s,
 			 const char *qualification, struct reviewer *r)
 {
-	static const char *const fields[] = {"department", "qualifications",
-					     "active"};
+	struct roster roster = {0};
+	struct diag err;
+	diag_init(&err);
 	memset(r, 0, sizeof(*r));
-	redisReply *h = store_hmget(&w->store, KEY_INSPECTOR, s->reviewer,
-				    fields, 3);
-	if (!h)
+	redisReply *rep = store_get(&w->store, KEY_ROSTER, NULL);
+	if (!rep)
 		return FAIL_LOST;
-	const char *dept = reply_str(h, 0), *quals = reply_str(h, 1);
-	const char *active = reply_str(h, 2);
-	r->known = dept != NULL;
-	r->active = active && !strcmp(active, "1");
-	snprintf(r->department, sizeof(r->department), "%s", dept ? dept : "");
-	size_t q = strlen(qualification);
-	for (const char *at = quals; q && at && *at;) {
-		size_t len = strcspn(at, ";");
-		r->qualified |= len == q && !memcmp(at, qualification, q);
-		at += len + (at[len] == ';');
+	if (rep->type == REDIS_REPLY_STRING &&
+	    roster_parse_csv("the roster", rep->str, rep->len, &roster,
+			     &err) == 0) {
+		int q = roster_qualification(&roster, qualification);
+		for (size_t i = 0; i < roster.n; i++) {
+			const struct inspector *in = &roster.v[i];
+			if (strcmp(in->id, s->reviewer))
+				continue;
+			r->known = true;
+			r->active = in->active;
+			r->qualified = q >= 0 && (in->qualifications >> q & 1);
+			snprintf(r->department, sizeof(r->department), "%s",
+				 in->department);
+		}
+		roster_finish(&roster);
 	}
-	freeReplyObject(h);
+	freeReplyObject(rep);
 	return 0;
 }
 
@@ -85,10 +92,10 @@ static void corrected_events(struct tx *t, const struct result_step *s,
 		KV("corrected", today),
 		KV("version", version),
 		KV("department", x->department),
-		KV("reason", s->reason),
+		KV("note", s->reason),
 		KV("entry", entry),
 	};
-	/* The public sees the correction and its day, not the reason (it
+	/* The public sees the correction and its day, not the note (it
 	 * may name people); the credit platform gets it all. */
 	tx_xadd(t, KEY_PUBLIC, NULL, ev, 10);
 	tx_xadd(t, KEY_OUTBOX, NULL, (const struct kv[]){
@@ -102,7 +109,7 @@ static void corrected_events(struct tx *t, const struct result_step *s,
 static void step_events(struct tx *t, const char *type, const char *outbox,
 			const struct result_step *s,
 			const struct result_context *x, const char *day,
-			const char *due, const char *entry)
+			const char *due, const char *entry, bool on_time)
 {
 	const struct kv ev[] = {
 		KV("type", type),
@@ -114,15 +121,16 @@ static void step_events(struct tx *t, const char *type, const char *outbox,
 		KV("outcome", s->action == ACTION_ANSWER
 				      ? (s->upheld ? "upheld" : "corrected")
 				      : ""),
+		KV("on_time", on_time ? "1" : "0"),
 		KV("result", x->current.result->code),
 		KV("department", x->department),
 		KV("text", s->reason),
 		KV("entry", entry),
 	};
-	tx_xadd(t, KEY_PUBLIC, NULL, ev, 8);
+	tx_xadd(t, KEY_PUBLIC, NULL, ev, 9);
 	tx_xadd(t, KEY_OUTBOX, NULL, (const struct kv[]){
 			KV("type", outbox), ev[1], ev[2], ev[4], ev[5], ev[6],
-			ev[7], ev[8], ev[9], ev[10]}, 10);
+			ev[7], ev[8], ev[9], ev[10], ev[11]}, 11);
 }
 
 /* The step applied: the record (or its removal), the log, the events. */
@@ -157,11 +165,12 @@ static int apply(struct worker *w, const struct result_answer *a,
 		break;
 	case ACTION_OBJECT:
 		step_events(&t, "objection", "objection_filed", s, x, today,
-			    due, a->entry_id);
+			    due, a->entry_id, true);
 		break;
 	case ACTION_ANSWER:
 		step_events(&t, "objection_answered", "objection_answered", s,
-			    x, today, "", a->entry_id);
+			    x, today, "", a->entry_id,
+			    w->today <= x->current.objection_due);
 		if (!s->upheld)
 			corrected_events(&t, s, x, next, a->entry_id, today);
 		break;
@@ -171,7 +180,7 @@ static int apply(struct worker *w, const struct result_answer *a,
 	case ACTION_REPAIR:
 		step_events(&t, "result_publication_ended",
 			    "inspection_result_repaired", s, x, today, "",
-			    a->entry_id);
+			    a->entry_id, true);
 		break;
 	default: /* a return: the result was never public */
 		break;

@@ -217,3 +217,37 @@ Test(policy, caps_are_read_and_checked_with_their_place)
 			   "days: 9}\n"),
 		   "Unexpected key: any"));
 }
+
+/* What becomes of results: defaults, the policy's own numbers, and a bad
+ * one named with its place. */
+Test(policy, result_rules_are_read_and_checked_with_their_place)
+{
+	const char *plain = "name: x\ndesign: stratified\n" CLASSES;
+	const char *text = "name: x\ndesign: stratified\n" CLASSES
+			   "results:\n  review_by: result-review\n"
+			   "  correction_working_days: 3\n"
+			   "  adverse_public_years: 0\n";
+	struct policy p;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(policy_parse("p.yaml", plain, strlen(plain), &p, &err), 0);
+	cr_assert_str_eq(p.results.review_by, "");
+	cr_assert_eq(p.results.correction_days, 5);
+	cr_assert_eq(p.results.objection_days, 10);
+	cr_assert_eq(p.results.adverse_years, 3);
+	cr_assert_eq(policy_parse("p.yaml", text, strlen(text), &p, &err), 0,
+		     "%s", diag_text(&err));
+	cr_assert_str_eq(p.results.review_by, "result-review");
+	cr_assert_eq(p.results.correction_days, 3);
+	cr_assert_eq(p.results.objection_days, 10);
+	cr_assert_eq(p.results.adverse_years, 0);
+	cr_assert_str_eq(refusal("name: x\ndesign: stratified\n" CLASSES
+				 "results:\n  objection_working_days: 61\n"),
+			 "p.yaml:9:27: results.objection_working_days: 61 is "
+			 "not from 1 to 60\n");
+	cr_assert_not_null(strstr(refusal("name: x\ndesign: stratified\n"
+					  CLASSES "results:\n  review_by: "
+					  "\"a b\"\n"),
+				  "results.review_by: 'a b' is not a "
+				  "qualification name"));
+}

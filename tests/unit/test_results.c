@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "inspect/core/date.h"
 #include "inspect/core/departments.h"
 #include "inspect/core/disclosure.h"
+#include "inspect/core/result_steps.h"
 #include "inspect/core/results.h"
 
 static int32_t day(const char *s)
@@ -407,4 +409,216 @@ Test(results, disclosures_show_corrections_objections_and_ended_ones)
 	sb_finish(&json);
 	sb_finish(&html);
 	sb_finish(&nat);
+}
+
+/* ---- after entry: steps (result_steps.h) ---- */
+
+static int parse_step(struct result_step *s, struct diag *err, ...)
+{
+	struct entry_field f[16];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, err);
+	for (const char *k; (k = va_arg(ap, const char *)) && n < 16; n++) {
+		const char *v = va_arg(ap, const char *);
+		f[n] = (struct entry_field){k, v, strlen(k), strlen(v)};
+	}
+	va_end(ap);
+	diag_init(err);
+	return result_step_parse(f, n, s, err);
+}
+
+/* A valid USCC. */
+static const char *valid_uscc(void)
+{
+	static char u[USCC_LEN + 1];
+	make_uscc(7, u);
+	return u;
+}
+#define U valid_uscc()
+
+Test(results, step_entries_name_what_is_wrong)
+{
+	struct result_step s;
+	struct diag err;
+	static const struct {
+		const char *why;
+		int rc;
+	} cases[] = {
+		{"field action: must be", -1},
+		{"field reviewer: missing", -1},
+		{"field note: missing", -1},
+		{"field result: missing (the corrected result)", -1},
+		{"field result: an upheld result stands", -1},
+		{"field inspector: not a field of an entry with action "
+		 "correct", -1},
+		{"field note: is empty", -1},
+	};
+	int rc[7];
+	struct diag e[7];
+	rc[0] = parse_step(&s, &e[0], "action", "erase", "campaign", "C",
+			   "uscc", U, NULL);
+	rc[1] = parse_step(&s, &e[1], "action", "approve", "campaign", "C",
+			   "uscc", U, NULL);
+	rc[2] = parse_step(&s, &e[2], "action", "return", "campaign", "C",
+			   "uscc", U, "reviewer", "r", NULL);
+	rc[3] = parse_step(&s, &e[3], "action", "answer", "campaign", "C",
+			   "uscc", U, "department", "D", "outcome", "corrected",
+			   "note", "x", NULL);
+	rc[4] = parse_step(&s, &e[4], "action", "answer", "campaign", "C",
+			   "uscc", U, "department", "D", "outcome", "upheld",
+			   "result", "01", "note", "x", NULL);
+	rc[5] = parse_step(&s, &e[5], "action", "correct", "campaign", "C",
+			   "uscc", U, "department", "D", "result", "01",
+			   "inspector", "i", "note", "x", NULL);
+	rc[6] = parse_step(&s, &e[6], "action", "repair", "campaign", "C",
+			   "uscc", U, "department", "D", "note", "", NULL);
+	for (int i = 0; i < 7; i++) {
+		cr_assert_eq(rc[i], cases[i].rc, "case %d", i);
+		cr_assert(strstr(diag_text(&e[i]), cases[i].why), "case %d: %s",
+			  i, diag_text(&e[i]));
+	}
+	/* A whole one, and the action of an entry without one. */
+	cr_assert_eq(parse_step(&s, &err, "action", "answer", "campaign", "C",
+				"uscc", U, "department", "D", "outcome",
+				"corrected", "result", "05", "date",
+				"2026-11-03", "note", "核查更正", NULL),
+		     0, "%s", diag_text(&err));
+	cr_assert_eq(s.action, ACTION_ANSWER);
+	cr_assert(!s.upheld);
+	cr_assert_str_eq(s.result->code, "05");
+	cr_assert_eq(s.date, day("2026-11-03"));
+	struct entry_field plain = {"campaign", "C", 8, 1};
+	cr_assert_eq(result_entry_action(&plain, 1, &err), ACTION_RESULT);
+}
+
+/* A published adverse result of 2026-11-02, public from 2026-11-10. */
+static struct result_record published(void)
+{
+	return (struct result_record){
+		.date = day("2026-11-02"), .received = day("2026-11-09"),
+		.result = result_code_find("02", 2), .inspector = "i1",
+		.entry = "1-1", .state = RESULT_PUBLISHED, .version = 1,
+		.published = day("2026-11-10"), .corrected = DATE_NONE,
+		.objection_day = DATE_NONE, .objection_due = DATE_NONE,
+		.repaired = DATE_NONE};
+}
+
+static int apply_on(const struct result_record *cur, const char *today,
+		    struct result_step *s, struct result_record *next,
+		    struct diag *err, const struct reviewer *rv)
+{
+	static struct calendar cal;
+	static bool loaded;
+	if (!loaded)
+		load_calendar(&cal);
+	loaded = true;
+	struct result_rules rules = {"result-review", 5, 10, 3};
+	struct step_context x = {&rules, &cal, day(today), "D", false, cur,
+				 rv};
+	bool removed;
+	diag_init(err);
+	return result_step_apply(s, &x, next, &removed, err);
+}
+
+Test(results, steps_follow_the_record_and_the_rules)
+{
+	struct result_record cur = published(), next;
+	struct result_step s;
+	struct diag err;
+	/* A reviewer does not approve a result of their own. */
+	struct reviewer rv = {true, true, true, "D"};
+	cur.state = RESULT_SUBMITTED;
+	cur.published = DATE_NONE;
+	cr_assert_eq(parse_step(&s, &err, "action", "approve", "campaign", "C",
+				"uscc", U, "reviewer", "i1", NULL), 0);
+	cr_assert_eq(apply_on(&cur, "2026-11-10", &s, &next, &err, &rv), -1);
+	cr_assert(strstr(diag_text(&err), "i1 entered the result"), "%s",
+		  diag_text(&err));
+	strcpy(s.reviewer, "i2");
+	cr_assert_eq(apply_on(&cur, "2026-11-10", &s, &next, &err, &rv), 0);
+	cr_assert_eq(next.state, RESULT_PUBLISHED);
+	cr_assert_eq(next.published, day("2026-11-10"));
+	/* Corrections: within 5 working days of publication (11-10 + 5 =
+	 * 11-17), a new version with its day; not after. */
+	cur = published();
+	cr_assert_eq(parse_step(&s, &err, "action", "correct", "campaign", "C",
+				"uscc", U, "department", "D", "result", "05",
+				"note", "x", NULL), 0);
+	cr_assert_eq(apply_on(&cur, "2026-11-17", &s, &next, &err, NULL), 0,
+		     "%s", diag_text(&err));
+	cr_assert_eq(next.version, 2);
+	cr_assert_eq(next.corrected, day("2026-11-17"));
+	cr_assert_str_eq(next.result->code, "05");
+	cr_assert_eq(apply_on(&cur, "2026-11-18", &s, &next, &err, NULL), -1);
+	cr_assert(strstr(diag_text(&err), "(by 2026-11-17)"), "%s",
+		  diag_text(&err));
+	/* An objection is due 10 working days on; answered corrected, the
+	 * corrected result may be objected to again. */
+	cr_assert_eq(parse_step(&s, &err, "action", "object", "campaign", "C",
+				"uscc", U, "statement", "不服", NULL), 0);
+	cr_assert_eq(apply_on(&cur, "2026-11-20", &s, &next, &err, NULL), 0);
+	cr_assert_eq(next.objection, OBJECTION_OPEN);
+	cr_assert_eq(next.objection_due, day("2026-12-04"));
+	cur = next;
+	cr_assert_eq(parse_step(&s, &err, "action", "answer", "campaign", "C",
+				"uscc", U, "department", "D", "outcome",
+				"corrected", "result", "01", "note", "x", NULL),
+		     0);
+	cr_assert_eq(apply_on(&cur, "2026-12-10", &s, &next, &err, NULL), 0,
+		     "%s", diag_text(&err));
+	cr_assert_eq(next.objection, OBJECTION_CORRECTED);
+	cr_assert_str_eq(next.result->code, "01");
+	cur = next;
+	cr_assert_eq(parse_step(&s, &err, "action", "object", "campaign", "C",
+				"uscc", U, "statement", "再议", NULL), 0);
+	cr_assert_eq(apply_on(&cur, "2026-12-11", &s, &next, &err, NULL), 0);
+	/* No repair of a result that is not adverse (01 now). */
+	cr_assert_eq(parse_step(&s, &err, "action", "repair", "campaign", "C",
+				"uscc", U, "department", "D", "note", "x",
+				NULL), 0);
+	cr_assert_eq(apply_on(&cur, "2026-12-11", &s, &next, &err, NULL), -1);
+	cr_assert(strstr(diag_text(&err), "not adverse"), "%s",
+		  diag_text(&err));
+}
+
+/* Records: the form of six parts still reads (published on receipt),
+ * the full form round-trips; an adverse result's publication ends after
+ * the years or on repair, 29 February's on 28 February. */
+Test(results, records_round_trip_and_publication_ends)
+{
+	struct result_record r, back;
+	static const char six[] = "2026-11-02\x1f" "02\x1fi1\x1f" "1-1\x1f"
+				  "2026-11-09\x1fnote";
+	cr_assert_eq(result_record_parse(six, sizeof(six) - 1, &r), 0);
+	cr_assert_eq(r.state, RESULT_PUBLISHED);
+	cr_assert_eq(r.version, 1);
+	cr_assert_eq(r.published, day("2026-11-09"));
+	cr_assert_eq(r.corrected, DATE_NONE);
+	r.objection = OBJECTION_UPHELD;
+	r.objection_day = day("2026-11-20");
+	r.version = 3;
+	struct strbuf b = {0};
+	result_record_format(&r, &b);
+	cr_assert_eq(result_record_parse(b.s, b.len, &back), 0, "%s", b.s);
+	cr_assert_eq(back.version, 3);
+	cr_assert_eq(back.objection, OBJECTION_UPHELD);
+	cr_assert_eq(back.objection_day, day("2026-11-20"));
+	cr_assert_eq(back.objection_due, DATE_NONE);
+	cr_assert_str_eq(back.note, "note");
+	sb_finish(&b);
+	cr_assert_eq(result_record_parse("2026-11-02\x1f" "02\x1fi1\x1f" "1-1"
+					 "\x1f" "2026-11-09\x1f\x1fbogus\x1f" "1"
+					 "\x1f\x1f\x1f\x1f\x1f\x1f", 44, &r),
+		     -1);
+	r = published();
+	cr_assert_eq(result_public_until(&r, 3), day("2029-11-10"));
+	cr_assert_eq(result_public_until(&r, 0), DATE_NONE);
+	r.repaired = day("2027-01-05");
+	cr_assert_eq(result_public_until(&r, 3), day("2027-01-05"));
+	r.published = day("2028-02-29");
+	r.repaired = DATE_NONE;
+	cr_assert_eq(result_public_until(&r, 1), day("2029-02-28"));
+	r.result = result_code_find("01", 2);
+	cr_assert_eq(result_public_until(&r, 1), DATE_NONE);
 }
