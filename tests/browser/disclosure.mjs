@@ -1,14 +1,15 @@
 // Opens an exported disclosure page in Debian's chromium (headless, no
 // sandbox, no background networking) and checks that it reads and works:
-//   node disclosure.mjs PAGE.html USCC ROWS ROWS_WITH_01 SHOT.png TODAY
+//   node disclosure.mjs PAGE.html USCC ROWS ROWS_WITH_01 SHOT.png TODAY [CORRECTED]
 // USCC is an entity of the page with a result; ROWS the visits, ROWS_WITH_01
 // how many have result 01; TODAY the date (YYYY-MM-DD) no day on the page
-// may lie after. Prints "ok - ..." lines, exits 1 on a failure.
+// may lie after; CORRECTED an entity whose result its department corrected.
+// Prints "ok - ..." lines, exits 1 on a failure.
 import { checker, launch } from './harness.mjs';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const [page_path, uscc, rows, with01, shot, today] = process.argv.slice(2);
+const [page_path, uscc, rows, with01, shot, today, corrected] = process.argv.slice(2);
 if (!today) {
 	console.error('usage: node disclosure.mjs PAGE USCC ROWS ROWS_WITH_01 SHOT TODAY');
 	process.exit(2);
@@ -51,6 +52,15 @@ try {
 	const days = (await page.locator('#visits').innerText()).match(/\d{4}-\d{2}-\d{2}/g) || [];
 	check(days.length > 0 && days.every((d) => d <= today),
 	      `every day in the table is on or before ${today} (${days.length} days)`);
+
+	if (corrected) {
+		// The correction shows on the entity's row, with its day.
+		const row = page.locator('#visits tbody tr', { hasText: corrected });
+		const mark = row.locator('.corrected');
+		check(await mark.isVisible() &&
+		      (await mark.innerText()).includes(`corrected ${today}`),
+		      `the correction of ${corrected} shows, dated ${today}`);
+	}
 
 	await page.emulateMedia({ media: 'print' });
 	check(!(await page.locator('#filters').isVisible()), 'the print layout leaves the search out');
