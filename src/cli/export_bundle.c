@@ -18,6 +18,8 @@
 #include "inspect/store/keys.h"
 #include "inspect/store/campaign_view.h"
 #include "inspect/core/date.h"
+#include "inspect/core/markup.h"
+#include "inspect/core/results.h"
 #include "inspect/shell/file.h"
 #include "inspect/core/team_inputs.h"
 
@@ -345,6 +347,72 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	return rc;
 }
 
+/* The value of field name in a stream entry's fields, "" if absent. */
+static const char *entry_value(const redisReply *f, const char *name)
+{
+	for (size_t j = 0; j + 1 < f->elements; j += 2)
+		if (!strcmp(f->element[j]->str, name))
+			return f->element[j + 1]->str;
+	return "";
+}
+
+/* The public record's history (docs/RESULTS.md): every step a result of
+ * the campaign took, in order, with the record after it. For the auditor:
+ * results are not part of the draw, so the MANIFEST does not name it and
+ * the verifiers do not read it. */
+static int results_log(struct store *s, const char *id, const char *out)
+{
+	static const char *const cols[] = {"action", "uscc", "entry", "by",
+					   "version"};
+	redisReply *x = store_xrange(s, KEY_RESULT_LOG, id);
+	if (!x) {
+		fprintf(stderr, "inspectctl: redis: %s\n", diag_reason(&s->err));
+		return -1;
+	}
+	struct strbuf b = {0};
+	sb_puts(&b, "step,action,uscc,entry,by,version,date,result,state,"
+		    "published,corrected,objection,objection_date,repaired,"
+		    "note\r\n");
+	for (size_t i = 0; x->type == REDIS_REPLY_ARRAY && i < x->elements;
+	     i++) {
+		const redisReply *f = x->element[i]->element[1];
+		const char *value = entry_value(f, "record");
+		struct result_record r;
+		char day[6][11] = {"", "", "", "", "", ""};
+		bool has = *value && result_record_parse(value, strlen(value),
+							 &r) == 0;
+		csv_field(&b, x->element[i]->element[0]->str, false);
+		for (size_t k = 0; k < 5; k++)
+			csv_field(&b, entry_value(f, cols[k]), false);
+		const int32_t days[6] = {
+			has ? r.date : DATE_NONE, has ? r.published : DATE_NONE,
+			has ? r.corrected : DATE_NONE,
+			has ? r.objection_day : DATE_NONE,
+			has ? r.repaired : DATE_NONE, DATE_NONE};
+		for (size_t k = 0; k < 5; k++)
+			if (days[k] != DATE_NONE)
+				date_format(days[k], day[k]);
+		csv_field(&b, day[0], false);
+		csv_field(&b, has ? r.result->code : "", false);
+		csv_field(&b, !has ? "returned"
+			      : r.state == RESULT_PUBLISHED ? "published"
+							    : "submitted",
+			  false);
+		csv_field(&b, day[1], false);
+		csv_field(&b, day[2], false);
+		csv_field(&b, has ? objection_state_names[r.objection] : "",
+			  false);
+		csv_field(&b, day[3], false);
+		csv_field(&b, day[4], false);
+		csv_field(&b, entry_value(f, "note"), true);
+	}
+	freeReplyObject(x);
+	int rc = b.failed ? -1
+			  : cli_write_out(out, "results_log.csv", b.s, b.len);
+	sb_finish(&b);
+	return rc;
+}
+
 int export_bundle(const char *id, const char *out, const struct config *cfg,
 		  struct store *s, const struct campaign_view *v)
 {
@@ -378,6 +446,8 @@ int export_bundle(const char *id, const char *out, const struct config *cfg,
 		rc = manifest.failed ? -1
 				     : cli_write_out(out, "MANIFEST", manifest.s,
 						     manifest.len);
+	if (rc == 0)
+		rc = results_log(s, id, out);
 	for (size_t i = 0; i < o->n; i++)
 		sb_finish(&o->text[i]);
 	sb_finish(&manifest);

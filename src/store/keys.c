@@ -107,7 +107,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  ""),
 	K(KEY_RESULT_LOG, "<p>result-log:<id>", "result-log:%s", 1, "STREAM",
 	  "daemon/result_entries.c",
-	  ""),
+	  "cli/export_bundle.c"),
 	K(KEY_OUTBOX, "<p>outbox", "outbox", 0, "STREAM",
 	  "daemon/result_entries.c, daemon/result_steps.c, store/outbox.c",
 	  "store/outbox.c"),

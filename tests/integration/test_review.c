@@ -326,6 +326,29 @@ Test(review, a_result_reviewed_corrected_objected_to_and_repaired,
 	cr_assert_eq(k, 8);
 	for (size_t i = 0; i < k; i++)
 		cr_assert_str_eq(actions[i], want[i]);
+	/* The bundle carries that history for the auditor; what the
+	 * verifiers prove is unchanged (results are not part of the draw). */
+	snprintf(dir, sizeof(dir), "%s/bundle", r.dir);
+	cr_assert_eq(run(out, sizeof(out), "%s export --config %s --campaign "
+			 "R1 --bundle --out %s", INSPECTCTL_PATH, d.config,
+			 dir), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s verify %s", INSPECTCTL_PATH,
+			 dir), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py %s",
+			 POLICIES_DIR, dir), 0, "%s", out);
+	snprintf(dir, sizeof(dir), "%s/bundle/results_log.csv", r.dir);
+	char *log = slurp(dir);
+	size_t lines = 0;
+	for (const char *p = log; (p = strchr(p, '\n')); p++)
+		lines++;
+	cr_assert_eq(lines, 9, "%s", log);
+	cr_assert(strstr(log, ",return,"), "%s", log);
+	cr_assert(strstr(log, ",correct,"), "%s", log);
+	char line[128];
+	snprintf(line, sizeof(line), ",repair,%s,", u);
+	cr_assert(strstr(log, line), "%s", log);
+	cr_assert(strstr(log, ",05,published,"), "%s", log);
+	free(log);
 	cr_assert_str_eq(daemon_state(&d), "running");
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
