@@ -607,10 +607,16 @@ Test(results, records_round_trip_and_publication_ends)
 	cr_assert_eq(back.objection_due, DATE_NONE);
 	cr_assert_str_eq(back.note, "note");
 	sb_finish(&b);
-	cr_assert_eq(result_record_parse("2026-11-02\x1f" "02\x1fi1\x1f" "1-1"
-					 "\x1f" "2026-11-09\x1f\x1fbogus\x1f" "1"
-					 "\x1f\x1f\x1f\x1f\x1f\x1f", 44, &r),
-		     -1);
+	static const char bogus[] = "2026-11-02\x1f" "02\x1fi1\x1f" "1-1\x1f"
+				    "2026-11-09\x1f\x1f" "bogus\x1f" "1\x1f"
+				    "\x1f\x1f\x1f\x1f\x1f";
+	cr_assert_eq(result_record_parse(bogus, sizeof(bogus) - 1, &r), -1);
+	/* The same with a state it knows reads. */
+	static const char known[] = "2026-11-02\x1f" "02\x1fi1\x1f" "1-1\x1f"
+				    "2026-11-09\x1f\x1f" "submitted\x1f" "1\x1f"
+				    "\x1f\x1f\x1f\x1f\x1f";
+	cr_assert_eq(result_record_parse(known, sizeof(known) - 1, &r), 0);
+	cr_assert_eq(r.state, RESULT_SUBMITTED);
 	r = published();
 	cr_assert_eq(result_public_until(&r, 3), day("2029-11-10"));
 	cr_assert_eq(result_public_until(&r, 0), DATE_NONE);
