@@ -77,6 +77,7 @@ const char *campaign_field(const struct campaign_view *v, const char *name)
 /* The rows' names and teams, copied into one arena. */
 struct disclosure_rows {
 	struct disclosure_row *rows;
+	size_t n;
 	struct strbuf arena;
 	size_t *at; /* per row: name, team offsets */
 };
@@ -130,6 +131,7 @@ static int build_rows(const struct campaign_view *v, bool teams,
 		out->at[2 * k + 1] = out->arena.len;
 		sb_add(&out->arena, pv.team, strlen(pv.team) + 1);
 	}
+	out->n = v->n;
 	if (out->arena.failed)
 		return -1;
 	static const char merged[] = RESULT_MERGED_TEAM;
@@ -140,6 +142,51 @@ static int build_rows(const struct campaign_view *v, bool teams,
 		if (!strncmp(team, merged, sizeof(merged) - 1))
 			out->rows[k].merged_with = team + sizeof(merged) - 1;
 	}
+	return 0;
+}
+
+/* After each visit's row, the rows of the partner departments' results
+ * (fields "USCC@DEPARTMENT" of the results hash, docs/REDIS.md), each
+ * with its agency. Returns 0 or -1. */
+static int add_partner_rows(const struct campaign_view *v,
+			    const struct department_list *departments,
+			    const struct result_rules *rules, int32_t today,
+			    struct disclosure_rows *out)
+{
+	const redisReply *h = v->results;
+	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, m = 0;
+	struct disclosure_row *all = calloc(out->n + n + 1, sizeof(*all));
+	if (!all)
+		return -1;
+	for (size_t k = 0; k < out->n; k++) {
+		all[m++] = out->rows[k];
+		for (size_t i = 0; i < n; i++) {
+			const redisReply *f = h->element[2 * i];
+			const redisReply *val = h->element[2 * i + 1];
+			struct result_record rr;
+			if (f->len <= USCC_LEN + 1 || f->str[USCC_LEN] != '@' ||
+			    memcmp(f->str, out->rows[k].uscc, USCC_LEN))
+				continue;
+			if (result_record_parse(val->str, val->len, &rr) < 0) {
+				fprintf(stderr, "inspectctl: the stored result "
+					"%s is unreadable\n", f->str);
+				free(all);
+				return -1;
+			}
+			struct disclosure_row r = out->rows[k];
+			r.result = NULL;
+			r.corrected = r.objection_day = r.publication_ended = 0;
+			r.objection = OBJECTION_NONE;
+			public_result(&r, &rr, rules, today);
+			const char *dept = f->str + USCC_LEN + 1;
+			const char *name = department_name(departments, dept);
+			r.agency = name && *name ? name : dept;
+			all[m++] = r;
+		}
+	}
+	free(out->rows);
+	out->rows = all;
+	out->n = m;
 	return 0;
 }
 
@@ -189,6 +236,7 @@ static int export_disclosure(const struct export_args *a,
 	struct diag err;
 	struct disclosure_rows rows;
 	struct strbuf out = {0};
+	const char *ext = strrchr(a->format, '-'); /* national-csv: "-csv" */
 	diag_init(&err);
 	const char *pt = campaign_field(v, "policy_text");
 	if (policy_parse("the campaign's policy", pt, strlen(pt), &p, &err) < 0) {
@@ -237,6 +285,16 @@ static int export_disclosure(const struct export_args *a,
 	}
 	d.rows = rows.rows;
 	d.n = v->n;
+	/* The national record has a line for each department's result. */
+	if (ext && add_partner_rows(v, departments, &p.results, today,
+				    &rows) < 0) {
+		rows_finish(&rows);
+		return EXIT_FAIL;
+	}
+	if (ext) {
+		d.rows = rows.rows;
+		d.n = rows.n;
+	}
 	if (!strcmp(a->format, "csv"))
 		disclosure_csv(&d, &out);
 	else if (!strcmp(a->format, "json"))
@@ -248,7 +306,6 @@ static int export_disclosure(const struct export_args *a,
 	else
 		disclosure_html(&d, &out);
 	/* C-1.csv, C-1.national.csv */
-	const char *ext = strrchr(a->format, '-');
 	snprintf(name, sizeof(name), "%s.%s%s", a->campaign,
 		 ext ? "national." : "", ext ? ext + 1 : a->format);
 	int r = out.failed ? -ENOMEM : cli_write_out(a->out, name, out.s, out.len);

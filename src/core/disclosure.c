@@ -464,7 +464,7 @@ void disclosure_national_csv(const struct disclosure *d, struct strbuf *b)
 		row_days(r, day, rday);
 		csv_field(b, r->uscc, false);
 		csv_field(b, r->name, false);
-		csv_field(b, agency_of(d), false);
+		csv_field(b, r->agency ? r->agency : agency_of(d), false);
 		csv_field(b, task_type_zh_of(d->task_type), false);
 		csv_field(b, day, false);
 		csv_field(b, r->result->zh, true);
@@ -487,7 +487,8 @@ void disclosure_national_json(const struct disclosure *d, struct strbuf *b)
 		first = false;
 		json_member(b, "uscc", r->uscc, true);
 		json_member(b, "name", r->name, true);
-		json_member(b, "agency", agency_of(d), true);
+		json_member(b, "agency", r->agency ? r->agency : agency_of(d),
+			    true);
 		json_member(b, "type", task_type_zh_of(d->task_type), true);
 		json_member(b, "date", day, true);
 		json_member(b, "result_code", r->result->code, true);

@@ -133,7 +133,7 @@ static const struct {
 	{"campaign", p_campaign, STEPS, STEPS},
 	{"uscc", p_uscc, STEPS, STEPS},
 	{"reviewer", p_reviewer, REVIEW, REVIEW},
-	{"department", p_department, BY_DEPT, BY_DEPT},
+	{"department", p_department, STEPS, BY_DEPT},
 	{"result", p_result, BIT(ACTION_CORRECT) | BIT(ACTION_ANSWER),
 	 BIT(ACTION_CORRECT)},
 	{"date", p_date, BIT(ACTION_CORRECT) | BIT(ACTION_ANSWER), 0},

@@ -92,6 +92,17 @@ static int p_inspector(const char *v, size_t len, struct result_entry *r,
 	return 0;
 }
 
+static int p_department(const char *v, size_t len, struct result_entry *r,
+			struct diag *why)
+{
+	if (!code_chars(v, len, SEED_MAX_ID))
+		return diag_add(why, "must be a department code (1 to 64 "
+				"letters, digits, '-', '_' or '.')");
+	memcpy(r->department, v, len);
+	r->department[len] = '\0';
+	return 0;
+}
+
 static int p_date(const char *v, size_t len, struct result_entry *r,
 		  struct diag *why)
 {
@@ -143,6 +154,7 @@ static const struct {
 	{"campaign", p_campaign, true}, {"uscc", p_uscc, true},
 	{"inspector", p_inspector, true}, {"date", p_date, true},
 	{"result", p_result, true},	 {"note", p_note, false},
+	{"department", p_department, false},
 };
 #define N_FIELDS (sizeof(fields) / sizeof(*fields))
 
@@ -213,7 +225,9 @@ int planned_visit_parse(const char *value, size_t len,
 	    !date_parse(date, (unsigned)strlen(date), &v->date) ||
 	    !next_part(&at, end, ids, sizeof(ids)) ||
 	    !next_part(&at, end, v->team, sizeof(v->team)) ||
-	    !next_part(&at, end, v->name, sizeof(v->name)) || at != end)
+	    !next_part(&at, end, v->name, sizeof(v->name)) ||
+	    (at != end && !next_part(&at, end, v->items, sizeof(v->items))) ||
+	    at != end)
 		return -1;
 	for (char *save, *id = strtok_r(ids, ";", &save); id;
 	     id = strtok_r(NULL, ";", &save)) {

@@ -24,7 +24,12 @@ struct result_answer {
  * window, department, policy), the visit, the result already in. */
 struct result_context {
 	redisReply *rec, *visit, *old;
-	const char *department; /* "" when the campaign has none */
+	const char *lead;       /* the campaign's department ("" if none) */
+	/* The department whose result it is: the lead's, or a partner's
+	 * on a joint visit (its own items); and the result's field in
+	 * <p>results:<id>: the USCC, or "USCC@DEPARTMENT" for a partner's. */
+	char department[SEED_MAX_ID + 1];
+	char field[USCC_LEN + SEED_MAX_ID + 2];
 	bool pledge;
 	bool policy_ok;         /* the campaign's policy parsed */
 	struct policy policy;
@@ -33,8 +38,19 @@ struct result_context {
 	struct planned_visit v;
 	int32_t deadline;       /* the result's: 20 working days */
 };
+/* department: whose result ("" or the lead's: the campaign's). */
 int result_context_read(struct worker *w, const char *campaign,
-			const char *uscc, struct result_context *x);
+			const char *uscc, const char *department,
+			struct result_context *x);
+/* Refuses (false, the reason in why) a partner department that checks
+ * none of the visit's items; the visit must have been read. */
+bool result_department_fits(const struct worker *w, const char *uscc,
+			    const struct result_context *x, struct diag *why);
+/* The roster's entry for id (<p>roster, as teams are drawn from it):
+ * whether known and active, its department, and whether it holds
+ * qualification ("" for none). FAIL_LOST or 0. */
+int result_roster_member(struct worker *w, const char *id,
+			 const char *qualification, struct reviewer *r);
 void result_context_finish(struct result_context *x);
 
 /* Set aside on <p>results:rejected as it came, with the reason, and a
@@ -44,19 +60,23 @@ int result_refuse(struct worker *w, const struct result_answer *a,
 
 /* WATCHes and checks the streams an answer adds to: 0 or FAIL_LOST. */
 int result_streams_usable(struct worker *w, const char *campaign);
-/* HSET of the record in the campaign's results. */
-void result_write(struct tx *t, const char *campaign, const char *uscc,
+/* HSET of the record in the campaign's results, at x->field. */
+void result_write(struct tx *t, const char *campaign,
+		  const struct result_context *x,
 		  const struct result_record *rec);
-/* The step on <p>result-log:<campaign>: the action, its entry, who took
- * it, the record after it (NULL: taken back) and the reason given. */
+/* The step on <p>result-log:<campaign>: the action, the entity and the
+ * department whose result it is, its entry, who took it, the record after
+ * it (NULL: taken back) and the reason given. */
 void result_log(struct tx *t, const struct result_answer *a,
-		const char *campaign, const char *uscc, const char *by,
+		const char *campaign, const char *uscc,
+		const struct result_context *x, const char *by,
 		const struct result_record *after, const char *reason);
-/* A public event of the result: type, the entity, its date and code. */
+/* A public event of the result: type, the entity, the department whose
+ * result it is, its date and code. */
 void result_public_event(struct tx *t, const char *type,
 			 const char *campaign, const char *uscc,
-			 const char *name, const struct result_record *r,
-			 bool on_time);
+			 const char *department, const char *name,
+			 const struct result_record *r, bool on_time);
 /* The result made public: its "result" event, and if adverse its event
  * to the credit platform (approvals: a false pledge's, ';'-joined). */
 void result_publish(struct tx *t, const struct result_context *x,

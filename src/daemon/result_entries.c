@@ -46,7 +46,8 @@ int result_unprocessable(struct worker *w, const char *entry_id,
 }
 
 void result_log(struct tx *t, const struct result_answer *a,
-		const char *campaign, const char *uscc, const char *by,
+		const char *campaign, const char *uscc,
+		const struct result_context *x, const char *by,
 		const struct result_record *after, const char *reason)
 {
 	char version[16];
@@ -57,20 +58,21 @@ void result_log(struct tx *t, const struct result_answer *a,
 	const struct kv ev[] = {
 		KV("action", result_action_names[a->action]),
 		KV("uscc", uscc),
+		KV("department", x->department),
 		KV("entry", a->entry_id),
 		KV("by", by),
 		KV("version", version),
 		KV("record", record.len ? record.s : ""),
 		KV("note", reason),
 	};
-	tx_xadd(t, KEY_RESULT_LOG, campaign, ev, 7);
+	tx_xadd(t, KEY_RESULT_LOG, campaign, ev, 8);
 	sb_finish(&record);
 }
 
 void result_public_event(struct tx *t, const char *type,
 			 const char *campaign, const char *uscc,
-			 const char *name, const struct result_record *r,
-			 bool on_time)
+			 const char *department, const char *name,
+			 const struct result_record *r, bool on_time)
 {
 	char day[11];
 	date_format(r->date, day);
@@ -83,8 +85,9 @@ void result_public_event(struct tx *t, const char *type,
 		KV("result", r->result->code),
 		KV("result_text", r->result->zh),
 		KV("on_time", on_time ? "1" : "0"),
+		KV("department", department),
 	};
-	tx_xadd(t, KEY_PUBLIC, NULL, public, 8);
+	tx_xadd(t, KEY_PUBLIC, NULL, public, 9);
 }
 
 /* Recorded; then, unless the policy asks for review, public and to the
@@ -112,18 +115,20 @@ static int accept(struct worker *w, const struct result_answer *a,
 		return FAIL_LOST;
 	struct tx t;
 	tx_begin(&t, &w->store);
-	result_write(&t, r->campaign, r->uscc, &rec);
-	tx_hincrby(&t, KEY_CAMPAIGN, r->campaign, "results", 1);
-	result_log(&t, a, r->campaign, r->uscc, r->inspector, &rec, "");
+	result_write(&t, r->campaign, x, &rec);
+	/* The campaign's count is of its own department's results. */
+	if (!strcmp(x->department, x->lead))
+		tx_hincrby(&t, KEY_CAMPAIGN, r->campaign, "results", 1);
+	result_log(&t, a, r->campaign, r->uscc, x, r->inspector, &rec, "");
 	if (rec.state == RESULT_PUBLISHED)
 		result_publish(&t, x, r->campaign, r->uscc, &rec, a->entry_id,
 			       approvals, w->today);
 	tx_ack(&t, KEY_RESULTS, a->entry_id);
 	int rc = answer_commit(w, &t, "record result");
 	if (rc == 0)
-		log_info("result recorded", "campaign=%s uscc=%s result=%s "
-			 "adverse=%d review=%d", r->campaign, r->uscc,
-			 r->result->code, r->result->adverse,
+		log_info("result recorded", "campaign=%s uscc=%s department=%s "
+			 "result=%s adverse=%d review=%d", r->campaign, r->uscc,
+			 x->department, r->result->code, r->result->adverse,
 			 rec.state == RESULT_SUBMITTED);
 	return rc;
 }
@@ -136,12 +141,13 @@ int result_streams_usable(struct worker *w, const char *campaign)
 		(const char *const[]){NULL, NULL, campaign}, 3);
 }
 
-void result_write(struct tx *t, const char *campaign, const char *uscc,
+void result_write(struct tx *t, const char *campaign,
+		  const struct result_context *x,
 		  const struct result_record *rec)
 {
 	struct strbuf value = {0};
 	result_record_format(rec, &value);
-	const struct kv result[] = {KVN(uscc, value.s, value.len)};
+	const struct kv result[] = {KVN(x->field, value.s, value.len)};
 	tx_hset(t, KEY_CAMPAIGN_RESULTS, campaign, result, 1);
 	sb_finish(&value);
 }
@@ -154,8 +160,8 @@ void result_publish(struct tx *t, const struct result_context *x,
 	char day[11];
 	date_format(rec->date, day);
 	/* What the public sees: no note (it may name people), no inspector. */
-	result_public_event(t, "result", campaign, uscc, x->v.name, rec,
-			    today <= x->deadline);
+	result_public_event(t, "result", campaign, uscc, x->department,
+			    x->v.name, rec, today <= x->deadline);
 	const struct kv event[] = {
 		KV("type", "inspection_result"),
 		KV("campaign", campaign),
@@ -176,30 +182,37 @@ void result_publish(struct tx *t, const struct result_context *x,
 }
 
 int result_context_read(struct worker *w, const char *campaign,
-			const char *uscc, struct result_context *x)
+			const char *uscc, const char *department,
+			struct result_context *x)
 {
 	static const char *const fields[] = {"status", "visit_window",
 					     "department", "policy",
 					     "policy_text"};
 	memset(x, 0, sizeof(*x));
-	x->department = "";
+	x->lead = "";
 	int rc = store_watch(&w->store, KEY_CAMPAIGN_RESULTS, campaign);
 	x->rec = rc == 0 ? store_hmget(&w->store, KEY_CAMPAIGN, campaign,
 				       fields, 5)
 			 : NULL;
-	x->visit = x->rec ? store_hget(&w->store, KEY_VISITS, campaign, uscc)
-			  : NULL;
+	if (!x->rec)
+		return FAIL_LOST;
+	const char *lead = reply_str(x->rec, 2);
+	x->lead = lead ? lead : "";
+	snprintf(x->department, sizeof(x->department), "%s",
+		 *department ? department : x->lead);
+	bool partner = strcmp(x->department, x->lead) != 0;
+	snprintf(x->field, sizeof(x->field), "%s%s%s", uscc,
+		 partner ? "@" : "", partner ? x->department : "");
+	x->visit = store_hget(&w->store, KEY_VISITS, campaign, uscc);
 	x->old = x->visit ? store_hget(&w->store, KEY_CAMPAIGN_RESULTS,
-				       campaign, uscc)
+				       campaign, x->field)
 			  : NULL;
 	if (!x->old)
 		return FAIL_LOST;
-	const char *department = reply_str(x->rec, 2);
 	const char *policy = reply_str(x->rec, 3);
 	const char *text = reply_str(x->rec, 4);
 	struct diag err;
 	diag_init(&err);
-	x->department = department ? department : "";
 	x->pledge = policy && !strcmp(policy, PLEDGE_POLICY);
 	/* Results follow the policy the campaign was drawn under. */
 	x->policy_ok = text && policy_parse("the campaign's policy", text,
@@ -210,6 +223,31 @@ int result_context_read(struct worker *w, const char *campaign,
 			result_record_parse(x->old->str, x->old->len,
 					    &x->current) == 0;
 	return 0;
+}
+
+bool result_department_fits(const struct worker *w, const char *uscc,
+			    const struct result_context *x, struct diag *why)
+{
+	if (!strcmp(x->department, x->lead))
+		return true;
+	if (!x->v.items[0]) {
+		diag_add(why, "field department: the visit of %.18s was "
+			 "published before its items were kept: %s enters its "
+			 "result", uscc, x->lead);
+		return false;
+	}
+	char items[sizeof(x->v.items)];
+	snprintf(items, sizeof(items), "%s", x->v.items);
+	for (char *save, *code = strtok_r(items, ",", &save); code;
+	     code = strtok_r(NULL, ",", &save)) {
+		const struct item *it = item_find(&w->cat->items, code);
+		if (it && !strcmp(it->department, x->department))
+			return true;
+	}
+	diag_add(why, "field department: %s checks none of the items of "
+		 "the visit of %.18s (%s; %s runs the campaign)",
+		 x->department, uscc, x->v.items, x->lead);
+	return false;
 }
 
 void result_context_finish(struct result_context *x)
@@ -252,6 +290,8 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 			 x->current_ok ? x->current.entry : "unreadable",
 			 x->current_ok && x->current.state == RESULT_SUBMITTED
 				 ? ", waiting for review" : "");
+	else if (have_visit && !result_department_fits(w, r->uscc, x, why))
+		return false;
 	else if (result_check(r, have_visit ? &x->v : NULL, from, to,
 			      w->today, &err) < 0 ||
 		 result_fits_campaign(r->result, x->pledge, &err) < 0)
@@ -296,8 +336,20 @@ static int check_and_answer(struct worker *w, const struct result_answer *a,
 	struct diag why;
 	struct strbuf approvals = {0};
 	diag_init(&why);
-	int rc = result_context_read(w, r->campaign, r->uscc, &x);
+	int rc = result_context_read(w, r->campaign, r->uscc, r->department,
+				     &x);
 	bool ok = rc == 0 && acceptable(w, r, &x, &why);
+	/* A partner department's result is entered by one of its own
+	 * (谁检查、谁录入). */
+	if (ok && strcmp(x.department, x.lead)) {
+		struct reviewer m;
+		rc = result_roster_member(w, r->inspector, "", &m);
+		if (rc == 0 && strcmp(m.department, x.department)) {
+			diag_add(&why, "field inspector: %s is not of %s",
+				 r->inspector, x.department);
+			ok = false;
+		}
+	}
 	if (ok && r->result->pledge && r->result->adverse)
 		rc = result_approvals(w, r->campaign, r->uscc, &approvals);
 	if (approvals.failed) /* not a false pledge's event short of one */

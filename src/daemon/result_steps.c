@@ -15,9 +15,7 @@
 #include "inspect/store/ops.h"
 #include "result_answer.h"
 
-/* The reviewer as the roster has them (<p>roster, the roster teams are
- * drawn from). FAIL_LOST, or 0 (an unreadable roster knows no one). */
-static int read_reviewer(struct worker *w, const struct result_step *s,
+int result_roster_member(struct worker *w, const char *id,
 			 const char *qualification, struct reviewer *r)
 {
 	struct roster roster = {0};
@@ -33,7 +31,7 @@ static int read_reviewer(struct worker *w, const struct result_step *s,
 		int q = roster_qualification(&roster, qualification);
 		for (size_t i = 0; i < roster.n; i++) {
 			const struct inspector *in = &roster.v[i];
-			if (strcmp(in->id, s->reviewer))
+			if (strcmp(in->id, id))
 				continue;
 			r->known = true;
 			r->active = in->active;
@@ -148,15 +146,17 @@ static int apply(struct worker *w, const struct result_answer *a,
 	struct tx t;
 	tx_begin(&t, &w->store);
 	if (removed) {
-		const char *field[] = {s->uscc};
+		const char *field[] = {x->field};
 		tx_hdel(&t, KEY_CAMPAIGN_RESULTS, s->campaign, field, 1);
-		tx_hincrby(&t, KEY_CAMPAIGN, s->campaign, "results", -1);
+		if (!strcmp(x->department, x->lead))
+			tx_hincrby(&t, KEY_CAMPAIGN, s->campaign, "results",
+				   -1);
 	} else {
-		result_write(&t, s->campaign, s->uscc, next);
+		result_write(&t, s->campaign, x, next);
 	}
-	result_log(&t, a, s->campaign, s->uscc,
+	result_log(&t, a, s->campaign, s->uscc, x,
 		   *s->reviewer ? s->reviewer
-				: *s->department ? s->department : "entity",
+		   : s->action != ACTION_OBJECT ? s->department : "entity",
 		   removed ? NULL : next, s->reason);
 	switch (s->action) {
 	case ACTION_APPROVE:
@@ -203,10 +203,13 @@ static int decide(struct worker *w, const struct result_answer *a,
 	bool removed = false;
 	struct diag why;
 	diag_init(&why);
-	if (!readable(s, x, &why))
+	if (!readable(s, x, &why) ||
+	    (x->visit->type == REDIS_REPLY_STRING &&
+	     !result_department_fits(w, s->uscc, x, &why)))
 		return result_refuse(w, a, s->campaign, &why);
 	if ((s->action == ACTION_APPROVE || s->action == ACTION_RETURN) &&
-	    read_reviewer(w, s, x->policy.results.review_by, &rv) < 0)
+	    result_roster_member(w, s->reviewer, x->policy.results.review_by,
+				 &rv) < 0)
 		return FAIL_LOST;
 	const struct step_context sx = {
 		&x->policy.results, &w->cat->calendar, w->today,
@@ -239,7 +242,7 @@ int process_result_step(struct worker *w, const struct result_answer *a,
 	diag_init(&err);
 	if (result_step_parse(f, n, &s, &err) < 0)
 		return result_refuse(w, a, s.campaign, &err);
-	int rc = result_context_read(w, s.campaign, s.uscc, &x);
+	int rc = result_context_read(w, s.campaign, s.uscc, s.department, &x);
 	if (rc == 0)
 		rc = decide(w, a, &s, &x);
 	result_context_finish(&x);

@@ -337,12 +337,14 @@ int plan_add_visits(struct tx *t, const struct plan_out *o)
 		b.len = 0;
 		for (size_t k = first; k < last; k++) {
 			char day[11], team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
+			char items[CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
 			at[k - first] = b.len;
 			date_format(p->a[k].day, day);
 			plan_team_text(p, k, team, sizeof(team));
 			assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
-			sb_printf(&b, "%s\x1f%s\x1f%s\x1f%s", day, ids, team,
-				  o->name(k, o->ctx));
+			plan_visit_items(p, k, ',', items, sizeof(items));
+			sb_printf(&b, "%s\x1f%s\x1f%s\x1f%s\x1f%s", day, ids,
+				  team, o->name(k, o->ctx), items);
 			sb_add(&b, "", 1); /* each value NUL-terminated */
 		}
 		if (b.failed)

@@ -12,8 +12,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static struct planned_visit pv;
 		planned_visit_parse(v, size - 1, &pv);
 	} else {
-		static struct result_record rr;
-		result_record_parse(v, size - 1, &rr);
+		/* What reads writes back to what reads the same. */
+		static struct result_record rr, back;
+		if (result_record_parse(v, size - 1, &rr) == 0) {
+			struct strbuf b = {0};
+			result_record_format(&rr, &b);
+			if (!b.failed &&
+			    (result_record_parse(b.s, b.len, &back) != 0 ||
+			     back.version != rr.version ||
+			     back.state != rr.state ||
+			     back.objection != rr.objection ||
+			     back.repaired != rr.repaired ||
+			     strcmp(back.note, rr.note)))
+				__builtin_trap();
+			sb_finish(&b);
+		}
 	}
 	return 0;
 }

@@ -233,7 +233,7 @@ Test(review, a_result_reviewed_corrected_objected_to_and_repaired,
 	 * result; then version 2, public with its day, and on the events. */
 	step(c, "action", "correct", "campaign", "R1", "uscc", u, "department",
 	     "MPA-ZZ", "result", "05", "note", "录入错误", NULL);
-	refused(c, "MPA-ZZ did not run campaign R1");
+	refused(c, "MPA-ZZ checks none of the items of the visit");
 	step(c, "action", "correct", "campaign", "R1", "uscc", u, "department",
 	     "SAMR-ZZ", "result", "02", "note", "录入错误", NULL);
 	refused(c, "nothing to correct");
@@ -410,6 +410,107 @@ Test(review, every_step_is_applied_once_across_kill_9, .timeout = 180)
 		assert_part(c, v[i].uscc, 8, i % 2 ? "1" : "2");
 		assert_part(c, v[i].uscc, 11, i % 2 ? "open" : "corrected");
 	}
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
+
+/* 谁检查、谁录入、谁公开: on a joint visit each department enters the
+ * result of its own items, by one of its own inspectors; the partner's
+ * result is its own record, corrected by it alone, and a line of the
+ * national record under its agency's name. */
+Test(review, joint_visits_take_each_departments_own_result, .timeout = 180)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	redisContext *c;
+	char policies[512];
+	start(&r, &d, &c, policies);
+	submit(c, "type", "campaign", "id", "J1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-017,YJ-004", "date",
+	       "2026-10-09", "window", "2026-10-12..2026-10-23", "entropy",
+	       "j", NULL);
+	cr_assert(wait_status(c, "J1", "published", 20000));
+	/* A visit, its SAMR-ZZ and MPA-ZZ members (the tests' roster: an
+	 * id ending in 9 is MPA-ZZ's). */
+	redisReply *h = cmd(c, "HGETALL {insp}:visits:J1");
+	cr_assert_gt(h->elements, 2);
+	char uscc[19], day[11], samr[8] = "", mpa[8] = "";
+	const char *val = h->element[1]->str;
+	snprintf(uscc, sizeof(uscc), "%s", h->element[0]->str);
+	snprintf(day, sizeof(day), "%.10s", val);
+	cr_assert(strstr(val, "SC-017,YJ-004"), "the visit keeps its items: %s",
+		  val);
+	for (const char *at = val + 11; *at == 't'; at += 5)
+		snprintf(at[3] == '9' ? mpa : samr, 8, "%.4s", at);
+	freeReplyObject(h);
+	cr_assert(samr[0] && mpa[0], "team %s %s", samr, mpa);
+	refusals = 0;
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", samr, "date", day,
+	     "result", "01", NULL);
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", mpa, "date", day,
+	     "result", "13", "department", "MPA-ZZ", NULL);
+	settle(c);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:J1"), 2);
+	cr_assert_eq(cmd_int(c, "HGET {insp}:campaign:J1 results"), 1);
+	char field[64];
+	snprintf(field, sizeof(field), "%s@MPA-ZZ", uscc);
+	redisReply *mine = cmd(c, "HGET {insp}:results:J1 %s", field);
+	cr_assert(mine->str && !strncmp(mine->str + 11, "13\x1f", 3));
+	freeReplyObject(mine);
+	/* Only MPA-ZZ's result is adverse: its event names MPA-ZZ. */
+	cr_assert(wait_xlen(c, "credit:events", 1, 5000));
+	static char who[8][64];
+	cr_assert_eq(stream_values(c, "credit:events", "department", who, 8),
+		     1);
+	cr_assert_str_eq(who[0], "MPA-ZZ");
+	/* Refused: an inspector of another department, a second result, a
+	 * department with no item on the visit. */
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", samr, "date", day,
+	     "result", "01", "department", "MPA-ZZ", NULL);
+	refused(c, "already recorded");
+	snprintf(field, sizeof(field), "%s is not of MPA-ZZ", samr);
+	cr_assert_eq(cmd_int(c, "HDEL {insp}:results:J1 %s@MPA-ZZ", uscc), 1);
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", samr, "date", day,
+	     "result", "01", "department", "MPA-ZZ", NULL);
+	refused(c, field);
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", mpa, "date", day,
+	     "result", "13", "department", "MPA-ZZ", NULL);
+	settle(c);
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", mpa, "date", day,
+	     "result", "01", "department", "CUSTOMS-ZZ", NULL);
+	refused(c, "CUSTOMS-ZZ checks none of the items");
+	/* MPA-ZZ corrects its own result; SAMR-ZZ's stands. */
+	step(c, "action", "correct", "campaign", "J1", "uscc", uscc,
+	     "department", "MPA-ZZ", "result", "05", "note", "复核", NULL);
+	settle(c);
+	mine = cmd(c, "HGET {insp}:results:J1 %s@MPA-ZZ", uscc);
+	cr_assert(!strncmp(mine->str + 11, "05\x1f", 3), "%s", mine->str);
+	freeReplyObject(mine);
+	mine = cmd(c, "HGET {insp}:results:J1 %s", uscc);
+	cr_assert(!strncmp(mine->str + 11, "01\x1f", 3), "%s", mine->str);
+	freeReplyObject(mine);
+	/* The national record: a line for each department's result. */
+	char dir[600];
+	snprintf(dir, sizeof(dir), "%s/public", r.dir);
+	cr_assert_eq(run(out, sizeof(out), "%s export --config %s --campaign "
+			 "J1 --format national-csv --out %s", INSPECTCTL_PATH,
+			 d.config, dir), 0, "%s", out);
+	snprintf(dir, sizeof(dir), "%s/public/J1.national.csv", r.dir);
+	char *nat = slurp(dir);
+	char line[256];
+	snprintf(line, sizeof(line), "%s,", uscc);
+	const char *first = strstr(nat, line);
+	cr_assert(first && strstr(first + 1, line), "%s", nat);
+	/* (No departments list here: agencies by their codes.) */
+	snprintf(line, sizeof(line), ",SAMR-ZZ,不定向抽查,%s,未发现问题\r\n",
+		 day);
+	cr_assert(strstr(nat, line), "%s", nat);
+	snprintf(line, sizeof(line), ",MPA-ZZ,不定向抽查,%s,发现问题已责令改正"
+		 "\r\n", day);
+	cr_assert(strstr(nat, line), "%s", nat);
+	free(nat);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);

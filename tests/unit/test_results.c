@@ -210,9 +210,9 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	struct disclosure_row rows[2] = {
 		{"91440304MA5F00000A", "A, \"B\" & <C>", day("2026-11-03"),
 		 "甲 A1, 乙 A2", adverse, day("2026-11-03"), NULL, 0,
-		 OBJECTION_NONE, 0, 0},
+		 OBJECTION_NONE, 0, 0, NULL},
 		{"91440304MA5F00000B", "某公司\n分店", day("2026-11-04"), NULL,
-		 NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0},
+		 NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0, NULL},
 	};
 	struct disclosure_item items[1] = {{"SC-001", "营业执照", "0.25"}};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
@@ -301,13 +301,13 @@ Test(results, exports_defuse_formulas_and_bad_bytes)
 {
 	struct disclosure_row rows[] = {
 		{"91440304MA5F00000A", "=HYPERLINK(\"http://x\",\"y\")",
-		 0, NULL, NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0},
+		 0, NULL, NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0, NULL},
 		{"91440304MA5F00000B", "@SUM(A1)", 0, NULL, NULL, 0, NULL, 0,
-		 OBJECTION_NONE, 0, 0},
+		 OBJECTION_NONE, 0, 0, NULL},
 		{"91440304MA5F00000C", "-1+2", 0, NULL, NULL, 0, NULL, 0,
-		 OBJECTION_NONE, 0, 0},
+		 OBJECTION_NONE, 0, 0, NULL},
 		{"91440304MA5F00000D", "\xb9\xab\xff公司", 0, NULL, NULL, 0, NULL, 0,
-		 OBJECTION_NONE, 0, 0},
+		 OBJECTION_NONE, 0, 0, NULL},
 	};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", "", NULL, 0, 100, 4, 0, "aa", "bb", "cc",

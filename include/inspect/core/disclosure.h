@@ -34,6 +34,10 @@ struct disclosure_row {
 	enum objection_state objection;
 	int32_t objection_day;
 	int32_t publication_ended;
+	/* A partner department's result on a joint visit (its own items),
+	 * in the national record: its agency's name; NULL for the
+	 * campaign's department. */
+	const char *agency;
 };
 
 struct disclosure {

@@ -39,7 +39,9 @@ struct result_step {
 	char campaign[SEED_MAX_ID + 1];
 	char uscc[USCC_LEN + 1];
 	char reviewer[RESULT_ID_LEN + 1];    /* approve, return */
-	char department[SEED_MAX_ID + 1];    /* correct, answer, repair */
+	/* correct, answer, repair: the department acting; approve, return,
+	 * object: whose result (optional: the campaign's). */
+	char department[SEED_MAX_ID + 1];
 	const struct result_code *result;    /* correct; answer corrected */
 	int32_t date;                        /* correct: DATE_NONE keeps it */
 	bool upheld;                         /* answer */
@@ -63,7 +65,8 @@ struct step_context {
 	const struct result_rules *rules;
 	const struct calendar *cal;
 	int32_t today;
-	const char *department;  /* the campaign's */
+	const char *department;  /* whose result it is: the campaign's, or a
+				  * partner's on a joint visit */
 	bool pledge;             /* a pledge campaign (results.h) */
 	const struct result_record *current; /* NULL: none in */
 	const struct reviewer *reviewer;     /* approve, return */

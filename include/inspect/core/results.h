@@ -42,6 +42,9 @@ const struct result_code *result_code_find(const char *code, size_t len);
 
 struct result_entry {
 	char campaign[SEED_MAX_ID + 1];
+	/* The department whose items the result is of: "" for the
+	 * campaign's; another for its items on a joint visit. */
+	char department[SEED_MAX_ID + 1];
 	char uscc[USCC_LEN + 1];
 	char inspector[RESULT_ID_LEN + 1];
 	int32_t date;
@@ -50,7 +53,7 @@ struct result_entry {
 };
 
 /* Parses a results stream entry (campaign, uscc, inspector, date, result,
- * note optional). Returns 0, or -1 with one line naming the field. The
+ * note and department optional). Returns 0, or -1 with one line naming the field. The
  * campaign is filled as soon as it is valid, so a refusal can name it. */
 int result_parse(const struct entry_field *f, size_t n,
 		 struct result_entry *ret, struct diag *err);
@@ -60,14 +63,17 @@ int result_parse(const struct entry_field *f, size_t n,
 int result_text_check(const char *v, size_t len, struct diag *why);
 
 /* A planned visit as the campaign's visits hash keeps it (value of
- * <p>visits:<campaign>, field uscc): "date\x1fids\x1fteam\x1fname", ids
- * separated by ';', team as "name badge, name badge". */
+ * <p>visits:<campaign>, field uscc): "date\x1fids\x1fteam\x1fname
+ * \x1fitems", ids separated by ';', team as "name badge, name badge",
+ * items the codes the visit checks separated by ',' (absent from visits
+ * published before they were kept). */
 struct planned_visit {
 	int32_t date;
 	char ids[TEAM_MAX][RESULT_ID_LEN + 1];
 	unsigned n_ids;
 	char team[TEAM_MAX * 140];
 	char name[512];
+	char items[CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
 };
 
 /* The team text of a visit left to another campaign's (a merged visit):
