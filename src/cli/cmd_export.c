@@ -101,6 +101,8 @@ static void public_result(struct disclosure_row *r,
 	r->objection = rr->objection;
 	r->objection_day = rr->objection == OBJECTION_NONE
 				   ? 0 : rr->objection_day;
+	r->follow_up = rr->follow_up_outcome;
+	r->follow_up_done = rr->follow_up_outcome ? rr->follow_up_done : 0;
 }
 
 static int build_rows(const struct campaign_view *v, bool teams,
@@ -177,6 +179,8 @@ static int add_partner_rows(const struct campaign_view *v,
 			r.result = NULL;
 			r.corrected = r.objection_day = r.publication_ended = 0;
 			r.objection = OBJECTION_NONE;
+			r.follow_up = NULL;
+			r.follow_up_done = 0;
 			public_result(&r, &rr, rules, today);
 			const char *dept = f->str + USCC_LEN + 1;
 			const char *name = department_name(departments, dept);

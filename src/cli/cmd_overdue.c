@@ -28,6 +28,33 @@ static void print_row(const struct campaign_row *row,
 	       result_status_names[status]);
 }
 
+/* Follow-ups (后续处置) without their outcome: how many, and those past
+ * their day, each printed. -1 if a stored result is unreadable. */
+static int follow_ups(const struct campaign_view *v, const char *id,
+		      int32_t today, size_t *open, size_t *late)
+{
+	*open = *late = 0;
+	for (size_t k = 0; k < v->n; k++) {
+		struct planned_visit pv;
+		struct result_record rr;
+		bool has;
+		if (!campaign_row_parse(&v->rows[k], &pv, &rr, &has))
+			return -1;
+		if (!has || rr.follow_up_due == DATE_NONE ||
+		    rr.follow_up_outcome)
+			continue;
+		(*open)++;
+		if (today <= rr.follow_up_due)
+			continue;
+		(*late)++;
+		char due[11];
+		date_format(rr.follow_up_due, due);
+		printf("%s  %s  %s  follow-up due %s  overdue: %s\n", id,
+		       v->rows[k].uscc, pv.name, due, rr.follow_up);
+	}
+	return 0;
+}
+
 static int one_campaign(struct store *s, const struct config *cfg,
 			const struct calendar *cal, const char *id,
 			int32_t today, unsigned within)
@@ -47,14 +74,18 @@ static int one_campaign(struct store *s, const struct config *cfg,
 		return EXIT_INPUT;
 	}
 	const struct deadline_day on = {cal, today, within};
+	size_t open = 0, late = 0;
 	r = campaign_view_deadlines(&v, &on, n, print_row, (void *)id);
+	if (r == 0)
+		r = follow_ups(&v, id, today, &open, &late);
 	if (r == 0)
 		printf("campaign %s: %zu visits: %zu on time, %zu late, %zu "
 		       "pending, %zu at risk, %zu overdue, %zu beyond the "
-		       "calendars, %zu in review\n", id, v.n,
+		       "calendars, %zu in review; %zu follow-ups open, %zu "
+		       "past their day\n", id, v.n,
 		       n[RESULT_ON_TIME], n[RESULT_LATE], n[RESULT_PENDING],
 		       n[RESULT_AT_RISK], n[RESULT_OVERDUE],
-		       n[RESULT_NO_CALENDAR], n[RESULT_IN_REVIEW]);
+		       n[RESULT_NO_CALENDAR], n[RESULT_IN_REVIEW], open, late);
 	else
 		fprintf(stderr, "inspectctl: campaign %s: a stored visit or "
 			"result is unreadable\n", id);

@@ -88,7 +88,8 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 	if (d->teams_disclosed)
 		sb_puts(b, "team,");
 	sb_puts(b, "result,result_text,result_date,corrected,objection,"
-		   "objection_date,publication_ended\r\n");
+		   "objection_date,publication_ended,follow_up,"
+		   "follow_up_date\r\n");
 	for (size_t k = 0; k < d->n; k++) {
 		const struct disclosure_row *r = &d->rows[k];
 		char day[11], rday[11];
@@ -116,7 +117,11 @@ void disclosure_csv(const struct disclosure *d, struct strbuf *b)
 		csv_field(b, corrected, false);
 		csv_field(b, objection_state_names[r->objection], false);
 		csv_field(b, objected, false);
-		csv_field(b, ended, true);
+		csv_field(b, ended, false);
+		char done[11];
+		day_or_empty(r->follow_up_done, done);
+		csv_field(b, r->follow_up ? r->follow_up->zh : "", false);
+		csv_field(b, done, true);
 	}
 	b->failed |= items.failed;
 	sb_finish(&items);
@@ -184,12 +189,14 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 			sb_puts(b, "{");
 			json_member(b, "code", r->result->code, true);
 			json_member(b, "text", r->result->zh, true);
-			json_member(b, "date", rday, r->corrected || r->objection);
+			json_member(b, "date", rday,
+				    r->corrected || r->objection || r->follow_up);
 			char day2[11];
 			if (r->corrected) {
 				day_or_empty(r->corrected, day2);
 				json_member(b, "corrected", day2,
-					    r->objection != OBJECTION_NONE);
+					    r->objection != OBJECTION_NONE ||
+						    r->follow_up);
 			}
 			if (r->objection) {
 				day_or_empty(r->objection_day, day2);
@@ -197,6 +204,13 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 				json_member(b, "state",
 					    objection_state_names[r->objection],
 					    true);
+				json_member(b, "date", day2, false);
+				sb_puts(b, r->follow_up ? "}," : "}");
+			}
+			if (r->follow_up) {
+				day_or_empty(r->follow_up_done, day2);
+				sb_puts(b, "\"follow_up\":{");
+				json_member(b, "outcome", r->follow_up->zh, true);
 				json_member(b, "date", day2, false);
 				sb_puts(b, "}");
 			}
@@ -296,6 +310,12 @@ static void html_rows(const struct disclosure *d, struct strbuf *b)
 				sb_printf(b, " <span class=\"objection\">%s "
 					  "%s</span>",
 					  objection_words[r->objection], when);
+			}
+			if (r->follow_up) {
+				day_or_empty(r->follow_up_done, when);
+				sb_printf(b, " <span class=\"follow-up\">后续处置："
+					  "%s follow-up %s</span>",
+					  r->follow_up->zh, when);
 			}
 			sb_printf(b, "</td><td>%s</td></tr>\n", rday);
 		} else if (r->publication_ended) {

@@ -8,11 +8,13 @@
 
 const char *const result_action_names[] = {
 	"result", "approve", "return", "correct", "object", "answer", "repair",
+	"follow_up",
 };
 
 #define BIT(a) (1u << (a))
 #define REVIEW (BIT(ACTION_APPROVE) | BIT(ACTION_RETURN))
-#define BY_DEPT (BIT(ACTION_CORRECT) | BIT(ACTION_ANSWER) | BIT(ACTION_REPAIR))
+#define BY_DEPT (BIT(ACTION_CORRECT) | BIT(ACTION_ANSWER) | \
+		 BIT(ACTION_REPAIR) | BIT(ACTION_FOLLOW_UP))
 #define STEPS (REVIEW | BY_DEPT | BIT(ACTION_OBJECT))
 
 static bool named(const struct entry_field *f, const char *name)
@@ -33,7 +35,7 @@ enum result_action result_entry_action(const struct entry_field *f, size_t n,
 				    f[i].value_len))
 				return (enum result_action)a;
 		diag_add(err, "field action: must be result, approve, return, "
-			 "correct, object, answer or repair");
+			 "correct, object, answer, repair or follow_up");
 		return ACTIONS;
 	}
 	return ACTION_RESULT;
@@ -108,6 +110,15 @@ static int p_outcome(const char *v, size_t len, struct result_step *s,
 	return 0;
 }
 
+static int p_follow_up_outcome(const char *v, size_t len,
+			       struct result_step *s, struct diag *why)
+{
+	s->outcome = follow_up_outcome_find(v, len);
+	return s->outcome ? 0
+			  : diag_add(why, "must be rectified, case_filed, "
+				     "transferred or closed");
+}
+
 static int p_reason(const char *v, size_t len, struct result_step *s,
 		    struct diag *why)
 {
@@ -138,7 +149,10 @@ static const struct {
 	 BIT(ACTION_CORRECT)},
 	{"date", p_date, BIT(ACTION_CORRECT) | BIT(ACTION_ANSWER), 0},
 	{"outcome", p_outcome, BIT(ACTION_ANSWER), BIT(ACTION_ANSWER)},
-	{"note", p_reason, REVIEW | BY_DEPT, BY_DEPT | BIT(ACTION_RETURN)},
+	{"follow_up_outcome", p_follow_up_outcome, BIT(ACTION_FOLLOW_UP),
+	 BIT(ACTION_FOLLOW_UP)},
+	{"note", p_reason, REVIEW | BY_DEPT,
+	 (BY_DEPT & ~BIT(ACTION_FOLLOW_UP)) | BIT(ACTION_RETURN)},
 	{"statement", p_reason, BIT(ACTION_OBJECT), BIT(ACTION_OBJECT)},
 };
 #define N_FIELDS (sizeof(fields) / sizeof(*fields))
@@ -253,7 +267,10 @@ static int check_public(const struct result_step *s,
 		return diag_add(why, "field uscc: the result of %s waits for "
 				"review and is not public", s->uscc);
 	int32_t until = result_public_until(c, x->rules->adverse_years);
-	if (until != DATE_NONE && x->today >= until)
+	/* A follow-up is recorded whether or not the result is still
+	 * public. */
+	if (s->action != ACTION_FOLLOW_UP && until != DATE_NONE &&
+	    x->today >= until)
 		return refuse_day(why, "field uscc: the result's publication "
 				  "ended on %s", until);
 	return 0;
@@ -333,6 +350,16 @@ static int apply(const struct result_step *s, const struct step_context *x,
 					    : OBJECTION_CORRECTED;
 		next->objection_day = x->today;
 		return s->upheld ? 0 : correct(s, x, next, why);
+	case ACTION_FOLLOW_UP:
+		if (c->follow_up_due == DATE_NONE)
+			return diag_add(why, "field uscc: the result of %s "
+					"left nothing to follow up", s->uscc);
+		if (c->follow_up_outcome)
+			return refuse_day(why, "field uscc: its follow-up was "
+					  "recorded on %s", c->follow_up_done);
+		next->follow_up_outcome = s->outcome;
+		next->follow_up_done = x->today;
+		return 0;
 	case ACTION_REPAIR:
 		if (!c->result->adverse)
 			return diag_add(why, "field uscc: the result of %s is "

@@ -49,6 +49,33 @@ const struct result_code result_codes[] = {
 };
 const size_t n_result_codes = sizeof(result_codes) / sizeof(*result_codes);
 
+const char *const method_names[] = {"", "onsite", "documents", "online",
+				    "sampling", "third_party"};
+const char *const method_zh[] = {"", "现场检查", "书面检查", "网络检查",
+				 "抽样检验", "委托第三方"};
+
+/* Follow-up outcomes (后续处置结果): rectified on order, a case filed
+ * for administrative penalty, handed to the competent authority, or
+ * closed otherwise. */
+const struct follow_up_outcome follow_up_outcomes[] = {
+	{"rectified", "已整改"},
+	{"case_filed", "已立案查处"},
+	{"transferred", "已移送有关部门"},
+	{"closed", "已处置完毕"},
+};
+const size_t n_follow_up_outcomes =
+	sizeof(follow_up_outcomes) / sizeof(*follow_up_outcomes);
+
+const struct follow_up_outcome *follow_up_outcome_find(const char *code,
+						       size_t len)
+{
+	for (size_t i = 0; i < n_follow_up_outcomes; i++)
+		if (strlen(follow_up_outcomes[i].code) == len &&
+		    !memcmp(follow_up_outcomes[i].code, code, len))
+			return &follow_up_outcomes[i];
+	return NULL;
+}
+
 const struct result_code *result_code_find(const char *code, size_t len)
 {
 	for (size_t i = 0; i < n_result_codes; i++)
@@ -135,14 +162,53 @@ int result_text_check(const char *v, size_t len, struct diag *why)
 	return 0;
 }
 
-static int p_note(const char *v, size_t len, struct result_entry *r,
-		  struct diag *why)
+static int text_into(const char *v, size_t len, char *out, struct diag *why)
 {
 	if (result_text_check(v, len, why) < 0)
 		return FAIL_INVALID;
-	memcpy(r->note, v, len);
-	r->note[len] = '\0';
+	memcpy(out, v, len);
+	out[len] = '\0';
 	return 0;
+}
+
+static int p_note(const char *v, size_t len, struct result_entry *r,
+		  struct diag *why)
+{
+	return text_into(v, len, r->note, why);
+}
+
+static int p_findings(const char *v, size_t len, struct result_entry *r,
+		      struct diag *why)
+{
+	return text_into(v, len, r->findings, why);
+}
+
+static int p_follow_up(const char *v, size_t len, struct result_entry *r,
+		       struct diag *why)
+{
+	return len ? text_into(v, len, r->follow_up, why)
+		   : diag_add(why, "is empty");
+}
+
+static int p_follow_up_due(const char *v, size_t len, struct result_entry *r,
+			   struct diag *why)
+{
+	return date_parse(v, (unsigned)len, &r->follow_up_due)
+		       ? 0
+		       : diag_add(why, "must be a date YYYY-MM-DD");
+}
+
+static int p_method(const char *v, size_t len, struct result_entry *r,
+		    struct diag *why)
+{
+	for (int m = 1; m < METHODS; m++)
+		if (strlen(method_names[m]) == len &&
+		    !memcmp(method_names[m], v, len)) {
+			r->method = (enum inspection_method)m;
+			return 0;
+		}
+	return diag_add(why, "must be onsite, documents, online, sampling "
+			"or third_party");
 }
 
 static const struct {
@@ -155,15 +221,40 @@ static const struct {
 	{"inspector", p_inspector, true}, {"date", p_date, true},
 	{"result", p_result, true},	 {"note", p_note, false},
 	{"department", p_department, false},
+	{"method", p_method, false},	 {"findings", p_findings, false},
+	{"follow_up", p_follow_up, false},
+	{"follow_up_due", p_follow_up_due, false},
 };
 #define N_FIELDS (sizeof(fields) / sizeof(*fields))
+
+/* A follow-up is the pair of its text and day; a problem left for
+ * follow-up (11) has one; a result that found no problem has none. */
+static int follow_up_check(const struct result_entry *r, struct diag *err)
+{
+	bool text = r->follow_up[0], day = r->follow_up_due != DATE_NONE;
+	if (text != day)
+		return diag_add(err, "field %s: missing (a follow-up is its "
+				"text and its day)",
+				text ? "follow_up_due" : "follow_up");
+	if (!text && !strcmp(r->result->code, "11"))
+		return diag_add(err, "field follow_up: missing (result 11 "
+				"leaves the problem to a follow-up: say what "
+				"and by when, follow_up_due)");
+	if (text && r->result->finding != FINDING_PROBLEM)
+		return diag_add(err, "field follow_up: result %s found no "
+				"problem to follow up", r->result->code);
+	if (day && r->follow_up_due < r->date)
+		return diag_add(err, "field follow_up_due: before the "
+				"inspection");
+	return 0;
+}
 
 int result_parse(const struct entry_field *f, size_t n,
 		 struct result_entry *r, struct diag *err)
 {
 	bool seen[N_FIELDS] = {false};
 	memset(r, 0, sizeof(*r));
-	r->date = DATE_NONE;
+	r->date = r->follow_up_due = DATE_NONE;
 	if (n > CAMPAIGN_MAX_FIELDS)
 		return diag_add(err, "entry has more than %d fields",
 				CAMPAIGN_MAX_FIELDS);
@@ -198,7 +289,7 @@ int result_parse(const struct entry_field *f, size_t n,
 		if (fields[k].required && !seen[k])
 			return diag_add(err, "field %s: missing",
 					fields[k].name);
-	return 0;
+	return follow_up_check(r, err);
 }
 
 /* Copies the next 0x1f-separated part of [*at, end) into out. */
@@ -302,6 +393,33 @@ static bool date_part(const char **at, const char *end, int32_t *day)
 	return !*s || date_parse(s, (unsigned)strlen(s), day);
 }
 
+/* The record form's parts. */
+static bool form_parts(const char **at, const char *end,
+		       struct result_record *r)
+{
+	char method[16], outcome[16];
+	if (!next_part(at, end, method, sizeof(method)))
+		return false;
+	unsigned m = 0;
+	while (m < METHODS && strcmp(method_names[m], method))
+		m++;
+	if (m == METHODS)
+		return false;
+	r->method = (enum inspection_method)m;
+	if (!date_part(at, end, &r->follow_up_due) ||
+	    !next_part(at, end, outcome, sizeof(outcome)))
+		return false;
+	r->follow_up_outcome =
+		*outcome ? follow_up_outcome_find(outcome, strlen(outcome))
+			 : NULL;
+	return (!*outcome || r->follow_up_outcome) &&
+	       date_part(at, end, &r->follow_up_done) &&
+	       next_part(at, end, r->findings, sizeof(r->findings)) &&
+	       next_part(at, end, r->follow_up, sizeof(r->follow_up)) &&
+	       (r->follow_up_outcome != NULL) ==
+		       (r->follow_up_done != DATE_NONE);
+}
+
 /* The parts written since results are reviewed and corrected. */
 static bool lifecycle_parts(const char **at, const char *end,
 			    struct result_record *r)
@@ -333,7 +451,8 @@ static bool lifecycle_parts(const char **at, const char *end,
 	r->objection = (enum objection_state)k;
 	return date_part(at, end, &r->objection_day) &&
 	       date_part(at, end, &r->objection_due) &&
-	       date_part(at, end, &r->repaired) && *at == end &&
+	       date_part(at, end, &r->repaired) &&
+	       (*at == end || form_parts(at, end, r)) && *at == end &&
 	       (r->state == RESULT_PUBLISHED) == (r->published != DATE_NONE);
 }
 
@@ -357,6 +476,7 @@ int result_record_parse(const char *value, size_t len,
 	bool six = !sep;
 	if (!next_part(&at, end, r->note, sizeof(r->note)))
 		return -1;
+	r->follow_up_due = r->follow_up_done = DATE_NONE;
 	if (six) {
 		r->state = RESULT_PUBLISHED;
 		r->version = 1;
@@ -391,6 +511,12 @@ void result_record_format(const struct result_record *r, struct strbuf *out)
 	date_or_none(out, r->objection_day);
 	date_or_none(out, r->objection_due);
 	date_or_none(out, r->repaired);
+	sb_printf(out, "\x1f%s", method_names[r->method]);
+	date_or_none(out, r->follow_up_due);
+	sb_printf(out, "\x1f%s", r->follow_up_outcome
+				       ? r->follow_up_outcome->code : "");
+	date_or_none(out, r->follow_up_done);
+	sb_printf(out, "\x1f%s\x1f%s", r->findings, r->follow_up);
 }
 
 int32_t result_public_until(const struct result_record *r,

@@ -86,8 +86,9 @@ void result_public_event(struct tx *t, const char *type,
 		KV("result_text", r->result->zh),
 		KV("on_time", on_time ? "1" : "0"),
 		KV("department", department),
+		KV("method", method_names[r->method]),
 	};
-	tx_xadd(t, KEY_PUBLIC, NULL, public, 9);
+	tx_xadd(t, KEY_PUBLIC, NULL, public, 10);
 }
 
 /* Recorded; then, unless the policy asks for review, public and to the
@@ -106,6 +107,11 @@ static int accept(struct worker *w, const struct result_answer *a,
 	snprintf(rec.inspector, sizeof(rec.inspector), "%s", r->inspector);
 	snprintf(rec.entry, sizeof(rec.entry), "%s", a->entry_id);
 	snprintf(rec.note, sizeof(rec.note), "%s", r->note);
+	rec.method = r->method;
+	snprintf(rec.findings, sizeof(rec.findings), "%s", r->findings);
+	snprintf(rec.follow_up, sizeof(rec.follow_up), "%s", r->follow_up);
+	rec.follow_up_due = r->follow_up_due;
+	rec.follow_up_done = DATE_NONE;
 	if (rec.state == RESULT_PUBLISHED)
 		rec.published = w->today;
 	/* The public stream, the outbox and the log: streams, or nothing is
@@ -157,8 +163,10 @@ void result_publish(struct tx *t, const struct result_context *x,
 		    const struct result_record *rec, const char *entry,
 		    const char *approvals, int32_t today)
 {
-	char day[11];
+	char day[11], due[11] = "";
 	date_format(rec->date, day);
+	if (rec->follow_up_due != DATE_NONE)
+		date_format(rec->follow_up_due, due);
 	/* What the public sees: no note (it may name people), no inspector. */
 	result_public_event(t, "result", campaign, uscc, x->department,
 			    x->v.name, rec, today <= x->deadline);
@@ -173,12 +181,16 @@ void result_publish(struct tx *t, const struct result_context *x,
 		KV("inspector", rec->inspector),
 		KV("note", rec->note),
 		KV("entry", entry),
+		KV("method", method_names[rec->method]),
+		KV("findings", rec->findings),
+		KV("follow_up", rec->follow_up),
+		KV("follow_up_due", due),
 		KV("approvals", approvals),
 	};
 	/* A false pledge names the approvals to revoke. */
 	if (rec->result->adverse)
 		tx_xadd(t, KEY_OUTBOX, NULL, event,
-			rec->result->pledge ? 11 : 10);
+			rec->result->pledge ? 15 : 14);
 }
 
 int result_context_read(struct worker *w, const char *campaign,

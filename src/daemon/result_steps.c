@@ -131,6 +131,36 @@ static void step_events(struct tx *t, const char *type, const char *outbox,
 			ev[7], ev[8], ev[9], ev[10], ev[11]}, 11);
 }
 
+/* A follow-up's outcome: public (the outcome and its day, whether by the
+ * day set), and to the credit platform with the note. */
+static void follow_up_events(struct tx *t, const struct result_step *s,
+			     const struct result_context *x,
+			     const struct result_record *next,
+			     const char *entry, const char *today,
+			     bool on_time)
+{
+	char due[11];
+	date_format(next->follow_up_due, due);
+	const struct kv ev[] = {
+		KV("type", "follow_up_done"),
+		KV("campaign", s->campaign),
+		KV("uscc", s->uscc),
+		KV("name", x->v.name),
+		KV("day", today),
+		KV("due", due),
+		KV("outcome", next->follow_up_outcome->code),
+		KV("outcome_text", next->follow_up_outcome->zh),
+		KV("on_time", on_time ? "1" : "0"),
+		KV("department", x->department),
+		KV("note", s->reason),
+		KV("entry", entry),
+	};
+	tx_xadd(t, KEY_PUBLIC, NULL, ev, 10);
+	tx_xadd(t, KEY_OUTBOX, NULL, (const struct kv[]){
+			KV("type", "inspection_follow_up"), ev[1], ev[2], ev[4],
+			ev[5], ev[6], ev[7], ev[8], ev[9], ev[10], ev[11]}, 11);
+}
+
 /* The step applied: the record (or its removal), the log, the events. */
 static int apply(struct worker *w, const struct result_answer *a,
 		 const struct result_step *s, const struct result_context *x,
@@ -176,6 +206,10 @@ static int apply(struct worker *w, const struct result_answer *a,
 		break;
 	case ACTION_CORRECT:
 		corrected_events(&t, s, x, next, a->entry_id, today);
+		break;
+	case ACTION_FOLLOW_UP:
+		follow_up_events(&t, s, x, next, a->entry_id, today,
+				 w->today <= next->follow_up_due);
 		break;
 	case ACTION_REPAIR:
 		step_events(&t, "result_publication_ended",

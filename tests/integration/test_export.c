@@ -121,8 +121,8 @@ Test(export, the_disclosure_holds_what_the_public_may_see, .timeout = 180)
 	cr_assert(!strncmp(csv, "campaign,department,agency,task_type,items,window,"
 			   "calendar,uscc,name,date,result,result_text,"
 			   "result_date,corrected,objection,objection_date,"
-			   "publication_ended\r\n", 157),
-		  "%.160s", csv);
+			   "publication_ended,follow_up,follow_up_date\r\n", 184),
+		  "%.190s", csv);
 	cr_assert(strstr(csv, ",SAMR-ZZ,郑州市市场监督管理局,"), "%.300s", csv);
 	cr_assert_eq((long long)count_of(csv, "\r\n"), selected + 1);
 	cr_assert_eq(count_of(csv, ",01,未发现问题,"), 3);

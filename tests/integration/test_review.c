@@ -516,3 +516,78 @@ Test(review, joint_visits_take_each_departments_own_result, .timeout = 180)
 	redisFree(c);
 	redis_finish(&r);
 }
+
+/* The record form: how the inspection was made, what it found, and a
+ * follow-up (后续处置) with its own day and outcome; a result 11 needs
+ * one, a result that found nothing takes none. */
+Test(review, follow_ups_have_their_day_and_outcome, .timeout = 180)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	redisContext *c;
+	char policies[512];
+	start(&r, &d, &c, policies);
+	submit(c, "type", "campaign", "id", "F1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date",
+	       "2026-10-09", "window", "2026-10-12..2026-10-23", "entropy",
+	       "f", NULL);
+	cr_assert(wait_status(c, "F1", "published", 20000));
+	static struct visit v[512];
+	size_t n = read_visits(c, "F1", v, 512);
+	cr_assert_gt(n, 2);
+	refusals = 0;
+	step(c, "campaign", "F1", "uscc", v[0].uscc, "inspector",
+	     v[0].inspector, "date", v[0].date, "result", "11", NULL);
+	refused(c, "field follow_up: missing (result 11");
+	step(c, "campaign", "F1", "uscc", v[0].uscc, "inspector",
+	     v[0].inspector, "date", v[0].date, "result", "01", "follow_up",
+	     "复查", "follow_up_due", "2026-11-30", NULL);
+	refused(c, "result 01 found no problem to follow up");
+	step(c, "campaign", "F1", "uscc", v[0].uscc, "inspector",
+	     v[0].inspector, "date", v[0].date, "result", "11", "method",
+	     "onsite", "findings", "未按规定公示年度报告", "follow_up",
+	     "责令限期补报", "follow_up_due", "2026-11-13", NULL);
+	step(c, "campaign", "F1", "uscc", v[1].uscc, "inspector",
+	     v[1].inspector, "date", v[1].date, "result", "05", "method",
+	     "telepathy", NULL);
+	refused(c, "field method: must be onsite");
+	settle(c);
+	/* Open and past its day: overdue lists it. */
+	cr_assert_eq(run(out, sizeof(out), "%s overdue --config %s --campaign "
+			 "F1", INSPECTCTL_PATH, d.config), 0, "%s", out);
+	cr_assert(strstr(out, "follow-up due 2026-11-13  overdue: 责令限期补报"),
+		  "%s", out);
+	cr_assert(strstr(out, "1 follow-ups open, 1 past their day"), "%s",
+		  out);
+	/* Its outcome, once; public with whether it was on time. */
+	step(c, "action", "follow_up", "campaign", "F1", "uscc", v[0].uscc,
+	     "department", "SAMR-ZZ", "follow_up_outcome", "prosecuted", NULL);
+	refused(c, "field follow_up_outcome: must be rectified");
+	step(c, "action", "follow_up", "campaign", "F1", "uscc", v[1].uscc,
+	     "department", "SAMR-ZZ", "follow_up_outcome", "closed", NULL);
+	refused(c, "no result of");
+	step(c, "action", "follow_up", "campaign", "F1", "uscc", v[0].uscc,
+	     "department", "SAMR-ZZ", "follow_up_outcome", "case_filed",
+	     "note", "已立案", NULL);
+	settle(c);
+	step(c, "action", "follow_up", "campaign", "F1", "uscc", v[0].uscc,
+	     "department", "SAMR-ZZ", "follow_up_outcome", "closed", NULL);
+	refused(c, "its follow-up was recorded on");
+	cr_assert_eq(count_type(c, "{insp}:public", "follow_up_done"), 1);
+	static char late[4][64];
+	cr_assert_eq(stream_values(c, "{insp}:public", "on_time", late, 4), 2);
+	cr_assert_str_eq(late[1], "0");
+	cr_assert(wait_xlen(c, "credit:events", 2, 5000));
+	cr_assert_eq(count_type(c, "credit:events", "inspection_follow_up"), 1);
+	static char method[4][64];
+	stream_values(c, "credit:events", "method", method, 4);
+	cr_assert_str_eq(method[0], "onsite");
+	cr_assert_eq(run(out, sizeof(out), "%s overdue --config %s --campaign "
+			 "F1", INSPECTCTL_PATH, d.config), 0, "%s", out);
+	cr_assert(strstr(out, "0 follow-ups open, 0 past their day"), "%s",
+		  out);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}

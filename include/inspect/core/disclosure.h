@@ -34,6 +34,9 @@ struct disclosure_row {
 	enum objection_state objection;
 	int32_t objection_day;
 	int32_t publication_ended;
+	/* A follow-up's outcome (后续处置) and its day, or NULL and 0. */
+	const struct follow_up_outcome *follow_up;
+	int32_t follow_up_done;
 	/* A partner department's result on a joint visit (its own items),
 	 * in the national record: its agency's name; NULL for the
 	 * campaign's department. */

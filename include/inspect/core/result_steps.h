@@ -25,6 +25,7 @@ enum result_action {
 	ACTION_OBJECT,  /* the entity objects to a published result (异议) */
 	ACTION_ANSWER,  /* the department answers the objection */
 	ACTION_REPAIR,  /* credit repair: an adverse result's publication ends */
+	ACTION_FOLLOW_UP, /* the department records its follow-up's outcome */
 	ACTIONS
 };
 extern const char *const result_action_names[];
@@ -45,6 +46,7 @@ struct result_step {
 	const struct result_code *result;    /* correct; answer corrected */
 	int32_t date;                        /* correct: DATE_NONE keeps it */
 	bool upheld;                         /* answer */
+	const struct follow_up_outcome *outcome; /* follow_up */
 	char reason[RESULT_MAX_NOTE + 1];    /* the entity's statement for
 					      * object */
 };

@@ -40,6 +40,24 @@ extern const struct result_code result_codes[];
 extern const size_t n_result_codes;
 const struct result_code *result_code_find(const char *code, size_t len);
 
+/* How the inspection was made (检查方式), as the record form has it. */
+enum inspection_method {
+	METHOD_NONE, /* not given (results entered before it was asked) */
+	METHOD_ONSITE, METHOD_DOCUMENTS, METHOD_ONLINE, METHOD_SAMPLING,
+	METHOD_THIRD_PARTY, METHODS
+};
+extern const char *const method_names[]; /* "", "onsite", ... */
+extern const char *const method_zh[];    /* "", "现场检查", ... */
+
+/* What became of a problem left for follow-up (后续处置). */
+struct follow_up_outcome {
+	const char *code, *zh;
+};
+extern const struct follow_up_outcome follow_up_outcomes[];
+extern const size_t n_follow_up_outcomes;
+const struct follow_up_outcome *follow_up_outcome_find(const char *code,
+						       size_t len);
+
 struct result_entry {
 	char campaign[SEED_MAX_ID + 1];
 	/* The department whose items the result is of: "" for the
@@ -50,10 +68,16 @@ struct result_entry {
 	int32_t date;
 	const struct result_code *result;
 	char note[RESULT_MAX_NOTE + 1];
+	enum inspection_method method;
+	char findings[RESULT_MAX_NOTE + 1];  /* what was found */
+	char follow_up[RESULT_MAX_NOTE + 1]; /* what is to follow */
+	int32_t follow_up_due;               /* by when; DATE_NONE: none */
 };
 
-/* Parses a results stream entry (campaign, uscc, inspector, date, result,
- * note and department optional). Returns 0, or -1 with one line naming the field. The
+/* Parses a results stream entry (campaign, uscc, inspector, date, result;
+ * note, department, method, findings, follow_up and follow_up_due
+ * optional, the last two together; a result 11 needs them, a result that
+ * found no problem takes none). Returns 0, or -1 with one line naming the field. The
  * campaign is filled as soon as it is valid, so a refusal can name it. */
 int result_parse(const struct entry_field *f, size_t n,
 		 struct result_entry *ret, struct diag *err);
@@ -119,7 +143,9 @@ extern const char *const objection_state_names[];
  * one written since results are reviewed and corrected,
  * "\x1fstate\x1fversion\x1fpublished\x1fcorrected\x1fobjection
  * \x1fobjection_day\x1fobjection_due\x1frepaired" (dates or "", state
- * "submitted" or "published", objection as objection_state_names). A
+ * "submitted" or "published", objection as objection_state_names), then,
+ * since the record form's fields are kept, "\x1fmethod\x1ffollow_up_due
+ * \x1ffollow_up_outcome\x1ffollow_up_done\x1ffindings\x1ffollow_up". A
  * record of six parts is version 1, published on the day received. */
 struct result_record {
 	int32_t date, received;
@@ -135,6 +161,13 @@ struct result_record {
 	int32_t objection_day; /* filed (open), else answered */
 	int32_t objection_due;
 	int32_t repaired;      /* publication ended on repair, or DATE_NONE */
+	/* The record form (absent from records written before it): */
+	enum inspection_method method;
+	int32_t follow_up_due; /* DATE_NONE: nothing to follow up */
+	const struct follow_up_outcome *follow_up_outcome; /* NULL: open */
+	int32_t follow_up_done;
+	char findings[RESULT_MAX_NOTE + 1];
+	char follow_up[RESULT_MAX_NOTE + 1];
 };
 int result_record_parse(const char *value, size_t len,
 			struct result_record *ret);
