@@ -79,7 +79,7 @@ struct disclosure_rows {
 	struct disclosure_row *rows;
 	size_t n;
 	struct strbuf arena;
-	size_t *at; /* per row: name, team offsets */
+	size_t *at; /* per row: name, team, item results offsets */
 };
 
 /* A result as the public sees it today: none while it waits for review,
@@ -101,6 +101,7 @@ static void public_result(struct disclosure_row *r,
 	r->objection = rr->objection;
 	r->objection_day = rr->objection == OBJECTION_NONE
 				   ? 0 : rr->objection_day;
+	r->items = NULL; /* rr is the caller's: see build_rows */
 	r->follow_up = rr->follow_up_outcome;
 	r->follow_up_done = rr->follow_up_outcome ? rr->follow_up_done : 0;
 }
@@ -114,7 +115,7 @@ static int build_rows(const struct campaign_view *v, bool teams,
 	bool has;
 	memset(out, 0, sizeof(*out));
 	out->rows = calloc(v->n + 1, sizeof(*out->rows));
-	out->at = calloc(2 * v->n + 2, sizeof(*out->at));
+	out->at = calloc(3 * v->n + 3, sizeof(*out->at));
 	if (!out->rows || !out->at)
 		return -1;
 	for (size_t k = 0; k < v->n; k++) {
@@ -128,18 +129,23 @@ static int build_rows(const struct campaign_view *v, bool teams,
 		r->planned = pv.date;
 		if (has)
 			public_result(r, &rr, rules, today);
-		out->at[2 * k] = out->arena.len;
+		out->at[3 * k] = out->arena.len;
 		sb_add(&out->arena, pv.name, strlen(pv.name) + 1);
-		out->at[2 * k + 1] = out->arena.len;
+		out->at[3 * k + 1] = out->arena.len;
 		sb_add(&out->arena, pv.team, strlen(pv.team) + 1);
+		out->at[3 * k + 2] = out->arena.len;
+		const char *items = r->result ? rr.items : "";
+		sb_add(&out->arena, items, strlen(items) + 1);
 	}
 	out->n = v->n;
 	if (out->arena.failed)
 		return -1;
 	static const char merged[] = RESULT_MERGED_TEAM;
 	for (size_t k = 0; k < v->n; k++) {
-		const char *team = out->arena.s + out->at[2 * k + 1];
-		out->rows[k].name = out->arena.s + out->at[2 * k];
+		const char *team = out->arena.s + out->at[3 * k + 1];
+		const char *items = out->arena.s + out->at[3 * k + 2];
+		out->rows[k].name = out->arena.s + out->at[3 * k];
+		out->rows[k].items = *items ? items : NULL;
 		out->rows[k].team = teams ? team : NULL;
 		if (!strncmp(team, merged, sizeof(merged) - 1))
 			out->rows[k].merged_with = team + sizeof(merged) - 1;

@@ -51,6 +51,36 @@ static void day_or_empty(int32_t day, char out[11])
 		date_format(day, out);
 }
 
+/* Per-item results, as JSON members and as page text. */
+struct item_json {
+	struct strbuf *b;
+	bool first;
+};
+
+static int item_json(const char *code, const struct result_code *rc,
+		     void *ctx)
+{
+	struct item_json *j = ctx;
+	sb_puts(j->b, j->first ? "{" : ",{");
+	j->first = false;
+	json_member(j->b, "code", code, true);
+	json_member(j->b, "result", rc->code, true);
+	json_member(j->b, "text", rc->zh, false);
+	sb_puts(j->b, "}");
+	return 0;
+}
+
+static int item_html(const char *code, const struct result_code *rc,
+		     void *ctx)
+{
+	struct item_json *j = ctx;
+	sb_puts(j->b, j->first ? "" : "；");
+	j->first = false;
+	html_text(j->b, code);
+	sb_printf(j->b, " %s", rc->zh);
+	return 0;
+}
+
 /* ---- CSV (RFC 4180: a field with a comma, quote or line break is
  * quoted, quotes doubled) ---- */
 
@@ -190,13 +220,14 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 			json_member(b, "code", r->result->code, true);
 			json_member(b, "text", r->result->zh, true);
 			json_member(b, "date", rday,
-				    r->corrected || r->objection || r->follow_up);
+				    r->corrected || r->objection || r->items ||
+					    r->follow_up);
 			char day2[11];
 			if (r->corrected) {
 				day_or_empty(r->corrected, day2);
 				json_member(b, "corrected", day2,
 					    r->objection != OBJECTION_NONE ||
-						    r->follow_up);
+						    r->items || r->follow_up);
 			}
 			if (r->objection) {
 				day_or_empty(r->objection_day, day2);
@@ -205,7 +236,13 @@ void disclosure_json(const struct disclosure *d, struct strbuf *b)
 					    objection_state_names[r->objection],
 					    true);
 				json_member(b, "date", day2, false);
-				sb_puts(b, r->follow_up ? "}," : "}");
+				sb_puts(b, r->items || r->follow_up ? "}," : "}");
+			}
+			if (r->items) {
+				sb_puts(b, "\"items\":[");
+				struct item_json ij = {b, true};
+				result_items_each(r->items, item_json, &ij);
+				sb_puts(b, r->follow_up ? "]," : "]");
 			}
 			if (r->follow_up) {
 				day_or_empty(r->follow_up_done, day2);
@@ -310,6 +347,13 @@ static void html_rows(const struct disclosure *d, struct strbuf *b)
 				sb_printf(b, " <span class=\"objection\">%s "
 					  "%s</span>",
 					  objection_words[r->objection], when);
+			}
+			if (r->items) {
+				sb_puts(b, " <span class=\"items\">（");
+				bool first = true;
+				result_items_each(r->items, item_html, &(struct
+						  item_json){b, first});
+				sb_puts(b, "）</span>");
 			}
 			if (r->follow_up) {
 				day_or_empty(r->follow_up_done, when);

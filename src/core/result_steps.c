@@ -293,6 +293,9 @@ static int correct(const struct result_step *s, const struct step_context *x,
 		next->date = s->date;
 	next->version++;
 	next->corrected = x->today;
+	/* A correction states the visit's result: per-item results given
+	 * with the one it replaces no longer hold (the log keeps them). */
+	next->items[0] = '\0';
 	return 0;
 }
 

@@ -198,6 +198,69 @@ static int p_follow_up_due(const char *v, size_t len, struct result_entry *r,
 		       : diag_add(why, "must be a date YYYY-MM-DD");
 }
 
+int result_items_each(const char *items,
+		      int (*each)(const char *code,
+				  const struct result_code *result, void *ctx),
+		      void *ctx)
+{
+	for (const char *at = items; *at;) {
+		size_t n = strcspn(at, ","), colon = strcspn(at, ":");
+		char code[CAMPAIGN_MAX_NAME + 1];
+		if (colon >= n || colon > CAMPAIGN_MAX_NAME)
+			return -1;
+		memcpy(code, at, colon);
+		code[colon] = '\0';
+		const struct result_code *rc =
+			result_code_find(at + colon + 1, n - colon - 1);
+		int r = rc ? each(code, rc, ctx) : -1;
+		if (r)
+			return r;
+		at += n + (at[n] == ',');
+	}
+	return 0;
+}
+
+/* Per-item results: "CODE:NN,CODE:NN", each item once. */
+static int p_items(const char *v, size_t len, struct result_entry *r,
+		   struct diag *why)
+{
+	char seen[CAMPAIGN_MAX_ITEMS][CAMPAIGN_MAX_NAME + 1];
+	unsigned n = 0;
+	if (len == 0 || len >= RESULT_ITEMS_TEXT)
+		return diag_add(why, "must be 1 to %d items as CODE:RESULT, "
+				"separated by ','", CAMPAIGN_MAX_ITEMS);
+	for (size_t at = 0; at < len;) {
+		size_t end = at;
+		while (end < len && v[end] != ',')
+			end++;
+		const char *colon = memchr(v + at, ':', end - at);
+		size_t clen = colon ? (size_t)(colon - (v + at)) : 0;
+		if (!colon || !code_chars(v + at, clen, CAMPAIGN_MAX_NAME))
+			return diag_add(why, "'%.*s' is not CODE:RESULT",
+					(int)(end - at < 80 ? end - at : 80),
+					v + at);
+		if (!result_code_find(colon + 1, end - at - clen - 1))
+			return diag_add(why, "%.*s: not a result code",
+					(int)clen, v + at);
+		for (unsigned k = 0; k < n; k++)
+			if (strlen(seen[k]) == clen &&
+			    !memcmp(seen[k], v + at, clen))
+				return diag_add(why, "%.*s is given twice",
+						(int)clen, v + at);
+		if (n == CAMPAIGN_MAX_ITEMS)
+			return diag_add(why, "more than %d items",
+					CAMPAIGN_MAX_ITEMS);
+		memcpy(seen[n], v + at, clen);
+		seen[n++][clen] = '\0';
+		at = end + 1;
+		if (end + 1 == len)
+			return diag_add(why, "ends with ','");
+	}
+	memcpy(r->items, v, len);
+	r->items[len] = '\0';
+	return 0;
+}
+
 static int p_method(const char *v, size_t len, struct result_entry *r,
 		    struct diag *why)
 {
@@ -222,15 +285,34 @@ static const struct {
 	{"result", p_result, true},	 {"note", p_note, false},
 	{"department", p_department, false},
 	{"method", p_method, false},	 {"findings", p_findings, false},
+	{"items", p_items, false},
 	{"follow_up", p_follow_up, false},
 	{"follow_up_due", p_follow_up_due, false},
 };
 #define N_FIELDS (sizeof(fields) / sizeof(*fields))
 
+static int count_problem(const char *code, const struct result_code *rc,
+			 void *ctx)
+{
+	(void)code;
+	*(unsigned *)ctx += rc->finding == FINDING_PROBLEM;
+	return 0;
+}
+
 /* A follow-up is the pair of its text and day; a problem left for
- * follow-up (11) has one; a result that found no problem has none. */
+ * follow-up (11) has one; a result that found no problem has none.
+ * Per-item results agree with the visit's. */
 static int follow_up_check(const struct result_entry *r, struct diag *err)
 {
+	unsigned problems = 0;
+	bool problem = r->result->finding == FINDING_PROBLEM;
+	result_items_each(r->items, count_problem, &problems);
+	if (r->items[0] && problem != (problems > 0))
+		return diag_add(err, "field items: %s", problem
+				? "the result found a problem, and no item "
+				  "did"
+				: "an item found a problem, and the result "
+				  "did not");
 	bool text = r->follow_up[0], day = r->follow_up_due != DATE_NONE;
 	if (text != day)
 		return diag_add(err, "field %s: missing (a follow-up is its "
@@ -406,7 +488,8 @@ static bool form_parts(const char **at, const char *end,
 	if (m == METHODS)
 		return false;
 	r->method = (enum inspection_method)m;
-	if (!date_part(at, end, &r->follow_up_due) ||
+	if (!next_part(at, end, r->items, sizeof(r->items)) ||
+	    !date_part(at, end, &r->follow_up_due) ||
 	    !next_part(at, end, outcome, sizeof(outcome)))
 		return false;
 	r->follow_up_outcome =
@@ -511,7 +594,7 @@ void result_record_format(const struct result_record *r, struct strbuf *out)
 	date_or_none(out, r->objection_day);
 	date_or_none(out, r->objection_due);
 	date_or_none(out, r->repaired);
-	sb_printf(out, "\x1f%s", method_names[r->method]);
+	sb_printf(out, "\x1f%s\x1f%s", method_names[r->method], r->items);
 	date_or_none(out, r->follow_up_due);
 	sb_printf(out, "\x1f%s", r->follow_up_outcome
 				       ? r->follow_up_outcome->code : "");

@@ -87,8 +87,9 @@ void result_public_event(struct tx *t, const char *type,
 		KV("on_time", on_time ? "1" : "0"),
 		KV("department", department),
 		KV("method", method_names[r->method]),
+		KV("items", r->items),
 	};
-	tx_xadd(t, KEY_PUBLIC, NULL, public, 10);
+	tx_xadd(t, KEY_PUBLIC, NULL, public, 11);
 }
 
 /* Recorded; then, unless the policy asks for review, public and to the
@@ -108,6 +109,7 @@ static int accept(struct worker *w, const struct result_answer *a,
 	snprintf(rec.entry, sizeof(rec.entry), "%s", a->entry_id);
 	snprintf(rec.note, sizeof(rec.note), "%s", r->note);
 	rec.method = r->method;
+	snprintf(rec.items, sizeof(rec.items), "%s", r->items);
 	snprintf(rec.findings, sizeof(rec.findings), "%s", r->findings);
 	snprintf(rec.follow_up, sizeof(rec.follow_up), "%s", r->follow_up);
 	rec.follow_up_due = r->follow_up_due;
@@ -182,6 +184,7 @@ void result_publish(struct tx *t, const struct result_context *x,
 		KV("note", rec->note),
 		KV("entry", entry),
 		KV("method", method_names[rec->method]),
+		KV("items", rec->items),
 		KV("findings", rec->findings),
 		KV("follow_up", rec->follow_up),
 		KV("follow_up_due", due),
@@ -190,7 +193,7 @@ void result_publish(struct tx *t, const struct result_context *x,
 	/* A false pledge names the approvals to revoke. */
 	if (rec->result->adverse)
 		tx_xadd(t, KEY_OUTBOX, NULL, event,
-			rec->result->pledge ? 15 : 14);
+			rec->result->pledge ? 16 : 15);
 }
 
 int result_context_read(struct worker *w, const char *campaign,
@@ -262,6 +265,72 @@ bool result_department_fits(const struct worker *w, const char *uscc,
 	return false;
 }
 
+/* Whether code is in a ','-separated list. */
+static bool listed(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+	for (const char *at = list; *at;) {
+		size_t len = strcspn(at, ",");
+		if (len == n && !memcmp(at, code, n))
+			return true;
+		at += len + (at[len] == ',');
+	}
+	return false;
+}
+
+struct items_check {
+	const struct worker *w;
+	const struct result_context *x;
+	unsigned n;
+	struct diag *why;
+};
+
+static int item_fits(const char *code, const struct result_code *rc,
+		     void *ctx)
+{
+	struct items_check *k = ctx;
+	const struct item *it = item_find(&k->w->cat->items, code);
+	(void)rc;
+	k->n++;
+	if (listed(k->x->v.items, code) && it &&
+	    !strcmp(it->department, k->x->department))
+		return 0;
+	diag_add(k->why, "field items: %s is not an item of %s that the "
+		 "visit checks (%s)", code, k->x->department, k->x->v.items);
+	return -1;
+}
+
+/* Per-item results name each of the department's items on the visit,
+ * and only those. */
+static bool items_fit(const struct worker *w, const struct result_entry *r,
+		      const struct result_context *x, struct diag *why)
+{
+	if (!r->items[0])
+		return true;
+	if (!x->v.items[0]) {
+		diag_add(why, "field items: the visit of %.18s was published "
+			 "before its items were kept", r->uscc);
+		return false;
+	}
+	struct items_check k = {w, x, 0, why};
+	if (result_items_each(r->items, item_fits, &k))
+		return false;
+	unsigned own = 0;
+	char items[sizeof(x->v.items)];
+	snprintf(items, sizeof(items), "%s", x->v.items);
+	for (char *save, *code = strtok_r(items, ",", &save); code;
+	     code = strtok_r(NULL, ",", &save)) {
+		const struct item *it = item_find(&w->cat->items, code);
+		own += it && !strcmp(it->department, x->department);
+	}
+	if (k.n == own)
+		return true;
+	diag_add(why, "field items: %u of %s's %u items on the visit (%s): "
+		 "give each its result, or none", k.n, x->department, own,
+		 x->v.items);
+	return false;
+}
+
 void result_context_finish(struct result_context *x)
 {
 	freeReplyObject(x->rec);
@@ -302,7 +371,8 @@ static bool acceptable(const struct worker *w, const struct result_entry *r,
 			 x->current_ok ? x->current.entry : "unreadable",
 			 x->current_ok && x->current.state == RESULT_SUBMITTED
 				 ? ", waiting for review" : "");
-	else if (have_visit && !result_department_fits(w, r->uscc, x, why))
+	else if (have_visit && (!result_department_fits(w, r->uscc, x, why) ||
+				!items_fit(w, r, x, why)))
 		return false;
 	else if (result_check(r, have_visit ? &x->v : NULL, from, to,
 			      w->today, &err) < 0 ||

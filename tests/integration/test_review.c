@@ -447,10 +447,22 @@ Test(review, joint_visits_take_each_departments_own_result, .timeout = 180)
 	freeReplyObject(h);
 	cr_assert(samr[0] && mpa[0], "team %s %s", samr, mpa);
 	refusals = 0;
+	/* Per-item results: the department's own items, all of them, and
+	 * agreeing with the visit's result. */
 	step(c, "campaign", "J1", "uscc", uscc, "inspector", samr, "date", day,
-	     "result", "01", NULL);
+	     "result", "01", "items", "SC-017:01,YJ-004:01", NULL);
+	refused(c, "YJ-004 is not an item of SAMR-ZZ");
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", samr, "date", day,
+	     "result", "01", "items", "SC-017:02", NULL);
+	refused(c, "an item found a problem, and the result did not");
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", samr, "date", day,
+	     "result", "01", "items", "SC-017:01,SC-017:05", NULL);
+	refused(c, "SC-017 is given twice");
+	step(c, "campaign", "J1", "uscc", uscc, "inspector", samr, "date", day,
+	     "result", "01", "items", "SC-017:01", "method", "onsite", NULL);
 	step(c, "campaign", "J1", "uscc", uscc, "inspector", mpa, "date", day,
-	     "result", "13", "department", "MPA-ZZ", NULL);
+	     "result", "13", "department", "MPA-ZZ", "items", "YJ-004:13",
+	     NULL);
 	settle(c);
 	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:J1"), 2);
 	cr_assert_eq(cmd_int(c, "HGET {insp}:campaign:J1 results"), 1);
@@ -458,6 +470,7 @@ Test(review, joint_visits_take_each_departments_own_result, .timeout = 180)
 	snprintf(field, sizeof(field), "%s@MPA-ZZ", uscc);
 	redisReply *mine = cmd(c, "HGET {insp}:results:J1 %s", field);
 	cr_assert(mine->str && !strncmp(mine->str + 11, "13\x1f", 3));
+	cr_assert(strstr(mine->str, "\x1fYJ-004:13\x1f"), "%s", mine->str);
 	freeReplyObject(mine);
 	/* Only MPA-ZZ's result is adverse: its event names MPA-ZZ. */
 	cr_assert(wait_xlen(c, "credit:events", 1, 5000));

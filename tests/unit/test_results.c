@@ -210,9 +210,9 @@ Test(results, disclosures_escape_and_carry_only_public_fields)
 	struct disclosure_row rows[2] = {
 		{"91440304MA5F00000A", "A, \"B\" & <C>", day("2026-11-03"),
 		 "甲 A1, 乙 A2", adverse, day("2026-11-03"), NULL, 0,
-		 OBJECTION_NONE, 0, 0, NULL, 0, NULL},
+		 OBJECTION_NONE, 0, 0, NULL, NULL, 0, NULL},
 		{"91440304MA5F00000B", "某公司\n分店", day("2026-11-04"), NULL,
-		 NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0, NULL, 0, NULL},
+		 NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0, NULL, NULL, 0, NULL},
 	};
 	struct disclosure_item items[1] = {{"SC-001", "营业执照", "0.25"}};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
@@ -301,13 +301,13 @@ Test(results, exports_defuse_formulas_and_bad_bytes)
 {
 	struct disclosure_row rows[] = {
 		{"91440304MA5F00000A", "=HYPERLINK(\"http://x\",\"y\")",
-		 0, NULL, NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0, NULL, 0, NULL},
+		 0, NULL, NULL, 0, NULL, 0, OBJECTION_NONE, 0, 0, NULL, NULL, 0, NULL},
 		{"91440304MA5F00000B", "@SUM(A1)", 0, NULL, NULL, 0, NULL, 0,
-		 OBJECTION_NONE, 0, 0, NULL, 0, NULL},
+		 OBJECTION_NONE, 0, 0, NULL, NULL, 0, NULL},
 		{"91440304MA5F00000C", "-1+2", 0, NULL, NULL, 0, NULL, 0,
-		 OBJECTION_NONE, 0, 0, NULL, 0, NULL},
+		 OBJECTION_NONE, 0, 0, NULL, NULL, 0, NULL},
 		{"91440304MA5F00000D", "\xb9\xab\xff公司", 0, NULL, NULL, 0, NULL, 0,
-		 OBJECTION_NONE, 0, 0, NULL, 0, NULL},
+		 OBJECTION_NONE, 0, 0, NULL, NULL, 0, NULL},
 	};
 	struct disclosure d = {"C-1", "SAMR", "2026-11-02..2026-11-30",
 			       "2026-11-01", "", NULL, 0, 100, 4, 0, "aa", "bb", "cc",
@@ -378,6 +378,7 @@ Test(results, disclosures_show_corrections_objections_and_ended_ones)
 		 .corrected = day("2026-11-20"),
 		 .objection = OBJECTION_CORRECTED,
 		 .objection_day = day("2026-11-20"),
+		 .items = "SC-001:01,SC-017:01",
 		 .follow_up = &follow_up_outcomes[1],
 		 .follow_up_done = day("2026-11-28")},
 		{.uscc = "91440304MA5F00000B", .name = "乙",
@@ -398,8 +399,13 @@ Test(results, disclosures_show_corrections_objections_and_ended_ones)
 	cr_assert(strstr(json.s, "\"date\":\"2026-11-03\",\"corrected\":"
 			 "\"2026-11-20\",\"objection\":{\"state\":"
 			 "\"corrected\",\"date\":\"2026-11-20\"},"
+			 "\"items\":[{\"code\":\"SC-001\",\"result\":\"01\","
+			 "\"text\":\"未发现问题\"},{\"code\":\"SC-017\","
+			 "\"result\":\"01\",\"text\":\"未发现问题\"}],"
 			 "\"follow_up\":{\"outcome\":\"已立案查处\",\"date\":"
 			 "\"2026-11-28\"}}"), "%s", json.s);
+	cr_assert(strstr(html.s, "（SC-001 未发现问题；SC-017 未发现问题）"),
+		  "%s", html.s);
 	cr_assert(strstr(html.s, "后续处置：已立案查处 follow-up 2026-11-28"),
 		  "%s", html.s);
 	cr_assert(strstr(json.s, "\"result\":null,\"publication_ended\":"

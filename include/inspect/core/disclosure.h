@@ -34,6 +34,9 @@ struct disclosure_row {
 	enum objection_state objection;
 	int32_t objection_day;
 	int32_t publication_ended;
+	/* Per-item results as the record keeps them ("SC-017:01,..."), or
+	 * NULL. */
+	const char *items;
 	/* A follow-up's outcome (后续处置) and its day, or NULL and 0. */
 	const struct follow_up_outcome *follow_up;
 	int32_t follow_up_done;

@@ -58,6 +58,10 @@ extern const size_t n_follow_up_outcomes;
 const struct follow_up_outcome *follow_up_outcome_find(const char *code,
 						       size_t len);
 
+/* Per-item results (each item its own code): "SC-017:01,YJ-004:13", the
+ * items in the order given. */
+#define RESULT_ITEMS_TEXT (CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 4))
+
 struct result_entry {
 	char campaign[SEED_MAX_ID + 1];
 	/* The department whose items the result is of: "" for the
@@ -72,12 +76,15 @@ struct result_entry {
 	char findings[RESULT_MAX_NOTE + 1];  /* what was found */
 	char follow_up[RESULT_MAX_NOTE + 1]; /* what is to follow */
 	int32_t follow_up_due;               /* by when; DATE_NONE: none */
+	char items[RESULT_ITEMS_TEXT];       /* per-item results, or "" */
 };
 
 /* Parses a results stream entry (campaign, uscc, inspector, date, result;
- * note, department, method, findings, follow_up and follow_up_due
+ * note, department, method, items, findings, follow_up and follow_up_due
  * optional, the last two together; a result 11 needs them, a result that
- * found no problem takes none). Returns 0, or -1 with one line naming the field. The
+ * found no problem takes none; per-item results agree with the result:
+ * a problem in one item is a problem of the visit, and the other way
+ * round). Returns 0, or -1 with one line naming the field. The
  * campaign is filled as soon as it is valid, so a refusal can name it. */
 int result_parse(const struct entry_field *f, size_t n,
 		 struct result_entry *ret, struct diag *err);
@@ -85,6 +92,14 @@ int result_parse(const struct entry_field *f, size_t n,
 /* A note or reason: at most RESULT_MAX_NOTE bytes of UTF-8, no control
  * character but the newline. 0, or FAIL_INVALID with the reason. */
 int result_text_check(const char *v, size_t len, struct diag *why);
+
+/* Calls each(code, result, ctx) for each item of per-item results text
+ * (as result_entry.items keeps it), in order; stops at the first that
+ * returns nonzero and returns it. */
+int result_items_each(const char *items,
+		      int (*each)(const char *code,
+				  const struct result_code *result, void *ctx),
+		      void *ctx);
 
 /* A planned visit as the campaign's visits hash keeps it (value of
  * <p>visits:<campaign>, field uscc): "date\x1fids\x1fteam\x1fname
@@ -144,7 +159,8 @@ extern const char *const objection_state_names[];
  * "\x1fstate\x1fversion\x1fpublished\x1fcorrected\x1fobjection
  * \x1fobjection_day\x1fobjection_due\x1frepaired" (dates or "", state
  * "submitted" or "published", objection as objection_state_names), then,
- * since the record form's fields are kept, "\x1fmethod\x1ffollow_up_due
+ * since the record form's fields are kept, "\x1fmethod\x1fitems
+ * \x1ffollow_up_due
  * \x1ffollow_up_outcome\x1ffollow_up_done\x1ffindings\x1ffollow_up". A
  * record of six parts is version 1, published on the day received. */
 struct result_record {
@@ -163,6 +179,7 @@ struct result_record {
 	int32_t repaired;      /* publication ended on repair, or DATE_NONE */
 	/* The record form (absent from records written before it): */
 	enum inspection_method method;
+	char items[RESULT_ITEMS_TEXT]; /* per-item results, or "" */
 	int32_t follow_up_due; /* DATE_NONE: nothing to follow up */
 	const struct follow_up_outcome *follow_up_outcome; /* NULL: open */
 	int32_t follow_up_done;
