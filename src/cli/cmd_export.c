@@ -88,6 +88,12 @@ static void public_result(struct disclosure_row *r,
 			  const struct result_record *rr,
 			  const struct result_rules *rules, int32_t today)
 {
+	r->result = NULL;
+	r->result_date = r->corrected = r->objection_day = 0;
+	r->publication_ended = r->follow_up_done = 0;
+	r->objection = OBJECTION_NONE;
+	r->items = NULL;
+	r->follow_up = NULL;
 	if (rr->state != RESULT_PUBLISHED)
 		return;
 	int32_t until = result_public_until(rr, rules->adverse_years);
@@ -101,8 +107,7 @@ static void public_result(struct disclosure_row *r,
 	r->objection = rr->objection;
 	r->objection_day = rr->objection == OBJECTION_NONE
 				   ? 0 : rr->objection_day;
-	r->items = NULL; /* rr is the caller's: see build_rows */
-	r->follow_up = rr->follow_up_outcome;
+	r->follow_up = rr->follow_up_outcome; /* items: see build_rows */
 	r->follow_up_done = rr->follow_up_outcome ? rr->follow_up_done : 0;
 }
 
@@ -156,44 +161,67 @@ static int build_rows(const struct campaign_view *v, bool teams,
 /* After each visit's row, the rows of the partner departments' results
  * (fields "USCC@DEPARTMENT" of the results hash, docs/REDIS.md), each
  * with its agency. Returns 0 or -1. */
+/* A partner department's result: its field ("USCC@DEPARTMENT") and
+ * value. */
+struct partner_result {
+	const redisReply *field, *value;
+};
+
+static int by_field(const void *a, const void *b)
+{
+	return strcmp(((const struct partner_result *)a)->field->str,
+		      ((const struct partner_result *)b)->field->str);
+}
+
 static int add_partner_rows(const struct campaign_view *v,
 			    const struct department_list *departments,
 			    const struct result_rules *rules, int32_t today,
 			    struct disclosure_rows *out)
 {
 	const redisReply *h = v->results;
-	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, m = 0;
+	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, np = 0;
+	/* The partners' fields sorted, then merged with the rows (both in
+	 * USCC order). */
+	struct partner_result *p = calloc(n + 1, sizeof(*p));
 	struct disclosure_row *all = calloc(out->n + n + 1, sizeof(*all));
-	if (!all)
+	if (!p || !all) {
+		free(p);
+		free(all);
 		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const redisReply *f = h->element[2 * i];
+		if (f->len > USCC_LEN + 1 && f->str[USCC_LEN] == '@')
+			p[np++] = (struct partner_result){
+				f, h->element[2 * i + 1]};
+	}
+	qsort(p, np, sizeof(*p), by_field);
+	size_t m = 0, j = 0;
 	for (size_t k = 0; k < out->n; k++) {
+		const char *uscc = out->rows[k].uscc;
 		all[m++] = out->rows[k];
-		for (size_t i = 0; i < n; i++) {
-			const redisReply *f = h->element[2 * i];
-			const redisReply *val = h->element[2 * i + 1];
+		while (j < np && memcmp(p[j].field->str, uscc, USCC_LEN) < 0)
+			j++; /* a partner's result of no visit: not shown */
+		for (; j < np && !memcmp(p[j].field->str, uscc, USCC_LEN);
+		     j++) {
 			struct result_record rr;
-			if (f->len <= USCC_LEN + 1 || f->str[USCC_LEN] != '@' ||
-			    memcmp(f->str, out->rows[k].uscc, USCC_LEN))
-				continue;
-			if (result_record_parse(val->str, val->len, &rr) < 0) {
+			if (result_record_parse(p[j].value->str, p[j].value->len,
+						&rr) < 0) {
 				fprintf(stderr, "inspectctl: the stored result "
-					"%s is unreadable\n", f->str);
+					"%s is unreadable\n", p[j].field->str);
+				free(p);
 				free(all);
 				return -1;
 			}
 			struct disclosure_row r = out->rows[k];
-			r.result = NULL;
-			r.corrected = r.objection_day = r.publication_ended = 0;
-			r.objection = OBJECTION_NONE;
-			r.follow_up = NULL;
-			r.follow_up_done = 0;
 			public_result(&r, &rr, rules, today);
-			const char *dept = f->str + USCC_LEN + 1;
+			const char *dept = p[j].field->str + USCC_LEN + 1;
 			const char *name = department_name(departments, dept);
 			r.agency = name && *name ? name : dept;
 			all[m++] = r;
 		}
 	}
+	free(p);
 	free(out->rows);
 	out->rows = all;
 	out->n = m;

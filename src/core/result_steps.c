@@ -41,45 +41,28 @@ enum result_action result_entry_action(const struct entry_field *f, size_t n,
 	return ACTION_RESULT;
 }
 
-static int p_code(const char *v, size_t len, char *out, size_t max,
-		  struct diag *why)
-{
-	if (!code_chars(v, len, max))
-		return diag_add(why, "must be 1 to %zu letters, digits, '-', "
-				"'_' or '.'", max);
-	memcpy(out, v, len);
-	out[len] = '\0';
-	return 0;
-}
-
 static int p_campaign(const char *v, size_t len, struct result_step *s,
 		      struct diag *why)
 {
-	return p_code(v, len, s->campaign, SEED_MAX_ID, why);
+	return result_field_code(v, len, s->campaign, SEED_MAX_ID, why);
 }
 
 static int p_uscc(const char *v, size_t len, struct result_step *s,
 		  struct diag *why)
 {
-	if (len != USCC_LEN)
-		return diag_add(why, "must be 18 characters");
-	if (uscc_check(v, (unsigned)len, why) < 0)
-		return FAIL_INVALID;
-	memcpy(s->uscc, v, USCC_LEN);
-	s->uscc[USCC_LEN] = '\0';
-	return 0;
+	return result_field_uscc(v, len, s->uscc, why);
 }
 
 static int p_reviewer(const char *v, size_t len, struct result_step *s,
 		      struct diag *why)
 {
-	return p_code(v, len, s->reviewer, RESULT_ID_LEN, why);
+	return result_field_code(v, len, s->reviewer, RESULT_ID_LEN, why);
 }
 
 static int p_department(const char *v, size_t len, struct result_step *s,
 			struct diag *why)
 {
-	return p_code(v, len, s->department, SEED_MAX_ID, why);
+	return result_field_code(v, len, s->department, SEED_MAX_ID, why);
 }
 
 static int p_result(const char *v, size_t len, struct result_step *s,

@@ -85,27 +85,39 @@ const struct result_code *result_code_find(const char *code, size_t len)
 	return NULL;
 }
 
-static int p_campaign(const char *v, size_t len, struct result_entry *r,
+int result_field_code(const char *v, size_t len, char *out, size_t max,
 		      struct diag *why)
 {
-	if (!code_chars(v, len, SEED_MAX_ID))
-		return diag_add(why, "must be 1 to 64 letters, digits, '-', "
-				"'_' or '.'");
-	memcpy(r->campaign, v, len);
-	r->campaign[len] = '\0';
+	if (!code_chars(v, len, max))
+		return diag_add(why, "must be 1 to %zu letters, digits, '-', "
+				"'_' or '.'", max);
+	memcpy(out, v, len);
+	out[len] = '\0';
 	return 0;
 }
 
-static int p_uscc(const char *v, size_t len, struct result_entry *r,
-		  struct diag *why)
+int result_field_uscc(const char *v, size_t len, char out[USCC_LEN + 1],
+		      struct diag *why)
 {
 	if (len != USCC_LEN)
 		return diag_add(why, "must be 18 characters");
 	if (uscc_check(v, (unsigned)len, why) < 0)
 		return FAIL_INVALID;
-	memcpy(r->uscc, v, USCC_LEN);
-	r->uscc[USCC_LEN] = '\0';
+	memcpy(out, v, USCC_LEN);
+	out[USCC_LEN] = '\0';
 	return 0;
+}
+
+static int p_campaign(const char *v, size_t len, struct result_entry *r,
+		      struct diag *why)
+{
+	return result_field_code(v, len, r->campaign, SEED_MAX_ID, why);
+}
+
+static int p_uscc(const char *v, size_t len, struct result_entry *r,
+		  struct diag *why)
+{
+	return result_field_uscc(v, len, r->uscc, why);
 }
 
 static int p_inspector(const char *v, size_t len, struct result_entry *r,
@@ -122,12 +134,7 @@ static int p_inspector(const char *v, size_t len, struct result_entry *r,
 static int p_department(const char *v, size_t len, struct result_entry *r,
 			struct diag *why)
 {
-	if (!code_chars(v, len, SEED_MAX_ID))
-		return diag_add(why, "must be a department code (1 to 64 "
-				"letters, digits, '-', '_' or '.')");
-	memcpy(r->department, v, len);
-	r->department[len] = '\0';
-	return 0;
+	return result_field_code(v, len, r->department, SEED_MAX_ID, why);
 }
 
 static int p_date(const char *v, size_t len, struct result_entry *r,

@@ -42,6 +42,10 @@ struct result_context {
 int result_context_read(struct worker *w, const char *campaign,
 			const char *uscc, const char *department,
 			struct result_context *x);
+/* Refuses (false, the reason in why) a campaign not published, or whose
+ * policy does not read. */
+bool result_campaign_usable(const struct result_context *x,
+			    const char *campaign, struct diag *why);
 /* Refuses (false, the reason in why) a partner department that checks
  * none of the visit's items; the visit must have been read. */
 bool result_department_fits(const struct worker *w, const char *uscc,

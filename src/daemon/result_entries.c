@@ -338,27 +338,36 @@ void result_context_finish(struct result_context *x)
 	freeReplyObject(x->old);
 }
 
+bool result_campaign_usable(const struct result_context *x,
+			    const char *campaign, struct diag *why)
+{
+	const char *status = reply_str(x->rec, 0);
+	if (!status || strcmp(status, "published"))
+		diag_add(why, "field campaign: %.64s is %s", campaign,
+			 status ? "not published" : "unknown");
+	else if (!x->policy_ok)
+		diag_add(why, "campaign %.64s has no readable policy",
+			 campaign);
+	else
+		return true;
+	return false;
+}
+
 /* Whether the result can be recorded; if not, why. */
 static bool acceptable(const struct worker *w, const struct result_entry *r,
 		       struct result_context *x, struct diag *why)
 {
-	const char *status = reply_str(x->rec, 0);
 	const char *window = reply_str(x->rec, 1);
 	struct diag err;
 	int32_t from = DATE_NONE, to = DATE_NONE;
 	bool have_visit = x->visit->type == REDIS_REPLY_STRING;
 	diag_init(&err);
 	x->deadline = DATE_NONE;
-	if (!status || strcmp(status, "published"))
-		diag_add(why, "field campaign: %.64s is %s", r->campaign,
-			 status ? "not published" : "unknown");
-	else if (!window || strlen(window) != 22 ||
-		 !date_parse(window, 10, &from) ||
-		 !date_parse(window + 12, 10, &to))
+	if (!result_campaign_usable(x, r->campaign, why))
+		return false;
+	if (!window || strlen(window) != 22 || !date_parse(window, 10, &from) ||
+	    !date_parse(window + 12, 10, &to))
 		diag_add(why, "campaign %.64s has no visit window",
-			 r->campaign);
-	else if (!x->policy_ok)
-		diag_add(why, "campaign %.64s has no readable policy",
 			 r->campaign);
 	else if (have_visit && planned_visit_parse(x->visit->str,
 						   x->visit->len, &x->v) < 0)

@@ -49,14 +49,9 @@ int result_roster_member(struct worker *w, const char *id,
 static bool readable(const struct result_step *s, struct result_context *x,
 		     struct diag *why)
 {
-	const char *status = reply_str(x->rec, 0);
-	if (!status || strcmp(status, "published"))
-		diag_add(why, "field campaign: %.64s is %s", s->campaign,
-			 status ? "not published" : "unknown");
-	else if (!x->policy_ok)
-		diag_add(why, "campaign %.64s has no readable policy",
-			 s->campaign);
-	else if (x->has_current && !x->current_ok)
+	if (!result_campaign_usable(x, s->campaign, why))
+		return false;
+	if (x->has_current && !x->current_ok)
 		diag_add(why, "the result of %.18s is unreadable", s->uscc);
 	else if (x->visit->type == REDIS_REPLY_STRING &&
 		 planned_visit_parse(x->visit->str, x->visit->len,

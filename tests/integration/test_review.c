@@ -76,6 +76,15 @@ static void start(struct redis_proc *r, struct daemon_proc *d,
 	cr_assert(wait_status(*c, "R1", "published", 20000));
 }
 
+/* The daemon stopped as an operator would, and Redis with it. */
+static void stop(struct redis_proc *r, struct daemon_proc *d, redisContext *c)
+{
+	daemon_signal(d, SIGTERM);
+	cr_assert_eq(daemon_wait(d), 0);
+	redisFree(c);
+	redis_finish(r);
+}
+
 /* Adds a results entry of field/value pairs (NULL-terminated). */
 static void step(redisContext *c, ...)
 {
@@ -350,10 +359,7 @@ Test(review, a_result_reviewed_corrected_objected_to_and_repaired,
 	cr_assert(strstr(log, ",05,published,"), "%s", log);
 	free(log);
 	cr_assert_str_eq(daemon_state(&d), "running");
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
-	redisFree(c);
-	redis_finish(&r);
+	stop(&r, &d, c);
 }
 
 Test(review, every_step_is_applied_once_across_kill_9, .timeout = 180)
@@ -410,10 +416,7 @@ Test(review, every_step_is_applied_once_across_kill_9, .timeout = 180)
 		assert_part(c, v[i].uscc, 8, i % 2 ? "1" : "2");
 		assert_part(c, v[i].uscc, 11, i % 2 ? "open" : "corrected");
 	}
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
-	redisFree(c);
-	redis_finish(&r);
+	stop(&r, &d, c);
 }
 
 /* 谁检查、谁录入、谁公开: on a joint visit each department enters the
@@ -524,10 +527,7 @@ Test(review, joint_visits_take_each_departments_own_result, .timeout = 180)
 		 "\r\n", day);
 	cr_assert(strstr(nat, line), "%s", nat);
 	free(nat);
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
-	redisFree(c);
-	redis_finish(&r);
+	stop(&r, &d, c);
 }
 
 /* The record form: how the inspection was made, what it found, and a
@@ -599,8 +599,5 @@ Test(review, follow_ups_have_their_day_and_outcome, .timeout = 180)
 			 "F1", INSPECTCTL_PATH, d.config), 0, "%s", out);
 	cr_assert(strstr(out, "0 follow-ups open, 0 past their day"), "%s",
 		  out);
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
-	redisFree(c);
-	redis_finish(&r);
+	stop(&r, &d, c);
 }

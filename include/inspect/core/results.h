@@ -89,6 +89,14 @@ struct result_entry {
 int result_parse(const struct entry_field *f, size_t n,
 		 struct result_entry *ret, struct diag *err);
 
+/* The field readers entries share: a code of 1 to max letters, digits,
+ * '-', '_' or '.', and a USCC (its check character checked), each copied
+ * NUL-terminated into out. 0, or FAIL_INVALID with the reason. */
+int result_field_code(const char *v, size_t len, char *out, size_t max,
+		      struct diag *why);
+int result_field_uscc(const char *v, size_t len, char out[USCC_LEN + 1],
+		      struct diag *why);
+
 /* A note or reason: at most RESULT_MAX_NOTE bytes of UTF-8, no control
  * character but the newline. 0, or FAIL_INVALID with the reason. */
 int result_text_check(const char *v, size_t len, struct diag *why);
