@@ -206,9 +206,9 @@ static int check_department(const struct result_step *s,
 			    const struct step_context *x, struct diag *why)
 {
 	if (strcmp(s->department, x->department))
-		return diag_add(why, "field department: %s did not run "
-				"campaign %s (%s did)", s->department,
-				s->campaign, x->department);
+		return diag_add(why, "field department: the result in %s "
+				"is %s's, not %s's", s->campaign,
+				x->department, s->department);
 	return 0;
 }
 
