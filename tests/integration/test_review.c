@@ -50,6 +50,18 @@ static void store_reviewers(redisContext *c)
 	freeReplyObject(r);
 }
 
+/* Campaign id of SAMR-ZZ published with its visits in the past (October
+ * 2026), so that results dated in its window are not in the future
+ * whenever the test runs. */
+static void publish_past(redisContext *c, const char *id, const char *policy,
+			 const char *items)
+{
+	submit(c, "type", "campaign", "id", id, "department", "SAMR-ZZ",
+	       "policy", policy, "items", items, "date", "2026-10-09",
+	       "window", "2026-10-12..2026-10-23", "entropy", id, NULL);
+	cr_assert(wait_status(c, id, "published", 20000));
+}
+
 static void start(struct redis_proc *r, struct daemon_proc *d,
 		  redisContext **c, char *policies)
 {
@@ -68,12 +80,7 @@ static void start(struct redis_proc *r, struct daemon_proc *d,
 			 policies, policies),
 		     0, "%s", out);
 	daemon_start(d, r->dir, r->port, "review", policies, NULL);
-	/* Visits in the past, so that results dated in the window are not
-	 * in the future whenever the test runs. */
-	submit(*c, "type", "campaign", "id", "R1", "department", "SAMR-ZZ",
-	       "policy", "reviewed", "items", "SC-001", "date", "2026-10-09",
-	       "window", "2026-10-12..2026-10-23", "entropy", "r", NULL);
-	cr_assert(wait_status(*c, "R1", "published", 20000));
+	publish_past(*c, "R1", "reviewed", "SC-001");
 }
 
 /* The daemon stopped as an operator would, and Redis with it. */
@@ -430,11 +437,7 @@ Test(review, joint_visits_take_each_departments_own_result, .timeout = 180)
 	redisContext *c;
 	char policies[512];
 	start(&r, &d, &c, policies);
-	submit(c, "type", "campaign", "id", "J1", "department", "SAMR-ZZ",
-	       "policy", "henan-2021", "items", "SC-017,YJ-004", "date",
-	       "2026-10-09", "window", "2026-10-12..2026-10-23", "entropy",
-	       "j", NULL);
-	cr_assert(wait_status(c, "J1", "published", 20000));
+	publish_past(c, "J1", "henan-2021", "SC-017,YJ-004");
 	/* A visit, its SAMR-ZZ and MPA-ZZ members (the tests' roster: an
 	 * id ending in 9 is MPA-ZZ's). */
 	redisReply *h = cmd(c, "HGETALL {insp}:visits:J1");
@@ -540,11 +543,7 @@ Test(review, follow_ups_have_their_day_and_outcome, .timeout = 180)
 	redisContext *c;
 	char policies[512];
 	start(&r, &d, &c, policies);
-	submit(c, "type", "campaign", "id", "F1", "department", "SAMR-ZZ",
-	       "policy", "henan-2021", "items", "SC-001", "date",
-	       "2026-10-09", "window", "2026-10-12..2026-10-23", "entropy",
-	       "f", NULL);
-	cr_assert(wait_status(c, "F1", "published", 20000));
+	publish_past(c, "F1", "henan-2021", "SC-001");
 	static struct visit v[512];
 	size_t n = read_visits(c, "F1", v, 512);
 	cr_assert_gt(n, 2);
