@@ -182,11 +182,15 @@ $ctl overdue --config demo/inspectd.yaml --campaign "$past" | tail -4
 echo
 echo "== results after entry (docs/RESULTS.md): reviewed, corrected, objected to"
 xadd() { redis-cli -p "$port" XADD {insp}:results '*' "$@" >/dev/null; }
-settle() { # waits until inspectd has answered every results entry
+field() { # the value after field $1 in redis-cli's output on stdin
+	awk -v f="$1" 'p { print; exit } $0 == f { p = 1 }'
+}
+settle() { # waits until inspectd was given and answered every results entry
 	for _ in $(seq 100); do
 		[ "$(redis-cli -p "$port" XPENDING {insp}:results inspectd | head -1)" = 0 ] &&
-			[ "$(redis-cli -p "$port" XINFO GROUPS {insp}:results |
-				awk 'p { print; exit } $0 == "lag" { p = 1 }')" = 0 ] && break
+			[ "$(redis-cli -p "$port" XINFO GROUPS {insp}:results | field last-delivered-id)" = \
+				"$(redis-cli -p "$port" XINFO STREAM {insp}:results | field last-generated-id)" ] &&
+			break
 		sleep 0.1
 	done
 }

@@ -107,20 +107,35 @@ static void step(redisContext *c, ...)
 	freeReplyObject(r);
 }
 
-/* Waits until the results stream has no entry left unanswered. */
+/* The value of field name in a reply of name/value pairs, or NULL. */
+static const redisReply *pair(const redisReply *r, const char *name)
+{
+	for (size_t j = 0; j + 1 < r->elements; j += 2)
+		if (!strcmp(r->element[j]->str, name))
+			return r->element[j + 1];
+	return NULL;
+}
+
+/* Waits until the results stream has no entry left unanswered: the
+ * group has been given its last entry and acknowledged every one. (The
+ * group's lag is no measure: Redis reports none once entries were
+ * deleted.) */
 static void settle(redisContext *c)
 {
 	for (int t = 0; t < 400; t++) {
 		redisReply *p = cmd(c, "XPENDING {insp}:results inspectd");
 		long long pending = p->element[0]->integer;
 		freeReplyObject(p);
+		redisReply *st = cmd(c, "XINFO STREAM {insp}:results");
 		redisReply *g = cmd(c, "XINFO GROUPS {insp}:results");
-		long long lag = -1;
-		for (size_t j = 0; j + 1 < g->element[0]->elements; j += 2)
-			if (!strcmp(g->element[0]->element[j]->str, "lag"))
-				lag = g->element[0]->element[j + 1]->integer;
+		const redisReply *last = pair(st, "last-generated-id");
+		const redisReply *given = pair(g->element[0],
+					       "last-delivered-id");
+		bool done = pending == 0 && last && given &&
+			    !strcmp(last->str, given->str);
+		freeReplyObject(st);
 		freeReplyObject(g);
-		if (pending == 0 && lag == 0)
+		if (done)
 			return;
 		sleep_ms(50);
 	}
