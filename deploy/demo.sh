@@ -187,9 +187,11 @@ field() { # the value after field $1 in redis-cli's output on stdin
 }
 settle() { # waits until inspectd was given and answered every results entry
 	for _ in $(seq 100); do
-		[ "$(redis-cli -p "$port" XPENDING {insp}:results inspectd | head -1)" = 0 ] &&
-			[ "$(redis-cli -p "$port" XINFO GROUPS {insp}:results | field last-delivered-id)" = \
-				"$(redis-cli -p "$port" XINFO STREAM {insp}:results | field last-generated-id)" ] &&
+		# Given out first, then none pending (the other way round, an
+		# entry given out between the two would seem answered).
+		[ "$(redis-cli -p "$port" XINFO STREAM {insp}:results | field last-generated-id)" = \
+			"$(redis-cli -p "$port" XINFO GROUPS {insp}:results | field last-delivered-id)" ] &&
+			[ "$(redis-cli -p "$port" XPENDING {insp}:results inspectd | head -1)" = 0 ] &&
 			break
 		sleep 0.1
 	done
