@@ -159,69 +159,40 @@ static int build_rows(const struct campaign_view *v, bool teams,
 }
 
 /* After each visit's row, the rows of the partner departments' results
- * (fields "USCC@DEPARTMENT" of the results hash, docs/REDIS.md), each
- * with its agency. Returns 0 or -1. */
-/* A partner department's result: its field ("USCC@DEPARTMENT") and
- * value. */
-struct partner_result {
-	const redisReply *field, *value;
-};
-
-static int by_field(const void *a, const void *b)
-{
-	return strcmp(((const struct partner_result *)a)->field->str,
-		      ((const struct partner_result *)b)->field->str);
-}
-
+ * (docs/REDIS.md), each with its agency. Returns 0 or -1. */
 static int add_partner_rows(const struct campaign_view *v,
 			    const struct department_list *departments,
 			    const struct result_rules *rules, int32_t today,
 			    struct disclosure_rows *out)
 {
-	const redisReply *h = v->results;
-	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, np = 0;
-	/* The partners' fields sorted, then merged with the rows (both in
-	 * USCC order). */
-	struct partner_result *p = calloc(n + 1, sizeof(*p));
+	size_t n = 0;
+	for (size_t k = 0; k < v->n; k++)
+		n += v->rows[k].n_partners;
 	struct disclosure_row *all = calloc(out->n + n + 1, sizeof(*all));
-	if (!p || !all) {
-		free(p);
-		free(all);
+	if (!all)
 		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const redisReply *f = h->element[2 * i];
-		if (f->len > USCC_LEN + 1 && f->str[USCC_LEN] == '@')
-			p[np++] = (struct partner_result){
-				f, h->element[2 * i + 1]};
-	}
-	qsort(p, np, sizeof(*p), by_field);
-	size_t m = 0, j = 0;
+	size_t m = 0;
 	for (size_t k = 0; k < out->n; k++) {
-		const char *uscc = out->rows[k].uscc;
+		const struct campaign_row *row = &v->rows[k];
 		all[m++] = out->rows[k];
-		while (j < np && memcmp(p[j].field->str, uscc, USCC_LEN) < 0)
-			j++; /* a partner's result of no visit: not shown */
-		for (; j < np && !memcmp(p[j].field->str, uscc, USCC_LEN);
-		     j++) {
+		for (size_t j = 0; j < row->n_partners; j++) {
+			const struct campaign_row *p = &row->partners[j];
 			struct result_record rr;
-			if (result_record_parse(p[j].value->str, p[j].value->len,
+			if (result_record_parse(p->result->str, p->result->len,
 						&rr) < 0) {
 				fprintf(stderr, "inspectctl: the stored result "
-					"%s is unreadable\n", p[j].field->str);
-				free(p);
+					"%s is unreadable\n", p->uscc);
 				free(all);
 				return -1;
 			}
 			struct disclosure_row r = out->rows[k];
 			public_result(&r, &rr, rules, today);
-			const char *dept = p[j].field->str + USCC_LEN + 1;
+			const char *dept = campaign_row_department(p);
 			const char *name = department_name(departments, dept);
 			r.agency = name && *name ? name : dept;
 			all[m++] = r;
 		}
 	}
-	free(p);
 	free(out->rows);
 	out->rows = all;
 	out->n = m;

@@ -115,7 +115,7 @@ static enum pledge_state state_of(struct pledges_read *p,
 	if (!c->viewed)
 		return PLEDGE_PLANNED;
 	/* The view's rows are ascending by uscc. */
-	const struct campaign_row key = {a->uscc, NULL, NULL};
+	const struct campaign_row key = {.uscc = a->uscc};
 	const struct campaign_row *row =
 	    bsearch(&key, c->view.rows, c->view.n, sizeof(key), row_by_uscc);
 	struct planned_visit v;

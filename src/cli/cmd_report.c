@@ -259,6 +259,8 @@ static void policy_used(struct report_run *x, const char *name)
 		x->policy_uses[i]++;
 }
 
+enum { REPORT_MAX_PARTNERS = 8 };
+
 /* Adds the campaign's visits planned within the period (and region). */
 static int one_campaign(struct store *s, struct report_run *x,
 			const struct report_campaign *c)
@@ -311,6 +313,30 @@ static int one_campaign(struct store *s, struct report_run *x,
 			policy_used(x, c->policy);
 			begun = true;
 		}
+		/* Partners' results (a joint visit has a few departments). */
+		struct stats_part part[REPORT_MAX_PARTNERS];
+		struct result_record pr[REPORT_MAX_PARTNERS];
+		unsigned np = 0;
+		if (v.rows[i].n_partners > REPORT_MAX_PARTNERS)
+			fprintf(stderr, "inspectctl: note: campaign %s: %s has "
+				"%zu partner results, the first %d counted\n",
+				c->id, v.rows[i].uscc, v.rows[i].n_partners,
+				REPORT_MAX_PARTNERS);
+		for (size_t j = 0; j < v.rows[i].n_partners &&
+				   np < REPORT_MAX_PARTNERS; j++) {
+			const struct campaign_row *p = &v.rows[i].partners[j];
+			if (result_record_parse(p->result->str, p->result->len,
+						&pr[np]) < 0) {
+				fprintf(stderr, "inspectctl: note: campaign %s: "
+					"the stored result %s is unreadable, "
+					"left out\n", c->id, p->uscc);
+				continue;
+			}
+			part[np] = (struct stats_part){
+				campaign_row_department(p), pr[np].result,
+				pr[np].items};
+			np++;
+		}
 		int32_t deadline;
 		const struct stats_visit sv = {
 			.uscc = v.rows[i].uscc,
@@ -321,7 +347,9 @@ static int one_campaign(struct store *s, struct report_run *x,
 			.status = result_status_of(x->cal, x->a->today, 5,
 						   pv.date, has ? &rr : NULL,
 						   &deadline),
-			.items = mask ? mask[i] : 0};
+			.items = mask ? mask[i] : 0,
+			.item_results = has ? rr.items : NULL,
+			.partners = part, .n_partners = np};
 		if (r == 0)
 			r = stats_visit_add(&x->st, &sv);
 	}

@@ -161,6 +161,48 @@ static void count(struct stats_counts *c, const struct result_code *r)
 	c->not_inspected += r->finding == FINDING_NOT_INSPECTED;
 }
 
+struct item_lookup {
+	const char *code;
+	const struct result_code *found;
+};
+
+static int item_match(const char *code, const struct result_code *r,
+		      void *ctx)
+{
+	struct item_lookup *l = ctx;
+	if (strcmp(code, l->code))
+		return 0;
+	l->found = r;
+	return 1;
+}
+
+/* Item k's own result: the per-item result of whichever result of the
+ * visit lists it; else the result of a department that listed no items
+ * (the visit's own first: records from before the record form, or a
+ * correction, state the visit's result only); else none yet. */
+static const struct result_code *item_result(const struct stats *s,
+					     const struct stats_visit *v,
+					     uint32_t k)
+{
+	struct item_lookup l = {s->by_item[k].key, NULL};
+	const struct result_code *whole = NULL;
+	if (v->result && !(v->item_results && *v->item_results))
+		whole = v->result;
+	else if (v->result && result_items_each(v->item_results, item_match,
+						&l) > 0)
+		return l.found;
+	for (unsigned p = 0; p < v->n_partners; p++) {
+		const struct stats_part *part = &v->partners[p];
+		if (!part->item_results || !*part->item_results) {
+			if (!whole)
+				whole = part->result;
+		} else if (result_items_each(part->item_results, item_match,
+					     &l) > 0)
+			return l.found;
+	}
+	return whole;
+}
+
 int stats_visit_add(struct stats *s, const struct stats_visit *v)
 {
 	if (v->skipped) { /* counted where it was left: that visit's */
@@ -171,9 +213,18 @@ int stats_visit_add(struct stats *s, const struct stats_visit *v)
 	count(&s->by_class[v->cls], v->result);
 	count(&s->by_type[s->cur_type], v->result);
 	count(&s->by_department[s->cur_department].c, v->result);
+	for (unsigned p = 0; p < v->n_partners; p++) {
+		uint32_t k = keyed_index(&s->by_department, &s->n_departments,
+					 &s->cap_departments,
+					 v->partners[p].department);
+		if (k == UINT32_MAX)
+			return -1;
+		count(&s->by_department[k].c, v->partners[p].result);
+	}
 	for (unsigned j = 0; j < s->cur_n_items; j++)
 		if (!v->items || v->items >> j & 1)
-			count(&s->by_item[s->cur_items[j]].c, v->result);
+			count(&s->by_item[s->cur_items[j]].c,
+			      item_result(s, v, s->cur_items[j]));
 	if (v->result)
 		s->by_code[v->result - result_codes]++;
 	s->by_status[v->status]++;

@@ -20,8 +20,8 @@ static struct campaign_row *rows_of(const redisReply *h, size_t *n)
 	*n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0;
 	struct campaign_row *r = calloc(*n + 1, sizeof(*r));
 	for (size_t i = 0; r && i < *n; i++)
-		r[i] = (struct campaign_row){h->element[2 * i]->str, NULL,
-					     h->element[2 * i + 1]};
+		r[i] = (struct campaign_row){.uscc = h->element[2 * i]->str,
+					     .result = h->element[2 * i + 1]};
 	if (r)
 		qsort(r, *n, sizeof(*r), by_uscc);
 	return r;
@@ -55,20 +55,35 @@ static int view_read(struct store *s, const char *id,
 	size_t nr;
 	struct campaign_row *res = rows_of(v->results, &nr);
 	v->rows = rows_of(v->visits, &v->n);
+	v->results_sorted = res;
 	if (!res || !v->rows) {
-		free(res);
 		campaign_view_finish(v);
 		return diag_add(err, "out of memory");
 	}
+	/* Both ascending: a visit's own result ("USCC") comes right before
+	 * its partners' ("USCC@DEPARTMENT"); results of no visit are
+	 * passed over. */
+	size_t j = 0;
 	for (size_t i = 0; i < v->n; i++) {
 		struct campaign_row *row = &v->rows[i];
-		const struct campaign_row *hit =
-			bsearch(row, res, nr, sizeof(*res), by_uscc);
 		row->visit = row->result; /* rows_of put the value there */
-		row->result = hit ? hit->result : NULL;
+		row->result = NULL;
+		while (j < nr && strncmp(res[j].uscc, row->uscc, USCC_LEN) < 0)
+			j++;
+		if (j < nr && !strcmp(res[j].uscc, row->uscc))
+			row->result = res[j++].result;
+		row->partners = &res[j];
+		while (j < nr && !strncmp(res[j].uscc, row->uscc, USCC_LEN) &&
+		       res[j].uscc[USCC_LEN] == '@')
+			j++;
+		row->n_partners = (size_t)(&res[j] - row->partners);
 	}
-	free(res);
 	return 0;
+}
+
+const char *campaign_row_department(const struct campaign_row *partner)
+{
+	return partner->uscc + USCC_LEN + 1;
 }
 
 int campaign_view_read(struct store *s, const char *id,
@@ -108,6 +123,7 @@ void campaign_view_finish(struct campaign_view *v)
 	freeReplyObject(v->visits);
 	freeReplyObject(v->results);
 	free(v->rows);
+	free(v->results_sorted);
 	memset(v, 0, sizeof(*v));
 }
 

@@ -549,6 +549,26 @@ Test(review, joint_visits_take_each_departments_own_result, .timeout = 180)
 		 "\r\n", day);
 	cr_assert(strstr(nat, line), "%s", nat);
 	free(nat);
+	/* The report counts each item by its own result (YJ-004's problem
+	 * is MPA-ZZ's corrected one, SC-017 had none) and each department by
+	 * its own. */
+	cr_assert_eq(run(out, sizeof(out), "%s report --config %s --from "
+			 "2000-01-01 --to 2100-12-31 --format csv",
+			 INSPECTCTL_PATH, d.config), 0, "%s", out);
+	static const char *const rows[] = {
+		"rate_by_item,1,item,SC-017\r\n",
+		"rate_by_item,1,results,1\r\n",
+		"rate_by_item,1,problems,0\r\n",
+		"rate_by_item,2,item,YJ-004\r\n",
+		"rate_by_item,2,results,1\r\n",
+		"rate_by_item,2,problems,1\r\n",
+		"rate_by_department,0,department,SAMR-ZZ\r\n",
+		"rate_by_department,0,problems,0\r\n",
+		"rate_by_department,1,department,MPA-ZZ\r\n",
+		"rate_by_department,1,results,1\r\n",
+		"rate_by_department,1,problems,1\r\n"};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++)
+		cr_assert(strstr(out, rows[i]), "no %s in\n%s", rows[i], out);
 	stop(&r, &d, c);
 }
 

@@ -70,12 +70,12 @@ Test(stats, counts_on_known_data)
 	/* C1's item Y has a share: checked at the visits of 4 and 9 (and
 	 * at the stranger's, whose items are all: 0). */
 	const struct stats_visit v1[] = {
-		{pool.v[0].uscc, CLASS_A, false, team, 2, code("01"), RESULT_ON_TIME, 1},
-		{pool.v[4].uscc, CLASS_B, false, team, 2, code("02"), RESULT_ON_TIME, 3},
-		{pool.v[7].uscc, CLASS_C, false, team + 1, 2, code("05"), RESULT_LATE, 1},
-		{pool.v[9].uscc, CLASS_D, false, team + 1, 2, NULL, RESULT_OVERDUE, 3},
+		{pool.v[0].uscc, CLASS_A, false, team, 2, code("01"), RESULT_ON_TIME, 1, NULL, NULL, 0},
+		{pool.v[4].uscc, CLASS_B, false, team, 2, code("02"), RESULT_ON_TIME, 3, NULL, NULL, 0},
+		{pool.v[7].uscc, CLASS_C, false, team + 1, 2, code("05"), RESULT_LATE, 1, NULL, NULL, 0},
+		{pool.v[9].uscc, CLASS_D, false, team + 1, 2, NULL, RESULT_OVERDUE, 3, NULL, NULL, 0},
 		{stranger, STATS_CLASS_UNKNOWN, false, team, 1, code("08"),
-		 RESULT_ON_TIME, 0},
+		 RESULT_ON_TIME, 0, NULL, NULL, 0},
 	};
 	for (size_t i = 0; i < 5; i++)
 		cr_assert_eq(stats_visit_add(&s, &v1[i]), 0);
@@ -83,10 +83,10 @@ Test(stats, counts_on_known_data)
 		"C2", "MPA", TASK_UNDIRECTED, items2, 1}), 0);
 	const struct stats_visit v2[] = {
 		/* The same door again, t1 among its team again. */
-		{pool.v[0].uscc, CLASS_A, false, team, 2, code("01"), RESULT_ON_TIME, 0},
-		{pool.v[9].uscc, CLASS_D, false, team + 2, 1, code("11"), RESULT_PENDING, 0},
-		{pool.v[9].uscc, CLASS_D, false, team, 2, code("03"), RESULT_ON_TIME, 0},
-		{pool.v[5].uscc, CLASS_B, true, NULL, 0, NULL, RESULT_PENDING, 0},
+		{pool.v[0].uscc, CLASS_A, false, team, 2, code("01"), RESULT_ON_TIME, 0, NULL, NULL, 0},
+		{pool.v[9].uscc, CLASS_D, false, team + 2, 1, code("11"), RESULT_PENDING, 0, NULL, NULL, 0},
+		{pool.v[9].uscc, CLASS_D, false, team, 2, code("03"), RESULT_ON_TIME, 0, NULL, NULL, 0},
+		{pool.v[5].uscc, CLASS_B, true, NULL, 0, NULL, RESULT_PENDING, 0, NULL, NULL, 0},
 	};
 	for (size_t i = 0; i < 4; i++)
 		cr_assert_eq(stats_visit_add(&s, &v2[i]), 0);
@@ -146,6 +146,64 @@ Test(stats, counts_on_known_data)
 	cr_assert_eq(s.repeat_pairs, 4);
 	stats_free(&s);
 	free(team);
+	population_finish(&pool);
+}
+
+/* A joint campaign: SAMR's items X and Y, MPA's item Z. Each item counts
+ * its own result where results list items; each department its own. */
+Test(stats, per_item_and_partner_results)
+{
+	struct population pool;
+	make_population((const unsigned[]){4, 0, 0, 0}, &pool);
+	struct stats s;
+	cr_assert_eq(stats_init(&s, &pool), 0);
+	char team[1][RESULT_ID_LEN + 1] = {"t1"};
+	const char *items[] = {"X", "Y", "Z"};
+	cr_assert_eq(stats_campaign_begin(&s, &(struct stats_campaign){
+		"J", "SAMR", TASK_DIRECTED, items, 3}), 0);
+	const struct stats_part mpa_ok = {"MPA", code("01"), "Z:01"},
+				mpa_bad = {"MPA", code("02"), "Z:02"};
+	const struct stats_visit v[] = {
+		/* X found a problem, Y none; MPA found one in Z. */
+		{.uscc = pool.v[0].uscc, .cls = CLASS_A, .inspectors = team,
+		 .n_inspectors = 1, .result = code("02"), .items = 0,
+		 .item_results = "X:02,Y:01", .partners = &mpa_bad,
+		 .n_partners = 1},
+		/* Nothing found; MPA has not entered Z yet. */
+		{.uscc = pool.v[1].uscc, .cls = CLASS_A, .inspectors = team,
+		 .n_inspectors = 1, .result = code("01"),
+		 .item_results = "X:01,Y:01"},
+		/* Only MPA's result is in. */
+		{.uscc = pool.v[2].uscc, .cls = CLASS_A, .inspectors = team,
+		 .n_inspectors = 1, .partners = &mpa_ok, .n_partners = 1},
+		/* A record from before per-item results: the visit's code
+		 * serves every item. */
+		{.uscc = pool.v[3].uscc, .cls = CLASS_A, .inspectors = team,
+		 .n_inspectors = 1, .result = code("05"), .item_results = ""},
+	};
+	for (size_t i = 0; i < 4; i++)
+		cr_assert_eq(stats_visit_add(&s, &v[i]), 0);
+	cr_assert_eq(stats_finish(&s), 0);
+	cr_assert_eq(s.n_items, 3);
+	const struct stats_counts *x = &s.by_item[0].c, *y = &s.by_item[1].c,
+				  *z = &s.by_item[2].c;
+	cr_assert_eq(x->visits, 4);
+	cr_assert_eq(x->results, 3, "no SAMR result at visit 2");
+	cr_assert_eq(x->problems, 2, "visit 0's X and visit 3's 05");
+	cr_assert_eq(y->results, 3);
+	cr_assert_eq(y->problems, 1, "only visit 3's 05");
+	cr_assert_eq(z->visits, 4);
+	cr_assert_eq(z->results, 3, "visit 1's Z not entered by MPA");
+	cr_assert_eq(z->problems, 2, "MPA's 02 at visit 0; visit 3's 05");
+	cr_assert_eq(s.n_departments, 2);
+	cr_assert_str_eq(s.by_department[1].key, "MPA");
+	cr_assert_eq(s.by_department[0].c.results, 3);
+	cr_assert_eq(s.by_department[1].c.results, 2);
+	cr_assert_eq(s.by_department[1].c.problems, 1);
+	/* The visit's own tables count each visit once. */
+	cr_assert_eq(s.by_class[CLASS_A].visits, 4);
+	cr_assert_eq(s.by_class[CLASS_A].results, 3);
+	stats_free(&s);
 	population_finish(&pool);
 }
 
@@ -252,7 +310,7 @@ Test(stats, formats_agree)
 	stats_campaign_begin(&s, &(struct stats_campaign){"C", "D<&>", 0,
 							  items, 1});
 	stats_visit_add(&s, &(struct stats_visit){pool.v[0].uscc, CLASS_A,
-		false, team, 2, code("02"), RESULT_ON_TIME, 0});
+		false, team, 2, code("02"), RESULT_ON_TIME, 0, NULL, NULL, 0});
 	cr_assert_eq(stats_finish(&s), 0);
 	struct table_set rep;
 	stats_report_build(&rep, &s, NULL, &(struct stats_scope){

@@ -55,7 +55,18 @@ struct stats_campaign {
 	unsigned n_items;
 };
 
-/* One planned visit of the current campaign. */
+/* A partner department's result of a joint visit (docs/RESULTS.md). */
+struct stats_part {
+	const char *department;
+	const struct result_code *result;
+	const char *item_results; /* its per-item results text, or "" */
+};
+
+/* One planned visit of the current campaign. The class, task type, code
+ * and status tables count it once, by its own result; the department
+ * table counts each department's result (the visit's and its
+ * partners'); the item table each item's own result (docs/REPORT.md,
+ * rate_by_item). */
 struct stats_visit {
 	const char *uscc;  /* USCC_LEN bytes */
 	int cls;           /* the class the draw saw, or STATS_CLASS_UNKNOWN */
@@ -66,6 +77,9 @@ struct stats_visit {
 	enum result_status status;        /* where its result stands */
 	uint32_t items; /* the campaign's items it checks (bit i: items[i]);
 			 * 0: all of them */
+	const char *item_results; /* the result's per-item text, or NULL */
+	const struct stats_part *partners;
+	unsigned n_partners;
 };
 
 struct stats {

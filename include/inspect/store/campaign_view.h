@@ -12,13 +12,22 @@ struct campaign_row {
 	const char *uscc;
 	const redisReply *visit;  /* <p>visits:<id> value */
 	const redisReply *result; /* <p>results:<id> value, or NULL */
+	/* The partner departments' results of this visit (a joint
+	 * campaign's, docs/RESULTS.md): rows whose uscc is the field
+	 * "USCC@DEPARTMENT", ascending, visit NULL. */
+	const struct campaign_row *partners;
+	size_t n_partners;
 };
 
 struct campaign_view {
 	redisReply *record, *visits, *results; /* rows point into these */
 	struct campaign_row *rows;
 	size_t n;
+	struct campaign_row *results_sorted; /* private */
 };
+
+/* The department of a partner's result row (after the '@'). */
+const char *campaign_row_department(const struct campaign_row *partner);
 
 /* Returns 0, -1 with the reason in err (unknown or unpublished campaign,
  * an unreadable visit), or FAIL_LOST (s->err) on a lost connection. */
