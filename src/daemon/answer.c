@@ -15,6 +15,7 @@
 #include "inspect/core/sha256.h"
 #include "inspect/store/ops.h"
 #include "answer.h"
+#include "metrics.h"
 
 static void window_text(const struct campaign *c, char out[32])
 {
@@ -73,7 +74,9 @@ void answer_refusal_begin(struct worker *w, struct tx *t,
 	kv_add(ev, "reason", why);
 }
 
-int answer_reject(struct worker *w, const struct answer *a, struct diag *reason)
+/* A refusal, counted in its class (metrics.h) once committed. */
+static int reject(struct worker *w, const struct answer *a,
+		  struct diag *reason, enum metric_counter cls)
 {
 	const char *id = a->c->id;
 	const char *why = diag_reason(reason);
@@ -102,7 +105,15 @@ int answer_reject(struct worker *w, const struct answer *a, struct diag *reason)
 		tx_hset(&t, KEY_CAMPAIGN, id, rec, 3);
 	}
 	tx_ack(&t, KEY_INTAKE, a->entry_id);
-	return answer_commit(w, &t, "reject");
+	int r = answer_commit(w, &t, "reject");
+	if (r == 0)
+		metric_count(cls, 1);
+	return r;
+}
+
+int answer_reject(struct worker *w, const struct answer *a, struct diag *reason)
+{
+	return reject(w, a, reason, METRIC_REFUSED_INVALID);
 }
 
 /* How long the reason of a junk entry that named a valid id is kept. */
@@ -121,7 +132,10 @@ int answer_junk(struct worker *w, const struct junk *j, size_t n)
 					REFUSED_TTL);
 		tx_ack(&t, KEY_INTAKE, j[i].entry_id);
 	}
-	return answer_commit(w, &t, "refuse");
+	int r = answer_commit(w, &t, "refuse");
+	if (r == 0)
+		metric_count(METRIC_REFUSED_JUNK, n);
+	return r;
 }
 
 int answer_unprocessable(struct worker *w, const char *entry_id,
@@ -130,7 +144,7 @@ int answer_unprocessable(struct worker *w, const char *entry_id,
 	struct campaign c;
 	memset(&c, 0, sizeof(c));
 	struct answer a = {entry_id, fields, &c, false, NULL, NULL};
-	return answer_reject(w, &a, why);
+	return reject(w, &a, why, METRIC_REFUSED_UNPROCESSABLE);
 }
 
 void answer_record_fields(struct kv_list *l, const char *status,
@@ -341,5 +355,8 @@ int answer_freeze(struct worker *w, const struct answer *a,
 	freeReplyObject(roster);
 	frozen_record(&t, a, rec, pop->n, chunks, &refs);
 	tx_ack(&t, KEY_INTAKE, a->entry_id);
-	return answer_commit(w, &t, "freeze");
+	int r = answer_commit(w, &t, "freeze");
+	if (r == 0)
+		metric_count(METRIC_CAMPAIGNS_FROZEN, 1);
+	return r;
 }

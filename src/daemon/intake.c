@@ -5,6 +5,7 @@
 
 #include "inspect/shell/log.h"
 #include "inspect/store/ops.h"
+#include "metrics.h"
 #include "worker.h"
 
 #define FLOOD_COUNT 64 /* intake entries read at once after junk */
@@ -128,6 +129,9 @@ int intake_read(struct worker *w, enum key_kind stream, const char *from,
 	} else if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
 		/* [[stream, [entries]]] */
 		const redisReply *entries = r->element[0]->element[1];
+		if (stream == KEY_INTAKE && !strcmp(from, ">") &&
+		    entries->type == REDIS_REPLY_ARRAY)
+			metric_count(METRIC_ENTRIES_TAKEN, entries->elements);
 		rc = handle == process_entry ? answer_junk_prefix(w, entries)
 					     : 0;
 		if (handle == process_entry && entries->type == REDIS_REPLY_ARRAY &&

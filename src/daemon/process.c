@@ -19,6 +19,7 @@
 #include "inspect/store/keys.h"
 #include "inspect/store/ops.h"
 #include "teams.h"
+#include "metrics.h"
 #include "worker.h"
 
 static const char *field_str(const redisReply *hash, const char *name)
@@ -233,6 +234,11 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 	w->t.draw = t_teams - t0;
 	w->t.teams = t1 - t_teams;
 	w->t.publish = clock_seconds() - t1 - w->t.details;
+	if (r == 0) {
+		metric_count(METRIC_CAMPAIGNS_PUBLISHED, 1);
+		metric_observe(METRIC_FETCH, w->t.fetch);
+		metric_observe(METRIC_PUBLICATION, w->t.publish);
+	}
 	if (r == 0)
 		log_info(
 		    "campaign published",

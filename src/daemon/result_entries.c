@@ -17,6 +17,7 @@
 #include "inspect/core/results.h"
 #include "inspect/core/result_steps.h"
 #include "inspect/core/strbuf.h"
+#include "metrics.h"
 #include "result_answer.h"
 
 int result_refuse(struct worker *w, const struct result_answer *a,
@@ -35,7 +36,10 @@ int result_refuse(struct worker *w, const struct result_answer *a,
 				   KV("reason", why)};
 	tx_xadd(&t, KEY_PUBLIC, NULL, event, 4);
 	tx_ack(&t, KEY_RESULTS, a->entry_id);
-	return answer_commit(w, &t, "refuse result");
+	int r = answer_commit(w, &t, "refuse result");
+	if (r == 0)
+		metric_count(METRIC_RESULTS_REFUSED, 1);
+	return r;
 }
 
 int result_unprocessable(struct worker *w, const char *entry_id,
@@ -454,8 +458,8 @@ static int check_and_answer(struct worker *w, const struct result_answer *a,
 	return rc;
 }
 
-int process_result(struct worker *w, const char *entry_id,
-		   const redisReply *fields)
+static int take_result(struct worker *w, const char *entry_id,
+		       const redisReply *fields)
 {
 	struct entry_field f[CAMPAIGN_MAX_FIELDS + 1];
 	struct result_entry r;
@@ -471,4 +475,13 @@ int process_result(struct worker *w, const char *entry_id,
 	if (result_parse(f, n, &r, &err) < 0)
 		return result_refuse(w, &a, r.campaign, &err);
 	return check_and_answer(w, &a, &r);
+}
+
+int process_result(struct worker *w, const char *entry_id,
+		   const redisReply *fields)
+{
+	int r = take_result(w, entry_id, fields);
+	if (r == 0) /* accepted, or refused (counted as such) */
+		metric_count(METRIC_RESULTS_ANSWERED, 1);
+	return r;
 }

@@ -8,6 +8,7 @@
 #include "inspect/store/history.h"
 #include "inspect/store/migrate.h"
 #include "inspect/store/outbox.h"
+#include "metrics.h"
 #include "worker.h"
 
 #define CLAIM_EVERY 16 /* jobs between two looks at others' stale entries */
@@ -80,6 +81,9 @@ int worker_step(struct worker *w)
 	if (!store_connected(&w->store)) {
 		if (store_connect(&w->store, w->cfg) < 0)
 			return FAIL_LOST;
+		if (w->connected_once)
+			metric_count(METRIC_REDIS_RECONNECTS, 1);
+		w->connected_once = true;
 		log_info("connected to redis", "consumer=%s", w->cfg->consumer);
 		if (legacy_keys(w))
 			return FAIL_LOST;
@@ -89,6 +93,8 @@ int worker_step(struct worker *w)
 	}
 	w->jobs++;
 	int r = feeds_step(w); /* a due day's feeds come before new work */
+	if (r == 1)
+		metric_count(METRIC_FEEDS_DELIVERED, 1);
 	if (r == 0)
 		r = events_step(w);
 	if (r == 0)

@@ -30,6 +30,7 @@ struct worker {
 	int32_t overdue_logged; /* the day overdue results were last logged */
 	int32_t history_pruned; /* the day old visits were last removed */
 	bool junk_read;        /* the last intake read began with junk */
+	bool connected_once;   /* a later connection is a reconnection */
 	struct {
 		double fetch, order, merge, history, digest, draw, teams,
 		    details, publish;

@@ -21,8 +21,21 @@ struct y_redis {
 	unsigned command_timeout_ms;
 };
 
+struct y_http {
+	char *listen;
+	char *tls_certificate;
+	char *tls_key;
+	char *tokens_file;
+	bool *open_probes;
+	unsigned refresh_seconds;
+	unsigned *reread_seconds;
+	unsigned stuck_seconds;
+	unsigned within_days;
+};
+
 struct y_config {
 	struct y_redis *redis;
+	struct y_http *http;
 	char *prefix;
 	char *grades_prefix;
 	char *policies;
@@ -57,9 +70,28 @@ static const cyaml_schema_field_t redis_fields[] = {
 			 struct y_redis, command_timeout_ms),
 	CYAML_FIELD_END};
 
+static const cyaml_schema_field_t http_fields[] = {
+	STR("listen", struct y_http, listen, 300),
+	STR("tls_certificate", struct y_http, tls_certificate, 511),
+	STR("tls_key", struct y_http, tls_key, 511),
+	STR("tokens_file", struct y_http, tokens_file, 511),
+	CYAML_FIELD_BOOL_PTR("open_probes", CYAML_FLAG_POINTER |
+			     CYAML_FLAG_OPTIONAL, struct y_http, open_probes),
+	CYAML_FIELD_UINT("refresh_seconds", CYAML_FLAG_OPTIONAL,
+			 struct y_http, refresh_seconds),
+	CYAML_FIELD_UINT_PTR("reread_seconds", CYAML_FLAG_POINTER |
+			     CYAML_FLAG_OPTIONAL, struct y_http, reread_seconds),
+	CYAML_FIELD_UINT("stuck_seconds", CYAML_FLAG_OPTIONAL, struct y_http,
+			 stuck_seconds),
+	CYAML_FIELD_UINT("within_days", CYAML_FLAG_OPTIONAL, struct y_http,
+			 within_days),
+	CYAML_FIELD_END};
+
 static const cyaml_schema_field_t config_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("redis", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 				struct y_config, redis, redis_fields),
+	CYAML_FIELD_MAPPING_PTR("http", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+				struct y_config, http, http_fields),
 	STR("prefix", struct y_config, prefix, 31),
 	STR("grades_prefix", struct y_config, grades_prefix, 31),
 	STR("policies", struct y_config, policies, 511),
@@ -115,6 +147,13 @@ void config_defaults(struct config *c)
 	c->block_ms = 1000;
 	c->max_population = 200000000;
 	c->log_level = LOG_INFO;
+	snprintf(c->http.host, sizeof(c->http.host), "127.0.0.1");
+	c->http.port = 9464;
+	c->http.open_probes = true;
+	c->http.refresh_seconds = 10;
+	c->http.reread_seconds = 60;
+	c->http.stuck_seconds = 900;
+	c->http.within_days = 5;
 }
 
 /* HOST:PORT, or [IPv6]:PORT; a host is a name or an address, never
@@ -242,11 +281,51 @@ static int apply_redis(const struct yaml_doc *doc, const struct y_redis *y,
 	return read_password(doc->origin, y, r, err);
 }
 
+static int apply_http(const struct yaml_doc *doc, const struct y_http *y,
+		      struct http_config *h)
+{
+	h->on = true;
+	if (y->listen) {
+		struct redis_config at;
+		if (parse_host_port(y->listen, &at) < 0)
+			return yaml_doc_error(doc, "http.listen",
+					      "'%s' is not HOST:PORT",
+					      y->listen);
+		snprintf(h->host, sizeof(h->host), "%s", at.host);
+		h->port = at.port;
+	}
+	if (!y->tls_certificate != !y->tls_key)
+		return yaml_doc_error(doc, y->tls_key ? "http.tls_key"
+						      : "http.tls_certificate",
+				      "TLS needs both tls_certificate and "
+				      "tls_key");
+#define COPY(f)                                                  \
+	if (y->f)                                                \
+		snprintf(h->f, sizeof(h->f), "%s", y->f);
+	COPY(tls_certificate) COPY(tls_key) COPY(tokens_file)
+#undef COPY
+	if (y->open_probes)
+		h->open_probes = *y->open_probes;
+	if (y->refresh_seconds)
+		h->refresh_seconds = y->refresh_seconds > 3600
+					     ? 3600 : y->refresh_seconds;
+	if (y->reread_seconds)
+		h->reread_seconds = *y->reread_seconds > 86400
+					    ? 86400 : *y->reread_seconds;
+	if (y->stuck_seconds)
+		h->stuck_seconds = y->stuck_seconds;
+	if (y->within_days)
+		h->within_days = y->within_days > 60 ? 60 : y->within_days;
+	return 0;
+}
+
 static int apply(const struct yaml_doc *doc, const struct y_config *y,
 		 struct config *c)
 {
 	static const char *levels[] = {"debug", "info", "warn", "error"};
 	if (y->redis && apply_redis(doc, y->redis, &c->redis) < 0)
+		return -1;
+	if (y->http && apply_http(doc, y->http, &c->http) < 0)
 		return -1;
 #define COPY(f)                                                  \
 	if (y->f)                                                \

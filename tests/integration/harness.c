@@ -29,7 +29,7 @@ void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static int free_port(void)
+int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = {.sin_family = AF_INET,
@@ -314,10 +314,16 @@ void daemon_signal(struct daemon_proc *d, int sig)
  * fails the test. */
 static int checked(const struct daemon_proc *d, int status)
 {
-	cr_expect(!daemon_logged(d, "Sanitizer") &&
-		  !daemon_logged(d, "runtime error"),
-		  "inspectd reported a memory or undefined-behaviour error: "
-		  "see %s", d->log);
+	if (daemon_logged(d, "Sanitizer") || daemon_logged(d, "runtime error")) {
+		/* The report itself: the log goes with the test's directory. */
+		char *log = slurp(d->log);
+		const char *at = log ? strstr(log, "==ERROR") : NULL;
+		if (!at && log)
+			at = strstr(log, "runtime error");
+		cr_expect(false, "inspectd reported a memory or undefined-"
+			  "behaviour error:\n%.6000s", at ? at : d->log);
+		free(log);
+	}
 	return status;
 }
 

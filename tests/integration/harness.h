@@ -24,6 +24,9 @@ struct daemon_proc {
 	char log[128];
 };
 
+/* A free loopback TCP port (bound, read, closed). */
+int free_port(void);
+
 /* Starts redis-server with AOF (appendfsync always) on a free port. */
 void redis_start(struct redis_proc *r);
 /* Reserves a directory and a free port without starting anything. */

@@ -22,8 +22,25 @@ struct redis_config {
 	int command_timeout_ms;
 };
 
+/* inspectd's HTTP endpoint (docs/HTTP.md): off unless `http:` is given. */
+struct http_config {
+	bool on;
+	char host[256];         /* listen address, 127.0.0.1 unless given */
+	int port;
+	char tls_certificate[512], tls_key[512]; /* both, or neither */
+	char tokens_file[512];  /* bearer tokens and their departments */
+	bool open_probes;       /* /healthz, /readyz, /metrics without token
+				 * (only while listening on loopback) */
+	unsigned refresh_seconds; /* how often the dashboard reads Redis */
+	unsigned reread_seconds;  /* a campaign's visits read again at most
+				   * this often while results come in */
+	unsigned stuck_seconds;   /* a job running longer is not ready */
+	unsigned within_days;     /* "at risk": working days to a deadline */
+};
+
 struct config {
 	struct redis_config redis;
+	struct http_config http;
 	char prefix[32];        /* inspectd's keys, "{insp}:": a hash tag */
 	char grades_prefix[32]; /* the credit platform's keys, "credit:" */
 	char policies[512];     /* directory of *.yaml policies */

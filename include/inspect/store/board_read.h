@@ -1,0 +1,25 @@
+/* Reading the dashboard's snapshot (core/board.h) from Redis: consumer
+ * groups and their pending entries, the published campaigns with where
+ * their results stand, today's and tomorrow's visits, the latest refused
+ * entries. A campaign's visits are read again only when its count of
+ * results or the day has changed (the cache). */
+#ifndef INSPECT_BOARD_READ_H
+#define INSPECT_BOARD_READ_H
+
+#include "inspect/core/board.h"
+#include "inspect/core/calendar.h"
+#include "inspect/store/store.h"
+
+struct board_cache {
+	struct board_cached *v; /* ascending by campaign id */
+	size_t n, cap;
+};
+void board_cache_free(struct board_cache *c);
+
+/* Fills out (board_free it) as of today; within: working days before a
+ * deadline that count as at risk. Returns 0, or FAIL_LOST with
+ * out->redis_up false and the reason in out->redis_error. */
+int board_read(struct store *s, const struct calendar *cal, int32_t today,
+	       unsigned within, struct board_cache *cache, struct board *out);
+
+#endif

@@ -1,0 +1,26 @@
+/* The tokens file (docs/HTTP.md, "Access"), and a presented token looked
+ * up in it: every token read is found again as itself, and nothing else
+ * of the input is. */
+#include "fuzz.h"
+#include "inspect/core/access.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct access_list l;
+	struct diag err;
+	diag_init(&err);
+	if (access_parse((const char *)data, size, "tokens", &l, &err) < 0)
+		return 0;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct access_entry *e = &l.v[i];
+		size_t n = strlen(e->token);
+		if (access_find(&l, e->token, n) != e)
+			abort();
+		if (n > 1 && access_find(&l, e->token, n - 1) == e)
+			abort(); /* a prefix is not the token */
+		if (!e->all && e->n_departments == 0)
+			abort();
+	}
+	access_free(&l);
+	return 0;
+}
