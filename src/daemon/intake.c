@@ -129,7 +129,7 @@ int intake_read(struct worker *w, enum key_kind stream, const char *from,
 	} else if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
 		/* [[stream, [entries]]] */
 		const redisReply *entries = r->element[0]->element[1];
-		if (stream == KEY_INTAKE && !strcmp(from, ">") &&
+		if (handle == process_entry && !strcmp(from, ">") &&
 		    entries->type == REDIS_REPLY_ARRAY)
 			metric_count(METRIC_ENTRIES_TAKEN, entries->elements);
 		rc = handle == process_entry ? answer_junk_prefix(w, entries)
