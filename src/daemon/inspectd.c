@@ -228,7 +228,9 @@ static void board_job(uv_work_t *req)
 		snprintf(b->redis_error, sizeof(b->redis_error), "%s",
 			 diag_reason(&d->board_store.err));
 	} else if (board_read(&d->board_store, &d->cat.calendar,
-			      d->board_today, d->cfg.http.within_days,
+			      d->board_today,
+			      &(struct board_reading){d->cfg.http.within_days,
+						      d->cfg.http.reread_seconds},
 			      &d->board_cache, b) < 0) {
 		store_close(&d->board_store);
 	}

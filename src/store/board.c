@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "inspect/core/date.h"
 #include "inspect/core/number.h"
@@ -15,6 +16,7 @@ struct board_cached {
 	struct board_campaign c;
 	size_t results;  /* the record's count when its visits were read */
 	int32_t today;   /* the day they were read on */
+	uint64_t read_ms; /* when (monotonic) */
 	struct board_visit *visits; /* of today and tomorrow */
 	size_t n_visits;
 	bool seen; /* still published at the last read */
@@ -198,10 +200,18 @@ static const char *const record_fields[] = {
 
 /* Each published campaign: its record, and its visits when its results
  * or the day changed. FAIL_LOST or 0. */
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static int read_campaigns(struct store *s, const struct calendar *cal,
-			  int32_t today, unsigned within,
+			  int32_t today, const struct board_reading *how,
 			  struct board_cache *cache)
 {
+	uint64_t now = monotonic_ms();
 	redisReply *ids = store_smembers(s, KEY_PUBLISHED);
 	if (!ids)
 		return FAIL_LOST;
@@ -234,14 +244,20 @@ static int read_campaigns(struct store *s, const struct calendar *cal,
 		c->results = count_of(reply_str(f, 6));
 		freeReplyObject(f);
 		x->seen = true;
-		if (x->today == today && x->results == c->results)
+		/* Read again on a new day, or once results have come in, at
+		 * most every reread_seconds (a campaign may have a million
+		 * visits). */
+		if (x->today == today && (x->results == c->results ||
+					  now - x->read_ms <
+						  1000ULL * how->reread_seconds))
 			continue;
-		int v = read_visits(s, cal, today, within, x);
+		int v = read_visits(s, cal, today, how->within, x);
 		if (v == FAIL_LOST)
 			r = FAIL_LOST;
 		else if (v == 0) {
 			x->today = today;
 			x->results = c->results;
+			x->read_ms = now;
 		} else {
 			x->seen = false; /* not published any more */
 		}
@@ -343,7 +359,8 @@ static void collect(const struct board_cache *cache, struct board *b)
 }
 
 int board_read(struct store *s, const struct calendar *cal, int32_t today,
-	       unsigned within, struct board_cache *cache, struct board *out)
+	       const struct board_reading *how, struct board_cache *cache,
+	       struct board *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->today = today;
@@ -356,7 +373,7 @@ int board_read(struct store *s, const struct calendar *cal, int32_t today,
 		r = read_group(s, KEY_RESULTS, "results", &out->results_group,
 			       out);
 	if (r == 0)
-		r = read_campaigns(s, cal, today, within, cache);
+		r = read_campaigns(s, cal, today, how, cache);
 	if (r == 0)
 		r = read_refusals(s, KEY_INTAKE_REJECTED, "intake", "id", cache,
 				  out);

@@ -16,10 +16,16 @@ struct board_cache {
 };
 void board_cache_free(struct board_cache *c);
 
-/* Fills out (board_free it) as of today; within: working days before a
- * deadline that count as at risk. Returns 0, or FAIL_LOST with
+struct board_reading {
+	unsigned within;         /* working days to a deadline: at risk */
+	unsigned reread_seconds; /* a campaign's visits read again at most
+				  * this often while results come in */
+};
+
+/* Fills out (board_free it) as of today. Returns 0, or FAIL_LOST with
  * out->redis_up false and the reason in out->redis_error. */
 int board_read(struct store *s, const struct calendar *cal, int32_t today,
-	       unsigned within, struct board_cache *cache, struct board *out);
+	       const struct board_reading *how, struct board_cache *cache,
+	       struct board *out);
 
 #endif
