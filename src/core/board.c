@@ -51,6 +51,26 @@ static bool shown(const struct board_view *v, const char *campaign,
 	       (!v->campaign || !strcmp(v->campaign, campaign));
 }
 
+static bool refusal_shown(const struct board_view *v,
+			  const struct board_refusal *r)
+{
+	return (!v->campaign || !strcmp(v->campaign, r->campaign)) &&
+	       (board_view_sees(v, r->department) ||
+		(r->named[0] && board_view_sees(v, r->named)));
+}
+
+/* The view's left-out visits of today and tomorrow: those past the page's
+ * BOARD_MAX_VISITS, and those its campaigns did not list. */
+static size_t visits_left_out(const struct board *b,
+			      const struct board_view *v, size_t listed)
+{
+	size_t n = listed > BOARD_MAX_VISITS ? listed - BOARD_MAX_VISITS : 0;
+	for (size_t i = 0; i < b->n_campaigns; i++)
+		if (shown(v, b->campaigns[i].id, b->campaigns[i].department))
+			n += b->campaigns[i].visits_dropped;
+	return n;
+}
+
 static size_t waiting(const struct board_campaign *c)
 {
 	return c->status[RESULT_PENDING] + c->status[RESULT_AT_RISK] +
@@ -66,8 +86,11 @@ static int attention(const struct board_campaign *a,
 	int ub = b->status[RESULT_OVERDUE] ? 2 : b->status[RESULT_AT_RISK] ? 1 : 0;
 	if (ua != ub)
 		return ub - ua;
-	if (a->next_deadline != b->next_deadline)
-		return a->next_deadline < b->next_deadline ? -1 : 1;
+	/* No deadline (nothing due) comes after any deadline. */
+	int64_t da = a->next_deadline == DATE_NONE ? INT64_MAX : a->next_deadline,
+		db = b->next_deadline == DATE_NONE ? INT64_MAX : b->next_deadline;
+	if (da != db)
+		return da < db ? -1 : 1;
 	return strcmp(a->id, b->id);
 }
 
@@ -224,6 +247,8 @@ static void visits_html(struct strbuf *o, const struct board *b,
 		const struct board_visit *x = &b->visits[i];
 		if (!shown(v, x->campaign, x->department))
 			continue;
+		if (shown_n++ >= BOARD_MAX_VISITS)
+			continue;
 		char day[11];
 		date_format(x->date, day);
 		sb_puts(o, "<tr>");
@@ -233,15 +258,14 @@ static void visits_html(struct strbuf *o, const struct board *b,
 		cell(o, x->uscc);
 		cell(o, x->name);
 		sb_puts(o, "</tr>\n");
-		shown_n++;
 	}
 	if (!shown_n)
 		sb_puts(o, "<tr><td colspan=\"5\">None.</td></tr>\n");
 	sb_puts(o, "</tbody></table>\n");
-	if (b->visits_left_out)
+	size_t left = visits_left_out(b, v, shown_n);
+	if (left)
 		sb_printf(o, "<p>%zu more visits are not listed here "
-			  "(inspectctl feed lists them all).</p>\n",
-			  b->visits_left_out);
+			  "(inspectctl feed lists them all).</p>\n", left);
 }
 
 static void refusals_html(struct strbuf *o, const struct board *b,
@@ -254,7 +278,7 @@ static void refusals_html(struct strbuf *o, const struct board *b,
 	size_t n = 0;
 	for (size_t i = 0; i < b->n_refusals; i++) {
 		const struct board_refusal *r = &b->refusals[i];
-		if (!shown(v, r->campaign, r->department))
+		if (!refusal_shown(v, r))
 			continue;
 		sb_puts(o, "<tr>");
 		cell(o, r->stream);
@@ -305,7 +329,7 @@ void board_html(const struct board *b, const struct board_view *v,
 	if (v->all && !v->campaign)
 		operations_html(out, b);
 	sb_puts(out, "<p>The same data: <a href=\"/api/dashboard\">"
-		"/api/dashboard</a> (JSON).</p>\n<script>" BOARD_SCRIPT
+		"/api/dashboard</a> (JSON).</p>\n<script>\n" BOARD_SCRIPT
 		"</script>\n</body></html>\n");
 	free(l);
 }
@@ -377,9 +401,11 @@ void board_json(const struct board *b, const struct board_view *v,
 	}
 	sb_puts(out, "],\"visits\":[");
 	bool first = true;
+	size_t listed = 0;
 	for (size_t i = 0; i < b->n_visits; i++) {
 		const struct board_visit *x = &b->visits[i];
-		if (!shown(v, x->campaign, x->department))
+		if (!shown(v, x->campaign, x->department) ||
+		    listed++ >= BOARD_MAX_VISITS)
 			continue;
 		sb_puts(out, first ? "{" : ",{");
 		first = false;
@@ -392,11 +418,11 @@ void board_json(const struct board *b, const struct board_view *v,
 		sb_puts(out, "}");
 	}
 	sb_printf(out, "],\"visits_left_out\":%zu,\"refused\":[",
-		  b->visits_left_out);
+		  visits_left_out(b, v, listed));
 	first = true;
 	for (size_t i = 0; i < b->n_refusals; i++) {
 		const struct board_refusal *r = &b->refusals[i];
-		if (!shown(v, r->campaign, r->department))
+		if (!refusal_shown(v, r))
 			continue;
 		sb_puts(out, first ? "{" : ",{");
 		first = false;
@@ -404,6 +430,7 @@ void board_json(const struct board *b, const struct board_view *v,
 		json_member(out, "entry", r->entry, true);
 		json_member(out, "campaign", r->campaign, true);
 		json_member(out, "department", r->department, true);
+		json_member(out, "named", r->named, true);
 		json_member(out, "reason", r->reason, false);
 		sb_puts(out, "}");
 	}
@@ -495,7 +522,9 @@ void metrics_text(const struct metrics *m, const struct board *b,
 	       "Results entries (results and their steps), by outcome.");
 	sb_printf(o, "inspectd_results_total{outcome=\"accepted\"} %" PRIu64
 		  "\ninspectd_results_total{outcome=\"refused\"} %" PRIu64 "\n",
-		  c[METRIC_RESULTS_ANSWERED] - c[METRIC_RESULTS_REFUSED],
+		  c[METRIC_RESULTS_ANSWERED] > c[METRIC_RESULTS_REFUSED]
+			  ? c[METRIC_RESULTS_ANSWERED] - c[METRIC_RESULTS_REFUSED]
+			  : 0,
 		  c[METRIC_RESULTS_REFUSED]);
 	counter_text(o, "inspectd_redis_reconnects_total",
 		     "Connections to Redis made again after one was lost.",

@@ -41,6 +41,7 @@ struct http_server {
 	unsigned open;  /* connections not yet closed */
 	bool stopping, listener_closed;
 	char csp[256];  /* the dashboard's Content-Security-Policy */
+	uv_timer_t reaper; /* frees the server a loop turn after dispose */
 };
 
 static uint64_t now_ms(void)
@@ -239,8 +240,20 @@ struct conn {
 	struct http_server *server;
 };
 
-/* Frees the server once stopping, the listener closed and every
- * connection gone. */
+static void on_reaped(uv_handle_t *t)
+{
+	free(t->data);
+}
+
+/* On the loop turn after the dispose: H2O's timers, closed by it, have
+ * finished closing (their handles live in h). */
+static void on_reap(uv_timer_t *t)
+{
+	uv_close((uv_handle_t *)t, on_reaped);
+}
+
+/* Disposes of the server once stopping, the listener closed and every
+ * connection gone; frees it a loop turn later. */
 static void maybe_free(struct http_server *h)
 {
 	if (!h->stopping || h->open || !h->listener_closed)
@@ -250,7 +263,9 @@ static void maybe_free(struct http_server *h)
 	if (h->ssl)
 		SSL_CTX_free(h->ssl);
 	access_free(&h->tokens);
-	free(h);
+	uv_timer_init(h->loop, &h->reaper);
+	h->reaper.data = h;
+	uv_timer_start(&h->reaper, on_reap, 0, 0);
 }
 
 static void on_conn_closed(uv_handle_t *handle)

@@ -339,7 +339,6 @@ static int start_http(struct daemon *d)
 		return -1;
 	}
 	d->board_work.data = d;
-	d->board_timer.data = d;
 	uv_timer_start(&d->board_timer, on_board_timer, 0,
 		       1000ULL * d->cfg.http.refresh_seconds);
 	log_info("http listening", "address=%s:%d tls=%d tokens=%s",
@@ -419,6 +418,7 @@ int main(int argc, char **argv)
 	uv_timer_init(d.loop, &d.board_timer);
 	for (size_t i = 0; i < 4; i++)
 		h[i]->data = &d;
+	d.board_timer.data = &d; /* closed by close_all, HTTP or not */
 	if (start_http(&d) < 0)
 		return 2;
 	uv_signal_start(&d.sigterm, on_signal, SIGTERM);

@@ -64,9 +64,13 @@ static int handle_first(struct worker *w, const redisReply *entries,
 		int r = handle == process_entry
 			    ? answer_unprocessable(w, id, fields, &why)
 			    : result_unprocessable(w, id, fields, &why);
+		if (r == 0 && handle == process_result)
+			metric_count(METRIC_RESULTS_ANSWERED, 1);
 		return r == 0 ? 1 : FAIL_LOST;
 	}
 	int r = handle(w, id, fields);
+	if (r == 0 && handle == process_result) /* accepted, or refused */
+		metric_count(METRIC_RESULTS_ANSWERED, 1);
 	if (r < 0 && r != FAIL_CONFLICT && store_connected(&w->store)) {
 		/* Not a lost connection: the entry itself fails. */
 		snprintf(w->failing, sizeof(w->failing), "%s", id);

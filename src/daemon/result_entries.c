@@ -458,8 +458,8 @@ static int check_and_answer(struct worker *w, const struct result_answer *a,
 	return rc;
 }
 
-static int take_result(struct worker *w, const char *entry_id,
-		       const redisReply *fields)
+int process_result(struct worker *w, const char *entry_id,
+		   const redisReply *fields)
 {
 	struct entry_field f[CAMPAIGN_MAX_FIELDS + 1];
 	struct result_entry r;
@@ -475,13 +475,4 @@ static int take_result(struct worker *w, const char *entry_id,
 	if (result_parse(f, n, &r, &err) < 0)
 		return result_refuse(w, &a, r.campaign, &err);
 	return check_and_answer(w, &a, &r);
-}
-
-int process_result(struct worker *w, const char *entry_id,
-		   const redisReply *fields)
-{
-	int r = take_result(w, entry_id, fields);
-	if (r == 0) /* accepted, or refused (counted as such) */
-		metric_count(METRIC_RESULTS_ANSWERED, 1);
-	return r;
 }

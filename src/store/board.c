@@ -112,6 +112,7 @@ static int read_visits(struct store *s, const struct calendar *cal,
 	c->follow_ups_open = c->follow_ups_late = 0;
 	c->next_deadline = DATE_NONE;
 	c->unreadable = false;
+	c->visits_dropped = 0;
 	free(x->visits);
 	x->visits = NULL;
 	x->n_visits = 0;
@@ -138,9 +139,12 @@ static int read_visits(struct store *s, const struct calendar *cal,
 			c->follow_ups_open++;
 			c->follow_ups_late += today > rr.follow_up_due;
 		}
-		if ((pv.date != today && pv.date != today + 1) ||
-		    x->n_visits >= BOARD_MAX_VISITS)
+		if (pv.date != today && pv.date != today + 1)
 			continue;
+		if (x->n_visits >= BOARD_MAX_VISITS) {
+			c->visits_dropped++;
+			continue;
+		}
 		if (x->n_visits == cap) {
 			cap = cap ? 2 * cap : 16;
 			struct board_visit *g = realloc(x->visits,
@@ -298,15 +302,17 @@ static int read_refusals(struct store *s, enum key_kind kind,
 		if (c && c->type == REDIS_REPLY_STRING)
 			copy(x->campaign, sizeof(x->campaign), c->str);
 		if (d && d->type == REDIS_REPLY_STRING)
-			copy(x->department, sizeof(x->department), d->str);
+			copy(x->named, sizeof(x->named), d->str);
 		if (why && why->type == REDIS_REPLY_STRING)
 			copy(x->reason, sizeof(x->reason), why->str);
-		/* A result names no department unless a partner's: the
-		 * campaign's is its own. */
+		/* The campaign's department sees it; so does a department
+		 * the entry named (a partner's result, an entry of its own). */
 		for (size_t k = 0; !x->department[0] && k < cache->n; k++)
 			if (!strcmp(cache->v[k].c.id, x->campaign))
 				copy(x->department, sizeof(x->department),
 				     cache->v[k].c.department);
+		if (!x->department[0])
+			copy(x->department, sizeof(x->department), x->named);
 	}
 	freeReplyObject(l);
 	return 0;
@@ -335,11 +341,11 @@ static void collect(const struct board_cache *cache, struct board *b)
 			nv += cache->v[i].n_visits;
 		}
 	b->campaigns = calloc(nc + 1, sizeof(*b->campaigns));
-	b->visits = calloc((nv < BOARD_MAX_VISITS ? nv : BOARD_MAX_VISITS) + 1,
-			   sizeof(*b->visits));
-	if (!b->campaigns || !b->visits)
-		return;
 	struct board_visit *all = calloc(nv + 1, sizeof(*all));
+	if (!b->campaigns || !all) {
+		free(all);
+		return;
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < cache->n; i++) {
 		const struct board_cached *x = &cache->v[i];
@@ -349,13 +355,9 @@ static void collect(const struct board_cache *cache, struct board *b)
 		for (size_t j = 0; all && j < x->n_visits; j++)
 			all[k++] = x->visits[j];
 	}
-	if (!all)
-		return;
 	qsort(all, k, sizeof(*all), by_visit);
-	b->n_visits = k < BOARD_MAX_VISITS ? k : BOARD_MAX_VISITS;
-	b->visits_left_out = k - b->n_visits;
-	memcpy(b->visits, all, b->n_visits * sizeof(*all));
-	free(all);
+	b->visits = all;
+	b->n_visits = k;
 }
 
 int board_read(struct store *s, const struct calendar *cal, int32_t today,

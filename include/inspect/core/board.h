@@ -28,6 +28,7 @@ struct board_campaign {
 	int32_t next_deadline; /* the earliest deadline of a result not in, or
 				* DATE_NONE */
 	bool unreadable;       /* a stored visit or result does not parse */
+	size_t visits_dropped; /* of today and tomorrow, past the listed ones */
 };
 
 /* A visit of today or tomorrow. */
@@ -45,7 +46,8 @@ struct board_refusal {
 	char stream[16]; /* "intake" or "results" */
 	char entry[48];
 	char campaign[SEED_MAX_ID + 1];
-	char department[CAMPAIGN_MAX_NAME + 1];
+	char department[CAMPAIGN_MAX_NAME + 1]; /* the campaign's, if known */
+	char named[CAMPAIGN_MAX_NAME + 1]; /* a department the entry named */
 	char reason[256];
 };
 
@@ -57,7 +59,7 @@ struct board_consumer {
 	uint64_t idle_ms; /* since it last read (XINFO CONSUMERS) */
 };
 
-#define BOARD_MAX_VISITS 500   /* today's and tomorrow's listed */
+#define BOARD_MAX_VISITS 500   /* today's and tomorrow's listed, a page */
 #define BOARD_MAX_REFUSALS 50  /* the latest of each stream */
 
 struct board {
@@ -71,8 +73,9 @@ struct board {
 	size_t n_consumers;
 	struct board_campaign *campaigns; /* ascending by id */
 	size_t n_campaigns;
-	struct board_visit *visits; /* by day, campaign, team, USCC */
-	size_t n_visits, visits_left_out;
+	struct board_visit *visits; /* by day, campaign, team, USCC: up to
+				     * BOARD_MAX_VISITS a campaign */
+	size_t n_visits;
 	struct board_refusal *refusals; /* newest first, by stream */
 	size_t n_refusals;
 };
