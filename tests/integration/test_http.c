@@ -181,8 +181,15 @@ Test(http, health_readiness_metrics_and_access, .timeout = 240)
 	cr_assert(strstr(body, "size"), "%s", body);
 	cr_assert_eq(get(port, "/api/dashboard", MPA), 200);
 	cr_assert(!strstr(body, "size"), "%s", body);
-	/* Probes with a token too; other methods refused. */
+	/* Probes with a token too. */
 	cr_assert_eq(get(port, "/metrics", MPA), 200);
+	/* In chromium: the page, its campaign link, the overdue count, with
+	 * JavaScript off; the reload script allowed with it on. */
+	static char out[1 << 14];
+	cr_assert_eq(run(out, sizeof(out), "node %s/../tests/browser/"
+			 "dashboard.mjs http://127.0.0.1:%d %s S1 %s/shot.png",
+			 POLICIES_DIR, port, ALL, r.dir), 0, "%s", out);
+	cr_assert(strstr(out, "ok - the link opens"), "%s", out);
 
 	/* Redis stops: not ready, still healthy; back: ready again. */
 	redis_kill(&r, SIGKILL);
