@@ -215,6 +215,10 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct http_server *h = ((struct http_handler *)self)->server;
 	metric_count(METRIC_HTTP_REQUESTS, 1);
+	/* Stopping: each answer closes its connection, so that a client
+	 * polling over keep-alive cannot hold the stop back. */
+	if (h->stopping)
+		req->http1_is_persistent = 0;
 	if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) &&
 	    !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
 		header(req, "allow", "GET, HEAD");
@@ -390,6 +394,7 @@ struct http_server *http_start(uv_loop_t *loop, const struct config *cfg,
 	/* A request must arrive whole soon; an idle connection is closed
 	 * soon, so that a stop does not wait long for them. */
 	h->config.http1.req_timeout = 5000;
+	h->config.http1.upgrade_to_http2 = 0; /* HTTP/2 with TLS only */
 	h->config.http2.idle_timeout = 5000;
 	h2o_hostconf_t *host = h2o_config_register_host(
 		&h->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
@@ -416,8 +421,9 @@ void http_stop(struct http_server *h)
 		return;
 	h->stopping = true;
 	/* Open connections close by themselves: a request in flight is
-	 * answered, an idle one times out (req_timeout). (H2O 2.2's
-	 * request_shutdown leaves a timeout linked that its dispose then
-	 * asserts on.) */
+	 * answered and its connection closed (on_req), an idle one times out
+	 * (req_timeout, 5 s). (H2O 2.2's request_shutdown leaves a timeout
+	 * linked that its dispose then asserts on.) An HTTP/2 client over
+	 * TLS that keeps sending holds the stop until it pauses 5 s. */
 	uv_close((uv_handle_t *)&h->listener, on_listener_closed);
 }

@@ -47,6 +47,7 @@ struct y_config {
 	unsigned feed_catch_up_days;
 	unsigned *max_backdate_days;
 	unsigned dead_letters_kept;
+	unsigned reminder_days;
 	char *consumer;
 	char *time_zone;
 	unsigned claim_idle_ms;
@@ -106,6 +107,8 @@ static const cyaml_schema_field_t config_fields[] = {
 			 struct y_config, feed_catch_up_days),
 	CYAML_FIELD_UINT("dead_letters_kept", CYAML_FLAG_OPTIONAL,
 			 struct y_config, dead_letters_kept),
+	CYAML_FIELD_UINT("reminder_days", CYAML_FLAG_OPTIONAL,
+			 struct y_config, reminder_days),
 	CYAML_FIELD_UINT_PTR("max_backdate_days",
 			     CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			     struct y_config, max_backdate_days),
@@ -355,6 +358,8 @@ static int apply(const struct yaml_doc *doc, const struct y_config *y,
 						? 3660 : y->feed_catch_up_days;
 	if (y->dead_letters_kept)
 		c->dead_letters_kept = y->dead_letters_kept;
+	if (y->reminder_days)
+		c->reminder_days = y->reminder_days > 60 ? 60 : y->reminder_days;
 	if (y->max_backdate_days)
 		c->max_backdate_days = *y->max_backdate_days > 3660
 					       ? 3660 : *y->max_backdate_days;

@@ -175,6 +175,20 @@ void tx_xadd(struct tx *t, enum key_kind k, const char *arg,
 	tx_send(t);
 }
 
+void tx_xadd_capped(struct tx *t, enum key_kind k, const char *arg,
+		    unsigned long keep, const struct kv *f, size_t n)
+{
+	char key[256], maxlen[24];
+	snprintf(maxlen, sizeof(maxlen), "%lu", keep);
+	begin(t, "XADD", k, arg, key);
+	args_add(&t->a, "MAXLEN");
+	args_add(&t->a, "~");
+	args_add(&t->a, maxlen);
+	args_add(&t->a, "*");
+	args_add_kv(&t->a, f, n);
+	tx_send(t);
+}
+
 void tx_set(struct tx *t, enum key_kind k, const char *arg, const char *text,
 	    size_t len)
 {

@@ -211,6 +211,58 @@ Test(http, health_readiness_metrics_and_access, .timeout = 240)
 	redis_finish(&r);
 }
 
+/* With reminder_days, each day's reminders go out once: one entry for
+ * each campaign with results overdue, whatever restarts there are. */
+Test(http, reminders_go_out_once_a_day, .timeout = 120)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	redis_start(&r);
+	load_population(r.port, 3000, 21, NULL);
+	redisContext *c = redis_client(r.port);
+	store_roster(c);
+	const char *extra = "reminder_days: 5\n";
+	daemon_start(&d, r.dir, r.port, "remind", POLICIES_DIR, extra);
+	campaign(c, "S1", "SAMR-ZZ", "SC-001");
+	campaign(c, "M1", "MPA-ZZ", "YJ-004");
+	/* Its first job of the day found nothing published: today is done,
+	 * with no reminder. */
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:reminders"), 0);
+	redisReply *day = cmd(c, "GET {insp}:reminders:day");
+	cr_assert(day->type == REDIS_REPLY_STRING, "the day is marked");
+	char today[11];
+	snprintf(today, sizeof(today), "%s", day->str);
+	freeReplyObject(day);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	/* As if it were the next day: the mark gone, the restart sends. */
+	freeReplyObject(cmd(c, "DEL {insp}:reminders:day"));
+	daemon_start(&d, r.dir, r.port, "remind", POLICIES_DIR, extra);
+	cr_assert(wait_xlen(c, "{insp}:reminders", 2, 10000));
+	cr_assert(daemon_await_log(&d, "reminders sent", 5000));
+	static char v[8][64];
+	cr_assert_eq(stream_values(c, "{insp}:reminders", "campaign", v, 8), 2);
+	cr_assert_str_eq(v[0], "M1");
+	cr_assert_str_eq(v[1], "S1");
+	cr_assert_eq(stream_values(c, "{insp}:reminders", "department", v, 8), 2);
+	cr_assert_str_eq(v[0], "MPA-ZZ");
+	cr_assert_eq(stream_values(c, "{insp}:reminders", "day", v, 8), 2);
+	cr_assert_str_eq(v[1], today);
+	cr_assert_eq(stream_values(c, "{insp}:reminders", "overdue", v, 8), 2);
+	cr_assert(atoi(v[1]) > 0, "S1's visits of October are overdue: %s",
+		  v[1]);
+	/* Restarted the same day: nothing more. */
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	daemon_start(&d, r.dir, r.port, "remind", POLICIES_DIR, extra);
+	sleep_ms(1500);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:reminders"), 2);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
+
 /* A tokens file others may read, or a bad line: inspectd will not start,
  * and says why. */
 Test(http, a_bad_tokens_file_stops_the_start, .timeout = 60)

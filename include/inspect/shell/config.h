@@ -57,6 +57,9 @@ struct config {
 	unsigned max_backdate_days;
 	/* About how many refused entries each dead-letter stream keeps. */
 	unsigned dead_letters_kept;
+	/* Reminders of results due within so many working days, and of
+	 * those overdue, sent to <p>reminders once a day (0: none). */
+	unsigned reminder_days;
 	char consumer[64];      /* this instance's name in the intake group */
 	char time_zone[64];     /* e.g. Asia/Shanghai */
 	int claim_idle_ms;      /* take over another's entry after this */

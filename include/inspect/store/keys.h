@@ -57,6 +57,8 @@ enum key_kind {
 	KEY_PLAN_BATCHES,
 	KEY_PLANS,
 	KEY_PLANS_DAY,
+	KEY_REMINDERS,
+	KEY_REMINDERS_DAY,
 	/* under <g> (grades_prefix), the credit platform's */
 	KEY_GRADES_META,
 	KEY_GRADES_IDX,

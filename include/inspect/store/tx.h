@@ -76,6 +76,9 @@ void tx_hset(struct tx *t, enum key_kind k, const char *arg,
 /* XADD with an id of the server's ("*"). */
 void tx_xadd(struct tx *t, enum key_kind k, const char *arg,
 	     const struct kv *f, size_t n);
+/* XADD with MAXLEN ~ keep: a stream that keeps about its last keep. */
+void tx_xadd_capped(struct tx *t, enum key_kind k, const char *arg,
+		    unsigned long keep, const struct kv *f, size_t n);
 void tx_set(struct tx *t, enum key_kind k, const char *arg, const char *text,
 	    size_t len);
 /* SET with an expiry in seconds. */
