@@ -34,11 +34,23 @@ rm -rf demo/policies && mkdir -p demo/policies && cp -r policies/. demo/policies
 sed -e 's/^name: national-default/name: national-reviewed/' \
 	policies/national-default.yaml >demo/policies/national-reviewed.yaml
 printf 'results:\n  review_by: result-review\n' >>demo/policies/national-reviewed.yaml
+# The staff dashboard (docs/HTTP.md): one token that sees every
+# department, one SAMR-ZZ's; the file is the operator's, mode 600.
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+token_all=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+token_samr=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+(umask 077 && printf '%s *\n%s SAMR-ZZ\n' "$token_all" "$token_samr" >demo/tokens)
 cat >demo/inspectd.yaml <<YAML
 redis:
   address: redis://127.0.0.1:$port
 policies: $PWD/demo/policies
 consumer: demo
+reminder_days: 5
+http:
+  listen: 127.0.0.1:$http_port
+  tokens_file: $PWD/demo/tokens
+  refresh_seconds: 2
+  reread_seconds: 0
 YAML
 ctl="build/src/cli/inspectctl"
 build/bench/gen_population 100000 1 demo/population.csv demo/details.csv
@@ -314,6 +326,38 @@ $ctl export --config demo/inspectd.yaml --campaign "$id" --bundle \
 $ctl verify "demo/bundle-$id" | grep -E '^(verified|calendars|DIFFERENCE)'
 python3 tools/verify.py "demo/bundle-$id" | tail -1
 $ctl calendar --config demo/inspectd.yaml 2>&1 | tail -3 || true
+echo
+echo "== the staff dashboard (智能看板) and the operators' probes (docs/HTTP.md)"
+get() { # get PATH [TOKEN]: the answer's body
+	python3 - "http://127.0.0.1:$http_port$1" "${2:-}" <<'PY'
+import sys, urllib.request, urllib.error
+req = urllib.request.Request(sys.argv[1])
+if sys.argv[2]:
+    req.add_header("Authorization", "Bearer " + sys.argv[2])
+try:
+    print(urllib.request.urlopen(req, timeout=5).read().decode(), end="")
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode(), end="")
+PY
+}
+sleep 3 # the dashboard reads Redis every 2 s here
+get /readyz
+get /metrics | grep -E '^inspectd_(campaigns|results_overdue|entries_taken)'
+echo "reminders on {insp}:reminders: $(redis-cli -p "$port" xlen '{insp}:reminders')" \
+	"(sent on the daemon's first job of each day: today's went out" \
+	"before these campaigns existed)"
+echo "without a token: $(get /dashboard | head -1)"
+echo
+echo "dashboard:  http://127.0.0.1:$http_port/dashboard"
+echo "token (every department): $token_all"
+echo "token (SAMR-ZZ only):     $token_samr"
+echo "  (a browser sends it as a cookie, e.g. from the developer console:"
+echo "   document.cookie = 'inspectd_token=$token_all'; or as"
+echo "   Authorization: Bearer TOKEN, as in: curl -H 'Authorization: Bearer"
+echo "   $token_samr' http://127.0.0.1:$http_port/api/dashboard)"
+if [ -t 0 ] && [ -t 1 ]; then
+	read -r -p "The demo stays up for you to look; press Enter to stop it. "
+fi
 echo
 echo "== inspectd log"
 cat demo/inspectd.log

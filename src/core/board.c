@@ -203,7 +203,7 @@ static void campaigns_html(struct strbuf *o, const struct board_campaign **l,
 		  "the inspection; at risk within %u working days of its "
 		  "deadline. Most urgent first.</p>\n", v->within);
 	sb_puts(o, "<table id=\"campaigns\"><thead><tr><th>campaign</th>"
-		"<th>department</th><th>type</th><th>visits</th>"
+		"<th>department</th><th>type</th><th>window</th>"
 		"<th>selected</th><th>results in</th><th>in review</th>"
 		"<th>waiting</th><th>at risk</th><th>overdue</th>"
 		"<th>next deadline</th><th>follow-ups open</th>"

@@ -50,12 +50,12 @@ try {
 	      'a campaign with overdue results comes first');
 	check(await page.locator('h2#visits').count() === 1 && await page.locator('h2#refused').count() === 1,
 	      "today's visits and the refused entries have their sections");
+	await page.screenshot({ path: shot, fullPage: true });
+	check(statSync(shot).size > 10000, "a screenshot was taken");
 	await row.locator('a').first().click();
 	await page.waitForURL(`${base}/dashboard/campaign/${campaign}`);
 	check((await page.locator('h1').innerText()) === campaign, "the link opens the campaign's page");
 	check(await page.locator('#campaigns tbody tr').count() === 1, 'which lists that campaign only');
-	await page.screenshot({ path: shot, fullPage: true });
-	check(statSync(shot).size > 10000, 'a screenshot was taken');
 	check(seen.elsewhere.length === 0, 'nothing is fetched from elsewhere: ' + seen.elsewhere.join(' '));
 	await off.close();
 
