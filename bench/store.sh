@@ -65,7 +65,8 @@ YAML
 	campaign() { # id policy k log [window [size]]
 		$b/src/cli/inspectctl submit --config "$dir/inspectd.yaml" --id "$1" \
 			--department SAMR-ZZ --policy "$2" --items SC-001 \
-			--date 2026-11-24 ${5:+--window "$5"} ${6:+--size "$6"} \
+			--date "$(TZ=Asia/Shanghai date +%F)" ${5:+--window "$5"} \
+			${6:+--size "$6"} \
 			--entropy 1 >/dev/null
 		until [ "$(grep -c "campaign published" "$4")" -ge "$3" ]; do
 			kill -0 $daemon 2>/dev/null || { cat "$4" >&2; exit 1; }
@@ -73,6 +74,8 @@ YAML
 			sleep 0.05
 		done
 	}
+	# Windows of four weeks from so many days ahead (any day of the year).
+	window() { echo "$(date -d "+$1 days" +%F)..$(date -d "+$(($1 + 27)) days" +%F)"; }
 	stop() { kill -TERM $(pgrep -P $daemon inspectd || echo $daemon) 2>/dev/null || true; wait $daemon || true; }
 	t0=$(date +%s.%N)
 	campaign BENCH-$n henan-2021 1 "$dir/inspectd.log"
@@ -85,10 +88,10 @@ YAML
 	$b/src/daemon/inspectd --config "$dir/inspectd.yaml" 2>"$dir/caps.log" &
 	daemon=$!
 	tc0=$(date +%s.%N)
-	campaign CAPS-$n henan-2021 1 "$dir/caps.log" 2027-01-04..2027-01-29
+	campaign CAPS-$n henan-2021 1 "$dir/caps.log" "$(window 40)"
 	tc1=$(date +%s.%N)
 	tp0=$(date +%s.%N)
-	campaign PLAIN-$n uncapped 2 "$dir/caps.log" 2027-03-01..2027-03-26
+	campaign PLAIN-$n uncapped 2 "$dir/caps.log" "$(window 100)"
 	tp1=$(date +%s.%N)
 	# Merged visits: a pps campaign of N/200 in the first's window, whose
 	# entities the first visits there join those visits (city-capacity-pps

@@ -14,7 +14,7 @@ want=(build-essential pkg-config meson ninja-build
       redis-server python3 tzdata)
 test_only=(libcriterion-dev libsodium-dev clang libclang-rt-14-dev
 	   python3-lunardate python3-ephem chromium fonts-noto-cjk time)
-bench=(python3-numpy python3-pandas r-cran-sampling r-base-core time)
+bench=(python3-numpy python3-pandas r-cran-sampling r-base-core time wrk bc)
 
 tests=false
 for a in "$@"; do
