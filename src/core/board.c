@@ -30,6 +30,7 @@ void board_free(struct board *b)
 	free(b->campaigns);
 	free(b->visits);
 	free(b->refusals);
+	free(b->batches);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -294,11 +295,136 @@ static void refusals_html(struct strbuf *o, const struct board *b,
 	sb_puts(o, "</tbody></table>\n");
 }
 
+static void batches_html(struct strbuf *o, const struct board *b,
+			 const struct board_view *v)
+{
+	sb_puts(o, "<h2 id=\"batches\">Plan batches 年度计划批次</h2>\n"
+		"<table><thead><tr><th>plan</th><th>batch</th>"
+		"<th>department</th><th>sent</th><th>status</th></tr>"
+		"</thead><tbody>\n");
+	size_t n = 0;
+	for (size_t i = 0; i < b->n_batches; i++) {
+		const struct board_batch *x = &b->batches[i];
+		if (!shown(v, x->campaign, x->department))
+			continue;
+		sb_puts(o, "<tr>");
+		cell(o, x->plan);
+		if (!strcmp(x->status, "published"))
+			campaign_link(o, x->campaign);
+		else
+			cell(o, x->campaign);
+		cell(o, x->department);
+		cell(o, x->sent);
+		cell(o, !strcmp(x->status, "frozen") ? "frozen: awaiting entropy"
+			: x->status[0] ? x->status : "in the intake");
+		sb_puts(o, "</tr>\n");
+		n++;
+	}
+	if (!n)
+		sb_puts(o, "<tr><td colspan=\"5\">None.</td></tr>\n");
+	sb_puts(o, "</tbody></table>\n");
+}
+
+/* Inspectors' load today and tomorrow, from the listed visits' teams
+ * ("name badge, name badge"): each member's count, most loaded first. */
+struct member_load {
+	char who[80];
+	int32_t date;
+	unsigned visits;
+};
+
+static int by_load(const void *a, const void *b)
+{
+	const struct member_load *x = a, *y = b;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->visits != y->visits)
+		return x->visits > y->visits ? -1 : 1;
+	return strcmp(x->who, y->who);
+}
+
+static void load_html(struct strbuf *o, const struct board *b,
+		      const struct board_view *v)
+{
+	struct member_load *l = calloc(4 * b->n_visits + 1, sizeof(*l));
+	size_t n = 0, listed = 0;
+	for (size_t i = 0; l && i < b->n_visits; i++) {
+		const struct board_visit *x = &b->visits[i];
+		if (!shown(v, x->campaign, x->department) ||
+		    listed++ >= BOARD_MAX_VISITS)
+			continue;
+		for (const char *at = x->team; *at;) {
+			size_t k = strcspn(at, ",");
+			char who[80];
+			snprintf(who, sizeof(who), "%.*s", (int)k, at);
+			size_t j = 0;
+			while (j < n && (l[j].date != x->date || strcmp(l[j].who, who)))
+				j++;
+			if (j == n && n < 4 * b->n_visits) {
+				snprintf(l[n].who, sizeof(l[n].who), "%s", who);
+				l[n++].date = x->date;
+			}
+			if (j < n)
+				l[j].visits++;
+			at += k;
+			while (*at == ',' || *at == ' ')
+				at++;
+		}
+	}
+	if (l)
+		qsort(l, n, sizeof(*l), by_load);
+	sb_puts(o, "<h2 id=\"load\">Inspectors' load 检查人员任务量</h2>\n"
+		"<table><thead><tr><th>day</th><th>inspector</th>"
+		"<th>visits</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		char day[11];
+		date_format(l[i].date, day);
+		sb_puts(o, "<tr>");
+		cell(o, day);
+		cell(o, l[i].who);
+		cell_n(o, l[i].visits, NULL);
+		sb_puts(o, "</tr>\n");
+	}
+	if (!n)
+		sb_puts(o, "<tr><td colspan=\"3\">None.</td></tr>\n");
+	sb_puts(o, "</tbody></table>\n");
+	free(l);
+}
+
+static void counters_html(struct strbuf *o, const struct metrics *m)
+{
+	static const struct {
+		enum metric_counter c;
+		const char *name;
+	} shown_counters[] = {
+		{METRIC_ENTRIES_TAKEN, "entries taken"},
+		{METRIC_REFUSED_INVALID, "entries refused with a reason"},
+		{METRIC_REFUSED_JUNK, "entries that were no entry"},
+		{METRIC_REFUSED_UNPROCESSABLE, "entries that could not be answered"},
+		{METRIC_CAMPAIGNS_PUBLISHED, "campaigns published"},
+		{METRIC_RESULTS_REFUSED, "results and steps refused"},
+		{METRIC_CONTENTION, "contention (another writer first)"},
+		{METRIC_REDIS_RECONNECTS, "Redis reconnections"},
+	};
+	sb_puts(o, "<p>Since this process started:</p>\n<dl>");
+	for (size_t i = 0; i < sizeof(shown_counters) / sizeof(*shown_counters);
+	     i++) {
+		char n[24];
+		snprintf(n, sizeof(n), "%" PRIu64, m->counter[shown_counters[i].c]);
+		html_pair(o, shown_counters[i].name, n, NULL);
+	}
+	sb_puts(o, "</dl>\n");
+}
+
 /* The deployment's own state: on the page of a token that sees every
  * department only (consumers' names are the operators' business). */
-static void operations_html(struct strbuf *o, const struct board *b)
+static void operations_html(struct strbuf *o, const struct board *b,
+			    const struct metrics *m)
 {
-	sb_printf(o, "<h2 id=\"operations\">Operations</h2>\n<dl>");
+	sb_printf(o, "<h2 id=\"operations\">Operations</h2>\n");
+	if (m)
+		counters_html(o, m);
+	sb_puts(o, "<dl>");
 	html_pair(o, "intake group", b->intake_group ? "present" : "missing",
 		  b->intake_group ? "ok" : "bad");
 	html_pair(o, "results group", b->results_group ? "present" : "missing",
@@ -325,9 +451,11 @@ void board_html(const struct board *b, const struct board_view *v,
 	head(out, b, v);
 	campaigns_html(out, l, l ? n : 0, v);
 	visits_html(out, b, v);
+	load_html(out, b, v);
+	batches_html(out, b, v);
 	refusals_html(out, b, v);
 	if (v->all && !v->campaign)
-		operations_html(out, b);
+		operations_html(out, b, v->metrics);
 	sb_puts(out, "<p>The same data: <a href=\"/api/dashboard\">"
 		"/api/dashboard</a> (JSON).</p>\n<script>\n" BOARD_SCRIPT
 		"</script>\n</body></html>\n");
@@ -432,6 +560,21 @@ void board_json(const struct board *b, const struct board_view *v,
 		json_member(out, "department", r->department, true);
 		json_member(out, "named", r->named, true);
 		json_member(out, "reason", r->reason, false);
+		sb_puts(out, "}");
+	}
+	sb_puts(out, "],\"batches\":[");
+	first = true;
+	for (size_t i = 0; i < b->n_batches; i++) {
+		const struct board_batch *x = &b->batches[i];
+		if (!shown(v, x->campaign, x->department))
+			continue;
+		sb_puts(out, first ? "{" : ",{");
+		first = false;
+		json_member(out, "plan", x->plan, true);
+		json_member(out, "campaign", x->campaign, true);
+		json_member(out, "department", x->department, true);
+		json_member(out, "sent", x->sent, true);
+		json_member(out, "status", x->status, false);
 		sb_puts(out, "}");
 	}
 	sb_puts(out, "]}\n");

@@ -184,9 +184,11 @@ static void staff(struct http_server *h, h2o_req_t *req,
 			  "the dashboard has not read Redis yet\n");
 		return;
 	}
+	struct metrics m;
+	metrics_copy(&m);
 	struct board_view v = {e->departments, e->n_departments, e->all,
 			       h->src.today(h->src.ctx), now_ms(),
-			       h->cfg->http.within_days, one ? id : NULL};
+			       h->cfg->http.within_days, one ? id : NULL, &m};
 	if (one) {
 		bool found = false;
 		for (size_t i = 0; i < b->n_campaigns && !found; i++)

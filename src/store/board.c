@@ -318,6 +318,66 @@ static int read_refusals(struct store *s, enum key_kind kind,
 	return 0;
 }
 
+static int by_batch(const void *a, const void *b)
+{
+	const struct board_batch *x = a, *y = b;
+	int c = strcmp(x->plan, y->plan);
+	return c ? c : strcmp(x->campaign, y->campaign);
+}
+
+/* The batches the annual plans have sent, each with its campaign's
+ * status. FAIL_LOST or 0. */
+static int read_batches(struct store *s, struct board *b)
+{
+	redisReply *ids = store_smembers(s, KEY_PLANS);
+	if (!ids)
+		return FAIL_LOST;
+	int r = 0;
+	for (size_t i = 0; r == 0 && ids->type == REDIS_REPLY_ARRAY &&
+			   i < ids->elements; i++) {
+		const char *plan = ids->element[i]->str;
+		static const char *const f[] = {"department"};
+		redisReply *p = store_hmget(s, KEY_PLAN, plan, f, 1);
+		redisReply *sent = p ? store_hgetall(s, KEY_PLAN_BATCHES, plan)
+				     : NULL;
+		if (!sent) {
+			freeReplyObject(p);
+			r = FAIL_LOST;
+			break;
+		}
+		size_t n = sent->type == REDIS_REPLY_ARRAY ? sent->elements / 2 : 0;
+		struct board_batch *g = realloc(b->batches, (b->n_batches + n + 1) *
+								   sizeof(*g));
+		if (g)
+			b->batches = g;
+		for (size_t k = 0; g && k < n && r == 0; k++) {
+			struct board_batch *x = &g[b->n_batches];
+			memset(x, 0, sizeof(*x));
+			copy(x->plan, sizeof(x->plan), plan);
+			copy(x->department, sizeof(x->department), reply_str(p, 0));
+			copy(x->campaign, sizeof(x->campaign),
+			     sent->element[2 * k]->str);
+			copy(x->sent, sizeof(x->sent), sent->element[2 * k + 1]->str);
+			redisReply *st = store_hget(s, KEY_CAMPAIGN, x->campaign,
+						    "status");
+			if (!st) {
+				r = FAIL_LOST;
+				break;
+			}
+			if (st->type == REDIS_REPLY_STRING)
+				copy(x->status, sizeof(x->status), st->str);
+			freeReplyObject(st);
+			b->n_batches++;
+		}
+		freeReplyObject(p);
+		freeReplyObject(sent);
+	}
+	freeReplyObject(ids);
+	if (b->n_batches > 1)
+		qsort(b->batches, b->n_batches, sizeof(*b->batches), by_batch);
+	return r;
+}
+
 static int by_visit(const void *a, const void *b)
 {
 	const struct board_visit *x = a, *y = b;
@@ -376,6 +436,8 @@ int board_read(struct store *s, const struct calendar *cal, int32_t today,
 			       out);
 	if (r == 0)
 		r = read_campaigns(s, cal, today, how, cache);
+	if (r == 0)
+		r = read_batches(s, out);
 	if (r == 0)
 		r = read_refusals(s, KEY_INTAKE_REJECTED, "intake", "id", cache,
 				  out);

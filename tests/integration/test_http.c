@@ -170,7 +170,9 @@ Test(http, health_readiness_metrics_and_access, .timeout = 240)
 	cr_assert(strstr(body, "<h1>S1</h1>"), "%s", body);
 	cr_assert_eq(get(port, "/dashboard", ALL), 200);
 	cr_assert(strstr(body, ">S1</a>") && strstr(body, ">M1</a>") &&
-		  strstr(body, "Operations"), "%s", body);
+		  strstr(body, "Operations") &&
+		  strstr(body, "<dt>entries that were no entry</dt><dd>1</dd>"),
+		  "%s", body);
 	/* The visits of October 2026 are all past their 20 working days:
 	 * every one overdue, first on the page. */
 	cr_assert_eq(get(port, "/api/campaign/S1", SAMR), 200);

@@ -56,6 +56,9 @@ static struct board sample(void)
 	static struct board_visit v[1];
 	static struct board_refusal r[2];
 	static struct board_consumer k[1];
+	static struct board_batch pb[2] = {
+		{"P1", "MPA-ZZ", "P1-DRUG-1", "2026-12-02", "frozen"},
+		{"P2", "SAMR-ZZ", "P2-FOOD-1", "2026-12-01", "published"}};
 	memset(c, 0, sizeof(c));
 	strcpy(c[0].id, "S1");
 	strcpy(c[0].department, "SAMR-ZZ");
@@ -71,6 +74,7 @@ static struct board sample(void)
 	strcpy(v[0].department, "MPA-ZZ");
 	strcpy(v[0].uscc, "91000000000000000X");
 	strcpy(v[0].name, "<b>药店</b>");
+	strcpy(v[0].team, "张三 Z0001, 李四 Z0002");
 	v[0].date = date_from_civil(2026, 12, 2);
 	strcpy(r[0].stream, "intake");
 	strcpy(r[0].department, "SAMR-ZZ");
@@ -86,23 +90,26 @@ static struct board sample(void)
 			      .results_group = true, .consumers = k,
 			      .n_consumers = 1, .campaigns = c, .n_campaigns = 2,
 			      .visits = v, .n_visits = 1, .refusals = r,
-			      .n_refusals = 2};
+			      .n_refusals = 2, .batches = pb, .n_batches = 2};
 }
 
 Test(board, each_department_sees_its_own)
 {
 	struct board b = sample();
 	const char *samr[] = {"SAMR-ZZ"};
-	struct board_view v = {samr, 1, false, b.today, 0, 5, NULL};
+	struct board_view v = {samr, 1, false, b.today, 0, 5, NULL, NULL};
 	struct strbuf o = {0};
 	board_json(&b, &v, &o);
 	cr_assert(strstr(o.s, "\"id\":\"S1\"") && !strstr(o.s, "M1") &&
 		  !strstr(o.s, "MPA") && strstr(o.s, "field size") &&
 		  !strstr(o.s, "unknown campaign"), "%s", o.s);
 	cr_assert(strstr(o.s, "\"on_time\":9"), "%s", o.s);
+	cr_assert(strstr(o.s, "P2-FOOD-1") && !strstr(o.s, "P1-DRUG-1"), "%s",
+		  o.s);
 	sb_finish(&o);
 	board_html(&b, &v, &o);
 	cr_assert(!strstr(o.s, "M1") && !strstr(o.s, "Operations"), "%s", o.s);
+	cr_assert(!strstr(o.s, "李四"), "another department's team");
 	sb_finish(&o);
 	/* Every department: the overdue campaign first, text escaped, the
 	 * operations section. */
@@ -113,6 +120,11 @@ Test(board, each_department_sees_its_own)
 	cr_assert(strstr(o.s, "&lt;b&gt;药店") && !strstr(o.s, "<b>药店"));
 	cr_assert(strstr(o.s, "Operations") && strstr(o.s, "a&quot;b"));
 	cr_assert(strstr(o.s, "<script>") && strstr(o.s, board_script));
+	/* The plan's frozen batch awaits its entropy; the inspectors' load
+	 * counts each member of a team. */
+	cr_assert(strstr(o.s, "frozen: awaiting entropy"), "%s", o.s);
+	cr_assert(strstr(o.s, "<td>李四 Z0002</td><td class=\"num\">1</td>"),
+		  "%s", o.s);
 	sb_finish(&o);
 	/* One campaign's page. */
 	v.campaign = "S1";

@@ -51,6 +51,16 @@ struct board_refusal {
 	char reason[256];
 };
 
+/* A batch of an annual plan whose entry inspectd has sent. */
+struct board_batch {
+	char plan[SEED_MAX_ID + 1];
+	char department[CAMPAIGN_MAX_NAME + 1];
+	char campaign[SEED_MAX_ID + 1];
+	char sent[11];   /* the day its entry was sent */
+	char status[16]; /* frozen (awaiting entropy), published, rejected,
+			  * or "" while its entry waits in the intake */
+};
+
 /* Entries given out to a consumer and not yet acknowledged. */
 struct board_consumer {
 	char stream[16];
@@ -78,8 +88,12 @@ struct board {
 	size_t n_visits;
 	struct board_refusal *refusals; /* newest first, by stream */
 	size_t n_refusals;
+	struct board_batch *batches; /* by plan, then campaign */
+	size_t n_batches;
 };
 void board_free(struct board *b);
+
+struct metrics;
 
 /* Who may see what: NULL (every department: the deployment's page) or
  * a set of department codes. */
@@ -91,6 +105,9 @@ struct board_view {
 	uint64_t now_ms;
 	unsigned within; /* "due soon": within so many working days */
 	const char *campaign; /* one campaign's page, or NULL */
+	/* The process's counters, shown to a token of every department
+	 * (NULL: not shown). */
+	const struct metrics *metrics;
 };
 bool board_view_sees(const struct board_view *v, const char *department);
 
