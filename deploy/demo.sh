@@ -351,10 +351,9 @@ echo
 echo "dashboard:  http://127.0.0.1:$http_port/dashboard"
 echo "token (every department): $token_all"
 echo "token (SAMR-ZZ only):     $token_samr"
-echo "  (a browser sends it as a cookie, e.g. from the developer console:"
-echo "   document.cookie = 'inspectd_token=$token_all'; or as"
-echo "   Authorization: Bearer TOKEN, as in: curl -H 'Authorization: Bearer"
-echo "   $token_samr' http://127.0.0.1:$http_port/api/dashboard)"
+echo "  (in a browser, sign in at http://127.0.0.1:$http_port/login with a"
+echo "   token; a program sends it as Authorization: Bearer TOKEN, as in"
+echo "   curl -H 'Authorization: Bearer $token_samr' http://127.0.0.1:$http_port/api/dashboard)"
 if [ -t 0 ] && [ -t 1 ]; then
 	read -r -p "The demo stays up for you to look; press Enter to stop it. "
 fi

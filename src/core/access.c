@@ -123,6 +123,47 @@ int access_parse(const char *text, size_t len, const char *origin,
 	return 0;
 }
 
+static int hex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+long access_form_token(const char *body, size_t len, char *out, size_t size)
+{
+	static const char name[] = "token=";
+	for (size_t at = 0; at < len;) {
+		size_t end = at;
+		while (end < len && body[end] != '&')
+			end++;
+		if (end - at >= sizeof(name) - 1 &&
+		    !memcmp(body + at, name, sizeof(name) - 1)) {
+			size_t n = 0;
+			for (size_t i = at + sizeof(name) - 1; i < end; i++) {
+				char c = body[i];
+				if (c == '+') {
+					c = ' ';
+				} else if (c == '%') {
+					int h = i + 2 < end ? hex(body[i + 1]) : -1,
+					    l = h >= 0 ? hex(body[i + 2]) : -1;
+					if (l < 0)
+						return -1;
+					c = (char)(h << 4 | l);
+					i += 2;
+				}
+				if (n + 1 >= size)
+					return -1;
+				out[n++] = c;
+			}
+			out[n] = '\0';
+			return (long)n;
+		}
+		at = end + 1;
+	}
+	return -1;
+}
+
 const struct access_entry *access_find(const struct access_list *l,
 				       const char *token, size_t len)
 {

@@ -193,6 +193,7 @@ static void head(struct strbuf *o, const struct board *b,
 	}
 	if (v->campaign)
 		sb_puts(o, " · <a href=\"/dashboard\">all campaigns</a>");
+	sb_puts(o, " · <a href=\"/logout\">sign out</a>");
 	sb_puts(o, "</p>\n");
 }
 

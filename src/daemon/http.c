@@ -133,7 +133,63 @@ static void unauthorized(h2o_req_t *req)
 {
 	metric_count(METRIC_HTTP_UNAUTHORIZED, 1);
 	header(req, "www-authenticate", "Bearer realm=\"inspectd\"");
-	send_text(req, 401, "Unauthorized", "unauthorized\n");
+	send_text(req, 401, "Unauthorized", "unauthorized: send a bearer "
+		  "token, or sign in at /login\n");
+}
+
+/* The sign-in page for browsers: a token given once becomes a cookie
+ * (HttpOnly, SameSite=Strict; Secure under TLS). */
+static void login_page(h2o_req_t *req, int status, const char *note)
+{
+	struct strbuf b = {0};
+	sb_puts(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta "
+		"charset=\"utf-8\"><title>inspectd 登录 Sign in</title>"
+		"<style>" PAGE_STYLE "</style></head>\n<body><h1>inspectd "
+		"智能看板</h1>\n");
+	if (note)
+		sb_printf(&b, "<p><strong>%s</strong></p>\n", note);
+	sb_puts(&b, "<form method=\"post\" action=\"/login\"><label>Token "
+		"令牌 <input type=\"password\" name=\"token\" "
+		"autocomplete=\"current-password\" required></label> "
+		"<button type=\"submit\">Sign in 登录</button></form>\n"
+		"</body></html>\n");
+	header(req, "content-security-policy", "default-src 'none'; "
+	       "style-src 'unsafe-inline'; form-action 'self'; "
+	       "frame-ancestors 'none'; base-uri 'none'");
+	header(req, "x-frame-options", "DENY");
+	reply(req, status, status == 200 ? "OK" : "Unauthorized",
+	      "text/html; charset=utf-8", b.s, b.len);
+	sb_finish(&b);
+}
+
+/* 303 to path, setting cookie (h2o_send_redirect drops the headers). */
+static void see_other(h2o_req_t *req, const char *path, const char *cookie)
+{
+	header(req, "set-cookie", cookie);
+	header(req, "location", path);
+	send_text(req, 303, "See Other", path);
+}
+
+static void sign_in(struct http_server *h, h2o_req_t *req)
+{
+	char token[ACCESS_TOKEN_MAX + 2];
+	long n = access_form_token(req->entity.base, req->entity.len, token,
+				   sizeof(token));
+	if (n <= 0 || !access_find(&h->tokens, token, (size_t)n)) {
+		metric_count(METRIC_HTTP_UNAUTHORIZED, 1);
+		login_page(req, 401, "Unknown token. 令牌无效。");
+		return;
+	}
+	char cookie[ACCESS_TOKEN_MAX + 96];
+	snprintf(cookie, sizeof(cookie), "inspectd_token=%s; Path=/; HttpOnly; "
+		 "SameSite=Strict%s", token, h->ssl ? "; Secure" : "");
+	see_other(req, "/dashboard", cookie);
+}
+
+static void sign_out(h2o_req_t *req)
+{
+	see_other(req, "/login", "inspectd_token=; Path=/; HttpOnly; "
+		  "SameSite=Strict; Max-Age=0");
 }
 
 static void probes(struct http_server *h, h2o_req_t *req)
@@ -221,6 +277,19 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	 * polling over keep-alive cannot hold the stop back. */
 	if (h->stopping)
 		req->http1_is_persistent = 0;
+	bool post = h2o_memis(req->method.base, req->method.len,
+			      H2O_STRLIT("POST"));
+	if (path_is(req, "/login")) {
+		if (post)
+			sign_in(h, req);
+		else
+			login_page(req, 200, NULL);
+		return 0;
+	}
+	if (path_is(req, "/logout")) {
+		sign_out(req);
+		return 0;
+	}
 	if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) &&
 	    !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
 		header(req, "allow", "GET, HEAD");
@@ -396,6 +465,7 @@ struct http_server *http_start(uv_loop_t *loop, const struct config *cfg,
 	/* A request must arrive whole soon; an idle connection is closed
 	 * soon, so that a stop does not wait long for them. */
 	h->config.http1.req_timeout = 5000;
+	h->config.max_request_entity_size = 4096; /* a sign-in form at most */
 	h->config.http1.upgrade_to_http2 = 0; /* HTTP/2 with TLS only */
 	h->config.http2.idle_timeout = 5000;
 	h2o_hostconf_t *host = h2o_config_register_host(

@@ -59,6 +59,24 @@ try {
 	check(seen.elsewhere.length === 0, 'nothing is fetched from elsewhere: ' + seen.elsewhere.join(' '));
 	await off.close();
 
+	// A browser without a proxy signs in with the token once, by a
+	// form (no script): a cookie, then the dashboard; sign out ends it.
+	const form = await browser.newContext({ javaScriptEnabled: false });
+	const login = await form.newPage();
+	await login.goto(`${base}/login`);
+	await login.fill('input[name=token]', 'not-a-token-0123456789');
+	await login.click('button[type=submit]');
+	check((await login.content()).includes('令牌无效'), 'a wrong token is refused at sign-in');
+	await login.fill('input[name=token]', token);
+	await login.click('button[type=submit]');
+	check(login.url() === `${base}/dashboard` &&
+	      (await login.locator(`a:text-is("${campaign}")`).count()) >= 1,
+	      'signing in with the token opens the dashboard: ' + login.url());
+	await login.locator('a[href="/logout"]').click();
+	const after = await login.goto(`${base}/dashboard`);
+	check(after.status() === 401, 'signing out ends it');
+	await form.close();
+
 	// With JavaScript on, its one script passes the page's policy.
 	const on = await browser.newContext({ extraHTTPHeaders: auth });
 	const live = await on.newPage();

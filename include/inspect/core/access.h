@@ -34,6 +34,11 @@ int access_parse(const char *text, size_t len, const char *origin,
 		 struct access_list *out, struct diag *err);
 void access_free(struct access_list *l);
 
+/* The value of field token in a form body (application/x-www-form-
+ * urlencoded: fields separated by '&', '+' a space, %XX a byte), into
+ * out[size]. Returns its length, or -1 if absent, malformed or too long. */
+long access_form_token(const char *body, size_t len, char *out, size_t size);
+
 /* The entry whose token is the len bytes at token, or NULL; every entry
  * is compared in full, in time independent of where they differ. */
 const struct access_entry *access_find(const struct access_list *l,
