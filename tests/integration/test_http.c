@@ -86,6 +86,15 @@ static void campaign(redisContext *c, const char *id, const char *dept,
 	cr_assert(wait_status(c, id, "published", 30000), "%s", id);
 }
 
+/* The daemon stopped as an operator would (exit 0), and Redis with it. */
+static void stop(struct redis_proc *r, struct daemon_proc *d, redisContext *c)
+{
+	daemon_signal(d, SIGTERM);
+	cr_assert_eq(daemon_wait(d), 0);
+	redisFree(c);
+	redis_finish(r);
+}
+
 Test(http, health_readiness_metrics_and_access, .timeout = 240)
 {
 	struct redis_proc r;
@@ -207,10 +216,7 @@ Test(http, health_readiness_metrics_and_access, .timeout = 240)
 			"inspectd_redis_reconnects_total 1\n", 30000), "%s",
 		  body);
 	cr_assert_str_eq(daemon_state(&d), "running");
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
-	redisFree(c);
-	redis_finish(&r);
+	stop(&r, &d, c);
 }
 
 /* With reminder_days, each day's reminders go out once: one entry for
@@ -259,10 +265,7 @@ Test(http, reminders_go_out_once_a_day, .timeout = 120)
 	daemon_start(&d, r.dir, r.port, "remind", POLICIES_DIR, extra);
 	sleep_ms(1500);
 	cr_assert_eq(cmd_int(c, "XLEN {insp}:reminders"), 2);
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
-	redisFree(c);
-	redis_finish(&r);
+	stop(&r, &d, c);
 }
 
 /* A tokens file others may read, or a bad line: inspectd will not start,
