@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -66,12 +67,30 @@ int file_read(const char *path, size_t max, char **ret_data, size_t *ret_len)
 		close(fd);
 		return r;
 	}
-	char *buf = malloc(max + 1);
+	/* Room for the file as stat saw it (one byte more, to see that it is
+	 * at its end), grown while it keeps coming, up to max + 1: not max
+	 * bytes for every file. */
+	size_t cap = (st.st_size >= 0 && (uint64_t)st.st_size < max
+			      ? (size_t)st.st_size
+			      : max) + 1;
+	char *buf = malloc(cap + 1);
+	size_t n = buf ? fread(buf, 1, cap, fp) : 0;
+	while (buf && n == cap && cap <= max) {
+		size_t more = cap > max / 2 ? max + 1 : 2 * cap;
+		char *g = realloc(buf, more + 1);
+		if (!g) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = g;
+		n += fread(buf + n, 1, more - n, fp);
+		cap = more;
+	}
 	if (!buf) {
 		fclose(fp);
 		return -ENOMEM;
 	}
-	size_t n = fread(buf, 1, max + 1, fp);
 	int r = ferror(fp) ? -EIO : n > max ? -EFBIG : 0;
 	fclose(fp);
 	if (r < 0) {
