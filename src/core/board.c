@@ -229,7 +229,9 @@ static void campaigns_html(struct strbuf *o, const struct board_campaign **l,
 		cell_n(o, c->follow_ups_open, NULL);
 		cell_n(o, c->follow_ups_late, "overdue");
 		sb_puts(o, c->unreadable ? "<td class=\"bad\">unreadable "
-				"record</td></tr>\n" : "</tr>\n");
+				"record</td></tr>\n"
+			   : c->counts_pending ? "<td>counts follow (a campaign "
+				"is being drawn)</td></tr>\n" : "</tr>\n");
 	}
 	if (!n)
 		sb_puts(o, "<tr><td colspan=\"13\">No published campaign."
@@ -525,8 +527,9 @@ void board_json(const struct board *b, const struct board_view *v,
 		json_num(out, "follow_ups_open", c->follow_ups_open, true);
 		json_num(out, "follow_ups_late", c->follow_ups_late, true);
 		json_day(out, "next_deadline", c->next_deadline, true);
-		sb_printf(out, "\"unreadable\":%s}",
-			  c->unreadable ? "true" : "false");
+		sb_printf(out, "\"unreadable\":%s,\"counts_pending\":%s}",
+			  c->unreadable ? "true" : "false",
+			  c->counts_pending ? "true" : "false");
 	}
 	sb_puts(out, "],\"visits\":[");
 	bool first = true;

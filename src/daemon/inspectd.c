@@ -230,7 +230,8 @@ static void board_job(uv_work_t *req)
 	} else if (board_read(&d->board_store, &d->cat.calendar,
 			      d->board_today,
 			      &(struct board_reading){d->cfg.http.within_days,
-						      d->cfg.http.reread_seconds},
+						      d->cfg.http.reread_seconds,
+						      &d->worker.drawing},
 			      &d->board_cache, b) < 0) {
 		store_close(&d->board_store);
 	}

@@ -68,7 +68,11 @@ static int handle_first(struct worker *w, const redisReply *entries,
 			metric_count(METRIC_RESULTS_ANSWERED, 1);
 		return r == 0 ? 1 : FAIL_LOST;
 	}
+	/* While a campaign is drawn and published, the dashboard leaves the
+	 * big reads for later (inspectd.c, board_job). */
+	atomic_store(&w->drawing, handle == process_entry);
 	int r = handle(w, id, fields);
+	atomic_store(&w->drawing, false);
 	if (r == 0 && handle == process_result) /* accepted, or refused */
 		metric_count(METRIC_RESULTS_ANSWERED, 1);
 	if (r < 0 && r != FAIL_CONFLICT && store_connected(&w->store)) {

@@ -4,6 +4,7 @@
 #define INSPECTD_WORKER_H
 
 #include <hiredis/hiredis.h>
+#include <stdatomic.h>
 
 #include "inspect/core/campaign.h"
 #include "inspect/shell/catalog.h"
@@ -31,6 +32,8 @@ struct worker {
 	int32_t history_pruned; /* the day old visits were last removed */
 	bool junk_read;        /* the last intake read began with junk */
 	bool connected_once;   /* a later connection is a reconnection */
+	atomic_bool drawing;   /* handling an intake entry (read by the
+				* dashboard's job on another thread) */
 	struct {
 		double fetch, order, merge, history, digest, draw, teams,
 		    details, publish;

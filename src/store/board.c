@@ -255,6 +255,11 @@ static int read_campaigns(struct store *s, const struct calendar *cal,
 					  now - x->read_ms <
 						  1000ULL * how->reread_seconds))
 			continue;
+		if (how->defer && atomic_load(how->defer)) {
+			c->counts_pending = x->today == DATE_NONE;
+			continue;
+		}
+		c->counts_pending = false;
 		int v = read_visits(s, cal, today, how->within, x);
 		if (v == FAIL_LOST)
 			r = FAIL_LOST;

@@ -268,6 +268,58 @@ Test(http, reminders_go_out_once_a_day, .timeout = 120)
 	stop(&r, &d, c);
 }
 
+/* With a certificate and key, the endpoint speaks TLS only: a client
+ * that checks the certificate against its CA and the host name reaches
+ * /healthz; plain HTTP on the same port does not. */
+Test(http, tls_when_a_certificate_is_given, .timeout = 60)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	redis_start(&r);
+	static char out[1 << 14];
+	cr_assert_eq(run(out, sizeof(out), "cd %s && openssl req -x509 "
+			 "-newkey rsa:2048 -nodes -keyout http.key -out "
+			 "http.crt -days 2 -subj /CN=localhost -addext "
+			 "subjectAltName=DNS:localhost 2>&1 && "
+			 "chmod 600 http.key", r.dir), 0, "%s", out);
+	int port = free_port();
+	char extra[1200];
+	snprintf(extra, sizeof(extra), "http:\n  listen: 127.0.0.1:%d\n"
+		 "  tls_certificate: %s/http.crt\n  tls_key: %s/http.key\n",
+		 port, r.dir, r.dir);
+	daemon_start(&d, r.dir, r.port, "tls", POLICIES_DIR, extra);
+	const char *py =
+		"import ssl, sys, urllib.request\n"
+		"c = ssl.create_default_context(cafile=sys.argv[1])\n"
+		"print(urllib.request.urlopen(sys.argv[2], context=c, "
+		"timeout=5).read().decode(), end='')\n";
+	char script[700];
+	snprintf(script, sizeof(script), "%s/get.py", r.dir);
+	FILE *f = fopen(script, "w");
+	fputs(py, f);
+	fclose(f);
+	bool ok = false;
+	for (int t = 0; t < 50 && !ok; t++) {
+		ok = run(out, sizeof(out), "python3 %s %s/http.crt "
+			 "https://localhost:%d/healthz", script, r.dir,
+			 port) == 0 && !strcmp(out, "ok\n");
+		if (!ok)
+			sleep_ms(100);
+	}
+	cr_assert(ok, "%s", out);
+	/* An address the certificate does not name: refused by the client. */
+	cr_assert_neq(run(out, sizeof(out), "python3 %s %s/http.crt "
+			  "https://127.0.0.1:%d/healthz", script, r.dir, port),
+		      0);
+	cr_assert(strstr(out, "CERTIFICATE_VERIFY_FAILED") ||
+		  strstr(out, "match"), "%s", out);
+	/* Plain HTTP on the TLS port: no answer. */
+	cr_assert_neq(get(port, "/healthz", NULL), 200);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redis_finish(&r);
+}
+
 /* A tokens file others may read, or a bad line: inspectd will not start,
  * and says why. */
 Test(http, a_bad_tokens_file_stops_the_start, .timeout = 60)

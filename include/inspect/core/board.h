@@ -28,6 +28,7 @@ struct board_campaign {
 	int32_t next_deadline; /* the earliest deadline of a result not in, or
 				* DATE_NONE */
 	bool unreadable;       /* a stored visit or result does not parse */
+	bool counts_pending;   /* its visits not read yet (board_read.h) */
 	size_t visits_dropped; /* of today and tomorrow, past the listed ones */
 };
 

@@ -6,6 +6,8 @@
 #ifndef INSPECT_BOARD_READ_H
 #define INSPECT_BOARD_READ_H
 
+#include <stdatomic.h>
+
 #include "inspect/core/board.h"
 #include "inspect/core/calendar.h"
 #include "inspect/store/store.h"
@@ -20,6 +22,11 @@ struct board_reading {
 	unsigned within;         /* working days to a deadline: at risk */
 	unsigned reread_seconds; /* a campaign's visits read again at most
 				  * this often while results come in */
+	/* While this is set, no campaign's visits are read (a campaign of
+	 * millions takes seconds of Redis and of a core): the last counts
+	 * stand, or a campaign never read shows its counts as pending. NULL:
+	 * never. */
+	const atomic_bool *defer;
 };
 
 /* Fills out (board_free it) as of today. Returns 0, or FAIL_LOST with
