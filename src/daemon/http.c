@@ -83,7 +83,8 @@ static bool path_is(const h2o_req_t *req, const char *p)
 			 p, strlen(p));
 }
 
-/* The rest of the path after prefix, when it starts so (else NULL). */
+/* The rest of the path after prefix into out, when the path starts so
+ * and the rest is an id (else false). */
 static bool path_after(const h2o_req_t *req, const char *prefix,
 		       char *out, size_t size)
 {
