@@ -300,8 +300,15 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	const struct access_entry *e = who(h, req);
 	bool probe = path_is(req, "/healthz") || path_is(req, "/readyz") ||
 		     path_is(req, "/metrics");
-	if (probe && (e || (h->cfg->http.open_probes && h->loopback)))
+	/* Readiness and metrics name consumers and counts of the whole
+	 * deployment: open on loopback, else for a token of every
+	 * department (liveness for any token). */
+	bool open = h->cfg->http.open_probes && h->loopback;
+	if (probe && (open || (e && (e->all || path_is(req, "/healthz")))))
 		probes(h, req);
+	else if (probe && e)
+		send_text(req, 403, "Forbidden", "the operators' probes need a "
+			  "token of every department (*)\n");
 	else if (!e)
 		unauthorized(req);
 	else

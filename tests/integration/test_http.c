@@ -320,6 +320,37 @@ Test(http, tls_when_a_certificate_is_given, .timeout = 60)
 	redis_finish(&r);
 }
 
+/* Probes closed (open_probes: false, as when listening beyond
+ * loopback): liveness for any token, readiness and metrics for a token of
+ * every department only. */
+Test(http, closed_probes_need_a_token, .timeout = 60)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	redis_start(&r);
+	char tokens[600], extra[1200];
+	snprintf(tokens, sizeof(tokens), "%s/tokens", r.dir);
+	FILE *f = fopen(tokens, "w");
+	fprintf(f, "%s SAMR-ZZ\n%s *\n", SAMR, ALL);
+	fclose(f);
+	chmod(tokens, 0600);
+	int port = free_port();
+	snprintf(extra, sizeof(extra), "http:\n  listen: 127.0.0.1:%d\n"
+		 "  tokens_file: %s\n  open_probes: false\n", port, tokens);
+	daemon_start(&d, r.dir, r.port, "web", POLICIES_DIR, extra);
+	cr_assert(await(port, "/healthz", SAMR, 200, "ok", 10000));
+	cr_assert_eq(get(port, "/healthz", NULL), 401);
+	cr_assert_eq(get(port, "/metrics", NULL), 401);
+	cr_assert_eq(get(port, "/metrics", SAMR), 403);
+	cr_assert(!strstr(body, "inspectd_"), "%s", body);
+	cr_assert_eq(get(port, "/readyz", SAMR), 403);
+	cr_assert_eq(get(port, "/metrics", ALL), 200);
+	cr_assert(strstr(body, "inspectd_entries_taken_total"), "%s", body);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redis_finish(&r);
+}
+
 /* A tokens file others may read, or a bad line: inspectd will not start,
  * and says why. */
 Test(http, a_bad_tokens_file_stops_the_start, .timeout = 60)
