@@ -28,31 +28,16 @@ static void print_row(const struct campaign_row *row,
 	       result_status_names[status]);
 }
 
-/* Follow-ups (后续处置) without their outcome: how many, and those past
- * their day, each printed. -1 if a stored result is unreadable. */
-static int follow_ups(const struct campaign_view *v, const char *id,
-		      int32_t today, size_t *open, size_t *late)
+/* A follow-up (后续处置) past its day. */
+static void print_late(const struct campaign_row *row,
+		       const struct planned_visit *visit,
+		       const struct result_record *result, void *ctx)
 {
-	*open = *late = 0;
-	for (size_t k = 0; k < v->n; k++) {
-		struct planned_visit pv;
-		struct result_record rr;
-		bool has;
-		if (!campaign_row_parse(&v->rows[k], &pv, &rr, &has))
-			return -1;
-		if (!has || rr.follow_up_due == DATE_NONE ||
-		    rr.follow_up_outcome)
-			continue;
-		(*open)++;
-		if (today <= rr.follow_up_due)
-			continue;
-		(*late)++;
-		char due[11];
-		date_format(rr.follow_up_due, due);
-		printf("%s  %s  %s  follow-up due %s  overdue: %s\n", id,
-		       v->rows[k].uscc, pv.name, due, rr.follow_up);
-	}
-	return 0;
+	char due[11];
+	date_format(result->follow_up_due, due);
+	printf("%s  %s  %s  follow-up due %s  overdue: %s\n",
+	       (const char *)ctx, row->uscc, visit->name, due,
+	       result->follow_up);
 }
 
 static int one_campaign(struct store *s, const struct config *cfg,
@@ -77,7 +62,8 @@ static int one_campaign(struct store *s, const struct config *cfg,
 	size_t open = 0, late = 0;
 	r = campaign_view_deadlines(&v, &on, n, print_row, (void *)id);
 	if (r == 0)
-		r = follow_ups(&v, id, today, &open, &late);
+		r = campaign_view_follow_ups(&v, today, &open, &late, print_late,
+					     (void *)id);
 	if (r == 0)
 		printf("campaign %s: %zu visits: %zu on time, %zu late, %zu "
 		       "pending, %zu at risk, %zu overdue, %zu beyond the "

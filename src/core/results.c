@@ -659,3 +659,11 @@ enum result_status result_status_of(const struct calendar *cal,
 		return RESULT_AT_RISK;
 	return RESULT_PENDING;
 }
+
+enum follow_up_state result_follow_up_state(const struct result_record *r,
+					    int32_t today)
+{
+	if (r->follow_up_due == DATE_NONE || r->follow_up_outcome)
+		return FOLLOW_UP_NONE;
+	return today > r->follow_up_due ? FOLLOW_UP_LATE : FOLLOW_UP_OPEN;
+}

@@ -43,23 +43,6 @@ static void earliest(const struct campaign_row *row,
 		r->next_deadline = deadline;
 }
 
-/* Follow-ups past their day. -1 if a stored value is unreadable. */
-static int late_follow_ups(const struct campaign_view *v, int32_t today,
-			   size_t *late)
-{
-	*late = 0;
-	for (size_t k = 0; k < v->n; k++) {
-		struct planned_visit pv;
-		struct result_record rr;
-		bool has;
-		if (!campaign_row_parse(&v->rows[k], &pv, &rr, &has))
-			return -1;
-		*late += has && rr.follow_up_due != DATE_NONE &&
-			 !rr.follow_up_outcome && today > rr.follow_up_due;
-	}
-	return 0;
-}
-
 /* One campaign's line of the daily deadline log, if it has results late
  * or due within OVERDUE_WARN_DAYS working days; its reminder into rem (when
  * not NULL) if it has one to send. Returns 1 with a reminder, 0, or
@@ -93,9 +76,11 @@ static int log_deadlines(struct worker *w, const char *id,
 						       : OVERDUE_WARN_DAYS;
 	const struct deadline_day on = {&w->cat->calendar, w->today, within};
 	struct reminder x = {.next_deadline = DATE_NONE};
+	size_t open;
 	int found = 0;
 	if (campaign_view_deadlines(&v, &on, counts, earliest, &x) < 0 ||
-	    late_follow_ups(&v, w->today, &x.follow_ups_late) < 0) {
+	    campaign_view_follow_ups(&v, w->today, &open, &x.follow_ups_late,
+				     NULL, NULL) < 0) {
 		log_error("campaign visits unreadable", "campaign=%s", id);
 	} else {
 		if (counts[RESULT_OVERDUE] || counts[RESULT_AT_RISK] ||

@@ -135,10 +135,10 @@ static int read_visits(struct store *s, const struct calendar *cal,
 		     st == RESULT_OVERDUE) && deadline != DATE_NONE &&
 		    (c->next_deadline == DATE_NONE || deadline < c->next_deadline))
 			c->next_deadline = deadline;
-		if (has && rr.follow_up_due != DATE_NONE && !rr.follow_up_outcome) {
-			c->follow_ups_open++;
-			c->follow_ups_late += today > rr.follow_up_due;
-		}
+		enum follow_up_state fu = has ? result_follow_up_state(&rr, today)
+					      : FOLLOW_UP_NONE;
+		c->follow_ups_open += fu != FOLLOW_UP_NONE;
+		c->follow_ups_late += fu == FOLLOW_UP_LATE;
 		if (pv.date != today && pv.date != today + 1)
 			continue;
 		if (x->n_visits >= BOARD_MAX_VISITS) {

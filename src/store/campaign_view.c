@@ -153,6 +153,27 @@ int campaign_view_deadlines(const struct campaign_view *v,
 	return 0;
 }
 
+int campaign_view_follow_ups(const struct campaign_view *v, int32_t today,
+			     size_t *open, size_t *late, follow_up_each each,
+			     void *ctx)
+{
+	*open = *late = 0;
+	for (size_t k = 0; k < v->n; k++) {
+		struct planned_visit pv;
+		struct result_record rr;
+		bool has;
+		if (!campaign_row_parse(&v->rows[k], &pv, &rr, &has))
+			return -1;
+		enum follow_up_state st = has ? result_follow_up_state(&rr, today)
+					      : FOLLOW_UP_NONE;
+		*open += st != FOLLOW_UP_NONE;
+		*late += st == FOLLOW_UP_LATE;
+		if (st == FOLLOW_UP_LATE && each)
+			each(&v->rows[k], &pv, &rr, ctx);
+	}
+	return 0;
+}
+
 int campaign_view_items(const struct campaign_view *v, struct campaign *c,
 			uint32_t **mask, struct diag *err)
 {

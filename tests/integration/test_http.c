@@ -76,6 +76,22 @@ static bool await(int port, const char *path, const char *token,
 #define MPA "mpa-token-0123456789ab"
 #define ALL "all-token-0123456789abcd"
 
+/* Writes the tokens file (text, with mode) in dir, and into extra[size]
+ * the http: block listening on port with it and the lines more. */
+static void tokens_config(const char *dir, const char *text, mode_t mode,
+			  int port, const char *more, char *extra, size_t size)
+{
+	char tokens[600];
+	snprintf(tokens, sizeof(tokens), "%s/tokens", dir);
+	FILE *f = fopen(tokens, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(tokens, mode);
+	snprintf(extra, size, "http:\n  listen: 127.0.0.1:%d\n  tokens_file: "
+		 "%s\n%s", port, tokens, more);
+}
+
 static void campaign(redisContext *c, const char *id, const char *dept,
 		     const char *items)
 {
@@ -103,18 +119,11 @@ Test(http, health_readiness_metrics_and_access, .timeout = 240)
 	load_population(r.port, 3000, 21, NULL);
 	redisContext *c = redis_client(r.port);
 	store_roster(c);
-	char tokens[600], extra[1200];
-	snprintf(tokens, sizeof(tokens), "%s/tokens", r.dir);
-	FILE *f = fopen(tokens, "w");
-	cr_assert_not_null(f);
-	fprintf(f, "# staff tokens\n%s SAMR-ZZ\n%s MPA-ZZ\n%s *\n", SAMR, MPA,
-		ALL);
-	fclose(f);
-	chmod(tokens, 0600);
+	char extra[1200];
 	int port = free_port();
-	snprintf(extra, sizeof(extra), "http:\n  listen: 127.0.0.1:%d\n"
-		 "  tokens_file: %s\n  refresh_seconds: 1\n"
-		 "  reread_seconds: 0\n", port, tokens);
+	tokens_config(r.dir, "# staff tokens\n" SAMR " SAMR-ZZ\n" MPA " MPA-ZZ\n"
+		      ALL " *\n", 0600, port, "  refresh_seconds: 1\n"
+		      "  reread_seconds: 0\n", extra, sizeof(extra));
 	daemon_start(&d, r.dir, r.port, "web", POLICIES_DIR, extra);
 
 	cr_assert(await(port, "/healthz", NULL, 200, "ok", 10000));
@@ -337,15 +346,10 @@ Test(http, closed_probes_need_a_token, .timeout = 60)
 	struct redis_proc r;
 	struct daemon_proc d;
 	redis_start(&r);
-	char tokens[600], extra[1200];
-	snprintf(tokens, sizeof(tokens), "%s/tokens", r.dir);
-	FILE *f = fopen(tokens, "w");
-	fprintf(f, "%s SAMR-ZZ\n%s *\n", SAMR, ALL);
-	fclose(f);
-	chmod(tokens, 0600);
+	char extra[1200];
 	int port = free_port();
-	snprintf(extra, sizeof(extra), "http:\n  listen: 127.0.0.1:%d\n"
-		 "  tokens_file: %s\n  open_probes: false\n", port, tokens);
+	tokens_config(r.dir, SAMR " SAMR-ZZ\n" ALL " *\n", 0600, port,
+		      "  open_probes: false\n", extra, sizeof(extra));
 	daemon_start(&d, r.dir, r.port, "web", POLICIES_DIR, extra);
 	cr_assert(await(port, "/healthz", SAMR, 200, "ok", 10000));
 	cr_assert_eq(get(port, "/healthz", NULL), 401);
@@ -367,21 +371,15 @@ Test(http, a_bad_tokens_file_stops_the_start, .timeout = 60)
 	struct redis_proc r;
 	struct daemon_proc d;
 	redis_start(&r);
-	char tokens[600], extra[1200];
-	snprintf(tokens, sizeof(tokens), "%s/tokens", r.dir);
-	FILE *f = fopen(tokens, "w");
-	fprintf(f, "%s SAMR-ZZ\n", SAMR);
-	fclose(f);
-	chmod(tokens, 0644);
-	snprintf(extra, sizeof(extra), "http:\n  listen: 127.0.0.1:%d\n"
-		 "  tokens_file: %s\n", free_port(), tokens);
+	char extra[1200];
+	int port = free_port();
+	tokens_config(r.dir, SAMR " SAMR-ZZ\n", 0644, port, "", extra,
+		      sizeof(extra));
 	daemon_start(&d, r.dir, r.port, "web", POLICIES_DIR, extra);
 	cr_assert_eq(daemon_wait(&d), 2);
 	cr_assert(daemon_logged(&d, "readable by others"));
-	f = fopen(tokens, "w");
-	fprintf(f, "short SAMR-ZZ\n");
-	fclose(f);
-	chmod(tokens, 0600);
+	tokens_config(r.dir, "short SAMR-ZZ\n", 0600, port, "", extra,
+		      sizeof(extra));
 	daemon_start(&d, r.dir, r.port, "web", POLICIES_DIR, extra);
 	cr_assert_eq(daemon_wait(&d), 2);
 	cr_assert(daemon_logged(&d, "tokens:1: a token has 16 to 128"));

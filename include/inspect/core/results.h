@@ -205,6 +205,12 @@ void result_record_format(const struct result_record *r, struct strbuf *out);
 int32_t result_public_until(const struct result_record *r,
 			    unsigned adverse_years);
 
+/* Where a result's follow-up (后续处置) stands on today: none to follow,
+ * open (no outcome yet), or open past its day. */
+enum follow_up_state { FOLLOW_UP_NONE, FOLLOW_UP_OPEN, FOLLOW_UP_LATE };
+enum follow_up_state result_follow_up_state(const struct result_record *r,
+					    int32_t today);
+
 enum result_status {
 	RESULT_ON_TIME,   /* public by its deadline */
 	RESULT_LATE,      /* public, after its deadline */

@@ -67,6 +67,15 @@ struct deadline_day {
 	int32_t today;
 	unsigned within;
 };
+/* The follow-ups without their outcome (open) and those past their day
+ * (late), each late one given to each (NULL: none). 0, or -1 if a stored
+ * visit or result is unreadable. */
+typedef void (*follow_up_each)(const struct campaign_row *row,
+			       const struct planned_visit *visit,
+			       const struct result_record *result, void *ctx);
+int campaign_view_follow_ups(const struct campaign_view *v, int32_t today,
+			     size_t *open, size_t *late, follow_up_each each,
+			     void *ctx);
 int campaign_view_deadlines(const struct campaign_view *v,
 			    const struct deadline_day *on,
 			    size_t counts[RESULT_STATUSES], deadline_each each,
