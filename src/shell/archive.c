@@ -1,0 +1,450 @@
+/* The archive (archive.h): zstd frames in files named by the SHA-256 of
+ * their content. Writes go through a temporary file in the entry's own
+ * directory (mkstemp: one of its own for each writer), fsync, rename and
+ * an fsync of the directory, so that an entry is whole or absent whatever
+ * is killed when, and writers of the same entry on a shared mount each
+ * rename a whole copy of the same content. Reads stream: decompressed
+ * piece by piece, hashed as they come, never more than the limit of the
+ * kind; a population of 10 M entities (700 MB of CSV) is compressed
+ * through buffers of zstd's recommended sizes, never held compressed. */
+#include "inspect/shell/archive.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "inspect/core/seed.h"
+#include "inspect/core/sha256.h"
+
+const char *const archive_kind_names[ARCHIVE_KINDS] = {
+	"population", "roster", "items", "calendar"};
+
+/* What an entry of each kind may decompress to: a damaged or hostile
+ * frame cannot take all memory. A population of 200 M entities is about
+ * 13 GB of CSV; a roster, an item list or a calendar a few MB. */
+static const uint64_t kind_max[ARCHIVE_KINDS] = {
+	(uint64_t)32 << 30, 256u << 20, 256u << 20, 256u << 20};
+
+#define PATH_SIZE 4096
+
+struct archive_writer {
+	int fd;
+	ZSTD_CCtx *z;
+	struct sha256 h;
+	char hex[65];
+	char path[PATH_SIZE], tmp[PATH_SIZE];
+	void *out;
+	size_t out_cap;
+	int error;    /* errno of the first failure, 0 while none */
+	bool replace; /* an entry there did not read back right */
+};
+
+static bool is_digest(const char *hex)
+{
+	return hex && strspn(hex, "0123456789abcdef") == 64 && !hex[64];
+}
+
+int archive_path(char *out, size_t size, const char *dir,
+		 enum archive_kind kind, const char *hex)
+{
+	if (!is_digest(hex) || (unsigned)kind >= ARCHIVE_KINDS)
+		return FAIL_INVALID;
+	int n = snprintf(out, size, "%s/%s/%.2s/%s.zst", dir,
+			 archive_kind_names[kind], hex, hex);
+	return n < 0 || (size_t)n >= size ? FAIL_INVALID : 0;
+}
+
+/* Syncs the folder holding path (its entry's or its subfolder's name). */
+static int sync_parent(const char *path)
+{
+	char d[PATH_SIZE];
+	snprintf(d, sizeof(d), "%s", path);
+	char *slash = strrchr(d, '/');
+	if (!slash)
+		snprintf(d, sizeof(d), ".");
+	else if (slash == d)
+		d[1] = '\0';
+	else
+		*slash = '\0';
+	int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* mkdir -p; a folder made is synced into its parent, so that a crash
+ * cannot lose the folder of an entry renamed into it. 0 or -errno. */
+static int make_dir(char *p)
+{
+	if (mkdir(p, 0750) == 0)
+		return sync_parent(p);
+	if (errno == EEXIST)
+		return 0;
+	char *slash = strrchr(p, '/');
+	if (errno != ENOENT || !slash || slash == p)
+		return -errno;
+	*slash = '\0';
+	int r = make_dir(p);
+	*slash = '/';
+	if (r < 0)
+		return r;
+	if (mkdir(p, 0750) == 0)
+		return sync_parent(p);
+	return errno == EEXIST ? 0 : -errno;
+}
+
+/* Opens a regular file for reading (a FIFO is refused, not waited on). */
+static int open_entry(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+/* A decompression in progress: what came out so far is hashed, and kept
+ * in out unless it is NULL. */
+struct unpack {
+	ZSTD_DCtx *z;
+	struct sha256 h;
+	uint64_t total, max;
+	size_t hint; /* zstd's: 0 once a frame is complete */
+	char *buf;
+	size_t cap;
+	struct strbuf *out;
+	char why[160]; /* what is corrupt, when it is */
+};
+
+/* Decompresses all of in. false with why if the data are corrupt. */
+static bool unpack_some(struct unpack *u, ZSTD_inBuffer *in)
+{
+	while (in->pos < in->size) {
+		ZSTD_outBuffer ob = {u->buf, u->cap, 0};
+		u->hint = ZSTD_decompressStream(u->z, &ob, in);
+		if (ZSTD_isError(u->hint)) {
+			snprintf(u->why, sizeof(u->why),
+				 "decompression failed: %s",
+				 ZSTD_getErrorName(u->hint));
+			return false;
+		}
+		if ((u->total += ob.pos) > u->max) {
+			snprintf(u->why, sizeof(u->why), "it decompresses to "
+				 "more than %llu bytes",
+				 (unsigned long long)u->max);
+			return false;
+		}
+		sha256_update(&u->h, u->buf, ob.pos);
+		if (u->out)
+			sb_add(u->out, u->buf, ob.pos);
+	}
+	return true;
+}
+
+/* Reads and decompresses the open entry to its end. */
+static int unpack_file(struct unpack *u, int fd, const char *path,
+		       struct diag *err)
+{
+	size_t cap = ZSTD_DStreamInSize();
+	char *in = malloc(cap);
+	int rc = 0;
+	for (ssize_t n = 1; in && n > 0 && rc == 0;) {
+		n = read(fd, in, cap);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			diag_add(err, "archive entry %s: %s", path,
+				 strerror(errno));
+			rc = FAIL_LOST;
+		} else if (!unpack_some(u, &(ZSTD_inBuffer){in, (size_t)n, 0})) {
+			rc = diag_add(err, "archive entry %s is corrupt: %s",
+				      path, u->why);
+		}
+	}
+	if (!in) {
+		diag_add(err, "archive entry %s: out of memory", path);
+		rc = FAIL_LOST;
+	}
+	free(in);
+	if (rc == 0 && u->hint != 0)
+		rc = diag_add(err, "archive entry %s is corrupt: decompression "
+			      "failed: the data end inside a frame", path);
+	return rc;
+}
+
+/* Decompresses the open entry at path and compares it with hex. */
+static int read_frames(int fd, const char *path, const char *hex,
+		       uint64_t max, struct strbuf *out, struct diag *err)
+{
+	struct unpack u = {.z = ZSTD_createDCtx(), .max = max, .hint = 1,
+			   .cap = ZSTD_DStreamOutSize(), .out = out};
+	u.buf = malloc(u.cap);
+	sha256_init(&u.h);
+	int rc = 0;
+	if (!u.z || !u.buf) {
+		diag_add(err, "archive entry %s: out of memory", path);
+		rc = FAIL_LOST;
+	}
+	if (rc == 0)
+		rc = unpack_file(&u, fd, path, err);
+	if (rc == 0 && out && out->failed) {
+		diag_add(err, "archive entry %s: out of memory", path);
+		rc = FAIL_LOST;
+	}
+	if (rc == 0) {
+		uint8_t d[32];
+		char got[65];
+		sha256_final(&u.h, d);
+		seed_hex(d, 32, got);
+		if (strcmp(got, hex))
+			rc = diag_add(err, "archive entry %s does not match "
+				      "its digest (its content's is %s)",
+				      path, got);
+	}
+	ZSTD_freeDCtx(u.z);
+	free(u.buf);
+	return rc;
+}
+
+static int read_entry(const char *dir, enum archive_kind kind,
+		      const char *hex, struct strbuf *out, struct diag *err)
+{
+	char path[PATH_SIZE];
+	if (archive_path(path, sizeof(path), dir, kind, hex) < 0)
+		return diag_add(err, "archive: '%.80s' is no SHA-256 digest",
+				hex ? hex : "");
+	int fd = open_entry(path);
+	if (fd == -ENOENT)
+		return diag_add(err, "archive entry %s is missing", path);
+	if (fd < 0) {
+		diag_add(err, "archive entry %s: %s", path, strerror(-fd));
+		return fd == -EINVAL ? FAIL_INVALID : FAIL_LOST;
+	}
+	size_t before = out ? out->len : 0;
+	int rc = read_frames(fd, path, hex, kind_max[kind], out, err);
+	close(fd);
+	if (rc < 0 && out && out->len > before) { /* nothing of a bad entry */
+		out->len = before;
+		if (out->s)
+			out->s[before] = '\0';
+	}
+	return rc;
+}
+
+int archive_get(const char *dir, enum archive_kind kind, const char *hex,
+		struct strbuf *out, struct diag *err)
+{
+	return read_entry(dir, kind, hex, out, err);
+}
+
+int archive_check(const char *dir, enum archive_kind kind, const char *hex,
+		  struct diag *err)
+{
+	return read_entry(dir, kind, hex, NULL, err);
+}
+
+/* Whether the entry is there and reads back right: 1; 0 if it is not
+ * there or does not read right (w->replace set for the latter); or
+ * FAIL_LOST if it could not be read. */
+static int entry_sound(struct archive_writer *w, const char *dir,
+		       enum archive_kind kind, struct diag *err)
+{
+	struct diag why;
+	diag_init(&why);
+	int r = archive_check(dir, kind, w->hex, &why);
+	if (r == 0)
+		return 1;
+	if (r == FAIL_LOST) {
+		diag_add(err, "%s", diag_reason(&why));
+		return FAIL_LOST;
+	}
+	w->replace = access(w->path, F_OK) == 0;
+	return 0;
+}
+
+static int writer_fail(struct archive_writer *w, struct diag *err,
+		       const char *what, int e)
+{
+	diag_add(err, "archive entry %s: %s: %s", w->path, what, strerror(e));
+	archive_writer_destroy(w);
+	return FAIL_LOST;
+}
+
+/* The temporary file beside the entry, and the compressor. */
+static int writer_open(struct archive_writer *w, struct diag *err)
+{
+	char *slash = strrchr(w->path, '/');
+	snprintf(w->tmp, sizeof(w->tmp), "%.*s", (int)(slash - w->path),
+		 w->path);
+	int e = make_dir(w->tmp);
+	if (e < 0)
+		return writer_fail(w, err, "cannot make its folder", -e);
+	snprintf(w->tmp, sizeof(w->tmp), "%.*s/.%s.zst.XXXXXX",
+		 (int)(slash - w->path), w->path, w->hex);
+	w->fd = mkstemp(w->tmp);
+	if (w->fd < 0) {
+		w->tmp[0] = '\0';
+		return writer_fail(w, err, "cannot create a temporary file",
+				   errno);
+	}
+	fchmod(w->fd, 0640);
+	w->z = ZSTD_createCCtx();
+	w->out_cap = ZSTD_CStreamOutSize();
+	w->out = malloc(w->out_cap);
+	if (!w->z || !w->out ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->z, ZSTD_c_compressionLevel,
+						ARCHIVE_LEVEL)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->z, ZSTD_c_checksumFlag,
+						1)))
+		return writer_fail(w, err, "cannot start compressing", ENOMEM);
+	sha256_init(&w->h);
+	return 0;
+}
+
+int archive_writer_create(const char *dir, enum archive_kind kind,
+			  const char *hex, struct archive_writer **ret,
+			  struct diag *err)
+{
+	*ret = NULL;
+	struct archive_writer *w = calloc(1, sizeof(*w));
+	if (!w) {
+		diag_add(err, "archive: out of memory");
+		return FAIL_LOST;
+	}
+	w->fd = -1;
+	if (archive_path(w->path, sizeof(w->path), dir, kind, hex) < 0) {
+		free(w);
+		return diag_add(err, "archive: '%.80s' is no SHA-256 digest",
+				hex ? hex : "");
+	}
+	memcpy(w->hex, hex, 65);
+	int r = entry_sound(w, dir, kind, err);
+	if (r != 0) {
+		free(w);
+		return r;
+	}
+	r = writer_open(w, err);
+	if (r == 0)
+		*ret = w;
+	return r;
+}
+
+/* Writes what the compressor gave: all of it, or w->error. */
+static void write_out(struct archive_writer *w, size_t len)
+{
+	for (size_t done = 0; !w->error && done < len;) {
+		ssize_t n = write(w->fd, (char *)w->out + done, len - done);
+		if (n < 0 && errno != EINTR)
+			w->error = errno;
+		else if (n > 0)
+			done += (size_t)n;
+	}
+}
+
+/* Feeds data to the compressor (mode ZSTD_e_continue), or ends the frame
+ * (ZSTD_e_end, data empty). */
+static void compress(struct archive_writer *w, const void *data, size_t len,
+		     ZSTD_EndDirective mode)
+{
+	ZSTD_inBuffer in = {data, len, 0};
+	size_t left;
+	do {
+		ZSTD_outBuffer out = {w->out, w->out_cap, 0};
+		left = ZSTD_compressStream2(w->z, &out, &in, mode);
+		if (ZSTD_isError(left)) {
+			w->error = EIO;
+			return;
+		}
+		write_out(w, out.pos);
+	} while (!w->error &&
+		 (mode == ZSTD_e_end ? left != 0 : in.pos < in.size));
+}
+
+void archive_writer_add(struct archive_writer *w, const void *data,
+			size_t len)
+{
+	if (w->error || !len)
+		return;
+	sha256_update(&w->h, data, len);
+	compress(w, data, len, ZSTD_e_continue);
+}
+
+int archive_writer_commit(struct archive_writer *w, struct diag *err)
+{
+	uint8_t d[32];
+	char got[65];
+	compress(w, "", 0, ZSTD_e_end);
+	sha256_final(&w->h, d);
+	seed_hex(d, 32, got);
+	if (!w->error && strcmp(got, w->hex)) {
+		diag_add(err, "archive entry %s: the content given does not "
+			 "match the digest (its own is %s): not written",
+			 w->path, got);
+		archive_writer_destroy(w);
+		return FAIL_INVALID;
+	}
+	if (w->error)
+		return writer_fail(w, err, "cannot write", w->error);
+	if (fsync(w->fd) < 0)
+		return writer_fail(w, err, "cannot sync", errno);
+	int fd = w->fd;
+	w->fd = -1;
+	if (close(fd) < 0)
+		return writer_fail(w, err, "cannot close", errno);
+	if (rename(w->tmp, w->path) < 0)
+		return writer_fail(w, err, "cannot rename into place", errno);
+	w->tmp[0] = '\0';
+	int e = sync_parent(w->path);
+	bool replaced = w->replace;
+	if (e < 0)
+		return writer_fail(w, err, "cannot sync its folder", -e);
+	archive_writer_destroy(w);
+	return replaced ? 2 : 0;
+}
+
+void archive_writer_destroy(struct archive_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->tmp[0])
+		unlink(w->tmp);
+	ZSTD_freeCCtx(w->z);
+	free(w->out);
+	free(w);
+}
+
+int archive_put(const char *dir, enum archive_kind kind, const void *data,
+		size_t len, const char *hex, char ret_hex[65],
+		struct diag *err)
+{
+	char own[65];
+	uint8_t d[32];
+	if (!hex) {
+		sha256(data, len, d);
+		seed_hex(d, 32, own);
+		hex = own;
+	}
+	if (ret_hex)
+		snprintf(ret_hex, 65, "%s", is_digest(hex) ? hex : "");
+	struct archive_writer *w;
+	int r = archive_writer_create(dir, kind, hex, &w, err);
+	if (r != 0)
+		return r;
+	ZSTD_CCtx_setPledgedSrcSize(w->z, len); /* the size in the frame */
+	archive_writer_add(w, data, len);
+	return archive_writer_commit(w, err);
+}
