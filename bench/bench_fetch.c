@@ -58,13 +58,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", diag_reason(&s.err));
 		return 1;
 	}
-	redisReply *m = redisCommand(s.c, "HMGET credit:meta generation buckets");
+	/* The minimal reader speaks hiredis on a connection of its own. */
+	redisContext *c = redisConnect("127.0.0.1", cfg.redis.port);
+	if (!c || c->err) {
+		fprintf(stderr, "connect: %s\n", c ? c->errstr : "no memory");
+		return 1;
+	}
+	redisReply *m = redisCommand(c, "HMGET credit:meta generation buckets");
 	uint64_t gen = strtoull(m->element[0]->str, NULL, 10);
 	uint32_t buckets = (uint32_t)strtoul(m->element[1]->str, NULL, 10);
 	freeReplyObject(m);
 	for (int k = 0; k < rounds; k++) {
 		size_t n = 0;
-		double raw = raw_read(s.c, gen, buckets, &n);
+		double raw = raw_read(c, gen, buckets, &n);
 		struct population p;
 		struct grades_timing t;
 		struct diag err;
@@ -81,5 +87,6 @@ int main(int argc, char **argv)
 		population_finish(&p);
 	}
 	store_close(&s);
+	redisFree(c);
 	return 0;
 }

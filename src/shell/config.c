@@ -19,6 +19,10 @@ struct y_redis {
 	char *password_env;
 	unsigned connect_timeout_ms;
 	unsigned command_timeout_ms;
+	char *tls_ca;
+	char *tls_certificate;
+	char *tls_key;
+	char *tls_server_name;
 };
 
 struct y_http {
@@ -42,6 +46,7 @@ struct y_config {
 	char *items;
 	char *departments;
 	char *calendars;
+	char *archive;
 	unsigned visit_days;
 	unsigned *feed_hour;
 	unsigned feed_catch_up_days;
@@ -69,6 +74,10 @@ static const cyaml_schema_field_t redis_fields[] = {
 			 struct y_redis, connect_timeout_ms),
 	CYAML_FIELD_UINT("command_timeout_ms", CYAML_FLAG_OPTIONAL,
 			 struct y_redis, command_timeout_ms),
+	STR("tls_ca", struct y_redis, tls_ca, 511),
+	STR("tls_certificate", struct y_redis, tls_certificate, 511),
+	STR("tls_key", struct y_redis, tls_key, 511),
+	STR("tls_server_name", struct y_redis, tls_server_name, 255),
 	CYAML_FIELD_END};
 
 static const cyaml_schema_field_t http_fields[] = {
@@ -99,6 +108,7 @@ static const cyaml_schema_field_t config_fields[] = {
 	STR("items", struct y_config, items, 511),
 	STR("departments", struct y_config, departments, 511),
 	STR("calendars", struct y_config, calendars, 511),
+	STR("archive", struct y_config, archive, 511),
 	CYAML_FIELD_UINT("visit_days", CYAML_FLAG_OPTIONAL, struct y_config,
 			 visit_days),
 	CYAML_FIELD_UINT_PTR("feed_hour", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
@@ -138,6 +148,7 @@ void config_defaults(struct config *c)
 	snprintf(c->prefix, sizeof(c->prefix), "{insp}:");
 	snprintf(c->grades_prefix, sizeof(c->grades_prefix), "credit:");
 	snprintf(c->policies, sizeof(c->policies), "policies");
+	snprintf(c->archive, sizeof(c->archive), "%s", CONFIG_ARCHIVE);
 	c->visit_days = 20;
 	c->feed_hour = 7;
 	c->feed_catch_up_days = 31;
@@ -210,10 +221,12 @@ int config_redis_url(const char *url, struct redis_config *r,
 		snprintf(r->unix_path, sizeof(r->unix_path), "%s", url + 7);
 		return 0;
 	}
-	if (strncmp(url, "redis://", 8) != 0)
-		return diag_add(err, "'%s' is not redis://HOST:PORT or "
-				"unix:///PATH", url);
-	const char *hostport = url + 8, *at = strrchr(hostport, '@');
+	bool tls = strncmp(url, "rediss://", 9) == 0;
+	if (!tls && strncmp(url, "redis://", 8) != 0)
+		return diag_add(err, "'%s' is not redis://HOST:PORT, "
+				"rediss://HOST:PORT or unix:///PATH", url);
+	r->tls = tls;
+	const char *hostport = url + 8 + tls, *at = strrchr(hostport, '@');
 	if (at) {
 		/* user:password@ in a URL is accepted but not advised: it
 		 * shows in the process list. */
@@ -274,7 +287,34 @@ static int apply_redis(const struct yaml_doc *doc, const struct y_redis *y,
 	struct diag *err = doc->err;
 	if (y->address && config_redis_url(y->address, r, err) < 0)
 		return yaml_doc_error(doc, "redis.address",
-				      "use redis://HOST:PORT or unix:///PATH");
+				      "use redis://HOST:PORT, rediss://HOST:PORT "
+				      "(TLS) or unix:///PATH");
+	const struct {
+		const char *name, *value;
+		char *into;
+		size_t size;
+	} tls[] = {
+		{"redis.tls_ca", y->tls_ca, r->tls_ca, sizeof(r->tls_ca)},
+		{"redis.tls_certificate", y->tls_certificate,
+		 r->tls_certificate, sizeof(r->tls_certificate)},
+		{"redis.tls_key", y->tls_key, r->tls_key, sizeof(r->tls_key)},
+		{"redis.tls_server_name", y->tls_server_name,
+		 r->tls_server_name, sizeof(r->tls_server_name)},
+	};
+	for (size_t i = 0; i < sizeof(tls) / sizeof(*tls); i++) {
+		if (!tls[i].value)
+			continue;
+		if (!r->tls)
+			return yaml_doc_error(doc, tls[i].name,
+					      "is for TLS: give the address "
+					      "as rediss://HOST:PORT");
+		snprintf(tls[i].into, tls[i].size, "%s", tls[i].value);
+	}
+	if (!r->tls_certificate[0] != !r->tls_key[0])
+		return yaml_doc_error(doc, r->tls_key[0] ? "redis.tls_key"
+							 : "redis.tls_certificate",
+				      "give both redis.tls_certificate and "
+				      "redis.tls_key, or neither");
 	if (y->user)
 		snprintf(r->user, sizeof(r->user), "%s", y->user);
 	if (y->connect_timeout_ms)
@@ -335,7 +375,13 @@ static int apply(const struct yaml_doc *doc, const struct y_config *y,
 		snprintf(c->f, sizeof(c->f), "%s", y->f);
 	COPY(prefix) COPY(grades_prefix) COPY(policies) COPY(consumer)
 	COPY(time_zone) COPY(items) COPY(departments) COPY(calendars)
+	COPY(archive)
 #undef COPY
+	if (!c->archive[0])
+		return yaml_doc_error(doc, "archive",
+				      "is empty: give the directory of the "
+				      "archive of audit copies (default %s)",
+				      CONFIG_ARCHIVE);
 	if (!config_has_hash_tag(c->prefix))
 		return yaml_doc_error(doc, "prefix",
 				      "'%s' has no hash tag: inspectd's keys "

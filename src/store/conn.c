@@ -4,66 +4,123 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "inspect/store/store.h"
 
-static struct timeval tv_of(int ms)
+static void reset(struct store *s)
 {
-	return (struct timeval){ms / 1000, (ms % 1000) * 1000};
+	s->nodes = NULL;
+	s->n_nodes = 0;
+	s->cluster = false;
+	s->slot_node = NULL;
+	s->watch_node = s->multi_node = s->chosen_node = -1;
+	s->in_multi = false;
+	s->pending = NULL;
+	s->pend_head = s->pend_len = s->pend_cap = 0;
+	s->out = NULL;
+	s->out_cap = 0;
 }
 
-static int fail(struct store *s, const char *what)
+/* The command in the Redis protocol into s->out; its length, or 0 (out
+ * of memory, s->err). */
+static size_t format_command(struct store *s, const struct args *a);
+
+int link_command(struct store *s, struct link *l, const struct args *a,
+		 redisReply **reply)
 {
-	diag_set(&s->err, "%s: %s", what,
-		 s->c && s->c->errstr[0] ? s->c->errstr : strerror(errno));
-	store_close(s);
-	return FAIL_LOST;
+	size_t n = format_command(s, a);
+	if (!n || link_write(l, s->out, n, &s->err) < 0 ||
+	    link_read(l, reply, &s->err) < 0)
+		return -1;
+	return 0;
 }
 
-static int authenticate(struct store *s)
+int link_authenticate(struct store *s, struct link *l)
 {
 	const struct redis_config *r = &s->cfg->redis;
 	if (!r->password[0])
 		return 0;
-	redisReply *rep = r->user[0] ? store_runv(s, "AUTH", r->user,
-						  r->password, NULL)
-				     : store_runv(s, "AUTH", r->password, NULL);
-	if (!rep)
-		return FAIL_LOST;
-	int ok = rep->type != REDIS_REPLY_ERROR;
-	if (!ok)
+	struct args a;
+	redisReply *rep;
+	args_init(&a);
+	args_add(&a, "AUTH");
+	if (r->user[0])
+		args_add(&a, r->user);
+	args_add(&a, r->password);
+	int rc = link_command(s, l, &a, &rep);
+	args_finish(&a);
+	if (rc == 0 && rep->type == REDIS_REPLY_ERROR) {
 		diag_set(&s->err, "AUTH: %s", rep->str);
-	freeReplyObject(rep);
-	if (!ok)
-		store_close(s);
-	return ok ? 0 : FAIL_LOST;
+		rc = -1;
+	}
+	if (rc == 0)
+		freeReplyObject(rep);
+	else
+		link_close(l);
+	return rc < 0 ? FAIL_LOST : 0;
+}
+
+/* The configured server, or when it does not answer (a cluster's master
+ * that failed, say), another node this process has seen. */
+static int open_seed(struct store *s, struct link *seed)
+{
+	const struct redis_config *r = &s->cfg->redis;
+	if (r->unix_path[0])
+		return link_open(seed, NULL, 0, r, &s->err);
+	if (link_open(seed, r->host, r->port, r, &s->err) == 0)
+		return 0;
+	struct diag first = s->err;
+	char seen[64][280];
+	int n = cluster_seen(seen, 64);
+	for (int i = 0; i < n; i++) {
+		char *colon = strrchr(seen[i], ':');
+		*colon = '\0';
+		if (link_open(seed, seen[i], atoi(colon + 1), r, &s->err) == 0)
+			return 0;
+	}
+	s->err = first;
+	return -1;
 }
 
 int store_connect(struct store *s, const struct config *cfg)
 {
-	const struct redis_config *r = &cfg->redis;
-	struct timeval ct = tv_of(r->connect_timeout_ms);
 	s->cfg = cfg;
 	diag_init(&s->err);
-	s->out = NULL; /* callers need not clear the struct */
-	s->out_cap = 0;
-	s->c = r->unix_path[0]
-		       ? redisConnectUnixWithTimeout(r->unix_path, ct)
-		       : redisConnectWithTimeout(r->host, r->port, ct);
-	if (!s->c || s->c->err)
-		return fail(s, "connect");
-	if (redisSetTimeout(s->c, tv_of(r->command_timeout_ms)) != REDIS_OK)
-		return fail(s, "set timeout");
-	return authenticate(s);
+	reset(s); /* callers need not clear the struct */
+	struct link seed;
+	if (open_seed(s, &seed) < 0 || link_authenticate(s, &seed) < 0)
+		return FAIL_LOST;
+	if (cluster_discover(s, &seed) < 0) {
+		store_close(s);
+		return FAIL_LOST;
+	}
+	return 0;
 }
 
 void store_close(struct store *s)
 {
-	if (s->c)
-		redisFree(s->c);
-	s->c = NULL;
+	for (int i = 0; i < s->n_nodes; i++)
+		link_close(&s->nodes[i].link);
+	free(s->nodes);
+	free(s->slot_node);
+	free(s->pending);
 	free(s->out);
-	s->out = NULL;
-	s->out_cap = 0;
+	reset(s);
+}
+
+int store_node_count(const struct store *s)
+{
+	return s->n_nodes;
+}
+
+void store_on_node(struct store *s, int i)
+{
+	s->chosen_node = i;
+}
+
+static void lost(struct store *s)
+{
+	store_close(s); /* the reason is in s->err */
 }
 
 void args_init(struct args *a)
@@ -118,17 +175,86 @@ void args_addu(struct args *a, unsigned long long v)
 	args_add(a, buf);
 }
 
+static bool error_is(const redisReply *r, const char *what)
+{
+	return r->type == REDIS_REPLY_ERROR &&
+	       !strncmp(r->str, what, strlen(what));
+}
+
+/* A cluster whose slots move, or whose master failed over, answers so. */
+static bool cluster_changed(const redisReply *r)
+{
+	return error_is(r, "MOVED ") || error_is(r, "ASK ") ||
+	       error_is(r, "CLUSTERDOWN") || error_is(r, "TRYAGAIN");
+}
+
+static bool usable(struct store *s, const struct args *a)
+{
+	if (s->nodes && !a->failed)
+		return true;
+	diag_set(&s->err, "%s", a->failed ? "out of memory" : "not connected");
+	return false;
+}
+
+/* ASK: the slot is moving to the node named; this one command goes there,
+ * after ASKING. */
+static redisReply *ask(struct store *s, const struct args *a,
+		       const redisReply *r)
+{
+	const char *to = strrchr(r->str, ' ') + 1;
+	int node = cluster_node_at(s, to);
+	if (node < 0 && cluster_refresh(s) == 0)
+		node = cluster_node_at(s, to);
+	struct link *l = node >= 0 ? cluster_link(s, node) : NULL;
+	redisReply *asking = NULL, *reply = NULL;
+	struct args w;
+	args_init(&w);
+	args_add(&w, "ASKING");
+	if (!l)
+		diag_set(&s->err, "ASK to %s: no such master", to);
+	else if (link_command(s, l, &w, &asking) == 0)
+		link_command(s, l, a, &reply);
+	args_finish(&w);
+	if (asking)
+		freeReplyObject(asking);
+	return reply;
+}
+
+/* One command, and its reply. On a cluster, a MOVED reply is followed
+ * (the slots are read again) and an ASK too, a few times at most. */
 redisReply *store_run(struct store *s, const struct args *a)
 {
-	if (!s->c || a->failed) {
-		diag_set(&s->err, "%s",
-			 a->failed ? "out of memory" : "not connected");
+	if (!usable(s, a))
 		return NULL;
+	for (int hop = 0;; hop++) {
+		struct link *l = cluster_link(s, cluster_route(s, a));
+		redisReply *r = NULL;
+		if (!l || link_command(s, l, a, &r) < 0) {
+			lost(s);
+			return NULL;
+		}
+		if (!s->cluster || !cluster_changed(r) || hop == 4)
+			return r;
+		if (error_is(r, "ASK ")) {
+			redisReply *asked = ask(s, a, r);
+			freeReplyObject(r);
+			if (!asked)
+				lost(s);
+			return asked;
+		}
+		if (!error_is(r, "MOVED ")) { /* down, or trying again */
+			diag_set(&s->err, "the cluster is changing: %s",
+				 r->str);
+			freeReplyObject(r);
+			lost(s);
+			return NULL;
+		}
+		freeReplyObject(r);
+		if (cluster_refresh(s) < 0) {
+			lost(s);
+			return NULL;
+		}
 	}
-	redisReply *r = redisCommandArgv(s->c, a->n, a->v, a->len);
-	if (!r)
-		fail(s, a->n ? a->v[0] : "command");
-	return r;
 }
 
 redisReply *store_runv(struct store *s, ...)
@@ -163,13 +289,8 @@ static char *put_count(char *o, char kind, size_t n)
 /* The command in the Redis protocol, written here rather than by hiredis,
  * whose per-argument formatting cost a publication of 80,000 tasks about
  * a third of its time. */
-int store_append(struct store *s, const struct args *a)
+static size_t format_command(struct store *s, const struct args *a)
 {
-	if (!s->c || a->failed) {
-		diag_set(&s->err, "%s",
-			 a->failed ? "out of memory" : "not connected");
-		return FAIL_LOST;
-	}
 	size_t need = 32;
 	for (int i = 0; i < a->n; i++)
 		need += a->len[i] + 32;
@@ -177,7 +298,7 @@ int store_append(struct store *s, const struct args *a)
 		char *p = realloc(s->out, need);
 		if (!p) {
 			diag_set(&s->err, "out of memory");
-			return FAIL_LOST;
+			return 0;
 		}
 		s->out = p;
 		s->out_cap = need;
@@ -190,24 +311,77 @@ int store_append(struct store *s, const struct args *a)
 		*o++ = '\r';
 		*o++ = '\n';
 	}
-	if (redisAppendFormattedCommand(s->c, s->out, (size_t)(o - s->out)) !=
-	    REDIS_OK)
-		return fail(s, "append");
+	return (size_t)(o - s->out);
+}
+
+static bool pend_push(struct store *s, int node)
+{
+	if (s->pend_len == s->pend_cap) {
+		size_t cap = s->pend_cap ? s->pend_cap * 2 : 1024;
+		int *v = malloc(cap * sizeof(*v));
+		if (!v)
+			return false;
+		for (size_t i = 0; i < s->pend_len; i++)
+			v[i] = s->pending[(s->pend_head + i) % s->pend_cap];
+		free(s->pending);
+		s->pending = v;
+		s->pend_head = 0;
+		s->pend_cap = cap;
+	}
+	s->pending[(s->pend_head + s->pend_len++) % s->pend_cap] = node;
+	return true;
+}
+
+/* Queued on the link of its node (a transaction's commands where it
+ * began); sent when enough are queued or a reply is awaited. */
+int store_append(struct store *s, const struct args *a)
+{
+	if (!usable(s, a))
+		return FAIL_LOST;
+	int node = cluster_route(s, a);
+	struct link *l = cluster_link(s, node);
+	size_t n = l ? format_command(s, a) : 0;
+	if (!n || link_write(l, s->out, n, &s->err) < 0 ||
+	    !pend_push(s, node)) {
+		if (n && l && link_is_open(l))
+			diag_set(&s->err, "out of memory");
+		lost(s);
+		return FAIL_LOST;
+	}
 	return 0;
 }
 
+/* The reply to the oldest command appended. Every other link's queue is
+ * sent first, so that all the masters work while this one is read. A
+ * cluster that changed under a pipeline or a transaction (MOVED, ASK,
+ * CLUSTERDOWN) loses the connection: the caller starts again, on the
+ * slots as they are then. */
 redisReply *store_next_reply(struct store *s)
 {
-	void *r = NULL;
-	if (!s->c) {
-		diag_set(&s->err, "not connected");
+	if (!s->nodes || !s->pend_len) {
+		diag_set(&s->err, "%s", s->nodes ? "no reply is due"
+						 : "not connected");
 		return NULL;
 	}
-	if (redisGetReply(s->c, &r) != REDIS_OK || !r) {
-		fail(s, "reply");
-		return NULL;
+	int node = s->pending[s->pend_head];
+	s->pend_head = (s->pend_head + 1) % s->pend_cap;
+	s->pend_len--;
+	redisReply *r = NULL;
+	for (int i = 0; i < s->n_nodes; i++)
+		if (i != node && s->nodes[i].link.out_len &&
+		    link_flush(&s->nodes[i].link, &s->err) < 0)
+			goto lost;
+	if (link_read(&s->nodes[node].link, &r, &s->err) < 0)
+		goto lost;
+	if (s->cluster && cluster_changed(r)) {
+		diag_set(&s->err, "the cluster changed: %s", r->str);
+		freeReplyObject(r);
+		goto lost;
 	}
 	return r;
+lost:
+	lost(s);
+	return NULL;
 }
 
 #define ROUND 512 /* commands in flight */

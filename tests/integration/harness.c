@@ -42,9 +42,7 @@ int free_port(void)
 	return ntohs(a.sin_port);
 }
 
-/* fork + exec with the child bound to our life; output to log (or
- * /dev/null). */
-static pid_t spawn(char *const argv[], const char *log)
+pid_t spawn(char *const argv[], const char *log)
 {
 	pid_t pid = fork();
 	cr_assert(pid >= 0);
@@ -187,7 +185,8 @@ long long cmd_int(redisContext *c, const char *fmt, ...)
 /* 400 inspectors of SAMR-ZZ (some of MPA-ZZ), covering every region of
  * the synthetic populations, some qualified, capacity 50: room for the
  * repeated large campaigns of the fault tests. */
-void store_roster(redisContext *c)
+/* The default roster's CSV (malloc'd). */
+static char *roster_csv(size_t *len)
 {
 	static const char *qual[] = {"", "food-safety", "special-equipment",
 				     "pharmacy"};
@@ -201,6 +200,14 @@ void store_roster(redisContext *c)
 				      "t%03d,检查员%03d,B%05d,%s,1;3;4;5,%s,50,,1\n",
 				      i, i, i, i % 10 == 9 ? "MPA-ZZ" : "SAMR-ZZ",
 				      qual[i % 4]);
+	*len = n;
+	return csv;
+}
+
+void store_roster(redisContext *c)
+{
+	size_t n;
+	char *csv = roster_csv(&n);
 	redisReply *r = redisCommand(c, "SET {insp}:roster %b", csv, n);
 	cr_assert(r && r->type == REDIS_REPLY_STATUS);
 	freeReplyObject(r);
@@ -235,21 +242,38 @@ void load_population(int port, size_t n, unsigned seed, const char *csv)
 	cfg.redis.port = port;
 	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err.text);
 	cr_assert_eq(grades_write(&s, &p, NULL), 0, "%s", s.err.text);
-	redisContext *c = s.c;
-	store_roster(c);
+	/* The details through the store, so that on a cluster each goes
+	 * to the master of its key. */
+	struct args a;
+	args_init(&a);
 	for (size_t i = 0; i < n; i++) {
-		char d[256];
+		char d[256], key[64];
 		synth_details(&names, &p.v[i], d, sizeof(d));
 		char *comma = strchr(d, ',');
 		*comma = '\0';
-		redisAppendCommand(c, "HSET credit:ent:%b name %s address %s",
-				   p.v[i].uscc, (size_t)USCC_LEN, d, comma + 1);
+		snprintf(key, sizeof(key), "credit:ent:%.*s", USCC_LEN,
+			 p.v[i].uscc);
+		args_reset(&a);
+		args_add(&a, "HSET");
+		args_add(&a, key);
+		args_add(&a, "name");
+		args_add(&a, d);
+		args_add(&a, "address");
+		args_add(&a, comma + 1);
+		cr_assert_eq(store_append(&s, &a), 0, "%s", s.err.text);
 	}
+	args_finish(&a);
 	for (size_t i = 0; i < n; i++) {
-		void *r;
-		cr_assert_eq(redisGetReply(c, &r), REDIS_OK);
+		redisReply *r = store_next_reply(&s);
+		cr_assert(r, "%s", s.err.text);
 		freeReplyObject(r);
 	}
+	size_t len;
+	char *roster = roster_csv(&len);
+	redisReply *r = store_runv(&s, "SET", "{insp}:roster", roster, NULL);
+	cr_assert(r && r->type != REDIS_REPLY_ERROR, "%s", s.err.text);
+	freeReplyObject(r);
+	free(roster);
 	store_close(&s);
 	population_finish(&p);
 }

@@ -26,6 +26,9 @@ struct daemon_proc {
 
 /* A free loopback TCP port (bound, read, closed). */
 int free_port(void);
+/* fork + exec with the child bound to our life (PR_SET_PDEATHSIG); its
+ * output appended to log (or /dev/null). */
+pid_t spawn(char *const argv[], const char *log);
 
 /* Starts redis-server with AOF (appendfsync always) on a free port. */
 void redis_start(struct redis_proc *r);

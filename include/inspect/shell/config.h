@@ -9,6 +9,9 @@
 
 /* The time zone every program takes "today" in unless configured. */
 #define CONFIG_TIME_ZONE "Asia/Shanghai"
+/* Where the archive of audit copies is unless configured: the state
+ * directory of deploy/inspectd.service. */
+#define CONFIG_ARCHIVE "/var/lib/inspectd/archive"
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
@@ -20,6 +23,14 @@ struct redis_config {
 	char password[256];    /* from password_file or password_env */
 	int connect_timeout_ms;
 	int command_timeout_ms;
+	/* TLS (a rediss:// address): the CA that signs the servers'
+	 * certificates (else the system's), this client's certificate and
+	 * key when the servers ask for one, and the name the servers'
+	 * certificates must carry (else the address's host). */
+	bool tls;
+	char tls_ca[512];
+	char tls_certificate[512], tls_key[512];
+	char tls_server_name[256];
 };
 
 /* inspectd's HTTP endpoint (docs/HTTP.md): off unless `http:` is given. */
@@ -49,6 +60,10 @@ struct config {
 	 * without it the public record names departments by code). */
 	char departments[512];
 	char calendars[512];    /* cn-YYYY.yaml, <policies>/calendars */
+	/* The archive of audit copies (archive.h): populations, rosters,
+	 * item lists and calendars the plans read, by their digests; one
+	 * directory for every instance (a shared mount for several hosts). */
+	char archive[512];
 	unsigned visit_days;    /* a window's length when none is given */
 	unsigned feed_hour;     /* local hour a day's feeds go out, 0-23 */
 	unsigned feed_catch_up_days; /* how far back a late start delivers */
@@ -69,7 +84,8 @@ struct config {
 };
 
 /* Defaults: 127.0.0.1:6379, prefixes "{insp}:" and "credit:", policies in
- * ./policies, consumer "inspectd-<hostname>", Asia/Shanghai. */
+ * ./policies, the archive in CONFIG_ARCHIVE, consumer
+ * "inspectd-<hostname>", Asia/Shanghai. */
 /* Whether prefix holds a Redis Cluster hash tag: a '{', then a '}' with
  * something between (what the cluster hashes instead of the whole key). */
 bool config_has_hash_tag(const char *prefix);

@@ -1,16 +1,21 @@
-/* A connection to Redis for the shells: synchronous hiredis with connect and
- * command timeouts. Any I/O error or timeout closes the connection, and the
- * caller connects again (the daemon with backoff). */
+/* A connection to Redis for the shells: synchronous, with connect and
+ * command timeouts, to one server or to a Redis Cluster (each command
+ * routed to the master of its key's slot), over TCP, a Unix socket or
+ * TLS. Any I/O error or timeout, or a cluster that changed under a
+ * pipeline or transaction, closes the connection, and the caller connects
+ * again (the daemon with backoff). */
 #ifndef INSPECT_STORE_H
 #define INSPECT_STORE_H
 
 #include <hiredis/hiredis.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "inspect/core/diag.h"
 #include "inspect/shell/config.h"
 #include "inspect/store/keys.h"
+#include "inspect/store/link.h"
 
 /* The store's operations return 0 or a code of enum fail (diag.h):
  * FAIL_INVALID, what Redis holds does not read (the reason in the
@@ -19,22 +24,45 @@
  * the connection is fine; FAIL_CONFLICT, a transaction was not applied
  * because a key it watched changed (try again). */
 
+/* The servers a store speaks to: the one configured, or on Redis Cluster
+ * every master, found from the configured address (cluster.c). */
+struct store_node {
+	char host[256];
+	int port;
+	struct link link; /* opened when first needed */
+};
+
 struct store {
-	redisContext *c;
 	const struct config *cfg;
 	struct diag err; /* why the last operation failed: one line */
 	char *out;      /* a command in the protocol, being written */
 	size_t out_cap;
+	struct store_node *nodes; /* NULL: not connected */
+	int n_nodes;
+	bool cluster;
+	uint16_t *slot_node; /* on a cluster: the master of each slot */
+	/* Where commands without a key go: the node of the WATCHed key,
+	 * then of the transaction, else of the prefix's hash tag (every
+	 * transaction's slot), unless store_on_node chose one. */
+	int watch_node, multi_node, chosen_node;
+	bool in_multi;
+	int *pending; /* the node of each reply to come, in order */
+	size_t pend_head, pend_len, pend_cap;
 };
 
-/* Connects and authenticates. Returns 0, or FAIL_LOST with the reason in
- * s->err. */
+/* Connects (on a cluster: learns its masters and slots) and
+ * authenticates. Returns 0, or FAIL_LOST with the reason in s->err. */
 int store_connect(struct store *s, const struct config *cfg);
 void store_close(struct store *s);
 static inline bool store_connected(const struct store *s)
 {
-	return s->c != NULL;
+	return s->nodes != NULL;
 }
+/* How many servers hold keys (1, or the cluster's masters); commands
+ * without a key (SCAN) go to node i after store_on_node(s, i), to the
+ * usual one after store_on_node(s, -1). */
+int store_node_count(const struct store *s);
+void store_on_node(struct store *s, int i);
 
 /* A command as arguments. Grows as needed; owns copies of nothing: the
  * strings must outlive the call that sends it. */
