@@ -44,6 +44,7 @@ cat >demo/inspectd.yaml <<YAML
 redis:
   address: redis://127.0.0.1:$port
 policies: $PWD/demo/policies
+archive: $PWD/demo/archive
 consumer: demo
 reminder_days: 5
 http:

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "inspect/core/assign.h"
 #include "inspect/store/campaign_view.h"
+#include "inspect/shell/archive.h"
 #include "inspect/shell/catalog.h"
 #include "inspect/core/date.h"
 #include "inspect/core/decimal.h"
@@ -206,31 +207,28 @@ static void rows_finish(struct disclosure_rows *r)
 	sb_finish(&r->arena);
 }
 
-/* The item list the plan used (kept under its items_digest), whose names
- * the disclosure shows: 0 with ret filled, 1 for a campaign published
- * before it was kept (the current list serves), or -1. */
-static int plan_items(struct store *s, const struct config *cfg,
-		      const struct campaign_view *v, struct item_list *ret)
+/* The item list the plan used (archived under its items_digest), whose
+ * names the disclosure shows: 0 with ret filled, 1 for a campaign
+ * published before it was kept (the current list serves), or -1. */
+static int plan_items(const struct config *cfg, const struct campaign_view *v,
+		      struct item_list *ret)
 {
 	const char *hex = campaign_field(v, "items_digest");
-	char key[200];
-	bool bad;
+	struct strbuf text = {0};
 	struct diag err;
 	if (!hex[0])
 		return 1;
 	diag_init(&err);
-	redisReply *r = store_kept_copy(s, KEY_ITEMS_COPY, hex, key,
-					sizeof(key), &bad);
-	int rc = r ? 0 : -1;
-	if (!r)
-		fprintf(stderr, "inspectctl: %s: %s\n", key,
-			bad ? "missing or altered" : diag_reason(&s->err));
-	else if (item_list_parse(key, r->str, r->len, ret, &err) < 0) {
+	int rc = archive_get(cfg->archive, ARCHIVE_ITEMS, hex, &text, &err);
+	if (rc < 0)
+		fprintf(stderr, "inspectctl: %s\n", diag_reason(&err));
+	else if (item_list_parse("the plan's item list", text.s ? text.s : "",
+				 text.len, ret, &err) < 0) {
 		fputs(diag_text(&err), stderr);
 		rc = -1;
 	}
-	freeReplyObject(r);
-	return rc;
+	sb_finish(&text);
+	return rc < 0 ? -1 : 0;
 }
 
 static int export_disclosure(const struct export_args *a,
@@ -356,7 +354,7 @@ int cmd_export(int argc, char **argv)
 		r = export_bundle(a.campaign, a.out, &cfg, &s, &v);
 	} else {
 		struct item_list kept = {0};
-		int k = plan_items(&s, &cfg, &v, &kept);
+		int k = plan_items(&cfg, &v, &kept);
 		r = k < 0 ? EXIT_FAIL
 			  : export_disclosure(&a, k ? &cat.items : &kept,
 					      &cat.departments, &v, today);

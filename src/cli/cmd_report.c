@@ -13,6 +13,7 @@
 #include "inspect/core/pledges.h"
 #include "inspect/core/scope.h"
 #include "inspect/core/stats.h"
+#include "inspect/shell/archive.h"
 #include "inspect/shell/catalog.h"
 #include "inspect/shell/file.h"
 #include "inspect/store/campaign_view.h"
@@ -113,7 +114,6 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 struct report_campaign {
 	char id[SEED_MAX_ID + 1];
 	char digest[65];
-	unsigned chunks;
 	char department[CAMPAIGN_MAX_NAME + 1];
 	char policy[CAMPAIGN_MAX_NAME + 1];
 	enum task_type type;
@@ -152,11 +152,11 @@ static int list_campaigns(struct store *s, const char *department,
 			rc = FAIL_LOST;
 			break;
 		}
-		const redisReply *f[5];
-		static const char *const names[5] = {
-			"department", "population_digest", "frozen_chunks",
-			"policy", "task_type"};
-		for (int k = 0; k < 5; k++)
+		const redisReply *f[4];
+		static const char *const names[4] = {
+			"department", "population_digest", "policy",
+			"task_type"};
+		for (int k = 0; k < 4; k++)
 			f[k] = reply_field(rec, names[k]);
 		if (f[0] && (!department[0] || !strcmp(f[0]->str, department))) {
 			struct report_campaign *c = &v[(*n)++];
@@ -165,10 +165,9 @@ static int list_campaigns(struct store *s, const char *department,
 				 f[0]->str);
 			snprintf(c->digest, sizeof(c->digest), "%s",
 				 f[1] ? f[1]->str : "");
-			c->chunks = f[2] ? (unsigned)atoi(f[2]->str) : 0;
 			snprintf(c->policy, sizeof(c->policy), "%s",
-				 f[3] ? f[3]->str : "");
-			c->type = type_named(f[4] ? f[4]->str : NULL);
+				 f[2] ? f[2]->str : "");
+			c->type = type_named(f[3] ? f[3]->str : NULL);
 		}
 		freeReplyObject(rec);
 	}
@@ -190,33 +189,30 @@ struct kept_pop {
 	bool ok;
 };
 
-static int kept_load(struct store *s, const struct report_campaign *c,
-		     struct kept_pop *k)
+/* The campaign's population from the archive, unless it is the one held.
+ * One that is missing or does not read is a note: its visits' classes
+ * are counted as unknown. */
+static void kept_load(const char *archive, const struct report_campaign *c,
+		      struct kept_pop *k)
 {
 	if (!strcmp(k->digest, c->digest))
-		return 0;
+		return;
 	population_finish(&k->pop);
 	memset(k, 0, sizeof(*k));
 	snprintf(k->digest, sizeof(k->digest), "%s", c->digest);
 	struct strbuf text = {0};
-	int r = c->chunks ? store_population_text(s, c->digest, c->chunks,
-						  &text)
-			  : -1;
-	if (r == FAIL_LOST) {
-		sb_finish(&text);
-		return FAIL_LOST;
-	}
 	struct diag err;
 	diag_init(&err);
-	k->ok = r == 0 && !text.failed && text.len &&
+	k->ok = archive_get(archive, ARCHIVE_POPULATION, c->digest, &text,
+			    &err) == 0 &&
+		text.len &&
 		population_parse_csv("kept population", text.s, text.len,
 				     &k->pop, &err) == 0;
 	sb_finish(&text);
 	if (!k->ok)
-		fprintf(stderr, "inspectctl: note: campaign %s: its kept "
-			"population is unreadable; its visits' classes are "
-			"counted as unknown\n", c->id);
-	return 0;
+		fprintf(stderr, "inspectctl: note: campaign %s: its archived "
+			"population is unreadable (%s); its visits' classes "
+			"are counted as unknown\n", c->id, diag_reason(&err));
 }
 
 static const struct entity *kept_find(const struct kept_pop *k,
@@ -275,10 +271,7 @@ static int one_campaign(struct store *s, struct report_run *x,
 		fprintf(stderr, "inspectctl: note: %s", diag_text(&err));
 		return 0;
 	}
-	if (kept_load(s, c, &x->kept) == FAIL_LOST) {
-		campaign_view_finish(&v);
-		return FAIL_LOST;
-	}
+	kept_load(s->cfg->archive, c, &x->kept);
 	/* Each visit's items: the campaign's, or those drawn for it when
 	 * an item has a share (rows are in canonical order). */
 	struct campaign items;

@@ -20,6 +20,7 @@
 #include "inspect/core/date.h"
 #include "inspect/core/markup.h"
 #include "inspect/core/results.h"
+#include "inspect/shell/archive.h"
 #include "inspect/shell/file.h"
 #include "inspect/core/team_inputs.h"
 
@@ -133,28 +134,25 @@ static int visit_items_of(const struct campaign_view *v,
 	return uscc ? 0 : -1;
 }
 
-/* <p><kind>:<hex> as the file name, checked against its digest. */
-static int kept_file(struct store *s, struct bundle_out *o,
-		     enum key_kind kind, const char *hex, const char *name)
+/* The archive's entry of kind under hex as the bundle's file name: read
+ * back only as what its digest says, or an error naming its path. */
+static int archived_file(const struct config *cfg, struct bundle_out *o,
+			 enum archive_kind kind, const char *hex,
+			 const char *name)
 {
-	char key[200];
-	bool bad;
-	redisReply *r = store_kept_copy(s, kind, hex, key, sizeof(key), &bad);
-	if (!r) {
-		fprintf(stderr, "inspectctl: %s: %s\n", key,
-			bad ? "missing or not matching its digest"
-			    : diag_reason(&s->err));
+	struct diag err;
+	diag_init(&err);
+	if (archive_get(cfg->archive, kind, hex, add_file(o, name), &err) < 0) {
+		fprintf(stderr, "inspectctl: %s\n", diag_reason(&err));
 		return -1;
 	}
-	sb_add(add_file(o, name), r->str, r->len);
-	freeReplyObject(r);
 	return 0;
 }
 
-/* The calendar documents the plan was made on, as publication kept them
- * ("calendars": cn-YYYY.yaml:<sha256>,...). */
-static int kept_calendars(struct store *s, const struct config *cfg,
-			  struct bundle_out *o, const char *list)
+/* The calendar documents the plan was made on, as publication archived
+ * them ("calendars": cn-YYYY.yaml:<sha256>,...). */
+static int kept_calendars(const struct config *cfg, struct bundle_out *o,
+			  const char *list)
 {
 	char copy[1024];
 	snprintf(copy, sizeof(copy), "%s", list);
@@ -176,8 +174,8 @@ static int kept_calendars(struct store *s, const struct config *cfg,
 		*colon = '\0';
 		snprintf(o->calendar_names[i], sizeof(o->calendar_names[i]),
 			 "%s", one);
-		rc = kept_file(s, o, KEY_CALENDAR_COPY, colon + 1,
-			       o->calendar_names[i]);
+		rc = archived_file(cfg, o, ARCHIVE_CALENDAR, colon + 1,
+				   o->calendar_names[i]);
 	}
 	return rc;
 }
@@ -213,18 +211,6 @@ static int copy_calendars(const struct config *cfg, struct bundle_out *o,
 		free(text);
 	}
 	return rc;
-}
-
-/* The population kept in chunks under its digest. */
-static int population_text(struct store *s, const struct campaign_view *v,
-			   const char *digest, struct strbuf *out)
-{
-	unsigned chunks = (unsigned)number_or(
-		campaign_field(v, "frozen_chunks"), UINT32_MAX, 0);
-	int r = store_population_text(s, digest, chunks, out);
-	if (r < 0)
-		fprintf(stderr, "inspectctl: %s\n", diag_reason(&s->err));
-	return r < 0 ? -1 : 0;
 }
 
 /* A pledge campaign's approvals (pledges.h), read with the item list the
@@ -316,11 +302,11 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	else
 		policy_numbers_format(&p, add_file(o, "policy.txt"));
 	if (rc == 0)
-		rc = population_text(s, v, m->population_digest,
-				     add_file(o, "population.csv"));
-	if (rc == 0 && !get_text(s, KEY_ROSTER_COPY, m->roster_digest, NULL,
-				 add_file(o, "roster.csv")))
-		rc = -1;
+		rc = archived_file(cfg, o, ARCHIVE_POPULATION,
+				   m->population_digest, "population.csv");
+	if (rc == 0)
+		rc = archived_file(cfg, o, ARCHIVE_ROSTER, m->roster_digest,
+				   "roster.csv");
 	struct strbuf *teams = add_file(o, "teams.txt");
 	if (rc == 0 && !get_text(s, KEY_AUDIT, id, NULL, teams))
 		rc = -1;
@@ -333,8 +319,8 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 	const char *items = campaign_field(v, "items_digest");
 	if (rc == 0 && items[0])
 		rc = strspn(items, "0123456789abcdef") == 64 && !items[64]
-			     ? kept_file(s, o, KEY_ITEMS_COPY, items,
-					 "items.yaml")
+			     ? archived_file(cfg, o, ARCHIVE_ITEMS, items,
+					     "items.yaml")
 			     : -1;
 	if (rc == 0 && !strcmp(p.name, PLEDGE_POLICY))
 		rc = approvals_file(id, s, o);
@@ -342,7 +328,7 @@ static int gather(const char *id, const struct config *cfg, struct store *s,
 		rc = plan_file(v, s, o);
 	const char *kept = campaign_field(v, "calendars");
 	if (rc == 0)
-		rc = kept[0] ? kept_calendars(s, cfg, o, kept)
+		rc = kept[0] ? kept_calendars(cfg, o, kept)
 			     : copy_calendars(cfg, o, teams);
 	return rc;
 }

@@ -181,78 +181,81 @@ void answer_record_fields(struct kv_list *l, const char *status,
 	kv_addu(l, "generation", rec->generation);
 }
 
-static long population_kept(struct worker *w, const char *hex)
-{
-	redisReply *r = store_get(&w->store, KEY_POPULATION, hex);
-	if (!r)
-		return -1;
-	long chunks = r->type == REDIS_REPLY_STRING
-			      ? (long)number_or(r->str, UINT32_MAX, 0) : 0;
-	freeReplyObject(r);
-	return chunks > 0 ? chunks : 0;
-}
+/* What the daemon formats of a population at a time before it goes to
+ * the compressor: the archive never holds the text whole. */
+#define PIECE_BYTES (1u << 20)
 
-static long keep_population(struct worker *w, const char *hex,
+/* The population's canonical text into w (population_digest's bytes). */
+static int write_population(struct archive_writer *aw,
 			    const struct population *pop)
 {
-	char suffix[16];
-	size_t cap = CHUNK_BYTES + RECORD_MAX;
-	char *text = malloc(cap);
-	unsigned chunks = 0;
-	bool ok = text != NULL;
+	char *text = malloc(PIECE_BYTES + RECORD_MAX);
 	if (!text)
-		diag_set(&w->store.err, "out of memory");
-	size_t used = ok ? (size_t)snprintf(text, cap, "%s\n",
-					    POPULATION_HEADER) : 0;
-	for (size_t i = 0; ok && i <= pop->n; i++) {
-		if (i < pop->n)
-			used += population_format_record(&pop->v[i], text + used);
-		if (used >= CHUNK_BYTES || (i == pop->n && used > 0)) {
-			snprintf(suffix, sizeof(suffix), "%u", chunks++);
-			ok = store_set(&w->store, KEY_POPULATION_CHUNK, hex,
-				       suffix, text, used) == 0;
+		return -1;
+	size_t used = (size_t)snprintf(text, PIECE_BYTES, "%s\n",
+				       POPULATION_HEADER);
+	for (size_t i = 0; i < pop->n; i++) {
+		used += population_format_record(&pop->v[i], text + used);
+		if (used >= PIECE_BYTES) {
+			archive_writer_add(aw, text, used);
 			used = 0;
 		}
 	}
+	archive_writer_add(aw, text, used);
 	free(text);
-	if (ok && pop->visits.n) { /* the visits section, one chunk more */
-		struct strbuf v = {0};
-		visits_format(&pop->visits, &v);
-		snprintf(suffix, sizeof(suffix), "%u", chunks++);
-		ok = !v.failed && store_set(&w->store, KEY_POPULATION_CHUNK,
-					    hex, suffix, v.s, v.len) == 0;
-		if (v.failed)
-			diag_set(&w->store.err, "out of memory");
-		sb_finish(&v);
-	}
-	/* Written last: a reader that finds the count finds every chunk. */
-	char count[16];
-	snprintf(count, sizeof(count), "%u", chunks);
-	if (ok)
-		ok = store_set(&w->store, KEY_POPULATION, hex, NULL, count,
-			       strlen(count)) == 0;
-	return ok ? (long)chunks : -1;
+	struct strbuf v = {0}; /* the visits section */
+	visits_format(&pop->visits, &v);
+	archive_writer_add(aw, v.s, v.len);
+	int rc = v.failed ? -1 : 0;
+	sb_finish(&v);
+	return rc;
 }
 
-long answer_population_chunks(struct worker *w,
+/* A reason of the archive as the store's, where the worker looks for
+ * why an entry failed; a repaired entry is worth a warning. */
+static int archived(struct worker *w, int r, struct diag *err,
+		    enum archive_kind kind, const char *hex)
+{
+	if (r == 2)
+		log_warn("an archive entry that did not read back right was "
+			 "written again", "kind=%s digest=%s",
+			 archive_kind_names[kind], hex);
+	if (r >= 0)
+		return 0;
+	diag_set(&w->store.err, "%s", diag_reason(err));
+	return FAIL_LOST;
+}
+
+int answer_archive_population(struct worker *w,
 			      const struct campaign_record *rec,
 			      const struct population *pop)
 {
 	char hex[65];
+	struct archive_writer *aw;
+	struct diag err;
 	if (rec->frozen)
 		return 0;
 	seed_hex(rec->population_digest, 32, hex);
-	long chunks = population_kept(w, hex);
-	return chunks ? chunks : keep_population(w, hex, pop);
+	diag_init(&err);
+	int r = archive_writer_create(w->cfg->archive, ARCHIVE_POPULATION, hex,
+				      &aw, &err);
+	if (r == 0 && write_population(aw, pop) < 0) {
+		archive_writer_destroy(aw);
+		diag_add(&err, "archiving the population: out of memory");
+		r = FAIL_LOST;
+	} else if (r == 0) {
+		r = archive_writer_commit(aw, &err);
+	}
+	return archived(w, r, &err, ARCHIVE_POPULATION, hex);
 }
 
-void answer_keep_copy(struct tx *t, enum key_kind kind, const char *text,
-		      size_t len, char hex[65])
+int answer_keep_copy(struct worker *w, enum archive_kind kind,
+		     const char *text, size_t len, char hex[65])
 {
-	uint8_t d[32];
-	sha256(text, len, d);
-	seed_hex(d, 32, hex);
-	tx_set(t, kind, hex, text, len);
+	struct diag err;
+	diag_init(&err);
+	int r = archive_put(w->cfg->archive, kind, text, len, NULL, hex, &err);
+	return archived(w, r, &err, kind, hex);
 }
 
 /* The fields a freeze commits the team draw to, in the record and the
@@ -265,32 +268,37 @@ static void add_commitments(struct kv_list *l, const char *roster,
 	kv_add(l, "calendars", calendars);
 }
 
-/* The copies a freeze commits the team draw to, kept in the transaction:
- * the roster and the item list it will read, and the window's calendars
- * (a notice added before the entropy leaves the plan's working days as
- * committed). Their digests into refs. */
-static void keep_commitments(struct worker *w, struct tx *t,
-			     const struct answer *a, int32_t date,
-			     const redisReply *roster, struct audit_refs *refs)
+/* The copies a freeze commits the team draw to, archived before its
+ * transaction: the roster and the item list it will read, and the
+ * window's calendars (a notice added before the entropy leaves the plan's
+ * working days as committed). Their digests into refs. Returns 0, or
+ * FAIL_LOST (reason in store.err). */
+static int keep_commitments(struct worker *w, const struct answer *a,
+			    int32_t date, const redisReply *roster,
+			    struct audit_refs *refs)
 {
 	struct day_span span;
 	struct diag err;
-	answer_keep_copy(t, KEY_ROSTER_COPY, roster->str, roster->len,
-			 refs->roster_hex);
-	answer_keep_copy(t, KEY_ITEMS_COPY, w->cat->items_text,
-			 w->cat->items_len, refs->items_hex);
+	if (answer_keep_copy(w, ARCHIVE_ROSTER, roster->str, roster->len,
+			     refs->roster_hex) < 0 ||
+	    answer_keep_copy(w, ARCHIVE_ITEMS, w->cat->items_text,
+			     w->cat->items_len, refs->items_hex) < 0)
+		return FAIL_LOST;
 	diag_init(&err);
 	refs->calendars[0] = refs->provisional[0] = '\0';
 	if (campaign_window(a->c, &w->cat->calendar, date, w->cfg->visit_days,
-			    &span, &err) == 0 &&
-	    plan_keep_calendars(w, t, span.from, span.to, refs) < 0)
+			    &span, &err) != 0)
+		return 0;
+	int r = plan_keep_calendars(w, span.from, span.to, refs);
+	if (r < 0)
 		refs->calendars[0] = refs->provisional[0] = '\0';
+	return r == FAIL_LOST ? FAIL_LOST : 0;
 }
 
 /* The frozen record and its public event, with the commitments. */
 static void frozen_record(struct tx *t, const struct answer *a,
 			  const struct campaign_record *rec, size_t population,
-			  long chunks, const struct audit_refs *refs)
+			  const struct audit_refs *refs)
 {
 	struct record_texts x;
 	struct kv_list l, ev;
@@ -298,7 +306,6 @@ static void frozen_record(struct tx *t, const struct answer *a,
 	add_commitments(&l, refs->roster_hex, refs->items_hex,
 			refs->calendars);
 	kv_add(&l, "calendar_provisional", refs->provisional);
-	kv_addu(&l, "frozen_chunks", (unsigned long long)chunks);
 	kv_addn(&l, "policy_text", rec->policy->text, rec->policy->len);
 	tx_hset_list(t, KEY_CAMPAIGN, a->c->id, &l);
 	answer_event(&ev, "frozen", a->c->id);
@@ -343,19 +350,18 @@ int answer_freeze(struct worker *w, const struct answer *a,
 			 a->entry_id, a->c->id, log_quote(diag_reason(&why)));
 		return answer_reject(w, a, &why);
 	}
-	long chunks = answer_population_chunks(w, rec, pop);
-	if (chunks < 0) {
-		freeReplyObject(roster);
-		return FAIL_LOST;
-	}
-	struct tx t;
 	struct audit_refs refs;
-	tx_begin(&t, &w->store);
-	keep_commitments(w, &t, a, rec->date, roster, &refs);
+	int r = answer_archive_population(w, rec, pop);
+	if (r == 0)
+		r = keep_commitments(w, a, rec->date, roster, &refs);
 	freeReplyObject(roster);
-	frozen_record(&t, a, rec, pop->n, chunks, &refs);
+	if (r < 0)
+		return FAIL_LOST;
+	struct tx t;
+	tx_begin(&t, &w->store);
+	frozen_record(&t, a, rec, pop->n, &refs);
 	tx_ack(&t, KEY_INTAKE, a->entry_id);
-	int r = answer_commit(w, &t, "freeze");
+	r = answer_commit(w, &t, "freeze");
 	if (r == 0)
 		metric_count(METRIC_CAMPAIGNS_FROZEN, 1);
 	return r;

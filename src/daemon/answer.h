@@ -4,17 +4,19 @@
 #ifndef INSPECTD_ANSWER_H
 #define INSPECTD_ANSWER_H
 
+#include "inspect/shell/archive.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/tx.h"
 #include "teams.h"
 #include "worker.h"
 
-#define CHUNK_BYTES (16u << 20) /* frozen population text per key */
-
-/* SET <p><kind>:<sha256 of text> = text in the transaction (an immutable
- * copy, named by its content); the digest into hex. */
-void answer_keep_copy(struct tx *t, enum key_kind kind, const char *text,
-		      size_t len, char hex[65]);
+/* Archives text, an immutable copy of kind named by its content (the
+ * digest into hex), before the transaction that names it: a copy a crash
+ * left before EXEC is simply found there, and plans reading the same
+ * roster, item list or calendar share it. Returns 0, or FAIL_LOST with
+ * the reason in store.err. */
+int answer_keep_copy(struct worker *w, enum archive_kind kind,
+		     const char *text, size_t len, char hex[65]);
 /* Starts (kv_init) the fields of an event of the given type about a
  * campaign; the caller adds its own, sends it (tx_xadd_list) and finishes
  * the list. */
@@ -60,15 +62,14 @@ void answer_record_fields(struct kv_list *l, const char *status,
 			  const struct answer *a,
 			  const struct campaign_record *rec,
 			  struct record_texts *x);
-/* Keeps the canonical population text under its digest
- * (<p>population:<hex>:<k>, chunk 0 starting with the header, then
- * <p>population:<hex> = the count) unless it is kept already, outside any
- * transaction (call before tx_begin): the copy is immutable and named by
- * its content, so one left by a crash before EXEC is simply found kept,
- * and campaigns drawing from the same population share it. Returns the
- * count, 0 for a frozen record (kept when it was frozen), or -1 (reason
- * in store.err). */
-long answer_population_chunks(struct worker *w,
+/* Archives the canonical population text under its digest (the archive's
+ * population entry) unless it is there already, outside any transaction
+ * (call before tx_begin): the copy is immutable and named by its
+ * content, so one left by a crash before EXEC is simply found, and
+ * campaigns drawing from the same population share it. A frozen record's
+ * was archived when it was frozen. Returns 0, or FAIL_LOST (reason in
+ * store.err). */
+int answer_archive_population(struct worker *w,
 			      const struct campaign_record *rec,
 			      const struct population *pop);
 

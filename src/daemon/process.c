@@ -10,6 +10,7 @@
 #include "inspect/core/number.h"
 #include "inspect/core/plan.h"
 #include "inspect/core/sampler.h"
+#include "inspect/shell/archive.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/shell/clock.h"
 #include "inspect/shell/log.h"
@@ -366,26 +367,25 @@ static int recorded_campaign(const redisReply *rec, const char *id,
 	return 0;
 }
 
-/* The frozen population: its chunks joined, parsed, and checked against
- * the digest published at freeze time. */
+/* The frozen population: read from the archive, parsed, and checked
+ * against the digest published at freeze time. */
 static int load_frozen(struct worker *w, const redisReply *recd,
 		       struct population *pop, struct campaign_record *rec,
 		       struct diag *why)
 {
-	unsigned chunks = (unsigned)number_or(field_str(recd, "frozen_chunks"),
-					      UINT32_MAX, 0);
 	struct strbuf text = {0};
-	int r = store_population_text(&w->store,
-				      field_str(recd, "population_digest"),
-				      chunks, &text);
+	struct diag err;
+	diag_init(&err);
+	int r = archive_get(w->cfg->archive, ARCHIVE_POPULATION,
+			    field_str(recd, "population_digest"), &text, &err);
 	if (r == FAIL_LOST) {
+		diag_set(&w->store.err, "%s", diag_reason(&err));
 		sb_finish(&text);
 		return FAIL_LOST;
 	}
-	struct diag err;
-	diag_init(&err);
 	uint8_t digest[32];
 	char hex[65];
+	bool lost = r < 0; /* missing or altered in the archive */
 	if (r == 0 && (text.failed || !text.len))
 		r = -1;
 	if (r == 0)
@@ -396,10 +396,13 @@ static int load_frozen(struct worker *w, const redisReply *recd,
 		r = -1;
 	}
 	sb_finish(&text);
-	if (r < 0) {
+	if (lost)
+		diag_add(why, "the frozen population is lost: %.400s",
+			 diag_reason(&err));
+	else if (r < 0)
 		diag_add(why, "the frozen population is unreadable");
+	if (r < 0)
 		return FAIL_REFUSED;
-	}
 	population_digest(pop, digest);
 	seed_hex(digest, 32, hex);
 	if (strcmp(hex, field_str(recd, "population_digest")) != 0) {

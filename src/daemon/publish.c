@@ -164,7 +164,6 @@ struct plan_texts {
 	uint64_t capped; /* entities a cap held back */
 	size_t joined, skipped; /* visits merged with others' (teams.h) */
 	const char *visits, *audit, *visit_window;
-	unsigned long long chunks;
 };
 
 /* The plan on <p>public, with every commitment a verifier compares an
@@ -302,10 +301,6 @@ static void published_record(struct kv_list *l, const struct answer *a,
 		KV("outcome_digest", p->refs->outcome_hex),
 	};
 	kv_add_all(l, audit, sizeof(audit) / sizeof(*audit));
-	/* A one-shot campaign's population, kept like a frozen one's for its
-	 * audit bundle (once for every campaign of it). */
-	if (!rec->frozen)
-		kv_addu(l, "frozen_chunks", p->chunks);
 }
 
 /* Name and address of each selected entity, from the grade index. */
@@ -388,12 +383,15 @@ int answer_publish(struct worker *w, const struct answer *a,
 				  2) < 0)
 		goto out;
 	seed_hex(x->seed, 32, seedhex);
-	long chunks = answer_population_chunks(w, rec, x->pop);
-	if (chunks < 0)
+	/* Archived before the transaction: a one-shot campaign's population
+	 * (like a frozen one's, for its audit bundle; once for every
+	 * campaign of it), and what the team draw read. */
+	if (answer_archive_population(w, rec, x->pop) < 0 ||
+	    plan_archive_copies(w, x->plan, &refs) < 0)
 		goto out;
 	struct tx t;
 	tx_begin(&t, &w->store);
-	if (plan_add_audit(w, &t, a->c->id, x->plan, &refs) < 0)
+	if (plan_add_audit(&t, a->c->id, x->plan, &refs) < 0)
 		goto no_memory;
 	key_name(visits, sizeof(visits), w->cfg, KEY_VISITS, a->c->id, NULL);
 	key_name(audit, sizeof(audit), w->cfg, KEY_AUDIT, a->c->id, NULL);
@@ -410,8 +408,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 					 .skipped = plan_merged(x->plan, true),
 					 .visits = visits,
 					 .audit = audit,
-					 .visit_window = visit_window,
-					 .chunks = (unsigned long long)chunks};
+					 .visit_window = visit_window};
 	struct kv_list l;
 	published_record(&l, a, rec, &texts, &rt);
 	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);

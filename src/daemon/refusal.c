@@ -67,17 +67,15 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 	struct audit_refs refs;
 	struct record_texts rt;
 	struct drawn_texts d;
-	long chunks = answer_population_chunks(w, rec, x->pop);
-	if (chunks < 0)
+	if (answer_archive_population(w, rec, x->pop) < 0 ||
+	    plan_archive_copies(w, x->plan, &refs) < 0)
 		return FAIL_LOST;
 	struct tx t;
 	tx_begin(&t, &w->store);
-	if (plan_add_refusal_audit(w, &t, a->c->id, x->plan, &refs) < 0) {
+	if (plan_add_refusal_audit(&t, a->c->id, x->plan, &refs) < 0) {
 		tx_discard(&t);
-		diag_set(&w->store.err,
-			 "what the draw "
-			 "read could not be kept (out of memory, or a calendar "
-			 "document missing)");
+		diag_set(&w->store.err, "what the draw read could not be kept: "
+			 "out of memory");
 		return FAIL_LOST;
 	}
 	drawn_fields(a, x, &refs, &d);
@@ -85,11 +83,9 @@ int answer_refuse_drawn(struct worker *w, const struct answer *a,
 	struct kv_list extra, ev;
 	kv_init(&extra);
 	kv_add(&extra, "error", why);
-	if (!rec->frozen) { /* a frozen record has them already */
+	if (!rec->frozen) /* a frozen record has it already */
 		kv_addn(&extra, "policy_text", rec->policy->text,
 			rec->policy->len);
-		kv_addu(&extra, "frozen_chunks", (unsigned long long)chunks);
-	}
 	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &extra);
 	kv_finish(&extra);
 	answer_refusal_begin(w, &t, a, why, &ev);

@@ -13,6 +13,7 @@
 #include "inspect/shell/campaign_check.h"
 #include "inspect/core/date.h"
 #include "inspect/core/visit_items.h"
+#include "inspect/shell/archive.h"
 #include "inspect/store/ops.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
@@ -34,49 +35,71 @@ static int refuse(struct diag *why, const char *fmt, ...)
 	return FAIL_REFUSED;
 }
 
-/* A copy kept under its digest (store_kept_copy); NULL with the reason in
- * why if it is missing or altered, or on a lost connection (why empty). */
-static redisReply *kept_copy(struct worker *w, enum key_kind kind,
-			     const char *hex, struct diag *why)
+/* A copy archived under its digest (a frozen campaign's commitment),
+ * into out. Returns 0; FAIL_REFUSED with the reason in why if it is
+ * missing or altered (what the campaign committed to is gone); or
+ * FAIL_LOST if the archive could not be read (reason in store.err). */
+static int kept_copy(struct worker *w, enum archive_kind kind,
+		     const char *hex, struct strbuf *out, struct diag *why)
 {
-	char key[200];
-	bool bad;
-	redisReply *r = store_kept_copy(&w->store, kind, hex, key, sizeof(key),
-					&bad);
+	struct diag err;
+	diag_init(&err);
 	diag_init(why);
-	if (bad)
-		refuse(why, "the copy committed at freeze time (%s) is "
-		       "missing or altered", key);
-	return r;
+	int r = archive_get(w->cfg->archive, kind, hex, out, &err);
+	if (r == FAIL_INVALID)
+		return refuse(why, "the copy committed at freeze time is lost: "
+			      "%.400s", diag_reason(&err));
+	if (r < 0) {
+		diag_set(&w->store.err, "%s", diag_reason(&err));
+		return FAIL_LOST;
+	}
+	return out->failed ? FAIL_LOST : 0;
+}
+
+/* The roster as it is now (<p>roster), into out: for a campaign frozen
+ * before its roster was committed. */
+static int current_roster(struct worker *w, const char *key,
+			  struct strbuf *out, struct diag *why)
+{
+	redisReply *rep = store_get(&w->store, KEY_ROSTER, NULL);
+	if (!rep)
+		return FAIL_LOST;
+	int rc = 0;
+	if (rep->type != REDIS_REPLY_STRING)
+		rc = refuse(why, "no inspector roster in %s: import one with "
+			    "inspectctl import --inspectors", key);
+	else
+		sb_add(out, rep->str, rep->len);
+	freeReplyObject(rep);
+	return rc;
 }
 
 static int read_roster(struct worker *w, const struct campaign_record *rec,
 		       struct visit_plan *p, struct diag *why)
 {
-	struct roster *r = &p->roster;
+	struct strbuf text = {0};
 	char key[128];
 	struct diag err;
 	diag_init(&err);
 	diag_init(why);
 	key_name(key, sizeof(key), w->cfg, KEY_ROSTER, NULL, NULL);
-	redisReply *rep =
-	    rec->roster_hex[0]
-		? kept_copy(w, KEY_ROSTER_COPY, rec->roster_hex, why)
-		: store_get(&w->store, KEY_ROSTER, NULL);
-	if (!rep)
-		return why->count ? FAIL_REFUSED : FAIL_LOST;
-	int rc = 0;
-	if (rep->type != REDIS_REPLY_STRING)
-		rc = refuse(why, "no inspector roster in %s: import one with "
-			    "inspectctl import --inspectors", key);
-	else if (roster_parse_csv(key, rep->str, rep->len, r, &err) < 0)
+	int rc = rec->roster_hex[0]
+			 ? kept_copy(w, ARCHIVE_ROSTER, rec->roster_hex, &text,
+				     why)
+			 : current_roster(w, key, &text, why);
+	if (rc == 0 && text.failed)
+		rc = FAIL_LOST;
+	else if (rc == 0 &&
+		 roster_parse_csv(key, text.s ? text.s : "", text.len,
+				  &p->roster, &err) < 0)
 		rc = refuse(why, "the inspector roster is invalid: %.200s",
 			    diag_text(&err));
-	else if (!(p->roster_text = malloc(rep->len + 1)))
-		rc = FAIL_LOST;
-	else
-		memcpy(p->roster_text, rep->str, p->roster_len = rep->len);
-	freeReplyObject(rep);
+	if (rc == 0) { /* kept for the audit: the text is handed over */
+		p->roster_text = text.s ? text.s : calloc(1, 1);
+		p->roster_len = text.len;
+		return p->roster_text ? 0 : FAIL_LOST;
+	}
+	sb_finish(&text);
 	return rc;
 }
 
@@ -90,27 +113,24 @@ static int item_list_of(struct worker *w, const struct campaign_record *rec,
 	p->items_len = w->cat->items_len;
 	if (!rec->items_hex[0])
 		return 0;
-	redisReply *rep = kept_copy(w, KEY_ITEMS_COPY, rec->items_hex, why);
-	if (!rep)
-		return why->count ? FAIL_REFUSED : FAIL_LOST;
+	struct strbuf text = {0};
+	int rc = kept_copy(w, ARCHIVE_ITEMS, rec->items_hex, &text, why);
+	if (rc < 0) {
+		sb_finish(&text);
+		return rc;
+	}
 	struct diag err;
 	diag_init(&err);
-	p->frozen_items_text = malloc(rep->len + 1);
-	int rc = p->frozen_items_text ? 0 : FAIL_LOST;
-	if (rc == 0) {
-		memcpy(p->frozen_items_text, rep->str, rep->len);
-		p->frozen_items_text[rep->len] = '\0';
-		if (item_list_parse("committed item list", rep->str, rep->len,
-				    &p->frozen_items, &err) < 0)
-			rc = refuse(why, "%.300s", diag_text(&err));
-	}
-	if (rc == 0) {
-		p->items = &p->frozen_items;
-		p->items_text = p->frozen_items_text;
-		p->items_len = rep->len;
-	}
-	freeReplyObject(rep);
-	return rc;
+	p->frozen_items_text = text.s ? text.s : calloc(1, 1);
+	if (!p->frozen_items_text)
+		return FAIL_LOST;
+	if (item_list_parse("committed item list", p->frozen_items_text,
+			    text.len, &p->frozen_items, &err) < 0)
+		return refuse(why, "%.300s", diag_text(&err));
+	p->items = &p->frozen_items;
+	p->items_text = p->frozen_items_text;
+	p->items_len = text.len;
+	return 0;
 }
 
 /* Departments and qualifications from the items (all on the list: the
@@ -173,14 +193,13 @@ static int calendar_of(struct worker *w, const struct campaign_record *rec,
 			return refuse(why, "the committed calendars are "
 					   "unreadable");
 		*colon = '\0';
-		redisReply *doc =
-		    kept_copy(w, KEY_CALENDAR_COPY, colon + 1, why);
-		if (!doc)
-			return why->count ? FAIL_REFUSED : FAIL_LOST;
-		if (calendar_add_year(&p->frozen_cal, one, doc->str, doc->len,
-				      &err) < 0)
+		struct strbuf doc = {0};
+		rc = kept_copy(w, ARCHIVE_CALENDAR, colon + 1, &doc, why);
+		if (rc == 0 && calendar_add_year(&p->frozen_cal, one,
+						 doc.s ? doc.s : "", doc.len,
+						 &err) < 0)
 			rc = refuse(why, "%.300s", diag_text(&err));
-		freeReplyObject(doc);
+		sb_finish(&doc);
 	}
 	if (rc == 0) {
 		p->cal = &p->frozen_cal;

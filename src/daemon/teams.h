@@ -147,22 +147,28 @@ struct audit_refs {
 	char outcome_hex[65];     /* ...and of its outcome.csv */
 };
 
-/* Keeps the calendar documents of the years from..to spans under their
- * digests (<p>calendar:<sha256>), in the transaction, and names them in
- * ret->calendars and ret->provisional. Returns 0 or -1. */
-int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
-			int32_t to, struct audit_refs *ret);
-/* What the team draw read (<p>audit:<campaign>, docs/REDIS.md), the
- * roster it read (<p>roster:<digest>), the item list its departments and
- * qualifications came from (<p>items:<digest>) and the calendar documents
- * of the window's years (<p>calendar:<digest>), for audit bundles. */
-int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
+/* Archives the calendar documents of the years from..to spans under
+ * their digests, and names them in ret->calendars and ret->provisional.
+ * Returns 0, -1 if a year has no document, or FAIL_LOST (reason in
+ * store.err). */
+int plan_keep_calendars(struct worker *w, int32_t from, int32_t to,
+			struct audit_refs *ret);
+/* Archives what the team draw read, for audit bundles, before the
+ * publication's transaction: the roster, the item list its departments
+ * and qualifications came from and the calendar documents of the window's
+ * years (a frozen campaign's, archived at its freeze, named again), their
+ * digests into ret. Returns 0, or FAIL_LOST (reason in store.err). */
+int plan_archive_copies(struct worker *w, const struct visit_plan *p,
+			struct audit_refs *ret);
+/* What the team draw read besides those (<p>audit:<campaign>,
+ * docs/REDIS.md, with a salt) in the transaction, and the outcome's
+ * digest, into ret. Returns 0 or -1 (out of memory). */
+int plan_add_audit(struct tx *t, const char *campaign,
 		   const struct visit_plan *p, struct audit_refs *ret);
 /* The same for a plan its team draw refused: teams.txt without a salt,
  * no outcome. */
-int plan_add_refusal_audit(struct worker *w, struct tx *t,
-			   const char *campaign, const struct visit_plan *p,
-			   struct audit_refs *ret);
+int plan_add_refusal_audit(struct tx *t, const char *campaign,
+			   const struct visit_plan *p, struct audit_refs *ret);
 /* The rotation record (<p>lastteam:<b>: uscc -> ids) in the transaction. */
 int plan_add_rotation(struct tx *t,
 		      const struct population *pop, const struct draw *d,

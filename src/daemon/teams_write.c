@@ -54,8 +54,8 @@ int plan_add_load(struct tx *t, const struct visit_plan *p)
 	return rc;
 }
 
-int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
-			int32_t to, struct audit_refs *ret)
+int plan_keep_calendars(struct worker *w, int32_t from, int32_t to,
+			struct audit_refs *ret)
 {
 	int y0, y1;
 	unsigned m, d;
@@ -67,7 +67,9 @@ int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
 		char hex[65];
 		if (!doc)
 			return -1; /* the window's days were found: cannot be */
-		answer_keep_copy(t, KEY_CALENDAR_COPY, doc->text, doc->len, hex);
+		if (answer_keep_copy(w, ARCHIVE_CALENDAR, doc->text, doc->len,
+				     hex) < 0)
+			return FAIL_LOST;
 		size_t n = strlen(ret->calendars);
 		snprintf(ret->calendars + n, sizeof(ret->calendars) - n,
 			 "%scn-%04d.yaml:%s", n ? "," : "", y, hex);
@@ -80,16 +82,16 @@ int plan_keep_calendars(struct worker *w, struct tx *t, int32_t from,
 	return 0;
 }
 
-/* The calendars of the plan: those a frozen campaign committed to (kept
- * already), or the catalog's for the window's years (and a pledge
- * campaign's approvals' years, whose deadlines decide its window), kept
- * now. */
-static int add_calendars(struct worker *w, struct tx *t,
-			 const struct visit_plan *p, struct audit_refs *ret)
+/* The calendars of the plan: those a frozen campaign committed to
+ * (archived already), or the catalog's for the window's years (and a
+ * pledge campaign's approvals' years, whose deadlines decide its window),
+ * archived now. */
+static int add_calendars(struct worker *w, const struct visit_plan *p,
+			 struct audit_refs *ret)
 {
 	if (!p->frozen_calendars[0])
-		return plan_keep_calendars(w, t, p->calendars_from,
-					   p->window_to, ret);
+		return plan_keep_calendars(w, p->calendars_from, p->window_to,
+					   ret);
 	snprintf(ret->calendars, sizeof(ret->calendars), "%s",
 		 p->frozen_calendars);
 	ret->provisional[0] = '\0';
@@ -138,9 +140,27 @@ static void outcome_digest(const struct visit_plan *p, const char *salt,
 	seed_hex(digest, 32, hex);
 }
 
+int plan_archive_copies(struct worker *w, const struct visit_plan *p,
+			struct audit_refs *ret)
+{
+	/* The roster as the draw read it, under its digest: a later import
+	 * leaves it, and campaigns of one roster share it; likewise the item
+	 * list the departments and qualifications came from. */
+	if (answer_keep_copy(w, ARCHIVE_ROSTER, p->roster_text, p->roster_len,
+			     ret->roster_hex) < 0 ||
+	    answer_keep_copy(w, ARCHIVE_ITEMS, p->items_text, p->items_len,
+			     ret->items_hex) < 0)
+		return FAIL_LOST;
+	int r = add_calendars(w, p, ret);
+	if (r == -1)
+		diag_set(&w->store.err, "a calendar document of the plan's "
+			 "years is missing");
+	return r < 0 ? FAIL_LOST : 0;
+}
+
 /* teams.txt (<p>audit:<campaign>) with the salt line if salt is not
- * NULL, and the copies of what the team draw read. */
-static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
+ * NULL. */
+static int add_inputs(struct tx *t, const char *campaign,
 		      const struct visit_plan *p, const char *salt,
 		      struct audit_refs *ret)
 {
@@ -167,33 +187,25 @@ static int add_inputs(struct worker *w, struct tx *t, const char *campaign,
 	sha256(b.s, b.len, digest);
 	seed_hex(digest, 32, ret->team_inputs_hex);
 	sb_finish(&b);
-	/* The roster as the draw read it, kept under its digest: a later
-	 * import leaves it, and campaigns of one roster share it; likewise
-	 * the item list the departments and qualifications came from. */
-	answer_keep_copy(t, KEY_ROSTER_COPY, p->roster_text, p->roster_len,
-			 ret->roster_hex);
-	answer_keep_copy(t, KEY_ITEMS_COPY, p->items_text, p->items_len,
-			 ret->items_hex);
-	return add_calendars(w, t, p, ret);
+	return 0;
 }
 
-int plan_add_audit(struct worker *w, struct tx *t, const char *campaign,
+int plan_add_audit(struct tx *t, const char *campaign,
 		   const struct visit_plan *p, struct audit_refs *ret)
 {
 	char salt[65];
 	if (random_salt(salt) < 0 ||
-	    add_inputs(w, t, campaign, p, salt, ret) < 0)
+	    add_inputs(t, campaign, p, salt, ret) < 0)
 		return -1;
 	outcome_digest(p, salt, ret->outcome_hex);
 	return 0;
 }
 
-int plan_add_refusal_audit(struct worker *w, struct tx *t,
-			   const char *campaign, const struct visit_plan *p,
-			   struct audit_refs *ret)
+int plan_add_refusal_audit(struct tx *t, const char *campaign,
+			   const struct visit_plan *p, struct audit_refs *ret)
 {
 	ret->outcome_hex[0] = '\0';
-	return add_inputs(w, t, campaign, p, NULL, ret);
+	return add_inputs(t, campaign, p, NULL, ret);
 }
 
 void plan_team_text(const struct visit_plan *p, size_t k, char *out,

@@ -318,6 +318,10 @@ void daemon_start(struct daemon_proc *d, const char *dir, int port,
 	/* The shipped calendars, unless the test brings its own. */
 	if (!extra || !strstr(extra, "calendars:"))
 		fprintf(f, "calendars: %s/calendars\n", POLICIES_DIR);
+	/* The archive of audit copies in the test's directory, one for the
+	 * daemons of one Redis, unless the test gives its own. */
+	if (!extra || !strstr(extra, "archive:"))
+		fprintf(f, "archive: %s/archive\n", dir);
 	fclose(f);
 	char *argv[] = {INSPECTD_PATH, "--config", d->config, NULL};
 	long from = log_size(d->log);

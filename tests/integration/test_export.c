@@ -261,7 +261,9 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 				 "cmp %s/py.txt %s/c.txt", POLICIES_DIR, dir[k], f.r.dir,
 				 dir[k], f.r.dir, f.r.dir, f.r.dir), 0, "%s", out);
 	}
-	/* Populations are kept once each, under their digest. */
+	/* Populations are archived once each, under their digest; nothing
+	 * of them, nor of the rosters, item lists and calendars the plans
+	 * read, stays in Redis. */
 	char digests[3][80];
 	int distinct = 0;
 	for (int k = 0; k < 3; k++) {
@@ -269,9 +271,9 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 				    ids[k]);
 		snprintf(digests[k], sizeof(digests[k]), "%s", x->str);
 		freeReplyObject(x);
-		cr_assert_eq(cmd_int(f.c, "GET {insp}:population:%s", digests[k]),
-			     cmd_int(f.c, "HGET {insp}:campaign:%s frozen_chunks",
-				     ids[k]));
+		cr_assert_eq(run(out, sizeof(out), "test -s %s/archive/population/"
+				 "%.2s/%s.zst", f.r.dir, digests[k], digests[k]),
+			     0, "%s", digests[k]);
 		bool seen = false;
 		for (int j = 0; j < k; j++)
 			seen |= !strcmp(digests[j], digests[k]);
@@ -295,13 +297,16 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 	distinct += !seen;
 	freeReplyObject(d1);
 	freeReplyObject(d2);
-	redisReply *keys = cmd(f.c, "KEYS {insp}:population:*");
-	size_t counts = 0;
-	for (size_t i = 0; i < keys->elements; i++)
-		counts += strlen(keys->element[i]->str) ==
-			  strlen("{insp}:population:") + 64;
-	freeReplyObject(keys);
-	cr_assert_eq(counts, (size_t)distinct);
+	cr_assert_eq(run(out, sizeof(out), "ls %s/archive/population/*/*.zst "
+			 "| wc -l", f.r.dir), 0);
+	cr_assert_eq(atoi(out), distinct, "%s", out);
+	static const char *const gone[] = {"population:*", "roster:*",
+					   "items:*", "calendar:*"};
+	for (int k = 0; k < 4; k++) {
+		redisReply *keys = cmd(f.c, "KEYS {insp}:%s", gone[k]);
+		cr_assert_eq(keys->elements, 0, "%s", gone[k]);
+		freeReplyObject(keys);
+	}
 	snprintf(copy, sizeof(copy), "%s/tampered", f.r.dir);
 	/* Each change makes both verifiers fail with the right reason. */
 	static const struct {
@@ -350,6 +355,100 @@ Test(export, bundles_verify_and_tampering_is_caught, .timeout = 300)
 	cr_assert_eq(run(out, sizeof(out), "python3 %s/../tools/verify.py %s",
 			 POLICIES_DIR, copy), 1, "%s", out);
 	cr_assert(strstr(out, "seed"), "%s", out);
+	stop(&f);
+}
+
+/* The archive entry of kind (population, roster...) of campaign id's
+ * record field into path. */
+static void entry_of(struct fixture *f, const char *id, const char *kind,
+		     const char *field, char *path, size_t size)
+{
+	redisReply *x = cmd(f->c, "HGET {insp}:campaign:%s %s", id, field);
+	cr_assert_eq(x->type, REDIS_REPLY_STRING);
+	snprintf(path, size, "%s/archive/%s/%.2s/%s.zst", f->r.dir, kind,
+		 x->str, x->str);
+	freeReplyObject(x);
+}
+
+/* A damaged archive entry: the bundle is not exported (so nothing can
+ * be verified from it), and the error names the entry's path and what is
+ * wrong; a frozen campaign whose population is gone is refused so. */
+Test(export, a_damaged_archive_entry_is_an_error_not_a_bundle,
+     .timeout = 180)
+{
+	struct fixture f;
+	static char out[1 << 16];
+	char args[512], pop[512], roster[512], bundle[256];
+	start(&f);
+	snprintf(bundle, sizeof(bundle), "%s/bundle", f.r.dir);
+	snprintf(args, sizeof(args), "export --campaign E2 --bundle --out %s",
+		 bundle);
+	entry_of(&f, "E2", "population", "population_digest", pop,
+		 sizeof(pop));
+	entry_of(&f, "E2", "roster", "roster_digest", roster, sizeof(roster));
+	/* A bit flipped in the middle of the compressed population. */
+	cr_assert_eq(run(out, sizeof(out), "cp %s %s.good && n=$(($(stat -c "
+			 "%%s %s) / 2)) && printf '\\x5a' | dd of=%s bs=1 "
+			 "seek=$n conv=notrunc status=none && ! cmp -s %s "
+			 "%s.good", pop, pop, pop, pop, pop, pop), 0, "%s",
+		     out);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "%s", out);
+	cr_assert(strstr(out, pop), "%s", out);
+	cr_assert(strstr(out, "is corrupt: decompression failed"), "%s", out);
+	cr_assert_neq(run(out, sizeof(out), "test -e %s/MANIFEST", bundle), 0);
+	cr_assert_neq(run(out, sizeof(out), "%s verify %s", INSPECTCTL_PATH,
+			  bundle), 0, "%s", out);
+	/* Cut short. */
+	cr_assert_eq(run(out, sizeof(out), "head -c 100 %s.good > %s", pop,
+			 pop), 0);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "%s", out);
+	cr_assert(strstr(out, pop) && strstr(out, "is corrupt"), "%s", out);
+	/* Whole, but another content under the name. */
+	cr_assert_eq(run(out, sizeof(out), "cp %s %s", roster, pop), 0);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "%s", out);
+	cr_assert(strstr(out, pop) && strstr(out, "does not match its digest"),
+		  "%s", out);
+	/* Restored, the bundle exports and verifies; the roster missing, it
+	 * does not. */
+	cr_assert_eq(run(out, sizeof(out), "mv %s.good %s", pop, pop), 0);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s verify %s", INSPECTCTL_PATH,
+			 bundle), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "rm -r %s && mv %s %s.away", bundle,
+			 roster, roster), 0);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "%s", out);
+	cr_assert(strstr(out, roster) && strstr(out, "is missing"), "%s", out);
+	cr_assert_neq(run(out, sizeof(out), "test -e %s/MANIFEST", bundle), 0);
+	/* A frozen campaign's entropy, its archived population gone: the
+	 * entry is refused with the entry named, the campaign stays frozen;
+	 * the entry restored (from a backup), the entropy draws it. */
+	submit(f.c, "type", "campaign", "id", "X3", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "regions", "4101",
+	       "date", "2026-11-02", NULL);
+	cr_assert(wait_status(f.c, "X3", "frozen", 20000));
+	entry_of(&f, "X3", "population", "population_digest", pop,
+		 sizeof(pop));
+	cr_assert_eq(run(out, sizeof(out), "mv %s %s.away", pop, pop), 0);
+	long long refused = cmd_int(f.c, "XLEN {insp}:intake:rejected");
+	submit(f.c, "type", "entropy", "id", "X3", "entropy", "1", NULL);
+	for (int t = 0; t < 400 && cmd_int(f.c, "XLEN {insp}:intake:rejected") ==
+					     refused; t++)
+		sleep_ms(50);
+	redisReply *e = cmd(f.c, "XREVRANGE {insp}:intake:rejected + - COUNT 1");
+	cr_assert_eq(e->elements, 1);
+	const redisReply *fields = e->element[0]->element[1];
+	const char *reason = "";
+	for (size_t i = 0; i + 1 < fields->elements; i += 2)
+		if (!strcmp(fields->element[i]->str, "reason"))
+			reason = fields->element[i + 1]->str;
+	cr_assert(strstr(reason, "the frozen population is lost: archive "
+			 "entry ") && strstr(reason, pop) &&
+		  strstr(reason, "is missing"), "%s", reason);
+	freeReplyObject(e);
+	cr_assert(wait_status(f.c, "X3", "frozen", 1000));
+	cr_assert_eq(run(out, sizeof(out), "mv %s.away %s", pop, pop), 0);
+	submit(f.c, "type", "entropy", "id", "X3", "entropy", "1", NULL);
+	cr_assert(wait_status(f.c, "X3", "published", 20000));
 	stop(&f);
 }
 

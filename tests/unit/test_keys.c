@@ -131,8 +131,8 @@ Test(keys, names_are_the_prefix_and_the_pattern)
 	cr_assert_str_eq(out, "{insp}:campaign:C-1");
 	key_name(out, sizeof(out), &cfg, KEY_PUBLIC, NULL, NULL);
 	cr_assert_str_eq(out, "{insp}:public");
-	key_name(out, sizeof(out), &cfg, KEY_POPULATION_CHUNK, "ab", "3");
-	cr_assert_str_eq(out, "{insp}:population:ab:3");
+	key_name(out, sizeof(out), &cfg, KEY_GRADES_IDX, "12", "7");
+	cr_assert_str_eq(out, "credit:idx:12:7");
 	key_name_u(out, sizeof(out), &cfg, KEY_LASTTEAM, 1023);
 	cr_assert_str_eq(out, "{insp}:lastteam:1023");
 	idx_key(out, sizeof(out), &cfg, 12, 7);

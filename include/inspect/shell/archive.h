@@ -38,7 +38,7 @@ enum archive_kind {
 extern const char *const archive_kind_names[ARCHIVE_KINDS];
 
 /* The zstd level entries are written at (bench/RESULTS.md, "Archive"). */
-#define ARCHIVE_LEVEL 6
+#define ARCHIVE_LEVEL 3
 
 /* The entry's path into out[size]; FAIL_INVALID if hex is not 64
  * lowercase hex digits (a record's field never becomes another path) or

@@ -105,19 +105,6 @@ int store_hgetall_each(struct store *s, size_t n,
 		       void (*each)(size_t i, const redisReply *r, void *ctx),
 		       void *ctx);
 
-/* GET of the copy of kind (KEY_ROSTER_COPY, KEY_ITEMS_COPY,
- * KEY_CALENDAR_COPY), kept under its SHA-256 hex, checked against it; its
- * key into key[size]. NULL with *ret_bad set if it is missing or altered,
- * or NULL on a lost connection (reason in s->err). */
-/* The population kept under its digest (hex) in `chunks` chunks, joined
- * into out. 0, FAIL_LOST, or FAIL_INVALID when a chunk is missing
- * (s->err names it). */
-struct strbuf;
-int store_population_text(struct store *s, const char *hex, unsigned chunks,
-			  struct strbuf *out);
-redisReply *store_kept_copy(struct store *s, enum key_kind kind,
-			    const char *hex, char *key, size_t size,
-			    bool *ret_bad);
 /* Reply helpers: a hash reply's field value (NULL if absent). */
 const redisReply *reply_field(const redisReply *hash, const char *name);
 /* Element i of an array reply (HMGET's) as a string, NULL if it is none. */
