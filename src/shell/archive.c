@@ -290,10 +290,11 @@ static int writer_fail(struct archive_writer *w, struct diag *err,
 /* The temporary file beside the entry, and the compressor. */
 static int writer_open(struct archive_writer *w, struct diag *err)
 {
+	char folder[PATH_SIZE];
 	char *slash = strrchr(w->path, '/');
-	snprintf(w->tmp, sizeof(w->tmp), "%.*s", (int)(slash - w->path),
+	snprintf(folder, sizeof(folder), "%.*s", (int)(slash - w->path),
 		 w->path);
-	int e = make_dir(w->tmp);
+	int e = make_dir(folder);
 	if (e < 0)
 		return writer_fail(w, err, "cannot make its folder", -e);
 	snprintf(w->tmp, sizeof(w->tmp), "%.*s/.%s.zst.XXXXXX",

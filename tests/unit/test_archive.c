@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "inspect/core/seed.h"
@@ -322,6 +323,42 @@ Test(archive, a_temporary_file_left_behind_is_ignored)
 		     "%s", diag_text(&err));
 	cr_assert_eq(back.len, text.len);
 	cr_assert_eq(access(tmp, F_OK), 0); /* left as it was */
+	sb_finish(&text);
+	sb_finish(&back);
+}
+
+/* Writers in processes of their own (daemons sharing the directory)
+ * archiving the same content at once: each succeeds, one whole entry is
+ * there, and no temporary file is left. */
+Test(archive, several_writers_at_once_leave_one_whole_entry)
+{
+	struct strbuf text = {0}, back = {0};
+	struct diag err;
+	char hex[65], path[4096];
+	diag_init(&err);
+	sample(&text, 200000, 13); /* about 7 MB: the writes overlap */
+	hex_of(text.s, text.len, hex);
+	pid_t pid[4];
+	for (int i = 0; i < 4; i++) {
+		pid[i] = fork();
+		cr_assert_geq(pid[i], 0);
+		if (pid[i] == 0)
+			_exit(archive_put(dir, ARCHIVE_POPULATION, text.s,
+					  text.len, hex, NULL, &err) < 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		int status;
+		cr_assert_eq(waitpid(pid[i], &status, 0), pid[i]);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	cr_assert_eq(archive_get(dir, ARCHIVE_POPULATION, hex, &back, &err),
+		     0, "%s", diag_text(&err));
+	cr_assert_eq(back.len, text.len);
+	path_of(ARCHIVE_POPULATION, hex, path);
+	*strrchr(path, '/') = '\0';
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "test $(ls -A %s | wc -l) -eq 1", path);
+	cr_assert_eq(system(cmd), 0, "one file in %s", path);
 	sb_finish(&text);
 	sb_finish(&back);
 }
