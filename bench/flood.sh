@@ -31,6 +31,7 @@ cat >"$dir/inspectd.yaml" <<YAML
 redis:
   address: redis://127.0.0.1:$port
 policies: $PWD/policies
+archive: $dir/archive
 consumer: flood
 YAML
 $b/bench/gen_population 20000 1 "$dir/pop.csv" "$dir/det.csv"

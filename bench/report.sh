@@ -24,9 +24,10 @@
 #
 # The peer reads every key the report reads (the grade index's meta and
 # buckets, `{insp}:inspected:<k>`, the published set, the campaign records,
-# the kept populations' chunks, the visits and results hashes) with a
-# minimal pipelined hiredis reader compiled by this script (below), which
-# counts each reply and frees it: the Redis limit for that data. (Not
+# the visits and results hashes) with a minimal pipelined hiredis reader
+# compiled by this script (below), which counts each reply and frees it:
+# the Redis limit for that data; then it decompresses the archived
+# populations the report reads too (`zstd -dc`). (Not
 # `redis-cli --pipe`: it reads everything the socket holds before parsing
 # any of it, and its reader then moves the rest of the buffer after each
 # reply, which made it slower than the report itself.) Each of the four
@@ -64,6 +65,7 @@ redis:
   address: redis://127.0.0.1:$port
   command_timeout_ms: 600000
 policies: $dir/policies
+archive: $dir/archive
 consumer: bench
 max_population: 200000000
 YAML
@@ -231,12 +233,6 @@ buckets=$(r hget credit:meta buckets)
 	echo "#records"
 	echo "SMEMBERS {insp}:published"
 	for id in $ids; do echo "HGETALL {insp}:campaign:$id"; done
-	echo "#kept_populations"
-	for id in $ids; do
-		echo "$(r hget "{insp}:campaign:$id" population_digest) $(r hget "{insp}:campaign:$id" frozen_chunks)"
-	done | sort -u | while read -r d c; do
-		for ((k = 0; k < c; k++)); do echo "GET {insp}:population:$d:$k"; done
-	done
 	echo "#visits_and_results"
 	for id in $ids; do echo "HGETALL {insp}:visits:$id"; echo "HGETALL {insp}:results:$id"; done
 } >"$dir/peer.txt"
@@ -261,7 +257,8 @@ for round in 1 2 3; do
 		time_it "$f" $b/src/cli/inspectctl report --config "$dir/inspectd.yaml" \
 			"${period[@]}" --format "$f" --out "$dir/report.$f" 2>"$dir/report.$f.err"
 	done
-	time_it peer "$dir/read_peer" "$port" "$dir/peer.txt" >"$dir/peer.out"
+	time_it peer sh -c '"$1" "$2" "$3" && zstd -dcq "$4"/population/*/*.zst >/dev/null' \
+		peer "$dir/read_peer" "$port" "$dir/peer.txt" "$dir/archive" >"$dir/peer.out"
 done
 for f in text json html; do
 	[ ! -s "$dir/report.$f.err" ] || { echo "report --format $f said:" >&2; cat "$dir/report.$f.err" >&2; }
@@ -281,4 +278,4 @@ echo "| --- | --- | --- | --- | --- |"
 row text "inspectctl report --format text, median of 3"
 row json "inspectctl report --format json, median of 3"
 row html "inspectctl report --format html, median of 3"
-row peer "peer: a minimal pipelined hiredis reader of every key the report reads (last round: $(awk '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $1, $4}' "$dir/peer.out"))"
+row peer "peer: a minimal pipelined hiredis reader of every key the report reads, then zstd -dc of the archived populations (last round: $(awk '{printf "%s%s %s s", (NR > 1 ? ", " : ""), $1, $4}' "$dir/peer.out"))"

@@ -38,6 +38,7 @@ redis:
   address: redis://127.0.0.1:$port
   command_timeout_ms: 600000
 policies: $dir/policies
+archive: $dir/archive
 consumer: bench
 max_population: 200000000
 YAML
