@@ -112,6 +112,7 @@ Test(archive, empty_content_round_trips)
 	cr_assert_eq(archive_get(dir, ARCHIVE_CALENDAR, hex, &back, &err), 0,
 		     "%s", diag_text(&err));
 	cr_assert_eq(back.len, 0);
+	sb_finish(&back);
 }
 
 Test(archive, an_entry_there_is_shared_not_written_again)
@@ -268,6 +269,7 @@ Test(archive, another_content_under_the_name_does_not_match)
 	cr_assert_eq(back.len, 0);
 	sb_finish(&a);
 	sb_finish(&b);
+	sb_finish(&back);
 }
 
 Test(archive, content_that_is_not_its_digest_is_not_written)
