@@ -11,22 +11,69 @@
 # the disclosure and the national record are exported (demo/public/) with
 # its audit bundle,
 # and both verifiers re-run the draw. Stops what it started.
+# With --cluster, the same on a Redis Cluster of its own: 3 masters with a
+# replica each (demo/node*), inspectd given the address of one node.
 set -eu
 cd "$(dirname "$0")/.."
+cluster=no
+case "${1:-}" in
+--cluster) cluster=yes ;;
+"") ;;
+*) echo "usage: deploy/demo.sh [--cluster]" >&2; exit 2 ;;
+esac
 deploy/install-deps.sh
 [ -d build ] || meson setup build >/dev/null
 ninja -C build >/dev/null
 
 rm -rf demo && mkdir -p demo
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-redis-server deploy/redis.conf --port "$port" --bind 127.0.0.1 --dir "$PWD/demo" \
-	--daemonize yes --pidfile "$PWD/demo/redis.pid" --logfile "$PWD/demo/redis.log"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+rcli() { redis-cli -c -p "$port" "$@"; } # -c: follows a cluster's MOVED
+nodes=()
+start_redis() { # start_redis DIR PORT [ARGS]: a server of deploy/redis.conf
+	local dir=$1 p=$2
+	shift 2
+	mkdir -p "$dir"
+	redis-server deploy/redis.conf --port "$p" --bind 127.0.0.1 --dir "$dir" \
+		--daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" "$@"
+	nodes+=("$p")
+	for _ in $(seq 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
+}
 cleanup() {
 	[ -n "${daemon:-}" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-	redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+	for p in "${nodes[@]}"; do redis-cli -p "$p" shutdown nosave >/dev/null 2>&1 || true; done
 }
 trap cleanup EXIT
-for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+if [ "$cluster" = yes ]; then
+	for i in 0 1 2 3 4 5; do
+		# Its own bus port: the default, port + 10000, may pass 65535.
+		start_redis "$PWD/demo/node$i" "$(free_port)" --cluster-enabled yes \
+			--cluster-config-file nodes.conf --cluster-port "$(free_port)" \
+			--repl-diskless-sync-delay 0
+	done
+	redis-cli --cluster create $(printf '127.0.0.1:%s ' "${nodes[@]}") \
+		--cluster-replicas 1 --cluster-yes >demo/cluster.log
+	for p in "${nodes[@]}"; do
+		for _ in $(seq 100); do
+			redis-cli -p "$p" cluster info | grep -q '^cluster_state:ok' && break
+			sleep 0.1
+		done
+	done
+	# inspectd's keys share the hash tag {insp}: one master serves them,
+	# the one redis-cli is pointed at (-c follows redirects for the rest).
+	for p in "${nodes[@]}"; do
+		[[ $(redis-cli -p "$p" exists '{insp}:intake') =~ ^[0-9]+$ ]] && port=$p
+	done
+	for _ in $(seq 100); do # until every node sees the replicas
+		[ "$(redis-cli -p "$port" cluster nodes | grep -c slave)" = 3 ] && break
+		sleep 0.1
+	done
+	echo "== a Redis Cluster of its own (demo/node*): 3 masters, a replica each"
+	redis-cli -p "$port" cluster nodes | sort -k3 | awk '{ sub(/@.*/, "", $2); f = $3;
+		sub(/myself,/, "", f); print "  " $2 "  " f (f == "master" ? "  slots " $9 : "") }' | sort -k2
+else
+	port=$(free_port)
+	start_redis "$PWD/demo" "$port"
+fi
 
 # The shipped policies, and one for a department whose results are
 # reviewed before they go public (docs/RESULTS.md).
@@ -125,10 +172,10 @@ echo "   team qualified for the item"
 } >demo/approvals.csv
 $ctl import --config demo/inspectd.yaml --pledges demo/approvals.csv
 for _ in $(seq 100); do
-	[ "$(redis-cli -p "$port" HLEN {insp}:approvals:pending)" = 0 ] && break
+	[ "$(rcli HLEN {insp}:approvals:pending)" = 0 ] && break
 	sleep 0.1
 done
-for pv in $(redis-cli -p "$port" --raw HVALS {insp}:approvals:campaign | sort -u); do
+for pv in $(rcli --raw HVALS {insp}:approvals:campaign | sort -u); do
 	published "$pv"
 done
 $ctl pledges --config demo/inspectd.yaml | tail -9
@@ -138,9 +185,9 @@ $ctl export --config demo/inspectd.yaml --campaign "$pv" --bundle \
 $ctl verify "demo/bundle-$pv" | grep -E '^(verified|DIFFERENCE)'
 python3 tools/verify.py "demo/bundle-$pv" | tail -1
 echo
-echo "== first tasks on {insp}:dept:SAMR-ZZ (of $(redis-cli -p "$port" XLEN {insp}:dept:SAMR-ZZ))"
+echo "== first tasks on {insp}:dept:SAMR-ZZ (of $(rcli XLEN {insp}:dept:SAMR-ZZ))"
 # Entries come as an id line, then field and value lines.
-redis-cli -p "$port" --raw XRANGE {insp}:dept:SAMR-ZZ - + COUNT 5 | awk '
+rcli --raw XRANGE {insp}:dept:SAMR-ZZ - + COUNT 5 | awk '
 	/^[0-9]+-[0-9]+$/ { if (line) print line; line = $0; key = ""; next }
 	key == "" { key = $0; next }
 	{ line = line "  " key "=" $0; key = "" }
@@ -160,20 +207,20 @@ published "$past"
 # member, and a result code (01 no problem, 02 information not published,
 # 05 corrected on order).
 codes=(01 02 05)
-redis-cli -p "$port" --raw HGETALL "{insp}:visits:$past" | paste - - | head -3 |
+rcli --raw HGETALL "{insp}:visits:$past" | paste - - | head -3 |
 	tr '\037' '\t' | while IFS=$'\t' read -r uscc day ids _; do
-		redis-cli -p "$port" XADD {insp}:results '*' campaign "$past" \
+		rcli XADD {insp}:results '*' campaign "$past" \
 			uscc "$uscc" inspector "${ids%%;*}" date "$day" \
 			result "${codes[0]}" >/dev/null
 		codes=("${codes[@]:1}")
 	done
 for _ in $(seq 100); do
-	[ "$(redis-cli -p "$port" HLEN "{insp}:results:$past")" = 3 ] && break
+	[ "$(rcli HLEN "{insp}:results:$past")" = 3 ] && break
 	sleep 0.1
 done
 # The rest of its results, as a year of them would read: problems found
 # more often the riskier the class (a fixed rule, the same every run).
-redis-cli -p "$port" --raw HGETALL "{insp}:visits:$past" | paste - - | tail -n +4 |
+rcli --raw HGETALL "{insp}:visits:$past" | paste - - | tail -n +4 |
 	tr '\037' '\t' | cut -f1-3 | sort >demo/past-visits.tsv
 cut -d, -f1,2 demo/population.csv | tr ',' '\t' | sort |
 	join -t $'\t' demo/past-visits.tsv - |
@@ -183,10 +230,10 @@ cut -d, -f1,2 demo/population.csv | tr ',' '\t' | sort |
 	  r = u < p[$4] / 2 ? "02" : u < p[$4] ? "05" : u > .97 ? "08" : "01"
 	  print "XADD {insp}:results * campaign " c " uscc " $1 " inspector " \
 		ids[1] " date " $2 " result " r }' >demo/results.txt
-redis-cli -p "$port" <demo/results.txt >/dev/null
+rcli <demo/results.txt >/dev/null
 all=$(($(wc -l <demo/results.txt) + 3))
 for _ in $(seq 300); do
-	[ "$(redis-cli -p "$port" HLEN "{insp}:results:$past")" = "$all" ] && break
+	[ "$(rcli HLEN "{insp}:results:$past")" = "$all" ] && break
 	sleep 0.1
 done
 echo
@@ -194,7 +241,7 @@ echo "== results due ($ctl overdue --campaign $past)"
 $ctl overdue --config demo/inspectd.yaml --campaign "$past" | tail -4
 echo
 echo "== results after entry (docs/RESULTS.md): reviewed, corrected, objected to"
-xadd() { redis-cli -p "$port" XADD {insp}:results '*' "$@" >/dev/null; }
+xadd() { rcli XADD {insp}:results '*' "$@" >/dev/null; }
 field() { # the value after field $1 in redis-cli's output on stdin
 	awk -v f="$1" 'p { print; exit } $0 == f { p = 1 }'
 }
@@ -202,9 +249,9 @@ settle() { # waits until inspectd was given and answered every results entry
 	for _ in $(seq 100); do
 		# Given out first, then none pending (the other way round, an
 		# entry given out between the two would seem answered).
-		[ "$(redis-cli -p "$port" XINFO STREAM {insp}:results | field last-generated-id)" = \
-			"$(redis-cli -p "$port" XINFO GROUPS {insp}:results | field last-delivered-id)" ] &&
-			[ "$(redis-cli -p "$port" XPENDING {insp}:results inspectd | head -1)" = 0 ] &&
+		[ "$(rcli XINFO STREAM {insp}:results | field last-generated-id)" = \
+			"$(rcli XINFO GROUPS {insp}:results | field last-delivered-id)" ] &&
+			[ "$(rcli XPENDING {insp}:results inspectd | head -1)" = 0 ] &&
 			break
 		sleep 0.1
 	done
@@ -217,7 +264,7 @@ $ctl submit --config demo/inspectd.yaml --id "$rev" --department SAMR-ZZ \
 	--window "$(date -d '-35 days' +%F)..$(date -d '-12 days' +%F)" \
 	--entropy "$(date +%s) reviewed" >/dev/null
 published "$rev"
-redis-cli -p "$port" --raw HGETALL "{insp}:visits:$rev" | paste - - | head -2 |
+rcli --raw HGETALL "{insp}:visits:$rev" | paste - - | head -2 |
 	tr '\037' '\t' >demo/reviewed-visits.tsv
 while IFS=$'\t' read -r uscc day ids _; do
 	xadd campaign "$rev" uscc "$uscc" inspector "${ids%%;*}" date "$day" result 01
@@ -231,11 +278,11 @@ echo "approved by reviewer zz91: $first (public now); the other still waits:"
 $ctl overdue --config demo/inspectd.yaml --campaign "$rev" | tail -1
 # Last month's first result (01) corrected by its department: the record
 # keeps the old version, the public record shows the correction.
-read -r fixed _ < <(redis-cli -p "$port" --raw HGETALL "{insp}:visits:$past" | paste - - | head -1)
+read -r fixed _ < <(rcli --raw HGETALL "{insp}:visits:$past" | paste - - | head -1)
 xadd action correct campaign "$past" uscc "$fixed" department SAMR-ZZ \
 	result 05 note "录入错误：检查中发现问题，已责令改正"
 # Its second entity objects (异议); the department answers: upheld.
-read -r objector _ < <(redis-cli -p "$port" --raw HGETALL "{insp}:visits:$past" | paste - - | sed -n 2p)
+read -r objector _ < <(rcli --raw HGETALL "{insp}:visits:$past" | paste - - | sed -n 2p)
 xadd action object campaign "$past" uscc "$objector" statement "我公司已按时公示年度报告"
 xadd action answer campaign "$past" uscc "$objector" department SAMR-ZZ \
 	outcome upheld note "经核查，年度报告逾期公示，结果维持"
@@ -243,13 +290,13 @@ xadd action answer campaign "$past" uscc "$objector" department SAMR-ZZ \
 xadd action correct campaign "$past" uscc "$fixed" department MPA-ZZ \
 	result 01 note "not theirs"
 settle
-redis-cli -p "$port" --raw XREVRANGE {insp}:results:rejected + - COUNT 1 |
+rcli --raw XREVRANGE {insp}:results:rejected + - COUNT 1 |
 	awk 'p { print "refused: " $0; exit } $0 == "reason" { p = 1 }'
-echo "public events: $(redis-cli -p "$port" --raw XRANGE {insp}:public - + |
-	grep -cx 'result_corrected') correction, $(redis-cli -p "$port" --raw \
+echo "public events: $(rcli --raw XRANGE {insp}:public - + |
+	grep -cx 'result_corrected') correction, $(rcli --raw \
 	XRANGE {insp}:public - + | grep -cx 'objection_answered') objection answered"
 echo "the log of $fixed's result:"
-redis-cli -p "$port" --raw XRANGE "{insp}:result-log:$past" - + |
+rcli --raw XRANGE "{insp}:result-log:$past" - + |
 	awk -v u="$fixed" 'k == "action" { a = $0 } k == "uscc" { w = $0 }
 		k == "version" && w == u { print "  " a ", version " $0 } { k = $0 }'
 echo
@@ -302,7 +349,7 @@ $ctl plan show "$plan" --config demo/inspectd.yaml
 echo
 echo "== items per visit: the retail batch checks SC-017 at every visit and"
 echo "   SC-001 at 30% of them, drawn from its seed (its first tasks)"
-redis-cli -p "$port" --raw xrange "{insp}:dept:SAMR-ZZ" - + |
+rcli --raw xrange "{insp}:dept:SAMR-ZZ" - + |
 	awk -v c="$plan-RETAIL-1" 'k == "campaign" { cur = $0 }
 		k == "uscc" { u = $0 }
 		k == "items" && cur == c && n++ < 6 { print "  " u "  " $0 }
@@ -344,7 +391,7 @@ PY
 sleep 3 # the dashboard reads Redis every 2 s here
 get /readyz
 get /metrics | grep -E '^inspectd_(campaigns|results_overdue|entries_taken)'
-echo "reminders on {insp}:reminders: $(redis-cli -p "$port" xlen '{insp}:reminders')" \
+echo "reminders on {insp}:reminders: $(rcli xlen '{insp}:reminders')" \
 	"(sent on the daemon's first job of each day: today's went out" \
 	"before these campaigns existed)"
 echo "without a token: $(get /dashboard | head -1)"

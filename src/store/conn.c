@@ -118,6 +118,50 @@ void store_on_node(struct store *s, int i)
 	s->chosen_node = i;
 }
 
+static int scan_node(struct store *s, const char *match,
+		     int (*each)(struct store *s, const char *key, void *ctx),
+		     void *ctx)
+{
+	char cursor[32] = "0";
+	int rc = 0;
+	do {
+		redisReply *r = store_runv(s, "SCAN", cursor, "MATCH", match,
+					   "COUNT", "1000", NULL);
+		if (!r)
+			return FAIL_LOST;
+		const redisReply *keys = r->type == REDIS_REPLY_ARRAY &&
+						 r->elements == 2
+					 ? r->element[1] : NULL;
+		if (keys)
+			snprintf(cursor, sizeof(cursor), "%s",
+				 r->element[0]->str);
+		else
+			diag_set(&s->err, "SCAN: %s",
+				 r->type == REDIS_REPLY_ERROR ? r->str
+							      : "no cursor");
+		for (size_t i = 0; keys && rc == 0 && i < keys->elements; i++)
+			if (keys->element[i]->type == REDIS_REPLY_STRING)
+				rc = each(s, keys->element[i]->str, ctx);
+		freeReplyObject(r);
+		if (!keys)
+			return FAIL_REFUSED;
+	} while (rc == 0 && strcmp(cursor, "0"));
+	return rc;
+}
+
+int store_scan(struct store *s, const char *match,
+	       int (*each)(struct store *s, const char *key, void *ctx),
+	       void *ctx)
+{
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < s->n_nodes; i++) {
+		store_on_node(s, i);
+		rc = scan_node(s, match, each, ctx);
+	}
+	store_on_node(s, -1);
+	return rc;
+}
+
 static void lost(struct store *s)
 {
 	store_close(s); /* the reason is in s->err */

@@ -167,9 +167,29 @@ static int remove_generation(struct store *s, uint64_t gen, uint32_t buckets)
  * old one, killed after the switch). One SCAN over the index's keys, no
  * more than the import itself writes; called under the import lock, so no
  * other import is writing one. */
+struct orphans {
+	uint64_t keep_a, keep_b;
+	size_t plen;
+};
+
+/* Only <g>idx:<generation>:<bucket>, none kept. */
+static int unlink_orphan(struct store *s, const char *k, void *ctx)
+{
+	const struct orphans *o = ctx;
+	const char *g = k + o->plen;
+	size_t len = strcspn(g, ":");
+	unsigned long long gen;
+	if (!number_parse(g, len, UINT64_MAX, &gen) || g[len] != ':' ||
+	    gen == o->keep_a || gen == o->keep_b)
+		return 0;
+	redisReply *u = store_runv(s, "UNLINK", k, NULL);
+	freeReplyObject(u);
+	return u ? 0 : FAIL_LOST;
+}
+
 static int remove_orphans(struct store *s, uint64_t keep_a, uint64_t keep_b)
 {
-	char match[160], cursor[32] = "0", prefix[80];
+	char match[160], prefix[80];
 	size_t n = 0;
 	/* The prefix as a glob that matches itself only. */
 	for (const char *p = s->cfg->grades_prefix; *p && n + 3 < sizeof(prefix);
@@ -180,37 +200,9 @@ static int remove_orphans(struct store *s, uint64_t keep_a, uint64_t keep_b)
 	}
 	prefix[n] = '\0';
 	snprintf(match, sizeof(match), "%sidx:*", prefix);
-	size_t plen = strlen(s->cfg->grades_prefix) + strlen("idx:");
-	do {
-		redisReply *r = store_runv(s, "SCAN", cursor, "MATCH", match,
-					   "COUNT", "1000", NULL);
-		if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
-			int rc = r ? FAIL_REFUSED : FAIL_LOST;
-			if (r)
-				diag_set(&s->err, "SCAN refused");
-			freeReplyObject(r);
-			return rc;
-		}
-		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-		const redisReply *keys = r->element[1];
-		for (size_t i = 0; i < keys->elements; i++) {
-			const char *k = keys->element[i]->str, *g = k + plen;
-			size_t len = strcspn(g, ":");
-			unsigned long long gen;
-			/* Only <g>idx:<generation>:<bucket>, none kept. */
-			if (!number_parse(g, len, UINT64_MAX, &gen) ||
-			    g[len] != ':' || gen == keep_a || gen == keep_b)
-				continue;
-			redisReply *u = store_runv(s, "UNLINK", k, NULL);
-			if (!u) {
-				freeReplyObject(r);
-				return FAIL_LOST;
-			}
-			freeReplyObject(u);
-		}
-		freeReplyObject(r);
-	} while (strcmp(cursor, "0") != 0);
-	return 0;
+	struct orphans o = {keep_a, keep_b,
+			    strlen(s->cfg->grades_prefix) + strlen("idx:")};
+	return store_scan(s, match, unlink_orphan, &o);
 }
 
 /* One writer of the index at a time: <g>import holds the writer's token,

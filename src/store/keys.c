@@ -144,7 +144,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	K(KEY_GRADES_ENT, "<g>ent:<uscc>", "ent:%s", 1, "HASH",
 	  "cli/cmd_import.c",
 	  "store/grades_write.c"),
-	K(KEY_GRADES_IMPORT, "<g>import", "import", 0, "STRING",
+	K(KEY_GRADES_IMPORT, "{<g>meta}:import", "meta}:import", 0, "STRING",
 	  "store/grades_write.c",
 	  ""),
 	K(KEY_GRADES_EVENTS, "<g>events", "events", 0, "STREAM",
@@ -159,12 +159,16 @@ size_t key_name(char *out, size_t size, const struct config *cfg,
 		enum key_kind k, const char *a, const char *b)
 {
 	const struct key_spec *s = &key_specs[k];
-	const char *prefix = s->doc[1] == 'g' ? cfg->grades_prefix : cfg->prefix;
+	/* "{<g>meta}:...": the key shares <g>meta's slot (its hash tag is
+	 * <g>meta's whole name), for a script that reads both. */
+	bool tagged = s->doc[0] == '{';
+	const char *prefix = s->doc[tagged + 1] == 'g' ? cfg->grades_prefix
+						       : cfg->prefix;
 	int n;
 	/* The patterns are this file's: %s only, as many as args says. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	int p = snprintf(out, size, "%s", prefix);
+	int p = snprintf(out, size, "%s%s", tagged ? "{" : "", prefix);
 	n = p < 0 || (size_t)p >= size ? -1
 	    : snprintf(out + p, size - (size_t)p, s->pattern, a ? a : "",
 		       b ? b : "");

@@ -225,9 +225,26 @@ static bool sentinel(const char *rest)
 	       !strcmp(rest, "roster");
 }
 
+struct moving {
+	size_t from_len;
+	size_t *moved;
+};
+
+/* Every key but the sentinels, which move last. */
+static int move_scanned(struct store *s, const char *k, void *ctx)
+{
+	struct moving *m = ctx;
+	if (sentinel(k + m->from_len))
+		return 0;
+	int rc = move_key(s, k, m->from_len);
+	if (rc == 0)
+		(*m->moved)++;
+	return rc;
+}
+
 int store_migrate(struct store *s, const char *from, size_t *moved)
 {
-	char match[80], cursor[32] = "0";
+	char match[80];
 	size_t from_len = strlen(from);
 	*moved = 0;
 	if (!from_len || !strcmp(from, s->cfg->prefix)) {
@@ -236,30 +253,8 @@ int store_migrate(struct store *s, const char *from, size_t *moved)
 		return FAIL_REFUSED;
 	}
 	match_of(from, match, sizeof(match));
-	int rc = 0;
-	do {
-		redisReply *r = store_runv(s, "SCAN", cursor, "MATCH", match,
-					   "COUNT", "1000", NULL);
-		if (!r)
-			return FAIL_LOST;
-		bool ok = r->type == REDIS_REPLY_ARRAY && r->elements == 2;
-		if (ok)
-			snprintf(cursor, sizeof(cursor), "%s",
-				 r->element[0]->str);
-		const redisReply *keys = ok ? r->element[1] : NULL;
-		for (size_t i = 0; rc == 0 && keys && i < keys->elements; i++) {
-			const char *k = keys->element[i]->str;
-			if (sentinel(k + from_len))
-				continue;
-			if ((rc = move_key(s, k, from_len)) == 0)
-				(*moved)++;
-		}
-		freeReplyObject(r);
-		if (!ok && rc == 0) {
-			diag_set(&s->err, "SCAN: no cursor");
-			rc = FAIL_REFUSED;
-		}
-	} while (rc == 0 && strcmp(cursor, "0"));
+	struct moving m = {from_len, moved};
+	int rc = store_scan(s, match, move_scanned, &m);
 	static const char *const last[] = {"roster", "public", "intake"};
 	for (size_t i = 0; rc == 0 && i < 3; i++) {
 		char k[80];

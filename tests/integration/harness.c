@@ -216,6 +216,15 @@ void store_roster(redisContext *c)
 
 void load_population(int port, size_t n, unsigned seed, const char *csv)
 {
+	struct config cfg;
+	config_defaults(&cfg);
+	cfg.redis.port = port;
+	load_population_on(&cfg, n, seed, csv);
+}
+
+void load_population_on(const struct config *cfg, size_t n, unsigned seed,
+			const char *csv)
+{
 	struct population p = {.v = malloc(n * sizeof(struct entity)), .n = n};
 	struct rng rr, names;
 	rng_init(&rr, seed, 0x5851f42d4c957f2dULL);
@@ -236,11 +245,8 @@ void load_population(int port, size_t n, unsigned seed, const char *csv)
 	struct diag err;
 	diag_init(&err);
 	cr_assert_eq(population_canonicalize(&p, "test", 0, &err), 0);
-	struct config cfg;
 	struct store s;
-	config_defaults(&cfg);
-	cfg.redis.port = port;
-	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err.text);
+	cr_assert_eq(store_connect(&s, cfg), 0, "%s", s.err.text);
 	cr_assert_eq(grades_write(&s, &p, NULL), 0, "%s", s.err.text);
 	/* The details through the store, so that on a cluster each goes
 	 * to the master of its key. */
@@ -306,11 +312,14 @@ void daemon_start(struct daemon_proc *d, const char *dir, int port,
 	snprintf(d->log, sizeof(d->log), "%s/%s.log", dir, consumer);
 	FILE *f = fopen(d->config, "w");
 	cr_assert_not_null(f);
-	fprintf(f, "redis:\n  address: redis://127.0.0.1:%d\n"
-		"  connect_timeout_ms: 500\n  command_timeout_ms: 5000\n"
-		"policies: %s\nconsumer: %s\nblock_ms: 100\n"
+	/* Redis on the port, unless the test gives its own redis: block. */
+	if (!extra || (strncmp(extra, "redis:", 6) && !strstr(extra, "\nredis:")))
+		fprintf(f, "redis:\n  address: redis://127.0.0.1:%d\n"
+			"  connect_timeout_ms: 500\n  command_timeout_ms: "
+			"5000\n", port);
+	fprintf(f, "policies: %s\nconsumer: %s\nblock_ms: 100\n"
 		"items: %s/items/items.yaml\ntime_zone: Asia/Shanghai\n%s",
-		port, policies, consumer, POLICIES_DIR, extra ? extra : "");
+		policies, consumer, POLICIES_DIR, extra ? extra : "");
 	/* The suites' campaigns carry fixed dates that age: they may lie any
 	 * number of days back, unless the test sets its own limit. */
 	if (!extra || !strstr(extra, "max_backdate_days:"))

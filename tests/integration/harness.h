@@ -56,6 +56,10 @@ void store_roster(redisContext *c);
 /* A population of n synthetic entities (seed s), written to the grade
  * index with details, and also to csv_path if not NULL. */
 void load_population(int port, size_t n, unsigned seed, const char *csv_path);
+/* The same through a connection configured as given (TLS, a user). */
+struct config;
+void load_population_on(const struct config *cfg, size_t n, unsigned seed,
+			const char *csv_path);
 
 /* Writes a config for port into dir and starts inspectd on it. extra is
  * appended to the YAML (e.g. "claim_idle_ms: 500\n"). */

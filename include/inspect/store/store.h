@@ -63,6 +63,13 @@ static inline bool store_connected(const struct store *s)
  * usual one after store_on_node(s, -1). */
 int store_node_count(const struct store *s);
 void store_on_node(struct store *s, int i);
+/* SCAN of every key matching the glob, on every master: each(key) for
+ * each; a key may come twice (SCAN's promise). Stops at the first
+ * non-zero each returns, and returns it; else 0, FAIL_LOST or
+ * FAIL_REFUSED (s->err). */
+int store_scan(struct store *s, const char *match,
+	       int (*each)(struct store *s, const char *key, void *ctx),
+	       void *ctx);
 
 /* A command as arguments. Grows as needed; owns copies of nothing: the
  * strings must outlive the call that sends it. */

@@ -1,0 +1,347 @@
+/* inspectd on a real Redis Cluster (3 masters, a replica each) through
+ * faults: kill -9 of the master of inspectd's slot, of another master
+ * (grade buckets, the credit platform's events), of inspectd, and a
+ * restart of the whole cluster, at moments spread over a campaign's
+ * publication and its results. After each: every selected entity
+ * published exactly once, every result applied once, every event handed
+ * to the credit platform once, every feed delivered once, and the daemon
+ * never exits. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "harness_cluster.h"
+#include "inspect/shell/config.h"
+#include "inspect/store/slot.h"
+
+#define ROUNDS 20
+#define VISITS_MAX 4096
+
+static unsigned insp_slot(void)
+{
+	return key_slot("{insp}", 6);
+}
+
+static redisContext *insp_client(struct redis_cluster *cl)
+{
+	return cluster_client(cl, insp_slot());
+}
+
+/* Stream entries' field values, of the entries whose `campaign` is id. */
+static size_t campaign_values(redisContext *c, const char *stream,
+			      const char *id, const char *field,
+			      char (*out)[64], size_t max)
+{
+	redisReply *r = cmd(c, "XRANGE %s - +", stream);
+	size_t n = 0;
+	for (size_t i = 0; i < r->elements && n < max; i++) {
+		const redisReply *f = r->element[i]->element[1];
+		const char *campaign = NULL, *value = NULL;
+		for (size_t k = 0; k + 1 < f->elements; k += 2) {
+			if (!strcmp(f->element[k]->str, "campaign"))
+				campaign = f->element[k + 1]->str;
+			if (!strcmp(f->element[k]->str, field))
+				value = f->element[k + 1]->str;
+		}
+		if (campaign && value && !strcmp(campaign, id))
+			snprintf(out[n++], 64, "%s", value);
+	}
+	freeReplyObject(r);
+	return n;
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Each selected entity once on the department's stream. */
+static void assert_published_once(redisContext *c, const char *id)
+{
+	static char uscc[VISITS_MAX][64];
+	long long want = cmd_int(c, "HGET {insp}:campaign:%s selected", id);
+	size_t n = campaign_values(c, "{insp}:dept:SAMR-ZZ", id, "uscc", uscc,
+				   VISITS_MAX);
+	cr_assert_eq((long long)n, want, "%s: %zu tasks for %lld selected",
+		     id, n, want);
+	qsort(uscc, n, sizeof(*uscc), by_text);
+	for (size_t i = 1; i < n; i++)
+		cr_assert_neq(strcmp(uscc[i - 1], uscc[i]), 0,
+			      "%s: task %s twice", id, uscc[i]);
+}
+
+/* The first `max` visits of a campaign: uscc, date and first member. */
+static size_t visits(redisContext *c, const char *id, char (*uscc)[64],
+		     char (*date)[64], char (*member)[64], size_t max)
+{
+	redisReply *h = cmd(c, "HGETALL {insp}:visits:%s", id);
+	size_t n = 0;
+	for (size_t i = 0; i + 1 < h->elements && n < max; i += 2, n++) {
+		const char *v = h->element[i + 1]->str;
+		snprintf(uscc[n], 64, "%s", h->element[i]->str);
+		snprintf(date[n], 64, "%.10s", v);
+		snprintf(member[n], 64, "%.*s", (int)strcspn(v + 11, ";\x1f"),
+			 v + 11);
+	}
+	freeReplyObject(h);
+	return n;
+}
+
+/* Sends results for up to `max` visits (every third adverse). Returns how
+ * many, and how many of them are adverse. */
+static size_t send_results(redisContext *c, const char *id, size_t max,
+			   size_t *adverse)
+{
+	static char uscc[64][64], date[64][64], member[64][64];
+	size_t n = visits(c, id, uscc, date, member, max < 64 ? max : 64);
+	*adverse = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool bad = i % 3 == 0;
+		*adverse += bad;
+		redisReply *r = cmd(c, "XADD {insp}:results * campaign %s uscc "
+				    "%s inspector %s date %s result %s note x",
+				    id, uscc[i], member[i], date[i],
+				    bad ? "04" : "01");
+		freeReplyObject(r);
+	}
+	return n;
+}
+
+static bool wait_results(struct redis_cluster *cl, const char *id,
+			 long long n)
+{
+	for (int t = 0; t < 1200; t++) {
+		redisContext *c = insp_client(cl);
+		long long done = cmd_int(c, "HGET {insp}:campaign:%s results",
+					 id);
+		redisFree(c);
+		if (done >= n)
+			return done == n;
+		sleep_ms(100);
+	}
+	return false;
+}
+
+/* Each result once in the record, once on the public stream, and each
+ * adverse one once at the credit platform (its own slot, another
+ * master's), with nothing left in the outbox. */
+static void assert_results_once(struct redis_cluster *cl, const char *id,
+				size_t n, size_t adverse, long long *events)
+{
+	static char u[VISITS_MAX][64];
+	cr_assert(wait_results(cl, id, (long long)n), "%s: results", id);
+	redisContext *c = insp_client(cl);
+	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:%s", id), (long long)n);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:results:rejected"), 0);
+	size_t m = campaign_values(c, "{insp}:public", id, "result", u,
+				   VISITS_MAX);
+	cr_assert_eq(m, n, "%s: %zu public results of %zu", id, m, n);
+	for (int t = 0; t < 300 && cmd_int(c, "XLEN {insp}:outbox"); t++)
+		sleep_ms(100);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:outbox"), 0);
+	redisFree(c);
+	*events += (long long)adverse;
+	redisContext *g = cluster_client(cl, key_slot("credit:events", 13));
+	cr_assert_eq(cmd_int(g, "XLEN credit:events"), *events,
+		     "%s: events at the credit platform", id);
+	redisFree(g);
+}
+
+/* Every member of every visit of the campaigns got it once. */
+static void assert_feeds_once(redisContext *c, int rounds)
+{
+	for (int k = 0; k < rounds; k++) {
+		char id[16];
+		static char team[VISITS_MAX][64];
+		snprintf(id, sizeof(id), "C%d", k);
+		size_t n = campaign_values(c, "{insp}:dept:SAMR-ZZ", id, "team",
+					   team, VISITS_MAX);
+		long long members = 0, delivered = 0;
+		for (size_t i = 0; i < n; i++)
+			members += 1 + (strchr(team[i], ',') != NULL);
+		redisReply *keys = cmd(c, "KEYS {insp}:feed:*");
+		for (size_t i = 0; i < keys->elements; i++) {
+			static char fu[VISITS_MAX][64];
+			size_t m = campaign_values(c, keys->element[i]->str,
+						   id, "uscc", fu, VISITS_MAX);
+			qsort(fu, m, sizeof(*fu), by_text);
+			for (size_t a = 1; a < m; a++)
+				cr_assert_neq(strcmp(fu[a - 1], fu[a]), 0,
+					      "%s: %s has %s twice", id,
+					      keys->element[i]->str, fu[a]);
+			delivered += (long long)m;
+		}
+		freeReplyObject(keys);
+		cr_assert_eq(delivered, members, "%s: %lld feeds for %lld "
+			     "members", id, delivered, members);
+	}
+}
+
+enum fault { KILL_INSP_MASTER, KILL_OTHER_MASTER, KILL_DAEMON, RESTART_ALL };
+
+static const char *const fault_names[] = {
+	"kill -9 of inspectd's master", "kill -9 of another master",
+	"kill -9 of inspectd", "restart of the whole cluster"};
+
+static void fault(struct redis_cluster *cl, enum fault f,
+		  struct daemon_proc *d, int port, const char *extra)
+{
+	int insp = cluster_master_for_slot(cl, insp_slot());
+	switch (f) {
+	case KILL_INSP_MASTER:
+	case KILL_OTHER_MASTER: {
+		int victim = insp;
+		if (f == KILL_OTHER_MASTER) /* the master of another slot */
+			for (unsigned s = 0; victim == insp; s += 997)
+				victim = cluster_master_for_slot(cl, s);
+		cluster_kill_master(cl, victim);
+		cluster_restart_node(cl, victim); /* back, as a replica */
+		break;
+	}
+	case KILL_DAEMON:
+		daemon_signal(d, SIGKILL);
+		daemon_wait(d);
+		daemon_start(d, cl->node[0].dir, port, "clustered",
+			     POLICIES_DIR, extra);
+		break;
+	case RESTART_ALL:
+		cluster_restart_all(cl);
+		break;
+	}
+}
+
+Test(cluster, campaigns_results_and_feeds_once_through_failovers,
+     .timeout = 1500)
+{
+	struct redis_cluster cl;
+	struct daemon_proc d;
+	char address[64], extra[256];
+	cluster_start(&cl, 3, 1);
+	int port = cluster_address(&cl, address, sizeof(address));
+	load_population(port, 60000, 31, NULL);
+	/* Feeds at hour 0 and visits in the past: each day is delivered as
+	 * soon as it is planned. */
+	snprintf(extra, sizeof(extra), "feed_hour: 0\nfeed_catch_up_days: "
+		 "3660\n");
+	daemon_start(&d, cl.node[0].dir, port, "clustered", POLICIES_DIR,
+		     extra);
+	long long events = 0;
+	int faults[4] = {0};
+	for (int k = 0; k < ROUNDS; k++) {
+		char id[16], entropy[16];
+		enum fault f = k % 5 == 4 ? RESTART_ALL : (enum fault)(k % 3);
+		snprintf(id, sizeof(id), "C%d", k);
+		snprintf(entropy, sizeof(entropy), "e%d", k);
+		redisContext *c = insp_client(&cl);
+		submit(c, "type", "campaign", "id", id, "department", "SAMR-ZZ",
+		       "policy", "henan-2021", "items", "SC-001", "date",
+		       "2026-11-02", "window", "2026-11-03..2026-11-13",
+		       "entropy", entropy, NULL);
+		redisFree(c);
+		bool during_results = k % 2;
+		if (!during_results) { /* the fault inside the publication */
+			sleep_ms(40 * (k % 7));
+			fault(&cl, f, &d, port, extra);
+		}
+		c = insp_client(&cl);
+		cr_assert(wait_status(c, id, "published", 120000),
+			  "%s not published after %s; inspectd %s", id,
+			  fault_names[f], daemon_state(&d));
+		assert_published_once(c, id);
+		size_t adverse, n = send_results(c, id, 30, &adverse);
+		redisFree(c);
+		if (during_results) { /* the fault while results come in */
+			sleep_ms(20 * (k % 5));
+			fault(&cl, f, &d, port, extra);
+		}
+		assert_results_once(&cl, id, n, adverse, &events);
+		faults[f]++;
+		cr_assert_str_eq(daemon_state(&d), "running", "after %s",
+				 fault_names[f]);
+	}
+	redisContext *c = insp_client(&cl);
+	cr_assert(wait_drained(c, 30000));
+	/* Deliveries run after publication: give the last day a moment. */
+	for (int t = 0; t < 100 && cmd_int(c, "ZCOUNT {insp}:days -inf +inf");
+	     t++)
+		sleep_ms(100);
+	assert_feeds_once(c, ROUNDS);
+	redisFree(c);
+	cr_log_info("faults: %d of inspectd's master, %d of another master, "
+		    "%d of inspectd, %d cluster restarts", faults[0], faults[1],
+		    faults[2], faults[3]);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	cluster_finish(&cl);
+}
+
+/* The ACL docs/REDIS.md gives inspectd's user, as written there, on every
+ * node ("PASSWORD" replaced): the import, a campaign, results and the
+ * relay of their events to the credit platform all work under it. */
+static void acl_from_docs(char *out, size_t size)
+{
+	char *doc = slurp(SOURCE_ROOT "/docs/REDIS.md");
+	const char *at = strstr(doc, "ACL SETUSER inspectd");
+	cr_assert_not_null(at, "docs/REDIS.md gives no ACL for inspectd");
+	size_t n = strcspn(at, "`");
+	cr_assert_lt(n, size);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) /* one line: the block's lines */
+		out[k++] = at[i] == '\n' ? ' ' : at[i];
+	out[k] = '\0';
+	free(doc);
+	char *pw = strstr(out, ">PASSWORD");
+	cr_assert_not_null(pw);
+	memcpy(pw, ">s3cretpw", 9); /* as long as ">PASSWORD" */
+}
+
+Test(cluster, the_documented_least_privilege_acl_is_enough, .timeout = 300)
+{
+	struct redis_cluster cl;
+	struct daemon_proc d;
+	char address[64], acl[1024], block[512], pwfile[128];
+	cluster_start(&cl, 3, 0);
+	int port = cluster_address(&cl, address, sizeof(address));
+	acl_from_docs(acl, sizeof(acl));
+	for (int i = 0; i < cl.n; i++) {
+		redisContext *c = redis_client(cl.node[i].port);
+		redisReply *r = cmd(c, acl);
+		cr_assert_eq(r->type, REDIS_REPLY_STATUS, "%s: %s", acl,
+			     r->type == REDIS_REPLY_ERROR ? r->str : "?");
+		freeReplyObject(r);
+		redisFree(c);
+	}
+	struct config cfg;
+	config_defaults(&cfg);
+	cfg.redis.port = port;
+	snprintf(cfg.redis.user, sizeof(cfg.redis.user), "inspectd");
+	snprintf(cfg.redis.password, sizeof(cfg.redis.password), "s3cretpw");
+	load_population_on(&cfg, 5000, 51, NULL);
+	snprintf(pwfile, sizeof(pwfile), "%s/pw", cl.node[0].dir);
+	FILE *f = fopen(pwfile, "w");
+	fputs("s3cretpw\n", f);
+	fclose(f);
+	chmod(pwfile, 0600);
+	snprintf(block, sizeof(block), "redis:\n  address: %s\n  user: "
+		 "inspectd\n  password_file: %s\n", address, pwfile);
+	daemon_start(&d, cl.node[0].dir, port, "least", POLICIES_DIR, block);
+	redisContext *c = insp_client(&cl);
+	submit(c, "type", "campaign", "id", "A1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
+	       "window", "2026-11-03..2026-11-13", "entropy", "acl", NULL);
+	cr_assert(wait_status(c, "A1", "published", 60000), "inspectd %s",
+		  daemon_state(&d));
+	assert_published_once(c, "A1");
+	size_t adverse, n = send_results(c, "A1", 9, &adverse);
+	redisFree(c);
+	long long events = 0;
+	assert_results_once(&cl, "A1", n, adverse, &events);
+	cr_assert(!daemon_logged(&d, "NOPERM"), "a command was denied");
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	cluster_finish(&cl);
+}
