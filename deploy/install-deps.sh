@@ -11,11 +11,10 @@ set -eu
 
 want=(build-essential pkg-config meson ninja-build
       libuv1-dev libhiredis-dev libcyaml-dev libyaml-dev libssl-dev libh2o-dev
-      libzstd-dev redis-server python3 tzdata)
+      libzstd-dev zstd redis-server python3 tzdata)
 test_only=(libcriterion-dev libsodium-dev clang libclang-rt-14-dev
 	   python3-lunardate python3-ephem chromium fonts-noto-cjk time openssl)
-bench=(python3-numpy python3-pandas r-cran-sampling r-base-core time wrk bc
-       zstd)
+bench=(python3-numpy python3-pandas r-cran-sampling r-base-core time wrk bc)
 
 tests=false
 for a in "$@"; do

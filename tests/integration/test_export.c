@@ -452,6 +452,70 @@ Test(export, a_damaged_archive_entry_is_an_error_not_a_bundle,
 	stop(&f);
 }
 
+/* Copies kept in Redis before the archive (populations in chunks, rosters,
+ * item lists and calendars under their digests) are moved into it by
+ * tools/archive_legacy.sh: the bundle exports and verifies again, the
+ * keys are gone; a copy that does not match its name is left. */
+Test(export, copies_kept_in_redis_before_move_into_the_archive,
+     .timeout = 180)
+{
+	struct fixture f;
+	static char out[1 << 16];
+	char args[512], bundle[256], sh[4096];
+	start(&f);
+	snprintf(bundle, sizeof(bundle), "%s/bundle", f.r.dir);
+	snprintf(args, sizeof(args), "export --campaign E2 --bundle --out %s",
+		 bundle);
+	/* E2's copies as an inspectd before the archive kept them: the
+	 * population in two chunks and its count. */
+	snprintf(sh, sizeof(sh),
+		 "set -e; cd %s; p=%s; rc() { redis-cli -p %d \"$@\" >/dev/null; }; "
+		 "for f in archive/*/*/*.zst; do k=${f#archive/}; "
+		 "kind=${k%%%%/*}; h=$(basename $f .zst); zstd -dcq $f >c; "
+		 "if [ $kind = population ]; then "
+		 "head -c 1000 c | rc -x SET \"${p}population:$h:0\"; "
+		 "tail -c +1001 c | rc -x SET \"${p}population:$h:1\"; "
+		 "rc SET \"${p}population:$h\" 2; "
+		 "else rc -x SET \"$p$kind:$h\" <c; fi; done; "
+		 "mv archive archive.before",
+		 f.r.dir, "{insp}:", f.r.port);
+	cr_assert_eq(run(out, sizeof(out), "%s", sh), 0, "%s", out);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 1, "%s", out);
+	cr_assert(strstr(out, "is missing"), "%s", out);
+	/* One more copy whose content is not its name. */
+	char altered[128];
+	snprintf(altered, sizeof(altered), "{insp}:items:%064d", 0);
+	freeReplyObject(cmd(f.c, "SET %s altered", altered));
+	cr_assert_eq(run(out, sizeof(out), "%s/../tools/archive_legacy.sh "
+			 "%s/archive --delete -- -p %d", POLICIES_DIR, f.r.dir,
+			 f.r.port), 1, "%s", out);
+	cr_assert(strstr(out, "does not match its name: left there"), "%s",
+		  out);
+	cr_assert(strstr(out, "left in Redis") && strstr(out, ", 1 left"),
+		  "%s", out);
+	cr_assert_eq(ctl(&f, out, sizeof(out), args), 0, "%s", out);
+	cr_assert_eq(run(out, sizeof(out), "%s verify %s", INSPECTCTL_PATH,
+			 bundle), 0, "%s", out);
+	/* The same entries as the daemon wrote, by name. */
+	cr_assert_eq(run(out, sizeof(out), "cd %s && bash -c \"diff <(cd "
+			 "archive && find . -name '*.zst' | sort) <(cd "
+			 "archive.before && find . -name '*.zst' | sort)\"",
+			 f.r.dir), 0, "%s", out);
+	static const char *const gone[] = {"population:*", "roster:*",
+					   "items:*", "calendar:*"};
+	for (int k = 0; k < 4; k++) {
+		redisReply *keys = cmd(f.c, "KEYS {insp}:%s", gone[k]);
+		cr_assert_eq(keys->elements, k == 2, "%s", gone[k]);
+		freeReplyObject(keys);
+	}
+	/* Run again: the entries are found there. */
+	cr_assert_eq(run(out, sizeof(out), "%s/../tools/archive_legacy.sh "
+			 "%s/archive -- -p %d", POLICIES_DIR, f.r.dir,
+			 f.r.port), 1, "%s", out);
+	cr_assert(strstr(out, "0 copies in"), "%s", out);
+	stop(&f);
+}
+
 Test(export, the_html_page_works_in_a_browser, .timeout = 180)
 {
 	struct fixture f;
