@@ -1,0 +1,69 @@
+/* The configuration's Redis connection: redis://, rediss:// (TLS) and
+ * unix:// addresses, and the TLS keys, refused with the place and the
+ * reason when they do not fit together. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inspect/shell/config.h"
+
+/* Loads text as a config file; 0 or -1 with the message in err. */
+static int load(const char *text, struct config *c, struct diag *err)
+{
+	char path[] = "/tmp/test-config-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	config_defaults(c);
+	diag_init(err);
+	int rc = config_load(path, c, err);
+	unlink(path);
+	return rc;
+}
+
+Test(config, addresses)
+{
+	struct redis_config r = {0};
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(config_redis_url("rediss://10.0.0.5:6380", &r, &err), 0);
+	cr_assert(r.tls);
+	cr_assert_str_eq(r.host, "10.0.0.5");
+	cr_assert_eq(r.port, 6380);
+	cr_assert_eq(config_redis_url("redis://[::1]:6379", &r, &err), 0);
+	cr_assert(!r.tls, "redis:// is plain again");
+	cr_assert_str_eq(r.host, "::1");
+	cr_assert_lt(config_redis_url("rediss:/x:1", &r, &err), 0);
+	cr_assert(strstr(diag_text(&err), "rediss://HOST:PORT"), "%s",
+		  diag_text(&err));
+}
+
+Test(config, tls_keys)
+{
+	struct config c;
+	struct diag err;
+	cr_assert_eq(load("redis:\n  address: rediss://127.0.0.1:6380\n"
+			  "  tls_ca: /etc/ca.crt\n  tls_certificate: /etc/c.crt\n"
+			  "  tls_key: /etc/c.key\n  tls_server_name: redis.test\n",
+			  &c, &err), 0, "%s", diag_text(&err));
+	cr_assert(c.redis.tls);
+	cr_assert_str_eq(c.redis.tls_ca, "/etc/ca.crt");
+	cr_assert_str_eq(c.redis.tls_certificate, "/etc/c.crt");
+	cr_assert_str_eq(c.redis.tls_key, "/etc/c.key");
+	cr_assert_str_eq(c.redis.tls_server_name, "redis.test");
+	/* TLS keys with a plain address: the key named, the way out said. */
+	cr_assert_lt(load("redis:\n  address: redis://127.0.0.1:6379\n"
+			  "  tls_ca: /etc/ca.crt\n", &c, &err), 0);
+	cr_assert(strstr(diag_text(&err), "redis.tls_ca") &&
+			  strstr(diag_text(&err), "rediss://"),
+		  "%s", diag_text(&err));
+	/* A certificate without its key. */
+	cr_assert_lt(load("redis:\n  address: rediss://127.0.0.1:6380\n"
+			  "  tls_certificate: /etc/c.crt\n", &c, &err), 0);
+	cr_assert(strstr(diag_text(&err), "redis.tls_certificate") &&
+			  strstr(diag_text(&err), "redis.tls_key"),
+		  "%s", diag_text(&err));
+}
