@@ -185,7 +185,8 @@ void answer_record_fields(struct kv_list *l, const char *status,
  * the compressor: the archive never holds the text whole. */
 #define PIECE_BYTES (1u << 20)
 
-/* The population's canonical text into w (population_digest's bytes). */
+/* The population's canonical text, the bytes population_digest hashes,
+ * into aw. */
 static int write_population(struct archive_writer *aw,
 			    const struct population *pop)
 {
