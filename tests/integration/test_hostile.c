@@ -224,13 +224,13 @@ Test(hostile, a_damaged_grade_index_is_named_not_drawn, .timeout = 120)
 		     "%s", out);
 	cr_assert_eq(cmd_int(c, "EXISTS credit:idx:77:0"), 0);
 	cr_assert_eq(cmd_int(c, "EXISTS credit:idx:1:0"), 0);
-	cr_assert_eq(cmd_int(c, "EXISTS credit:import"), 0);
+	cr_assert_eq(cmd_int(c, "EXISTS {credit:meta}:import"), 0);
 	/* One import at a time. */
-	freeReplyObject(cmd(c, "SET credit:import other"));
+	freeReplyObject(cmd(c, "SET {credit:meta}:import other"));
 	cr_assert_eq(run(out, sizeof(out), "%s import --redis redis://127.0.0.1:"
 			 "%d --entities %s", INSPECTCTL_PATH, r.port, pop), 1,
 		     "%s", out);
-	cr_assert(strstr(out, "another import holds credit:import"), "%s", out);
+	cr_assert(strstr(out, "another import holds {credit:meta}:import"), "%s", out);
 	redisFree(c);
 	redis_finish(&r);
 }
