@@ -116,29 +116,32 @@ static size_t send_results(redisContext *c, const char *id, size_t max,
 	return n;
 }
 
-static bool wait_results(struct redis_cluster *cl, const char *id,
-			 long long n)
+/* Waits up to 2 minutes for n results of the campaign; how many. */
+static long long wait_results(struct redis_cluster *cl, const char *id,
+			      long long n)
 {
-	for (int t = 0; t < 1200; t++) {
+	long long done = 0;
+	for (int t = 0; t < 1200 && done < n; t++) {
+		if (t)
+			sleep_ms(100);
 		redisContext *c = insp_client(cl);
-		long long done = cmd_int(c, "HGET {insp}:campaign:%s results",
-					 id);
+		done = cmd_int(c, "HGET {insp}:campaign:%s results", id);
 		redisFree(c);
-		if (done >= n)
-			return done == n;
-		sleep_ms(100);
 	}
-	return false;
+	return done;
 }
 
 /* Each result once in the record, once on the public stream, and each
  * adverse one once at the credit platform (its own slot, another
  * master's), with nothing left in the outbox. */
 static void assert_results_once(struct redis_cluster *cl, const char *id,
-				size_t n, size_t adverse, long long *events)
+				size_t n, size_t adverse, long long *events,
+				const struct daemon_proc *d)
 {
 	static char u[VISITS_MAX][64];
-	cr_assert(wait_results(cl, id, (long long)n), "%s: results", id);
+	long long done = wait_results(cl, id, (long long)n);
+	cr_assert_eq(done, (long long)n, "%s: %lld results recorded of %zu; "
+		     "inspectd %s", id, done, n, daemon_state(d));
 	redisContext *c = insp_client(cl);
 	cr_assert_eq(cmd_int(c, "HLEN {insp}:results:%s", id), (long long)n);
 	cr_assert_eq(cmd_int(c, "XLEN {insp}:results:rejected"), 0);
@@ -263,7 +266,7 @@ Test(cluster, campaigns_results_and_feeds_once_through_failovers,
 			sleep_ms(20 * (k % 5));
 			fault(&cl, f, &d, port, extra);
 		}
-		assert_results_once(&cl, id, n, adverse, &events);
+		assert_results_once(&cl, id, n, adverse, &events, &d);
 		faults[f]++;
 		cr_assert_str_eq(daemon_state(&d), "running", "after %s",
 				 fault_names[f]);
@@ -344,7 +347,7 @@ Test(cluster, the_documented_least_privilege_acl_is_enough, .timeout = 300)
 	size_t adverse, n = send_results(c, "A1", 9, &adverse);
 	redisFree(c);
 	long long events = 0;
-	assert_results_once(&cl, "A1", n, adverse, &events);
+	assert_results_once(&cl, "A1", n, adverse, &events, &d);
 	cr_assert(!daemon_logged(&d, "NOPERM"), "a command was denied");
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
