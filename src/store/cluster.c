@@ -190,7 +190,7 @@ static int read_slots(struct store *s, const redisReply *r, const char *asked)
 		     node_address(elem(e, 2, REDIS_REPLY_ARRAY), asked, host,
 				  sizeof(host), &port) &&
 		     (m = add_master(&nodes, &n, host, port)) >= 0;
-		for (long long k = ok ? lo->integer : 1; k <= hi->integer && ok;
+		for (long long k = ok ? lo->integer : 0; ok && k <= hi->integer;
 		     k++)
 			map[k] = (uint16_t)m;
 		if (ok)

@@ -385,10 +385,12 @@ int store_append(struct store *s, const struct args *a)
 	int node = cluster_route(s, a);
 	struct link *l = cluster_link(s, node);
 	size_t n = l ? format_command(s, a) : 0;
-	if (!n || link_write(l, s->out, n, &s->err) < 0 ||
-	    !pend_push(s, node)) {
-		if (n && l && link_is_open(l))
-			diag_set(&s->err, "out of memory");
+	if (!n || link_write(l, s->out, n, &s->err) < 0) {
+		lost(s); /* the reason is in s->err */
+		return FAIL_LOST;
+	}
+	if (!pend_push(s, node)) { /* its reply could not be told apart */
+		diag_set(&s->err, "out of memory");
 		lost(s);
 		return FAIL_LOST;
 	}
