@@ -59,6 +59,14 @@ static size_t campaign_values(redisContext *c, const char *stream,
 	return n;
 }
 
+/* Element i of an array reply, or "-". */
+static const char *reply_text(const redisReply *r, size_t i)
+{
+	return r->type == REDIS_REPLY_ARRAY && i < r->elements &&
+			       r->element[i]->type == REDIS_REPLY_STRING
+		       ? r->element[i]->str : "-";
+}
+
 static int by_text(const void *a, const void *b)
 {
 	return strcmp(a, b);
@@ -240,15 +248,21 @@ Test(cluster, campaigns_results_and_feeds_once_through_failovers,
 	long long events = 0;
 	int faults[4] = {0}, n_rounds = rounds();
 	for (int k = 0; k < n_rounds; k++) {
-		char id[16], entropy[16];
+		char id[16], entropy[16], date[16], window[32];
 		enum fault f = k % 5 == 4 ? RESTART_ALL : (enum fault)(k % 3);
 		snprintf(id, sizeof(id), "C%d", k);
 		snprintf(entropy, sizeof(entropy), "e%d", k);
+		/* Windows in the past (their feeds go out at once), a month
+		 * of 2026 a round in turn: the inspectors' days of one window
+		 * fill up after some fifty campaigns. */
+		int month = 1 + k % 10;
+		snprintf(date, sizeof(date), "2026-%02d-01", month);
+		snprintf(window, sizeof(window), "2026-%02d-02..2026-%02d-14",
+			 month, month);
 		redisContext *c = insp_client(&cl);
 		submit(c, "type", "campaign", "id", id, "department", "SAMR-ZZ",
-		       "policy", "henan-2021", "items", "SC-001", "date",
-		       "2026-11-02", "window", "2026-11-03..2026-11-13",
-		       "entropy", entropy, NULL);
+		       "policy", "henan-2021", "items", "SC-001", "date", date,
+		       "window", window, "entropy", entropy, NULL);
 		redisFree(c);
 		bool during_results = k % 2;
 		if (!during_results) { /* the fault inside the publication */
@@ -256,9 +270,14 @@ Test(cluster, campaigns_results_and_feeds_once_through_failovers,
 			fault(&cl, f, &d, port, extra);
 		}
 		c = insp_client(&cl);
-		cr_assert(wait_status(c, id, "published", 120000),
-			  "%s not published after %s; inspectd %s", id,
-			  fault_names[f], daemon_state(&d));
+		if (!wait_status(c, id, "published", 120000)) {
+			redisReply *why = cmd(c, "HMGET {insp}:campaign:%s "
+					      "status error", id);
+			cr_assert_fail("%s not published after %s (status %s: "
+				       "%s); inspectd %s", id, fault_names[f],
+				       reply_text(why, 0), reply_text(why, 1),
+				       daemon_state(&d));
+		}
 		assert_published_once(c, id);
 		size_t adverse, n = send_results(c, id, 30, &adverse);
 		redisFree(c);
