@@ -2,9 +2,10 @@
 # inspectd on one redis-server against a Redis Cluster of three masters
 # without replicas, side by side in one run: the same campaign as the first
 # of bench/store.sh (henan-2021, one-shot, item SC-001, entropy 1, a roster
-# of 4,000 inspectors) at each size, on each. Every server has the
-# settings of deploy/redis.conf (AOF, appendfsync always) with --save "";
-# the cluster's nodes each their own directory and --cluster-port.
+# of 4,000 inspectors, one per 2,500 entities above 10M) at each size,
+# on each. Every server has the settings of deploy/redis.conf (AOF,
+# appendfsync always) with --save ""; the cluster's nodes each their own
+# directory and --cluster-port.
 # Per size, both setups are started and imported (inspectctl import of the
 # grade index timed); once no node is rewriting its append-only file, the
 # fetch alone (bench_fetch's inspectd reader) is timed in alternation, five
@@ -17,6 +18,17 @@
 # 5.5 GB of Redis at 10M.
 #   bench/cluster.sh [--sizes "N ..."] [N ...]   default 1000000 10000000
 #   bench/cluster.sh --smoke                     20000 entities, ~10 s
+# For sizes where both setups do not fit in memory at once (Redis holds
+# ~250 bytes an entity with the details, ~50 without; inspectd ~76;
+# the master of {insp} ~3 KB a drawn entity more during the publication):
+#   --cluster-only       the cluster alone, no one-server setup (no ratios)
+#   --no-details         the grade index and roster only, no entity
+#                        details: the campaign's tasks carry empty names
+#                        and addresses (and det<N>.csv is not generated)
+#   --node-timeout MS    the cluster nodes' cluster-node-timeout (default
+#                        Redis's own, 15000): a publication is one
+#                        MULTI/EXEC, during which inspectd's master answers
+#                        nobody, the cluster bus included
 # Everything on 127.0.0.1; every process started here is stopped on exit
 # and the temporary directory removed. Populations are cached in
 # bench/out/pop<N>.csv and det<N>.csv (shared with bench/store.sh), the
@@ -25,13 +37,19 @@ set -eu
 cd "$(dirname "$0")/.."
 sizes="1000000 10000000"
 rounds=5
+setups="one cluster"
+details=1
+node_timeout=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) sizes=20000 rounds=1; shift ;;
 	--sizes) sizes=$2; shift 2 ;;
+	--cluster-only) setups=cluster; shift ;;
+	--no-details) details=0; shift ;;
+	--node-timeout) node_timeout=$2; shift 2 ;;
 	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
 	[0-9]*) sizes=$*; break ;;
-	*) echo "usage: $0 [--smoke] [--sizes \"N ...\"] [N ...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--smoke] [--cluster-only] [--no-details] [--node-timeout MS] [--sizes \"N ...\"] [N ...]" >&2; exit 2 ;;
 	esac
 done
 command -v bc >/dev/null && command -v redis-server >/dev/null &&
@@ -77,7 +95,8 @@ start_server() { # dir port [bus]
 		--dir "$1" --save "" --appendonly yes --daemonize no \
 		--logfile "$1/redis.log" --repl-diskless-sync-delay 0 \
 		${3:+--cluster-enabled yes --cluster-port "$3"} \
-		${3:+--cluster-config-file nodes.conf} &
+		${3:+--cluster-config-file nodes.conf} \
+		${3:+${node_timeout:+--cluster-node-timeout "$node_timeout"}} &
 	servers+=($!)
 	for _ in $(seq 100); do cli "$2" ping >/dev/null 2>&1 && return; sleep 0.1; done
 	echo "redis-server on $2 did not start" >&2; cat "$1/redis.log" >&2; exit 1
@@ -161,7 +180,7 @@ aof_rewrites() { # port
 	cli "$1" info persistence | tr -d '\r' | awk -F: '$1 == "aof_rewrites" { print $2 }'
 }
 
-declare -A PORTS MASTER OTHER META IMPORT REWRITES FETCHES
+declare -A PORTS MASTER OTHER META IMPORT REWRITES FETCHES DETAILS
 # One setup for a size: its servers, the population imported, no node
 # rewriting its append-only file. Both setups stay up until the size is
 # done, so that the fetch rounds below alternate between them.
@@ -206,10 +225,17 @@ YAML
 		{ cat "$dir/import.log" >&2; exit 1; }
 	t1=$(date +%s.%N)
 	IMPORT[$setup]=$(echo "$t1 - $t0" | bc)
-	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --details "$out/det$n.csv" 2>>"$dir/import.log" ||
-		{ cat "$dir/import.log" >&2; exit 1; }
-	awk 'BEGIN { print "id,name,badge,department,jurisdictions,qualifications,daily_capacity,conflicts,active";
-		for (i = 0; i < 4000; i++) printf "b%04d,n%04d,%05d,SAMR-ZZ,1;3;4;5,,15,,1\n", i, i, i }' >"$dir/roster.csv"
+	DETAILS[$setup]=none
+	if [ $details = 1 ]; then
+		$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --details "$out/det$n.csv" 2>>"$dir/import.log" ||
+			{ cat "$dir/import.log" >&2; exit 1; }
+		DETAILS[$setup]=$(echo "$(date +%s.%N) - $t1" | bc | xargs printf "%.2f s")
+	fi
+	# 4,000 inspectors up to 10M entities, then one per 2,500: the
+	# window's 20 working days at 15 visits a day must offer the team of
+	# two of each visit drawn (~4% of the population).
+	awk -v k=$((n > 10000000 ? (n + 2499) / 2500 : 4000)) 'BEGIN { print "id,name,badge,department,jurisdictions,qualifications,daily_capacity,conflicts,active";
+		for (i = 0; i < k; i++) printf "b%04d,n%04d,%05d,SAMR-ZZ,1;3;4;5,,15,,1\n", i, i, i }' >"$dir/roster.csv"
 	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --inspectors "$dir/roster.csv" 2>>"$dir/import.log" ||
 		{ cat "$dir/import.log" >&2; exit 1; }
 
@@ -229,11 +255,14 @@ YAML
 		[ $busy = 0 ] && break
 		sleep 0.1
 	done
+	[ $busy = 0 ] || echo "  [$setup $n] still rewriting its append-only file after the wait" >>"$tmp/odd"
 	for p in $ports; do
 		rewrites=$((rewrites + $(aof_rewrites "$p")))
 	done
 	REWRITES[$setup]=$rewrites
-	echo "[$setup $n] imported in $(printf "%.2f" "${IMPORT[$setup]}") s; append-only file rewrites: $rewrites, waited $(echo "$(date +%s.%N) - $tw0" | bc | xargs printf "%.1f") s for them" >&2
+	[ "$setup" = one ] ||
+		echo "[$setup $n] cluster-node-timeout: $(cli "$first" config get cluster-node-timeout | tail -1) ms" >&2
+	echo "[$setup $n] imported in $(printf "%.2f" "${IMPORT[$setup]}") s (details: ${DETAILS[$setup]}); append-only file rewrites: $rewrites, waited $(echo "$(date +%s.%N) - $tw0" | bc | xargs printf "%.1f") s for them" >&2
 }
 
 # The fetch alone, in alternation between the setups: bench_fetch's
@@ -245,12 +274,12 @@ fetch_rounds() { # n
 	local setup f
 	FETCHES[one]="" FETCHES[cluster]=""
 	for _ in $(seq "$rounds"); do
-		for setup in one cluster; do
+		for setup in $setups; do
 			f=$($b/bench/bench_fetch "${META[$setup]}" 1 | tr ' ' '\n' | grep -A1 -x fetch_s | tail -1)
 			FETCHES[$setup]="${FETCHES[$setup]} $f"
 		done
 	done
-	for setup in one cluster; do
+	for setup in $setups; do
 		echo "[$setup $1] fetch rounds (s):${FETCHES[$setup]}" >&2
 	done
 }
@@ -308,6 +337,8 @@ campaign() { # n setup(one|cluster)
 		echo "  [$setup $n] $((during - rewrites)) append-only file rewrite(s) during the campaign" >>"$tmp/odd"
 	for p in $ports; do
 		m=$(cli "$p" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }')
+		echo "$n $setup $p $([ "$p" = "$master" ] && echo '{insp}' || echo -) $m $(cli "$p" info memory | tr -d '\r' |
+			awk -F: '$1 == "used_memory_peak" { print $2 }')" >>"$tmp/nodes"
 		mem=$((mem + m))
 		[ "$m" -gt "$maxmem" ] && maxmem=$m
 		[ "$setup" = one ] || state="$state $(cli "$p" cluster info | tr -d '\r' | awk -F: '$1 == "cluster_state" { print $2 }')"
@@ -332,7 +363,7 @@ campaign() { # n setup(one|cluster)
 finish() { # n
 	local setup dir p
 	stop_servers
-	for setup in one cluster; do
+	for setup in $setups; do
 		dir=$tmp/$setup-$1
 		grep -h -i -e "fail" -e "# WARNING" -e "timeout" "$dir"/node*/redis.log | grep -v "overcommit" |
 			sed "s/^/  [$setup $1] redis: /" >>"$tmp/odd" || true
@@ -345,14 +376,21 @@ finish() { # n
 
 : >"$tmp/rows"
 : >"$tmp/odd"
-echo "$(date -u +%FT%TZ) $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src include || echo ' (with uncommitted changes in src/ or include/)'); load: $(uptime | sed 's/.*load average: //')" >&2
+: >"$tmp/nodes"
+echo "$(date -u +%FT%TZ) $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src include || echo ' (with uncommitted changes in src/ or include/)'); load: $(uptime | sed 's/.*load average: //'); setups: $setups$([ $details = 1 ] || echo ', no details')${node_timeout:+, cluster-node-timeout $node_timeout ms}" >&2
 for n in $sizes; do
-	[ -f "$out/pop$n.csv" ] && [ -f "$out/det$n.csv" ] ||
-		$b/bench/gen_population "$n" 1 "$out/pop$n.csv" "$out/det$n.csv"
-	prepare "$n" one
-	prepare "$n" cluster
+	if [ $details = 1 ]; then
+		[ -f "$out/pop$n.csv" ] && [ -f "$out/det$n.csv" ] ||
+			$b/bench/gen_population "$n" 1 "$out/pop$n.csv" "$out/det$n.csv"
+	else
+		# The same population with or without the details file.
+		[ -f "$out/pop$n.csv" ] || $b/bench/gen_population "$n" 1 "$out/pop$n.csv"
+	fi
+	for setup in $setups; do
+		prepare "$n" "$setup"
+	done
 	fetch_rounds "$n"
-	for setup in one cluster; do
+	for setup in $setups; do
 		campaign "$n" "$setup"
 		echo "done: $n on $setup, load $(uptime | sed 's/.*load average: //')" >&2
 	done
@@ -370,6 +408,7 @@ while read -r n setup imp fetch pub e2e sel hwm mem maxmem p99 pmax pn o99 omax 
 		"$e2e" "$sel" "$((hwm / 1024))" "$(mib "$mem")" "$(mib "$maxmem")" "$p99" "$pmax" "$pn" "$extra"
 done <"$tmp/rows"
 echo
+if [ "$setups" = "one cluster" ]; then
 echo "| N | cluster / one node: import | fetch in the campaign | fetch alone | publication | end to end | Redis memory |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 for n in $sizes; do
@@ -379,8 +418,11 @@ for n in $sizes; do
 	echo "| $n | $(r 3) | $(r 4) | $(r 17) | $(r 5) | $(r 6) | $(r 9) |"
 done
 echo
+fi
 for n in $sizes; do
-	if cmp -s "$tmp/digest-one-$n" "$tmp/digest-cluster-$n" && [ "$(grep -c . "$tmp/digest-one-$n")" = 2 ]; then
+	if [ "$setups" != "one cluster" ]; then
+		echo "$n: population digest and seed on $setups: $(tr '\n' ' ' <"$tmp/digest-$setups-$n" | sed 's/ $//; s/ /… and /')…"
+	elif cmp -s "$tmp/digest-one-$n" "$tmp/digest-cluster-$n" && [ "$(grep -c . "$tmp/digest-one-$n")" = 2 ]; then
 		echo "$n: the same population digest and seed on both ($(tr '\n' ' ' <"$tmp/digest-one-$n"| sed 's/ $//; s/ /… and /')…)"
 	else
 		echo "$n: the population digests or seeds differ or are missing: one node $(tr '\n' ' ' <"$tmp/digest-one-$n"), cluster $(tr '\n' ' ' <"$tmp/digest-cluster-$n")"
@@ -389,6 +431,8 @@ done
 echo
 echo "Phases (s):"
 awk '{ print "  " $1 " " $2 ": " $NF }' "$tmp/rows"
+echo "Redis per node after the campaign, used_memory / used_memory_peak (MiB):"
+awk '{ printf "  %s %s: port %s%s %d / %d\n", $1, $2, $3, $4 == "-" ? "" : " " $4, $5 / 1048576, $6 / 1048576 }' "$tmp/nodes"
 if [ -s "$tmp/odd" ]; then
 	echo "Odd:"
 	cat "$tmp/odd"
