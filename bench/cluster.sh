@@ -35,6 +35,7 @@
 # logs of the last run of each size and setup kept in bench/out/cluster-logs/.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/config.sh
 sizes="1000000 10000000"
 rounds=5
 setups="one cluster"
@@ -210,15 +211,7 @@ prepare() { # n setup(one|cluster)
 	PORTS[$setup]=$ports MASTER[$setup]=$master OTHER[$setup]=$other
 	local first=${ports%% *}
 	mkdir -p "$dir/policies" "$dir/archive" && cp -r policies/. "$dir/policies"
-	cat >"$dir/inspectd.yaml" <<YAML
-redis:
-  address: redis://127.0.0.1:$first
-  command_timeout_ms: 600000
-policies: $dir/policies
-archive: $dir/archive
-consumer: bench
-max_population: 200000000
-YAML
+	bench_config "$dir" "$first"
 	local t0 t1
 	t0=$(date +%s.%N)
 	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --entities "$out/pop$n.csv" 2>"$dir/import.log" ||

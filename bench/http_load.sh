@@ -9,6 +9,7 @@
 #   bench/http_load.sh --smoke            20000 entities, 10 s of load
 set -eu
 cd "$(dirname "$0")/.."
+. bench/config.sh
 secs=60 delay=1000
 [ "${1:-}" = "--flat-out" ] && { delay=0; shift; }
 [ "${1:-}" = "--smoke" ] && { set -- 20000; secs=10; }
@@ -33,14 +34,8 @@ sed -e 's/^name: henan-2021/name: uncapped/' -e '/^caps:/,$d' \
 	policies/henan-2021.yaml >"$dir/policies/uncapped.yaml"
 token=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 (umask 077 && echo "$token *" >"$dir/tokens")
-cat >"$dir/inspectd.yaml" <<YAML
-redis:
-  address: redis://127.0.0.1:$port
-  command_timeout_ms: 600000
-policies: $dir/policies
-archive: $dir/archive
-consumer: bench
-max_population: 200000000
+bench_config "$dir" "$port"
+cat >>"$dir/inspectd.yaml" <<YAML
 http:
   listen: 127.0.0.1:$http
   tokens_file: $dir/tokens

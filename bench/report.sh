@@ -34,6 +34,7 @@
 # is run three times in turn; the table gives the median by time.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/config.sh
 [ "${1:-}" = "--smoke" ] && set -- 20000
 n=${1:-1000000}
 deploy/install-deps.sh --test # /usr/bin/time for the peak memory
@@ -60,15 +61,7 @@ r() { redis-cli -p "$port" "$@"; }
 mkdir -p "$dir/policies" && cp -r policies/. "$dir/policies"
 sed -e 's/^name: city-capacity-pps/name: pps-plain/' -e '/^caps:/,$d' \
 	policies/city-capacity-pps.yaml >"$dir/policies/pps-plain.yaml"
-cat >"$dir/inspectd.yaml" <<YAML
-redis:
-  address: redis://127.0.0.1:$port
-  command_timeout_ms: 600000
-policies: $dir/policies
-archive: $dir/archive
-consumer: bench
-max_population: 200000000
-YAML
+bench_config "$dir" "$port"
 ctl() { $b/src/cli/inspectctl "$1" --config "$dir/inspectd.yaml" "${@:2}"; }
 ctl import --entities "$out/pop$n.csv" 2>/dev/null
 ctl import --details "$out/det$n.csv" 2>/dev/null

@@ -7,6 +7,7 @@
 #   bench/store.sh --smoke          20000 entities
 set -eu
 cd "$(dirname "$0")/.."
+. bench/config.sh
 [ "${1:-}" = "--smoke" ] && set -- 20000
 [ $# -gt 0 ] || set -- 1000000 10000000
 deploy/install-deps.sh --test # /usr/bin/time for the peak memory
@@ -33,15 +34,7 @@ for n in "$@"; do
 		policies/henan-2021.yaml >"$dir/policies/uncapped.yaml"
 	sed -e 's/^name: city-capacity-pps/name: pps-plain/' -e '/^caps:/,$d' \
 		policies/city-capacity-pps.yaml >"$dir/policies/pps-plain.yaml"
-	cat >"$dir/inspectd.yaml" <<YAML
-redis:
-  address: redis://127.0.0.1:$port
-  command_timeout_ms: 600000
-policies: $dir/policies
-archive: $dir/archive
-consumer: bench
-max_population: 200000000
-YAML
+	bench_config "$dir" "$port"
 	t0=$(date +%s.%N)
 	$b/src/cli/inspectctl import --config "$dir/inspectd.yaml" --entities "$out/pop$n.csv" 2>/dev/null
 	t1=$(date +%s.%N)

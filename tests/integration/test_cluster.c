@@ -17,6 +17,7 @@
 #include "harness_cluster.h"
 #include "inspect/shell/config.h"
 #include "inspect/store/slot.h"
+#include "inspect/store/store.h"
 
 /* Faults in the suite; bench/cluster_soak.sh runs more (CLUSTER_FAULTS). */
 static int rounds(void)
@@ -57,14 +58,6 @@ static size_t campaign_values(redisContext *c, const char *stream,
 	}
 	freeReplyObject(r);
 	return n;
-}
-
-/* Element i of an array reply, or "-". */
-static const char *reply_text(const redisReply *r, size_t i)
-{
-	return r->type == REDIS_REPLY_ARRAY && i < r->elements &&
-			       r->element[i]->type == REDIS_REPLY_STRING
-		       ? r->element[i]->str : "-";
 }
 
 static int by_text(const void *a, const void *b)
@@ -273,9 +266,10 @@ Test(cluster, campaigns_results_and_feeds_once_through_failovers,
 		if (!wait_status(c, id, "published", 120000)) {
 			redisReply *why = cmd(c, "HMGET {insp}:campaign:%s "
 					      "status error", id);
+			const char *st = reply_str(why, 0), *er = reply_str(why, 1);
 			cr_assert_fail("%s not published after %s (status %s: "
 				       "%s); inspectd %s", id, fault_names[f],
-				       reply_text(why, 0), reply_text(why, 1),
+				       st ? st : "-", er ? er : "-",
 				       daemon_state(&d));
 		}
 		assert_published_once(c, id);
