@@ -108,11 +108,6 @@ void store_close(struct store *s)
 	reset(s);
 }
 
-int store_node_count(const struct store *s)
-{
-	return s->n_nodes;
-}
-
 void store_on_node(struct store *s, int i)
 {
 	s->chosen_node = i;

@@ -58,10 +58,8 @@ static inline bool store_connected(const struct store *s)
 {
 	return s->nodes != NULL;
 }
-/* How many servers hold keys (1, or the cluster's masters); commands
- * without a key (SCAN) go to node i after store_on_node(s, i), to the
- * usual one after store_on_node(s, -1). */
-int store_node_count(const struct store *s);
+/* Commands without a key (SCAN) go to node i (0 to n_nodes - 1) after
+ * store_on_node(s, i), to the usual one after store_on_node(s, -1). */
 void store_on_node(struct store *s, int i);
 /* SCAN of every key matching the glob, on every master: each(key) for
  * each; a key may come twice (SCAN's promise). Stops at the first
