@@ -33,6 +33,18 @@ void answer_refusal_begin(struct worker *w, struct tx *t,
  * entry. */
 int answer_publish(struct worker *w, const struct answer *a,
 		   const struct campaign_record *rec, const struct drawn *x);
+/* Publication in bounded steps (publication.c; docs/REDIS.md,
+ * "Publication in steps"). publication_start archives the journal of a's
+ * publication, starts it under the draw's WATCHes and applies its steps:
+ * 0, FAIL_CONFLICT (a watched key changed: drawn again) or FAIL_LOST. */
+struct journal;
+int publication_start(struct worker *w, const struct answer *a,
+		      struct journal *j);
+/* Before an intake entry is handled: 1 if no publication is under way
+ * (<p>publishing WATCHed, for the entry's transaction); 0 if it was this
+ * entry's and is now finished (answered); FAIL_CONFLICT while another's
+ * is under way (finished here once it has stalled), or FAIL_LOST. */
+int publication_gate(struct worker *w, const char *entry_id);
 /* A campaign its team draw refused, refused with what it read on record:
  * the population, roster, item list and calendars kept, teams.txt as
  * <p>audit:<id>, the record "rejected" with the digests of each, and the

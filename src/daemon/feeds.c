@@ -11,6 +11,7 @@
 
 #include "inspect/core/date.h"
 #include "inspect/shell/log.h"
+#include "inspect/store/journal.h"
 #include "inspect/store/ops.h"
 #include "worker.h"
 
@@ -55,6 +56,15 @@ static void add_visit(struct worker *w, struct tx *t, const char *day,
 
 static int deliver(struct worker *w, const char *d)
 {
+	/* A publication under way has not written all its day plans: the
+	 * feeds wait for it, and a publication that starts while they are
+	 * read fails their EXEC (the WATCH). */
+	struct publishing p;
+	int r = publishing_watch(&w->store, &p);
+	if (r != 0)
+		return r < 0 ? FAIL_LOST
+			     : store_unwatch(&w->store) == FAIL_LOST ? FAIL_LOST
+								     : 0;
 	redisReply *plan = store_watch(&w->store, KEY_DAY, d) == 0
 				   ? store_hgetall(&w->store, KEY_DAY, d)
 				   : NULL;

@@ -75,7 +75,8 @@ static int handle_first(struct worker *w, const redisReply *entries,
 	atomic_store(&w->drawing, false);
 	if (r == 0 && handle == process_result) /* accepted, or refused */
 		metric_count(METRIC_RESULTS_ANSWERED, 1);
-	if (r < 0 && r != FAIL_CONFLICT && store_connected(&w->store)) {
+	if (r < 0 && r != FAIL_CONFLICT && !w->awaiting &&
+	    store_connected(&w->store)) {
 		/* Not a lost connection: the entry itself fails. */
 		snprintf(w->failing, sizeof(w->failing), "%s", id);
 		w->failures++;

@@ -531,6 +531,9 @@ int process_entry(struct worker *w, const char *entry_id,
 		junk_of(&c, &err, &j);
 		return answer_junk(w, &j, 1);
 	}
+	int r = publication_gate(w, entry_id);
+	if (r != 1)
+		return r;
 	return c.type == ENTRY_CAMPAIGN ? new_campaign(w, &a, &c)
 					: entropy_for(w, &a);
 }

@@ -1,6 +1,7 @@
 /* The publication of a draw: tasks, the plan and its entities, the
- * campaign's visits and audit inputs, the inspections on record, all in
- * one transaction with the entry's XACK. */
+ * campaign's visits and audit inputs, the inspections on record, and the
+ * entry's XACK, recorded in a journal and applied in bounded steps
+ * (publication.c), the record and the plan's public event last. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "inspect/core/text.h"
 #include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
+#include "inspect/store/journal.h"
 
 /* Name and address of each selected entity, from <g>ent:<uscc>, packed
  * in one arena (k's name at text + at[2k], address at text + at[2k + 1]):
@@ -166,16 +168,30 @@ struct plan_texts {
 	const char *visits, *audit, *visit_window;
 };
 
-/* The plan on <p>public, with every commitment a verifier compares an
- * audit bundle with (docs/ALGORITHM.md, "Audit bundles"), then each
- * selected entity: uscc and name only. No class, score, flags or π: risk
- * grades are not public. */
-static void add_public(struct tx *t, const struct answer *a,
-		       const struct drawn *dr, const struct details *det,
-		       const struct plan_texts *x)
+/* Each selected entity on <p>public: uscc and name only. No class,
+ * score, flags or π: risk grades are not public. */
+static void add_public_entities(struct tx *t, const struct answer *a,
+				const struct drawn *dr,
+				const struct details *det)
 {
-	const struct population *pop = dr->pop;
-	const struct draw *d = dr->d;
+	for (size_t k = 0; k < dr->d->n_chosen; k++) {
+		const struct kv entity[] = {
+			KV("type", "entity"),
+			KV("campaign", a->c->id),
+			KVN("uscc", dr->pop->v[dr->d->chosen[k]].uscc, USCC_LEN),
+			KV("name", name_of(det, k)),
+		};
+		xadd_visit(t, KEY_PUBLIC, NULL, entity, 4,
+			   &(struct merged_visit){dr->plan, k});
+	}
+}
+
+/* The plan on <p>public, after its entities (it closes the publication),
+ * with every commitment a verifier compares an audit bundle with
+ * (docs/ALGORITHM.md, "Audit bundles"). */
+static void add_public_plan(struct tx *t, const struct answer *a,
+			    const struct drawn *dr, const struct plan_texts *x)
+{
 	struct kv_list ev;
 	answer_event(&ev, "plan", a->c->id);
 	const struct kv plan[] = {
@@ -201,21 +217,11 @@ static void add_public(struct tx *t, const struct answer *a,
 		kv_add(&ev, "plan", a->c->plan);
 		kv_add(&ev, "plan_digest", a->c->plan_digest);
 	}
-	kv_addu(&ev, "population", pop->n);
-	kv_addu(&ev, "selected", d->n_chosen);
-	kv_addu(&ev, "capped", draw_capped(d));
+	kv_addu(&ev, "population", dr->pop->n);
+	kv_addu(&ev, "selected", dr->d->n_chosen);
+	kv_addu(&ev, "capped", draw_capped(dr->d));
 	tx_xadd_list(t, KEY_PUBLIC, NULL, &ev);
 	kv_finish(&ev);
-	for (size_t k = 0; k < d->n_chosen; k++) {
-		const struct kv entity[] = {
-			KV("type", "entity"),
-			KV("campaign", a->c->id),
-			KVN("uscc", pop->v[d->chosen[k]].uscc, USCC_LEN),
-			KV("name", name_of(det, k)),
-		};
-		xadd_visit(t, KEY_PUBLIC, NULL, entity, 4,
-			   &(struct merged_visit){dr->plan, k});
-	}
 }
 
 int add_bucketed_hset(struct tx *t, enum key_kind kind,
@@ -348,7 +354,6 @@ static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 	char day[11];
 	if (plan_add_visits(t, &o) < 0)
 		return -1;
-	tx_sadd(t, KEY_PUBLISHED, a->c->id);
 	add_tasks(t, a, &o, rt);
 	add_merged_in(t, a->c->id, x->plan);
 	/* Inspected on the window's first day, else the draw date. */
@@ -389,8 +394,15 @@ int answer_publish(struct worker *w, const struct answer *a,
 	if (answer_archive_population(w, rec, x->pop) < 0 ||
 	    plan_archive_copies(w, x->plan, &refs) < 0)
 		goto out;
+	/* Recorded, then applied in steps (publication.c): first what
+	 * readers do not take as published, then the record, the published
+	 * set, the plan's public event, and the entry's XACK. */
+	struct journal j;
 	struct tx t;
-	tx_begin(&t, &w->store);
+	struct kv_list l;
+	journal_init(&j);
+	kv_init(&l);
+	tx_begin_journal(&t, &w->store, &j);
 	if (plan_add_audit(&t, a->c->id, x->plan, &refs) < 0)
 		goto no_memory;
 	key_name(visits, sizeof(visits), w->cfg, KEY_VISITS, a->c->id, NULL);
@@ -409,18 +421,31 @@ int answer_publish(struct worker *w, const struct answer *a,
 					 .visits = visits,
 					 .audit = audit,
 					 .visit_window = visit_window};
-	struct kv_list l;
-	published_record(&l, a, rec, &texts, &rt);
-	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);
-	kv_finish(&l);
+	published_record(&l, a, rec, &texts, &rt); /* fills rt */
 	if (add_plan(w, &t, a, x, &det, &rt) < 0)
 		goto no_memory;
-	add_public(&t, a, x, &det, &texts);
+	add_public_entities(&t, a, x, &det);
+	journal_mark_final(&j);
+	tx_hset_list(&t, KEY_CAMPAIGN, a->c->id, &l);
+	kv_finish(&l);
+	tx_sadd(&t, KEY_PUBLISHED, a->c->id);
+	add_public_plan(&t, a, x, &texts);
+	tx_del(&t, KEY_PUBLISHING, NULL);
 	tx_ack(&t, KEY_INTAKE, a->entry_id);
-	rc = answer_commit(w, &t, "publish");
+	/* The details are in the journal now: freed before it is applied. */
+	free(det.text);
+	free(det.at);
+	det = (struct details){0};
+	if (tx_commit(&t) < 0)
+		diag_set(&w->store.err, "publish: %.200s", diag_reason(&t.why));
+	else
+		rc = publication_start(w, a, &j);
+	journal_finish(&j);
 	goto out;
 no_memory:
 	tx_discard(&t);
+	kv_finish(&l);
+	journal_finish(&j);
 	diag_set(&w->store.err, "out of memory");
 out:
 	free(det.text);

@@ -32,6 +32,13 @@ struct worker {
 	int32_t history_pruned; /* the day old visits were last removed */
 	bool junk_read;        /* the last intake read began with junk */
 	bool connected_once;   /* a later connection is a reconnection */
+	bool awaiting; /* the last entry waited for a publication under way,
+			* which is not held against it */
+	struct {
+		char entry[64];
+		size_t done;
+		double since;
+	} awaited; /* that publication, as last seen (publication.c) */
 	atomic_bool drawing;   /* handling an intake entry (read by the
 				* dashboard's job on another thread) */
 	struct {

@@ -23,13 +23,14 @@
 #include "inspect/core/sha256.h"
 
 const char *const archive_kind_names[ARCHIVE_KINDS] = {
-	"population", "roster", "items", "calendar"};
+	"population", "roster", "items", "calendar", "journal"};
 
 /* What an entry of each kind may decompress to: a damaged or hostile
  * frame cannot take all memory. A population of 200 M entities is about
  * 13 GB of CSV; a roster, an item list or a calendar a few MB. */
 static const uint64_t kind_max[ARCHIVE_KINDS] = {
-	(uint64_t)32 << 30, 256u << 20, 256u << 20, 256u << 20};
+	(uint64_t)32 << 30, 256u << 20, 256u << 20, 256u << 20,
+	(uint64_t)64 << 30};
 
 #define PATH_SIZE 4096
 
@@ -252,6 +253,18 @@ int archive_get(const char *dir, enum archive_kind kind, const char *hex,
 		struct strbuf *out, struct diag *err)
 {
 	return read_entry(dir, kind, hex, out, err);
+}
+
+int archive_remove(const char *dir, enum archive_kind kind, const char *hex,
+		   struct diag *err)
+{
+	char path[PATH_SIZE];
+	if (archive_path(path, sizeof(path), dir, kind, hex) < 0 ||
+	    (unlink(path) < 0 && errno != ENOENT))
+		return diag_add(err, "cannot remove archive entry %s: %s", path,
+				strerror(errno)),
+		       FAIL_LOST;
+	return 0;
 }
 
 int archive_check(const char *dir, enum archive_kind kind, const char *hex,

@@ -52,6 +52,7 @@ struct y_config {
 	unsigned feed_catch_up_days;
 	unsigned *max_backdate_days;
 	unsigned dead_letters_kept;
+	unsigned publication_step_kib;
 	unsigned reminder_days;
 	char *consumer;
 	char *time_zone;
@@ -117,6 +118,8 @@ static const cyaml_schema_field_t config_fields[] = {
 			 struct y_config, feed_catch_up_days),
 	CYAML_FIELD_UINT("dead_letters_kept", CYAML_FLAG_OPTIONAL,
 			 struct y_config, dead_letters_kept),
+	CYAML_FIELD_UINT("publication_step_kib", CYAML_FLAG_OPTIONAL,
+			 struct y_config, publication_step_kib),
 	CYAML_FIELD_UINT("reminder_days", CYAML_FLAG_OPTIONAL,
 			 struct y_config, reminder_days),
 	CYAML_FIELD_UINT_PTR("max_backdate_days",
@@ -154,6 +157,7 @@ void config_defaults(struct config *c)
 	c->feed_catch_up_days = 31;
 	c->max_backdate_days = 7;
 	c->dead_letters_kept = 10000;
+	c->publication_step_kib = 1024;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);
 	snprintf(c->time_zone, sizeof(c->time_zone), "%s", CONFIG_TIME_ZONE);
@@ -404,6 +408,8 @@ static int apply(const struct yaml_doc *doc, const struct y_config *y,
 						? 3660 : y->feed_catch_up_days;
 	if (y->dead_letters_kept)
 		c->dead_letters_kept = y->dead_letters_kept;
+	if (y->publication_step_kib)
+		c->publication_step_kib = y->publication_step_kib;
 	if (y->reminder_days)
 		c->reminder_days = y->reminder_days > 60 ? 60 : y->reminder_days;
 	if (y->max_backdate_days)

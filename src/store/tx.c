@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "inspect/shell/log.h"
+#include "inspect/store/journal.h"
 
 static void note(struct tx *t, const char *why)
 {
@@ -40,13 +41,33 @@ void tx_begin(struct tx *t, struct store *s)
 
 void tx_send(struct tx *t)
 {
+	if (t->j) {
+		if (journal_add(t->j, &t->a) < 0)
+			note(t, "out of memory");
+		args_reset(&t->a);
+		return;
+	}
 	if (!store_connected(t->s) || store_append(t->s, &t->a) < 0) {
 		note(t, diag_reason(&t->s->err));
 		args_reset(&t->a);
 		return;
 	}
 	args_reset(&t->a);
-	if (++t->unread == TX_ROUND)
+	if (++t->unread >= TX_ROUND)
+		read_queued(t);
+}
+
+void tx_raw(struct tx *t, const char *cmds, size_t len, size_t n)
+{
+	if (t->failed)
+		return;
+	if (!store_connected(t->s) ||
+	    store_append_raw(t->s, cmds, len, n) < 0) {
+		note(t, diag_reason(&t->s->err));
+		return;
+	}
+	t->unread += n;
+	if (t->unread >= TX_ROUND)
 		read_queued(t);
 }
 
@@ -55,6 +76,10 @@ int tx_commit(struct tx *t)
 	bool exec = !t->failed;
 	int rc = FAIL_REFUSED;
 	args_reset(&t->a);
+	if (t->j) { /* recorded, not sent */
+		args_finish(&t->a);
+		return exec ? 0 : FAIL_REFUSED;
+	}
 	args_add(&t->a, exec ? "EXEC" : "DISCARD");
 	if (store_connected(t->s) && store_append(t->s, &t->a) == 0) {
 		read_queued(t);

@@ -31,10 +31,12 @@ enum archive_kind {
 	ARCHIVE_ROSTER,     /* the roster CSV a team draw read */
 	ARCHIVE_ITEMS,      /* the item list's file a plan read */
 	ARCHIVE_CALENDAR,   /* a calendar document a plan was made on */
+	ARCHIVE_JOURNAL,    /* a publication's commands, until it is done */
 	ARCHIVE_KINDS
 };
 
-/* "population", "roster", "items", "calendar": the kinds' folders. */
+/* "population", "roster", "items", "calendar", "journal": the kinds'
+ * folders. */
 extern const char *const archive_kind_names[ARCHIVE_KINDS];
 
 /* The zstd level entries are written at (bench/RESULTS.md, "Archive"). */
@@ -86,5 +88,10 @@ int archive_get(const char *dir, enum archive_kind kind, const char *hex,
  * 0, or as archive_get. */
 int archive_check(const char *dir, enum archive_kind kind, const char *hex,
 		  struct diag *err);
+
+/* Removes entry hex (a journal once its publication is done); one that
+ * is not there is fine. 0, or FAIL_LOST (err). */
+int archive_remove(const char *dir, enum archive_kind kind, const char *hex,
+		   struct diag *err);
 
 #endif

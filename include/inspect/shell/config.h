@@ -72,6 +72,9 @@ struct config {
 	unsigned max_backdate_days;
 	/* About how many refused entries each dead-letter stream keeps. */
 	unsigned dead_letters_kept;
+	/* A publication's step: at most this many KiB of commands in one
+	 * transaction (docs/REDIS.md, "Publication in steps"). */
+	unsigned publication_step_kib;
 	/* Reminders of results due within so many working days, and of
 	 * those overdue, sent to <p>reminders once a day (0: none). */
 	unsigned reminder_days;

@@ -95,6 +95,14 @@ redisReply *store_runv(struct store *s, ...) __attribute__((sentinel));
 /* Pipelining: queue commands, then read their replies in order. */
 int store_append(struct store *s, const struct args *a);
 redisReply *store_next_reply(struct store *s);
+/* Appends n commands already in the Redis protocol (args_format) to the
+ * transaction that is open, on its node. 0 or FAIL_LOST. */
+int store_append_raw(struct store *s, const char *cmds, size_t len,
+		     size_t n);
+/* A command in the Redis protocol: at most args_format_bound(a) bytes
+ * written to out; returns how many. */
+size_t args_format_bound(const struct args *a);
+size_t args_format(const struct args *a, char *out);
 
 /* n commands pipelined in rounds, one round in flight ahead: build(i, a)
  * writes the i-th into a (reset), and each(i, reply) gets its reply, in

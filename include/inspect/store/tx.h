@@ -12,8 +12,11 @@
 
 #define TX_ROUND 1024
 
+struct journal;
+
 struct tx {
 	struct store *s;
+	struct journal *j; /* not NULL: the commands go there (journal.h) */
 	struct args a; /* the next command: reset, fill, tx_send */
 	size_t unread;
 	int failed;
@@ -23,6 +26,8 @@ struct tx {
 void tx_begin(struct tx *t, struct store *s);
 /* Queues the command in t->a. */
 void tx_send(struct tx *t);
+/* Queues n commands already in the Redis protocol (a journal's step). */
+void tx_raw(struct tx *t, const char *cmds, size_t len, size_t n);
 /* What a dead letter keeps of an entry: a junk entry of any size costs
  * Redis at most about DEAD_FIELDS_MAX * (DEAD_NAME_MAX + DEAD_VALUE_MAX)
  * bytes, and the stream holds about `keep` of them. */

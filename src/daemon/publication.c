@@ -1,0 +1,151 @@
+/* A publication in bounded steps (inspect/store/journal.h; docs/REDIS.md,
+ * "Publication in steps"): started after the draw (publish.c), finished
+ * by whoever finds it under way. */
+#include <stdio.h>
+#include <string.h>
+
+#include "answer.h"
+#include "inspect/shell/clock.h"
+#include "inspect/shell/log.h"
+#include "inspect/store/journal.h"
+#include "inspect/store/ops.h"
+
+/* A publication whose `done` has not moved for this long is finished by
+ * the process that waits for it: its own is dead, or cut off. */
+#define STALLED_S 10.0
+
+/* Applies the journal's steps from p->done to the end. 0 when the last
+ * step is applied, here or by another process; FAIL_LOST. */
+static int run_steps(struct worker *w, struct publishing *p, const char *buf)
+{
+	char entry[sizeof(p->entry)];
+	size_t max = (size_t)w->cfg->publication_step_kib << 10, steps = 0;
+	memcpy(entry, p->entry, sizeof(entry));
+	for (;;) {
+		size_t to, n;
+		if (journal_step(buf, p, max, &to, &n) < 0) {
+			diag_set(&w->store.err, "the journal %s of campaign %s "
+				 "does not read at byte %zu", p->journal,
+				 p->campaign, p->done);
+			return FAIL_LOST;
+		}
+		int r = journal_apply(&w->store, p, buf, to, n);
+		if (r < 0)
+			return r;
+		steps += r == 0;
+		if ((r == 0 && to == p->size) ||
+		    (r == 1 && strcmp(p->entry, entry) != 0)) {
+			log_info("publication steps applied",
+				 "entry=%s steps=%zu", entry, steps);
+			return 0;
+		}
+	}
+}
+
+static void remove_journal(struct worker *w, const char *hex)
+{
+	struct diag err;
+	diag_init(&err);
+	if (archive_remove(w->cfg->archive, ARCHIVE_JOURNAL, hex, &err) < 0)
+		log_warn("a finished publication's journal stays",
+			 "reason=%s", log_quote(diag_reason(&err)));
+}
+
+int publication_start(struct worker *w, const struct answer *a,
+		      struct journal *j)
+{
+	struct publishing p = {.size = j->len, .final = j->final};
+	struct diag err;
+	diag_init(&err);
+	if (j->failed) {
+		diag_set(&w->store.err, "publish: out of memory");
+		return FAIL_LOST;
+	}
+	snprintf(p.campaign, sizeof(p.campaign), "%s", a->c->id);
+	snprintf(p.entry, sizeof(p.entry), "%s", a->entry_id);
+	/* Archived before the transaction that names it: whoever finds
+	 * <p>publishing finds its journal. */
+	if (archive_put(w->cfg->archive, ARCHIVE_JOURNAL, j->buf, j->len, NULL,
+			p.journal, &err) < 0) {
+		diag_set(&w->store.err, "%s", diag_reason(&err));
+		return FAIL_LOST;
+	}
+	/* Under the draw's WATCHes, and none under way since. */
+	struct publishing other;
+	int r = publishing_watch(&w->store, &other);
+	if (r != 0)
+		return r == 1 ? FAIL_CONFLICT : FAIL_LOST;
+	struct tx t;
+	tx_begin(&t, &w->store);
+	tx_publishing(&t, &p);
+	r = answer_commit(w, &t, "publish");
+	if (r == 0)
+		r = run_steps(w, &p, j->buf);
+	if (r == 0)
+		remove_journal(w, p.journal);
+	return r;
+}
+
+/* Finishes publication p from its archived journal. */
+static int resume(struct worker *w, struct publishing *p)
+{
+	struct strbuf buf = {0};
+	struct diag err;
+	diag_init(&err);
+	int r = archive_get(w->cfg->archive, ARCHIVE_JOURNAL, p->journal, &buf,
+			    &err);
+	if (r == 0 && buf.len != p->size)
+		r = diag_add(&err, "the journal %s has %zu bytes, not %zu",
+			     p->journal, buf.len, p->size);
+	if (r < 0) {
+		diag_set(&w->store.err, "the publication of campaign %s "
+			 "cannot go on: %.300s", p->campaign,
+			 diag_reason(&err));
+		log_error("a publication under way cannot go on",
+			  "campaign=%s entry=%s reason=%s", p->campaign,
+			  p->entry, log_quote(diag_reason(&err)));
+		sb_finish(&buf);
+		return FAIL_LOST;
+	}
+	log_info("publication resumed", "campaign=%s entry=%s done=%zu "
+		 "size=%zu", p->campaign, p->entry, p->done, p->size);
+	r = run_steps(w, p, buf.s);
+	sb_finish(&buf);
+	if (r == 0)
+		remove_journal(w, p->journal);
+	return r;
+}
+
+/* Whether p has not moved for STALLED_S as this worker watched it. */
+static bool stalled(struct worker *w, const struct publishing *p)
+{
+	double now = clock_seconds();
+	if (strcmp(w->awaited.entry, p->entry) || w->awaited.done != p->done) {
+		snprintf(w->awaited.entry, sizeof(w->awaited.entry), "%s",
+			 p->entry);
+		w->awaited.done = p->done;
+		w->awaited.since = now;
+		return false;
+	}
+	return now - w->awaited.since >= STALLED_S;
+}
+
+int publication_gate(struct worker *w, const char *entry_id)
+{
+	struct publishing p;
+	int r = publishing_watch(&w->store, &p);
+	w->awaiting = r != 0;
+	if (r == 0)
+		return 1;
+	if (r < 0)
+		return FAIL_LOST;
+	bool ours = strcmp(p.entry, entry_id) == 0;
+	if (store_unwatch(&w->store) == FAIL_LOST)
+		return FAIL_LOST;
+	if (!ours && !stalled(w, &p))
+		return FAIL_CONFLICT; /* waits, a short pause at a time */
+	r = resume(w, &p);
+	if (r == 0 && ours)
+		w->awaiting = false; /* answered: the last step acked it */
+	return r == 0 && !ours ? FAIL_CONFLICT : r;
+}
