@@ -14,7 +14,8 @@
 # inspectd's peak RSS (VmHWM), Redis used_memory summed over the nodes,
 # and the stall seen by a PING every 5 ms against the master of inspectd's
 # own keys ({insp}) while the campaign is published (on the cluster, also
-# against another master). Both setups' data are in memory at once: about
+# against another master), and as a peer, redis-benchmark's rate of
+# pipelined XADDs of a task's shape on that master. Both setups' data are in memory at once: about
 # 5.5 GB of Redis at 10M.
 #   bench/cluster.sh [--sizes "N ..."] [N ...]   default 1000000 10000000
 #   bench/cluster.sh --smoke                     20000 entities, ~10 s
@@ -26,9 +27,7 @@
 #                        details: the campaign's tasks carry empty names
 #                        and addresses (and det<N>.csv is not generated)
 #   --node-timeout MS    the cluster nodes' cluster-node-timeout (default
-#                        Redis's own, 15000): a publication is one
-#                        MULTI/EXEC, during which inspectd's master answers
-#                        nobody, the cluster bus included
+#                        Redis's own, 15000)
 # Everything on 127.0.0.1; every process started here is stopped on exit
 # and the temporary directory removed. Populations are cached in
 # bench/out/pop<N>.csv and det<N>.csv (shared with bench/store.sh), the
@@ -314,6 +313,15 @@ campaign() { # n setup(one|cluster)
 	local line
 	line=$(grep "campaign published" "$dir/inspectd.log")
 	g() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
+	# The peer: redis-benchmark pipelining XADDs of a task's shape, no
+	# MULTI, to the same master (a key in {insp}'s slot), as many as
+	# were published (as bench/store.sh does).
+	local peer
+	peer=$(redis-benchmark -p "$master" -n "$(g selected)" -P 1024 -q XADD '{insp}:peer' '*' \
+		campaign BENCH uscc 914101020KBFXXMYXQ name 郑州市天成金鼎科技有限公司 \
+		address 郑州市中山路18号 items SC-001 window '' date 2026-11-24 |
+		tr '\r' '\n' | grep -o '[0-9.]* requests per second' | awk '{print $1}')
+	cli "$master" del '{insp}:peer' >/dev/null
 	local pub_from mem=0 maxmem=0 m stall other_stall="- - 0" state=""
 	pub_from=$(echo "$t1 - $(g publish_s) - $(g details_s)" | bc)
 	stall=$(ping_stats "$dir/ping-master.txt" "$pub_from" "$t1")
@@ -343,10 +351,10 @@ campaign() { # n setup(one|cluster)
 	grep -v -e "level=info" -e "official calendars end soon" "$dir/inspectd.log" |
 		sed "s/^/  [$setup $n] inspectd: /" >>"$tmp/odd" || true
 	case "$state" in *fail*) echo "  [$setup $n] cluster_state after publication:$state" >>"$tmp/odd" ;; esac
-	printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$n" "$setup" "${IMPORT[$setup]}" \
+	printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$n" "$setup" "${IMPORT[$setup]}" \
 		"$(g fetch_s)" "$(g publish_s)" "$(echo "$t1 - $t0" | bc)" "$(g selected)" \
 		"$hwm" "$mem" "$maxmem" "$stall" "$other_stall" \
-		"$(echo "${FETCHES[$setup]}" | median)" \
+		"$(echo "${FETCHES[$setup]}" | median)" "$peer" \
 		"order=$(g order_s),digest=$(g digest_s),draw=$(g draw_s),teams=$(g teams_s),details=$(g details_s)" \
 		>>"$tmp/rows"
 }
@@ -391,14 +399,15 @@ for n in $sizes; do
 done
 
 mib() { echo "$1 / 1048576" | bc; }
-echo "| N | setup | import (s) | fetch in the campaign (s) | fetch alone, median of $rounds (s) | publication (s) | end to end (s) | selected | inspectd peak RSS (MiB) | Redis used_memory, sum (largest node) (MiB) | ping on the {insp} master during publication, p99 / max (ms) |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-while read -r n setup imp fetch pub e2e sel hwm mem maxmem p99 pmax pn o99 omax on fmed phases; do
+echo "| N | setup | import (s) | fetch in the campaign (s) | fetch alone, median of $rounds (s) | publication (s) | end to end (s) | selected | inspectd peak RSS (MiB) | Redis used_memory, sum (largest node) (MiB) | ping on the {insp} master during publication, p99 / max (ms) | tasks published a second, and as a share of redis-benchmark's XADD rate on that master |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+while read -r n setup imp fetch pub e2e sel hwm mem maxmem p99 pmax pn o99 omax on fmed peer phases; do
 	[ "$setup" = one ] && what="one redis-server" || what="3 masters"
 	extra=""
 	[ "$setup" = one ] || extra=" (another master: $o99 / $omax)"
-	printf '| %s | %s | %.2f | %s | %s | %s | %.2f | %s | %s | %s (%s) | %s / %s (%s pings)%s |\n' "$n" "$what" "$imp" "$fetch" "$fmed" "$pub" \
-		"$e2e" "$sel" "$((hwm / 1024))" "$(mib "$mem")" "$(mib "$maxmem")" "$p99" "$pmax" "$pn" "$extra"
+	printf '| %s | %s | %.2f | %s | %s | %s | %.2f | %s | %s | %s (%s) | %s / %s (%s pings)%s | %.0f k/s, %.0f%% of %.0f k/s |\n' "$n" "$what" "$imp" "$fetch" "$fmed" "$pub" \
+		"$e2e" "$sel" "$((hwm / 1024))" "$(mib "$mem")" "$(mib "$maxmem")" "$p99" "$pmax" "$pn" "$extra" \
+		"$(echo "$sel / $pub / 1000" | bc -l)" "$(echo "100 * $sel / $pub / $peer" | bc -l)" "$(echo "$peer / 1000" | bc -l)"
 done <"$tmp/rows"
 echo
 if [ "$setups" = "one cluster" ]; then
@@ -407,7 +416,7 @@ echo "| --- | --- | --- | --- | --- | --- | --- |"
 for n in $sizes; do
 	o=$(awk -v n="$n" '$1 == n && $2 == "one"' "$tmp/rows")
 	c=$(awk -v n="$n" '$1 == n && $2 == "cluster"' "$tmp/rows")
-	r() { echo "$c $o" | awk -v i="$1" -v k=18 '{ printf "%.2f", $i / $(i + k) }'; }
+	r() { echo "$c $o" | awk -v i="$1" -v k=19 '{ printf "%.2f", $i / $(i + k) }'; }
 	echo "| $n | $(r 3) | $(r 4) | $(r 17) | $(r 5) | $(r 6) | $(r 9) |"
 done
 echo

@@ -14,13 +14,33 @@
  * the process that waits for it: its own is dead, or cut off. */
 #define STALLED_S 10.0
 
+/* <p>publishing no longer names entry: whether its record says its
+ * publication is finished (0), or it was lost with its start, in a
+ * failover (FAIL_LOST: the entry, still pending, is drawn again). */
+static int finished(struct worker *w, const char *campaign,
+		    const char *entry)
+{
+	redisReply *r = store_hget(&w->store, KEY_CAMPAIGN, campaign,
+				   "published_entry");
+	if (!r)
+		return FAIL_LOST;
+	bool done = r->type == REDIS_REPLY_STRING && !strcmp(r->str, entry);
+	freeReplyObject(r);
+	if (!done)
+		diag_set(&w->store.err, "the publication of campaign %s was "
+			 "lost with its start (a failover): its entry is "
+			 "drawn again", campaign);
+	return done ? 0 : FAIL_LOST;
+}
+
 /* Applies the journal's steps from p->done to the end. 0 when the last
  * step is applied, here or by another process; FAIL_LOST. */
 static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 {
-	char entry[sizeof(p->entry)];
+	char entry[sizeof(p->entry)], campaign[sizeof(p->campaign)];
 	size_t max = (size_t)w->cfg->publication_step_kib << 10, steps = 0;
 	memcpy(entry, p->entry, sizeof(entry));
+	memcpy(campaign, p->campaign, sizeof(campaign));
 	for (;;) {
 		size_t to, n;
 		if (journal_step(buf, p, max, &to, &n) < 0) {
@@ -34,11 +54,14 @@ static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 			return r;
 		steps += r == 0;
 		if ((r == 0 && to == p->size) ||
-		    (r == 1 && strcmp(p->entry, entry) != 0)) {
+		    (r == 1 && strcmp(p->entry, entry) != 0 &&
+		     finished(w, campaign, entry) == 0)) {
 			log_info("publication steps applied",
 				 "entry=%s steps=%zu", entry, steps);
 			return 0;
 		}
+		if (r == 1 && strcmp(p->entry, entry) != 0)
+			return FAIL_LOST;
 	}
 }
 
@@ -61,6 +84,14 @@ int publication_start(struct worker *w, const struct answer *a,
 		diag_set(&w->store.err, "publish: out of memory");
 		return FAIL_LOST;
 	}
+	struct tx t;
+	if (j->len <= (size_t)w->cfg->publication_step_kib << 10) {
+		/* One step: one transaction under the draw's WATCHes, as a
+		 * publication always was; no journal to keep. */
+		tx_begin(&t, &w->store);
+		tx_raw(&t, j->buf, j->len, j->commands);
+		return answer_commit(w, &t, "publish");
+	}
 	snprintf(p.campaign, sizeof(p.campaign), "%s", a->c->id);
 	snprintf(p.entry, sizeof(p.entry), "%s", a->entry_id);
 	/* Archived before the transaction that names it: whoever finds
@@ -75,7 +106,6 @@ int publication_start(struct worker *w, const struct answer *a,
 	int r = publishing_watch(&w->store, &other);
 	if (r != 0)
 		return r == 1 ? FAIL_CONFLICT : FAIL_LOST;
-	struct tx t;
 	tx_begin(&t, &w->store);
 	tx_publishing(&t, &p);
 	r = answer_commit(w, &t, "publish");

@@ -408,8 +408,10 @@ static int apply(const struct yaml_doc *doc, const struct y_config *y,
 						? 3660 : y->feed_catch_up_days;
 	if (y->dead_letters_kept)
 		c->dead_letters_kept = y->dead_letters_kept;
-	if (y->publication_step_kib)
-		c->publication_step_kib = y->publication_step_kib;
+	if (y->publication_step_kib) /* at most 1 GiB a transaction */
+		c->publication_step_kib = y->publication_step_kib > 1048576
+						  ? 1048576
+						  : y->publication_step_kib;
 	if (y->reminder_days)
 		c->reminder_days = y->reminder_days > 60 ? 60 : y->reminder_days;
 	if (y->max_backdate_days)

@@ -48,6 +48,7 @@ int journal_add(struct journal *j, const struct args *a)
 		j->cap = cap;
 	}
 	j->len += args_format(a, j->buf + j->len);
+	j->commands++;
 	return 0;
 }
 

@@ -28,7 +28,7 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "daemon/result_entries.c, daemon/result_steps.c",
 	  "cli/cmd_plan.c, cli/cmd_pledges.c, cli/cmd_report.c, "
 	  "cli/cmd_status.c, daemon/overdue.c, daemon/pledges.c, daemon/process.c, "
-	  "store/board.c, store/campaign_view.c"),
+	  "daemon/publication.c, store/board.c, store/campaign_view.c"),
 	K(KEY_DEPT, "<p>dept:<department>", "dept:%s", 1, "STREAM",
 	  "daemon/publish.c",
 	  ""),

@@ -233,9 +233,10 @@ Test(cluster, campaigns_results_and_feeds_once_through_failovers,
 	int port = cluster_address(&cl, address, sizeof(address));
 	load_population(port, 60000, 31, NULL);
 	/* Feeds at hour 0 and visits in the past: each day is delivered as
-	 * soon as it is planned. */
+	 * soon as it is planned. Publications in steps of 64 KiB, some
+	 * fifty a campaign, so that faults fall between them. */
 	snprintf(extra, sizeof(extra), "feed_hour: 0\nfeed_catch_up_days: "
-		 "3660\n");
+		 "3660\npublication_step_kib: 64\n");
 	daemon_start(&d, cl.node[0].dir, port, "clustered", POLICIES_DIR,
 		     extra);
 	long long events = 0;

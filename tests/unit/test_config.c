@@ -1,6 +1,6 @@
 /* The configuration's Redis connection: redis://, rediss:// (TLS) and
  * unix:// addresses, and the TLS keys, refused with the place and the
- * reason when they do not fit together. */
+ * reason when they do not fit together; a publication's step. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,4 +66,21 @@ Test(config, tls_keys)
 	cr_assert(strstr(diag_text(&err), "redis.tls_certificate") &&
 			  strstr(diag_text(&err), "redis.tls_key"),
 		  "%s", diag_text(&err));
+}
+
+Test(config, publication_step)
+{
+	struct config c;
+	struct diag err;
+	cr_assert_eq(load("log_level: info\n", &c, &err), 0, "%s",
+		     diag_text(&err));
+	cr_assert_eq(c.publication_step_kib, 1024);
+	cr_assert_eq(load("publication_step_kib: 64\n", &c, &err), 0);
+	cr_assert_eq(c.publication_step_kib, 64);
+	cr_assert_eq(load("publication_step_kib: 4000000000\n", &c, &err), 0);
+	cr_assert_eq(c.publication_step_kib, 1048576, "at most 1 GiB");
+	cr_assert_lt(load("publication_step_kib: lots\n", &c, &err), 0);
+	cr_assert(strstr(diag_text(&err), ":1:23") &&
+			  strstr(diag_text(&err), "'lots'"),
+		  "%s", diag_text(&err)); /* line and column, and the value */
 }

@@ -22,6 +22,7 @@ struct journal {
 	char *buf;
 	size_t len, cap;
 	size_t final; /* where the last step's commands begin */
+	size_t commands;
 	bool failed;  /* out of memory: nothing may be applied */
 };
 

@@ -1,0 +1,134 @@
+/* A publication in bounded steps (docs/REDIS.md, "Publication in steps"):
+ * stopped between two steps, by kill -9 or by a process that stalls, it
+ * is finished from its journal, each step applied once; until its last
+ * step nothing says the campaign is published. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+/* Steps of 4 KiB: a campaign of a few thousand tasks takes hundreds. */
+#define SMALL_STEPS "publication_step_kib: 4\nclaim_idle_ms: 60000\n"
+
+static void one_shot(redisContext *c, const char *id)
+{
+	submit(c, "type", "campaign", "id", id, "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-24",
+	       "entropy", id, NULL);
+}
+
+/* Waits until a publication is under way with tasks on the department's
+ * stream already. */
+static bool under_way(redisContext *c)
+{
+	for (int i = 0; i < 60000; i++) {
+		if (cmd_int(c, "EXISTS {insp}:publishing") &&
+		    cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ") > 0)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+/* What a reader sees between two steps: tasks, but not the campaign's
+ * record, its place among the published or its plan event. */
+static void assert_not_yet_published(redisContext *c, const char *id)
+{
+	cr_assert_gt(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), 0);
+	cr_assert_eq(cmd_int(c, "EXISTS {insp}:campaign:%s", id), 0);
+	cr_assert_eq(cmd_int(c, "SISMEMBER {insp}:published %s", id), 0);
+	static char types[65536][64];
+	size_t n = stream_values(c, "{insp}:public", "type", types, 65536);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_str_neq(types[i], "plan");
+}
+
+/* Every task and public entity of the campaigns ids once, one plan event
+ * each, nothing under way and no journal left. */
+static void assert_exactly_once(redisContext *c, const char *dir,
+				const char *const *ids, size_t n_ids)
+{
+	static char uscc[65536][64], campaign[65536][64];
+	long long want = 0;
+	for (size_t k = 0; k < n_ids; k++)
+		want += cmd_int(c, "HGET {insp}:campaign:%s selected", ids[k]);
+	cr_assert_gt(want, 1000);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), want);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:public"), want + (long long)n_ids);
+	size_t n = stream_values(c, "{insp}:dept:SAMR-ZZ", "uscc", uscc, 65536);
+	stream_values(c, "{insp}:dept:SAMR-ZZ", "campaign", campaign, 65536);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n && !strcmp(campaign[i], campaign[j]);
+		     j++)
+			cr_assert_str_neq(uscc[i], uscc[j], "task %zu repeats", j);
+	cr_assert_eq(cmd_int(c, "EXISTS {insp}:publishing"), 0);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:intake"), 0, "every entry acked");
+	char out[256];
+	run(out, sizeof(out), "find %s/archive/journal -name '*.zst' | wc -l",
+	    dir);
+	cr_assert_eq(atoi(out), 0, "journals left: %s", out);
+}
+
+Test(steps, a_kill_between_steps_is_finished_from_the_journal,
+     .timeout = 300)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	redis_start(&r);
+	load_population(r.port, 100000, 5, NULL);
+	redisContext *c = redis_client(r.port);
+	daemon_start(&d, r.dir, r.port, "stepper", POLICIES_DIR, SMALL_STEPS);
+	one_shot(c, "S1");
+	cr_assert(under_way(c), "no publication under way");
+	daemon_signal(&d, SIGKILL);
+	daemon_wait(&d);
+	assert_not_yet_published(c, "S1");
+	/* The same consumer again: its pending entry names the publication. */
+	daemon_start(&d, r.dir, r.port, "stepper", POLICIES_DIR, SMALL_STEPS);
+	cr_assert(wait_status(c, "S1", "published", 60000));
+	cr_assert(daemon_logged(&d, "publication resumed"));
+	static const char *const ids[] = {"S1"};
+	assert_exactly_once(c, r.dir, ids, 1);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
+
+Test(steps, a_stalled_publication_is_finished_by_another_instance,
+     .timeout = 300)
+{
+	struct redis_proc r;
+	struct daemon_proc a, b;
+	redis_start(&r);
+	load_population(r.port, 100000, 6, NULL);
+	redisContext *c = redis_client(r.port);
+	daemon_start(&a, r.dir, r.port, "stalls", POLICIES_DIR, SMALL_STEPS);
+	one_shot(c, "T1");
+	cr_assert(under_way(c), "no publication under way");
+	daemon_signal(&a, SIGSTOP);
+	/* Another instance, with a campaign of its own: it waits for T1,
+	 * then finishes it (T1's entry pending with the stopped one), then
+	 * draws T2 on what T1 left. */
+	daemon_start(&b, r.dir, r.port, "helper", POLICIES_DIR, SMALL_STEPS);
+	one_shot(c, "T2");
+	cr_assert(wait_status(c, "T1", "published", 120000));
+	cr_assert(wait_status(c, "T2", "published", 120000));
+	cr_assert(daemon_logged(&b, "publication resumed"));
+	/* The stopped one wakes up between two steps: its next step finds
+	 * the publication finished, and it goes on as if it had. */
+	daemon_signal(&a, SIGCONT);
+	sleep_ms(1000);
+	cr_assert_str_eq(daemon_state(&a), "running");
+	static const char *const ids[] = {"T1", "T2"};
+	assert_exactly_once(c, r.dir, ids, 2);
+	daemon_signal(&a, SIGTERM);
+	daemon_signal(&b, SIGTERM);
+	cr_assert_eq(daemon_wait(&a), 0);
+	cr_assert_eq(daemon_wait(&b), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
