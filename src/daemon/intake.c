@@ -71,6 +71,7 @@ static int handle_first(struct worker *w, const redisReply *entries,
 	/* While a campaign is drawn and published, the dashboard leaves the
 	 * big reads for later (inspectd.c, board_job). */
 	atomic_store(&w->drawing, handle == process_entry);
+	w->awaiting = false;
 	int r = handle(w, id, fields);
 	atomic_store(&w->drawing, false);
 	if (r == 0 && handle == process_result) /* accepted, or refused */

@@ -88,19 +88,26 @@ int publication_start(struct worker *w, const struct answer *a,
 	if (j->len <= (size_t)w->cfg->publication_step_kib << 10) {
 		/* One step: one transaction under the draw's WATCHes, as a
 		 * publication always was; no journal to keep. */
+		double t0 = clock_seconds();
 		tx_begin(&t, &w->store);
 		tx_raw(&t, j->buf, j->len, j->commands);
-		return answer_commit(w, &t, "publish");
+		int r = answer_commit(w, &t, "publish");
+		w->t.keep = 0;
+		w->t.steps = clock_seconds() - t0;
+		return r;
 	}
 	snprintf(p.campaign, sizeof(p.campaign), "%s", a->c->id);
 	snprintf(p.entry, sizeof(p.entry), "%s", a->entry_id);
 	/* Archived before the transaction that names it: whoever finds
 	 * <p>publishing finds its journal. */
+	double t0 = clock_seconds();
 	if (archive_put(w->cfg->archive, ARCHIVE_JOURNAL, j->buf, j->len, NULL,
 			p.journal, &err) < 0) {
 		diag_set(&w->store.err, "%s", diag_reason(&err));
 		return FAIL_LOST;
 	}
+	w->t.keep = clock_seconds() - t0;
+	t0 = clock_seconds();
 	/* Under the draw's WATCHes, and none under way since. */
 	struct publishing other;
 	int r = publishing_watch(&w->store, &other);
@@ -111,6 +118,7 @@ int publication_start(struct worker *w, const struct answer *a,
 	r = answer_commit(w, &t, "publish");
 	if (r == 0)
 		r = run_steps(w, &p, j->buf);
+	w->t.steps = clock_seconds() - t0;
 	if (r == 0)
 		remove_journal(w, p.journal);
 	return r;

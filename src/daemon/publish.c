@@ -391,9 +391,12 @@ int answer_publish(struct worker *w, const struct answer *a,
 	/* Archived before the transaction: a one-shot campaign's population
 	 * (like a frozen one's, for its audit bundle; once for every
 	 * campaign of it), and what the team draw read. */
+	double t0 = clock_seconds();
 	if (answer_archive_population(w, rec, x->pop) < 0 ||
 	    plan_archive_copies(w, x->plan, &refs) < 0)
 		goto out;
+	w->t.archive = clock_seconds() - t0;
+	t0 = clock_seconds();
 	/* Recorded, then applied in steps (publication.c): first what
 	 * readers do not take as published, then the record, the published
 	 * set, the plan's public event, and the entry's XACK. */
@@ -436,6 +439,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 	free(det.text);
 	free(det.at);
 	det = (struct details){0};
+	w->t.journal = clock_seconds() - t0;
 	if (tx_commit(&t) < 0)
 		diag_set(&w->store.err, "publish: %.200s", diag_reason(&t.why));
 	else

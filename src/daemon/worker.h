@@ -44,6 +44,7 @@ struct worker {
 	struct {
 		double fetch, order, merge, history, digest, draw, teams,
 		    details, publish;
+		double archive, journal, keep, steps; /* of publish */
 	} t; /* the last campaign's phases, seconds */
 };
 

@@ -301,7 +301,8 @@ static int writer_fail(struct archive_writer *w, struct diag *err,
 }
 
 /* The temporary file beside the entry, and the compressor. */
-static int writer_open(struct archive_writer *w, struct diag *err)
+static int writer_open(struct archive_writer *w, enum archive_kind kind,
+		       struct diag *err)
 {
 	char folder[PATH_SIZE];
 	char *slash = strrchr(w->path, '/');
@@ -323,8 +324,9 @@ static int writer_open(struct archive_writer *w, struct diag *err)
 	w->out_cap = ZSTD_CStreamOutSize();
 	w->out = malloc(w->out_cap);
 	if (!w->z || !w->out ||
-	    ZSTD_isError(ZSTD_CCtx_setParameter(w->z, ZSTD_c_compressionLevel,
-						ARCHIVE_LEVEL)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(
+		w->z, ZSTD_c_compressionLevel,
+		kind == ARCHIVE_JOURNAL ? JOURNAL_LEVEL : ARCHIVE_LEVEL)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(w->z, ZSTD_c_checksumFlag,
 						1)))
 		return writer_fail(w, err, "cannot start compressing", ENOMEM);
@@ -356,7 +358,7 @@ int archive_writer_create(const char *dir, enum archive_kind kind,
 		free(w);
 		return r;
 	}
-	r = writer_open(w, err);
+	r = writer_open(w, kind, err);
 	if (r == 0)
 		*ret = w;
 	return r;

@@ -41,6 +41,9 @@ extern const char *const archive_kind_names[ARCHIVE_KINDS];
 
 /* The zstd level entries are written at (bench/RESULTS.md, "Archive"). */
 #define ARCHIVE_LEVEL 3
+/* A journal is read back only after a crash, and written while a
+ * publication waits: the fastest level. */
+#define JOURNAL_LEVEL 1
 
 /* The entry's path into out[size]; FAIL_INVALID if hex is not 64
  * lowercase hex digits (a record's field never becomes another path) or
