@@ -34,13 +34,17 @@ static int finished(struct worker *w, const char *campaign,
 }
 
 /* Applies the journal's steps from p->done to the end. 0 when the last
- * step is applied, here or by another process; FAIL_LOST. */
+ * step is applied, here or by another process; FAIL_CONFLICT when the
+ * entry's publication is another journal now (its start was lost in a
+ * failover and it was drawn again); FAIL_LOST. */
 static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 {
 	char entry[sizeof(p->entry)], campaign[sizeof(p->campaign)];
+	char journal[sizeof(p->journal)];
 	size_t max = (size_t)w->cfg->publication_step_kib << 10, steps = 0;
 	memcpy(entry, p->entry, sizeof(entry));
 	memcpy(campaign, p->campaign, sizeof(campaign));
+	memcpy(journal, p->journal, sizeof(journal));
 	for (;;) {
 		size_t to, n;
 		if (journal_step(buf, p, max, &to, &n) < 0) {
@@ -53,14 +57,17 @@ static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 		if (r < 0)
 			return r;
 		steps += r == 0;
+		bool gone = r == 1 && strcmp(p->journal, journal) != 0;
+		if (gone && strcmp(p->entry, entry) == 0)
+			return FAIL_CONFLICT; /* its start was lost, and the
+					       * entry drawn again elsewhere */
 		if ((r == 0 && to == p->size) ||
-		    (r == 1 && strcmp(p->entry, entry) != 0 &&
-		     finished(w, campaign, entry) == 0)) {
+		    (gone && finished(w, campaign, entry) == 0)) {
 			log_info("publication steps applied",
 				 "entry=%s steps=%zu", entry, steps);
 			return 0;
 		}
-		if (r == 1 && strcmp(p->entry, entry) != 0)
+		if (gone)
 			return FAIL_LOST;
 	}
 }

@@ -174,7 +174,8 @@ int journal_apply(struct store *s, struct publishing *p, const char *buf,
 	int r = publishing_watch(s, &now);
 	if (r < 0) /* lost, or unreadable: either way wait and read again */
 		return FAIL_LOST;
-	if (r == 0 || strcmp(now.entry, p->entry) || now.done != p->done) {
+	if (r == 0 || strcmp(now.entry, p->entry) ||
+	    strcmp(now.journal, p->journal) || now.done != p->done) {
 		*p = now;
 		return store_unwatch(s) == FAIL_LOST ? FAIL_LOST : 1;
 	}

@@ -57,8 +57,8 @@ void tx_publishing(struct tx *t, const struct publishing *p);
 int journal_step(const char *buf, const struct publishing *p, size_t max,
 		 size_t *to, size_t *n);
 /* Applies buf[p->done, to), n commands, if <p>publishing still names
- * p->entry at p->done: 0 (p->done = to), or 1 if it says otherwise (*p is
- * what it says, p->entry empty if it is gone), or FAIL_LOST. */
+ * p->entry and p->journal at p->done: 0 (p->done = to), or 1 if it says
+ * otherwise (*p is what it says, all empty if it is gone), or FAIL_LOST. */
 int journal_apply(struct store *s, struct publishing *p, const char *buf,
 		  size_t to, size_t n);
 
