@@ -33,6 +33,22 @@ static bool under_way(redisContext *c)
 	return false;
 }
 
+/* A redis-server with 100,000 entities (seed), inspectd on it as
+ * consumer, and campaign id submitted: returns once its publication is
+ * under way. */
+static redisContext *publishing(struct redis_proc *r, unsigned seed,
+				struct daemon_proc *d, const char *consumer,
+				const char *id)
+{
+	redis_start(r);
+	load_population(r->port, 100000, seed, NULL);
+	redisContext *c = redis_client(r->port);
+	daemon_start(d, r->dir, r->port, consumer, POLICIES_DIR, SMALL_STEPS);
+	one_shot(c, id);
+	cr_assert(under_way(c), "no publication under way");
+	return c;
+}
+
 /* What a reader sees between two steps: tasks, but not the campaign's
  * record, its place among the published or its plan event. */
 static void assert_not_yet_published(redisContext *c, const char *id)
@@ -77,12 +93,7 @@ Test(steps, a_kill_between_steps_is_finished_from_the_journal,
 {
 	struct redis_proc r;
 	struct daemon_proc d;
-	redis_start(&r);
-	load_population(r.port, 100000, 5, NULL);
-	redisContext *c = redis_client(r.port);
-	daemon_start(&d, r.dir, r.port, "stepper", POLICIES_DIR, SMALL_STEPS);
-	one_shot(c, "S1");
-	cr_assert(under_way(c), "no publication under way");
+	redisContext *c = publishing(&r, 5, &d, "stepper", "S1");
 	daemon_signal(&d, SIGKILL);
 	daemon_wait(&d);
 	assert_not_yet_published(c, "S1");
@@ -103,12 +114,7 @@ Test(steps, a_stalled_publication_is_finished_by_another_instance,
 {
 	struct redis_proc r;
 	struct daemon_proc a, b;
-	redis_start(&r);
-	load_population(r.port, 100000, 6, NULL);
-	redisContext *c = redis_client(r.port);
-	daemon_start(&a, r.dir, r.port, "stalls", POLICIES_DIR, SMALL_STEPS);
-	one_shot(c, "T1");
-	cr_assert(under_way(c), "no publication under way");
+	redisContext *c = publishing(&r, 6, &a, "stalls", "T1");
 	daemon_signal(&a, SIGSTOP);
 	/* Another instance, with a campaign of its own: it waits for T1,
 	 * then finishes it (T1's entry pending with the stopped one), then
