@@ -302,6 +302,8 @@ static size_t day_fields(const struct plan_out *o, size_t dd,
 	return n;
 }
 
+#define DAY_FIELDS 1024
+
 int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 {
 	const struct visit_plan *p = o->p;
@@ -323,7 +325,12 @@ int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 		for (size_t i = 0; i < n; i++)
 			f[i] = (struct kv)KV(b.s + at[2 * i],
 					     b.s + at[2 * i + 1]);
-		tx_hset(t, KEY_DAY, day, f, n);
+		/* In HSETs of DAY_FIELDS: a country-wide campaign has some
+		 * 350,000 visits a day, and one command is never split over
+		 * a publication's steps (docs/REDIS.md). */
+		for (size_t i = 0; i < n; i += DAY_FIELDS)
+			tx_hset(t, KEY_DAY, day, f + i,
+				n - i < DAY_FIELDS ? n - i : DAY_FIELDS);
 		/* The days with visits not yet delivered, by day number. */
 		tx_zadd(t, KEY_DAYS, (unsigned long long)p->days[dd], day);
 	}
