@@ -37,6 +37,34 @@ static redisContext *insp_client(struct redis_cluster *cl)
 	return cluster_client(cl, insp_slot());
 }
 
+/* How many times text is in the file at path. */
+static int occurrences(const char *path, const char *text)
+{
+	char *all = slurp(path);
+	int n = 0;
+	for (const char *at = all ? strstr(all, text) : NULL; at;
+	     at = strstr(at + 1, text))
+		n++;
+	free(all);
+	return n;
+}
+
+/* Waits (up to 5 s) until a publication is under way, some of its steps
+ * applied. */
+static void await_steps(struct redis_cluster *cl)
+{
+	redisContext *c = insp_client(cl);
+	for (int t = 0; t < 5000; t++) {
+		redisReply *r = cmd(c, "HGET {insp}:publishing done");
+		bool under_way = r->type == REDIS_REPLY_STRING && atoll(r->str);
+		freeReplyObject(r);
+		if (under_way)
+			break;
+		sleep_ms(1);
+	}
+	redisFree(c);
+}
+
 /* wait_drained on the master of {insp} as it is at each try: a restart
  * of the whole cluster may have handed the slot to its replica. */
 static bool drained(struct redis_cluster *cl, int timeout_ms)
@@ -295,7 +323,10 @@ Test(cluster, campaigns_results_and_feeds_once_through_failovers,
 		redisFree(c);
 		bool during_results = k % 2;
 		if (!during_results) { /* the fault inside the publication */
-			sleep_ms(40 * (k % 7));
+			if (k % 4 == 0) /* between two of its steps */
+				await_steps(&cl);
+			else /* anywhere in it */
+				sleep_ms(40 * (k % 7));
 			fault(&cl, f, &d, port, extra);
 		}
 		c = insp_client(&cl);
@@ -330,8 +361,10 @@ Test(cluster, campaigns_results_and_feeds_once_through_failovers,
 	assert_feeds_once(c, n_rounds);
 	redisFree(c);
 	cr_log_info("faults: %d of inspectd's master, %d of another master, "
-		    "%d of inspectd, %d cluster restarts", faults[0], faults[1],
-		    faults[2], faults[3]);
+		    "%d of inspectd, %d cluster restarts; publications resumed "
+		    "from their journal: %d",
+		    faults[0], faults[1], faults[2], faults[3],
+		    occurrences(d.log, "publication resumed"));
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	cluster_finish(&cl);
