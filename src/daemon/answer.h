@@ -28,9 +28,9 @@ void answer_refusal_begin(struct worker *w, struct tx *t,
 			  const struct answer *a, const char *why,
 			  struct kv_list *ev);
 /* The draw's publication (publish.c): one task per selected entity on the
- * department's stream, the plan and its entities on <p>public, the
+ * department's stream, the entities and then the plan on <p>public, the
  * inspections on record, the campaign record published; acknowledges the
- * entry. */
+ * entry. Recorded as a journal and applied by publication_start. */
 int answer_publish(struct worker *w, const struct answer *a,
 		   const struct campaign_record *rec, const struct drawn *x);
 /* Publication in bounded steps (publication.c; docs/REDIS.md,
