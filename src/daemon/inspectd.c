@@ -156,7 +156,11 @@ static void job_done(uv_work_t *req, int status)
 	} else {
 		d->failures = 0;
 	}
-	if (d->result == FAIL_CONFLICT) {
+	if (d->result == FAIL_CONFLICT && d->worker.awaiting) {
+		/* Waiting for a publication under way (publication.c logged
+		 * it once): no contention, a short pause. */
+		wait_ms = 50;
+	} else if (d->result == FAIL_CONFLICT) {
 		metric_count(METRIC_CONTENTION, 1);
 		/* Another instance wrote first: a short random pause, so two
 		 * instances do not keep colliding in step. */

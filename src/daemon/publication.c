@@ -166,6 +166,10 @@ static bool stalled(struct worker *w, const struct publishing *p)
 {
 	double now = clock_seconds();
 	if (strcmp(w->awaited.entry, p->entry) || w->awaited.done != p->done) {
+		if (strcmp(w->awaited.entry, p->entry))
+			log_info("waiting for a publication under way",
+				 "campaign=%s entry=%s done=%zu size=%zu",
+				 p->campaign, p->entry, p->done, p->size);
 		snprintf(w->awaited.entry, sizeof(w->awaited.entry), "%s",
 			 p->entry);
 		w->awaited.done = p->done;

@@ -123,6 +123,7 @@ Test(steps, a_stalled_publication_is_finished_by_another_instance,
 	one_shot(c, "T2");
 	cr_assert(wait_status(c, "T1", "published", 120000));
 	cr_assert(wait_status(c, "T2", "published", 120000));
+	cr_assert(daemon_logged(&b, "waiting for a publication under way"));
 	cr_assert(daemon_logged(&b, "publication resumed"));
 	/* The stopped one wakes up between two steps: its next step finds
 	 * the publication finished, and it goes on as if it had. */
