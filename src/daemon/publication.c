@@ -33,10 +33,19 @@ static int finished(struct worker *w, const char *campaign,
 	return done ? 0 : FAIL_LOST;
 }
 
-/* Applies the journal's steps from p->done to the end. 0 when the last
- * step is applied, here or by another process; FAIL_CONFLICT when the
- * entry's publication is another journal now (its start was lost in a
- * failover and it was drawn again); FAIL_LOST. */
+static void remove_journal(struct worker *w, const char *hex)
+{
+	struct diag err;
+	diag_init(&err);
+	if (archive_remove(w->cfg->archive, ARCHIVE_JOURNAL, hex, &err) < 0)
+		log_warn("a finished publication's journal stays",
+			 "reason=%s", log_quote(diag_reason(&err)));
+}
+
+/* Applies the journal's steps from p->done to the end, then removes the
+ * journal. 0 when the last step is applied, here or by another process;
+ * FAIL_CONFLICT when the entry's publication is another journal now (its
+ * start was lost in a failover and it was drawn again); FAIL_LOST. */
 static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 {
 	char entry[sizeof(p->entry)], campaign[sizeof(p->campaign)];
@@ -65,20 +74,12 @@ static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 		    (gone && finished(w, campaign, entry) == 0)) {
 			log_info("publication steps applied",
 				 "entry=%s steps=%zu", entry, steps);
+			remove_journal(w, journal);
 			return 0;
 		}
 		if (gone)
 			return FAIL_LOST;
 	}
-}
-
-static void remove_journal(struct worker *w, const char *hex)
-{
-	struct diag err;
-	diag_init(&err);
-	if (archive_remove(w->cfg->archive, ARCHIVE_JOURNAL, hex, &err) < 0)
-		log_warn("a finished publication's journal stays",
-			 "reason=%s", log_quote(diag_reason(&err)));
 }
 
 int publication_start(struct worker *w, const struct answer *a,
@@ -126,8 +127,6 @@ int publication_start(struct worker *w, const struct answer *a,
 	if (r == 0)
 		r = run_steps(w, &p, j->buf);
 	w->t.steps = clock_seconds() - t0;
-	if (r == 0)
-		remove_journal(w, p.journal);
 	return r;
 }
 
@@ -156,8 +155,6 @@ static int resume(struct worker *w, struct publishing *p)
 		 "size=%zu", p->campaign, p->entry, p->done, p->size);
 	r = run_steps(w, p, buf.s);
 	sb_finish(&buf);
-	if (r == 0)
-		remove_journal(w, p->journal);
 	return r;
 }
 

@@ -381,6 +381,25 @@ static bool pend_push(struct store *s, int node)
 	return true;
 }
 
+/* Writes n commands' bytes to node's link and expects their n replies
+ * from it. 0, or FAIL_LOST with the connection closed (s->err). */
+static int append_to(struct store *s, int node, const char *cmds,
+		     size_t len, size_t n)
+{
+	struct link *l = len ? cluster_link(s, node) : NULL;
+	if (!l || link_write(l, cmds, len, &s->err) < 0) {
+		lost(s); /* the reason is in s->err */
+		return FAIL_LOST;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!pend_push(s, node)) { /* a reply could not be told apart */
+			diag_set(&s->err, "out of memory");
+			lost(s);
+			return FAIL_LOST;
+		}
+	return 0;
+}
+
 /* Queued on the link of its node (a transaction's commands where it
  * began); sent when enough are queued or a reply is awaited. */
 int store_append(struct store *s, const struct args *a)
@@ -388,18 +407,8 @@ int store_append(struct store *s, const struct args *a)
 	if (!usable(s, a))
 		return FAIL_LOST;
 	int node = cluster_route(s, a);
-	struct link *l = cluster_link(s, node);
-	size_t n = l ? format_command(s, a) : 0;
-	if (!n || link_write(l, s->out, n, &s->err) < 0) {
-		lost(s); /* the reason is in s->err */
-		return FAIL_LOST;
-	}
-	if (!pend_push(s, node)) { /* its reply could not be told apart */
-		diag_set(&s->err, "out of memory");
-		lost(s);
-		return FAIL_LOST;
-	}
-	return 0;
+	size_t len = format_command(s, a); /* into s->out, which it may move */
+	return append_to(s, node, s->out, len, 1);
 }
 
 int store_append_raw(struct store *s, const char *cmds, size_t len,
@@ -410,19 +419,7 @@ int store_append_raw(struct store *s, const char *cmds, size_t len,
 						 : "not connected");
 		return FAIL_LOST;
 	}
-	int node = s->cluster ? s->multi_node : 0;
-	struct link *l = cluster_link(s, node);
-	if (!l || link_write(l, cmds, len, &s->err) < 0) {
-		lost(s);
-		return FAIL_LOST;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!pend_push(s, node)) {
-			diag_set(&s->err, "out of memory");
-			lost(s);
-			return FAIL_LOST;
-		}
-	return 0;
+	return append_to(s, s->cluster ? s->multi_node : 0, cmds, len, n);
 }
 
 /* The reply to the oldest command appended. Every other link's queue is
