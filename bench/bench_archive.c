@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	if (archive_writer_create(dir, ARCHIVE_POPULATION, hex, &w, &err) != 0)
 		fail(&err);
 	size_t text = archive_text(w, &pop);
-	if (archive_writer_commit(w, &err) < 0)
+	if (archive_writer_commit(w, NULL, &err) < 0)
 		fail(&err);
 	double put = clock_seconds() - t0;
 	t0 = clock_seconds();

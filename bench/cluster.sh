@@ -23,6 +23,7 @@
 # ~250 bytes an entity with the details, ~50 without; inspectd ~76;
 # the master of {insp} ~3 KB a drawn entity more during the publication):
 #   --cluster-only       the cluster alone, no one-server setup (no ratios)
+#   --one-only           the one server alone, no cluster (no ratios)
 #   --no-details         the grade index and roster only, no entity
 #                        details: the campaign's tasks carry empty names
 #                        and addresses (and det<N>.csv is not generated)
@@ -45,11 +46,12 @@ while [ $# -gt 0 ]; do
 	--smoke) sizes=20000 rounds=1; shift ;;
 	--sizes) sizes=$2; shift 2 ;;
 	--cluster-only) setups=cluster; shift ;;
+	--one-only) setups=one; shift ;;
 	--no-details) details=0; shift ;;
 	--node-timeout) node_timeout=$2; shift 2 ;;
 	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
 	[0-9]*) sizes=$*; break ;;
-	*) echo "usage: $0 [--smoke] [--cluster-only] [--no-details] [--node-timeout MS] [--sizes \"N ...\"] [N ...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--smoke] [--cluster-only | --one-only] [--no-details] [--node-timeout MS] [--sizes \"N ...\"] [N ...]" >&2; exit 2 ;;
 	esac
 done
 command -v bc >/dev/null && command -v redis-server >/dev/null &&
@@ -285,6 +287,8 @@ campaign() { # n setup(one|cluster)
 	: >"$dir/inspectd.log"
 	$b/src/daemon/inspectd --config "$dir/inspectd.yaml" 2>"$dir/inspectd.log" &
 	daemon=$!
+	# BENCH_PERF=file: the campaign's profile (perf record -g) into file.
+	[ -z "${BENCH_PERF:-}" ] || { perf record -g -o "$BENCH_PERF" -p $daemon 2>/dev/null & pings+=($!); }
 	until grep -q "connected to redis" "$dir/inspectd.log"; do
 		kill -0 $daemon 2>/dev/null || { cat "$dir/inspectd.log" >&2; exit 1; }
 		sleep 0.02

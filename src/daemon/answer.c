@@ -245,7 +245,7 @@ int answer_archive_population(struct worker *w,
 		diag_add(&err, "archiving the population: out of memory");
 		r = FAIL_LOST;
 	} else if (r == 0) {
-		r = archive_writer_commit(aw, &err);
+		r = archive_writer_commit(aw, NULL, &err);
 	}
 	return archived(w, r, &err, ARCHIVE_POPULATION, hex);
 }

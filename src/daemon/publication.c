@@ -42,11 +42,25 @@ static void remove_journal(struct worker *w, const char *hex)
 			 "reason=%s", log_quote(diag_reason(&err)));
 }
 
-/* Applies the journal's steps from p->done to the end, then removes the
- * journal. 0 when the last step is applied, here or by another process;
- * FAIL_CONFLICT when the entry's publication is another journal now (its
- * start was lost in a failover and it was drawn again); FAIL_LOST. */
-static int run_steps(struct worker *w, struct publishing *p, const char *buf)
+/* Says that the publication p cannot go on, and why. */
+static int cannot_go_on(struct worker *w, const struct publishing *p,
+			struct diag *err)
+{
+	diag_set(&w->store.err, "the publication of campaign %s cannot go "
+		 "on: %.300s", p->campaign, diag_reason(err));
+	log_error("a publication under way cannot go on",
+		  "campaign=%s entry=%s reason=%s", p->campaign, p->entry,
+		  log_quote(diag_reason(err)));
+	return FAIL_LOST;
+}
+
+/* Applies the journal's steps from p->done to the end, read back from
+ * jr a step at a time. 0 when the last step is applied, here or by
+ * another process; FAIL_CONFLICT when the entry's publication is another
+ * journal now (its start was lost in a failover and it was drawn again);
+ * FAIL_LOST. */
+static int apply_steps(struct worker *w, struct publishing *p,
+		       struct journal_reader *jr)
 {
 	char entry[sizeof(p->entry)], campaign[sizeof(p->campaign)];
 	char journal[sizeof(p->journal)];
@@ -56,13 +70,12 @@ static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 	memcpy(journal, p->journal, sizeof(journal));
 	for (;;) {
 		size_t to, n;
-		if (journal_step(buf, p, max, &to, &n) < 0) {
-			diag_set(&w->store.err, "the journal %s of campaign %s "
-				 "does not read at byte %zu", p->journal,
-				 p->campaign, p->done);
-			return FAIL_LOST;
-		}
-		int r = journal_apply(&w->store, p, buf, to, n);
+		struct diag err;
+		diag_init(&err);
+		if (journal_read_step(jr, p, max, &to, &n, &err) < 0)
+			return cannot_go_on(w, p, &err);
+		int r = journal_apply(&w->store, p, journal_at(jr, p->done), to,
+				      n);
 		if (r < 0)
 			return r;
 		steps += r == 0;
@@ -74,7 +87,6 @@ static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 		    (gone && finished(w, campaign, entry) == 0)) {
 			log_info("publication steps applied",
 				 "entry=%s steps=%zu", entry, steps);
-			remove_journal(w, journal);
 			return 0;
 		}
 		if (gone)
@@ -82,18 +94,36 @@ static int run_steps(struct worker *w, struct publishing *p, const char *buf)
 	}
 }
 
+/* The steps of publication p, then its journal removed if they are all
+ * applied. */
+static int run_steps(struct worker *w, struct publishing *p)
+{
+	char journal[sizeof(p->journal)];
+	struct journal_reader jr;
+	struct diag err;
+	diag_init(&err);
+	memcpy(journal, p->journal, sizeof(journal));
+	if (journal_reader_open(&jr, w->cfg->archive, journal, &err) < 0)
+		return cannot_go_on(w, p, &err);
+	int r = apply_steps(w, p, &jr);
+	journal_reader_close(&jr);
+	if (r == 0)
+		remove_journal(w, journal);
+	return r;
+}
+
 int publication_start(struct worker *w, const struct answer *a,
 		      struct journal *j)
 {
-	struct publishing p = {.size = j->len, .final = j->final};
+	struct publishing p = {.size = j->size, .final = j->final};
 	struct diag err;
 	diag_init(&err);
 	if (j->failed) {
-		diag_set(&w->store.err, "publish: out of memory");
+		diag_set(&w->store.err, "publish: %s", j->why);
 		return FAIL_LOST;
 	}
 	struct tx t;
-	if (j->len <= (size_t)w->cfg->publication_step_kib << 10) {
+	if (!j->out) {
 		/* One step: one transaction under the draw's WATCHes, as a
 		 * publication always was; no journal to keep. */
 		double t0 = clock_seconds();
@@ -106,11 +136,10 @@ int publication_start(struct worker *w, const struct answer *a,
 	}
 	snprintf(p.campaign, sizeof(p.campaign), "%s", a->c->id);
 	snprintf(p.entry, sizeof(p.entry), "%s", a->entry_id);
-	/* Archived before the transaction that names it: whoever finds
-	 * <p>publishing finds its journal. */
+	/* Archived whole before the transaction that names it: whoever
+	 * finds <p>publishing finds its journal. */
 	double t0 = clock_seconds();
-	if (archive_put(w->cfg->archive, ARCHIVE_JOURNAL, j->buf, j->len, NULL,
-			p.journal, &err) < 0) {
+	if (journal_keep(j, p.journal, &err) < 0) {
 		diag_set(&w->store.err, "%s", diag_reason(&err));
 		return FAIL_LOST;
 	}
@@ -125,37 +154,23 @@ int publication_start(struct worker *w, const struct answer *a,
 	tx_publishing(&t, &p);
 	r = answer_commit(w, &t, "publish");
 	if (r == 0)
-		r = run_steps(w, &p, j->buf);
+		r = run_steps(w, &p);
 	w->t.steps = clock_seconds() - t0;
 	return r;
 }
 
-/* Finishes publication p from its archived journal. */
+/* Finishes publication p from its archived journal, checked whole first:
+ * no step of a journal that is not the one its name says is applied. */
 static int resume(struct worker *w, struct publishing *p)
 {
-	struct strbuf buf = {0};
 	struct diag err;
 	diag_init(&err);
-	int r = archive_get(w->cfg->archive, ARCHIVE_JOURNAL, p->journal, &buf,
-			    &err);
-	if (r == 0 && buf.len != p->size)
-		r = diag_add(&err, "the journal %s has %zu bytes, not %zu",
-			     p->journal, buf.len, p->size);
-	if (r < 0) {
-		diag_set(&w->store.err, "the publication of campaign %s "
-			 "cannot go on: %.300s", p->campaign,
-			 diag_reason(&err));
-		log_error("a publication under way cannot go on",
-			  "campaign=%s entry=%s reason=%s", p->campaign,
-			  p->entry, log_quote(diag_reason(&err)));
-		sb_finish(&buf);
-		return FAIL_LOST;
-	}
+	if (archive_check(w->cfg->archive, ARCHIVE_JOURNAL, p->journal,
+			  &err) < 0)
+		return cannot_go_on(w, p, &err);
 	log_info("publication resumed", "campaign=%s entry=%s done=%zu "
 		 "size=%zu", p->campaign, p->entry, p->done, p->size);
-	r = run_steps(w, p, buf.s);
-	sb_finish(&buf);
-	return r;
+	return run_steps(w, p);
 }
 
 /* Whether p has not moved for STALLED_S as this worker watched it. */

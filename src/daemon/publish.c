@@ -403,7 +403,9 @@ int answer_publish(struct worker *w, const struct answer *a,
 	struct journal j;
 	struct tx t;
 	struct kv_list l;
-	journal_init(&j);
+	/* Held whole up to a step; beyond, streamed to the archive. */
+	journal_init(&j, w->cfg->archive,
+		     (size_t)w->cfg->publication_step_kib << 10);
 	kv_init(&l);
 	tx_begin_journal(&t, &w->store, &j);
 	if (plan_add_audit(&t, a->c->id, x->plan, &refs) < 0)

@@ -43,8 +43,10 @@ struct archive_writer {
 	int fd;
 	ZSTD_CCtx *z;
 	struct sha256 h;
-	char hex[65];
+	char hex[65]; /* empty: named by its content when committed */
 	char path[PATH_SIZE], tmp[PATH_SIZE];
+	char dir[PATH_SIZE];
+	enum archive_kind kind;
 	void *out;
 	size_t out_cap;
 	int error;    /* errno of the first failure, 0 while none */
@@ -121,132 +123,169 @@ static int open_entry(const char *path)
 	return fd;
 }
 
-/* A decompression in progress: what came out so far is hashed, and kept
- * in out unless it is NULL. */
-struct unpack {
+/* A reading in progress: the entry's file, decompressed piece by piece
+ * and hashed as it comes, never more than the limit of its kind. */
+struct archive_reader {
+	int fd;
 	ZSTD_DCtx *z;
 	struct sha256 h;
+	char hex[65];
+	char path[PATH_SIZE];
 	uint64_t total, max;
 	size_t hint; /* zstd's: 0 once a frame is complete */
-	char *buf;
-	size_t cap;
-	struct strbuf *out;
-	char why[160]; /* what is corrupt, when it is */
+	char *in, *buf;
+	size_t in_cap, cap;
+	ZSTD_inBuffer pending; /* read, not yet decompressed */
+	bool full;	       /* zstd filled buf: it may hold more */
+	bool end;	       /* the whole content read and checked */
 };
 
-/* Decompresses all of in. false with why if the data are corrupt. */
-static bool unpack_some(struct unpack *u, ZSTD_inBuffer *in)
+/* Decompresses what is pending into out (if not NULL) until *got reaches
+ * want or nothing is pending. 0, or FAIL_INVALID (corrupt). */
+static int unpack_some(struct archive_reader *r, struct strbuf *out,
+		       size_t want, size_t *got, struct diag *err)
 {
-	while (in->pos < in->size) {
-		ZSTD_outBuffer ob = {u->buf, u->cap, 0};
-		u->hint = ZSTD_decompressStream(u->z, &ob, in);
-		if (ZSTD_isError(u->hint)) {
-			snprintf(u->why, sizeof(u->why),
-				 "decompression failed: %s",
-				 ZSTD_getErrorName(u->hint));
-			return false;
-		}
-		if ((u->total += ob.pos) > u->max) {
-			snprintf(u->why, sizeof(u->why), "it decompresses to "
-				 "more than %llu bytes",
-				 (unsigned long long)u->max);
-			return false;
-		}
-		sha256_update(&u->h, u->buf, ob.pos);
-		if (u->out)
-			sb_add(u->out, u->buf, ob.pos);
+	while (*got < want &&
+	       (r->pending.pos < r->pending.size || r->full)) {
+		ZSTD_outBuffer ob = {r->buf, r->cap, 0};
+		r->hint = ZSTD_decompressStream(r->z, &ob, &r->pending);
+		if (ZSTD_isError(r->hint))
+			return diag_add(err, "archive entry %s is corrupt: "
+				       "decompression failed: %s", r->path,
+				       ZSTD_getErrorName(r->hint));
+		if ((r->total += ob.pos) > r->max)
+			return diag_add(err, "archive entry %s is corrupt: it "
+				       "decompresses to more than %llu bytes",
+				       r->path, (unsigned long long)r->max);
+		sha256_update(&r->h, r->buf, ob.pos);
+		if (out)
+			sb_add(out, r->buf, ob.pos);
+		*got += ob.pos;
+		r->full = ob.pos == ob.size;
 	}
-	return true;
+	return 0;
 }
 
-/* Reads and decompresses the open entry to its end. */
-static int unpack_file(struct unpack *u, int fd, const char *path,
-		       struct diag *err)
+/* The content has all been read: whole, and the one its name says? */
+static int check_end(struct archive_reader *r, struct diag *err)
 {
-	size_t cap = ZSTD_DStreamInSize();
-	char *in = malloc(cap);
-	int rc = 0;
-	for (ssize_t n = 1; in && n > 0 && rc == 0;) {
-		n = read(fd, in, cap);
+	uint8_t d[32];
+	char got[65];
+	if (r->hint != 0)
+		return diag_add(err, "archive entry %s is corrupt: "
+			       "decompression failed: the data end inside a "
+			       "frame", r->path);
+	sha256_final(&r->h, d);
+	seed_hex(d, 32, got);
+	if (strcmp(got, r->hex))
+		return diag_add(err, "archive entry %s does not match its "
+			       "digest (its content's is %s)", r->path, got);
+	r->end = true;
+	return 0;
+}
+
+int archive_reader_open(const char *dir, enum archive_kind kind,
+			const char *hex, struct archive_reader **ret,
+			struct diag *err)
+{
+	*ret = NULL;
+	struct archive_reader *r = calloc(1, sizeof(*r));
+	if (!r) {
+		diag_add(err, "archive: out of memory");
+		return FAIL_LOST;
+	}
+	r->fd = -1;
+	if (archive_path(r->path, sizeof(r->path), dir, kind, hex) < 0) {
+		free(r);
+		return diag_add(err, "archive: '%.80s' is no SHA-256 digest",
+				hex ? hex : "");
+	}
+	memcpy(r->hex, hex, 65);
+	r->fd = open_entry(r->path);
+	if (r->fd < 0) {
+		int e = -r->fd;
+		if (e == ENOENT)
+			diag_add(err, "archive entry %s is missing", r->path);
+		else
+			diag_add(err, "archive entry %s: %s", r->path,
+				 strerror(e));
+		archive_reader_close(r);
+		return e == ENOENT || e == EINVAL ? FAIL_INVALID : FAIL_LOST;
+	}
+	r->z = ZSTD_createDCtx();
+	r->max = kind_max[kind];
+	r->hint = 1;
+	r->in_cap = ZSTD_DStreamInSize();
+	r->cap = ZSTD_DStreamOutSize();
+	r->in = malloc(r->in_cap);
+	r->buf = malloc(r->cap);
+	sha256_init(&r->h);
+	if (!r->z || !r->in || !r->buf) {
+		diag_add(err, "archive entry %s: out of memory", r->path);
+		archive_reader_close(r);
+		return FAIL_LOST;
+	}
+	*ret = r;
+	return 0;
+}
+
+int archive_reader_read(struct archive_reader *r, struct strbuf *out,
+			size_t want, struct diag *err)
+{
+	size_t got = 0;
+	while (!r->end && got < want) {
+		int rc = unpack_some(r, out, want, &got, err);
+		if (rc < 0)
+			return rc;
+		if (got >= want || r->pending.pos < r->pending.size || r->full)
+			continue;
+		ssize_t n = read(r->fd, r->in, r->in_cap);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			diag_add(err, "archive entry %s: %s", path,
+			diag_add(err, "archive entry %s: %s", r->path,
 				 strerror(errno));
-			rc = FAIL_LOST;
-		} else if (!unpack_some(u, &(ZSTD_inBuffer){in, (size_t)n, 0})) {
-			rc = diag_add(err, "archive entry %s is corrupt: %s",
-				      path, u->why);
+			return FAIL_LOST;
 		}
+		r->pending = (ZSTD_inBuffer){r->in, (size_t)n, 0};
+		if (n == 0 && (rc = check_end(r, err)) < 0)
+			return rc;
 	}
-	if (!in) {
-		diag_add(err, "archive entry %s: out of memory", path);
-		rc = FAIL_LOST;
+	if (out && out->failed) {
+		diag_add(err, "archive entry %s: out of memory", r->path);
+		return FAIL_LOST;
 	}
-	free(in);
-	if (rc == 0 && u->hint != 0)
-		rc = diag_add(err, "archive entry %s is corrupt: decompression "
-			      "failed: the data end inside a frame", path);
-	return rc;
+	return r->end ? 1 : 0;
 }
 
-/* Decompresses the open entry at path and compares it with hex. */
-static int read_frames(int fd, const char *path, const char *hex,
-		       uint64_t max, struct strbuf *out, struct diag *err)
+void archive_reader_close(struct archive_reader *r)
 {
-	struct unpack u = {.z = ZSTD_createDCtx(), .max = max, .hint = 1,
-			   .cap = ZSTD_DStreamOutSize(), .out = out};
-	u.buf = malloc(u.cap);
-	sha256_init(&u.h);
-	int rc = 0;
-	if (!u.z || !u.buf) {
-		diag_add(err, "archive entry %s: out of memory", path);
-		rc = FAIL_LOST;
-	}
-	if (rc == 0)
-		rc = unpack_file(&u, fd, path, err);
-	if (rc == 0 && out && out->failed) {
-		diag_add(err, "archive entry %s: out of memory", path);
-		rc = FAIL_LOST;
-	}
-	if (rc == 0) {
-		uint8_t d[32];
-		char got[65];
-		sha256_final(&u.h, d);
-		seed_hex(d, 32, got);
-		if (strcmp(got, hex))
-			rc = diag_add(err, "archive entry %s does not match "
-				      "its digest (its content's is %s)",
-				      path, got);
-	}
-	ZSTD_freeDCtx(u.z);
-	free(u.buf);
-	return rc;
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	ZSTD_freeDCtx(r->z);
+	free(r->in);
+	free(r->buf);
+	free(r);
 }
 
 static int read_entry(const char *dir, enum archive_kind kind,
 		      const char *hex, struct strbuf *out, struct diag *err)
 {
-	char path[PATH_SIZE];
-	if (archive_path(path, sizeof(path), dir, kind, hex) < 0)
-		return diag_add(err, "archive: '%.80s' is no SHA-256 digest",
-				hex ? hex : "");
-	int fd = open_entry(path);
-	if (fd == -ENOENT)
-		return diag_add(err, "archive entry %s is missing", path);
-	if (fd < 0) {
-		diag_add(err, "archive entry %s: %s", path, strerror(-fd));
-		return fd == -EINVAL ? FAIL_INVALID : FAIL_LOST;
-	}
+	struct archive_reader *r;
+	int rc = archive_reader_open(dir, kind, hex, &r, err);
+	if (rc < 0)
+		return rc;
 	size_t before = out ? out->len : 0;
-	int rc = read_frames(fd, path, hex, kind_max[kind], out, err);
-	close(fd);
+	rc = archive_reader_read(r, out, SIZE_MAX, err);
+	archive_reader_close(r);
 	if (rc < 0 && out && out->len > before) { /* nothing of a bad entry */
 		out->len = before;
 		if (out->s)
 			out->s[before] = '\0';
 	}
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 int archive_get(const char *dir, enum archive_kind kind, const char *hex,
@@ -300,10 +339,16 @@ static int writer_fail(struct archive_writer *w, struct diag *err,
 	return FAIL_LOST;
 }
 
-/* The temporary file beside the entry, and the compressor. */
+/* The temporary file beside the entry (in its kind's folder if it is
+ * named when committed), and the compressor. */
 static int writer_open(struct archive_writer *w, enum archive_kind kind,
 		       struct diag *err)
 {
+	if (!w->hex[0] &&
+	    snprintf(w->path, sizeof(w->path), "%s/%s/(unnamed)", w->dir,
+		     archive_kind_names[kind]) >= (int)sizeof(w->path))
+		return writer_fail(w, err, "its path is too long",
+				   ENAMETOOLONG);
 	char folder[PATH_SIZE];
 	char *slash = strrchr(w->path, '/');
 	snprintf(folder, sizeof(folder), "%.*s", (int)(slash - w->path),
@@ -312,7 +357,8 @@ static int writer_open(struct archive_writer *w, enum archive_kind kind,
 	if (e < 0)
 		return writer_fail(w, err, "cannot make its folder", -e);
 	snprintf(w->tmp, sizeof(w->tmp), "%.*s/.%s.zst.XXXXXX",
-		 (int)(slash - w->path), w->path, w->hex);
+		 (int)(slash - w->path), w->path,
+		 w->hex[0] ? w->hex : "unnamed");
 	w->fd = mkstemp(w->tmp);
 	if (w->fd < 0) {
 		w->tmp[0] = '\0';
@@ -347,18 +393,22 @@ int archive_writer_create(const char *dir, enum archive_kind kind,
 		return FAIL_LOST;
 	}
 	w->fd = -1;
-	if (archive_path(w->path, sizeof(w->path), dir, kind, hex) < 0) {
+	w->kind = kind;
+	snprintf(w->dir, sizeof(w->dir), "%s", dir);
+	if (hex && archive_path(w->path, sizeof(w->path), dir, kind, hex) < 0) {
 		free(w);
 		return diag_add(err, "archive: '%.80s' is no SHA-256 digest",
-				hex ? hex : "");
+				hex);
 	}
-	memcpy(w->hex, hex, 65);
-	int r = entry_sound(w, dir, kind, err);
-	if (r != 0) {
-		free(w);
-		return r;
+	if (hex) {
+		memcpy(w->hex, hex, 65);
+		int r = entry_sound(w, dir, kind, err);
+		if (r != 0) {
+			free(w);
+			return r;
+		}
 	}
-	r = writer_open(w, kind, err);
+	int r = writer_open(w, kind, err);
 	if (r == 0)
 		*ret = w;
 	return r;
@@ -404,14 +454,31 @@ void archive_writer_add(struct archive_writer *w, const void *data,
 	compress(w, data, len, ZSTD_e_continue);
 }
 
-int archive_writer_commit(struct archive_writer *w, struct diag *err)
+/* An unnamed entry's name, now that its content is known, and its
+ * folder made. */
+static int name_entry(struct archive_writer *w, const char *got,
+		      struct diag *err)
+{
+	char folder[PATH_SIZE];
+	memcpy(w->hex, got, 65);
+	if (archive_path(w->path, sizeof(w->path), w->dir, w->kind, got) < 0)
+		return writer_fail(w, err, "its path is too long",
+				   ENAMETOOLONG);
+	snprintf(folder, sizeof(folder), "%s", w->path);
+	*strrchr(folder, '/') = '\0';
+	int e = make_dir(folder);
+	return e < 0 ? writer_fail(w, err, "cannot make its folder", -e) : 0;
+}
+
+int archive_writer_commit(struct archive_writer *w, char ret_hex[65],
+			  struct diag *err)
 {
 	uint8_t d[32];
 	char got[65];
 	compress(w, "", 0, ZSTD_e_end);
 	sha256_final(&w->h, d);
 	seed_hex(d, 32, got);
-	if (!w->error && strcmp(got, w->hex)) {
+	if (!w->error && w->hex[0] && strcmp(got, w->hex)) {
 		diag_add(err, "archive entry %s: the content given does not "
 			 "match the digest (its own is %s): not written",
 			 w->path, got);
@@ -420,6 +487,8 @@ int archive_writer_commit(struct archive_writer *w, struct diag *err)
 	}
 	if (w->error)
 		return writer_fail(w, err, "cannot write", w->error);
+	if (!w->hex[0] && name_entry(w, got, err) < 0)
+		return FAIL_LOST;
 	if (fsync(w->fd) < 0)
 		return writer_fail(w, err, "cannot sync", errno);
 	int fd = w->fd;
@@ -433,6 +502,8 @@ int archive_writer_commit(struct archive_writer *w, struct diag *err)
 	bool replaced = w->replace;
 	if (e < 0)
 		return writer_fail(w, err, "cannot sync its folder", -e);
+	if (ret_hex)
+		memcpy(ret_hex, got, 65);
 	archive_writer_destroy(w);
 	return replaced ? 2 : 0;
 }
@@ -469,5 +540,5 @@ int archive_put(const char *dir, enum archive_kind kind, const void *data,
 		return r;
 	ZSTD_CCtx_setPledgedSrcSize(w->z, len); /* the size in the frame */
 	archive_writer_add(w, data, len);
-	return archive_writer_commit(w, err);
+	return archive_writer_commit(w, NULL, err);
 }

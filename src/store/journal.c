@@ -8,20 +8,28 @@
 #include "inspect/core/number.h"
 #include "inspect/store/ops.h"
 
-void journal_init(struct journal *j)
+/* Recorded bytes go to the archive this many at a time once the journal
+ * outgrows a step: the compressor's threads take them while the next are
+ * formatted, in a buffer that stays in the cache. */
+#define SPILL_BYTES (256u << 10)
+
+void journal_init(struct journal *j, const char *archive, size_t hold)
 {
 	memset(j, 0, sizeof(*j));
+	j->archive = archive;
+	j->hold = hold;
 }
 
 void journal_finish(struct journal *j)
 {
+	archive_writer_destroy(j->out);
 	free(j->buf);
-	journal_init(j);
+	journal_init(j, j->archive, j->hold);
 }
 
 void journal_mark_final(struct journal *j)
 {
-	j->final = j->len;
+	j->final = j->size;
 }
 
 void tx_begin_journal(struct tx *t, struct store *s, struct journal *j)
@@ -32,24 +40,61 @@ void tx_begin_journal(struct tx *t, struct store *s, struct journal *j)
 	args_init(&t->a);
 }
 
+static int fail(struct journal *j, const char *why)
+{
+	snprintf(j->why, sizeof(j->why), "%s", why);
+	j->failed = true;
+	return -1;
+}
+
+/* Past hold, what is buffered goes to the archive. */
+static int spill(struct journal *j)
+{
+	if (j->size <= j->hold || (j->out && j->len < SPILL_BYTES))
+		return 0;
+	struct diag err;
+	diag_init(&err);
+	if (!j->out && archive_writer_create(j->archive, ARCHIVE_JOURNAL, NULL,
+					     &j->out, &err) < 0)
+		return fail(j, diag_reason(&err));
+	archive_writer_add(j->out, j->buf, j->len);
+	j->len = 0;
+	return 0;
+}
+
 int journal_add(struct journal *j, const struct args *a)
 {
 	size_t need = args_format_bound(a);
 	if (j->failed || a->failed)
-		return j->failed = true, -1;
+		return fail(j, "out of memory");
 	if (j->len + need > j->cap) {
-		size_t cap = j->cap ? j->cap : 1 << 20;
+		size_t cap = j->cap ? j->cap : 1 << 16;
 		while (cap < j->len + need)
 			cap *= 2;
 		char *b = realloc(j->buf, cap);
 		if (!b)
-			return j->failed = true, -1;
+			return fail(j, "out of memory");
 		j->buf = b;
 		j->cap = cap;
 	}
-	j->len += args_format(a, j->buf + j->len);
+	size_t n = args_format(a, j->buf + j->len);
+	j->len += n;
+	j->size += n;
 	j->commands++;
-	return 0;
+	return spill(j);
+}
+
+int journal_keep(struct journal *j, char hex[65], struct diag *err)
+{
+	if (j->failed || !j->out)
+		return diag_add(err, "%s", j->failed ? j->why
+						     : "no journal to keep"),
+		       FAIL_LOST;
+	archive_writer_add(j->out, j->buf, j->len);
+	j->len = 0;
+	struct archive_writer *out = j->out;
+	j->out = NULL;
+	return archive_writer_commit(out, hex, err) < 0 ? FAIL_LOST : 0;
 }
 
 static size_t size_field(const redisReply *h, const char *name, bool *ok)
@@ -113,61 +158,139 @@ void tx_publishing(struct tx *t, const struct publishing *p)
 	tx_hset(t, KEY_PUBLISHING, NULL, f, sizeof(f) / sizeof(*f));
 }
 
-/* A decimal count ended by CRLF at *at (advanced past it), or false. */
-static bool count_at(const char *buf, size_t end, size_t *at, char kind,
-		     size_t *n)
+/* A decimal count ended by CRLF at *at (advanced past it): 1; 0 if the
+ * bytes end before it does; FAIL_INVALID. */
+static int count_at(const char *s, size_t end, size_t *at, char kind,
+		    size_t *n)
 {
 	size_t i = *at;
-	if (i >= end || buf[i++] != kind)
-		return false;
+	if (i >= end)
+		return 0;
+	if (s[i++] != kind)
+		return FAIL_INVALID;
 	size_t from = i;
-	while (i < end && buf[i] >= '0' && buf[i] <= '9' && i - from < 12)
+	while (i < end && s[i] >= '0' && s[i] <= '9' && i - from < 12)
 		i++;
+	if (i + 1 >= end)
+		return i - from < 12 ? 0 : FAIL_INVALID;
 	unsigned long long v;
-	if (i + 1 >= end || buf[i] != '\r' || buf[i + 1] != '\n' ||
-	    !number_parse(buf + from, i - from, SIZE_MAX, &v))
-		return false;
+	if (s[i] != '\r' || s[i + 1] != '\n' ||
+	    !number_parse(s + from, i - from, SIZE_MAX, &v))
+		return FAIL_INVALID;
 	*n = (size_t)v;
 	*at = i + 2;
-	return true;
+	return 1;
 }
 
-/* The end of the command at `at`, or 0 if there is none whole. */
-static size_t command_end(const char *buf, size_t at, size_t end)
+/* The end of the command at s[at], s holding end bytes: > at; 0 if it
+ * does not end within them; FAIL_INVALID. */
+static long long command_end(const char *s, size_t at, size_t end)
 {
 	size_t args, len;
-	if (!count_at(buf, end, &at, '*', &args) || args == 0)
-		return 0;
+	int r = count_at(s, end, &at, '*', &args);
+	if (r <= 0)
+		return r;
+	if (args == 0)
+		return FAIL_INVALID;
 	for (size_t i = 0; i < args; i++) {
-		if (!count_at(buf, end, &at, '$', &len) || len > end - at ||
-		    end - at - len < 2 || buf[at + len] != '\r' ||
-		    buf[at + len + 1] != '\n')
+		if ((r = count_at(s, end, &at, '$', &len)) <= 0)
+			return r;
+		if (len > end - at || end - at - len < 2)
 			return 0;
+		if (s[at + len] != '\r' || s[at + len + 1] != '\n')
+			return FAIL_INVALID;
 		at += len + 2;
 	}
-	return at;
+	return (long long)at;
 }
 
-int journal_step(const char *buf, const struct publishing *p, size_t max,
-		 size_t *to, size_t *n)
+int journal_step(const struct journal_view *v, const struct publishing *p,
+		 size_t max, size_t *to, size_t *n)
 {
 	bool last = p->done >= p->final;
-	size_t end = last ? p->size : p->final, at = p->done;
+	size_t bound = last ? p->size : p->final, at = p->done;
+	size_t have = v->from + v->len;
 	*n = 0;
-	while (at < end) {
-		size_t next = command_end(buf, at, end);
-		if (!next)
+	if (p->done < v->from || p->done > have)
+		return FAIL_INVALID;
+	while (at < bound) { /* v->s[i] is byte v->from + i */
+		size_t end = (have < bound ? have : bound) - v->from;
+		long long next = command_end(v->s, at - v->from, end);
+		if (next == 0 && have < bound && !v->end)
+			return 1; /* cut by the view: read more */
+		if (next <= 0)
 			return FAIL_INVALID;
-		if (*n > 0 && !last && next - p->done > max)
+		size_t e = v->from + (size_t)next;
+		if (*n > 0 && !last && e - p->done > max)
 			break;
-		at = next;
+		at = e;
 		++*n;
 	}
 	*to = at;
 	return *n > 0 ? 0 : FAIL_INVALID;
 }
 
-int journal_apply(struct store *s, struct publishing *p, const char *buf,
+int journal_reader_open(struct journal_reader *r, const char *archive,
+			const char *hex, struct diag *err)
+{
+	memset(r, 0, sizeof(*r));
+	return archive_reader_open(archive, ARCHIVE_JOURNAL, hex, &r->a, err);
+}
+
+const char *journal_at(const struct journal_reader *r, size_t at)
+{
+	return r->v.s + (at - r->v.from);
+}
+
+/* The bytes before `done` dropped from the view, and at least want more
+ * read into it (fewer at the journal's end). */
+static int read_more(struct journal_reader *r, size_t done, size_t want,
+		     struct diag *err)
+{
+	size_t drop = done - r->v.from < r->buf.len ? done - r->v.from
+						     : r->buf.len;
+	memmove(r->buf.s, r->buf.s + drop, r->buf.len - drop);
+	r->buf.len -= drop;
+	r->v.from += drop;
+	int rc = archive_reader_read(r->a, &r->buf, want, err);
+	r->v.s = r->buf.s;
+	r->v.len = r->buf.len;
+	r->v.end = rc == 1;
+	return rc < 0 ? rc : 0;
+}
+
+int journal_read_step(struct journal_reader *r, const struct publishing *p,
+		      size_t max, size_t *to, size_t *n, struct diag *err)
+{
+	for (;;) {
+		int rc = p->done > r->v.from + r->v.len || !r->v.s
+				 ? 1
+				 : journal_step(&r->v, p, max, to, n);
+		if (rc == FAIL_INVALID)
+			return diag_add(err, "the journal %s does not read as "
+				       "commands at byte %zu", p->journal,
+				       p->done);
+		/* The last step, once the journal has been read whole and
+		 * found to be the one its name says. */
+		if (rc == 0 && (*to < p->size || r->v.end))
+			return 0;
+		if (r->v.end)
+			return diag_add(err, "the journal %s ends at byte %zu, "
+				       "not %zu", p->journal,
+				       r->v.from + r->v.len, p->size);
+		if ((rc = read_more(r, p->done, max, err)) < 0)
+			return rc;
+	}
+}
+
+void journal_reader_close(struct journal_reader *r)
+{
+	archive_reader_close(r->a);
+	sb_finish(&r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+int journal_apply(struct store *s, struct publishing *p, const char *step,
 		  size_t to, size_t n)
 {
 	struct publishing now;
@@ -181,7 +304,7 @@ int journal_apply(struct store *s, struct publishing *p, const char *buf,
 	}
 	struct tx t;
 	tx_begin(&t, s);
-	tx_raw(&t, buf + p->done, to - p->done, n);
+	tx_raw(&t, step, to - p->done, n);
 	if (to < p->size) { /* the last step DELs <p>publishing itself */
 		char done[24];
 		snprintf(done, sizeof(done), "%zu", to);

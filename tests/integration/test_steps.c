@@ -139,3 +139,43 @@ Test(steps, a_stalled_publication_is_finished_by_another_instance,
 	redisFree(c);
 	redis_finish(&r);
 }
+
+Test(steps, a_damaged_journal_stops_the_publication_until_it_is_restored,
+     .timeout = 300)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	redisContext *c = publishing(&r, 7, &d, "damaged", "D1");
+	daemon_signal(&d, SIGKILL);
+	daemon_wait(&d);
+	char path[512];
+	run(path, sizeof(path), "find %s/archive/journal -name '*.zst'",
+	    r.dir);
+	path[strcspn(path, "\n")] = '\0';
+	cr_assert(strstr(path, ".zst"), "no journal: %s", path);
+	/* A byte of it changed, the original kept aside. */
+	char out[64];
+	run(out, sizeof(out), "cp %s %s/kept && printf '\\125' | dd of=%s "
+	    "bs=1 seek=$(($(stat -c %%s %s) / 2)) conv=notrunc 2>/dev/null "
+	    "&& echo ok", path, r.dir, path, path);
+	cr_assert_str_eq(out, "ok\n");
+	daemon_start(&d, r.dir, r.port, "damaged", POLICIES_DIR, SMALL_STEPS);
+	cr_assert(daemon_await_log(&d, "a publication under way cannot go on",
+				  60000));
+	cr_assert(daemon_logged(&d, path), "the error names the journal");
+	cr_assert_str_eq(daemon_state(&d), "running");
+	size_t tasks = cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ");
+	assert_not_yet_published(c, "D1");
+	/* No step of it was applied, and none is once it is restored. */
+	sleep_ms(1000);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), tasks);
+	run(out, sizeof(out), "cp %s/kept %s && echo ok", r.dir, path);
+	cr_assert_str_eq(out, "ok\n");
+	cr_assert(wait_status(c, "D1", "published", 60000));
+	static const char *const ids[] = {"D1"};
+	assert_exactly_once(c, r.dir, ids, 1);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}

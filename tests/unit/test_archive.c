@@ -319,7 +319,7 @@ Test(archive, a_temporary_file_left_behind_is_ignored)
 				 NULL, &err), 0, "%s", diag_text(&err));
 	archive_writer_add(w, text.s + text.len / 2,
 			   text.len - text.len / 2);
-	cr_assert_eq(archive_writer_commit(w, &err), 0, "%s",
+	cr_assert_eq(archive_writer_commit(w, NULL, &err), 0, "%s",
 		     diag_text(&err));
 	cr_assert_eq(archive_get(dir, ARCHIVE_ROSTER, hex, &back, &err), 0,
 		     "%s", diag_text(&err));
@@ -399,7 +399,7 @@ Test(archive, a_large_content_streams_in_pieces)
 		archive_writer_add(w, text.s + at, text.len - at < 65536
 							   ? text.len - at
 							   : 65536);
-	cr_assert_eq(archive_writer_commit(w, &err), 0, "%s",
+	cr_assert_eq(archive_writer_commit(w, NULL, &err), 0, "%s",
 		     diag_text(&err));
 	cr_assert_eq(archive_get(dir, ARCHIVE_POPULATION, hex, &back, &err),
 		     0, "%s", diag_text(&err));

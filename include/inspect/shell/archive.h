@@ -64,20 +64,24 @@ int archive_put(const char *dir, enum archive_kind kind, const void *data,
  * population of a campaign is formatted and compressed as it goes. */
 struct archive_writer;
 
-/* Starts writing the entry hex of kind. Returns 1 if it is there and
- * reads back right (*ret NULL, nothing to write), 0 with *ret, or
- * FAIL_INVALID (hex no digest), FAIL_LOST. */
+/* Starts writing the entry hex of kind; hex NULL: the entry is named by
+ * its content when committed (a publication's journal, streamed as it is
+ * recorded). Returns 1 if entry hex is there and reads back right (*ret
+ * NULL, nothing to write), 0 with *ret, or FAIL_INVALID (hex no digest),
+ * FAIL_LOST. */
 int archive_writer_create(const char *dir, enum archive_kind kind,
 			  const char *hex, struct archive_writer **ret,
 			  struct diag *err);
 /* Adds content; a failure is kept and reported by commit. */
 void archive_writer_add(struct archive_writer *w, const void *data,
 			size_t len);
-/* Ends the entry: checks the content's SHA-256 against hex, syncs and
- * renames it into place. Destroys w. Returns 0, 2 if it replaced an entry
+/* Ends the entry: checks the content's SHA-256 against hex (or names the
+ * entry by it), syncs and renames it into place, and gives its name in
+ * ret_hex if not NULL. Destroys w. Returns 0, 2 if it replaced an entry
  * that did not read back right, FAIL_INVALID if the content did not match
  * hex (nothing written), or FAIL_LOST. */
-int archive_writer_commit(struct archive_writer *w, struct diag *err);
+int archive_writer_commit(struct archive_writer *w, char ret_hex[65],
+			  struct diag *err);
 /* Abandons the entry (its temporary file removed). NULL is fine. */
 void archive_writer_destroy(struct archive_writer *w);
 
@@ -87,6 +91,23 @@ void archive_writer_destroy(struct archive_writer *w);
  * digest", or FAIL_LOST (out of memory, or the file unreadable). */
 int archive_get(const char *dir, enum archive_kind kind, const char *hex,
 		struct strbuf *out, struct diag *err);
+/* Reading an entry too large to hold, piece by piece (a journal, a step
+ * at a time). */
+struct archive_reader;
+
+/* Opens entry hex: 0 with *ret, or as archive_get. */
+int archive_reader_open(const char *dir, enum archive_kind kind,
+			const char *hex, struct archive_reader **ret,
+			struct diag *err);
+/* Appends at least want bytes of the content to out (NULL: hashed only),
+ * fewer at its end. 1 once the whole content is read and checked against
+ * hex (nothing more to read), 0 before, or as archive_get: the content
+ * appended so far is the entry's only if 1 comes. */
+int archive_reader_read(struct archive_reader *r, struct strbuf *out,
+			size_t want, struct diag *err);
+/* NULL is fine. */
+void archive_reader_close(struct archive_reader *r);
+
 /* Whether entry hex is there and reads back right, without keeping it:
  * 0, or as archive_get. */
 int archive_check(const char *dir, enum archive_kind kind, const char *hex,

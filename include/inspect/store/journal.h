@@ -1,6 +1,7 @@
 /* A publication in bounded steps (docs/REDIS.md, "Publication in
  * steps"). Its commands are recorded in a journal instead of sent
- * (tx_begin_journal); the journal is archived; one small transaction,
+ * (tx_begin_journal); a journal larger than a step is streamed to the
+ * archive as it is recorded, never held whole; one small transaction,
  * under the draw's WATCHes, writes <p>publishing naming it; then each
  * step applies the journal's next commands, whole commands of at most a
  * step's bytes, in one transaction that also moves <p>publishing's done,
@@ -8,7 +9,7 @@
  * from. The last step is the commands after `final` (the record, the
  * plan's public event, the entry's XACK and the DEL of <p>publishing),
  * never split. Whoever finds <p>publishing finishes the publication from
- * the journal: each step is applied once, by whichever process gets
+ * the journal, read back a step at a time: each step is applied once, by whichever process gets
  * there first, and no step is ever undone. */
 #ifndef INSPECT_JOURNAL_H
 #define INSPECT_JOURNAL_H
@@ -16,17 +17,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "inspect/core/strbuf.h"
+#include "inspect/shell/archive.h"
 #include "inspect/store/tx.h"
 
 struct journal {
-	char *buf;
+	char *buf;   /* the bytes recorded and not yet archived */
 	size_t len, cap;
+	size_t size; /* all bytes recorded */
 	size_t final; /* where the last step's commands begin */
 	size_t commands;
-	bool failed;  /* out of memory: nothing may be applied */
+	size_t hold; /* archived as recorded once it outgrows this */
+	const char *archive;
+	struct archive_writer *out; /* NULL while held whole */
+	bool failed;  /* nothing may be applied: why says why */
+	char why[300];
 };
 
-void journal_init(struct journal *j);
+/* A journal held in memory up to hold bytes (one step); beyond, streamed
+ * to the archive as ARCHIVE_JOURNAL and never held whole. */
+void journal_init(struct journal *j, const char *archive, size_t hold);
 void journal_finish(struct journal *j);
 /* The commands recorded from now on make the last step. */
 void journal_mark_final(struct journal *j);
@@ -37,6 +47,9 @@ void tx_begin_journal(struct tx *t, struct store *s, struct journal *j);
 /* Records command a (tx_send of a journal's transaction). 0, or -1 with
  * j->failed. */
 int journal_add(struct journal *j, const struct args *a);
+/* Ends a journal that outgrew hold: the archive's entry synced, its name
+ * into hex. 0, or FAIL_LOST with err. */
+int journal_keep(struct journal *j, char hex[65], struct diag *err);
 
 /* What <p>publishing says: the publication under way. */
 struct publishing {
@@ -50,16 +63,46 @@ struct publishing {
 int publishing_watch(struct store *s, struct publishing *p);
 /* Adds to t the HSET of <p>publishing that starts publication p. */
 void tx_publishing(struct tx *t, const struct publishing *p);
-/* The next step of journal buf (len bytes) after p->done: whole commands
+/* Bytes [from, from + len) of a journal, read back from the archive a
+ * step at a time; end once they reach its end. */
+struct journal_view {
+	const char *s;
+	size_t from, len;
+	bool end;
+};
+
+/* The next step after p->done, in v (which holds p->done): whole commands
  * up to `final` (or, from `final`, to the end), at most max bytes but one
- * command at least. Its end into *to, its commands into *n. 0, or
- * FAIL_INVALID if the bytes are no commands. */
-int journal_step(const char *buf, const struct publishing *p, size_t max,
-		 size_t *to, size_t *n);
-/* Applies buf[p->done, to), n commands, if <p>publishing still names
- * p->entry and p->journal at p->done: 0 (p->done = to), or 1 if it says
- * otherwise (*p is what it says, all empty if it is gone), or FAIL_LOST. */
-int journal_apply(struct store *s, struct publishing *p, const char *buf,
+ * command at least. Its end into *to, its commands into *n. 0; 1 if v
+ * ends inside it (read more); or FAIL_INVALID if the bytes are no
+ * commands. */
+int journal_step(const struct journal_view *v, const struct publishing *p,
+		 size_t max, size_t *to, size_t *n);
+
+/* A journal's steps read from the archive. */
+struct journal_reader {
+	struct archive_reader *a;
+	struct strbuf buf; /* holds the view's bytes */
+	struct journal_view v;
+};
+
+/* Opens journal hex of archive. 0, or as archive_reader_open. */
+int journal_reader_open(struct journal_reader *r, const char *archive,
+			const char *hex, struct diag *err);
+/* The next step after p->done (as journal_step), read: its bytes at
+ * journal_at(r, p->done). The last step comes only once the whole journal
+ * has been read and found to be the one its name says. 0, or
+ * FAIL_INVALID (err: the journal is corrupt or no commands), FAIL_LOST. */
+int journal_read_step(struct journal_reader *r, const struct publishing *p,
+		      size_t max, size_t *to, size_t *n, struct diag *err);
+const char *journal_at(const struct journal_reader *r, size_t at);
+void journal_reader_close(struct journal_reader *r);
+
+/* Applies step [p->done, to) of n commands, whose bytes are at step, if
+ * <p>publishing still names p->entry and p->journal at p->done: 0
+ * (p->done = to), or 1 if it says otherwise (*p is what it says, all
+ * empty if it is gone), or FAIL_LOST. */
+int journal_apply(struct store *s, struct publishing *p, const char *step,
 		  size_t to, size_t n);
 
 #endif
