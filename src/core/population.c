@@ -8,6 +8,7 @@
 #include "inspect/core/rng.h"
 #include "inspect/core/sha256.h"
 #include "inspect/core/strbuf.h"
+#include "inspect/core/uscc.h"
 
 void population_finish(struct population *p)
 {
@@ -138,14 +139,12 @@ static uint32_t *sorted_order(const u128 *sorted, size_t n)
 	return from;
 }
 
-int population_canonicalize(struct population *p, const char *origin,
-			    unsigned first_line, struct diag *err)
+/* Sorted through keys that remember where each record stood, so that a
+ * duplicate is reported with the lines of both: records, keys and a copy
+ * at the peak (76 bytes an entity). */
+static int sort_keyed(struct population *p, const char *origin,
+		      unsigned first_line, struct diag *err)
 {
-	if (p->n > POPULATION_MAX)
-		return diag_add(err, "%s: more than %u entities", origin,
-				POPULATION_MAX);
-	if (in_strict_order(p)) /* already canonical, as exported files are */
-		return visits_canonicalize(p, origin, err);
 	u128 *keys = malloc(p->n * sizeof(*keys));
 	u128 *tmp = malloc(p->n * sizeof(*tmp));
 	u128 *sorted = NULL;
@@ -174,7 +173,87 @@ int population_canonicalize(struct population *p, const char *origin,
 				origin, p->n);
 	free(p->v);
 	p->v = v;
-	return visits_canonicalize(p, origin, err);
+	return 0;
+}
+
+/* Runs this short are sorted by insertion. */
+#define SHORT_RUN 24
+
+static int code_cmp(const struct entity *a, const struct entity *b, int d)
+{
+	return memcmp(a->uscc + d, b->uscc + d, (size_t)(USCC_LEN - d));
+}
+
+/* Sorts v[0..n), equal in their first d characters, by code: an MSD
+ * radix sort that swaps the records within the array (American flag
+ * sort), one bucket per character of the code's alphabet, which sorts as
+ * bytes do. Recursion is at most USCC_LEN deep. */
+static void flag_sort(struct entity *v, size_t n, int d)
+{
+	while (d < USCC_LEN && n > SHORT_RUN) {
+		size_t count[32] = {0}, next[32], end[32], at = 0;
+		for (size_t i = 0; i < n; i++)
+			count[uscc_value_plus_one[(uint8_t)v[i].uscc[d]]]++;
+		if (count[uscc_value_plus_one[(uint8_t)v[0].uscc[d]]] == n) {
+			d++; /* the same character in all: the next one */
+			continue;
+		}
+		for (unsigned b = 0; b < 32; b++) {
+			next[b] = at;
+			end[b] = at += count[b];
+		}
+		for (unsigned b = 0; b < 32; b++)
+			while (next[b] < end[b]) {
+				unsigned c = uscc_value_plus_one[(uint8_t)v[next[b]]
+								     .uscc[d]];
+				if (c == b) {
+					next[b]++;
+					continue;
+				}
+				struct entity t = v[next[b]];
+				v[next[b]] = v[next[c]];
+				v[next[c]++] = t;
+			}
+		for (unsigned b = 0, from = 0; b < 32; from += count[b++])
+			if (count[b] > 1)
+				flag_sort(v + from, count[b], d + 1);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct entity t = v[i];
+		size_t j = i;
+		for (; j > 0 && code_cmp(&v[j - 1], &t, d) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
+/* Sorted within the records' own array: no memory but theirs (the
+ * daemon's peak is a population's records), a duplicate reported by its
+ * code. */
+static int sort_in_place(struct population *p, const char *origin,
+			 struct diag *err)
+{
+	int r = 0;
+	flag_sort(p->v, p->n, 0);
+	for (size_t i = 1; i < p->n; i++)
+		if (code_cmp(&p->v[i - 1], &p->v[i], 0) == 0)
+			r = diag_add(err, "%s: duplicate uscc %.18s", origin,
+				     p->v[i].uscc);
+	return r;
+}
+
+int population_canonicalize(struct population *p, const char *origin,
+			    unsigned first_line, struct diag *err)
+{
+	if (p->n > POPULATION_MAX)
+		return diag_add(err, "%s: more than %u entities", origin,
+				POPULATION_MAX);
+	if (in_strict_order(p)) /* already canonical, as exported files are */
+		return visits_canonicalize(p, origin, err);
+	int r = first_line ? sort_keyed(p, origin, first_line, err)
+			   : sort_in_place(p, origin, err);
+	return r < 0 ? r : visits_canonicalize(p, origin, err);
 }
 
 struct entity *population_find(const struct population *p, const char *uscc)
