@@ -228,7 +228,7 @@ int add_bucketed_hset(struct tx *t, enum key_kind kind,
 		      const struct population *pop, const struct draw *d,
 		      const struct bucketed_fields *bf)
 {
-	size_t start[INSPECTED_BUCKETS + 1] = {0};
+	size_t start[INSPECTED_BUCKETS + 1] = {0}, most = 0;
 	uint32_t *order = malloc((d->n_chosen + 1) * sizeof(*order));
 	uint16_t *b_of = malloc((d->n_chosen + 1) * sizeof(*b_of));
 	if (!order || !b_of) {
@@ -242,39 +242,61 @@ int add_bucketed_hset(struct tx *t, enum key_kind kind,
 		if (!bf->keep || bf->keep(k, bf->ctx))
 			start[b_of[k] + 1]++;
 	}
-	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++)
+	for (uint32_t b = 0; b < INSPECTED_BUCKETS; b++) {
+		most = start[b + 1] > most ? start[b + 1] : most;
 		start[b + 1] += start[b];
+	}
 	size_t next[INSPECTED_BUCKETS];
 	memcpy(next, start, sizeof(next));
 	for (size_t k = 0; k < d->n_chosen; k++)
 		if (!bf->keep || bf->keep(k, bf->ctx))
 			order[next[b_of[k]]++] = (uint32_t)k;
-	struct kv *f = malloc((d->n_chosen + 1) * sizeof(*f));
-	for (uint32_t b = 0; f && b < INSPECTED_BUCKETS; b++) {
-		if (start[b] == start[b + 1])
+	/* One bucket's text at a time: where each field and value begins. */
+	struct kv *f = malloc((most + 1) * sizeof(*f));
+	size_t *at = malloc((most + 1) * 2 * sizeof(*at));
+	struct strbuf text = {0};
+	for (uint32_t b = 0; f && at && !text.failed && b < INSPECTED_BUCKETS;
+	     b++) {
+		size_t n = start[b + 1] - start[b];
+		if (n == 0)
 			continue;
 		char bucket[16];
 		snprintf(bucket, sizeof(bucket), "%u", b);
-		for (size_t i = start[b]; i < start[b + 1]; i++) {
-			size_t k = order[i], len = USCC_LEN;
-			const char *name = bf->field
-					       ? bf->field(k, &len, bf->ctx)
-					       : pop->v[d->chosen[k]].uscc;
-			f[i - start[b]] =
-			    (struct kv){name, bf->value(k, bf->ctx), 0, len};
+		text.len = 0;
+		for (size_t i = 0; i < n; i++) {
+			size_t k = order[start[b] + i];
+			at[2 * i] = text.len;
+			if (bf->field)
+				bf->field(k, &text, bf->ctx);
+			sb_add(&text, "", 1);
+			at[2 * i + 1] = text.len;
+			bf->value(k, &text, bf->ctx);
+			sb_add(&text, "", 1);
 		}
-		tx_hset(t, kind, bucket, f, start[b + 1] - start[b]);
+		for (size_t i = 0; !text.failed && i < n; i++)
+			f[i] = bf->field
+				   ? (struct kv)KV(text.s + at[2 * i],
+						   text.s + at[2 * i + 1])
+				   : (struct kv){pop->v[d->chosen[order[start[b] +
+									 i]]]
+							 .uscc,
+						 text.s + at[2 * i + 1], 0,
+						 USCC_LEN};
+		if (!text.failed)
+			tx_hset(t, kind, bucket, f, n);
 	}
-	int rc = f ? 0 : -1;
+	int rc = f && at && !text.failed ? 0 : -1;
+	sb_finish(&text);
+	free(at);
 	free(f);
 	free(order);
 	free(b_of);
 	return rc;
 }
 
-static const char *same_day(size_t k, void *ctx)
+static void same_day(size_t k, struct strbuf *out, void *ctx)
 {
-	return ctx;
+	sb_puts(out, ctx);
 }
 
 

@@ -229,12 +229,15 @@ void plan_team_text(const struct visit_plan *p, size_t k, char *out,
  * its previous team stays on record). */
 static bool visited(size_t k, void *ctx)
 {
-	return ((const char (*)[TEAM_MAX * 34])ctx)[k][0] != '\0';
+	return ((const struct visit_plan *)ctx)->a[k].n != 0;
 }
 
-static const char *team_ids(size_t k, void *ctx)
+static void team_ids(size_t k, struct strbuf *out, void *ctx)
 {
-	return ((char (*)[TEAM_MAX * 34])ctx)[k];
+	const struct visit_plan *p = ctx;
+	char ids[TEAM_MAX * 34];
+	assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
+	sb_puts(out, ids);
 }
 
 /* The rotation record: per bucket, uscc -> "id;id" of its team. */
@@ -242,17 +245,9 @@ int plan_add_rotation(struct tx *t,
 		      const struct population *pop, const struct draw *d,
 		      const struct visit_plan *p)
 {
-	char (*ids)[TEAM_MAX * 34] = malloc((d->n_chosen + 1) * sizeof(*ids));
-	if (!ids)
-		return -1;
-	for (size_t k = 0; k < d->n_chosen; k++)
-		assignment_ids(&p->roster, &p->a[k], ids[k], sizeof(ids[k]));
-	int rc =
-	    add_bucketed_hset(t, KEY_LASTTEAM, pop, d,
-			      &(struct bucketed_fields){NULL, team_ids, ids,
-							visited});
-	free(ids);
-	return rc;
+	return add_bucketed_hset(t, KEY_LASTTEAM, pop, d,
+				 &(struct bucketed_fields){
+					 NULL, team_ids, (void *)p, visited});
 }
 
 /* The items of visit k as its feed shows them: its own (the campaign's,
@@ -399,55 +394,35 @@ static void sorted_items(const struct campaign *c, uint32_t mask,
 		sb_printf(out, "%s%s", i ? "+" : "", code[i]);
 }
 
-struct history_fields {
-	char (*field)[USCC_LEN + 1 + CAMPAIGN_MAX_NAME + 1];
-	char **value;
+struct history_ctx {
+	const struct plan_out *o;
+	const struct campaign *c;
 };
 
-static const char *history_field(size_t k, size_t *len, void *ctx)
+/* The history's field of visit k: "<uscc>:<campaign>". */
+static void history_field(size_t k, struct strbuf *out, void *ctx)
 {
-	const struct history_fields *h = ctx;
-	*len = strlen(h->field[k]);
-	return h->field[k];
+	const struct plan_out *o = ((const struct history_ctx *)ctx)->o;
+	sb_printf(out, "%.18s:%s", o->pop->v[o->d->chosen[k]].uscc,
+		  o->campaign);
 }
 
-static const char *history_value(size_t k, void *ctx)
+/* Its value: "<day>,<items>", the items this visit checks (a cap by item
+ * counts them). */
+static void history_value(size_t k, struct strbuf *out, void *ctx)
 {
-	return ((const struct history_fields *)ctx)->value[k];
+	const struct history_ctx *h = ctx;
+	char day[11];
+	date_format(h->o->p->a[k].day, day);
+	sb_printf(out, "%s,", day);
+	sorted_items(h->c, h->o->p->item_mask[k], out);
 }
 
 int plan_add_history(struct tx *t, const struct plan_out *o,
 		     const struct campaign *c)
 {
-	size_t n = o->d->n_chosen;
-	struct strbuf items = {0}, values = {0};
-	struct history_fields h = {malloc((n + 1) * sizeof(*h.field)),
-				   malloc((n + 1) * sizeof(*h.value))};
-	for (size_t k = 0; h.field && k < n; k++) {
-		char day[11];
-		date_format(o->p->a[k].day, day);
-		snprintf(h.field[k], sizeof(h.field[k]), "%.18s:%s",
-			 o->pop->v[o->d->chosen[k]].uscc, o->campaign);
-		/* The items this visit checks: a cap by item counts them. */
-		items.len = 0;
-		sorted_items(c, o->p->item_mask[k], &items);
-		sb_printf(&values, "%s,%s%c", day, items.s ? items.s : "",
-			  '\0');
-	}
-	int rc = h.field && h.value && !items.failed && !values.failed ? 0 : -1;
-	/* The values, NUL-separated in one buffer, each at its place. */
-	for (size_t k = 0, at = 0; rc == 0 && k < n; k++) {
-		h.value[k] = values.s + at;
-		at += strlen(values.s + at) + 1;
-	}
-	if (rc == 0)
-		rc = add_bucketed_hset(t, KEY_HISTORY, o->pop, o->d,
-				       &(struct bucketed_fields){
-					       history_field, history_value,
-					       &h, NULL});
-	free(h.field);
-	free(h.value);
-	sb_finish(&items);
-	sb_finish(&values);
-	return rc;
+	struct history_ctx h = {o, c};
+	return add_bucketed_hset(t, KEY_HISTORY, o->pop, o->d,
+				 &(struct bucketed_fields){
+					 history_field, history_value, &h, NULL});
 }

@@ -167,16 +167,17 @@ int answer_unprocessable(struct worker *w, const char *entry_id,
 			 const redisReply *fields, struct diag *why);
 
 /* The fields of chosen entity k: field(k) (its uscc when field is NULL)
- * -> value(k). */
+ * -> value(k), each appended to out as text: a bucket's at a time. */
 struct bucketed_fields {
-	const char *(*field)(size_t k, size_t *len, void *ctx);
-	const char *(*value)(size_t k, void *ctx);
+	void (*field)(size_t k, struct strbuf *out, void *ctx);
+	void (*value)(size_t k, struct strbuf *out, void *ctx);
 	void *ctx;
 	bool (*keep)(size_t k, void *ctx); /* NULL: every chosen entity */
 };
 
 /* One HSET per bucket b (of INSPECTED_BUCKETS, by each chosen entity's
- * uscc) of the key of kind and b, of the fields f gives. */
+ * uscc) of the key of kind and b, of the fields f gives, made a bucket at
+ * a time: no text of all chosen entities at once. */
 int add_bucketed_hset(struct tx *t, enum key_kind kind,
 		      const struct population *pop, const struct draw *d,
 		      const struct bucketed_fields *f);
