@@ -38,6 +38,10 @@ static const uint64_t kind_max[ARCHIVE_KINDS] = {
  * population of 10 M entities is archived in 1.9 s with two, 4.4 s in the
  * caller's thread alone (bench/RESULTS.md, "The archive"). */
 #define COMPRESS_THREADS 2
+/* What each thread compresses at a time: zstd's default for level 3 (8
+ * MiB) kept 43 MB of buffers, 2 MiB keep 13 at the same ratio, where the
+ * daemon's memory peaks (bench/RESULTS.md, "Publication in steps"). */
+#define COMPRESS_JOB (2u << 20)
 
 struct archive_writer {
 	int fd;
@@ -378,6 +382,7 @@ static int writer_open(struct archive_writer *w, enum archive_kind kind,
 		return writer_fail(w, err, "cannot start compressing", ENOMEM);
 	/* Threads of their own if the library has them (else one). */
 	ZSTD_CCtx_setParameter(w->z, ZSTD_c_nbWorkers, COMPRESS_THREADS);
+	ZSTD_CCtx_setParameter(w->z, ZSTD_c_jobSize, COMPRESS_JOB);
 	sha256_init(&w->h);
 	return 0;
 }
