@@ -178,6 +178,11 @@ if not v: print("- - 0"); sys.exit()
 print("%.1f %.1f %d" % (v[min(len(v) - 1, int(0.99 * len(v)))], v[-1], len(v)))' "$@"
 }
 
+# "command calls usec" for the commands of a publication, from INFO.
+cmd_usec() { # port
+	cli "$1" info commandstats | tr -d '\r' |
+		sed -nE 's/^cmdstat_(exec|xadd|hset|zadd|watch|hgetall):calls=([0-9]+),usec=([0-9]+),.*/\1 \2 \3/p'
+}
 aof_rewrites() { # port
 	cli "$1" info persistence | tr -d '\r' | awk -F: '$1 == "aof_rewrites" { print $2 }'
 }
@@ -297,6 +302,7 @@ campaign() { # n setup(one|cluster)
 	ping_loop "$master" "$dir/ping-master.txt"
 	[ -z "$other" ] || ping_loop "$other" "$dir/ping-other.txt"
 	sleep 0.2
+	cmd_usec "$master" >"$dir/usec-before"
 	t0=$(date +%s.%N)
 	$b/src/cli/inspectctl submit --config "$dir/inspectd.yaml" --id "BENCH-$n" \
 		--department SAMR-ZZ --policy henan-2021 --items SC-001 \
@@ -314,6 +320,11 @@ campaign() { # n setup(one|cluster)
 	kill -TERM $daemon
 	wait $daemon || true
 	daemon=""
+	# Where the {insp} master's time went during the campaign: Redis's
+	# own microseconds for each command.
+	echo "[$setup $n] {insp} master's time: $(cmd_usec "$master" | awk '
+		NR == FNR { c[$1] = $2; u[$1] = $3; next }
+		{ printf "%s %d calls %.2f s; ", $1, $2 - c[$1], ($3 - u[$1]) / 1e6 }' "$dir/usec-before" -)" >&2
 	local line
 	line=$(grep "campaign published" "$dir/inspectd.log")
 	g() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
