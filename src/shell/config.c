@@ -14,6 +14,8 @@
 
 struct y_redis {
 	char *address;
+	char **nodes;
+	unsigned nodes_count;
 	char *user;
 	char *password_file;
 	char *password_env;
@@ -66,8 +68,15 @@ struct y_config {
 	CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, \
 			       st, member, 0, max)
 
+static const cyaml_schema_value_t node_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, 300),
+};
+
 static const cyaml_schema_field_t redis_fields[] = {
 	STR("address", struct y_redis, address, 255),
+	CYAML_FIELD_SEQUENCE("nodes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			     struct y_redis, nodes, &node_entry, 0,
+			     REDIS_MAX_NODES),
 	STR("user", struct y_redis, user, 63),
 	STR("password_file", struct y_redis, password_file, 511),
 	STR("password_env", struct y_redis, password_env, 63),
@@ -319,6 +328,22 @@ static int apply_redis(const struct yaml_doc *doc, const struct y_redis *y,
 							 : "redis.tls_certificate",
 				      "give both redis.tls_certificate and "
 				      "redis.tls_key, or neither");
+	r->n_nodes = 0;
+	for (unsigned i = 0; i < y->nodes_count; i++) {
+		char at[32];
+		snprintf(at, sizeof(at), "redis.nodes.%u", i);
+		if (r->unix_path[0])
+			return yaml_doc_error(doc, at, "is for a cluster: give "
+					      "redis.address as "
+					      "redis://HOST:PORT");
+		struct redis_config node;
+		if (parse_host_port(y->nodes[i], &node) < 0)
+			return yaml_doc_error(doc, at, "use HOST:PORT (the "
+					      "address's scheme, TLS and user "
+					      "are the nodes' too)");
+		memcpy(r->nodes[r->n_nodes].host, node.host, sizeof(node.host));
+		r->nodes[r->n_nodes++].port = node.port;
+	}
 	if (y->user)
 		snprintf(r->user, sizeof(r->user), "%s", y->user);
 	if (y->connect_timeout_ms)

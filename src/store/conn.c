@@ -61,7 +61,8 @@ int link_authenticate(struct store *s, struct link *l)
 }
 
 /* The configured server, or when it does not answer (a cluster's master
- * that failed, say), another node this process has seen. */
+ * that failed, say), the other nodes configured, then another node this
+ * process has seen. */
 static int open_seed(struct store *s, struct link *seed)
 {
 	const struct redis_config *r = &s->cfg->redis;
@@ -70,6 +71,10 @@ static int open_seed(struct store *s, struct link *seed)
 	if (link_open(seed, r->host, r->port, r, &s->err) == 0)
 		return 0;
 	struct diag first = s->err;
+	for (int i = 0; i < r->n_nodes; i++)
+		if (link_open(seed, r->nodes[i].host, r->nodes[i].port, r,
+			      &s->err) == 0)
+			return 0;
 	char seen[64][280];
 	int n = cluster_seen(seen, 64);
 	for (int i = 0; i < n; i++) {

@@ -436,3 +436,32 @@ Test(cluster, the_documented_least_privilege_acl_is_enough, .timeout = 300)
 	cr_assert_eq(daemon_wait(&d), 0);
 	cluster_finish(&cl);
 }
+
+/* A process that starts while its configured node is down finds the
+ * cluster through the other nodes configured (redis.nodes). */
+Test(cluster, a_process_starts_on_another_node_when_its_own_is_down,
+     .timeout = 300)
+{
+	struct redis_cluster cl;
+	struct daemon_proc d;
+	char address[64], block[256];
+	cluster_start(&cl, 3, 0);
+	int port = cluster_address(&cl, address, sizeof(address));
+	load_population(port, 3000, 52, NULL);
+	int down = free_port(); /* nothing listens there */
+	snprintf(block, sizeof(block), "redis:\n  address: "
+		 "redis://127.0.0.1:%d\n  nodes: [\"127.0.0.1:%d\"]\n",
+		 down, port);
+	daemon_start(&d, cl.node[0].dir, port, "seeded", POLICIES_DIR, block);
+	redisContext *c = insp_client(&cl);
+	submit(c, "type", "campaign", "id", "N1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
+	       "entropy", "nodes", NULL);
+	cr_assert(wait_status(c, "N1", "published", 60000), "inspectd %s",
+		  daemon_state(&d));
+	assert_published_once(c, "N1");
+	redisFree(c);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	cluster_finish(&cl);
+}

@@ -1,6 +1,7 @@
 /* The configuration's Redis connection: redis://, rediss:// (TLS) and
  * unix:// addresses, and the TLS keys, refused with the place and the
- * reason when they do not fit together; a publication's step. */
+ * reason when they do not fit together; other nodes of a cluster; a
+ * publication's step. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,4 +84,41 @@ Test(config, publication_step)
 	cr_assert(strstr(diag_text(&err), ":1:23") &&
 			  strstr(diag_text(&err), "'lots'"),
 		  "%s", diag_text(&err)); /* line and column, and the value */
+}
+
+Test(config, other_nodes_of_a_cluster)
+{
+	struct config c;
+	struct diag err;
+	cr_assert_eq(load("redis:\n  address: redis://10.0.0.1:7000\n"
+			  "  nodes: [\"10.0.0.2:7000\", \"[::1]:7001\"]\n",
+			  &c, &err), 0, "%s", diag_text(&err));
+	cr_assert_eq(c.redis.n_nodes, 2);
+	cr_assert_str_eq(c.redis.nodes[0].host, "10.0.0.2");
+	cr_assert_eq(c.redis.nodes[0].port, 7000);
+	cr_assert_str_eq(c.redis.nodes[1].host, "::1");
+	cr_assert_eq(c.redis.nodes[1].port, 7001);
+	cr_assert_str_eq(c.redis.host, "10.0.0.1", "the address is kept");
+	/* A node that is no HOST:PORT: which one, and the form. */
+	cr_assert_lt(load("redis:\n  address: redis://10.0.0.1:7000\n"
+			  "  nodes: [\"10.0.0.2:7000\", \"10.0.0.3\"]\n",
+			  &c, &err), 0);
+	cr_assert(strstr(diag_text(&err), "redis.nodes.1") &&
+			  strstr(diag_text(&err), "HOST:PORT"),
+		  "%s", diag_text(&err));
+	/* Nodes beside a Unix socket. */
+	cr_assert_lt(load("redis:\n  address: unix:///run/redis.sock\n"
+			  "  nodes: [\"10.0.0.2:7000\"]\n", &c, &err), 0);
+	cr_assert(strstr(diag_text(&err), "redis.nodes.0"), "%s",
+		  diag_text(&err));
+	/* At most REDIS_MAX_NODES of them. */
+	char text[512] = "redis:\n  address: redis://10.0.0.1:7000\n  nodes: [";
+	for (int i = 0; i <= REDIS_MAX_NODES; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "%s\"10.0.1.%d:7000\"", i ? ", " : "", i);
+	strcat(text, "]\n");
+	cr_assert_lt(load(text, &c, &err), 0);
+	cr_assert(strstr(diag_text(&err), ":3:") &&
+			  strstr(diag_text(&err), "8 max"),
+		  "%s", diag_text(&err)); /* its line, and the bound */
 }

@@ -15,9 +15,18 @@
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
+#define REDIS_MAX_NODES 8
+
 struct redis_config {
 	char host[256];
 	int port;
+	/* Other nodes of the same cluster, tried in turn when host:port
+	 * does not answer at connection (redis.nodes). */
+	struct {
+		char host[256];
+		int port;
+	} nodes[REDIS_MAX_NODES];
+	int n_nodes;
 	char unix_path[256];   /* used instead of host:port when set */
 	char user[64];         /* ACL user, "" for the default user */
 	char password[256];    /* from password_file or password_env */
