@@ -20,7 +20,7 @@
 #   bench/cluster.sh [--sizes "N ..."] [N ...]   default 1000000 10000000
 #   bench/cluster.sh --smoke                     20000 entities, ~10 s
 # For sizes where both setups do not fit in memory at once (Redis holds
-# ~250 bytes an entity with the details, ~50 without; inspectd ~76;
+# ~250 bytes an entity with the details, ~50 without; inspectd ~50;
 # the master of {insp} ~3 KB a drawn entity more during the publication):
 #   --cluster-only       the cluster alone, no one-server setup (no ratios)
 #   --one-only           the one server alone, no cluster (no ratios)
