@@ -3,6 +3,7 @@
  * of Redis work runs as a queued job on the worker's own connection, one
  * job at a time, so the connection has a single user. */
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,14 @@ int main(int argc, char **argv)
 	/* A write to a Redis that died must fail with EPIPE and be retried,
 	 * not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
+#ifdef M_MMAP_THRESHOLD
+	/* A campaign's large buffers (its population's records, the draw's
+	 * and the plan's arrays) mapped on their own and given back to the
+	 * system when freed: glibc's threshold otherwise rises to 32 MiB
+	 * after the first such free, and what a campaign frees stays in the
+	 * heap (bench/RESULTS.md, "The journal streamed"). */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
 	srand((unsigned)time(NULL) ^ (unsigned)(uintptr_t)&d);
 	d.loop = uv_default_loop();
 	d.worker.cfg = &d.cfg;

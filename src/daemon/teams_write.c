@@ -303,10 +303,18 @@ int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 {
 	const struct visit_plan *p = o->p;
 	/* One buffer a day's fields are written to: the command is sent
-	 * (copied out) before the next day reuses it. */
+	 * (copied out) before the next day reuses it; room for the busiest
+	 * day's visits, not for all. */
+	size_t most = 0;
+	for (size_t dd = 0; dd < p->n_days; dd++) {
+		size_t n = 0;
+		for (size_t k = 0; k < o->d->n_chosen; k++)
+			n += p->a[k].day == p->days[dd] && p->a[k].n != 0;
+		most = n > most ? n : most;
+	}
 	struct strbuf b = {0};
-	size_t *at = malloc((o->d->n_chosen + 1) * 2 * sizeof(*at));
-	struct kv *f = malloc((o->d->n_chosen + 1) * sizeof(*f));
+	size_t *at = malloc((most + 1) * 2 * sizeof(*at));
+	struct kv *f = malloc((most + 1) * sizeof(*f));
 	char day[11];
 	for (size_t dd = 0; at && f && !b.failed && dd < p->n_days; dd++) {
 		b.len = 0;
