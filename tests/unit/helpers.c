@@ -1,6 +1,8 @@
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,4 +64,21 @@ char *read_source_file(const char *relpath, size_t *len)
 	int r = file_read(path, 1 << 26, &data, len);
 	cr_assert_eq(r, 0, "cannot read %s", path);
 	return data;
+}
+
+void temp_dir_make(char dir[64], const char *name)
+{
+	snprintf(dir, 64, "/tmp/%s.XXXXXX", name);
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *f)
+{
+	return remove(path);
+}
+
+void temp_dir_remove(const char *dir)
+{
+	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }

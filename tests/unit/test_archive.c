@@ -1,10 +1,8 @@
 /* The archive of audit copies (src/shell/archive.c): entries named by
  * their content, written whole or not at all, and read back only as
  * what their name says. */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include <criterion/criterion.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
 #include "inspect/shell/archive.h"
@@ -20,19 +19,12 @@ static char dir[64];
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/test_archive.XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *f)
-{
-	return remove(path);
+	temp_dir_make(dir, "test_archive");
 }
 
 static void remove_dir(void)
 {
-	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	temp_dir_remove(dir);
 }
 
 TestSuite(archive, .init = make_dir, .fini = remove_dir);

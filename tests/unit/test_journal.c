@@ -5,32 +5,24 @@
  * never held whole, and reads back a step at a time as the same steps,
  * the last one only once the whole journal is found to be the one its
  * name says. */
-#define _XOPEN_SOURCE 700
 #include <criterion/criterion.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "inspect/store/journal.h"
 
 static char dir[64];
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/test_journal.XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *f)
-{
-	return remove(path);
+	temp_dir_make(dir, "test_journal");
 }
 
 static void remove_dir(void)
 {
-	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	temp_dir_remove(dir);
 }
 
 TestSuite(journal, .init = make_dir, .fini = remove_dir);
