@@ -164,7 +164,7 @@ Test(steps, a_damaged_journal_stops_the_publication_until_it_is_restored,
 				  60000));
 	cr_assert(daemon_logged(&d, path), "the error names the journal");
 	cr_assert_str_eq(daemon_state(&d), "running");
-	size_t tasks = cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ");
+	long long tasks = cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ");
 	assert_not_yet_published(c, "D1");
 	/* No step of it was applied, and none is once it is restored. */
 	sleep_ms(1000);
