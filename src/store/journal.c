@@ -249,9 +249,11 @@ static int read_more(struct journal_reader *r, size_t done, size_t want,
 {
 	size_t drop = done - r->v.from < r->buf.len ? done - r->v.from
 						     : r->buf.len;
-	memmove(r->buf.s, r->buf.s + drop, r->buf.len - drop);
-	r->buf.len -= drop;
-	r->v.from += drop;
+	if (drop) { /* nothing is held before the first read */
+		memmove(r->buf.s, r->buf.s + drop, r->buf.len - drop);
+		r->buf.len -= drop;
+		r->v.from += drop;
+	}
 	int rc = archive_reader_read(r->a, &r->buf, want, err);
 	r->v.s = r->buf.s;
 	r->v.len = r->buf.len;
