@@ -7,6 +7,7 @@
 
 #include "assign_work.h"
 #include "inspect/core/seed.h"
+#include "inspect/core/strbuf.h"
 
 static int dept_index(const struct team_rules *rules, const char *dept)
 {
@@ -411,7 +412,10 @@ void assignment_ids(const struct roster *r, const struct assignment *a,
 {
 	size_t n = 0;
 	out[0] = '\0';
-	for (unsigned m = 0; m < a->n && n < size; m++)
-		n += (size_t)snprintf(out + n, size - n, "%s%s", m ? ";" : "",
-				      r->v[a->member[m]].id);
+	for (unsigned m = 0; m < a->n && n < size; m++) {
+		const char *id = r->v[a->member[m]].id;
+		if (m)
+			n = buf_put(out, size, n, ";", 1);
+		n = buf_put(out, size, n, id, strlen(id));
+	}
 }

@@ -229,8 +229,13 @@ size_t bundle_outcome_line(char *out, size_t size, const char *uscc,
 {
 	char d[11];
 	date_format(day, d);
-	int n = snprintf(out, size, "%.18s,%s,%s\n", uscc, d, ids);
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	size_t n = buf_put(out, size, 0, uscc, strnlen(uscc, USCC_LEN));
+	n = buf_put(out, size, n, ",", 1);
+	n = buf_put(out, size, n, d, 10);
+	n = buf_put(out, size, n, ",", 1);
+	n = buf_put(out, size, n, ids, strlen(ids));
+	n = buf_put(out, size, n, "\n", 1);
+	return n < size ? n : size - 1;
 }
 
 struct outcome_row {

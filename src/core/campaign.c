@@ -7,6 +7,7 @@
 #include "inspect/core/decimal.h"
 #include "inspect/core/pledges.h"
 #include "inspect/core/policy.h"
+#include "inspect/core/strbuf.h"
 #include "inspect/core/text.h"
 
 /* A field's value read into c: 0, or FAIL_INVALID with why not. */
@@ -165,9 +166,10 @@ void campaign_items_text(const struct campaign *c, uint32_t mask,
 		if (shares)
 			item_share_text(c->item_share[i], ':', share,
 					sizeof(share));
-		n += (size_t)snprintf(out + n, size - n, "%s%s%s",
-				      n ? (char[]){sep, 0} : "", c->items[i],
-				      share);
+		if (n)
+			n = buf_put(out, size, n, &sep, 1);
+		n = buf_put(out, size, n, c->items[i], strlen(c->items[i]));
+		n = buf_put(out, size, n, share, strlen(share));
 	}
 }
 

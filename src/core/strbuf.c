@@ -38,18 +38,42 @@ void sb_puts(struct strbuf *b, const char *s)
 	sb_add(b, s, strlen(s));
 }
 
+/* Formatted once where it fits in the room left (the common case), twice
+ * where the buffer must grow first. */
 void sb_printf(struct strbuf *b, const char *fmt, ...)
 {
+	if (b->failed)
+		return;
+	size_t room = b->cap - b->len;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
+	if (n >= 0 && (size_t)n >= room) {
+		if (!reserve(b, (size_t)n)) {
+			if (room) /* what was cut stays out of the text */
+				b->s[b->len] = '\0';
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (n >= 0)
+		b->len += (size_t)n;
+	else if (room)
+		b->s[b->len] = '\0';
+}
+
+size_t buf_put(char *out, size_t size, size_t n, const char *s, size_t len)
+{
+	if (n < size) {
+		size_t room = size - n - 1;
+		size_t k = len < room ? len : room;
+		memcpy(out + n, s, k);
+		out[n + k] = '\0';
+	}
+	return n + len;
 }
 
 void sb_finish(struct strbuf *b)

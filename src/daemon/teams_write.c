@@ -15,6 +15,16 @@
 #include "answer.h"
 #include "teams.h"
 
+/* The index of day among the plan's working days; n_days if it is not
+ * one of them. */
+static size_t day_index(const struct visit_plan *p, int32_t day)
+{
+	size_t d = 0;
+	while (d < p->n_days && p->days[d] != day)
+		d++;
+	return d;
+}
+
 int plan_add_load(struct tx *t, const struct visit_plan *p)
 {
 	uint16_t *add = calloc(p->roster.n * p->n_days + 1, sizeof(*add));
@@ -25,9 +35,7 @@ int plan_add_load(struct tx *t, const struct visit_plan *p)
 		return -1;
 	}
 	for (size_t k = 0; k < p->n; k++) {
-		size_t d = 0;
-		while (d < p->n_days && p->days[d] != p->a[k].day)
-			d++;
+		size_t d = day_index(p, p->a[k].day);
 		for (unsigned m = 0; m < p->a[k].n && d < p->n_days; m++)
 			add[p->a[k].member[m] * p->n_days + d]++;
 	}
@@ -215,13 +223,18 @@ void plan_team_text(const struct visit_plan *p, size_t k, char *out,
 	const char *with, *items;
 	out[0] = '\0';
 	if (plan_merge_of(p, k, &with, &items) == MERGE_SKIP) {
-		snprintf(out, size, "%s%s", RESULT_MERGED_TEAM, with);
+		n = buf_put(out, size, 0, RESULT_MERGED_TEAM,
+			    strlen(RESULT_MERGED_TEAM));
+		buf_put(out, size, n, with, strlen(with));
 		return;
 	}
 	for (unsigned m = 0; m < p->a[k].n && n < size; m++) {
 		const struct inspector *in = &p->roster.v[p->a[k].member[m]];
-		n += (size_t)snprintf(out + n, size - n, "%s%s %s",
-				      m ? ", " : "", in->name, in->badge);
+		if (m)
+			n = buf_put(out, size, n, ", ", 2);
+		n = buf_put(out, size, n, in->name, strlen(in->name));
+		n = buf_put(out, size, n, " ", 1);
+		n = buf_put(out, size, n, in->badge, strlen(in->badge));
 	}
 }
 
@@ -267,34 +280,64 @@ static void visit_items_text(const struct plan_out *o, size_t k, char *out,
 			*c = ',';
 }
 
-/* The visits of day dd as "<campaign>|<uscc>" -> "name SEP address SEP
- * items SEP ids SEP team" (SEP 0x1f), appended to b, each NUL-terminated,
- * their offsets into at (field, value, ...). Returns how many. */
-static size_t day_fields(const struct plan_out *o, size_t dd,
-			 struct strbuf *b, size_t *at)
+/* The visits of day dd, by[start[dd]..start[dd + 1]), in the draw's
+ * order; a skipped visit (the other campaign's team's to make) is on no
+ * day. NULL if out of memory. */
+static uint32_t *visits_by_day(const struct plan_out *o, size_t *start)
 {
 	const struct visit_plan *p = o->p;
-	size_t n = 0;
-	for (size_t k = 0; k < o->d->n_chosen; k++) {
-		/* A skipped visit is the other campaign's team's to make. */
-		if (p->a[k].day != p->days[dd] || p->a[k].n == 0)
-			continue;
-		char team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
-		char items[2 * CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
-		visit_items_text(o, k, items, sizeof(items));
-		plan_team_text(p, k, team, sizeof(team));
-		assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
-		at[2 * n] = b->len;
-		sb_printf(b, "%s|%.18s", o->campaign,
-			  o->pop->v[o->d->chosen[k]].uscc);
-		sb_add(b, "", 1);
-		at[2 * n + 1] = b->len;
-		sb_printf(b, "%s\x1f%s\x1f%s\x1f%s\x1f%s", o->name(k, o->ctx),
-			  o->address(k, o->ctx), items, ids, team);
-		sb_add(b, "", 1);
-		n++;
+	size_t n = o->d->n_chosen;
+	uint32_t *by = malloc((n + 1) * sizeof(*by));
+	uint16_t *day = malloc((n + 1) * sizeof(*day));
+	if (!by || !day) {
+		free(by);
+		free(day);
+		return NULL;
 	}
-	return n;
+	memset(start, 0, (p->n_days + 1) * sizeof(*start));
+	for (size_t k = 0; k < n; k++) {
+		day[k] = (uint16_t)(p->a[k].n ? day_index(p, p->a[k].day)
+					      : p->n_days);
+		if (day[k] < p->n_days)
+			start[day[k] + 1]++;
+	}
+	for (size_t dd = 0; dd < p->n_days; dd++)
+		start[dd + 1] += start[dd];
+	size_t next[PLAN_MAX_DAYS];
+	memcpy(next, start, p->n_days * sizeof(*next));
+	for (size_t k = 0; k < n; k++)
+		if (day[k] < p->n_days)
+			by[next[day[k]]++] = (uint32_t)k;
+	free(day);
+	return by;
+}
+
+/* Visit k as a field of its day's plan, "<campaign>|<uscc>" -> "name SEP
+ * address SEP items SEP ids SEP team" (SEP 0x1f), appended to b, each
+ * NUL-terminated, their offsets at at[0] and at[1]. */
+static void day_field(const struct plan_out *o, size_t k, struct strbuf *b,
+		      size_t *at)
+{
+	const struct visit_plan *p = o->p;
+	char team[TEAM_MAX * 140], ids[TEAM_MAX * 34];
+	char items[2 * CAMPAIGN_MAX_ITEMS * (CAMPAIGN_MAX_NAME + 1)];
+	visit_items_text(o, k, items, sizeof(items));
+	plan_team_text(p, k, team, sizeof(team));
+	assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
+	at[0] = b->len;
+	sb_puts(b, o->campaign);
+	sb_add(b, "|", 1);
+	sb_add(b, o->pop->v[o->d->chosen[k]].uscc, USCC_LEN);
+	sb_add(b, "", 1);
+	at[1] = b->len;
+	const char *part[] = {o->name(k, o->ctx), o->address(k, o->ctx),
+			      items, ids, team};
+	for (size_t i = 0; i < sizeof(part) / sizeof(*part); i++) {
+		if (i)
+			sb_add(b, "\x1f", 1);
+		sb_puts(b, part[i]);
+	}
+	sb_add(b, "", 1);
 }
 
 #define DAY_FIELDS 1024
@@ -302,28 +345,30 @@ static size_t day_fields(const struct plan_out *o, size_t dd,
 int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 {
 	const struct visit_plan *p = o->p;
+	size_t start[PLAN_MAX_DAYS + 1], most = 0;
+	uint32_t *by = visits_by_day(o, start);
+	for (size_t dd = 0; by && dd < p->n_days; dd++)
+		if (start[dd + 1] - start[dd] > most)
+			most = start[dd + 1] - start[dd];
 	/* One buffer a day's fields are written to: the command is sent
 	 * (copied out) before the next day reuses it; room for the busiest
 	 * day's visits, not for all. */
-	size_t most = 0;
-	for (size_t dd = 0; dd < p->n_days; dd++) {
-		size_t n = 0;
-		for (size_t k = 0; k < o->d->n_chosen; k++)
-			n += p->a[k].day == p->days[dd] && p->a[k].n != 0;
-		most = n > most ? n : most;
-	}
 	struct strbuf b = {0};
 	size_t *at = malloc((most + 1) * 2 * sizeof(*at));
 	struct kv *f = malloc((most + 1) * sizeof(*f));
 	char day[11];
-	for (size_t dd = 0; at && f && !b.failed && dd < p->n_days; dd++) {
-		b.len = 0;
-		size_t n = day_fields(o, dd, &b, at);
+	for (size_t dd = 0; by && at && f && !b.failed && dd < p->n_days;
+	     dd++) {
+		size_t n = start[dd + 1] - start[dd];
 		/* A back-dated record's days already past are on record,
 		 * never in today's feeds. */
-		if (b.failed || n == 0 ||
-		    (p->backdated && p->days[dd] < w->today))
+		if (n == 0 || (p->backdated && p->days[dd] < w->today))
 			continue;
+		b.len = 0;
+		for (size_t i = 0; i < n; i++)
+			day_field(o, by[start[dd] + i], &b, at + 2 * i);
+		if (b.failed)
+			break;
 		date_format(p->days[dd], day);
 		for (size_t i = 0; i < n; i++)
 			f[i] = (struct kv)KV(b.s + at[2 * i],
@@ -337,10 +382,11 @@ int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 		/* The days with visits not yet delivered, by day number. */
 		tx_zadd(t, KEY_DAYS, (unsigned long long)p->days[dd], day);
 	}
-	int rc = at && f && !b.failed ? 0 : -1;
+	int rc = by && at && f && !b.failed ? 0 : -1;
 	sb_finish(&b);
 	free(at);
 	free(f);
+	free(by);
 	return rc;
 }
 
@@ -365,8 +411,13 @@ int plan_add_visits(struct tx *t, const struct plan_out *o)
 			plan_team_text(p, k, team, sizeof(team));
 			assignment_ids(&p->roster, &p->a[k], ids, sizeof(ids));
 			plan_visit_items(p, k, ',', items, sizeof(items));
-			sb_printf(&b, "%s\x1f%s\x1f%s\x1f%s\x1f%s", day, ids,
-				  team, o->name(k, o->ctx), items);
+			const char *part[] = {day, ids, team,
+					      o->name(k, o->ctx), items};
+			for (size_t i = 0; i < 5; i++) {
+				if (i)
+					sb_add(&b, "\x1f", 1);
+				sb_puts(&b, part[i]);
+			}
 			sb_add(&b, "", 1); /* each value NUL-terminated */
 		}
 		if (b.failed)
@@ -398,8 +449,11 @@ static void sorted_items(const struct campaign *c, uint32_t mask,
 		if (mask >> i & 1)
 			code[n++] = c->items[i];
 	qsort(code, n, sizeof(*code), by_code);
-	for (unsigned i = 0; i < n; i++)
-		sb_printf(out, "%s%s", i ? "+" : "", code[i]);
+	for (unsigned i = 0; i < n; i++) {
+		if (i)
+			sb_add(out, "+", 1);
+		sb_puts(out, code[i]);
+	}
 }
 
 struct history_ctx {
@@ -411,8 +465,9 @@ struct history_ctx {
 static void history_field(size_t k, struct strbuf *out, void *ctx)
 {
 	const struct plan_out *o = ((const struct history_ctx *)ctx)->o;
-	sb_printf(out, "%.18s:%s", o->pop->v[o->d->chosen[k]].uscc,
-		  o->campaign);
+	sb_add(out, o->pop->v[o->d->chosen[k]].uscc, USCC_LEN);
+	sb_add(out, ":", 1);
+	sb_puts(out, o->campaign);
 }
 
 /* Its value: "<day>,<items>", the items this visit checks (a cap by item
@@ -422,7 +477,8 @@ static void history_value(size_t k, struct strbuf *out, void *ctx)
 	const struct history_ctx *h = ctx;
 	char day[11];
 	date_format(h->o->p->a[k].day, day);
-	sb_printf(out, "%s,", day);
+	sb_add(out, day, 10);
+	sb_add(out, ",", 1);
 	sorted_items(h->c, h->o->p->item_mask[k], out);
 }
 

@@ -337,7 +337,8 @@ static void details_key(size_t k, char *out, size_t size, void *ctx)
 {
 	const struct details_read *dr = ctx;
 	char uscc[USCC_LEN + 1];
-	snprintf(uscc, sizeof(uscc), "%.18s", dr->pop->v[dr->which[k]].uscc);
+	memcpy(uscc, dr->pop->v[dr->which[k]].uscc, USCC_LEN);
+	uscc[USCC_LEN] = '\0';
 	key_name(out, size, dr->s->cfg, KEY_GRADES_ENT, uscc, NULL);
 }
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inspect/core/strbuf.h"
+
 /* kind: its name, as docs/REDIS.md names it, its pattern after the
  * prefix, its arguments, its type, the files that write it, and those
  * that read it. */
@@ -167,21 +169,29 @@ size_t key_name(char *out, size_t size, const struct config *cfg,
 	bool tagged = s->doc[0] == '{';
 	const char *prefix = s->doc[tagged + 1] == 'g' ? cfg->grades_prefix
 						       : cfg->prefix;
-	int n;
-	/* The patterns are this file's: %s only, as many as args says. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	int p = snprintf(out, size, "%s%s", tagged ? "{" : "", prefix);
-	n = p < 0 || (size_t)p >= size ? -1
-	    : snprintf(out + p, size - (size_t)p, s->pattern, a ? a : "",
-		       b ? b : "");
-#pragma GCC diagnostic pop
-	if (n < 0 || (size_t)(p + n) >= size) {
+	const char *arg[2] = {a ? a : "", b ? b : ""};
+	unsigned used = 0;
+	size_t n = buf_put(out, size, 0, "{", tagged);
+	n = buf_put(out, size, n, prefix, strlen(prefix));
+	/* The patterns are this file's: each %s takes the next argument
+	 * (a key is named for every command a publication sends: no
+	 * format is parsed). */
+	for (const char *c = s->pattern; *c; c++) {
+		if (c[0] == '%' && c[1] == 's' && used < 2) {
+			n = buf_put(out, size, n, arg[used],
+				    strlen(arg[used]));
+			used++;
+			c++;
+		} else {
+			n = buf_put(out, size, n, c, 1);
+		}
+	}
+	if (n >= size) {
 		if (size)
 			out[0] = '\0';
 		return 0;
 	}
-	return (size_t)(p + n);
+	return n;
 }
 
 size_t key_name_u(char *out, size_t size, const struct config *cfg,

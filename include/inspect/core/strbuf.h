@@ -19,4 +19,11 @@ void sb_printf(struct strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_finish(struct strbuf *b);
 
+/* s[0..len) appended at out + n in a buffer of size bytes, as
+ * snprintf(out + n, size - n, "%.*s", ...) would (cut to fit,
+ * NUL-terminated; nothing where n >= size) without parsing a format: the
+ * publication formats a few fields of every task. Returns n + len, the
+ * length the whole would have. */
+size_t buf_put(char *out, size_t size, size_t n, const char *s, size_t len);
+
 #endif
