@@ -432,7 +432,7 @@ int store_append_raw(struct store *s, const char *cmds, size_t len,
  * cluster that changed under a pipeline or a transaction (MOVED, ASK,
  * CLUSTERDOWN) loses the connection: the caller starts again, on the
  * slots as they are then. */
-redisReply *store_next_reply(struct store *s)
+static redisReply *next_reply(struct store *s, bool arena)
 {
 	if (!s->nodes || !s->pend_len) {
 		diag_set(&s->err, "%s", s->nodes ? "no reply is due"
@@ -447,17 +447,25 @@ redisReply *store_next_reply(struct store *s)
 		if (i != node && s->nodes[i].link.out_len &&
 		    link_flush(&s->nodes[i].link, &s->err) < 0)
 			goto lost;
-	if (link_read(&s->nodes[node].link, &r, &s->err) < 0)
+	struct link *l = &s->nodes[node].link;
+	if ((arena ? link_read_arena(l, &r, &s->err)
+		   : link_read(l, &r, &s->err)) < 0)
 		goto lost;
 	if (s->cluster && cluster_changed(r)) {
 		diag_set(&s->err, "the cluster changed: %s", r->str);
-		freeReplyObject(r);
+		if (!arena)
+			freeReplyObject(r);
 		goto lost;
 	}
 	return r;
 lost:
 	lost(s);
 	return NULL;
+}
+
+redisReply *store_next_reply(struct store *s)
+{
+	return next_reply(s, false);
 }
 
 #define ROUND 512 /* commands in flight */
@@ -496,13 +504,14 @@ int store_pipeline_each(struct store *s, size_t n,
 		size_t next = last + ROUND < n ? last + ROUND : n;
 		rc = append_round(s, &a, last, next, build, ctx);
 		for (size_t i = first; i < last && rc == 0; i++) {
-			redisReply *r = store_next_reply(s);
+			/* Given to each and done with before the next: in
+			 * its link's arena, never freed one by one. */
+			redisReply *r = next_reply(s, true);
 			if (!r) {
 				rc = -1;
 				break;
 			}
 			each(i, r, ctx);
-			freeReplyObject(r);
 		}
 	}
 	args_finish(&a);

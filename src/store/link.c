@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "inspect/store/link.h"
+#include "inspect/store/reply_arena.h"
 
 #define SEND_AT (64 * 1024) /* bytes queued before they are sent */
 #define READ_SIZE (64 * 1024)
@@ -252,6 +253,7 @@ void link_close(struct link *l)
 		close(l->fd);
 	if (l->reader)
 		redisReaderFree(l->reader);
+	reply_arena_free(l->arena);
 	free(l->out);
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
@@ -393,4 +395,19 @@ int link_read(struct link *l, redisReply **reply, struct diag *err)
 		if (receive(l, err) < 0)
 			return -1;
 	}
+}
+
+int link_read_arena(struct link *l, redisReply **reply, struct diag *err)
+{
+	redisReader *reader = l->reader;
+	if (reader && !l->arena && !(l->arena = reply_arena_new())) {
+		diag_set(err, "out of memory");
+		return -1;
+	}
+	if (reader)
+		reply_arena_begin(l->arena, reader);
+	int rc = link_read(l, reply, err);
+	if (reader && l->reader == reader) /* else closed, arena and all */
+		reply_arena_end(l->arena, reader);
+	return rc;
 }
