@@ -77,7 +77,13 @@ cleanup() {
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	rm -rf "$tmp"
+	# BENCH_KEEP=dir: the servers' directories (append-only files
+	# included) moved there instead of removed, to study a run.
+	if [ -n "${BENCH_KEEP:-}" ]; then
+		rm -rf "$BENCH_KEEP" && mv "$tmp" "$BENCH_KEEP"
+	else
+		rm -rf "$tmp"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -386,7 +392,7 @@ finish() { # n
 		rm -rf "$out/cluster-logs/$setup-$1" && mkdir -p "$out/cluster-logs/$setup-$1"
 		cp "$dir"/*.log "$out/cluster-logs/$setup-$1/"
 		for p in "$dir"/node*; do cp "$p/redis.log" "$out/cluster-logs/$setup-$1/${p##*/}.log"; done
-		rm -rf "$dir"
+		[ -n "${BENCH_KEEP:-}" ] || rm -rf "$dir"
 	done
 }
 
