@@ -74,8 +74,7 @@ static int apply_steps(struct worker *w, struct publishing *p,
 		diag_init(&err);
 		if (journal_read_step(jr, p, max, &to, &n, &err) < 0)
 			return cannot_go_on(w, p, &err);
-		int r = journal_apply(&w->store, p, journal_at(jr, p->done), to,
-				      n);
+		int r = journal_apply(&w->store, p, jr, max, to, n);
 		if (r < 0)
 			return r;
 		steps += r == 0;

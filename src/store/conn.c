@@ -468,6 +468,17 @@ redisReply *store_next_reply(struct store *s)
 	return next_reply(s, false);
 }
 
+int store_flush(struct store *s)
+{
+	for (int i = 0; s->nodes && i < s->n_nodes; i++)
+		if (s->nodes[i].link.out_len &&
+		    link_flush(&s->nodes[i].link, &s->err) < 0) {
+			lost(s);
+			return FAIL_LOST;
+		}
+	return s->nodes ? 0 : FAIL_LOST;
+}
+
 #define ROUND 512 /* commands in flight */
 
 static int append_round(struct store *s, struct args *a, size_t first,

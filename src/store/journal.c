@@ -285,6 +285,25 @@ int journal_read_step(struct journal_reader *r, const struct publishing *p,
 	}
 }
 
+struct ahead {
+	struct journal_reader *r;
+	size_t done, to, max;
+};
+
+/* The bytes of the step after `to` read ahead, none from done on
+ * dropped: a read that fails here fails again, and is told, when that
+ * step is read. */
+static void read_ahead(void *ctx)
+{
+	struct ahead *a = ctx;
+	struct journal_reader *r = a->r;
+	size_t have = r->v.from + r->v.len;
+	struct diag ignored;
+	diag_init(&ignored);
+	if (!r->v.end && have < a->to + a->max)
+		read_more(r, a->done, a->to + a->max - have, &ignored);
+}
+
 void journal_reader_close(struct journal_reader *r)
 {
 	archive_reader_close(r->a);
@@ -292,8 +311,8 @@ void journal_reader_close(struct journal_reader *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int journal_apply(struct store *s, struct publishing *p, const char *step,
-		  size_t to, size_t n)
+int journal_apply(struct store *s, struct publishing *p,
+		  struct journal_reader *jr, size_t max, size_t to, size_t n)
 {
 	struct publishing now;
 	int r = publishing_watch(s, &now);
@@ -306,14 +325,15 @@ int journal_apply(struct store *s, struct publishing *p, const char *step,
 	}
 	struct tx t;
 	tx_begin(&t, s);
-	tx_raw(&t, step, to - p->done, n);
+	tx_raw(&t, journal_at(jr, p->done), to - p->done, n);
 	if (to < p->size) { /* the last step DELs <p>publishing itself */
 		char done[24];
 		snprintf(done, sizeof(done), "%zu", to);
 		const struct kv f[] = {KV("done", done)};
 		tx_hset(&t, KEY_PUBLISHING, NULL, f, 1);
 	}
-	r = tx_commit(&t);
+	struct ahead a = {jr, p->done, to, max};
+	r = tx_commit_while(&t, read_ahead, &a);
 	if (r == 0)
 		p->done = to;
 	if (r < 0 && r != FAIL_CONFLICT)

@@ -73,6 +73,11 @@ void tx_raw(struct tx *t, const char *cmds, size_t len, size_t n)
 
 int tx_commit(struct tx *t)
 {
+	return tx_commit_while(t, NULL, NULL);
+}
+
+int tx_commit_while(struct tx *t, void (*meanwhile)(void *ctx), void *ctx)
+{
 	bool exec = !t->failed;
 	int rc = FAIL_REFUSED;
 	args_reset(&t->a);
@@ -82,6 +87,8 @@ int tx_commit(struct tx *t)
 	}
 	args_add(&t->a, exec ? "EXEC" : "DISCARD");
 	if (store_connected(t->s) && store_append(t->s, &t->a) == 0) {
+		if (meanwhile && store_flush(t->s) == 0)
+			meanwhile(ctx);
 		read_queued(t);
 		redisReply *r = store_connected(t->s) ? store_next_reply(t->s)
 						      : NULL;

@@ -98,11 +98,12 @@ int journal_read_step(struct journal_reader *r, const struct publishing *p,
 const char *journal_at(const struct journal_reader *r, size_t at);
 void journal_reader_close(struct journal_reader *r);
 
-/* Applies step [p->done, to) of n commands, whose bytes are at step, if
- * <p>publishing still names p->entry and p->journal at p->done: 0
- * (p->done = to), or 1 if it says otherwise (*p is what it says, all
- * empty if it is gone), or FAIL_LOST. */
-int journal_apply(struct store *s, struct publishing *p, const char *step,
-		  size_t to, size_t n);
+/* Applies step [p->done, to) of n commands, read by r (journal_read_step
+ * with max), if <p>publishing still names p->entry and p->journal at
+ * p->done: 0 (p->done = to), or 1 if it says otherwise (*p is what it
+ * says, all empty if it is gone), or FAIL_LOST. While Redis applies the
+ * step, r reads what the next one needs. */
+int journal_apply(struct store *s, struct publishing *p,
+		  struct journal_reader *r, size_t max, size_t to, size_t n);
 
 #endif

@@ -95,6 +95,8 @@ redisReply *store_runv(struct store *s, ...) __attribute__((sentinel));
 /* Pipelining: queue commands, then read their replies in order. */
 int store_append(struct store *s, const struct args *a);
 redisReply *store_next_reply(struct store *s);
+/* Sends whatever is queued on every link. 0 or FAIL_LOST. */
+int store_flush(struct store *s);
 /* Appends n commands already in the Redis protocol (args_format) to the
  * transaction that is open, on its node. 0 or FAIL_LOST. */
 int store_append_raw(struct store *s, const char *cmds, size_t len,

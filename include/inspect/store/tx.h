@@ -106,6 +106,9 @@ void tx_ack(struct tx *t, enum key_kind stream, const char *entry_id);
  * changed), FAIL_LOST (the connection failed) or FAIL_REFUSED (a
  * command was refused, or out of memory); the reason in t->why. */
 int tx_commit(struct tx *t);
+/* tx_commit, with meanwhile(ctx) called once the transaction is sent,
+ * while Redis applies it (NULL: nothing). */
+int tx_commit_while(struct tx *t, void (*meanwhile)(void *ctx), void *ctx);
 /* Abandons a transaction that was never committed. */
 void tx_discard(struct tx *t);
 
