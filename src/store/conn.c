@@ -525,6 +525,8 @@ int store_pipeline_each(struct store *s, size_t n,
 			each(i, r, ctx);
 		}
 	}
+	for (int i = 0; s->nodes && i < s->n_nodes; i++)
+		link_free_arena(&s->nodes[i].link);
 	args_finish(&a);
 	return rc;
 }

@@ -411,3 +411,9 @@ int link_read_arena(struct link *l, redisReply **reply, struct diag *err)
 		reply_arena_end(l->arena, reader);
 	return rc;
 }
+
+void link_free_arena(struct link *l)
+{
+	reply_arena_free(l->arena);
+	l->arena = NULL;
+}

@@ -53,5 +53,8 @@ int link_read(struct link *l, redisReply **reply, struct diag *err);
  * (inspect/store/reply_arena.h): valid until the link's next
  * link_read_arena, never freed by the caller. */
 int link_read_arena(struct link *l, redisReply **reply, struct diag *err);
+/* Frees the link's arena and its last reply (a pipeline is over: its
+ * chunks, a few MiB, are not kept for the next). */
+void link_free_arena(struct link *l);
 
 #endif
