@@ -280,6 +280,18 @@ static void visit_items_text(const struct plan_out *o, size_t k, char *out,
 			*c = ',';
 }
 
+/* A stored visit's or day plan's five fields, SEP-joined (0x1f) and
+ * NUL-terminated. */
+static void add_fields(struct strbuf *b, const char *const part[5])
+{
+	for (size_t i = 0; i < 5; i++) {
+		if (i)
+			sb_add(b, "\x1f", 1);
+		sb_puts(b, part[i]);
+	}
+	sb_add(b, "", 1);
+}
+
 /* The visits of day dd, by[start[dd]..start[dd + 1]), in the draw's
  * order; a skipped visit (the other campaign's team's to make) is on no
  * day. NULL if out of memory. */
@@ -332,12 +344,7 @@ static void day_field(const struct plan_out *o, size_t k, struct strbuf *b,
 	at[1] = b->len;
 	const char *part[] = {o->name(k, o->ctx), o->address(k, o->ctx),
 			      items, ids, team};
-	for (size_t i = 0; i < sizeof(part) / sizeof(*part); i++) {
-		if (i)
-			sb_add(b, "\x1f", 1);
-		sb_puts(b, part[i]);
-	}
-	sb_add(b, "", 1);
+	add_fields(b, part);
 }
 
 #define DAY_FIELDS 1024
@@ -413,12 +420,7 @@ int plan_add_visits(struct tx *t, const struct plan_out *o)
 			plan_visit_items(p, k, ',', items, sizeof(items));
 			const char *part[] = {day, ids, team,
 					      o->name(k, o->ctx), items};
-			for (size_t i = 0; i < 5; i++) {
-				if (i)
-					sb_add(&b, "\x1f", 1);
-				sb_puts(&b, part[i]);
-			}
-			sb_add(&b, "", 1); /* each value NUL-terminated */
+			add_fields(&b, part);
 		}
 		if (b.failed)
 			break;
