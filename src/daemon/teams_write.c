@@ -292,36 +292,20 @@ static void add_fields(struct strbuf *b, const char *const part[5])
 	sb_add(b, "", 1);
 }
 
-/* The visits of day dd, by[start[dd]..start[dd + 1]), in the draw's
- * order; a skipped visit (the other campaign's team's to make) is on no
- * day. NULL if out of memory. */
-static uint32_t *visits_by_day(const struct plan_out *o, size_t *start)
+/* How many visits each working day has, into count[]; a skipped visit
+ * (the other campaign's team's to make) is on no day. The busiest day's
+ * count. */
+static size_t visits_a_day(const struct visit_plan *p, size_t n,
+			   size_t *count)
 {
-	const struct visit_plan *p = o->p;
-	size_t n = o->d->n_chosen;
-	uint32_t *by = malloc((n + 1) * sizeof(*by));
-	uint16_t *day = malloc((n + 1) * sizeof(*day));
-	if (!by || !day) {
-		free(by);
-		free(day);
-		return NULL;
-	}
-	memset(start, 0, (p->n_days + 1) * sizeof(*start));
+	size_t most = 0;
+	memset(count, 0, p->n_days * sizeof(*count));
 	for (size_t k = 0; k < n; k++) {
-		day[k] = (uint16_t)(p->a[k].n ? day_index(p, p->a[k].day)
-					      : p->n_days);
-		if (day[k] < p->n_days)
-			start[day[k] + 1]++;
+		size_t d = p->a[k].n ? day_index(p, p->a[k].day) : p->n_days;
+		if (d < p->n_days && ++count[d] > most)
+			most = count[d];
 	}
-	for (size_t dd = 0; dd < p->n_days; dd++)
-		start[dd + 1] += start[dd];
-	size_t next[PLAN_MAX_DAYS];
-	memcpy(next, start, p->n_days * sizeof(*next));
-	for (size_t k = 0; k < n; k++)
-		if (day[k] < p->n_days)
-			by[next[day[k]]++] = (uint32_t)k;
-	free(day);
-	return by;
+	return most;
 }
 
 /* Visit k as a field of its day's plan, "<campaign>|<uscc>" -> "name SEP
@@ -352,11 +336,8 @@ static void day_field(const struct plan_out *o, size_t k, struct strbuf *b,
 int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 {
 	const struct visit_plan *p = o->p;
-	size_t start[PLAN_MAX_DAYS + 1], most = 0;
-	uint32_t *by = visits_by_day(o, start);
-	for (size_t dd = 0; by && dd < p->n_days; dd++)
-		if (start[dd + 1] - start[dd] > most)
-			most = start[dd + 1] - start[dd];
+	size_t count[PLAN_MAX_DAYS];
+	size_t most = visits_a_day(p, o->d->n_chosen, count);
 	/* One buffer a day's fields are written to: the command is sent
 	 * (copied out) before the next day reuses it; room for the busiest
 	 * day's visits, not for all. */
@@ -364,16 +345,16 @@ int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 	size_t *at = malloc((most + 1) * 2 * sizeof(*at));
 	struct kv *f = malloc((most + 1) * sizeof(*f));
 	char day[11];
-	for (size_t dd = 0; by && at && f && !b.failed && dd < p->n_days;
-	     dd++) {
-		size_t n = start[dd + 1] - start[dd];
+	for (size_t dd = 0; at && f && !b.failed && dd < p->n_days; dd++) {
 		/* A back-dated record's days already past are on record,
 		 * never in today's feeds. */
-		if (n == 0 || (p->backdated && p->days[dd] < w->today))
+		if (count[dd] == 0 || (p->backdated && p->days[dd] < w->today))
 			continue;
+		size_t n = 0;
 		b.len = 0;
-		for (size_t i = 0; i < n; i++)
-			day_field(o, by[start[dd] + i], &b, at + 2 * i);
+		for (size_t k = 0; k < o->d->n_chosen; k++)
+			if (p->a[k].n && p->a[k].day == p->days[dd])
+				day_field(o, k, &b, at + 2 * n++);
 		if (b.failed)
 			break;
 		date_format(p->days[dd], day);
@@ -389,11 +370,10 @@ int plan_add_days(struct worker *w, struct tx *t, const struct plan_out *o)
 		/* The days with visits not yet delivered, by day number. */
 		tx_zadd(t, KEY_DAYS, (unsigned long long)p->days[dd], day);
 	}
-	int rc = by && at && f && !b.failed ? 0 : -1;
+	int rc = at && f && !b.failed ? 0 : -1;
 	sb_finish(&b);
 	free(at);
 	free(f);
-	free(by);
 	return rc;
 }
 
