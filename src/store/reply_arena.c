@@ -1,7 +1,6 @@
 #include "inspect/store/reply_arena.h"
 
 #include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -46,8 +46,7 @@ int link_write(struct link *l, const char *buf, size_t len,
 /* Sends whatever is queued. */
 int link_flush(struct link *l, struct diag *err);
 /* Sends what is queued, then waits for the next reply. Returns 0 with
- * *reply (the caller frees it, unless the link's replies are in an
- * arena), or -1 with the reason in err. */
+ * *reply (the caller frees it), or -1 with the reason in err. */
 int link_read(struct link *l, redisReply **reply, struct diag *err);
 /* link_read, with the reply built in the link's arena
  * (inspect/store/reply_arena.h): valid until the link's next
