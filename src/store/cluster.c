@@ -72,6 +72,9 @@ static int key_argument(const struct args *a)
 	return 1;
 }
 
+/* A transaction's node that left the cluster (read_slots). */
+#define NODE_GONE (-2)
+
 static int prefix_node(const struct store *s)
 {
 	const char *p = s->cfg->prefix;
@@ -87,7 +90,7 @@ int cluster_route(struct store *s, const struct args *a)
 		node = s->multi_node;
 	else if (k >= 0)
 		node = s->slot_node[key_slot(a->v[k], a->len[k])];
-	else if (s->watch_node >= 0)
+	else if (s->watch_node != -1)
 		node = s->watch_node;
 	else if (s->chosen_node >= 0)
 		node = s->chosen_node;
@@ -120,6 +123,11 @@ int cluster_node_at(const struct store *s, const char *address)
 
 struct link *cluster_link(struct store *s, int i)
 {
+	if (i < 0 || i >= s->n_nodes) {
+		diag_set(&s->err, "the node of the transaction under way left "
+			 "the cluster");
+		return NULL;
+	}
 	struct store_node *n = &s->nodes[i];
 	if (link_is_open(&n->link))
 		return &n->link;
@@ -213,17 +221,29 @@ static int read_slots(struct store *s, const redisReply *r, const char *asked)
 		free(nodes);
 		return FAIL_LOST;
 	}
+	/* A transaction under way stays on its node; if that node is gone,
+	 * its next command finds no link (NODE_GONE) and the connection is
+	 * lost, so that nothing it queued runs anywhere else. */
+	int watch = s->watch_node < 0 ? -1 : NODE_GONE;
+	int multi = NODE_GONE, chosen = -1;
 	for (int i = 0; i < s->n_nodes; i++) { /* keep the open links */
 		int j;
 		for (j = 0; j < n; j++)
 			if (nodes[j].port == s->nodes[i].port &&
 			    !strcmp(nodes[j].host, s->nodes[i].host))
 				break;
-		if (j < n)
-			nodes[j].link = s->nodes[i].link;
-		else
+		if (j == n) {
 			link_close(&s->nodes[i].link);
+			continue;
+		}
+		nodes[j].link = s->nodes[i].link;
+		watch = s->watch_node == i ? j : watch;
+		multi = s->multi_node == i ? j : multi;
+		chosen = s->chosen_node == i ? j : chosen;
 	}
+	s->watch_node = watch;
+	s->multi_node = multi;
+	s->chosen_node = chosen;
 	for (int i = 0; i < n; i++)
 		remember(nodes[i].host, nodes[i].port);
 	free(s->nodes);

@@ -427,12 +427,18 @@ int store_append_raw(struct store *s, const char *cmds, size_t len,
 	return append_to(s, s->cluster ? s->multi_node : 0, cmds, len, n);
 }
 
+static bool redirected(const redisReply *r)
+{
+	return error_is(r, "MOVED ") || error_is(r, "ASK ");
+}
+
 /* The reply to the oldest command appended. Every other link's queue is
  * sent first, so that all the masters work while this one is read. A
- * cluster that changed under a pipeline or a transaction (MOVED, ASK,
- * CLUSTERDOWN) loses the connection: the caller starts again, on the
- * slots as they are then. */
-static redisReply *next_reply(struct store *s, bool arena)
+ * cluster that changed under a transaction (MOVED, ASK, CLUSTERDOWN)
+ * loses the connection: the caller starts again, on the slots as they are
+ * then. A pipeline outside a transaction may take MOVED and ASK (follow)
+ * and send the command again itself. */
+static redisReply *next_reply(struct store *s, bool arena, bool follow)
 {
 	if (!s->nodes || !s->pend_len) {
 		diag_set(&s->err, "%s", s->nodes ? "no reply is due"
@@ -451,7 +457,7 @@ static redisReply *next_reply(struct store *s, bool arena)
 	if ((arena ? link_read_arena(l, &r, &s->err)
 		   : link_read(l, &r, &s->err)) < 0)
 		goto lost;
-	if (s->cluster && cluster_changed(r)) {
+	if (s->cluster && cluster_changed(r) && !(follow && redirected(r))) {
 		diag_set(&s->err, "the cluster changed: %s", r->str);
 		if (!arena)
 			freeReplyObject(r);
@@ -465,7 +471,7 @@ lost:
 
 redisReply *store_next_reply(struct store *s)
 {
-	return next_reply(s, false);
+	return next_reply(s, false, false);
 }
 
 int store_flush(struct store *s)
@@ -481,14 +487,48 @@ int store_flush(struct store *s)
 
 #define ROUND 512 /* commands in flight */
 
+struct pipeline {
+	void (*build)(size_t i, struct args *a, void *ctx);
+	void (*each)(size_t i, const redisReply *r, void *ctx);
+	void *ctx;
+	/* build(i) gives command i again: one answered MOVED or ASK is sent
+	 * again once the rest are answered. */
+	bool again;
+};
+
+/* The commands of a pipeline answered MOVED or ASK: their slot moved, or
+ * is moving, while the pipeline ran (a resharding). */
+struct redirects {
+	size_t *v;
+	size_t n, cap;
+	bool moved;
+};
+
+static int set_aside(struct store *s, struct redirects *d, size_t i,
+		     const redisReply *r)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		size_t *v = realloc(d->v, cap * sizeof(*v));
+		if (!v) {
+			diag_set(&s->err, "out of memory");
+			store_close(s); /* the replies after it are still due */
+			return FAIL_LOST;
+		}
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n++] = i;
+	d->moved |= error_is(r, "MOVED ");
+	return 0;
+}
+
 static int append_round(struct store *s, struct args *a, size_t first,
-			size_t last,
-			void (*build)(size_t i, struct args *a, void *ctx),
-			void *ctx)
+			size_t last, const struct pipeline *p)
 {
 	for (size_t i = first; i < last; i++) {
 		args_reset(a);
-		build(i, a, ctx);
+		p->build(i, a, p->ctx);
 		if (store_append(s, a) < 0) {
 			/* Replies of the commands sent before are still
 			 * due: the connection is out of step, and closed. */
@@ -502,33 +542,117 @@ static int append_round(struct store *s, struct args *a, size_t first,
 /* One round stays in flight ahead of the one being read: the first read
  * of a round sends the next round too, so Redis answers it while this side
  * parses (a round at a time left Redis idle half the time). */
-int store_pipeline_each(struct store *s, size_t n,
-			void (*build)(size_t i, struct args *a, void *ctx),
-			void (*each)(size_t i, const redisReply *r, void *ctx),
-			void *ctx)
+static int rounds(struct store *s, size_t n, const struct pipeline *p,
+		  struct redirects *d)
 {
 	struct args a;
 	args_init(&a);
-	int rc = append_round(s, &a, 0, n < ROUND ? n : ROUND, build, ctx);
+	int rc = append_round(s, &a, 0, n < ROUND ? n : ROUND, p);
 	for (size_t first = 0; first < n && rc == 0; first += ROUND) {
 		size_t last = first + ROUND < n ? first + ROUND : n;
 		size_t next = last + ROUND < n ? last + ROUND : n;
-		rc = append_round(s, &a, last, next, build, ctx);
+		rc = append_round(s, &a, last, next, p);
 		for (size_t i = first; i < last && rc == 0; i++) {
 			/* Given to each and done with before the next: in
 			 * its link's arena, never freed one by one. */
-			redisReply *r = next_reply(s, true);
-			if (!r) {
-				rc = -1;
-				break;
-			}
-			each(i, r, ctx);
+			redisReply *r = next_reply(s, true, p->again);
+			if (!r)
+				rc = FAIL_LOST;
+			else if (s->cluster && redirected(r))
+				rc = set_aside(s, d, i, r);
+			else
+				p->each(i, r, p->ctx);
 		}
 	}
 	for (int i = 0; s->nodes && i < s->n_nodes; i++)
 		link_free_arena(&s->nodes[i].link);
 	args_finish(&a);
 	return rc;
+}
+
+/* The commands set aside, as a pipeline of their own. */
+struct subset {
+	const struct pipeline *p;
+	const size_t *v;
+};
+
+static void build_subset(size_t j, struct args *a, void *ctx)
+{
+	const struct subset *sub = ctx;
+	sub->p->build(sub->v[j], a, sub->p->ctx);
+}
+
+static void each_subset(size_t j, const redisReply *r, void *ctx)
+{
+	const struct subset *sub = ctx;
+	sub->p->each(sub->v[j], r, sub->p->ctx);
+}
+
+/* Each command set aside alone, following MOVED and ASK (store_run). */
+static int one_by_one(struct store *s, const struct pipeline *p,
+		      const struct redirects *d)
+{
+	struct args a;
+	args_init(&a);
+	int rc = 0;
+	for (size_t j = 0; j < d->n && rc == 0; j++) {
+		args_reset(&a);
+		p->build(d->v[j], &a, p->ctx);
+		redisReply *r = store_run(s, &a);
+		if (!r) {
+			rc = FAIL_LOST;
+			break;
+		}
+		p->each(d->v[j], r, p->ctx);
+		freeReplyObject(r);
+	}
+	args_finish(&a);
+	return rc;
+}
+
+/* During a resharding, some commands are answered MOVED (their slot has
+ * moved: after the slots are read again, they go again as a pipeline)
+ * or ASK (it is moving: each goes alone, after ASKING, to the node
+ * named). Their each() comes after the others', so out of order. */
+static int pipeline_run(struct store *s, size_t n, const struct pipeline *p)
+{
+	struct redirects d = {0}, again = {0};
+	int rc = rounds(s, n, p, &d);
+	if (rc == 0 && d.moved) {
+		if (cluster_refresh(s) < 0) {
+			lost(s);
+			rc = FAIL_LOST;
+		} else {
+			struct subset sub = {p, d.v};
+			struct pipeline q = {build_subset, each_subset, &sub,
+					     true};
+			rc = rounds(s, d.n, &q, &again);
+			for (size_t j = 0; j < again.n; j++)
+				again.v[j] = d.v[again.v[j]];
+			free(d.v);
+			d = again;
+		}
+	}
+	if (rc == 0)
+		rc = one_by_one(s, p, &d);
+	free(d.v);
+	return rc;
+}
+
+int store_pipeline_each(struct store *s, size_t n,
+			void (*build)(size_t i, struct args *a, void *ctx),
+			void (*each)(size_t i, const redisReply *r, void *ctx),
+			void *ctx)
+{
+	return pipeline_run(s, n, &(struct pipeline){build, each, ctx, true});
+}
+
+int store_pipeline_once(struct store *s, size_t n,
+			void (*build)(size_t i, struct args *a, void *ctx),
+			void (*each)(size_t i, const redisReply *r, void *ctx),
+			void *ctx)
+{
+	return pipeline_run(s, n, &(struct pipeline){build, each, ctx, false});
 }
 
 struct hgetall {

@@ -8,6 +8,7 @@
  * never exits. */
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "harness.h"
 #include "harness_cluster.h"
 #include "inspect/shell/config.h"
+#include "inspect/store/grades.h"
 #include "inspect/store/slot.h"
 #include "inspect/store/store.h"
 
@@ -461,6 +463,195 @@ Test(cluster, a_process_starts_on_another_node_when_its_own_is_down,
 		  daemon_state(&d));
 	assert_published_once(c, "N1");
 	redisFree(c);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	cluster_finish(&cl);
+}
+
+/* A resharding under pipelines: slot moving (ASK) and slot moved
+ * (MOVED) while a client holds the slot map from before. */
+
+static void node_id(struct redis_cluster *cl, int i, char out[64])
+{
+	redisContext *c = redis_client(cl->node[i].port);
+	redisReply *r = cmd(c, "CLUSTER MYID");
+	cr_assert_eq(r->type, REDIS_REPLY_STRING);
+	snprintf(out, 64, "%s", r->str);
+	freeReplyObject(r);
+	redisFree(c);
+}
+
+/* A slot of master m holding a bucket of the grade index and at least
+ * one key more; the bucket's key into key. */
+static unsigned slot_to_move(struct redis_cluster *cl, int m, char *key,
+			     size_t size)
+{
+	redisContext *c = redis_client(cl->node[m].port);
+	char cursor[32] = "0";
+	do {
+		redisReply *r = cmd(c, "SCAN %s MATCH credit:idx:* COUNT 1000",
+				    cursor);
+		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+		const redisReply *keys = r->element[1];
+		for (size_t i = 0; i < keys->elements; i++) {
+			const char *k = keys->element[i]->str;
+			long long slot = cmd_int(c, "CLUSTER KEYSLOT %s", k);
+			if (cmd_int(c, "CLUSTER COUNTKEYSINSLOT %lld", slot) <
+			    2)
+				continue;
+			snprintf(key, size, "%s", k);
+			freeReplyObject(r);
+			redisFree(c);
+			return (unsigned)slot;
+		}
+		freeReplyObject(r);
+	} while (strcmp(cursor, "0"));
+	cr_assert_fail("no slot of node %d holds a bucket and a key more", m);
+	return 0;
+}
+
+static void expect_ok(redisContext *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	redisReply *r = redisvCommand(c, fmt, ap);
+	va_end(ap);
+	cr_assert(r && r->type == REDIS_REPLY_STATUS, "%s: %s", fmt,
+		  r && r->type == REDIS_REPLY_ERROR ? r->str : "no status");
+	freeReplyObject(r);
+}
+
+/* Moves slot from node `from` to node `to`: all its keys, the slot then
+ * given to `to` on every master (whole), or only the key `first` (the
+ * slot half moved: `from` answers ASK for that key). */
+static void move_slot(struct redis_cluster *cl, unsigned slot, int from,
+		      int to, const char *first, bool whole)
+{
+	char id_from[64], id_to[64];
+	node_id(cl, from, id_from);
+	node_id(cl, to, id_to);
+	redisContext *a = redis_client(cl->node[from].port);
+	redisContext *b = redis_client(cl->node[to].port);
+	expect_ok(b, "CLUSTER SETSLOT %u IMPORTING %s", slot, id_from);
+	expect_ok(a, "CLUSTER SETSLOT %u MIGRATING %s", slot, id_to);
+	redisReply *keys = cmd(a, "CLUSTER GETKEYSINSLOT %u 1000", slot);
+	if (!whole)
+		expect_ok(a, "MIGRATE 127.0.0.1 %d %s 0 5000",
+			  cl->node[to].port, first);
+	for (size_t i = 0; whole && i < keys->elements; i++)
+		expect_ok(a, "MIGRATE 127.0.0.1 %d %s 0 5000",
+			  cl->node[to].port, keys->element[i]->str);
+	freeReplyObject(keys);
+	for (int i = 0; whole && i < cl->n; i++) {
+		/* The target first, as the specification says. */
+		int n = i == 0 ? to : i == to ? 0 : i;
+		redisContext *c = redis_client(cl->node[n].port);
+		expect_ok(c, "CLUSTER SETSLOT %u NODE %s", slot, id_to);
+		redisFree(c);
+	}
+	redisFree(a);
+	redisFree(b);
+}
+
+struct named {
+	size_t n;
+};
+
+static void count_named(size_t k, const redisReply *hash, void *ctx)
+{
+	struct named *nm = ctx;
+	(void)k;
+	nm->n += reply_field(hash, "name") != NULL;
+}
+
+/* The store's reads of the grade index (every bucket, every entity's
+ * details) through a store whose slot map predates the move: the same
+ * population, every name there. */
+static void expect_same_reads(struct store *s, const struct population *want,
+			      const char *when)
+{
+	struct population p;
+	uint64_t gen;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(grades_read(s, &p, &gen, NULL, &err), 0, "%s: %s %s",
+		     when, diag_reason(&err), s->err.text);
+	uint8_t d0[32], d1[32];
+	population_digest(want, d0);
+	population_digest(&p, d1);
+	cr_assert_eq(p.n, want->n, "%s", when);
+	cr_assert_arr_eq(d0, d1, 32, "%s: another population", when);
+	uint32_t *all = malloc(p.n * sizeof(*all));
+	for (size_t i = 0; i < p.n; i++)
+		all[i] = (uint32_t)i;
+	struct named nm = {0};
+	cr_assert_eq(grades_details(s, &p, all, p.n, count_named, &nm), 0,
+		     "%s: %s", when, s->err.text);
+	cr_assert_eq(nm.n, p.n, "%s: %zu names of %zu", when, nm.n, p.n);
+	free(all);
+	population_finish(&p);
+}
+
+Test(cluster, pipelines_follow_a_resharding, .timeout = 300)
+{
+	struct redis_cluster cl;
+	struct daemon_proc d;
+	char address[64], bucket[128], more[128];
+	cluster_start(&cl, 3, 0);
+	int port = cluster_address(&cl, address, sizeof(address));
+	load_population(port, 20000, 53, NULL);
+	struct config cfg;
+	config_defaults(&cfg);
+	cfg.redis.port = port;
+	struct store s;
+	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err.text);
+	struct population before;
+	uint64_t gen;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(grades_read(&s, &before, &gen, NULL, &err), 0, "%s",
+		     diag_reason(&err));
+	daemon_start(&d, cl.node[0].dir, port, "reshard", POLICIES_DIR, NULL);
+
+	/* Half moved: node 0 answers its keys, ASK for the bucket. */
+	unsigned half = slot_to_move(&cl, 0, bucket, sizeof(bucket));
+	move_slot(&cl, half, 0, 1, bucket, false);
+	expect_same_reads(&s, &before, "a slot half moved");
+	redisContext *c = insp_client(&cl);
+	submit(c, "type", "campaign", "id", "H1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
+	       "entropy", "half", NULL);
+	cr_assert(wait_status(c, "H1", "published", 60000), "inspectd %s",
+		  daemon_state(&d));
+	assert_published_once(c, "H1");
+
+	/* Moved: that slot and another, MOVED to a store that has not read
+	 * the slots since. */
+	move_slot(&cl, half, 0, 1, bucket, true);
+	unsigned whole = slot_to_move(&cl, 2, more, sizeof(more));
+	move_slot(&cl, whole, 2, 1, more, true);
+	/* H1's inspections changed the population: as a store connected
+	 * now reads it, on the slots as they are. */
+	struct store now;
+	struct population after;
+	cr_assert_eq(store_connect(&now, &cfg), 0, "%s", now.err.text);
+	cr_assert_eq(grades_read(&now, &after, &gen, NULL, &err), 0, "%s",
+		     diag_reason(&err));
+	store_close(&now);
+	expect_same_reads(&s, &after, "two slots moved");
+	population_finish(&after);
+	submit(c, "type", "campaign", "id", "H2", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
+	       "entropy", "moved", NULL);
+	cr_assert(wait_status(c, "H2", "published", 60000), "inspectd %s",
+		  daemon_state(&d));
+	assert_published_once(c, "H2");
+	redisFree(c);
+	/* The daemon followed the moves: it never lost its connection. */
+	cr_assert(!daemon_logged(&d, "cluster changed"));
+	cr_assert(!daemon_logged(&d, "cluster is changing"));
+	population_finish(&before);
+	store_close(&s);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	cluster_finish(&cl);

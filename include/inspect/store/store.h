@@ -108,8 +108,18 @@ size_t args_format(const struct args *a, char *out);
 
 /* n commands pipelined in rounds, one round in flight ahead: build(i, a)
  * writes the i-th into a (reset), and each(i, reply) gets its reply, in
- * order. Returns 0, or FAIL_LOST when the connection is lost (s->err). */
+ * order. On a cluster being resharded, a command whose slot moved or is
+ * moving (MOVED, ASK) is built again and sent where the slot is now, its
+ * each() after the others': build(i) must give the same command for the
+ * same i. Returns 0, or FAIL_LOST when the connection is lost (s->err). */
 int store_pipeline_each(struct store *s, size_t n,
+			void (*build)(size_t i, struct args *a, void *ctx),
+			void (*each)(size_t i, const redisReply *r, void *ctx),
+			void *ctx);
+/* The same for a build called once for each i, in order (a file read as
+ * it goes): MOVED or ASK loses the connection, and the caller starts
+ * again on the slots as they are then. */
+int store_pipeline_once(struct store *s, size_t n,
 			void (*build)(size_t i, struct args *a, void *ctx),
 			void (*each)(size_t i, const redisReply *r, void *ctx),
 			void *ctx);
