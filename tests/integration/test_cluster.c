@@ -5,7 +5,10 @@
  * publication and its results. After each: every selected entity
  * published exactly once, every result applied once, every event handed
  * to the credit platform once, every feed delivered once, and the daemon
- * never exits. */
+ * never exits. And through reshardings: slots half moved (ASK) and moved
+ * (MOVED) under pipelines that read the slots before, and redis-cli
+ * moving thousands of slots while the grade index is read and campaigns
+ * are published. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -13,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "harness.h"
 #include "harness_cluster.h"
@@ -651,6 +655,104 @@ Test(cluster, pipelines_follow_a_resharding, .timeout = 300)
 	cr_assert(!daemon_logged(&d, "cluster changed"));
 	cr_assert(!daemon_logged(&d, "cluster is changing"));
 	population_finish(&before);
+	store_close(&s);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	cluster_finish(&cl);
+}
+
+/* redis-cli --cluster reshard moving `slots` slots from node `from` to
+ * node `to`, in the background (the slots redis-cli picks: never {insp}'s
+ * when `from` is not its master). */
+static pid_t reshard(struct redis_cluster *cl, int from, int to, int slots,
+		     char *log, size_t size)
+{
+	char id_from[64], id_to[64], address[32], n[16];
+	node_id(cl, from, id_from);
+	node_id(cl, to, id_to);
+	snprintf(address, sizeof(address), "127.0.0.1:%d", cl->node[from].port);
+	snprintf(n, sizeof(n), "%d", slots);
+	snprintf(log, size, "%s/reshard.log", cl->node[from].dir);
+	char *argv[] = {"redis-cli", "--cluster", "reshard", address,
+			"--cluster-from", id_from, "--cluster-to", id_to,
+			"--cluster-slots", n, "--cluster-yes", NULL};
+	return spawn(argv, log);
+}
+
+/* Whether the resharding still runs; once it has ended, that it ended
+ * well. */
+static bool resharding(pid_t pid, const char *log)
+{
+	int status;
+	pid_t r = waitpid(pid, &status, WNOHANG);
+	if (r == 0)
+		return true;
+	char *text = slurp(log);
+	cr_assert(r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "redis-cli --cluster reshard failed:\n%s", text);
+	free(text);
+	return false;
+}
+
+/* A resharding as an operator runs it (redis-cli moving 2,000 slots and
+ * their keys, slot by slot), under a store reading the grade index over
+ * and over, then under a daemon publishing campaigns: every read the same
+ * population, every campaign published once, no connection lost. */
+Test(cluster, reads_and_campaigns_during_a_resharding, .timeout = 300)
+{
+	struct redis_cluster cl;
+	struct daemon_proc d;
+	char address[64], log[128];
+	cluster_start(&cl, 3, 0);
+	int port = cluster_address(&cl, address, sizeof(address));
+	load_population(port, 20000, 54, NULL);
+	int insp = cluster_master_for_slot(&cl, insp_slot());
+	int a = (insp + 1) % 3, b = (insp + 2) % 3;
+	daemon_start(&d, cl.node[0].dir, port, "moving", POLICIES_DIR, NULL);
+	struct config cfg;
+	config_defaults(&cfg);
+	cfg.redis.port = port;
+	struct store s;
+	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err.text);
+	struct population want;
+	uint64_t gen;
+	struct diag err;
+	diag_init(&err);
+	cr_assert_eq(grades_read(&s, &want, &gen, NULL, &err), 0, "%s",
+		     diag_reason(&err));
+
+	pid_t pid = reshard(&cl, a, b, 2000, log, sizeof(log));
+	int reads = 0;
+	while (resharding(pid, log)) {
+		expect_same_reads(&s, &want, "during a resharding");
+		reads++;
+	}
+	expect_same_reads(&s, &want, "after a resharding");
+	cr_assert_geq(reads, 2, "the resharding was over in %d reads", reads);
+
+	/* Back again, under campaigns of a daemon that read the slots
+	 * before either resharding. */
+	redisContext *c = insp_client(&cl);
+	pid = reshard(&cl, b, a, 2000, log, sizeof(log));
+	int campaigns = 0;
+	for (bool moving = true; moving || campaigns < 2; campaigns++) {
+		char id[16], entropy[32];
+		snprintf(id, sizeof(id), "M%d", campaigns);
+		snprintf(entropy, sizeof(entropy), "moving-%d", campaigns);
+		submit(c, "type", "campaign", "id", id, "department",
+		       "SAMR-ZZ", "policy", "henan-2021", "items", "SC-001",
+		       "date", "2026-11-02", "entropy", entropy, NULL);
+		cr_assert(wait_status(c, id, "published", 60000),
+			  "%s: inspectd %s", id, daemon_state(&d));
+		assert_published_once(c, id);
+		moving = resharding(pid, log);
+	}
+	cr_log_info("%d reads and %d campaigns during two reshardings", reads,
+		    campaigns);
+	redisFree(c);
+	cr_assert(!daemon_logged(&d, "cluster changed"));
+	cr_assert(!daemon_logged(&d, "cluster is changing"));
+	population_finish(&want);
 	store_close(&s);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
