@@ -313,6 +313,9 @@ campaign() { # n setup(one|cluster)
 	[ -z "$other" ] || ping_loop "$other" "$dir/ping-other.txt"
 	sleep 0.2
 	cmd_usec "$master" >"$dir/usec-before"
+	# Redis's own record of what held it 10 ms or more (LATENCY LATEST).
+	cli "$master" config set latency-monitor-threshold 10 >/dev/null
+	cli "$master" latency reset >/dev/null
 	t0=$(date +%s.%N)
 	$b/src/cli/inspectctl submit --config "$dir/inspectd.yaml" --id "BENCH-$n" \
 		--department SAMR-ZZ --policy henan-2021 --items SC-001 \
@@ -335,6 +338,10 @@ campaign() { # n setup(one|cluster)
 	echo "[$setup $n] {insp} master's time: $(cmd_usec "$master" | awk '
 		NR == FNR { c[$1] = $2; u[$1] = $3; next }
 		{ printf "%s %d calls %.2f s; ", $1, $2 - c[$1], ($3 - u[$1]) / 1e6 }' "$dir/usec-before" -)" >&2
+	local events
+	events=$(cli "$master" latency latest | paste - - - - |
+		awk 'NF == 4 { printf "%s %d ms; ", $1, $4 }')
+	echo "[$setup $n] {insp} master's latency events of 10 ms or more, max: ${events:-none}" >&2
 	local line
 	line=$(grep "campaign published" "$dir/inspectd.log")
 	g() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }

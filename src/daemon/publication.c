@@ -65,6 +65,7 @@ static int apply_steps(struct worker *w, struct publishing *p,
 	char entry[sizeof(p->entry)], campaign[sizeof(p->campaign)];
 	char journal[sizeof(p->journal)];
 	size_t max = (size_t)w->cfg->publication_step_kib << 10, steps = 0;
+	size_t size = max, least = max;
 	memcpy(entry, p->entry, sizeof(entry));
 	memcpy(campaign, p->campaign, sizeof(campaign));
 	memcpy(journal, p->journal, sizeof(journal));
@@ -72,12 +73,20 @@ static int apply_steps(struct worker *w, struct publishing *p,
 		size_t to, n;
 		struct diag err;
 		diag_init(&err);
-		if (journal_read_step(jr, p, max, &to, &n, &err) < 0)
+		if (journal_read_step(jr, p, size, &to, &n, &err) < 0)
 			return cannot_go_on(w, p, &err);
-		int r = journal_apply(&w->store, p, jr, max, to, n);
+		double t0 = clock_seconds();
+		size_t done = p->done;
+		int r = journal_apply(&w->store, p, jr, size, to, n);
 		if (r < 0)
 			return r;
-		steps += r == 0;
+		if (r == 0) { /* so that no step holds Redis long */
+			steps++;
+			least = to - done < least ? to - done : least;
+			size = journal_step_size(
+			    to - done, (clock_seconds() - t0) * 1e3,
+			    w->cfg->publication_step_ms, max);
+		}
 		bool gone = r == 1 && strcmp(p->journal, journal) != 0;
 		if (gone && strcmp(p->entry, entry) == 0)
 			return FAIL_CONFLICT; /* its start was lost, and the
@@ -85,7 +94,8 @@ static int apply_steps(struct worker *w, struct publishing *p,
 		if ((r == 0 && to == p->size) ||
 		    (gone && finished(w, campaign, entry) == 0)) {
 			log_info("publication steps applied",
-				 "entry=%s steps=%zu", entry, steps);
+				 "entry=%s steps=%zu smallest_kib=%zu", entry,
+				 steps, least >> 10);
 			return 0;
 		}
 		if (gone)

@@ -55,6 +55,7 @@ struct y_config {
 	unsigned *max_backdate_days;
 	unsigned dead_letters_kept;
 	unsigned publication_step_kib;
+	unsigned *publication_step_ms;
 	unsigned reminder_days;
 	char *consumer;
 	char *time_zone;
@@ -129,6 +130,9 @@ static const cyaml_schema_field_t config_fields[] = {
 			 struct y_config, dead_letters_kept),
 	CYAML_FIELD_UINT("publication_step_kib", CYAML_FLAG_OPTIONAL,
 			 struct y_config, publication_step_kib),
+	CYAML_FIELD_UINT_PTR("publication_step_ms",
+			     CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			     struct y_config, publication_step_ms),
 	CYAML_FIELD_UINT("reminder_days", CYAML_FLAG_OPTIONAL,
 			 struct y_config, reminder_days),
 	CYAML_FIELD_UINT_PTR("max_backdate_days",
@@ -167,6 +171,7 @@ void config_defaults(struct config *c)
 	c->max_backdate_days = 7;
 	c->dead_letters_kept = 10000;
 	c->publication_step_kib = 1024;
+	c->publication_step_ms = 30;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);
 	snprintf(c->time_zone, sizeof(c->time_zone), "%s", CONFIG_TIME_ZONE);
@@ -437,6 +442,10 @@ static int apply(const struct yaml_doc *doc, const struct y_config *y,
 		c->publication_step_kib = y->publication_step_kib > 1048576
 						  ? 1048576
 						  : y->publication_step_kib;
+	if (y->publication_step_ms) /* 0: steps of publication_step_kib */
+		c->publication_step_ms = *y->publication_step_ms > 10000
+						 ? 10000
+						 : *y->publication_step_ms;
 	if (y->reminder_days)
 		c->reminder_days = y->reminder_days > 60 ? 60 : y->reminder_days;
 	if (y->max_backdate_days)

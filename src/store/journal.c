@@ -230,6 +230,21 @@ int journal_step(const struct journal_view *v, const struct publishing *p,
 	return *n > 0 ? 0 : FAIL_INVALID;
 }
 
+size_t journal_step_size(size_t size, double took_ms, unsigned target_ms,
+			 size_t max)
+{
+	size_t least = max < JOURNAL_STEP_MIN ? max : JOURNAL_STEP_MIN;
+	if (!target_ms)
+		return max;
+	double next = took_ms > 0 ? (double)size * target_ms / took_ms
+				  : (double)max;
+	if (next > 2.0 * (double)size)
+		next = 2.0 * (double)size;
+	return next >= (double)max     ? max
+	       : next <= (double)least ? least
+				       : (size_t)next;
+}
+
 int journal_reader_open(struct journal_reader *r, const char *archive,
 			const char *hex, struct diag *err)
 {

@@ -84,6 +84,13 @@ Test(config, publication_step)
 	cr_assert(strstr(diag_text(&err), ":1:23") &&
 			  strstr(diag_text(&err), "'lots'"),
 		  "%s", diag_text(&err)); /* line and column, and the value */
+	cr_assert_eq(load("log_level: info\n", &c, &err), 0);
+	cr_assert_eq(c.publication_step_ms, 30);
+	cr_assert_eq(load("publication_step_ms: 0\n", &c, &err), 0);
+	cr_assert_eq(c.publication_step_ms, 0, "0: steps of a size alone");
+	cr_assert_eq(load("publication_step_ms: 99999\n", &c, &err), 0);
+	cr_assert_eq(c.publication_step_ms, 10000, "at most 10 s");
+	cr_assert_lt(load("publication_step_ms: -5\n", &c, &err), 0);
 }
 
 Test(config, other_nodes_of_a_cluster)

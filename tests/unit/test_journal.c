@@ -117,6 +117,26 @@ Test(journal, a_command_larger_than_a_step_is_a_step_of_its_own)
 	journal_finish(&j);
 }
 
+Test(journal, a_step_is_sized_to_take_its_time)
+{
+	const size_t max = 1024u << 10, k = 1024;
+	/* Twice as slow as the target: half the size; as fast: the same. */
+	cr_assert_eq(journal_step_size(512 * k, 60, 30, max), 256 * k);
+	cr_assert_eq(journal_step_size(512 * k, 30, 30, max), 512 * k);
+	/* Faster: larger in proportion, but at most twice, and at most max. */
+	cr_assert_eq(journal_step_size(200 * k, 20, 30, max), 300 * k);
+	cr_assert_eq(journal_step_size(100 * k, 1, 30, max), 200 * k);
+	cr_assert_eq(journal_step_size(800 * k, 1, 30, max), max);
+	cr_assert_eq(journal_step_size(100 * k, 0, 30, max), 200 * k,
+		     "a step too fast to time");
+	/* Much slower: never below the least step, nor above a small max. */
+	cr_assert_eq(journal_step_size(100 * k, 1000, 30, max),
+		     JOURNAL_STEP_MIN);
+	cr_assert_eq(journal_step_size(4 * k, 1000, 30, 4 * k), 4 * k);
+	/* No target: steps of max. */
+	cr_assert_eq(journal_step_size(100 * k, 1000, 0, max), max);
+}
+
 Test(journal, bytes_that_are_no_commands_are_refused)
 {
 	struct journal j;

@@ -84,6 +84,9 @@ struct config {
 	/* A publication's step: at most this many KiB of commands in one
 	 * transaction (docs/REDIS.md, "Publication in steps"). */
 	unsigned publication_step_kib;
+	/* ... and about this many milliseconds: a step that took longer
+	 * makes the next smaller (journal_step_size); 0, none. */
+	unsigned publication_step_ms;
 	/* Reminders of results due within so many working days, and of
 	 * those overdue, sent to <p>reminders once a day (0: none). */
 	unsigned reminder_days;

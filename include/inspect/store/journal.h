@@ -79,6 +79,19 @@ struct journal_view {
 int journal_step(const struct journal_view *v, const struct publishing *p,
 		 size_t max, size_t *to, size_t *n);
 
+/* The smallest step journal_step_size gives (unless max is smaller). */
+#define JOURNAL_STEP_MIN (64u << 10)
+
+/* The size of the step after one of `size` bytes that took took_ms to
+ * apply, for steps that take target_ms at most: in proportion after a
+ * slower step, at most twice as large after a faster one, and within
+ * [JOURNAL_STEP_MIN, max] (max if that is smaller). A target of 0: max.
+ * What a byte costs Redis depends on the command (a field added to a
+ * large hash costs several times a stream entry's) and on the machine, so
+ * a bound in bytes alone is a bound in time on none. */
+size_t journal_step_size(size_t size, double took_ms, unsigned target_ms,
+			 size_t max);
+
 /* A journal's steps read from the archive. */
 struct journal_reader {
 	struct archive_reader *a;
