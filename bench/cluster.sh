@@ -32,7 +32,7 @@
 # Environment: BENCH_PERF=file records the campaign's profile (perf record
 # -g); BENCH_KEEP=dir keeps the servers' directories (append-only files
 # included) there instead of removing them; BENCH_STEP_KIB=K publishes in
-# steps of K KiB (inspectd's default 1024).
+# steps of K KiB (inspectd's default 512).
 # Everything on 127.0.0.1; every process started here is stopped on exit
 # and the temporary directory removed. Populations are cached in
 # bench/out/pop<N>.csv and det<N>.csv (shared with bench/store.sh), the

@@ -12,7 +12,7 @@ archive: $1/archive
 consumer: bench
 max_population: 200000000
 YAML
-	# BENCH_STEP_KIB: a publication's steps of that many KiB (default 1024).
+	# BENCH_STEP_KIB: a publication's steps of that many KiB (default 512).
 	[ -z "${BENCH_STEP_KIB:-}" ] ||
 		echo "publication_step_kib: $BENCH_STEP_KIB" >>"$1/inspectd.yaml"
 }

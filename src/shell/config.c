@@ -170,7 +170,7 @@ void config_defaults(struct config *c)
 	c->feed_catch_up_days = 31;
 	c->max_backdate_days = 7;
 	c->dead_letters_kept = 10000;
-	c->publication_step_kib = 1024;
+	c->publication_step_kib = 512;
 	c->publication_step_ms = 30;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(c->consumer, sizeof(c->consumer), "inspectd-%s", host);

@@ -224,7 +224,7 @@ static int read_slots(struct store *s, const redisReply *r, const char *asked)
 	/* A transaction under way stays on its node; if that node is gone,
 	 * its next command finds no link (NODE_GONE) and the connection is
 	 * lost, so that nothing it queued runs anywhere else. */
-	int watch = s->watch_node < 0 ? -1 : NODE_GONE;
+	int watch = s->watch_node == -1 ? -1 : NODE_GONE;
 	int multi = NODE_GONE, chosen = -1;
 	for (int i = 0; i < s->n_nodes; i++) { /* keep the open links */
 		int j;

@@ -75,7 +75,7 @@ Test(config, publication_step)
 	struct diag err;
 	cr_assert_eq(load("log_level: info\n", &c, &err), 0, "%s",
 		     diag_text(&err));
-	cr_assert_eq(c.publication_step_kib, 1024);
+	cr_assert_eq(c.publication_step_kib, 512);
 	cr_assert_eq(load("publication_step_kib: 64\n", &c, &err), 0);
 	cr_assert_eq(c.publication_step_kib, 64);
 	cr_assert_eq(load("publication_step_kib: 4000000000\n", &c, &err), 0);
