@@ -596,6 +596,47 @@ static void expect_same_reads(struct store *s, const struct population *want,
 	population_finish(&p);
 }
 
+/* A store on the cluster (cfg filled for port, and kept as long as the
+ * store) and the grade index as it reads it now. */
+static void store_and_read(struct config *cfg, int port, struct store *s,
+			   struct population *p)
+{
+	uint64_t gen;
+	struct diag err;
+	config_defaults(cfg);
+	cfg->redis.port = port;
+	cr_assert_eq(store_connect(s, cfg), 0, "%s", s->err.text);
+	diag_init(&err);
+	cr_assert_eq(grades_read(s, p, &gen, NULL, &err), 0, "%s",
+		     diag_reason(&err));
+}
+
+/* Campaign id, drawn with entropy while slots move, published once. */
+static void publish_moving(redisContext *c, const struct daemon_proc *d,
+			   const char *id, const char *entropy)
+{
+	submit(c, "type", "campaign", "id", id, "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
+	       "entropy", entropy, NULL);
+	cr_assert(wait_status(c, id, "published", 60000), "%s: inspectd %s",
+		  id, daemon_state(d));
+	assert_published_once(c, id);
+}
+
+/* The daemon followed the moves, never losing its connection, and stops
+ * well; the rest is put away. */
+static void end_followed(struct daemon_proc *d, struct redis_cluster *cl,
+			 struct store *s, struct population *p)
+{
+	cr_assert(!daemon_logged(d, "cluster changed"));
+	cr_assert(!daemon_logged(d, "cluster is changing"));
+	population_finish(p);
+	store_close(s);
+	daemon_signal(d, SIGTERM);
+	cr_assert_eq(daemon_wait(d), 0);
+	cluster_finish(cl);
+}
+
 Test(cluster, pipelines_follow_a_resharding, .timeout = 300)
 {
 	struct redis_cluster cl;
@@ -604,17 +645,10 @@ Test(cluster, pipelines_follow_a_resharding, .timeout = 300)
 	cluster_start(&cl, 3, 0);
 	int port = cluster_address(&cl, address, sizeof(address));
 	load_population(port, 20000, 53, NULL);
-	struct config cfg;
-	config_defaults(&cfg);
-	cfg.redis.port = port;
-	struct store s;
-	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err.text);
-	struct population before;
-	uint64_t gen;
-	struct diag err;
-	diag_init(&err);
-	cr_assert_eq(grades_read(&s, &before, &gen, NULL, &err), 0, "%s",
-		     diag_reason(&err));
+	struct config cfg, cfg_now;
+	struct store s, now;
+	struct population before, after;
+	store_and_read(&cfg, port, &s, &before);
 	daemon_start(&d, cl.node[0].dir, port, "reshard", POLICIES_DIR, NULL);
 
 	/* Half moved: node 0 answers its keys, ASK for the bucket. */
@@ -622,12 +656,7 @@ Test(cluster, pipelines_follow_a_resharding, .timeout = 300)
 	move_slot(&cl, half, 0, 1, bucket, false);
 	expect_same_reads(&s, &before, "a slot half moved");
 	redisContext *c = insp_client(&cl);
-	submit(c, "type", "campaign", "id", "H1", "department", "SAMR-ZZ",
-	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
-	       "entropy", "half", NULL);
-	cr_assert(wait_status(c, "H1", "published", 60000), "inspectd %s",
-		  daemon_state(&d));
-	assert_published_once(c, "H1");
+	publish_moving(c, &d, "H1", "half");
 
 	/* Moved: that slot and another, MOVED to a store that has not read
 	 * the slots since. */
@@ -636,29 +665,13 @@ Test(cluster, pipelines_follow_a_resharding, .timeout = 300)
 	move_slot(&cl, whole, 2, 1, more, true);
 	/* H1's inspections changed the population: as a store connected
 	 * now reads it, on the slots as they are. */
-	struct store now;
-	struct population after;
-	cr_assert_eq(store_connect(&now, &cfg), 0, "%s", now.err.text);
-	cr_assert_eq(grades_read(&now, &after, &gen, NULL, &err), 0, "%s",
-		     diag_reason(&err));
+	store_and_read(&cfg_now, port, &now, &after);
 	store_close(&now);
 	expect_same_reads(&s, &after, "two slots moved");
 	population_finish(&after);
-	submit(c, "type", "campaign", "id", "H2", "department", "SAMR-ZZ",
-	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
-	       "entropy", "moved", NULL);
-	cr_assert(wait_status(c, "H2", "published", 60000), "inspectd %s",
-		  daemon_state(&d));
-	assert_published_once(c, "H2");
+	publish_moving(c, &d, "H2", "moved");
 	redisFree(c);
-	/* The daemon followed the moves: it never lost its connection. */
-	cr_assert(!daemon_logged(&d, "cluster changed"));
-	cr_assert(!daemon_logged(&d, "cluster is changing"));
-	population_finish(&before);
-	store_close(&s);
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
-	cluster_finish(&cl);
+	end_followed(&d, &cl, &s, &before);
 }
 
 /* redis-cli --cluster reshard moving `slots` slots from node `from` to
@@ -710,16 +723,9 @@ Test(cluster, reads_and_campaigns_during_a_resharding, .timeout = 300)
 	int a = (insp + 1) % 3, b = (insp + 2) % 3;
 	daemon_start(&d, cl.node[0].dir, port, "moving", POLICIES_DIR, NULL);
 	struct config cfg;
-	config_defaults(&cfg);
-	cfg.redis.port = port;
 	struct store s;
-	cr_assert_eq(store_connect(&s, &cfg), 0, "%s", s.err.text);
 	struct population want;
-	uint64_t gen;
-	struct diag err;
-	diag_init(&err);
-	cr_assert_eq(grades_read(&s, &want, &gen, NULL, &err), 0, "%s",
-		     diag_reason(&err));
+	store_and_read(&cfg, port, &s, &want);
 
 	pid_t pid = reshard(&cl, a, b, 2000, log, sizeof(log));
 	int reads = 0;
@@ -739,22 +745,11 @@ Test(cluster, reads_and_campaigns_during_a_resharding, .timeout = 300)
 		char id[16], entropy[32];
 		snprintf(id, sizeof(id), "M%d", campaigns);
 		snprintf(entropy, sizeof(entropy), "moving-%d", campaigns);
-		submit(c, "type", "campaign", "id", id, "department",
-		       "SAMR-ZZ", "policy", "henan-2021", "items", "SC-001",
-		       "date", "2026-11-02", "entropy", entropy, NULL);
-		cr_assert(wait_status(c, id, "published", 60000),
-			  "%s: inspectd %s", id, daemon_state(&d));
-		assert_published_once(c, id);
+		publish_moving(c, &d, id, entropy);
 		moving = resharding(pid, log);
 	}
 	cr_log_info("%d reads and %d campaigns during two reshardings", reads,
 		    campaigns);
 	redisFree(c);
-	cr_assert(!daemon_logged(&d, "cluster changed"));
-	cr_assert(!daemon_logged(&d, "cluster is changing"));
-	population_finish(&want);
-	store_close(&s);
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
-	cluster_finish(&cl);
+	end_followed(&d, &cl, &s, &want);
 }
