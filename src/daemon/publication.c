@@ -65,7 +65,7 @@ static int apply_steps(struct worker *w, struct publishing *p,
 	char entry[sizeof(p->entry)], campaign[sizeof(p->campaign)];
 	char journal[sizeof(p->journal)];
 	size_t max = (size_t)w->cfg->publication_step_kib << 10, steps = 0;
-	size_t size = max, least = max;
+	size_t size = max, total = p->size;
 	memcpy(entry, p->entry, sizeof(entry));
 	memcpy(campaign, p->campaign, sizeof(campaign));
 	memcpy(journal, p->journal, sizeof(journal));
@@ -82,7 +82,6 @@ static int apply_steps(struct worker *w, struct publishing *p,
 			return r;
 		if (r == 0) { /* so that no step holds Redis long */
 			steps++;
-			least = to - done < least ? to - done : least;
 			size = journal_step_size(
 			    to - done, (clock_seconds() - t0) * 1e3,
 			    w->cfg->publication_step_ms, max);
@@ -94,8 +93,8 @@ static int apply_steps(struct worker *w, struct publishing *p,
 		if ((r == 0 && to == p->size) ||
 		    (gone && finished(w, campaign, entry) == 0)) {
 			log_info("publication steps applied",
-				 "entry=%s steps=%zu smallest_kib=%zu", entry,
-				 steps, least >> 10);
+				 "entry=%s steps=%zu journal_kib=%zu", entry,
+				 steps, total >> 10);
 			return 0;
 		}
 		if (gone)

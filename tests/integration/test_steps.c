@@ -1,7 +1,8 @@
 /* A publication in bounded steps (docs/REDIS.md, "Publication in steps"):
  * stopped between two steps, by kill -9 or by a process that stalls, it
  * is finished from its journal, each step applied once; until its last
- * step nothing says the campaign is published. */
+ * step nothing says the campaign is published. Steps are sized by their
+ * time. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdio.h>
@@ -178,4 +179,57 @@ Test(steps, a_damaged_journal_stops_the_publication_until_it_is_restored,
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
 	redis_finish(&r);
+}
+
+/* "publication steps applied" of the daemon's log: its steps and the
+ * journal's KiB. */
+static void steps_logged(const struct daemon_proc *d, size_t *steps,
+			 size_t *kib)
+{
+	char *log = slurp(d->log);
+	const char *at = log ? strstr(log, "publication steps applied") : NULL;
+	cr_assert(at, "no publication in steps");
+	const char *s = strstr(at, "steps="), *k = strstr(at, "journal_kib=");
+	cr_assert(s && k);
+	*steps = strtoul(s + 6, NULL, 10);
+	*kib = strtoul(k + 12, NULL, 10);
+	free(log);
+}
+
+/* Steps sized by their time (docs/REDIS.md, "Publication in steps"): for
+ * a target of 1 ms, which no step of 64 KiB or more meets (a round trip,
+ * an EXEC and an fsync), steps of at most 1024 KiB are cut to 64 KiB,
+ * and grow at most twice after a faster one; the target off, each step
+ * holds 1024 KiB. */
+Test(steps, steps_are_cut_to_their_time, .timeout = 300)
+{
+	static const char *const ids[] = {"Z1"};
+	size_t steps[2], kib[2];
+	for (int timed = 0; timed < 2; timed++) {
+		struct redis_proc r;
+		struct daemon_proc d;
+		redis_start(&r);
+		load_population(r.port, 100000, 7, NULL);
+		redisContext *c = redis_client(r.port);
+		daemon_start(&d, r.dir, r.port, "timed", POLICIES_DIR,
+			     timed ? "publication_step_kib: 1024\n"
+				     "publication_step_ms: 1\n"
+				   : "publication_step_kib: 1024\n"
+				     "publication_step_ms: 0\n");
+		one_shot(c, "Z1");
+		cr_assert(wait_status(c, "Z1", "published", 60000));
+		assert_exactly_once(c, r.dir, ids, 1);
+		steps_logged(&d, &steps[timed], &kib[timed]);
+		daemon_signal(&d, SIGTERM);
+		cr_assert_eq(daemon_wait(&d), 0);
+		redisFree(c);
+		redis_finish(&r);
+	}
+	cr_log_info("%zu KiB in %zu steps of 1024 KiB at most; %zu KiB in %zu "
+		    "steps sized for 1 ms", kib[0], steps[0], kib[1], steps[1]);
+	cr_assert(kib[0] > 2048 && kib[1] > 2048, "journals of several steps");
+	cr_assert_leq(steps[0], kib[0] / 1024 + 3, "%zu steps of %zu KiB",
+		      steps[0], kib[0]);
+	cr_assert_geq(steps[1], kib[1] / 128, "%zu steps of %zu KiB",
+		      steps[1], kib[1]);
 }
