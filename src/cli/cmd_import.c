@@ -25,11 +25,12 @@ static void progress(size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
-/* The lines of a details file, one after the other. */
+/* The lines of a details file, one after the other; `valid` counts the
+ * valid lines read. */
 struct detail_lines {
 	const struct mapped_file *f;
 	const char *path;
-	size_t pos, line, bad;
+	size_t pos, line, bad, valid;
 	char uscc[USCC_LEN + 1];
 };
 
@@ -50,6 +51,7 @@ static bool next_detail(struct detail_lines *l, struct details_line *d)
 		diag_init(&why);
 		if (details_line_parse(s0, n, d, &why) == 0) {
 			snprintf(l->uscc, sizeof(l->uscc), "%.18s", s0);
+			l->valid++;
 			return true;
 		}
 		if (l->bad++ < 20)
@@ -59,15 +61,20 @@ static bool next_detail(struct detail_lines *l, struct details_line *d)
 	return false;
 }
 
-/* The i-th valid line as the HSET of its entity's details (called in
- * order). */
+/* The i-th valid line as the HSET of its entity's details. Called in
+ * order, but for the lines a resharding sends again (in order too): for
+ * those the file is read again from its start. */
 static size_t detail_hset(size_t i, const char **arg, struct kv *f,
 			  void *ctx)
 {
 	struct detail_lines *l = ctx;
 	struct details_line d;
-	if (!next_detail(l, &d))
-		return 0; /* cannot be: as many as the check counted */
+	if (i < l->valid)
+		l->pos = l->line = l->valid = 0;
+	do {
+		if (!next_detail(l, &d))
+			return 0; /* cannot be: as many as the check counted */
+	} while (l->valid <= i);
 	*arg = l->uscc;
 	/* Not NUL-terminated: by length, and "" when empty (a length of 0
 	 * reads the value as a string). */
@@ -89,7 +96,7 @@ static int import_details(struct store *s, const char *path)
 		perror(path);
 		return EXIT_INPUT;
 	}
-	struct detail_lines check = {&f, path, 0, 0, 0, ""};
+	struct detail_lines check = {&f, path, 0, 0, 0, 0, ""};
 	size_t good = 0;
 	while (next_detail(&check, &d))
 		good++;
@@ -101,7 +108,7 @@ static int import_details(struct store *s, const char *path)
 		file_unmap(&f);
 		return EXIT_INPUT;
 	}
-	struct detail_lines write = {&f, path, 0, 0, 0, ""};
+	struct detail_lines write = {&f, path, 0, 0, 0, 0, ""};
 	r = store_hset_each(s, KEY_GRADES_ENT, good, detail_hset, &write);
 	file_unmap(&f);
 	if (r < 0) {

@@ -491,9 +491,6 @@ struct pipeline {
 	void (*build)(size_t i, struct args *a, void *ctx);
 	void (*each)(size_t i, const redisReply *r, void *ctx);
 	void *ctx;
-	/* build(i) gives command i again: one answered MOVED or ASK is sent
-	 * again once the rest are answered. */
-	bool again;
 };
 
 /* The commands of a pipeline answered MOVED or ASK: their slot moved, or
@@ -555,7 +552,7 @@ static int rounds(struct store *s, size_t n, const struct pipeline *p,
 		for (size_t i = first; i < last && rc == 0; i++) {
 			/* Given to each and done with before the next: in
 			 * its link's arena, never freed one by one. */
-			redisReply *r = next_reply(s, true, p->again);
+			redisReply *r = next_reply(s, true, true);
 			if (!r)
 				rc = FAIL_LOST;
 			else if (s->cluster && redirected(r))
@@ -624,8 +621,7 @@ static int pipeline_run(struct store *s, size_t n, const struct pipeline *p)
 			rc = FAIL_LOST;
 		} else {
 			struct subset sub = {p, d.v};
-			struct pipeline q = {build_subset, each_subset, &sub,
-					     true};
+			struct pipeline q = {build_subset, each_subset, &sub};
 			rc = rounds(s, d.n, &q, &again);
 			for (size_t j = 0; j < again.n; j++)
 				again.v[j] = d.v[again.v[j]];
@@ -644,15 +640,7 @@ int store_pipeline_each(struct store *s, size_t n,
 			void (*each)(size_t i, const redisReply *r, void *ctx),
 			void *ctx)
 {
-	return pipeline_run(s, n, &(struct pipeline){build, each, ctx, true});
-}
-
-int store_pipeline_once(struct store *s, size_t n,
-			void (*build)(size_t i, struct args *a, void *ctx),
-			void (*each)(size_t i, const redisReply *r, void *ctx),
-			void *ctx)
-{
-	return pipeline_run(s, n, &(struct pipeline){build, each, ctx, false});
+	return pipeline_run(s, n, &(struct pipeline){build, each, ctx});
 }
 
 struct hgetall {

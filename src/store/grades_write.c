@@ -9,7 +9,6 @@
 #include "inspect/store/keys.h"
 #include "inspect/store/grades.h"
 
-#define BATCH 512
 /* About 64 entities a bucket: hashes stay listpack-encoded (Redis keeps a
  * hash compact up to 128 fields), the layout the reader is fastest on. */
 #define PER_BUCKET 64
@@ -23,22 +22,13 @@ static uint32_t bucket_count(size_t n)
 	return b;
 }
 
-/* Reads the replies of `pending` pipelined commands: 0, FAIL_LOST, or
- * FAIL_REFUSED if Redis answered one with an error (s->err). */
-static int drain(struct store *s, size_t pending)
+/* An error reply to a write: the first one kept as the reason. */
+static void check_reply(struct store *s, const redisReply *r, int *rc)
 {
-	int rc = 0;
-	for (size_t i = 0; i < pending; i++) {
-		redisReply *r = store_next_reply(s);
-		if (!r)
-			return FAIL_LOST;
-		if (r->type == REDIS_REPLY_ERROR) {
-			diag_set(&s->err, "%s", r->str);
-			rc = FAIL_REFUSED;
-		}
-		freeReplyObject(r);
+	if (r->type == REDIS_REPLY_ERROR && *rc == 0) {
+		diag_set(&s->err, "%.200s", r->str);
+		*rc = FAIL_REFUSED;
 	}
-	return rc;
 }
 
 /* Entities ordered by bucket: order[start[b] .. start[b + 1]). */
@@ -73,18 +63,91 @@ static uint32_t *by_bucket(const struct population *pop, uint32_t buckets,
 	return order;
 }
 
-/* Appends a's command, reading the replies of the last BATCH once that
- * many are pending. 0, FAIL_LOST or FAIL_REFUSED. */
-static int send_batched(struct store *s, const struct args *a,
-			size_t *pending)
+/* The HSETs of a group of buckets (GROUP of them: the lock is renewed
+ * between groups), pipelined: command j writes the entities order[from[j]
+ * .. to[j]) into bucket[j], at most 2 * PER_BUCKET fields a command. A
+ * command can be built again for the same j (a resharding, conn.c). */
+#define GROUP 1024u
+
+struct bucket_hsets {
+	struct store *s;
+	const struct population *pop;
+	const uint32_t *order;
+	uint64_t gen;
+	size_t n, cap;
+	uint32_t *bucket;
+	size_t *from, *to;
+	char (*rec)[RECORD_MAX];
+	char key[128];
+	int rc;
+};
+
+static int add_hset(struct bucket_hsets *h, uint32_t b, size_t from,
+		    size_t to)
 {
-	if (store_append(s, a) < 0)
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 2 * GROUP;
+		uint32_t *bucket = realloc(h->bucket, cap * sizeof(*bucket));
+		if (bucket)
+			h->bucket = bucket;
+		size_t *f = bucket ? realloc(h->from, cap * sizeof(*f)) : NULL;
+		if (f)
+			h->from = f;
+		size_t *t = f ? realloc(h->to, cap * sizeof(*t)) : NULL;
+		if (!t)
+			return -1;
+		h->to = t;
+		h->cap = cap;
+	}
+	h->bucket[h->n] = b;
+	h->from[h->n] = from;
+	h->to[h->n++] = to;
+	return 0;
+}
+
+static void build_hset(size_t j, struct args *a, void *ctx)
+{
+	struct bucket_hsets *h = ctx;
+	idx_key(h->key, sizeof(h->key), h->s->cfg, h->gen, h->bucket[j]);
+	args_add(a, "HSET");
+	args_add(a, h->key);
+	for (size_t k = h->from[j], m = 0; k < h->to[j]; k++, m++) {
+		const struct entity *e = &h->pop->v[h->order[k]];
+		size_t len = population_format_record(e, h->rec[m]);
+		/* The value is the record less its uscc and comma, and less
+		 * its newline. */
+		args_addn(a, e->uscc, USCC_LEN);
+		args_addn(a, h->rec[m] + USCC_LEN + 1, len - USCC_LEN - 2);
+	}
+}
+
+static void each_hset(size_t j, const redisReply *r, void *ctx)
+{
+	struct bucket_hsets *h = ctx;
+	(void)j;
+	check_reply(h->s, r, &h->rc);
+}
+
+/* Buckets [first, last) written, pipelined. 0, FAIL_LOST or
+ * FAIL_REFUSED. */
+static int write_group(struct bucket_hsets *h, const size_t *start,
+		       uint32_t first, uint32_t last)
+{
+	h->n = 0;
+	for (uint32_t b = first; b < last; b++)
+		for (size_t k = start[b]; k < start[b + 1];) {
+			size_t to = k + 2 * PER_BUCKET < start[b + 1]
+					? k + 2 * PER_BUCKET
+					: start[b + 1];
+			if (add_hset(h, b, k, to) < 0) {
+				diag_set(&h->s->err, "out of memory");
+				return FAIL_LOST;
+			}
+			k = to;
+		}
+	if (store_pipeline_each(h->s, h->n, build_hset, each_hset, h) < 0)
 		return FAIL_LOST;
-	if (++*pending < BATCH)
-		return 0;
-	int rc = drain(s, *pending);
-	*pending = 0;
-	return rc;
+	return h->rc;
 }
 
 static int write_buckets(struct store *s, const struct population *pop,
@@ -93,73 +156,65 @@ static int write_buckets(struct store *s, const struct population *pop,
 {
 	size_t *start = malloc((buckets + 1) * sizeof(*start));
 	uint32_t *order = start ? by_bucket(pop, buckets, start) : NULL;
-	char (*rec)[RECORD_MAX] = malloc(2 * PER_BUCKET * sizeof(*rec));
-	char key[128];
-	struct args a;
-	int rc = 0;
-	size_t pending = 0, done = 0;
-	args_init(&a);
-	for (uint32_t b = 0; order && rec && b < buckets && rc == 0; b++) {
-		idx_key(key, sizeof(key), s->cfg, gen, b);
-		for (size_t k = start[b]; k < start[b + 1];) {
-			args_reset(&a);
-			args_add(&a, "HSET");
-			args_add(&a, key);
-			/* At most 2 * PER_BUCKET fields a command. */
-			for (size_t m = 0; k < start[b + 1] &&
-					   m < 2 * PER_BUCKET; m++, k++) {
-				const struct entity *e = &pop->v[order[k]];
-				size_t len = population_format_record(e, rec[m]);
-				/* The value is the record less its uscc and
-				 * comma, and less its newline. */
-				args_addn(&a, e->uscc, USCC_LEN);
-				args_addn(&a, rec[m] + USCC_LEN + 1,
-					  len - USCC_LEN - 2);
-			}
-			if ((rc = send_batched(s, &a, &pending)) < 0)
-				break;
-		}
-		done = start[b + 1];
-		if ((b & 1023) == 1023) {
-			if (progress)
-				progress(done, pop->n);
+	struct bucket_hsets h = {.s = s, .pop = pop, .order = order, .gen = gen};
+	h.rec = malloc(2 * PER_BUCKET * sizeof(*h.rec));
+	int rc = order && h.rec ? 0 : FAIL_LOST;
+	if (rc)
+		diag_set(&s->err, "out of memory");
+	for (uint32_t b = 0; rc == 0 && b < buckets; b += GROUP) {
+		uint32_t last = buckets - b < GROUP ? buckets : b + GROUP;
+		rc = write_group(&h, start, b, last);
+		if (rc == 0 && last < buckets) {
 			/* The lock renewed: a long import keeps it. */
-			args_reset(&a);
-			args_add(&a, "PEXPIRE");
-			args_add(&a, lock);
-			args_add(&a, LOCK_MS);
-			rc = send_batched(s, &a, &pending);
+			redisReply *r = store_runv(s, "PEXPIRE", lock, LOCK_MS,
+						   NULL);
+			if (r)
+				check_reply(s, r, &rc);
+			else
+				rc = FAIL_LOST;
+			freeReplyObject(r);
+			if (progress)
+				progress(start[last], pop->n);
 		}
 	}
-	if (rc == 0 && pending)
-		rc = drain(s, pending);
-	if (!order || !rec)
-		rc = FAIL_LOST, diag_set(&s->err, "out of memory");
-	args_finish(&a);
-	free(rec);
+	free(h.bucket);
+	free(h.from);
+	free(h.to);
+	free(h.rec);
 	free(order);
 	free(start);
 	return rc;
 }
 
+/* UNLINK of bucket i of generation gen. */
+struct bucket_unlinks {
+	struct store *s;
+	uint64_t gen;
+	char key[128];
+	int rc;
+};
+
+static void build_unlink(size_t i, struct args *a, void *ctx)
+{
+	struct bucket_unlinks *u = ctx;
+	idx_key(u->key, sizeof(u->key), u->s->cfg, u->gen, (uint32_t)i);
+	args_add(a, "UNLINK");
+	args_add(a, u->key);
+}
+
+static void each_unlink(size_t i, const redisReply *r, void *ctx)
+{
+	struct bucket_unlinks *u = ctx;
+	(void)i;
+	check_reply(u->s, r, &u->rc);
+}
+
 static int remove_generation(struct store *s, uint64_t gen, uint32_t buckets)
 {
-	char key[128];
-	struct args a;
-	size_t pending = 0;
-	int rc = 0;
-	args_init(&a);
-	for (uint32_t b = 0; b < buckets && rc == 0; b++) {
-		idx_key(key, sizeof(key), s->cfg, gen, b);
-		args_reset(&a);
-		args_add(&a, "UNLINK");
-		args_add(&a, key);
-		rc = send_batched(s, &a, &pending);
-	}
-	if (rc == 0)
-		rc = drain(s, pending);
-	args_finish(&a);
-	return rc;
+	struct bucket_unlinks u = {.s = s, .gen = gen};
+	if (store_pipeline_each(s, buckets, build_unlink, each_unlink, &u) < 0)
+		return FAIL_LOST;
+	return u.rc;
 }
 
 /* Removes the buckets of every generation but keep_a and keep_b: those a

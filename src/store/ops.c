@@ -297,7 +297,7 @@ int store_hset_each(struct store *s, enum key_kind k, size_t n,
 		    void *ctx)
 {
 	struct hset_each e = {s, k, build, ctx, false, "", {{0}}};
-	if (store_pipeline_once(s, n, build_hset, each_hset, &e) < 0)
+	if (store_pipeline_each(s, n, build_hset, each_hset, &e) < 0)
 		return FAIL_LOST;
 	return e.refused ? FAIL_REFUSED : 0;
 }

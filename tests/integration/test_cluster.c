@@ -7,8 +7,8 @@
  * to the credit platform once, every feed delivered once, and the daemon
  * never exits. And through reshardings: slots half moved (ASK) and moved
  * (MOVED) under pipelines that read the slots before, and redis-cli
- * moving thousands of slots while the grade index is read and campaigns
- * are published. */
+ * moving thousands of slots while the grade index is read, campaigns
+ * are published and inspectctl imports the grade index and details. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -752,4 +752,78 @@ Test(cluster, reads_and_campaigns_during_a_resharding, .timeout = 300)
 		    campaigns);
 	redisFree(c);
 	end_followed(&d, &cl, &s, &want);
+}
+
+struct renamed {
+	const struct population *p;
+	size_t n;
+};
+
+/* Whether entity k's name is the one the details file gave it. */
+static void count_renamed(size_t k, const redisReply *hash, void *ctx)
+{
+	struct renamed *rn = ctx;
+	const redisReply *name = reply_field(hash, "name");
+	char want[64];
+	snprintf(want, sizeof(want), "Imported %.18s", rn->p->v[k].uscc);
+	rn->n += name && !strcmp(name->str, want);
+}
+
+/* inspectctl import of the grade index and of every entity's details
+ * (each a name of the file's), over and over while redis-cli moves 2,000
+ * slots: every import ends well, and what they wrote reads back whole. */
+Test(cluster, imports_during_a_resharding, .timeout = 300)
+{
+	struct redis_cluster cl;
+	char address[64], log[128], pop_csv[128], det_csv[128], yaml[128];
+	char out[4096];
+	cluster_start(&cl, 3, 0);
+	int port = cluster_address(&cl, address, sizeof(address));
+	snprintf(pop_csv, sizeof(pop_csv), "%s/pop.csv", cl.node[0].dir);
+	snprintf(det_csv, sizeof(det_csv), "%s/details.csv", cl.node[0].dir);
+	snprintf(yaml, sizeof(yaml), "%s/ctl.yaml", cl.node[0].dir);
+	load_population(port, 20000, 55, pop_csv);
+	FILE *f = fopen(yaml, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "redis:\n  address: redis://127.0.0.1:%d\npolicies: %s\n", port,
+		POLICIES_DIR);
+	fclose(f);
+	struct config cfg;
+	struct store s;
+	struct population want;
+	store_and_read(&cfg, port, &s, &want);
+	f = fopen(det_csv, "w");
+	cr_assert_not_null(f);
+	fputs("uscc,name,address\n", f);
+	for (size_t i = 0; i < want.n; i++)
+		fprintf(f, "%.18s,Imported %.18s,Road %zu\n", want.v[i].uscc,
+			want.v[i].uscc, i);
+	fclose(f);
+
+	int insp = cluster_master_for_slot(&cl, insp_slot());
+	pid_t pid = reshard(&cl, (insp + 1) % 3, (insp + 2) % 3, 2000, log,
+			    sizeof(log));
+	int imports = 0;
+	for (bool moving = true; moving || imports < 2; imports++) {
+		cr_assert_eq(run(out, sizeof(out),
+				 "%s import --entities %s --details %s "
+				 "--config %s 2>&1",
+				 INSPECTCTL_PATH, pop_csv, det_csv, yaml),
+			     0, "import %d during a resharding:\n%s", imports,
+			     out);
+		moving = resharding(pid, log);
+	}
+	cr_log_info("%d imports during a resharding", imports);
+	expect_same_reads(&s, &want, "after imports during a resharding");
+	uint32_t *all = malloc(want.n * sizeof(*all));
+	for (size_t i = 0; i < want.n; i++)
+		all[i] = (uint32_t)i;
+	struct renamed rn = {&want, 0};
+	cr_assert_eq(grades_details(&s, &want, all, want.n, count_renamed, &rn),
+		     0, "%s", s.err.text);
+	cr_assert_eq(rn.n, want.n, "%zu of %zu names imported", rn.n, want.n);
+	free(all);
+	population_finish(&want);
+	store_close(&s);
+	cluster_finish(&cl);
 }

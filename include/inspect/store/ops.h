@@ -55,8 +55,9 @@ int store_hget_each(struct store *s, size_t n, enum key_kind k,
 		    const struct hget_calls *f, void *ctx);
 /* n HSETs on keys of kind k, pipelined: build(i, &arg, f, ctx) fills the
  * i-th, its key's argument and up to 8 fields into f, and returns how
- * many. Calls build once each, in order (store_pipeline_once). 0,
- * FAIL_LOST or FAIL_REFUSED. */
+ * many. Calls build in order, and again for an i whose slot moved
+ * (store_pipeline_each): it must give the same HSET. 0, FAIL_LOST or
+ * FAIL_REFUSED. */
 int store_hset_each(struct store *s, enum key_kind k, size_t n,
 		    size_t (*build)(size_t i, const char **arg, struct kv *f,
 				    void *ctx),

@@ -116,13 +116,6 @@ int store_pipeline_each(struct store *s, size_t n,
 			void (*build)(size_t i, struct args *a, void *ctx),
 			void (*each)(size_t i, const redisReply *r, void *ctx),
 			void *ctx);
-/* The same for a build called once for each i, in order (a file read as
- * it goes): MOVED or ASK loses the connection, and the caller starts
- * again on the slots as they are then. */
-int store_pipeline_once(struct store *s, size_t n,
-			void (*build)(size_t i, struct args *a, void *ctx),
-			void (*each)(size_t i, const redisReply *r, void *ctx),
-			void *ctx);
 
 /* store_pipeline_each of HGETALL key(i). */
 int store_hgetall_each(struct store *s, size_t n,
