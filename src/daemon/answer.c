@@ -10,6 +10,7 @@
 #include "inspect/core/number.h"
 #include "inspect/shell/campaign_check.h"
 #include "inspect/core/date.h"
+#include "inspect/shell/clock.h"
 #include "inspect/shell/log.h"
 #include "inspect/core/seed.h"
 #include "inspect/core/sha256.h"
@@ -227,26 +228,74 @@ static int archived(struct worker *w, int r, struct diag *err,
 	return FAIL_LOST;
 }
 
+/* The population's archive entry under its digest hex, in dir. */
+static int archive_population(const char *dir, const char *hex,
+			      const struct population *pop, struct diag *err)
+{
+	struct archive_writer *aw;
+	int r = archive_writer_create(dir, ARCHIVE_POPULATION, hex, &aw, err);
+	if (r == 0 && write_population(aw, pop) < 0) {
+		archive_writer_destroy(aw);
+		diag_add(err, "archiving the population: out of memory");
+		r = FAIL_LOST;
+	} else if (r == 0) {
+		r = archive_writer_commit(aw, NULL, err);
+	}
+	return r;
+}
+
+static void *archive_thread(void *arg)
+{
+	struct worker *w = arg;
+	double t0 = clock_seconds();
+	w->archiving.r = archive_population(w->archiving.dir, w->archiving.hex,
+					    w->archiving.pop,
+					    &w->archiving.err);
+	w->archiving.seconds = clock_seconds() - t0;
+	return NULL;
+}
+
+void answer_archive_begin(struct worker *w, const struct campaign_record *rec,
+			  const struct population *pop)
+{
+	if (rec->frozen || w->archiving.running)
+		return;
+	w->archiving.pop = pop;
+	w->archiving.dir = w->cfg->archive;
+	seed_hex(rec->population_digest, 32, w->archiving.hex);
+	diag_init(&w->archiving.err);
+	w->archiving.running =
+	    pthread_create(&w->archiving.thread, NULL, archive_thread, w) == 0;
+}
+
+void answer_archive_end(struct worker *w)
+{
+	if (!w->archiving.running)
+		return;
+	pthread_join(w->archiving.thread, NULL);
+	w->archiving.running = false;
+}
+
 int answer_archive_population(struct worker *w,
 			      const struct campaign_record *rec,
 			      const struct population *pop)
 {
 	char hex[65];
-	struct archive_writer *aw;
 	struct diag err;
 	if (rec->frozen)
 		return 0;
 	seed_hex(rec->population_digest, 32, hex);
-	diag_init(&err);
-	int r = archive_writer_create(w->cfg->archive, ARCHIVE_POPULATION, hex,
-				      &aw, &err);
-	if (r == 0 && write_population(aw, pop) < 0) {
-		archive_writer_destroy(aw);
-		diag_add(&err, "archiving the population: out of memory");
-		r = FAIL_LOST;
-	} else if (r == 0) {
-		r = archive_writer_commit(aw, NULL, &err);
+	if (w->archiving.running && w->archiving.pop == pop &&
+	    !strcmp(w->archiving.hex, hex)) {
+		answer_archive_end(w);
+		w->t.population = w->archiving.seconds;
+		return archived(w, w->archiving.r, &w->archiving.err,
+				ARCHIVE_POPULATION, hex);
 	}
+	diag_init(&err);
+	double t0 = clock_seconds();
+	int r = archive_population(w->cfg->archive, hex, pop, &err);
+	w->t.population = clock_seconds() - t0;
 	return archived(w, r, &err, ARCHIVE_POPULATION, hex);
 }
 

@@ -84,5 +84,15 @@ void answer_record_fields(struct kv_list *l, const char *status,
 int answer_archive_population(struct worker *w,
 			      const struct campaign_record *rec,
 			      const struct population *pop);
+/* The same begun on a thread of its own (done at once if none can be
+ * made), so that the draw, the team draw, the details' read and the
+ * journal go on meanwhile: answer_archive_population for the same pop
+ * then waits for it and says how it went. pop must not change, nor be
+ * freed, before answer_archive_end. */
+void answer_archive_begin(struct worker *w, const struct campaign_record *rec,
+			  const struct population *pop);
+/* Waits for an archiving begun and not waited for (an entry refused
+ * before its publication): the entry is complete either way. */
+void answer_archive_end(struct worker *w);
 
 #endif

@@ -179,9 +179,9 @@ static int load_population(struct worker *w, struct answer *a,
 	return 1; /* loaded */
 }
 
-static int draw_and_publish(struct worker *w, struct answer *a,
-			    struct campaign_record *rec,
-			    const struct population *pop)
+static int draw_and_publish_now(struct worker *w, struct answer *a,
+				struct campaign_record *rec,
+				const struct population *pop)
 {
 	a->read = rec;
 	uint8_t seed[32];
@@ -247,12 +247,26 @@ static int draw_and_publish(struct worker *w, struct answer *a,
 		    "selected=%zu fetch_s=%.3f order_s=%.3f merge_s=%.3f "
 		    "history_s=%.3f digest_s=%.3f draw_s=%.3f teams_s=%.3f "
 		    "details_s=%.3f publish_s=%.3f archive_s=%.3f "
-		    "journal_s=%.3f keep_s=%.3f steps_s=%.3f",
+		    "population_archive_s=%.3f journal_s=%.3f keep_s=%.3f "
+		    "steps_s=%.3f",
 		    a->c->id, pop->n, d.n_chosen, w->t.fetch, w->t.order,
 		    w->t.merge, w->t.history, w->t.digest, w->t.draw,
 		    w->t.teams, w->t.details, w->t.publish, w->t.archive,
-		    w->t.journal, w->t.keep, w->t.steps);
+		    w->t.population, w->t.journal, w->t.keep, w->t.steps);
 	draw_finish(&d);
+	return r;
+}
+
+/* The population is archived meanwhile (answer_archive_begin): the
+ * publication waits for it before anything names it. */
+static int draw_and_publish(struct worker *w, struct answer *a,
+			    struct campaign_record *rec,
+			    const struct population *pop)
+{
+	w->t.population = 0;
+	answer_archive_begin(w, rec, pop);
+	int r = draw_and_publish_now(w, a, rec, pop);
+	answer_archive_end(w);
 	return r;
 }
 

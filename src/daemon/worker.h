@@ -4,6 +4,7 @@
 #define INSPECTD_WORKER_H
 
 #include <hiredis/hiredis.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "inspect/core/campaign.h"
@@ -45,7 +46,20 @@ struct worker {
 		double fetch, order, merge, history, digest, draw, teams,
 		    details, publish;
 		double archive, journal, keep, steps; /* of publish */
+		double population; /* its population archived (a thread) */
 	} t; /* the last campaign's phases, seconds */
+	/* A drawn population being archived on a thread of its own
+	 * (answer_archive_begin). */
+	struct {
+		pthread_t thread;
+		bool running;
+		const struct population *pop;
+		const char *dir;
+		char hex[65];
+		int r;
+		struct diag err;
+		double seconds;
+	} archiving;
 };
 
 /* Handling one entry returns 0 when it was answered, else a code of enum

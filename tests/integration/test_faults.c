@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -295,6 +296,49 @@ Test(faults, a_thousand_campaigns_at_once_are_all_answered,
 		total += selected(c, id);
 	}
 	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), total);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
+
+/* A population the archive cannot take (where its folder goes, a file):
+ * the population is archived beside the draw, on a thread, and its error
+ * still stops the publication. Nothing of the campaign reaches Redis, its
+ * entry is refused after its attempts with the archive's reason, and the
+ * daemon goes on: once the archive takes entries again, a campaign is
+ * published, its population in the archive. */
+Test(faults, a_population_the_archive_cannot_take_is_not_published,
+     .timeout = 120)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	char blocker[160], out[512];
+	redis_start(&r);
+	load_population(r.port, 4000, 5, NULL);
+	snprintf(blocker, sizeof(blocker), "%s/archive/population", r.dir);
+	cr_assert_eq(run(out, sizeof(out), "mkdir -p %s/archive && : > %s",
+			 r.dir, blocker), 0, "%s", out);
+	redisContext *c = redis_client(r.port);
+	daemon_start(&d, r.dir, r.port, "archiver", POLICIES_DIR, NULL);
+	one_shot(c, "A1");
+	cr_assert(daemon_await_log(&d, "entry refused after repeated failures",
+				   60000), "inspectd %s", daemon_state(&d));
+	cr_assert(daemon_logged(&d, "/archive/population/"));
+	cr_assert(daemon_logged(&d, "Not a directory"));
+	cr_assert(wait_drained(c, 10000));
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), 0);
+	cr_assert_eq(cmd_int(c, "EXISTS {insp}:visits:A1"), 0);
+	cr_assert_eq(cmd_int(c, "SISMEMBER {insp}:published A1"), 0);
+
+	cr_assert_eq(unlink(blocker), 0);
+	one_shot(c, "A2");
+	cr_assert(wait_status(c, "A2", "published", 30000), "inspectd %s",
+		  daemon_state(&d));
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), selected(c, "A2"));
+	cr_assert_gt(selected(c, "A2"), 0);
+	cr_assert_eq(run(out, sizeof(out), "ls %s/archive/population/*/*.zst",
+			 r.dir), 0, "no population archived: %s", out);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	redisFree(c);
