@@ -93,6 +93,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 cli() { redis-cli -h 127.0.0.1 -p "$@"; }
+# The peer's command: an XADD of a task's shape (below), and its size in
+# the Redis protocol.
+PEER=(XADD '{insp}:peer' '*' campaign BENCH uscc 914101020KBFXXMYXQ name 郑州市天成金鼎科技有限公司
+	address 郑州市中山路18号 items SC-001 window '' date 2026-11-24)
+PEER_BYTES=$(python3 -c 'import sys
+a = [x.encode() for x in sys.argv[1:]]
+print(len(b"*%d\r\n" % len(a) + b"".join(b"$%d\r\n%s\r\n" % (len(x), x) for x in a)))' "${PEER[@]}")
 # n free loopback ports, all distinct.
 free_ports() {
 	python3 -c 'import socket, sys
@@ -349,11 +356,14 @@ campaign() { # n setup(one|cluster)
 	# MULTI, to the same master (a key in {insp}'s slot), as many as
 	# were published (as bench/store.sh does).
 	local peer
-	peer=$(redis-benchmark -p "$master" -n "$(g selected)" -P 1024 -q XADD '{insp}:peer' '*' \
-		campaign BENCH uscc 914101020KBFXXMYXQ name 郑州市天成金鼎科技有限公司 \
-		address 郑州市中山路18号 items SC-001 window '' date 2026-11-24 |
+	peer=$(redis-benchmark -p "$master" -n "$(g selected)" -P 1024 -q "${PEER[@]}" |
 		tr '\r' '\n' | grep -o '[0-9.]* requests per second' | awk '{print $1}')
 	cli "$master" del '{insp}:peer' >/dev/null
+	# The same in bytes of the Redis protocol: the journal's (its size
+	# from "publication steps applied") against the peer's command's.
+	local kib
+	kib=$(grep -o 'journal_kib=[0-9]*' "$dir/inspectd.log" | tail -1 | cut -d= -f2)
+	[ -z "$kib" ] || echo "[$setup $n] the Redis protocol a second: the steps $(echo "$kib * 1024 / $(g steps_s) / 1000000" | bc -l | xargs printf %.1f) MB/s ($((kib / 1024)) MiB of journal), the whole publication $(echo "$kib * 1024 / $(g publish_s) / 1000000" | bc -l | xargs printf %.1f) MB/s; the peer $(echo "$peer * $PEER_BYTES / 1000000" | bc -l | xargs printf %.1f) MB/s ($PEER_BYTES bytes a command)" >&2
 	local pub_from mem=0 maxmem=0 m stall other_stall="- - 0" state=""
 	pub_from=$(echo "$t1 - $(g publish_s) - $(g details_s)" | bc)
 	stall=$(ping_stats "$dir/ping-master.txt" "$pub_from" "$t1")
