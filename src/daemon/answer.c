@@ -187,9 +187,10 @@ void answer_record_fields(struct kv_list *l, const char *status,
 #define PIECE_BYTES (1u << 20)
 
 /* The population's canonical text, the bytes population_digest hashes,
- * into aw. */
+ * into aw; -1 if out of memory, or cancel was set meanwhile. */
 static int write_population(struct archive_writer *aw,
-			    const struct population *pop)
+			    const struct population *pop,
+			    const atomic_bool *cancel)
 {
 	char *text = malloc(PIECE_BYTES + RECORD_MAX);
 	if (!text)
@@ -201,6 +202,10 @@ static int write_population(struct archive_writer *aw,
 		if (used >= PIECE_BYTES) {
 			archive_writer_add(aw, text, used);
 			used = 0;
+			if (cancel && atomic_load(cancel)) {
+				free(text);
+				return -1;
+			}
 		}
 	}
 	archive_writer_add(aw, text, used);
@@ -230,11 +235,12 @@ static int archived(struct worker *w, int r, struct diag *err,
 
 /* The population's archive entry under its digest hex, in dir. */
 static int archive_population(const char *dir, const char *hex,
-			      const struct population *pop, struct diag *err)
+			      const struct population *pop,
+			      const atomic_bool *cancel, struct diag *err)
 {
 	struct archive_writer *aw;
 	int r = archive_writer_create(dir, ARCHIVE_POPULATION, hex, &aw, err);
-	if (r == 0 && write_population(aw, pop) < 0) {
+	if (r == 0 && write_population(aw, pop, cancel) < 0) {
 		archive_writer_destroy(aw);
 		diag_add(err, "archiving the population: out of memory");
 		r = FAIL_LOST;
@@ -250,6 +256,7 @@ static void *archive_thread(void *arg)
 	double t0 = clock_seconds();
 	w->archiving.r = archive_population(w->archiving.dir, w->archiving.hex,
 					    w->archiving.pop,
+					    &w->archiving.cancel,
 					    &w->archiving.err);
 	w->archiving.seconds = clock_seconds() - t0;
 	return NULL;
@@ -264,16 +271,24 @@ void answer_archive_begin(struct worker *w, const struct campaign_record *rec,
 	w->archiving.dir = w->cfg->archive;
 	seed_hex(rec->population_digest, 32, w->archiving.hex);
 	diag_init(&w->archiving.err);
+	atomic_store(&w->archiving.cancel, false);
 	w->archiving.running =
 	    pthread_create(&w->archiving.thread, NULL, archive_thread, w) == 0;
+}
+
+static void archive_join(struct worker *w)
+{
+	pthread_join(w->archiving.thread, NULL);
+	w->archiving.running = false;
 }
 
 void answer_archive_end(struct worker *w)
 {
 	if (!w->archiving.running)
 		return;
-	pthread_join(w->archiving.thread, NULL);
-	w->archiving.running = false;
+	/* Refused before its publication: no record will name it. */
+	atomic_store(&w->archiving.cancel, true);
+	archive_join(w);
 }
 
 int answer_archive_population(struct worker *w,
@@ -287,14 +302,14 @@ int answer_archive_population(struct worker *w,
 	seed_hex(rec->population_digest, 32, hex);
 	if (w->archiving.running && w->archiving.pop == pop &&
 	    !strcmp(w->archiving.hex, hex)) {
-		answer_archive_end(w);
+		archive_join(w);
 		w->t.population = w->archiving.seconds;
 		return archived(w, w->archiving.r, &w->archiving.err,
 				ARCHIVE_POPULATION, hex);
 	}
 	diag_init(&err);
 	double t0 = clock_seconds();
-	int r = archive_population(w->cfg->archive, hex, pop, &err);
+	int r = archive_population(w->cfg->archive, hex, pop, NULL, &err);
 	w->t.population = clock_seconds() - t0;
 	return archived(w, r, &err, ARCHIVE_POPULATION, hex);
 }

@@ -91,8 +91,9 @@ int answer_archive_population(struct worker *w,
  * freed, before answer_archive_end. */
 void answer_archive_begin(struct worker *w, const struct campaign_record *rec,
 			  const struct population *pop);
-/* Waits for an archiving begun and not waited for (an entry refused
- * before its publication): the entry is complete either way. */
+/* Stops an archiving begun and not waited for (an entry refused before
+ * its draw was published or refused): no record names that population,
+ * and its entry is left unwritten. */
 void answer_archive_end(struct worker *w);
 
 #endif

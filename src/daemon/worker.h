@@ -53,6 +53,7 @@ struct worker {
 	struct {
 		pthread_t thread;
 		bool running;
+		atomic_bool cancel; /* not needed after all: stop */
 		const struct population *pop;
 		const char *dir;
 		char hex[65];
