@@ -93,7 +93,7 @@ void answer_archive_begin(struct worker *w, const struct campaign_record *rec,
 			  const struct population *pop);
 /* Stops an archiving begun and not waited for (an entry refused before
  * its draw was published or refused): no record names that population,
- * and its entry is left unwritten. */
+ * and its entry is left unwritten unless it was complete already. */
 void answer_archive_end(struct worker *w);
 
 #endif
