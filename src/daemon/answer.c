@@ -254,7 +254,7 @@ static void *archive_thread(void *arg)
 {
 	struct worker *w = arg;
 	double t0 = clock_seconds();
-	w->archiving.r = archive_population(w->archiving.dir, w->archiving.hex,
+	w->archiving.r = archive_population(w->cfg->archive, w->archiving.hex,
 					    w->archiving.pop,
 					    &w->archiving.cancel,
 					    &w->archiving.err);
@@ -268,7 +268,6 @@ void answer_archive_begin(struct worker *w, const struct campaign_record *rec,
 	if (rec->frozen || w->archiving.running)
 		return;
 	w->archiving.pop = pop;
-	w->archiving.dir = w->cfg->archive;
 	seed_hex(rec->population_digest, 32, w->archiving.hex);
 	diag_init(&w->archiving.err);
 	atomic_store(&w->archiving.cancel, false);
@@ -299,14 +298,13 @@ int answer_archive_population(struct worker *w,
 	struct diag err;
 	if (rec->frozen)
 		return 0;
-	seed_hex(rec->population_digest, 32, hex);
-	if (w->archiving.running && w->archiving.pop == pop &&
-	    !strcmp(w->archiving.hex, hex)) {
+	if (w->archiving.running && w->archiving.pop == pop) {
 		archive_join(w);
 		w->t.population = w->archiving.seconds;
 		return archived(w, w->archiving.r, &w->archiving.err,
-				ARCHIVE_POPULATION, hex);
+				ARCHIVE_POPULATION, w->archiving.hex);
 	}
+	seed_hex(rec->population_digest, 32, hex);
 	diag_init(&err);
 	double t0 = clock_seconds();
 	int r = archive_population(w->cfg->archive, hex, pop, NULL, &err);

@@ -55,7 +55,6 @@ struct worker {
 		bool running;
 		atomic_bool cancel; /* not needed after all: stop */
 		const struct population *pop;
-		const char *dir;
 		char hex[65];
 		int r;
 		struct diag err;

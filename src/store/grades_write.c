@@ -64,54 +64,55 @@ static uint32_t *by_bucket(const struct population *pop, uint32_t buckets,
 }
 
 /* The HSETs of a group of buckets (GROUP of them: the lock is renewed
- * between groups), pipelined: command j writes the entities order[from[j]
- * .. to[j]) into bucket[j], at most 2 * PER_BUCKET fields a command. A
- * command can be built again for the same j (a resharding, conn.c). */
+ * between groups), pipelined: command j writes bucket cmd[j].bucket's
+ * entities from order[cmd[j].from], at most 2 * PER_BUCKET of them (the
+ * bucket's end is start[bucket + 1]). A command can be built again for
+ * the same j (a resharding, conn.c). */
 #define GROUP 1024u
+#define FIELDS_MAX (2 * PER_BUCKET)
 
 struct bucket_hsets {
 	struct store *s;
 	const struct population *pop;
 	const uint32_t *order;
+	const size_t *start;
 	uint64_t gen;
 	size_t n, cap;
-	uint32_t *bucket;
-	size_t *from, *to;
+	struct {
+		uint32_t bucket;
+		size_t from;
+	} *cmd;
 	char (*rec)[RECORD_MAX];
 	char key[128];
 	int rc;
 };
 
-static int add_hset(struct bucket_hsets *h, uint32_t b, size_t from,
-		    size_t to)
+static int add_hset(struct bucket_hsets *h, uint32_t b, size_t from)
 {
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? 2 * h->cap : 2 * GROUP;
-		uint32_t *bucket = realloc(h->bucket, cap * sizeof(*bucket));
-		if (bucket)
-			h->bucket = bucket;
-		size_t *f = bucket ? realloc(h->from, cap * sizeof(*f)) : NULL;
-		if (f)
-			h->from = f;
-		size_t *t = f ? realloc(h->to, cap * sizeof(*t)) : NULL;
-		if (!t)
+		void *v = realloc(h->cmd, cap * sizeof(*h->cmd));
+		if (!v)
 			return -1;
-		h->to = t;
+		h->cmd = v;
 		h->cap = cap;
 	}
-	h->bucket[h->n] = b;
-	h->from[h->n] = from;
-	h->to[h->n++] = to;
+	h->cmd[h->n].bucket = b;
+	h->cmd[h->n++].from = from;
 	return 0;
 }
 
 static void build_hset(size_t j, struct args *a, void *ctx)
 {
 	struct bucket_hsets *h = ctx;
-	idx_key(h->key, sizeof(h->key), h->s->cfg, h->gen, h->bucket[j]);
+	uint32_t b = h->cmd[j].bucket;
+	size_t from = h->cmd[j].from;
+	size_t to = from + FIELDS_MAX < h->start[b + 1] ? from + FIELDS_MAX
+							: h->start[b + 1];
+	idx_key(h->key, sizeof(h->key), h->s->cfg, h->gen, b);
 	args_add(a, "HSET");
 	args_add(a, h->key);
-	for (size_t k = h->from[j], m = 0; k < h->to[j]; k++, m++) {
+	for (size_t k = from, m = 0; k < to; k++, m++) {
 		const struct entity *e = &h->pop->v[h->order[k]];
 		size_t len = population_format_record(e, h->rec[m]);
 		/* The value is the record less its uscc and comma, and less
@@ -130,21 +131,16 @@ static void each_hset(size_t j, const redisReply *r, void *ctx)
 
 /* Buckets [first, last) written, pipelined. 0, FAIL_LOST or
  * FAIL_REFUSED. */
-static int write_group(struct bucket_hsets *h, const size_t *start,
-		       uint32_t first, uint32_t last)
+static int write_group(struct bucket_hsets *h, uint32_t first, uint32_t last)
 {
 	h->n = 0;
 	for (uint32_t b = first; b < last; b++)
-		for (size_t k = start[b]; k < start[b + 1];) {
-			size_t to = k + 2 * PER_BUCKET < start[b + 1]
-					? k + 2 * PER_BUCKET
-					: start[b + 1];
-			if (add_hset(h, b, k, to) < 0) {
+		for (size_t k = h->start[b]; k < h->start[b + 1];
+		     k += FIELDS_MAX)
+			if (add_hset(h, b, k) < 0) {
 				diag_set(&h->s->err, "out of memory");
 				return FAIL_LOST;
 			}
-			k = to;
-		}
 	if (store_pipeline_each(h->s, h->n, build_hset, each_hset, h) < 0)
 		return FAIL_LOST;
 	return h->rc;
@@ -156,14 +152,15 @@ static int write_buckets(struct store *s, const struct population *pop,
 {
 	size_t *start = malloc((buckets + 1) * sizeof(*start));
 	uint32_t *order = start ? by_bucket(pop, buckets, start) : NULL;
-	struct bucket_hsets h = {.s = s, .pop = pop, .order = order, .gen = gen};
-	h.rec = malloc(2 * PER_BUCKET * sizeof(*h.rec));
+	struct bucket_hsets h = {
+	    .s = s, .pop = pop, .order = order, .start = start, .gen = gen};
+	h.rec = malloc(FIELDS_MAX * sizeof(*h.rec));
 	int rc = order && h.rec ? 0 : FAIL_LOST;
 	if (rc)
 		diag_set(&s->err, "out of memory");
 	for (uint32_t b = 0; rc == 0 && b < buckets; b += GROUP) {
 		uint32_t last = buckets - b < GROUP ? buckets : b + GROUP;
-		rc = write_group(&h, start, b, last);
+		rc = write_group(&h, b, last);
 		if (rc == 0 && last < buckets) {
 			/* The lock renewed: a long import keeps it. */
 			redisReply *r = store_runv(s, "PEXPIRE", lock, LOCK_MS,
@@ -177,9 +174,7 @@ static int write_buckets(struct store *s, const struct population *pop,
 				progress(start[last], pop->n);
 		}
 	}
-	free(h.bucket);
-	free(h.from);
-	free(h.to);
+	free(h.cmd);
 	free(h.rec);
 	free(order);
 	free(start);

@@ -568,6 +568,16 @@ static void count_named(size_t k, const redisReply *hash, void *ctx)
 	nm->n += reply_field(hash, "name") != NULL;
 }
 
+/* 0 .. n-1: every entity of a population, for grades_details. */
+static uint32_t *every_entity(size_t n)
+{
+	uint32_t *all = malloc((n ? n : 1) * sizeof(*all));
+	cr_assert_not_null(all);
+	for (size_t i = 0; i < n; i++)
+		all[i] = (uint32_t)i;
+	return all;
+}
+
 /* The store's reads of the grade index (every bucket, every entity's
  * details) through a store whose slot map predates the move: the same
  * population, every name there. */
@@ -585,9 +595,7 @@ static void expect_same_reads(struct store *s, const struct population *want,
 	population_digest(&p, d1);
 	cr_assert_eq(p.n, want->n, "%s", when);
 	cr_assert_arr_eq(d0, d1, 32, "%s: another population", when);
-	uint32_t *all = malloc(p.n * sizeof(*all));
-	for (size_t i = 0; i < p.n; i++)
-		all[i] = (uint32_t)i;
+	uint32_t *all = every_entity(p.n);
 	struct named nm = {0};
 	cr_assert_eq(grades_details(s, &p, all, p.n, count_named, &nm), 0,
 		     "%s: %s", when, s->err.text);
@@ -815,9 +823,7 @@ Test(cluster, imports_during_a_resharding, .timeout = 300)
 	}
 	cr_log_info("%d imports during a resharding", imports);
 	expect_same_reads(&s, &want, "after imports during a resharding");
-	uint32_t *all = malloc(want.n * sizeof(*all));
-	for (size_t i = 0; i < want.n; i++)
-		all[i] = (uint32_t)i;
+	uint32_t *all = every_entity(want.n);
 	struct renamed rn = {&want, 0};
 	cr_assert_eq(grades_details(&s, &want, all, want.n, count_renamed, &rn),
 		     0, "%s", s.err.text);
