@@ -97,9 +97,8 @@ static int import_details(struct store *s, const char *path)
 		return EXIT_INPUT;
 	}
 	struct detail_lines check = {&f, path, 0, 0, 0, 0, ""};
-	size_t good = 0;
 	while (next_detail(&check, &d))
-		good++;
+		continue;
 	if (check.bad) {
 		if (check.bad > 20)
 			fprintf(stderr, "... and %zu more\n", check.bad - 20);
@@ -109,7 +108,8 @@ static int import_details(struct store *s, const char *path)
 		return EXIT_INPUT;
 	}
 	struct detail_lines write = {&f, path, 0, 0, 0, 0, ""};
-	r = store_hset_each(s, KEY_GRADES_ENT, good, detail_hset, &write);
+	r = store_hset_each(s, KEY_GRADES_ENT, check.valid, detail_hset,
+			    &write);
 	file_unmap(&f);
 	if (r < 0) {
 		fprintf(stderr, "inspectctl: redis: %s\n",
