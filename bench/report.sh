@@ -23,7 +23,7 @@
 # else 01), one in twenty received two months late.
 #
 # The peer reads every key the report reads (the grade index's meta and
-# buckets, `{insp}:inspected:<k>`, the published set, the campaign records,
+# buckets, `{insp/<k>}:inspected`, the published set, the campaign records,
 # the visits and results hashes) with a minimal pipelined hiredis reader
 # compiled by this script (below), which counts each reply and frees it:
 # the Redis limit for that data; then it decompresses the archived
@@ -222,7 +222,7 @@ buckets=$(r hget credit:meta buckets)
 	echo "HGETALL credit:meta"
 	for ((k = 0; k < buckets; k++)); do echo "HGETALL credit:idx:$gen:$k"; done
 	echo "HGETALL credit:meta"
-	for ((k = 0; k < 1024; k++)); do echo "HGETALL {insp}:inspected:$k"; done
+	for ((k = 0; k < 1024; k++)); do echo "HGETALL {insp/$k}:inspected"; done
 	echo "#records"
 	echo "SMEMBERS {insp}:published"
 	for id in $ids; do echo "HGETALL {insp}:campaign:$id"; done

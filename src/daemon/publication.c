@@ -73,14 +73,25 @@ static int apply_steps(struct worker *w, struct publishing *p,
 		size_t to, n;
 		struct diag err;
 		diag_init(&err);
-		if (journal_read_step(jr, p, size, &to, &n, &err) < 0)
-			return cannot_go_on(w, p, &err);
 		double t0 = clock_seconds();
 		size_t done = p->done;
-		int r = journal_apply(&w->store, p, jr, size, to, n);
+		bool spreading = done < p->spread;
+		int r;
+		if (spreading) { /* first, on every master at once */
+			r = journal_spread(&w->store, p, jr, max, &err);
+			if (r == FAIL_INVALID)
+				return cannot_go_on(w, p, &err);
+			w->t.spread = clock_seconds() - t0;
+			to = p->spread;
+		} else if (journal_read_step(jr, p, size, &to, &n, &err) < 0) {
+			return cannot_go_on(w, p, &err);
+		} else {
+			r = journal_apply(&w->store, p, jr, size, to, n);
+		}
 		if (r < 0)
 			return r;
-		if (r == 0) { /* so that no step holds Redis long */
+		if (r == 0 && !spreading) { /* so that no step holds Redis
+					     * long */
 			steps++;
 			size = journal_step_size(
 			    to - done, (clock_seconds() - t0) * 1e3,
@@ -123,7 +134,8 @@ static int run_steps(struct worker *w, struct publishing *p)
 int publication_start(struct worker *w, const struct answer *a,
 		      struct journal *j)
 {
-	struct publishing p = {.size = j->size, .final = j->final};
+	struct publishing p = {
+		.size = j->size, .spread = j->spread, .final = j->final};
 	struct diag err;
 	diag_init(&err);
 	if (j->failed) {
@@ -131,14 +143,15 @@ int publication_start(struct worker *w, const struct answer *a,
 		return FAIL_LOST;
 	}
 	struct tx t;
-	if (!j->out) {
+	if (!j->out && !j->spread) {
 		/* One step: one transaction under the draw's WATCHes, as a
-		 * publication always was; no journal to keep. */
+		 * publication always was; no journal to keep. (Spread
+		 * commands cannot join it: they go to other masters.) */
 		double t0 = clock_seconds();
 		tx_begin(&t, &w->store);
 		tx_raw(&t, j->buf, j->len, j->commands);
 		int r = answer_commit(w, &t, "publish");
-		w->t.keep = 0;
+		w->t.keep = w->t.spread = 0;
 		w->t.steps = clock_seconds() - t0;
 		return r;
 	}
@@ -152,6 +165,7 @@ int publication_start(struct worker *w, const struct answer *a,
 		return FAIL_LOST;
 	}
 	w->t.keep = clock_seconds() - t0;
+	w->t.spread = 0;
 	t0 = clock_seconds();
 	/* Under the draw's WATCHes, and none under way since. */
 	struct publishing other;

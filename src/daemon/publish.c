@@ -365,30 +365,37 @@ static void add_merged_in(struct tx *t, const char *id,
 	}
 }
 
-/* What the publication writes besides the record and the plan: visits,
- * tasks, inspections on record, rotation, load and day plans. */
-static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
-		    const struct drawn *x, const struct details *det,
-		    const struct record_texts *rt)
+/* The writes that go to the buckets' own hash tags, spread over a
+ * cluster's masters (docs/REDIS.md, "Spread over the masters"):
+ * inspections on record and history, each an HSET of values the draw
+ * fixed, so applying one twice is applying it once. */
+static int add_spread(struct tx *t, const struct answer *a,
+		      const struct drawn *x, const struct plan_out *o)
 {
-	const struct plan_out o = {a->c->id, x->pop,	  x->d,		x->plan,
-				   name_cb,  address_cb, (void *)det};
 	char day[11];
-	if (plan_add_visits(t, &o) < 0)
-		return -1;
-	add_tasks(t, a, &o, rt);
-	add_merged_in(t, a->c->id, x->plan);
 	/* Inspected on the window's first day, else the draw date. */
 	date_format(a->c->window_from != DATE_NONE ? a->c->window_from
 						   : x->date,
 		    day);
-	return add_bucketed_hset(
-		   t, KEY_INSPECTED, x->pop, x->d,
-		   &(struct bucketed_fields){NULL, same_day, day, NULL}) < 0 ||
-		       plan_add_history(t, &o, a->c) < 0 ||
-		       plan_add_rotation(t, x->pop, x->d, x->plan) < 0 ||
-		       plan_add_load(t, x->plan) < 0 ||
-		       plan_add_days(w, t, &o) < 0
+	const struct bucketed_fields inspected = {NULL, same_day, day, NULL};
+	if (add_bucketed_hset(t, KEY_INSPECTED, x->pop, x->d, &inspected) < 0)
+		return -1;
+	return plan_add_history(t, o, a->c) < 0 ? -1 : 0;
+}
+
+/* What the publication writes in <p>'s slot besides the record and the
+ * plan: visits, tasks, rotation, load and day plans. */
+static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
+		    const struct drawn *x, const struct plan_out *o,
+		    const struct record_texts *rt)
+{
+	if (plan_add_visits(t, o) < 0)
+		return -1;
+	add_tasks(t, a, o, rt);
+	add_merged_in(t, a->c->id, x->plan);
+	return plan_add_rotation(t, x->pop, x->d, x->plan) < 0 ||
+			       plan_add_load(t, x->plan) < 0 ||
+			       plan_add_days(w, t, o) < 0
 		   ? -1
 		   : 0;
 }
@@ -430,6 +437,13 @@ int answer_publish(struct worker *w, const struct answer *a,
 		     (size_t)w->cfg->publication_step_kib << 10);
 	kv_init(&l);
 	tx_begin_journal(&t, &w->store, &j);
+	const struct plan_out o = {a->c->id, x->pop, x->d, x->plan,
+				   name_cb, address_cb, (void *)&det};
+	if (add_spread(&t, a, x, &o) < 0)
+		goto no_memory;
+	/* Applied before the steps, outside any transaction (they lie in
+	 * other slots than <p>'s): on a cluster, on every master at once. */
+	journal_mark_spread(&j);
 	if (plan_add_audit(&t, a->c->id, x->plan, &refs) < 0)
 		goto no_memory;
 	key_name(visits, sizeof(visits), w->cfg, KEY_VISITS, a->c->id, NULL);
@@ -449,7 +463,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 					 .audit = audit,
 					 .visit_window = visit_window};
 	published_record(&l, a, rec, &texts, &rt); /* fills rt */
-	if (add_plan(w, &t, a, x, &det, &rt) < 0)
+	if (add_plan(w, &t, a, x, &o, &rt) < 0)
 		goto no_memory;
 	add_public_entities(&t, a, x, &det);
 	journal_mark_final(&j);

@@ -120,7 +120,7 @@ struct plan_out {
  * for a campaign of 400,000 visits). */
 int plan_add_load(struct tx *t, const struct visit_plan *p);
 
-/* The visit history caps count (<p>history:<k>): for each visit,
+/* The visit history caps count (<p/k>history): for each visit,
  * "<uscc>:<campaign>" -> "YYYY-MM-DD,ITEM+ITEM" (its day, the items it
  * checks, ascending). */
 int plan_add_history(struct tx *t, const struct plan_out *o,

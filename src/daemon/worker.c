@@ -53,7 +53,9 @@ static int history_step(struct worker *w)
 	return 0;
 }
 
-/* Keys of the layout before hash tags: nothing is served (nor a new
+/* Keys of the layout before hash tags, or buckets of inspections on
+ * record and history before theirs (docs/REDIS.md, "Spread over the
+ * masters"): nothing is served (nor a new
  * intake group made) until inspectctl migrate has moved them. Returns
  * true (with the connection closed, so that the loop's backoff tries
  * again) while they are there. */
@@ -62,6 +64,10 @@ static bool legacy_keys(struct worker *w)
 	char old[32];
 	legacy_prefix(w->cfg->prefix, old);
 	int r = store_legacy_layout(&w->store, old);
+	if (r == 0) { /* the buckets before they had hash tags of their own */
+		r = store_unspread_layout(&w->store);
+		snprintf(old, sizeof(old), "%s", w->cfg->prefix);
+	}
 	if (r > 0) {
 		log_error("keys of an older layout are there: run inspectctl "
 			  "migrate, then this daemon goes on by itself",

@@ -46,6 +46,7 @@ struct worker {
 		double fetch, order, merge, history, digest, draw, teams,
 		    details, publish;
 		double archive, journal, keep, steps; /* of publish */
+		double spread; /* of steps: the spread commands (a cluster) */
 		double population; /* its population archived (a thread) */
 	} t; /* the last campaign's phases, seconds */
 	/* A drawn population being archived on a thread of its own

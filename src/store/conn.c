@@ -162,6 +162,29 @@ int store_scan(struct store *s, const char *match,
 	return rc;
 }
 
+int store_on_a_replica(struct store *s, const char *what)
+{
+	redisReply *r = store_runv(s, "ROLE", NULL);
+	if (!r)
+		return FAIL_LOST;
+	const redisReply *list = r->type == REDIS_REPLY_ARRAY &&
+					 r->elements == 3
+				     ? r->element[2] : NULL;
+	size_t replicas = list && list->type == REDIS_REPLY_ARRAY
+				  ? list->elements : 0;
+	freeReplyObject(r);
+	if (replicas == 0)
+		return 0;
+	r = store_runv(s, "WAIT", "1", "1000", NULL);
+	if (!r)
+		return FAIL_LOST;
+	bool acked = r->type == REDIS_REPLY_INTEGER && r->integer >= 1;
+	freeReplyObject(r);
+	if (!acked)
+		diag_set(&s->err, "no replica has %s yet (WAIT 1 1000)", what);
+	return acked ? 0 : FAIL_REFUSED;
+}
+
 static void lost(struct store *s)
 {
 	store_close(s); /* the reason is in s->err */
@@ -412,6 +435,11 @@ int store_append(struct store *s, const struct args *a)
 	if (!usable(s, a))
 		return FAIL_LOST;
 	int node = cluster_route(s, a);
+	/* Its link opened first: opening one formats AUTH into s->out. */
+	if (!cluster_link(s, node)) {
+		lost(s);
+		return FAIL_LOST;
+	}
 	size_t len = format_command(s, a); /* into s->out, which it may move */
 	return append_to(s, node, s->out, len, 1);
 }

@@ -42,7 +42,9 @@ static int read_meta(struct store *s, struct meta *m, struct diag *err)
 	m->buckets = buckets > GRADES_MAX_BUCKETS ? 0 : (uint32_t)buckets;
 	m->count = reply_u64(reply_field(r, "count"));
 	int rc = 0;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements == 0)
+	if (r->type == REDIS_REPLY_ERROR)
+		rc = diag_add(err, "%s: %.200s", key, r->str);
+	else if (r->type != REDIS_REPLY_ARRAY || r->elements == 0)
 		rc = diag_add(err, "%s: no grade index (import one first)",
 			      key);
 	else if (!schema || strcmp(schema->str, GRADES_SCHEMA) != 0)
@@ -243,7 +245,7 @@ struct some_read {
 	const char *usccs; /* n codes of USCC_LEN bytes, one after the other */
 	struct population *p;
 	struct diag *err;
-	bool inspected; /* the second pass: <p>inspected:<k> */
+	bool inspected; /* the second pass: <p/k>inspected */
 	char key[128];  /* the command being built's: it outlives build */
 };
 

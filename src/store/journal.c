@@ -27,6 +27,11 @@ void journal_finish(struct journal *j)
 	journal_init(j, j->archive, j->hold);
 }
 
+void journal_mark_spread(struct journal *j)
+{
+	j->spread = j->size;
+}
+
 void journal_mark_final(struct journal *j)
 {
 	j->final = j->size;
@@ -86,10 +91,12 @@ int journal_add(struct journal *j, const struct args *a)
 
 int journal_keep(struct journal *j, char hex[65], struct diag *err)
 {
-	if (j->failed || !j->out)
-		return diag_add(err, "%s", j->failed ? j->why
-						     : "no journal to keep"),
-		       FAIL_LOST;
+	if (!j->failed && !j->out &&
+	    archive_writer_create(j->archive, ARCHIVE_JOURNAL, NULL, &j->out,
+				  err) < 0)
+		return FAIL_LOST;
+	if (j->failed)
+		return diag_add(err, "%s", j->why), FAIL_LOST;
 	archive_writer_add(j->out, j->buf, j->len);
 	j->len = 0;
 	struct archive_writer *out = j->out;
@@ -135,25 +142,32 @@ int publishing_watch(struct store *s, struct publishing *p)
 	p->size = size_field(h, "size", &ok);
 	p->final = size_field(h, "final", &ok);
 	p->done = size_field(h, "done", &ok);
+	/* none, in a publication started before spread commands were */
+	if (reply_field(h, "spread"))
+		p->spread = size_field(h, "spread", &ok);
 	freeReplyObject(h);
-	if (ok && p->done <= p->size && p->final <= p->size)
+	if (ok && p->done <= p->size && p->spread <= p->final &&
+	    p->final <= p->size)
 		return 1;
 	diag_set(&s->err, "%s does not read: it needs campaign, entry, "
-			  "journal, and size, final and done in bytes",
+			  "journal, and size, spread (or none), final and "
+			  "done in bytes",
 		 key_specs[KEY_PUBLISHING].doc);
 	return FAIL_INVALID;
 }
 
 void tx_publishing(struct tx *t, const struct publishing *p)
 {
-	char size[24], final[24], done[24];
+	char size[24], spread[24], final[24], done[24];
 	snprintf(size, sizeof(size), "%zu", p->size);
+	snprintf(spread, sizeof(spread), "%zu", p->spread);
 	snprintf(final, sizeof(final), "%zu", p->final);
 	snprintf(done, sizeof(done), "%zu", p->done);
 	const struct kv f[] = {
 		KV("campaign", p->campaign), KV("entry", p->entry),
 		KV("journal", p->journal),   KV("size", size),
-		KV("final", final),	     KV("done", done),
+		KV("spread", spread),	     KV("final", final),
+		KV("done", done),
 	};
 	tx_hset(t, KEY_PUBLISHING, NULL, f, sizeof(f) / sizeof(*f));
 }
@@ -208,7 +222,10 @@ int journal_step(const struct journal_view *v, const struct publishing *p,
 		 size_t max, size_t *to, size_t *n)
 {
 	bool last = p->done >= p->final;
-	size_t bound = last ? p->size : p->final, at = p->done;
+	size_t bound = p->done < p->spread ? p->spread
+		       : last		   ? p->size
+					   : p->final;
+	size_t at = p->done;
 	size_t have = v->from + v->len;
 	*n = 0;
 	if (p->done < v->from || p->done > have)
@@ -262,8 +279,9 @@ const char *journal_at(const struct journal_reader *r, size_t at)
 static int read_more(struct journal_reader *r, size_t done, size_t want,
 		     struct diag *err)
 {
-	size_t drop = done - r->v.from < r->buf.len ? done - r->v.from
-						     : r->buf.len;
+	size_t drop = done <= r->v.from		     ? 0
+		      : done - r->v.from < r->buf.len ? done - r->v.from
+						      : r->buf.len;
 	if (drop) { /* nothing is held before the first read */
 		memmove(r->buf.s, r->buf.s + drop, r->buf.len - drop);
 		r->buf.len -= drop;
@@ -340,7 +358,8 @@ int journal_apply(struct store *s, struct publishing *p,
 	}
 	struct tx t;
 	tx_begin(&t, s);
-	tx_raw(&t, journal_at(jr, p->done), to - p->done, n);
+	if (n)
+		tx_raw(&t, journal_at(jr, p->done), to - p->done, n);
 	if (to < p->size) { /* the last step DELs <p>publishing itself */
 		char done[24];
 		snprintf(done, sizeof(done), "%zu", to);
@@ -355,4 +374,92 @@ int journal_apply(struct store *s, struct publishing *p,
 		diag_set(&s->err, "publication step: %.200s",
 			 diag_reason(&t.why));
 	return r == 0 ? 0 : r == FAIL_CONFLICT ? 1 : FAIL_LOST;
+}
+
+/* How many WAITs of a second each journal_spread makes for a master's
+ * replica before it gives up (and the publication is taken up again). */
+#define REPLICA_WAITS 30
+
+/* A run of spread commands, each found at its offset. */
+struct spread_run {
+	const char *s;
+	size_t *at; /* n + 1 offsets into s */
+	size_t failed;
+	char why[200];
+};
+
+/* Command i as arguments pointing into the run's bytes (commands of the
+ * journal's own making: arrays of bulk strings, checked by journal_step). */
+static void build_spread(size_t i, struct args *a, void *ctx)
+{
+	const struct spread_run *run = ctx;
+	size_t at = run->at[i], args = 0, len = 0;
+	count_at(run->s, run->at[i + 1], &at, '*', &args);
+	for (size_t k = 0; k < args; k++) {
+		count_at(run->s, run->at[i + 1], &at, '$', &len);
+		args_addn(a, run->s + at, len);
+		at += len + 2;
+	}
+}
+
+static void each_spread(size_t i, const redisReply *r, void *ctx)
+{
+	struct spread_run *run = ctx;
+	(void)i;
+	if (r->type == REDIS_REPLY_ERROR && !run->failed++)
+		snprintf(run->why, sizeof(run->why), "%.190s", r->str);
+}
+
+/* Sends the n commands of bytes [0, len) of cmds as a pipeline, each to
+ * its key's master. 0, or FAIL_LOST (s->err). */
+static int send_spread(struct store *s, const char *cmds, size_t len,
+		       size_t n)
+{
+	struct spread_run run = {cmds, malloc((n + 1) * sizeof(size_t)), 0,
+				 ""};
+	if (!run.at) {
+		diag_set(&s->err, "out of memory");
+		return FAIL_LOST;
+	}
+	run.at[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		run.at[i + 1] = (size_t)command_end(cmds, run.at[i], len);
+	int rc = store_pipeline_each(s, n, build_spread, each_spread, &run);
+	free(run.at);
+	if (rc == 0 && run.failed) {
+		diag_set(&s->err, "%zu spread commands refused: %s",
+			 run.failed, run.why);
+		rc = FAIL_LOST;
+	}
+	return rc;
+}
+
+int journal_spread(struct store *s, struct publishing *p,
+		   struct journal_reader *r, size_t max, struct diag *err)
+{
+	struct publishing at = *p;
+	while (at.done < p->spread) {
+		size_t to, n;
+		int rc = journal_read_step(r, &at, max, &to, &n, err);
+		if (rc < 0)
+			return rc;
+		if ((rc = send_spread(s, journal_at(r, at.done), to - at.done,
+				      n)) < 0)
+			return rc;
+		at.done = to;
+	}
+	/* A replica far behind (a large publication) is waited for a while:
+	 * sending the commands again would not bring it closer. */
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < s->n_nodes; i++) {
+		store_on_node(s, i);
+		rc = FAIL_REFUSED;
+		for (int t = 0; rc == FAIL_REFUSED && t < REPLICA_WAITS; t++)
+			rc = store_on_a_replica(s, "a publication's spread "
+						   "commands");
+	}
+	store_on_node(s, -1);
+	if (rc < 0)
+		return FAIL_LOST;
+	return journal_apply(s, p, r, max, p->spread, 0);
 }

@@ -38,11 +38,11 @@ const struct key_spec key_specs[KEY_KINDS] = {
 	  "daemon/answer.c, daemon/publish.c, daemon/refusal.c, "
 	  "daemon/result_entries.c, daemon/result_steps.c, store/plans.c",
 	  ""),
-	K(KEY_INSPECTED, "<p>inspected:<k>", "inspected:%s", 1, "HASH",
-	  "daemon/publish.c",
+	K(KEY_INSPECTED, "<p/k>inspected", "inspected", 1, "HASH",
+	  "daemon/publish.c, store/migrate.c",
 	  "store/grades.c"),
-	K(KEY_HISTORY, "<p>history:<k>", "history:%s", 1, "HASH",
-	  "daemon/teams_write.c, store/history.c",
+	K(KEY_HISTORY, "<p/k>history", "history", 1, "HASH",
+	  "daemon/teams_write.c, store/history.c, store/migrate.c",
 	  "store/history.c"),
 	K(KEY_ROSTER, "<p>roster", "roster", 0, "STRING",
 	  "cli/cmd_import.c",
@@ -172,6 +172,17 @@ size_t key_name(char *out, size_t size, const struct config *cfg,
 	const char *arg[2] = {a ? a : "", b ? b : ""};
 	unsigned used = 0;
 	size_t n = buf_put(out, size, 0, "{", tagged);
+	/* "<p/k>...": bucket k's own hash tag, the prefix's with "/k" in it
+	 * ("{insp/17}:"), so that the buckets spread over a cluster's
+	 * masters (docs/REDIS.md, "Spread over the masters"). */
+	const char *close = s->doc[2] == '/' ? strchr(prefix, '}') : NULL;
+	if (close) {
+		n = buf_put(out, size, n, prefix, (size_t)(close - prefix));
+		n = buf_put(out, size, n, "/", 1);
+		n = buf_put(out, size, n, arg[0], strlen(arg[0]));
+		prefix = close;
+		used = 1;
+	}
 	n = buf_put(out, size, n, prefix, strlen(prefix));
 	/* The patterns are this file's: each %s takes the next argument
 	 * (a key is named for every command a publication sends: no

@@ -1,9 +1,12 @@
 #include "inspect/store/migrate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "inspect/core/number.h"
 #include "inspect/store/grades.h"
+#include "inspect/store/keys.h"
 
 void legacy_prefix(const char *prefix, char out[32])
 {
@@ -12,6 +15,61 @@ void legacy_prefix(const char *prefix, char out[32])
 		if (*p != '{' && *p != '}')
 			out[n++] = *p;
 	out[n] = '\0';
+}
+
+/* The kinds whose buckets had the prefix's hash tag ("{insp}:history:17")
+ * before each took one of its own ("{insp/17}:history"). */
+static const enum key_kind spread_kinds[] = {KEY_INSPECTED, KEY_HISTORY};
+#define SPREAD_KINDS (sizeof(spread_kinds) / sizeof(*spread_kinds))
+
+/* The name the configured layout gives the key named rest after an older
+ * prefix: a bucket of spread_kinds ("history:17") its own hash tag's,
+ * any other key the prefix and rest. */
+static void new_name(const struct store *s, const char *rest, char *out,
+		     size_t size)
+{
+	for (size_t i = 0; i < SPREAD_KINDS; i++) {
+		const char *kind = key_specs[spread_kinds[i]].pattern;
+		size_t n = strlen(kind);
+		unsigned long long k;
+		const char *b = rest + n + 1;
+		if (!strncmp(rest, kind, n) && rest[n] == ':' &&
+		    number_parse(b, strlen(b), INSPECTED_BUCKETS - 1, &k)) {
+			key_name_u(out, size, s->cfg, spread_kinds[i], k);
+			return;
+		}
+	}
+	snprintf(out, size, "%s%s", s->cfg->prefix, rest);
+}
+
+int store_unspread_layout(struct store *s)
+{
+	char (*names)[64] = malloc(INSPECTED_BUCKETS * sizeof(*names));
+	struct args a;
+	args_init(&a);
+	int found = 0;
+	for (size_t i = 0; names && i < SPREAD_KINDS && !found; i++) {
+		args_reset(&a);
+		args_add(&a, "EXISTS");
+		for (unsigned k = 0; k < INSPECTED_BUCKETS; k++) {
+			snprintf(names[k], sizeof(names[k]), "%s%s:%u",
+				 s->cfg->prefix,
+				 key_specs[spread_kinds[i]].pattern, k);
+			args_add(&a, names[k]);
+		}
+		redisReply *r = a.failed ? NULL : store_run(s, &a);
+		if (!r) {
+			found = FAIL_LOST;
+			break;
+		}
+		found = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
+		freeReplyObject(r);
+	}
+	if (!names)
+		diag_set(&s->err, "out of memory");
+	free(names);
+	args_finish(&a);
+	return names ? found : FAIL_LOST;
 }
 
 int store_legacy_layout(struct store *s, const char *from)
@@ -195,7 +253,7 @@ static int restore(struct store *s, const char *key, const char *old,
 static int move_key(struct store *s, const char *old, size_t from_len)
 {
 	char key[512];
-	snprintf(key, sizeof(key), "%s%s", s->cfg->prefix, old + from_len);
+	new_name(s, old + from_len, key, sizeof(key));
 	int rc = !strncmp(old + from_len, "campaign:", 9)
 			 ? rename_fields(s, old, from_len) : 0;
 	redisReply *dump = rc == 0 ? store_runv(s, "DUMP", old, NULL) : NULL;
@@ -255,6 +313,16 @@ int store_migrate(struct store *s, const char *from, size_t *moved)
 	match_of(from, match, sizeof(match));
 	struct moving m = {from_len, moved};
 	int rc = store_scan(s, match, move_scanned, &m);
+	/* The buckets the configured prefix's hash tag held, before they
+	 * took tags of their own. */
+	struct moving buckets = {strlen(s->cfg->prefix), moved};
+	for (size_t i = 0; rc == 0 && i < SPREAD_KINDS; i++) {
+		char under[64];
+		snprintf(under, sizeof(under), "%s%s:", s->cfg->prefix,
+			 key_specs[spread_kinds[i]].pattern);
+		match_of(under, match, sizeof(match));
+		rc = store_scan(s, match, move_scanned, &buckets);
+	}
 	static const char *const last[] = {"roster", "public", "intake"};
 	for (size_t i = 0; rc == 0 && i < 3; i++) {
 		char k[80];

@@ -96,35 +96,11 @@ static int relay_one(struct store *s, const char *events,
 		       : rc;
 }
 
-/* Whether the transactions that wrote the outbox are on a replica. An
- * event handed to <g>events (another master) must not outlive the result
- * that made it: if a failover lost that transaction, the entry would be
- * answered again and its event sent twice. So with replicas connected,
- * the relay waits (WAIT, at most a second) until one has everything the
- * master wrote; without replicas there is no failover to lose it to.
- * 0, FAIL_REFUSED (not yet: tried again at the next step) or FAIL_LOST. */
-static int on_a_replica(struct store *s)
-{
-	redisReply *r = store_runv(s, "ROLE", NULL);
-	if (!r)
-		return FAIL_LOST;
-	size_t replicas = r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
-					  r->element[2]->type == REDIS_REPLY_ARRAY
-				  ? r->element[2]->elements : 0;
-	freeReplyObject(r);
-	if (replicas == 0)
-		return 0;
-	r = store_runv(s, "WAIT", "1", "1000", NULL);
-	if (!r)
-		return FAIL_LOST;
-	bool acked = r->type == REDIS_REPLY_INTEGER && r->integer >= 1;
-	freeReplyObject(r);
-	if (!acked)
-		diag_set(&s->err, "no replica has the outbox's transactions "
-				  "yet (WAIT 1 1000): the events wait");
-	return acked ? 0 : FAIL_REFUSED;
-}
-
+/* An event handed to <g>events (another master) must not outlive the
+ * result that made it: if a failover lost that transaction, the entry
+ * would be answered again and its event sent twice. So the relay first
+ * waits until a replica holds the transactions that wrote the outbox
+ * (store_on_a_replica; not yet: tried again at the next step). */
 int store_outbox_relay(struct store *s, size_t max)
 {
 	char outbox[160], events[160], last[48], count[24];
@@ -142,7 +118,7 @@ int store_outbox_relay(struct store *s, size_t max)
 		return FAIL_REFUSED;
 	}
 	size_t n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
-	int rc = n ? on_a_replica(s) : 0;
+	int rc = n ? store_on_a_replica(s, "the outbox's transactions") : 0;
 	if (rc == 0 && n)
 		rc = last_event(s, events, last);
 	for (size_t i = 0; rc == 0 && i < n; i++) {

@@ -88,7 +88,7 @@ Test(caps, two_departments_visit_no_low_risk_entity_twice, .timeout = 300)
 		     0, "%s", out);
 	/* A visit too old for any cap, and one a cap still counts: the
 	 * daemon removes the first once a day and keeps the second. */
-	freeReplyObject(cmd(c, "HSET {insp}:history:7 91350100M000100Y43:OLD "
+	freeReplyObject(cmd(c, "HSET {insp/7}:history 91350100M000100Y43:OLD "
 			    "2012-01-02,SC-001 91350100M000100Y43:NEW "
 			    "2026-06-01,SC-001"));
 	daemon_start(&d, r.dir, r.port, "caps", policies, NULL);
@@ -142,9 +142,9 @@ Test(caps, two_departments_visit_no_low_risk_entity_twice, .timeout = 300)
 		     1, "%s", out);
 	cr_assert(strstr(out, "population.csv: its digest"), "%s", out);
 	cr_assert(daemon_logged(&d, "old visits removed from the history"));
-	cr_assert_eq(cmd_int(c, "HEXISTS {insp}:history:7 "
+	cr_assert_eq(cmd_int(c, "HEXISTS {insp/7}:history "
 			     "91350100M000100Y43:OLD"), 0);
-	cr_assert_eq(cmd_int(c, "HEXISTS {insp}:history:7 "
+	cr_assert_eq(cmd_int(c, "HEXISTS {insp/7}:history "
 			     "91350100M000100Y43:NEW"), 1);
 	free(csv);
 	daemon_signal(&d, SIGTERM);

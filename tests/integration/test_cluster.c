@@ -149,6 +149,35 @@ static void assert_published_once(redisContext *c, const char *id)
 			      "%s: task %s twice", id, uscc[i]);
 }
 
+/* The campaign's inspections on record (the only campaign's), spread over
+ * the masters: one for each selected entity, and buckets of them on every
+ * master. */
+static void assert_spread(struct redis_cluster *cl, redisContext *c,
+			  const char *id)
+{
+	long long want = cmd_int(c, "HGET {insp}:campaign:%s selected", id);
+	long long total = 0;
+	int masters = 0, holding = 0;
+	for (int i = 0; i < cl->n; i++) {
+		redisContext *m = redis_client(cl->node[i].port);
+		redisReply *role = cmd(m, "ROLE");
+		bool master = !strcmp(role->element[0]->str, "master");
+		freeReplyObject(role);
+		redisReply *keys = master ? cmd(m, "KEYS {insp/*}:inspected")
+					  : NULL;
+		for (size_t k = 0; keys && k < keys->elements; k++)
+			total += cmd_int(m, "HLEN %s", keys->element[k]->str);
+		masters += master;
+		holding += keys && keys->elements > 0;
+		freeReplyObject(keys);
+		redisFree(m);
+	}
+	cr_assert_eq(total, want, "%lld inspections on record for %lld "
+		     "selected", total, want);
+	cr_assert_eq(holding, masters, "%d of %d masters hold some", holding,
+		     masters);
+}
+
 /* The first `max` visits of a campaign: uscc, date and first member. */
 static size_t visits(redisContext *c, const char *id, char (*uscc)[64],
 		     char (*date)[64], char (*member)[64], size_t max)
@@ -433,6 +462,7 @@ Test(cluster, the_documented_least_privilege_acl_is_enough, .timeout = 300)
 	cr_assert(wait_status(c, "A1", "published", 60000), "inspectd %s",
 		  daemon_state(&d));
 	assert_published_once(c, "A1");
+	assert_spread(&cl, c, "A1");
 	size_t adverse, n = send_results(c, "A1", 9, &adverse);
 	redisFree(c);
 	long long events = 0;

@@ -120,7 +120,7 @@ Test(items, shares_of_the_visits_drawn_published_and_verified,
 	/* The visit history keeps each visit's items: a cap by item counts
 	 * them. */
 	cr_assert_eq(run(out, sizeof(out), "redis-cli -p %d --scan --pattern "
-			 "'{insp}:history:*' | while read k; do redis-cli -p "
+			 "'{insp/*}:history' | while read k; do redis-cli -p "
 			 "%d hgetall \"$k\"; done | grep -c ',SC-001+SC-017$'",
 			 r.port, r.port), 0, "%s", out);
 	cr_assert_eq((size_t)atol(out), with, "%s", out);

@@ -135,6 +135,12 @@ Test(keys, names_are_the_prefix_and_the_pattern)
 	cr_assert_str_eq(out, "credit:idx:12:7");
 	key_name_u(out, sizeof(out), &cfg, KEY_LASTTEAM, 1023);
 	cr_assert_str_eq(out, "{insp}:lastteam:1023");
+	key_name_u(out, sizeof(out), &cfg, KEY_HISTORY, 17);
+	cr_assert_str_eq(out, "{insp/17}:history");
+	snprintf(cfg.prefix, sizeof(cfg.prefix), "city:{insp}:");
+	key_name_u(out, sizeof(out), &cfg, KEY_INSPECTED, 5);
+	cr_assert_str_eq(out, "city:{insp/5}:inspected");
+	config_defaults(&cfg);
 	idx_key(out, sizeof(out), &cfg, 12, 7);
 	cr_assert_str_eq(out, "credit:idx:12:7");
 	key_name(out, sizeof(out), &cfg, KEY_GRADES_EVENTS, NULL, NULL);
@@ -147,6 +153,8 @@ Test(keys, names_are_the_prefix_and_the_pattern)
 		unsigned n = 0;
 		for (const char *at = strchr(p, '%'); at; at = strchr(at + 1, '%'))
 			n += at[1] == 's';
+		/* "<p/k>": the bucket is in the hash tag, not the pattern. */
+		n += !strncmp(key_specs[k].doc, "<p/k>", 5);
 		cr_assert_eq(n, key_specs[k].args, "%s", key_specs[k].name);
 		cr_assert_eq(strchr(p, '%') && !strstr(p, "%s"), 0);
 	}
@@ -179,5 +187,18 @@ Test(keys, slots_as_the_cluster_specification_computes_them)
 	idx_key(a, sizeof(a), &cfg, 1, 0);
 	idx_key(b, sizeof(b), &cfg, 1, 1);
 	cr_assert_neq(SLOT(a), SLOT(b), "%s %s", a, b);
+	/* A bucket's inspections on record and history share its own slot;
+	 * the 1,024 buckets cover all three masters of an even cluster. */
+	key_name_u(a, sizeof(a), &cfg, KEY_INSPECTED, 9);
+	key_name_u(b, sizeof(b), &cfg, KEY_HISTORY, 9);
+	cr_assert_eq(SLOT(a), SLOT(b), "%s %s", a, b);
+	unsigned thirds[3] = {0};
+	for (unsigned k = 0; k < 1024; k++) {
+		key_name_u(a, sizeof(a), &cfg, KEY_HISTORY, k);
+		thirds[SLOT(a) * 3 / 16384]++;
+	}
+	for (int i = 0; i < 3; i++)
+		cr_assert_gt(thirds[i], 300, "%u buckets in third %d",
+			     thirds[i], i);
 #undef SLOT
 }

@@ -6,7 +6,7 @@
  *                      last_inspected"; b = FNV-1a 32 of the uscc mod buckets
  *   <g>ent:<uscc>      HASH name, address, ... (read for selected entities)
  * and inspectd's own record of the inspections it planned:
- *   <p>inspected:<k>   HASH uscc -> YYYY-MM-DD, k = FNV-1a mod 1024
+ *   <p/k>inspected    HASH uscc -> YYYY-MM-DD, k = FNV-1a mod 1024
  * A writer fills a new generation, then switches meta to it in one step, so
  * a reader that sees the same generation before and after its reads has a
  * whole snapshot. */

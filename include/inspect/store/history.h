@@ -1,5 +1,5 @@
 /* The visits published campaigns planned, as caps count them: written by
- * the publication (<p>history:<k>, docs/REDIS.md), read into a population's
+ * the publication (<p/k>history, docs/REDIS.md), read into a population's
  * visit history before its digest. */
 #ifndef INSPECT_STORE_HISTORY_H
 #define INSPECT_STORE_HISTORY_H

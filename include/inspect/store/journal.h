@@ -25,7 +25,8 @@ struct journal {
 	char *buf;   /* the bytes recorded and not yet archived */
 	size_t len, cap;
 	size_t size; /* all bytes recorded */
-	size_t final; /* where the last step's commands begin */
+	size_t spread; /* where the commands spread over the masters end */
+	size_t final;  /* where the last step's commands begin */
 	size_t commands;
 	size_t hold; /* archived as recorded once it outgrows this */
 	const char *archive;
@@ -38,6 +39,10 @@ struct journal {
  * to the archive as ARCHIVE_JOURNAL and never held whole. */
 void journal_init(struct journal *j, const char *archive, size_t hold);
 void journal_finish(struct journal *j);
+/* The commands recorded so far are spread over a cluster's masters,
+ * outside <p>'s slot: idempotent writes, applied as pipelines before the
+ * steps (journal_spread). Recorded first, so they make a prefix. */
+void journal_mark_spread(struct journal *j);
 /* The commands recorded from now on make the last step. */
 void journal_mark_final(struct journal *j);
 /* A transaction whose commands go to j, not to Redis: no MULTI is sent,
@@ -47,14 +52,15 @@ void tx_begin_journal(struct tx *t, struct store *s, struct journal *j);
 /* Records command a (tx_send of a journal's transaction). 0, or -1 with
  * j->failed. */
 int journal_add(struct journal *j, const struct args *a);
-/* Ends a journal that outgrew hold: the archive's entry synced, its name
- * into hex. 0, or FAIL_LOST with err. */
+/* Ends a journal that outgrew hold, or that spreads (it cannot be one
+ * transaction): the archive's entry synced, its name into hex. 0, or
+ * FAIL_LOST with err. */
 int journal_keep(struct journal *j, char hex[65], struct diag *err);
 
 /* What <p>publishing says: the publication under way. */
 struct publishing {
 	char campaign[128], entry[64], journal[65];
-	size_t size, final, done; /* bytes of the journal */
+	size_t size, spread, final, done; /* bytes of the journal */
 };
 
 /* WATCHes <p>publishing and reads it: 1 with *p, 0 if there is none (the
@@ -72,10 +78,10 @@ struct journal_view {
 };
 
 /* The next step after p->done, in v (which holds p->done): whole commands
- * up to `final` (or, from `final`, to the end), at most max bytes but one
- * command at least. Its end into *to, its commands into *n. 0; 1 if v
- * ends inside it (read more); or FAIL_INVALID if the bytes are no
- * commands. */
+ * up to `spread` (from before it), `final` (from before it) or the end,
+ * at most max bytes but one command at least (from `final`, all). Its
+ * end into *to, its commands into *n. 0; 1 if v ends inside it (read
+ * more); or FAIL_INVALID if the bytes are no commands. */
 int journal_step(const struct journal_view *v, const struct publishing *p,
 		 size_t max, size_t *to, size_t *n);
 
@@ -118,5 +124,16 @@ void journal_reader_close(struct journal_reader *r);
  * step, r reads what the next one needs. */
 int journal_apply(struct store *s, struct publishing *p,
 		  struct journal_reader *r, size_t max, size_t to, size_t n);
+
+/* Applies the spread commands [p->done, p->spread) read by r, as
+ * pipelines sent to every master at once (each command to its key's),
+ * waits until a replica of each master that has one holds them (WAIT, so
+ * that no failover loses what `done` then says is applied), and moves
+ * <p>publishing's done to p->spread, as journal_apply does (0, 1, or
+ * FAIL_LOST). The commands are idempotent, so a process that finds done
+ * before spread applies them all again. err: a journal that does not
+ * read. */
+int journal_spread(struct store *s, struct publishing *p,
+		   struct journal_reader *r, size_t max, struct diag *err);
 
 #endif

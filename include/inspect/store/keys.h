@@ -68,7 +68,8 @@ struct key_spec {
 	const char *name;    /* "KEY_CAMPAIGN", as the source names it */
 	const char *doc;     /* "<p>campaign:<id>", as docs/REDIS.md names it */
 	const char *pattern; /* after the prefix: "campaign:%s" */
-	unsigned args;       /* the %s in pattern, filled in order */
+	unsigned args;       /* the %s in pattern, filled in order (for
+			      * "<p/k>", k first, in the hash tag) */
 	const char *type;    /* "HASH", "STREAM", ... */
 	const char *writers; /* files under src/, comma-separated */
 	const char *readers;

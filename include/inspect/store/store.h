@@ -61,6 +61,12 @@ static inline bool store_connected(const struct store *s)
 /* Commands without a key (SCAN) go to node i (0 to n_nodes - 1) after
  * store_on_node(s, i), to the usual one after store_on_node(s, -1). */
 void store_on_node(struct store *s, int i);
+/* Whether a replica of the node commands without a key go to holds
+ * everything it was written (`what` says what, for the reason): with
+ * replicas connected, WAIT 1 1000 until one does; without, 0 at once (no
+ * failover can lose anything to one). 0, FAIL_REFUSED (no replica has
+ * it yet; s->err) or FAIL_LOST. */
+int store_on_a_replica(struct store *s, const char *what);
 /* SCAN of every key matching the glob, on every master: each(key) for
  * each; a key may come twice (SCAN's promise). Stops at the first
  * non-zero each returns, and returns it; else 0, FAIL_LOST or
