@@ -110,6 +110,70 @@ Test(steps, a_kill_between_steps_is_finished_from_the_journal,
 	redis_finish(&r);
 }
 
+/* The sum of HLEN over the keys matching pattern. */
+static long long hlen_of(redisContext *c, const char *pattern)
+{
+	return cmd_int(c, "EVAL %s 0 %s", "local n = 0 for _, k in ipairs("
+		       "redis.call('KEYS', ARGV[1])) do n = n + redis.call("
+		       "'HLEN', k) end return n", pattern);
+}
+
+/* Stopped while its spread commands go out (docs/REDIS.md, "Publication
+ * in steps", 3: `done` still 0), with what they wrote lost since (as a
+ * failover could lose it): the process that takes the publication up
+ * sends them all again, and each entity's inspection and visit are on
+ * record once. */
+Test(steps, spread_commands_cut_short_are_sent_again, .timeout = 300)
+{
+	struct redis_proc r;
+	struct daemon_proc d;
+	redis_start(&r);
+	load_population(r.port, 100000, 8, NULL);
+	redisContext *c = redis_client(r.port);
+	daemon_start(&d, r.dir, r.port, "spreader", POLICIES_DIR, SMALL_STEPS);
+	one_shot(c, "P1");
+	/* Stopped once its start is written (`done` 0), and let go on until
+	 * it is stopped with some spread commands applied. */
+	bool caught = false;
+	for (int i = 0; i < 60000 && !caught; i++) {
+		if (cmd_int(c, "HGET {insp}:publishing done") != 0) {
+			sleep_ms(1);
+			continue;
+		}
+		daemon_signal(&d, SIGSTOP);
+		caught = cmd_int(c, "HGET {insp}:publishing done") == 0 &&
+			 hlen_of(c, "{insp/*}:inspected") > 0;
+		if (!caught) {
+			cr_assert_eq(cmd_int(c, "EXISTS {insp}:campaign:P1"), 0,
+				     "published before it was caught");
+			daemon_signal(&d, SIGCONT);
+			sleep_ms(3); /* let it go on a little */
+		}
+	}
+	cr_assert(caught, "no publication caught sending its spread commands");
+	daemon_signal(&d, SIGKILL);
+	daemon_wait(&d);
+	cr_assert_eq(cmd_int(c, "HGET {insp}:publishing done"), 0);
+	cr_assert_eq(cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ"), 0,
+		     "no step before the spread commands");
+	/* Lost: every inspection on record, and the history's visits. */
+	cr_assert_gt(cmd_int(c, "EVAL %s 0", "local ks = redis.call('KEYS', "
+			     "'{insp/*}:*') for _, k in ipairs(ks) do redis.call("
+			     "'DEL', k) end return #ks"), 0);
+	daemon_start(&d, r.dir, r.port, "spreader", POLICIES_DIR, SMALL_STEPS);
+	cr_assert(wait_status(c, "P1", "published", 60000));
+	cr_assert(daemon_logged(&d, "publication resumed"));
+	long long selected = cmd_int(c, "HGET {insp}:campaign:P1 selected");
+	cr_assert_eq(hlen_of(c, "{insp/*}:inspected"), selected);
+	cr_assert_eq(hlen_of(c, "{insp/*}:history"), selected);
+	static const char *const ids[] = {"P1"};
+	assert_exactly_once(c, r.dir, ids, 1);
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	redisFree(c);
+	redis_finish(&r);
+}
+
 Test(steps, a_stalled_publication_is_finished_by_another_instance,
      .timeout = 300)
 {
