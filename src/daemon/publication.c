@@ -78,7 +78,8 @@ static int apply_steps(struct worker *w, struct publishing *p,
 		bool spreading = done < p->spread;
 		int r;
 		if (spreading) { /* first, on every master at once */
-			r = journal_spread(&w->store, p, jr, max, &err);
+			r = journal_spread(&w->store, p, jr, max,
+					   w->cfg->publication_step_ms, &err);
 			if (r == FAIL_INVALID)
 				return cannot_go_on(w, p, &err);
 			w->t.spread = clock_seconds() - t0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "inspect/core/number.h"
+#include "inspect/shell/clock.h"
 #include "inspect/store/ops.h"
 
 /* Recorded bytes go to the archive this many at a time once the journal
@@ -410,11 +411,23 @@ static void each_spread(size_t i, const redisReply *r, void *ctx)
 		snprintf(run->why, sizeof(run->why), "%.190s", r->str);
 }
 
-/* Sends the n commands of bytes [0, len) of cmds as a pipeline, each to
- * its key's master. 0, or FAIL_LOST (s->err). */
+/* Sends the n commands of bytes [0, len) of cmds: on one server as one
+ * transaction (one write and fsync of its append-only file, not one a
+ * command); on a cluster as a pipeline, each to its key's master (a
+ * transaction there takes one slot). 0, or FAIL_LOST (s->err). */
 static int send_spread(struct store *s, const char *cmds, size_t len,
 		       size_t n)
 {
+	if (!s->cluster) {
+		struct tx t;
+		tx_begin(&t, s);
+		tx_raw(&t, cmds, len, n);
+		if (tx_commit(&t) == 0)
+			return 0;
+		diag_set(&s->err, "spread commands: %.200s",
+			 diag_reason(&t.why));
+		return FAIL_LOST;
+	}
 	struct spread_run run = {cmds, malloc((n + 1) * sizeof(size_t)), 0,
 				 ""};
 	if (!run.at) {
@@ -435,17 +448,22 @@ static int send_spread(struct store *s, const char *cmds, size_t len,
 }
 
 int journal_spread(struct store *s, struct publishing *p,
-		   struct journal_reader *r, size_t max, struct diag *err)
+		   struct journal_reader *r, size_t max, unsigned target_ms,
+		   struct diag *err)
 {
 	struct publishing at = *p;
+	size_t size = max;
 	while (at.done < p->spread) {
 		size_t to, n;
-		int rc = journal_read_step(r, &at, max, &to, &n, err);
-		if (rc < 0)
-			return rc;
-		if ((rc = send_spread(s, journal_at(r, at.done), to - at.done,
-				      n)) < 0)
-			return rc;
+		if (journal_read_step(r, &at, size, &to, &n, err) < 0)
+			return FAIL_INVALID; /* as a step would: err says why */
+		double t0 = clock_seconds();
+		if (send_spread(s, journal_at(r, at.done), to - at.done, n) < 0)
+			return FAIL_LOST;
+		/* One server's transactions sized as the steps are. */
+		size = journal_step_size(to - at.done,
+					 (clock_seconds() - t0) * 1e3,
+					 s->cluster ? 0 : target_ms, max);
 		at.done = to;
 	}
 	/* A replica far behind (a large publication) is waited for a while:

@@ -125,15 +125,17 @@ void journal_reader_close(struct journal_reader *r);
 int journal_apply(struct store *s, struct publishing *p,
 		  struct journal_reader *r, size_t max, size_t to, size_t n);
 
-/* Applies the spread commands [p->done, p->spread) read by r, as
- * pipelines sent to every master at once (each command to its key's),
- * waits until a replica of each master that has one holds them (WAIT, so
- * that no failover loses what `done` then says is applied), and moves
- * <p>publishing's done to p->spread, as journal_apply does (0, 1, or
- * FAIL_LOST). The commands are idempotent, so a process that finds done
- * before spread applies them all again. err: a journal that does not
- * read. */
+/* Applies the spread commands [p->done, p->spread) read by r: on a
+ * cluster as pipelines sent to every master at once (each command to its
+ * key's master), on one server as transactions of at most max bytes,
+ * sized for target_ms as the steps are. Then waits until a replica of
+ * each master that has one holds them (WAIT, so that no failover loses
+ * what `done` then says is applied), and moves <p>publishing's done to
+ * p->spread, as journal_apply does (0, 1, or FAIL_LOST). The commands are
+ * idempotent, so a process that finds done before spread applies them all
+ * again. FAIL_INVALID (err): a journal that does not read. */
 int journal_spread(struct store *s, struct publishing *p,
-		   struct journal_reader *r, size_t max, struct diag *err);
+		   struct journal_reader *r, size_t max, unsigned target_ms,
+		   struct diag *err);
 
 #endif
