@@ -32,9 +32,10 @@ static void new_name(const struct store *s, const char *rest, char *out,
 		const char *kind = key_specs[spread_kinds[i]].pattern;
 		size_t n = strlen(kind);
 		unsigned long long k;
+		if (strncmp(rest, kind, n) || rest[n] != ':')
+			continue;
 		const char *b = rest + n + 1;
-		if (!strncmp(rest, kind, n) && rest[n] == ':' &&
-		    number_parse(b, strlen(b), INSPECTED_BUCKETS - 1, &k)) {
+		if (number_parse(b, strlen(b), INSPECTED_BUCKETS - 1, &k)) {
 			key_name_u(out, size, s->cfg, spread_kinds[i], k);
 			return;
 		}
