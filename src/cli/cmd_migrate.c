@@ -1,7 +1,7 @@
 /* inspectctl migrate: moves inspectd's keys from the layout of an older
  * prefix (before keys carried a hash tag) to the configured one, and the
- * buckets of inspections on record and history to hash tags of their own
- * (migrate.h). */
+ * buckets of inspections on record, history and last teams to hash tags
+ * of their own (migrate.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

@@ -367,8 +367,8 @@ static void add_merged_in(struct tx *t, const char *id,
 
 /* The writes that go to the buckets' own hash tags, spread over a
  * cluster's masters (docs/REDIS.md, "Spread over the masters"):
- * inspections on record and history, each an HSET of values the draw
- * fixed, so applying one twice is applying it once. */
+ * inspections on record, history and last teams, each an HSET of values
+ * the draw fixed, so applying one twice is applying it once. */
 static int add_spread(struct tx *t, const struct answer *a,
 		      const struct drawn *x, const struct plan_out *o)
 {
@@ -380,11 +380,14 @@ static int add_spread(struct tx *t, const struct answer *a,
 	const struct bucketed_fields inspected = {NULL, same_day, day, NULL};
 	if (add_bucketed_hset(t, KEY_INSPECTED, x->pop, x->d, &inspected) < 0)
 		return -1;
-	return plan_add_history(t, o, a->c) < 0 ? -1 : 0;
+	return plan_add_history(t, o, a->c) < 0 ||
+			       plan_add_rotation(t, x->pop, x->d, x->plan) < 0
+		   ? -1
+		   : 0;
 }
 
 /* What the publication writes in <p>'s slot besides the record and the
- * plan: visits, tasks, rotation, load and day plans. */
+ * plan: visits, tasks, load and day plans. */
 static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 		    const struct drawn *x, const struct plan_out *o,
 		    const struct record_texts *rt)
@@ -393,9 +396,7 @@ static int add_plan(struct worker *w, struct tx *t, const struct answer *a,
 		return -1;
 	add_tasks(t, a, o, rt);
 	add_merged_in(t, a->c->id, x->plan);
-	return plan_add_rotation(t, x->pop, x->d, x->plan) < 0 ||
-			       plan_add_load(t, x->plan) < 0 ||
-			       plan_add_days(w, t, o) < 0
+	return plan_add_load(t, x->plan) < 0 || plan_add_days(w, t, o) < 0
 		   ? -1
 		   : 0;
 }

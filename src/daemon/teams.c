@@ -289,39 +289,18 @@ static int read_rotation(struct worker *w, const struct population *pop,
 			 struct visit_plan *p)
 {
 	struct rotation_read rr = {pop, d, &p->roster, ids, p->v, p->prev, ""};
-	/* WATCHed like the load: another instance that publishes a visit to
-	 * one of these entities first makes this publication's EXEC fail
-	 * (and it is drawn again), so that publications read previous teams
-	 * in the order they are published, which a chain of bundles checks. */
-	bool *touched = calloc(ROTATION_BUCKETS, sizeof(*touched));
-	char (*names)[16] = malloc(ROTATION_BUCKETS * sizeof(*names));
-	const char **buckets = malloc(ROTATION_BUCKETS * sizeof(*buckets));
-	size_t n = 0;
-	for (size_t k = 0; touched && names && buckets && k < d->n_chosen;
-	     k++) {
-		uint32_t b = bucket_of(pop->v[d->chosen[k]].uscc, USCC_LEN,
-				       ROTATION_BUCKETS);
-		if (touched[b])
-			continue;
-		touched[b] = true;
-		snprintf(names[n], sizeof(names[n]), "%u", b);
-		buckets[n] = names[n];
-		n++;
-	}
-	int rc = touched && names && buckets ? 0 : FAIL_LOST;
-	if (rc)
-		diag_set(&w->store.err, "out of memory");
-	if (rc == 0 && n)
-		rc = store_watch_all(&w->store, KEY_LASTTEAM, buckets, n);
-	free(touched);
-	free(names);
-	free(buckets);
-	if (rc == 0)
-		rc = store_hget_each(&w->store, d->n_chosen, KEY_LASTTEAM,
-				     &(struct hget_calls){rotation_bucket,
-							  rotation_uscc,
-							  rotation_reply},
-				     &rr);
+	/* Not WATCHed: the last teams lie in other slots than the
+	 * transaction's, and only publications write them, which start by
+	 * writing <p>publishing, WATCHed since this entry's draw began
+	 * (publication_gate). So another instance that publishes first makes
+	 * this publication's start fail (and it is drawn again): publications
+	 * read previous teams in the order they are published, which a chain
+	 * of bundles checks. */
+	int rc = store_hget_each(&w->store, d->n_chosen, KEY_LASTTEAM,
+				 &(struct hget_calls){rotation_bucket,
+						      rotation_uscc,
+						      rotation_reply},
+				 &rr);
 	return rc ? FAIL_LOST : 0;
 }
 

@@ -19,7 +19,8 @@ void legacy_prefix(const char *prefix, char out[32])
 
 /* The kinds whose buckets had the prefix's hash tag ("{insp}:history:17")
  * before each took one of its own ("{insp/17}:history"). */
-static const enum key_kind spread_kinds[] = {KEY_INSPECTED, KEY_HISTORY};
+static const enum key_kind spread_kinds[] = {KEY_INSPECTED, KEY_HISTORY,
+					     KEY_LASTTEAM};
 #define SPREAD_KINDS (sizeof(spread_kinds) / sizeof(*spread_kinds))
 
 /* The name the configured layout gives the key named rest after an older

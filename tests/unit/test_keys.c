@@ -134,7 +134,7 @@ Test(keys, names_are_the_prefix_and_the_pattern)
 	key_name(out, sizeof(out), &cfg, KEY_GRADES_IDX, "12", "7");
 	cr_assert_str_eq(out, "credit:idx:12:7");
 	key_name_u(out, sizeof(out), &cfg, KEY_LASTTEAM, 1023);
-	cr_assert_str_eq(out, "{insp}:lastteam:1023");
+	cr_assert_str_eq(out, "{insp/1023}:lastteam");
 	key_name_u(out, sizeof(out), &cfg, KEY_HISTORY, 17);
 	cr_assert_str_eq(out, "{insp/17}:history");
 	snprintf(cfg.prefix, sizeof(cfg.prefix), "city:{insp}:");

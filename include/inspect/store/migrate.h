@@ -1,7 +1,8 @@
 /* Moving inspectd's keys from a layout of an older prefix (before keys
  * carried a hash tag: "insp:") to the configured one ("{insp}:"), and the
- * buckets of inspections on record and history from the prefix's hash
- * tag to their own ("{insp}:history:17" -> "{insp/17}:history"), key by
+ * buckets of inspections on record, history and last teams from the
+ * prefix's hash tag to their own ("{insp}:history:17" ->
+ * "{insp/17}:history"), key by
  * key: DUMP, RESTORE under the new name with its time to live, DEL. Each
  * command touches one key, so it works on a single node and on a cluster
  * alike, and a migration cut short is finished by running it again (a
@@ -24,14 +25,14 @@ void legacy_prefix(const char *prefix, char out[32]);
  * stream or roster): 1, 0, or FAIL_LOST. */
 int store_legacy_layout(struct store *s, const char *from);
 
-/* Whether buckets of inspections on record or history are there under
+/* Whether buckets of inspections on record, history or last teams are under
  * the prefix's own hash tag ("{insp}:history:17"), as before each took
  * one of its own ("{insp/17}:history"): 1, 0, or FAIL_LOST. */
 int store_unspread_layout(struct store *s);
 
 /* Moves every key whose name starts with `from` to the configured prefix
- * (the rest of its name kept; a bucket of inspections on record or
- * history to its own hash tag), and the buckets store_unspread_layout
+ * (the rest of its name kept; a bucket of inspections on record,
+ * history or last teams to its own hash tag), and the buckets store_unspread_layout
  * finds to theirs. Returns 0 with the count in *moved, or
  * FAIL_LOST / FAIL_REFUSED (s->err names the key). */
 int store_migrate(struct store *s, const char *from, size_t *moved);
