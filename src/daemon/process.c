@@ -248,12 +248,12 @@ static int draw_and_publish_now(struct worker *w, struct answer *a,
 		    "history_s=%.3f digest_s=%.3f draw_s=%.3f teams_s=%.3f "
 		    "details_s=%.3f publish_s=%.3f archive_s=%.3f "
 		    "population_archive_s=%.3f journal_s=%.3f keep_s=%.3f "
-		    "steps_s=%.3f spread_s=%.3f",
+		    "steps_s=%.3f spread_s=%.3f spread_wait_s=%.3f",
 		    a->c->id, pop->n, d.n_chosen, w->t.fetch, w->t.order,
 		    w->t.merge, w->t.history, w->t.digest, w->t.draw,
 		    w->t.teams, w->t.details, w->t.publish, w->t.archive,
 		    w->t.population, w->t.journal, w->t.keep, w->t.steps,
-		    w->t.spread);
+		    w->t.spread, w->t.spread_wait);
 	draw_finish(&d);
 	return r;
 }

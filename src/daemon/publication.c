@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "spreader.h"
 #include "inspect/shell/clock.h"
 #include "inspect/shell/log.h"
 #include "inspect/store/journal.h"
@@ -54,13 +55,30 @@ static int cannot_go_on(struct worker *w, const struct publishing *p,
 	return FAIL_LOST;
 }
 
+/* Before the last step: the spread commands sent and on a replica. 0,
+ * or as apply_steps. */
+static int spread_complete(struct worker *w, struct publishing *p,
+			   struct spreader *sp)
+{
+	double t0 = clock_seconds();
+	int r = spreader_end(sp, false);
+	w->t.spread = sp->seconds;
+	w->t.spread_wait = clock_seconds() - t0;
+	if (r == FAIL_INVALID)
+		return cannot_go_on(w, p, &sp->err);
+	if (r == FAIL_LOST)
+		diag_set(&w->store.err, "spread commands: %.300s",
+			 diag_reason(&sp->err));
+	return r == FAIL_LOST ? FAIL_LOST : 0; /* 1: the step finds why */
+}
+
 /* Applies the journal's steps from p->done to the end, read back from
- * jr a step at a time. 0 when the last step is applied, here or by
- * another process; FAIL_CONFLICT when the entry's publication is another
- * journal now (its start was lost in a failover and it was drawn again);
- * FAIL_LOST. */
+ * jr a step at a time, the last one once sp has sent the spread
+ * commands. 0 when the last step is applied, here or by another process;
+ * FAIL_CONFLICT when the entry's publication is another journal now (its
+ * start was lost in a failover and it was drawn again); FAIL_LOST. */
 static int apply_steps(struct worker *w, struct publishing *p,
-		       struct journal_reader *jr)
+		       struct journal_reader *jr, struct spreader *sp)
 {
 	char entry[sizeof(p->entry)], campaign[sizeof(p->campaign)];
 	char journal[sizeof(p->journal)];
@@ -70,29 +88,25 @@ static int apply_steps(struct worker *w, struct publishing *p,
 	memcpy(campaign, p->campaign, sizeof(campaign));
 	memcpy(journal, p->journal, sizeof(journal));
 	for (;;) {
-		size_t to, n;
+		size_t to, n = 0;
 		struct diag err;
 		diag_init(&err);
 		double t0 = clock_seconds();
 		size_t done = p->done;
-		bool spreading = done < p->spread;
 		int r;
-		if (spreading) { /* first, on every master at once */
-			r = journal_spread(&w->store, p, jr, max,
-					   w->cfg->publication_step_ms, &err);
-			if (r == FAIL_INVALID)
-				return cannot_go_on(w, p, &err);
-			w->t.spread = clock_seconds() - t0;
+		if (done < p->spread) { /* started before the spread commands
+					 * went beside the steps: skip them */
 			to = p->spread;
+		} else if (done >= p->final &&
+			   (r = spread_complete(w, p, sp)) < 0) {
+			return r;
 		} else if (journal_read_step(jr, p, size, &to, &n, &err) < 0) {
 			return cannot_go_on(w, p, &err);
-		} else {
-			r = journal_apply(&w->store, p, jr, size, to, n);
 		}
+		r = journal_apply(&w->store, p, jr, size, to, n);
 		if (r < 0)
 			return r;
-		if (r == 0 && !spreading) { /* so that no step holds Redis
-					     * long */
+		if (r == 0 && n) { /* so that no step holds Redis long */
 			steps++;
 			size = journal_step_size(
 			    to - done, (clock_seconds() - t0) * 1e3,
@@ -114,18 +128,21 @@ static int apply_steps(struct worker *w, struct publishing *p,
 	}
 }
 
-/* The steps of publication p, then its journal removed if they are all
- * applied. */
+/* The steps of publication p, its spread commands beside them, then its
+ * journal removed if they are all applied. */
 static int run_steps(struct worker *w, struct publishing *p)
 {
 	char journal[sizeof(p->journal)];
 	struct journal_reader jr;
+	struct spreader sp;
 	struct diag err;
 	diag_init(&err);
 	memcpy(journal, p->journal, sizeof(journal));
 	if (journal_reader_open(&jr, w->cfg->archive, journal, &err) < 0)
 		return cannot_go_on(w, p, &err);
-	int r = apply_steps(w, p, &jr);
+	spreader_begin(&sp, w->cfg, p);
+	int r = apply_steps(w, p, &jr, &sp);
+	spreader_end(&sp, true); /* ended already, unless the steps failed */
 	journal_reader_close(&jr);
 	if (r == 0)
 		remove_journal(w, journal);
@@ -135,8 +152,11 @@ static int run_steps(struct worker *w, struct publishing *p)
 int publication_start(struct worker *w, const struct answer *a,
 		      struct journal *j)
 {
-	struct publishing p = {
-		.size = j->size, .spread = j->spread, .final = j->final};
+	/* The steps start past the spread commands: those go beside. */
+	struct publishing p = {.size = j->size,
+			       .spread = j->spread,
+			       .final = j->final,
+			       .done = j->spread};
 	struct diag err;
 	diag_init(&err);
 	if (j->failed) {
@@ -152,7 +172,7 @@ int publication_start(struct worker *w, const struct answer *a,
 		tx_begin(&t, &w->store);
 		tx_raw(&t, j->buf, j->len, j->commands);
 		int r = answer_commit(w, &t, "publish");
-		w->t.keep = w->t.spread = 0;
+		w->t.keep = w->t.spread = w->t.spread_wait = 0;
 		w->t.steps = clock_seconds() - t0;
 		return r;
 	}
@@ -166,7 +186,7 @@ int publication_start(struct worker *w, const struct answer *a,
 		return FAIL_LOST;
 	}
 	w->t.keep = clock_seconds() - t0;
-	w->t.spread = 0;
+	w->t.spread = w->t.spread_wait = 0;
 	t0 = clock_seconds();
 	/* Under the draw's WATCHes, and none under way since. */
 	struct publishing other;

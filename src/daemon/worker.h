@@ -46,7 +46,8 @@ struct worker {
 		double fetch, order, merge, history, digest, draw, teams,
 		    details, publish;
 		double archive, journal, keep, steps; /* of publish */
-		double spread; /* of steps: the spread commands (a cluster) */
+		double spread;      /* the spread commands, beside the steps */
+		double spread_wait; /* the last step waited for them */
 		double population; /* its population archived (a thread) */
 	} t; /* the last campaign's phases, seconds */
 	/* A drawn population being archived on a thread of its own

@@ -447,14 +447,29 @@ static int send_spread(struct store *s, const char *cmds, size_t len,
 	return rc;
 }
 
-int journal_spread(struct store *s, struct publishing *p,
+/* Whether <p>publishing still names journal: 1, 0, or FAIL_LOST. */
+static int still_named(struct store *s, const char *journal)
+{
+	redisReply *r = store_hget(s, KEY_PUBLISHING, NULL, "journal");
+	if (!r)
+		return FAIL_LOST;
+	int named = r->type == REDIS_REPLY_STRING && !strcmp(r->str, journal);
+	freeReplyObject(r);
+	return named;
+}
+
+int journal_spread(struct store *s, const struct publishing *p,
 		   struct journal_reader *r, size_t max, unsigned target_ms,
-		   struct diag *err)
+		   const atomic_bool *stop, struct diag *err)
 {
 	struct publishing at = *p;
 	size_t size = max;
+	at.done = 0;
 	while (at.done < p->spread) {
 		size_t to, n;
+		int named = atomic_load(stop) ? 0 : still_named(s, p->journal);
+		if (named <= 0) /* finished, or taken up, elsewhere */
+			return named < 0 ? FAIL_LOST : 1;
 		if (journal_read_step(r, &at, size, &to, &n, err) < 0)
 			return FAIL_INVALID; /* as a step would: err says why */
 		double t0 = clock_seconds();
@@ -472,12 +487,14 @@ int journal_spread(struct store *s, struct publishing *p,
 	for (int i = 0; rc == 0 && i < s->n_nodes; i++) {
 		store_on_node(s, i);
 		rc = FAIL_REFUSED;
-		for (int t = 0; rc == FAIL_REFUSED && t < REPLICA_WAITS; t++)
+		for (int t = 0; rc == FAIL_REFUSED && t < REPLICA_WAITS &&
+				!atomic_load(stop);
+		     t++)
 			rc = store_on_a_replica(s, "a publication's spread "
 						   "commands");
 	}
 	store_on_node(s, -1);
-	if (rc < 0)
-		return FAIL_LOST;
-	return journal_apply(s, p, r, max, p->spread, 0);
+	if (atomic_load(stop))
+		return 1;
+	return rc < 0 ? FAIL_LOST : 0;
 }

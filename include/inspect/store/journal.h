@@ -14,6 +14,7 @@
 #ifndef INSPECT_JOURNAL_H
 #define INSPECT_JOURNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -40,8 +41,9 @@ struct journal {
 void journal_init(struct journal *j, const char *archive, size_t hold);
 void journal_finish(struct journal *j);
 /* The commands recorded so far are spread over a cluster's masters,
- * outside <p>'s slot: idempotent writes, applied as pipelines before the
- * steps (journal_spread). Recorded first, so they make a prefix. */
+ * outside <p>'s slot: idempotent writes, sent beside the steps and
+ * complete before the last one (journal_spread). Recorded first, so they
+ * make a prefix, which the steps skip. */
 void journal_mark_spread(struct journal *j);
 /* The commands recorded from now on make the last step. */
 void journal_mark_final(struct journal *j);
@@ -125,17 +127,20 @@ void journal_reader_close(struct journal_reader *r);
 int journal_apply(struct store *s, struct publishing *p,
 		  struct journal_reader *r, size_t max, size_t to, size_t n);
 
-/* Applies the spread commands [p->done, p->spread) read by r: on a
- * cluster as pipelines sent to every master at once (each command to its
- * key's master), on one server as transactions of at most max bytes,
- * sized for target_ms as the steps are. Then waits until a replica of
- * each master that has one holds them (WAIT, so that no failover loses
- * what `done` then says is applied), and moves <p>publishing's done to
- * p->spread, as journal_apply does (0, 1, or FAIL_LOST). The commands are
- * idempotent, so a process that finds done before spread applies them all
- * again. FAIL_INVALID (err): a journal that does not read. */
-int journal_spread(struct store *s, struct publishing *p,
+/* Sends the spread commands [0, p->spread) read by r (opened afresh),
+ * on a connection of their own while the steps go on: on a cluster as
+ * pipelines sent to every master at once (each command to its key's
+ * master), on one server as transactions of at most max bytes, sized for
+ * target_ms as the steps are. Then waits until a replica of each master
+ * that has one holds them (WAIT, so that no failover loses them once the
+ * last step says the publication is complete). Before each round, and
+ * when *stop is set, it makes sure <p>publishing still names p's journal:
+ * 1 when it does not (or *stop). 0 once sent and replicated; FAIL_LOST
+ * (s->err); FAIL_INVALID (err): a journal that does not read. The
+ * commands are idempotent, so a process that takes a publication up
+ * sends them all again. */
+int journal_spread(struct store *s, const struct publishing *p,
 		   struct journal_reader *r, size_t max, unsigned target_ms,
-		   struct diag *err);
+		   const atomic_bool *stop, struct diag *err);
 
 #endif
