@@ -442,7 +442,7 @@ int answer_publish(struct worker *w, const struct answer *a,
 				   name_cb, address_cb, (void *)&det};
 	if (add_spread(&t, a, x, &o) < 0)
 		goto no_memory;
-	/* Applied before the steps, outside any transaction (they lie in
+	/* Applied beside the steps, outside any transaction (they lie in
 	 * other slots than <p>'s): on a cluster, on every master at once. */
 	journal_mark_spread(&j);
 	if (plan_add_audit(&t, a->c->id, x->plan, &refs) < 0)

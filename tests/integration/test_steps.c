@@ -175,6 +175,66 @@ Test(steps, spread_commands_cut_short_are_sent_again, .timeout = 300)
 	redis_finish(&r);
 }
 
+/* Caught between its start and its first step: stopped, and what it had
+ * sent let land. 1 if `done` is still `spread` with no task out. */
+static bool caught_before_any_step(redisContext *c, struct daemon_proc *d)
+{
+	for (int i = 0; i < 100000; i++)
+		if (cmd_int(c, "EXISTS {insp}:publishing"))
+			break;
+	daemon_signal(d, SIGSTOP);
+	sleep_ms(100);
+	return cmd_int(c, "EXISTS {insp}:publishing") &&
+	       cmd_int(c, "HGET {insp}:publishing done") ==
+		   cmd_int(c, "HGET {insp}:publishing spread") &&
+	       cmd_int(c, "XLEN {insp}:dept:SAMR-ZZ") == 0;
+}
+
+/* A publication as an earlier version started it, sending its spread
+ * commands before its steps (`done` 0, before `spread`, nothing applied):
+ * the process that takes it up moves `done` to `spread` with no command
+ * and sends the spread commands beside the steps. The window between a
+ * start and its first step is short, so a few tries. */
+Test(steps, a_publication_begun_before_spread_went_beside_goes_on,
+     .timeout = 600)
+{
+	bool caught = false;
+	for (int attempt = 0; attempt < 5 && !caught; attempt++) {
+		struct redis_proc r;
+		struct daemon_proc d;
+		redis_start(&r);
+		load_population(r.port, 100000, 8, NULL);
+		redisContext *c = redis_client(r.port);
+		daemon_start(&d, r.dir, r.port, "earlier", POLICIES_DIR,
+			     SMALL_STEPS);
+		one_shot(c, "E1");
+		caught = caught_before_any_step(c, &d);
+		daemon_signal(&d, SIGKILL);
+		daemon_wait(&d);
+		if (caught) {
+			cmd_int(c, "HSET {insp}:publishing done 0");
+			cmd_int(c, "EVAL %s 0", "local ks = redis.call('KEYS', "
+				"'{insp/*}:*') for _, k in ipairs(ks) do "
+				"redis.call('DEL', k) end return #ks");
+			daemon_start(&d, r.dir, r.port, "earlier", POLICIES_DIR,
+				     SMALL_STEPS);
+			cr_assert(wait_status(c, "E1", "published", 60000));
+			cr_assert(daemon_logged(&d, "publication resumed"));
+			long long selected =
+			    cmd_int(c, "HGET {insp}:campaign:E1 selected");
+			cr_assert_eq(hlen_of(c, "{insp/*}:inspected"), selected);
+			cr_assert_eq(hlen_of(c, "{insp/*}:history"), selected);
+			static const char *const ids[] = {"E1"};
+			assert_exactly_once(c, r.dir, ids, 1);
+			daemon_signal(&d, SIGTERM);
+			cr_assert_eq(daemon_wait(&d), 0);
+		}
+		redisFree(c);
+		redis_finish(&r);
+	}
+	cr_assert(caught, "no publication caught before its first step");
+}
+
 Test(steps, a_stalled_publication_is_finished_by_another_instance,
      .timeout = 300)
 {
