@@ -463,7 +463,11 @@ int journal_spread(struct store *s, const struct publishing *p,
 		   const atomic_bool *stop, struct diag *err)
 {
 	struct publishing at = *p;
-	size_t size = max;
+	/* HSETs all, which cost Redis several times a byte of XADD: on one
+	 * server the first transaction is small, and the next sized by it. */
+	size_t size = !s->cluster && target_ms && JOURNAL_STEP_MIN < max
+			      ? JOURNAL_STEP_MIN
+			      : max;
 	at.done = 0;
 	while (at.done < p->spread) {
 		size_t to, n;
