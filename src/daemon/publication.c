@@ -66,10 +66,23 @@ static int spread_complete(struct worker *w, struct publishing *p,
 	w->t.spread_wait = clock_seconds() - t0;
 	if (r == FAIL_INVALID)
 		return cannot_go_on(w, p, &sp->err);
-	if (r == FAIL_LOST)
+	if (r == FAIL_LOST) {
 		diag_set(&w->store.err, "spread commands: %.300s",
 			 diag_reason(&sp->err));
-	return r == FAIL_LOST ? FAIL_LOST : 0; /* 1: the step finds why */
+		return FAIL_LOST;
+	}
+	if (r == 0)
+		return 0;
+	/* It saw <p>publishing name another journal, or none: the step
+	 * finds why, unless it names this one again (a start lost in a
+	 * failover, and the same draw started again): then they were not
+	 * all sent, and the last step must not go. */
+	int named = publishing_names(&w->store, p->journal);
+	if (named == 1)
+		diag_set(&w->store.err, "the publication of campaign %s went "
+			 "on while its spread commands had stopped",
+			 p->campaign);
+	return named == 0 ? 0 : FAIL_LOST;
 }
 
 /* Applies the journal's steps from p->done to the end, read back from

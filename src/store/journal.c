@@ -447,13 +447,17 @@ static int send_spread(struct store *s, const char *cmds, size_t len,
 	return rc;
 }
 
-/* Whether <p>publishing still names journal: 1, 0, or FAIL_LOST. */
-static int still_named(struct store *s, const char *journal)
+int publishing_names(struct store *s, const char *journal)
 {
 	redisReply *r = store_hget(s, KEY_PUBLISHING, NULL, "journal");
 	if (!r)
 		return FAIL_LOST;
 	int named = r->type == REDIS_REPLY_STRING && !strcmp(r->str, journal);
+	if (r->type == REDIS_REPLY_ERROR) { /* a cluster in a failover */
+		diag_set(&s->err, "%s: %.200s", key_specs[KEY_PUBLISHING].doc,
+			 r->str);
+		named = FAIL_LOST;
+	}
 	freeReplyObject(r);
 	return named;
 }
@@ -471,7 +475,8 @@ int journal_spread(struct store *s, const struct publishing *p,
 	at.done = 0;
 	while (at.done < p->spread) {
 		size_t to, n;
-		int named = atomic_load(stop) ? 0 : still_named(s, p->journal);
+		int named =
+		    atomic_load(stop) ? 0 : publishing_names(s, p->journal);
 		if (named <= 0) /* finished, or taken up, elsewhere */
 			return named < 0 ? FAIL_LOST : 1;
 		if (journal_read_step(r, &at, size, &to, &n, err) < 0)

@@ -69,6 +69,9 @@ struct publishing {
  * WATCH stays for the caller's transaction), FAIL_INVALID if it does not
  * read (the reason in s->err), FAIL_LOST. */
 int publishing_watch(struct store *s, struct publishing *p);
+/* Whether <p>publishing names journal (no WATCH): 1, 0, or FAIL_LOST
+ * (s->err; an error reply too). */
+int publishing_names(struct store *s, const char *journal);
 /* Adds to t the HSET of <p>publishing that starts publication p. */
 void tx_publishing(struct tx *t, const struct publishing *p);
 /* Bytes [from, from + len) of a journal, read back from the archive a
