@@ -118,6 +118,28 @@ static long long hlen_of(redisContext *c, const char *pattern)
 		       "'HLEN', k) end return n", pattern);
 }
 
+/* Every spread key deleted (as a failover could lose them), then the
+ * publication of campaign id taken up by consumer: each selected
+ * entity's inspection and visit on record once, its tasks exactly once. */
+static void lose_spread_and_resume(redisContext *c, struct redis_proc *r,
+				   struct daemon_proc *d, const char *consumer,
+				   const char *id)
+{
+	cmd_int(c, "EVAL %s 0", "local ks = redis.call('KEYS', '{insp/*}:*') "
+		"for _, k in ipairs(ks) do redis.call('DEL', k) end "
+		"return #ks");
+	daemon_start(d, r->dir, r->port, consumer, POLICIES_DIR, SMALL_STEPS);
+	cr_assert(wait_status(c, id, "published", 60000));
+	cr_assert(daemon_logged(d, "publication resumed"));
+	long long selected = cmd_int(c, "HGET {insp}:campaign:%s selected", id);
+	cr_assert_eq(hlen_of(c, "{insp/*}:inspected"), selected);
+	cr_assert_eq(hlen_of(c, "{insp/*}:history"), selected);
+	const char *const ids[] = {id};
+	assert_exactly_once(c, r->dir, ids, 1);
+	daemon_signal(d, SIGTERM);
+	cr_assert_eq(daemon_wait(d), 0);
+}
+
 /* Stopped while its spread commands go out beside its steps
  * (docs/REDIS.md, "Publication in steps", 3), with what they wrote lost
  * since (as a failover could lose it): the process that takes the
@@ -158,19 +180,8 @@ Test(steps, spread_commands_cut_short_are_sent_again, .timeout = 300)
 		      cmd_int(c, "HGET {insp}:publishing spread"));
 	cr_assert_gt(cmd_int(c, "HGET {insp}:publishing spread"), 0);
 	/* Lost: every inspection on record, and the history's visits. */
-	cr_assert_gt(cmd_int(c, "EVAL %s 0", "local ks = redis.call('KEYS', "
-			     "'{insp/*}:*') for _, k in ipairs(ks) do redis.call("
-			     "'DEL', k) end return #ks"), 0);
-	daemon_start(&d, r.dir, r.port, "spreader", POLICIES_DIR, SMALL_STEPS);
-	cr_assert(wait_status(c, "P1", "published", 60000));
-	cr_assert(daemon_logged(&d, "publication resumed"));
-	long long selected = cmd_int(c, "HGET {insp}:campaign:P1 selected");
-	cr_assert_eq(hlen_of(c, "{insp/*}:inspected"), selected);
-	cr_assert_eq(hlen_of(c, "{insp/*}:history"), selected);
-	static const char *const ids[] = {"P1"};
-	assert_exactly_once(c, r.dir, ids, 1);
-	daemon_signal(&d, SIGTERM);
-	cr_assert_eq(daemon_wait(&d), 0);
+	cr_assert_gt(hlen_of(c, "{insp/*}:inspected"), 0);
+	lose_spread_and_resume(c, &r, &d, "spreader", "P1");
 	redisFree(c);
 	redis_finish(&r);
 }
@@ -213,21 +224,7 @@ Test(steps, a_publication_begun_before_spread_went_beside_goes_on,
 		daemon_wait(&d);
 		if (caught) {
 			cmd_int(c, "HSET {insp}:publishing done 0");
-			cmd_int(c, "EVAL %s 0", "local ks = redis.call('KEYS', "
-				"'{insp/*}:*') for _, k in ipairs(ks) do "
-				"redis.call('DEL', k) end return #ks");
-			daemon_start(&d, r.dir, r.port, "earlier", POLICIES_DIR,
-				     SMALL_STEPS);
-			cr_assert(wait_status(c, "E1", "published", 60000));
-			cr_assert(daemon_logged(&d, "publication resumed"));
-			long long selected =
-			    cmd_int(c, "HGET {insp}:campaign:E1 selected");
-			cr_assert_eq(hlen_of(c, "{insp/*}:inspected"), selected);
-			cr_assert_eq(hlen_of(c, "{insp/*}:history"), selected);
-			static const char *const ids[] = {"E1"};
-			assert_exactly_once(c, r.dir, ids, 1);
-			daemon_signal(&d, SIGTERM);
-			cr_assert_eq(daemon_wait(&d), 0);
+			lose_spread_and_resume(c, &r, &d, "earlier", "E1");
 		}
 		redisFree(c);
 		redis_finish(&r);
