@@ -60,9 +60,12 @@ static int occurrences(const char *path, const char *text)
 static void await_steps(struct redis_cluster *cl)
 {
 	redisContext *c = insp_client(cl);
-	for (int t = 0; t < 5000; t++) {
-		redisReply *r = cmd(c, "HGET {insp}:publishing done");
-		bool under_way = r->type == REDIS_REPLY_STRING && atoll(r->str);
+	for (int t = 0; t < 5000; t++) { /* the steps start at `spread` */
+		redisReply *r = cmd(c, "HMGET {insp}:publishing done spread");
+		bool under_way = r->element[0]->type == REDIS_REPLY_STRING &&
+				 r->element[1]->type == REDIS_REPLY_STRING &&
+				 atoll(r->element[0]->str) >
+				     atoll(r->element[1]->str);
 		freeReplyObject(r);
 		if (under_way)
 			break;
@@ -468,6 +471,57 @@ Test(cluster, the_documented_least_privilege_acl_is_enough, .timeout = 300)
 	long long events = 0;
 	assert_results_once(&cl, "A1", n, adverse, &events, &d);
 	cr_assert(!daemon_logged(&d, "NOPERM"), "a command was denied");
+	daemon_signal(&d, SIGTERM);
+	cr_assert_eq(daemon_wait(&d), 0);
+	cluster_finish(&cl);
+}
+
+/* The last step waits until a replica of every master holds the spread
+ * commands (docs/REDIS.md, "Publication in steps", 3): with the replica
+ * of a master other than {insp}'s stopped, every step but the last is
+ * applied, and the campaign is published once the replica goes on. */
+Test(cluster, the_last_step_waits_for_a_replica_of_every_master,
+     .timeout = 300)
+{
+	struct redis_cluster cl;
+	struct daemon_proc d;
+	char address[64];
+	cluster_start(&cl, 3, 1);
+	int port = cluster_address(&cl, address, sizeof(address));
+	load_population(port, 20000, 53, NULL);
+	int insp = cluster_master_for_slot(&cl, insp_slot()), stopped = -1;
+	for (int i = 0; i < cl.n && stopped < 0; i++)
+		if (cluster_master_of(&cl, i) >= 0 &&
+		    cluster_master_of(&cl, i) != insp && cl.node[i].port != port)
+			stopped = i;
+	cr_assert_geq(stopped, 0);
+	kill(cl.node[stopped].pid, SIGSTOP);
+	daemon_start(&d, cl.node[0].dir, port, "waiter", POLICIES_DIR, NULL);
+	redisContext *c = insp_client(&cl);
+	submit(c, "type", "campaign", "id", "W1", "department", "SAMR-ZZ",
+	       "policy", "henan-2021", "items", "SC-001", "date", "2026-11-02",
+	       "window", "2026-11-03..2026-11-13", "entropy", "wait", NULL);
+	bool last = false; /* every step applied but the last */
+	for (int t = 0; t < 6000 && !last; t++) {
+		cr_assert_eq(cmd_int(c, "EXISTS {insp}:campaign:W1"), 0,
+			     "published before a replica held the spread "
+			     "commands");
+		last = cmd_int(c, "EXISTS {insp}:publishing") &&
+		       cmd_int(c, "HGET {insp}:publishing done") ==
+			   cmd_int(c, "HGET {insp}:publishing final");
+		sleep_ms(10);
+	}
+	cr_assert(last, "no publication reached its last step: inspectd %s",
+		  daemon_state(&d));
+	sleep_ms(3000);
+	cr_assert_eq(cmd_int(c, "EXISTS {insp}:campaign:W1"), 0,
+		     "published before a replica held the spread commands");
+	kill(cl.node[stopped].pid, SIGCONT);
+	cr_assert(wait_status(c, "W1", "published", 60000), "inspectd %s",
+		  daemon_state(&d));
+	assert_published_once(c, "W1");
+	assert_spread(&cl, c, "W1");
+	redisFree(c);
 	daemon_signal(&d, SIGTERM);
 	cr_assert_eq(daemon_wait(&d), 0);
 	cluster_finish(&cl);
