@@ -26,7 +26,7 @@ check() {
 check src/core include/inspect/core -- 'inspect/core/[a-z_0-9]+\.h|assign_work\.h'
 check src/shell include/inspect/shell -- 'inspect/(core|shell)/[a-z_0-9]+\.h'
 check src/store include/inspect/store -- 'inspect/(core|shell|store)/[a-z_0-9]+\.h|cluster\.h'
-check src/daemon -- 'inspect/(core|shell|store)/[a-z_0-9]+\.h|answer\.h|http\.h|metrics\.h|result_answer\.h|teams\.h|tx\.h|worker\.h'
+check src/daemon -- 'inspect/(core|shell|store)/[a-z_0-9]+\.h|answer\.h|http\.h|metrics\.h|result_answer\.h|spreader\.h|teams\.h|tx\.h|worker\.h'
 check src/cli -- 'inspect/(core|shell|store)/[a-z_0-9]+\.h|cli\.h|report\.h'
 # Redis's own headers: the store, and (until they are moved down) the
 # daemon's and the CLI's files; never the core or the shell.
